@@ -1,0 +1,45 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv, Services } from "./context.ts";
+import { onError } from "./errors.ts";
+import { clientIp } from "./middleware/client-ip.ts";
+import { requestId } from "./middleware/request-id.ts";
+import { requestLog } from "./middleware/request-log.ts";
+import { notFoundHandler } from "./not-found.ts";
+import { agentRoutes } from "./routes/agent/v1/index.ts";
+import { dashboardRoutes } from "./routes/dashboard/index.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { publicRoutes } from "./routes/public/v1/index.ts";
+import { validationHook } from "./validation.ts";
+
+/**
+ * The whole HTTP surface. The order of middleware here is the order a request meets them:
+ * services → request id → client address → log → security headers → router.
+ */
+export function createApp(services: Services) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+
+  app.use("*", async (c, next) => {
+    c.set("services", services);
+    await next();
+    // The contract says JSON is UTF-8 and says so in the header.
+    if (c.res.headers.get("content-type") === "application/json") {
+      c.res.headers.set("content-type", "application/json; charset=utf-8");
+    }
+  });
+  app.use("*", requestId);
+  app.use("*", clientIp);
+  app.use("*", requestLog);
+  app.use("*", secureHeaders({ crossOriginResourcePolicy: false }));
+
+  app.route("/", healthRoutes());
+  app.route("/public/v1", publicRoutes());
+  app.route("/api", dashboardRoutes());
+  app.route("/agent/v1", agentRoutes());
+
+  app.notFound(notFoundHandler(() => app.routes));
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

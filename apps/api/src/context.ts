@@ -1,0 +1,67 @@
+import type { Database, DatabaseKind } from "@apf/db";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { Env } from "./env.ts";
+import type { RateLimiterFactory } from "./services/rate-limiter.ts";
+
+/** The time source; tests swap it, never the database. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Everything a handler may depend on, built once in server.ts (or a test) and handed to createApp. */
+export interface Services {
+  db: Database;
+  dbKind: DatabaseKind;
+  /** Resolves when the database answers. */
+  pingDb(): Promise<void>;
+  /** Null when REDIS_URL is not set: limits are then per process. */
+  redis: Redis | null;
+  rateLimiters: RateLimiterFactory;
+  logger: Logger;
+  clock: Clock;
+  config: Env;
+}
+
+/** Who called /public/v1: set by the api-key-auth middleware. */
+export interface ApiKeyPrincipal {
+  keyId: string;
+  organizationId: string;
+  name: string;
+  scopes: readonly string[];
+  /** The key's budget per minute (its own, or the default). */
+  rateLimitPerMinute: number;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/** Who called /api: set by the session-auth middleware. */
+export interface SessionPrincipal {
+  sessionId: string;
+  userId: string;
+  email: string;
+  /** True when the session came from the apf_session cookie (CSRF rules apply to writes). */
+  viaCookie: boolean;
+}
+
+/** Which agent called /agent/v1: set by the agent-auth middleware. */
+export interface AgentPrincipal {
+  agentId: string;
+  organizationId: string;
+}
+
+/** The typed Hono environment of every route. `auth` is filled by the auth middlewares. */
+export interface AppEnv {
+  Variables: {
+    services: Services;
+    requestId: string;
+    /** The client address: the socket peer unless TRUST_PROXY names a header to believe. */
+    clientIp: string;
+    apiKey: ApiKeyPrincipal;
+    session: SessionPrincipal;
+    agent: AgentPrincipal;
+  };
+}

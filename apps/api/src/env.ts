@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+const TRUST_PROXY_VALUES = ["none", "x-forwarded-for", "x-real-ip", "cf-connecting-ip"] as const;
+export type TrustProxy = (typeof TRUST_PROXY_VALUES)[number];
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "a postgres:// or postgresql:// URL");
+const redisUrl = z.string().refine((v) => /^rediss?:\/\/.+/.test(v), "a redis:// or rediss:// URL");
+
+/** Every environment variable the service reads, with its default. */
+export const envSchema = z.object({
+  PORT: z.coerce
+    .number({ error: "a port number from 0 to 65535" })
+    .int("a whole port number from 0 to 65535")
+    .min(0, "a port number from 0 to 65535")
+    .max(65535, "a port number from 0 to 65535")
+    .default(8080),
+  HOST: z.string().min(1, "a host name or address to listen on").default("127.0.0.1"),
+  DATABASE_URL: postgresUrl.optional(),
+  REDIS_URL: redisUrl.optional(),
+  APF_DATA_DIR: z.string().min(1, "a directory path").default("./.apf"),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "one of fatal, error, warn, info, debug, trace, silent",
+    })
+    .default("info"),
+  APF_SIGNUP: z.enum(["open", "closed"], { error: "open or closed" }).default("open"),
+  TRUST_PROXY: z
+    .enum(TRUST_PROXY_VALUES, { error: `one of ${TRUST_PROXY_VALUES.join(", ")}` })
+    .default("none"),
+  /** Seconds without a report after which a printer reads offline. */
+  APF_STALE_AFTER_S: z.coerce
+    .number({ error: "a whole number of seconds from 5 to 86400" })
+    .int("a whole number of seconds from 5 to 86400")
+    .min(5, "a whole number of seconds from 5 to 86400")
+    .max(86400, "a whole number of seconds from 5 to 86400")
+    .default(60),
+  /** Run the demo (seeded organization, simulated printers, in-process agent) on embedded PGlite. */
+  APF_DEMO: z.enum(["auto", "on", "off"], { error: "auto, on or off" }).default("auto"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment once; an empty string counts as unset. Throws ConfigError naming the variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ""),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = String(issue.path[0] ?? "environment");
+  const given = cleaned[name];
+  const shown = name.endsWith("_URL") ? "(value hidden)" : JSON.stringify(given);
+  throw new ConfigError(`invalid ${name}=${shown}: expected ${issue.message}`);
+}

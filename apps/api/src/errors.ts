@@ -1,0 +1,93 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "./context.ts";
+
+/** Every error code an API client can see, with its HTTP status. */
+export const ERROR_STATUS = {
+  INVALID_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_REVOKED: 401,
+  TOKEN_EXPIRED: 401,
+  INVALID_CREDENTIALS: 401,
+  INSUFFICIENT_SCOPE: 403,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  UNAVAILABLE: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+/** A failure that is the client's to see: a code from ERROR_STATUS and a human sentence. */
+export class ApiError extends Error {
+  override name = "ApiError";
+  readonly code: ErrorCode;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.code = code;
+    this.headers = headers;
+  }
+
+  get status(): ContentfulStatusCode {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export interface ErrorBody {
+  success: false;
+  code: ErrorCode;
+  error: string;
+  request_id: string;
+}
+
+/** Writes the error envelope; the one place an error becomes an HTTP response. */
+export function errorResponse(c: Context<AppEnv>, error: ApiError): Response {
+  const body: ErrorBody = {
+    success: false,
+    code: error.code,
+    error: error.message,
+    request_id: c.get("requestId") ?? "",
+  };
+  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  return c.json(body, error.status);
+}
+
+function fromHttpException(error: HTTPException): ApiError {
+  switch (error.status) {
+    case 400:
+      return new ApiError("INVALID_REQUEST", error.message || "The request is malformed.");
+    case 401:
+      return new ApiError("UNAUTHORIZED", error.message || "Authentication is required.");
+    case 403:
+      return new ApiError("FORBIDDEN", error.message || "This request is not allowed.");
+    case 404:
+      return new ApiError("NOT_FOUND", "No such resource.");
+    case 413:
+      return new ApiError("PAYLOAD_TOO_LARGE", error.message || "The request body is too large.");
+    default:
+      return new ApiError("INTERNAL_ERROR", "Something went wrong on our side.");
+  }
+}
+
+/** Hono onError: ApiErrors as they are, anything else as INTERNAL_ERROR with nothing internal. */
+export function onError(error: Error, c: Context<AppEnv>): Response {
+  if (error instanceof ApiError) return errorResponse(c, error);
+  if (error instanceof HTTPException && error.status < 500) {
+    return errorResponse(c, fromHttpException(error));
+  }
+  c.var.services.logger.error(
+    { err: error, request_id: c.get("requestId"), method: c.req.method, path: c.req.path },
+    "unhandled error",
+  );
+  return errorResponse(c, new ApiError("INTERNAL_ERROR", "Something went wrong on our side."));
+}

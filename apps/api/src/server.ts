@@ -1,0 +1,82 @@
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.ts";
+import { ConfigError, parseEnv } from "./env.ts";
+import { buildServices } from "./services/build.ts";
+import { startDemo } from "./services/demo.ts";
+import { createLogger } from "./services/logger.ts";
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main() {
+  let env: ReturnType<typeof parseEnv>;
+  try {
+    env = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`apf: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(env.LOG_LEVEL);
+  const services = await buildServices(env, logger);
+  logger.info(
+    {
+      database: services.dbKind,
+      data_dir: services.dbKind === "embedded" ? env.APF_DATA_DIR : undefined,
+      rate_limits: services.rateLimiters.backend,
+    },
+    services.dbKind === "embedded"
+      ? "DATABASE_URL is not set: using embedded PGlite"
+      : "using PostgreSQL from DATABASE_URL",
+  );
+  if (!services.redis) {
+    logger.warn(
+      "REDIS_URL is not set: rate limits are kept in this process only (not shared between instances)",
+    );
+  }
+
+  const app = createApp(services);
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    logger.info(
+      { port: info.port, host: env.HOST },
+      `apf api listening on http://${env.HOST}:${info.port}`,
+    );
+  });
+  server.on("error", (error) => {
+    logger.fatal({ err: error }, "cannot listen");
+    process.exit(1);
+  });
+
+  const demo = await startDemo(services, env, server);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: no new connections, finishing requests in flight");
+    const force = setTimeout(() => {
+      logger.warn("requests still in flight after 10 s; closing anyway");
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    await demo?.stop();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    });
+    clearTimeout(force);
+    await services.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  process.stderr.write(
+    `apf: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,107 @@
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
+import { Redis } from "ioredis";
+import type { Clock, Services } from "../../src/context.ts";
+import { parseEnv } from "../../src/env.ts";
+import { createLogger } from "../../src/services/logger.ts";
+import { createRateLimiterFactory } from "../../src/services/rate-limiter.ts";
+
+/** A clock tests can move. */
+export class TestClock implements Clock {
+  constructor(private current = new Date("2026-11-23T10:00:00.000Z")) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(date: Date | string) {
+    this.current = new Date(date);
+  }
+  advance(ms: number) {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Every line the logger wrote, as text and parsed. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
+    this.lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join("\n");
+  }
+  entries(): Record<string, unknown>[] {
+    return this.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}
+
+export interface TestServices extends Services {
+  clock: Clock;
+  logs: LogCapture;
+  database: TestDatabase;
+  /** Closes what this helper opened (not the shared database when passed in). */
+  close(): Promise<void>;
+}
+
+export interface TestServicesOptions {
+  /** Share one database between several services (two API instances). */
+  database?: TestDatabase;
+  /** Use the real Redis when the test run has one (default true). */
+  redis?: boolean;
+  /** Redis key namespace; share it between instances that share a budget. */
+  redisPrefix?: string;
+  /** Override a Redis URL (for a private redis-server). */
+  redisUrl?: string;
+  env?: Record<string, string>;
+  clock?: Clock;
+}
+
+/**
+ * Services for an in-process app against the test run's real Postgres (a database of this
+ * file's own) and Redis (a key namespace of its own). Without them, PGlite and memory.
+ */
+export async function createTestServices(options: TestServicesOptions = {}): Promise<TestServices> {
+  const database = options.database ?? (await createTestDatabase());
+  const redisUrl = options.redisUrl ?? process.env.APF_TEST_REDIS_URL;
+  const redis =
+    options.redis !== false && redisUrl
+      ? new Redis(redisUrl, {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          lazyConnect: false,
+        })
+      : null;
+  redis?.on("error", () => {});
+  if (redis) await waitReady(redis);
+  const logs = new LogCapture();
+  const config = parseEnv({ LOG_LEVEL: "debug", APF_DEMO: "off", ...options.env });
+  const prefix = options.redisPrefix ?? `apf-test:${randomBytes(6).toString("hex")}`;
+  return {
+    db: database.db,
+    dbKind: database.kind,
+    pingDb: () => database.ping(),
+    redis,
+    rateLimiters: createRateLimiterFactory(redis, prefix),
+    logger: createLogger("debug", logs),
+    clock: options.clock ?? new TestClock(),
+    config,
+    logs,
+    database,
+    async close() {
+      redis?.disconnect();
+      if (!options.database) await database.close();
+    },
+  };
+}
+
+async function waitReady(redis: Redis): Promise<void> {
+  if (redis.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("redis did not become ready")), 5000);
+    redis.once("ready", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

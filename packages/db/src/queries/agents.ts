@@ -1,0 +1,47 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Queryable } from "../client.ts";
+import { agents } from "../schema/index.ts";
+
+export interface NewAgent {
+  organizationId: string;
+  name: string;
+  tokenHash: string;
+  preview: string;
+  createdBy?: string | null;
+}
+
+/** Stores a new agent (its token's hash and preview only). */
+export async function insertAgent(db: Queryable, input: NewAgent) {
+  const [row] = await db
+    .insert(agents)
+    .values({ ...input, createdBy: input.createdBy ?? null })
+    .returning();
+  return row!;
+}
+
+/** Revokes an agent of this organization; idempotent. Undefined when there is no such agent. */
+export async function revokeAgent(
+  db: Queryable,
+  organizationId: string,
+  agentId: string,
+  at: Date,
+) {
+  const [revoked] = await db
+    .update(agents)
+    .set({ revokedAt: at })
+    .where(
+      and(
+        eq(agents.organizationId, organizationId),
+        eq(agents.id, agentId),
+        isNull(agents.revokedAt),
+      ),
+    )
+    .returning();
+  if (revoked) return revoked;
+  const [existing] = await db
+    .select()
+    .from(agents)
+    .where(and(eq(agents.organizationId, organizationId), eq(agents.id, agentId)))
+    .limit(1);
+  return existing;
+}

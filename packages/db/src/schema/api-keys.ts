@@ -1,0 +1,31 @@
+import { index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, instant } from "./columns.ts";
+import { organizations } from "./organizations.ts";
+import { users } from "./users.ts";
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: id(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** SHA-256 (hex) of the whole apf_live_ key; the key itself is never stored. */
+    keyHash: text("key_hash").notNull(),
+    /** apf_live_1a2b…9f0e, for display. */
+    preview: text("preview").notNull(),
+    scopes: text("scopes").array().notNull(),
+    /** Requests per minute; null means the default budget. */
+    rateLimitPerMinute: integer("rate_limit_per_minute"),
+    expiresAt: instant("expires_at"),
+    revokedAt: instant("revoked_at"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    lastUsedAt: instant("last_used_at"),
+  },
+  (t) => [
+    uniqueIndex("api_keys_key_hash_key").on(t.keyHash),
+    index("api_keys_org_created_idx").on(t.organizationId, t.createdAt),
+  ],
+);

@@ -1,0 +1,70 @@
+import {
+  boolean,
+  doublePrecision,
+  index,
+  jsonb,
+  pgTable,
+  real,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { agents } from "./agents.ts";
+import { createdAt, id, instant, updatedAt } from "./columns.ts";
+import { organizations } from "./organizations.ts";
+
+export const PRINTER_STATUSES = [
+  "idle",
+  "printing",
+  "paused",
+  "pausing",
+  "cancelling",
+  "error",
+  "offline",
+] as const;
+export type PrinterStatus = (typeof PRINTER_STATUSES)[number];
+
+export type Temperatures = Record<string, { actual: number | null; target: number | null }>;
+
+export const printers = pgTable(
+  "printers",
+  {
+    id: id(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    /** The agent's stable identity for the machine: custom_name, else the normalised URL. */
+    machineId: text("machine_id").notNull(),
+    name: text("name").notNull(),
+    model: text("model"),
+    manufacturer: text("manufacturer"),
+    location: text("location"),
+    nozzleSize: real("nozzle_size"),
+    currentColor: text("current_color"),
+    currentColorHex: text("current_color_hex"),
+    currentFilamentType: text("current_filament_type"),
+    currentBuildPlate: text("current_build_plate"),
+    hasAms: boolean("has_ams").notNull().default(false),
+    isActive: boolean("is_active").notNull().default(true),
+    status: text("status", { enum: PRINTER_STATUSES }).notNull().default("offline"),
+    sourceType: text("source_type").notNull().default("octoprint"),
+    sourceUrl: text("source_url"),
+    sourceVersion: text("source_version"),
+    reachable: boolean("reachable").notNull().default(false),
+    lastError: text("last_error"),
+    temperatures: jsonb("temperatures").$type<Temperatures>().notNull().default({}),
+    progressPercentage: doublePrecision("progress_percentage"),
+    currentJobId: uuid("current_job_id"),
+    /** When the agent observed the state stored here; older reports never overwrite it. */
+    observedAt: instant("observed_at"),
+    lastSeenAt: instant("last_seen_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("printers_agent_machine_key").on(t.agentId, t.machineId),
+    index("printers_org_name_idx").on(t.organizationId, t.name),
+    index("printers_org_status_idx").on(t.organizationId, t.status),
+  ],
+);

@@ -1,0 +1,98 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { createDatabase, type DatabaseHandle } from "./client.ts";
+
+/**
+ * Test support: each test file gets a database of its own so files run in parallel.
+ *
+ * With `APF_TEST_DATABASE_URL` set (the test runner sets it when Postgres answers), a fresh
+ * database is created from a migrated template (see `prepareTemplateDatabase`) and dropped on
+ * close. Without it, an in-memory PGlite is used.
+ */
+export interface TestDatabase extends DatabaseHandle {
+  /** postgres:// URL of this file's database, or null on PGlite. */
+  url: string | null;
+}
+
+/** Databases of one test run share this prefix, so parallel runs never touch each other's. */
+function runPrefix(): string {
+  const run = process.env.APF_TEST_RUN ?? "local";
+  if (!/^[a-z0-9]{1,16}$/.test(run)) throw new Error("APF_TEST_RUN must be 1-16 of [a-z0-9]");
+  return `apf_test_${run}`;
+}
+
+function templateName(): string {
+  return `${runPrefix()}_template`;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates (again) this run's migrated template database that test databases are copied from. */
+export async function prepareTemplateDatabase(baseUrl: string): Promise<void> {
+  const template = templateName();
+  await admin(baseUrl, async (c) => {
+    await c.query(`drop database if exists ${template} with (force)`);
+    await c.query(`create database ${template}`);
+  });
+  const handle = await createDatabase({ databaseUrl: withDatabase(baseUrl, template) });
+  await handle.close();
+}
+
+/** Drops this run's template and every test database it created. */
+export async function dropTestDatabases(baseUrl: string): Promise<void> {
+  await admin(baseUrl, async (c) => {
+    const { rows } = await c.query<{ datname: string }>(
+      "select datname from pg_database where starts_with(datname, $1)",
+      [`${runPrefix()}_`],
+    );
+    for (const { datname } of rows)
+      await c.query(`drop database if exists ${datname} with (force)`);
+  });
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const baseUrl = process.env.APF_TEST_DATABASE_URL;
+  if (!baseUrl) {
+    const handle = await createDatabase({ dataDir: "memory://" });
+    return { ...handle, url: null };
+  }
+  const name = `${runPrefix()}_${randomBytes(6).toString("hex")}`;
+  await createFromTemplate(baseUrl, name);
+  const url = withDatabase(baseUrl, name);
+  const handle = await createDatabase({ databaseUrl: url, migrate: false, poolSize: 5 });
+  return {
+    ...handle,
+    url,
+    async close() {
+      await handle.close();
+      await admin(baseUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+/** Copies the template; retries while another worker's copy briefly holds it (SQLSTATE 55006). */
+async function createFromTemplate(baseUrl: string, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin(baseUrl, (c) => c.query(`create database ${name} template ${templateName()}`));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "55006" || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+    }
+  }
+}

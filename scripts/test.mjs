@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// The project's one test command: lint, type-check, then vitest against real Postgres and Redis.
+// Uses DATABASE_URL / REDIS_URL or the local defaults; falls back to PGlite and the in-process
+// limiter when neither answers (and says so), except under CI=true where both are required.
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+
+const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const ci = process.env.CI === "true" || process.env.CI === "1";
+
+function reachable(url, defaultPort) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({
+      host: hostname.replace(/^\[|\]$/g, ""),
+      port: Number(port || defaultPort),
+    });
+    socket.setTimeout(1500);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+const [pgUp, redisUp] = await Promise.all([
+  reachable(databaseUrl, 5432),
+  reachable(redisUrl, 6379),
+]);
+const env = { ...process.env, APF_TEST_RUN: randomBytes(4).toString("hex") };
+delete env.DATABASE_URL;
+delete env.REDIS_URL;
+
+if (pgUp) env.APF_TEST_DATABASE_URL = databaseUrl;
+if (redisUp) env.APF_TEST_REDIS_URL = redisUrl;
+if (ci && (!pgUp || !redisUp)) {
+  console.error(
+    `CI=true needs real services: Postgres ${pgUp ? "up" : `DOWN at ${new URL(databaseUrl).host}`}, Redis ${redisUp ? "up" : `DOWN at ${new URL(redisUrl).host}`}`,
+  );
+  process.exit(1);
+}
+console.log(
+  `tests on: ${pgUp ? `Postgres at ${new URL(databaseUrl).host}` : "embedded PGlite (Postgres not reachable)"}; ${redisUp ? `Redis at ${new URL(redisUrl).host}` : "in-process limiter (Redis not reachable)"}`,
+);
+
+function run(command, args) {
+  console.log(`\n$ ${command} ${args.join(" ")}`);
+  const result = spawnSync(command, args, { stdio: "inherit", env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const extra = process.argv.slice(2);
+if (extra.length === 0) {
+  run("npx", ["biome", "check", "."]);
+  run("npx", ["tsc", "-p", "tsconfig.json"]);
+}
+run("npx", ["vitest", "run", ...extra]);
