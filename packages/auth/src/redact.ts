@@ -1,0 +1,19 @@
+// Deliberately wider than the scanner pattern: no word boundaries (so `key_apf_live_…` or a
+// token glued to other text is still caught), any case (an uppercased key lowercases back to
+// the real one), and any run of 4+ hex digits (a truncated or extended key is still most of a
+// secret). Only the prefix and the first 4 body characters survive, as in a preview. The
+// lookahead leaves already-redacted text as it is, so redacting twice changes nothing.
+const REDACTABLE = /(apf_(?:live|agent|sess)_)([0-9a-f]{4})(?!…\[redacted\])[0-9a-f]*/gi;
+
+/** Marker written in place of a redacted token body. */
+export const REDACTED = "…[redacted]";
+
+/**
+ * Replace every token-looking string in `text` by its prefix, the first 4 body characters and
+ * `…[redacted]` (e.g. `apf_live_1a2b…[redacted]`), for logs and error messages.
+ */
+export function redactTokens(text: string): string {
+  return text.replace(REDACTABLE, (_match, prefix: string, head: string) => {
+    return `${prefix}${head}${REDACTED}`;
+  });
+}
