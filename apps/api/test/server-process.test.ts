@@ -1,0 +1,68 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort, PrivateRedis } from "./support/private-redis.ts";
+import { ServerProcess } from "./support/server-process.ts";
+
+const started: ServerProcess[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((s) => s.stop("SIGKILL")));
+});
+
+async function startServer(env: Record<string, string>) {
+  const server = new ServerProcess(await freePort(), env);
+  started.push(server);
+  return server;
+}
+
+describe("npm start with no configuration", () => {
+  it("answers /healthz on embedded PGlite, prints the demo owner, and stops cleanly on SIGTERM", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "apf-data-"));
+    const server = await startServer({ APF_DATA_DIR: dataDir });
+    const health = await server.waitForHttp("/healthz", 15_000);
+    expect(health.status).toBe(200);
+    const ready = await (await fetch(`${server.url}/readyz`)).json();
+    expect(ready.checks.database).toEqual({ status: "up", kind: "embedded" });
+    expect(ready.checks.redis.status).toBe("not_configured");
+    expect(server.output).toMatch(/embedded PGlite/);
+    expect(server.output).toMatch(/in this process only/);
+    expect(server.output).toMatch(/demo@apf\.local\s+password: \S{12,}/);
+    expect(await server.stop("SIGTERM")).toBe(0);
+  });
+});
+
+describe.runIf(process.env.APF_TEST_DATABASE_URL)(
+  "npm start with DATABASE_URL and REDIS_URL",
+  () => {
+    let database: TestDatabase;
+    let redis: PrivateRedis;
+    afterAll(async () => {
+      await redis?.stop();
+      await database?.close();
+    });
+
+    it("reports both up, reports Redis down (503) while it is stopped, and keeps running", async () => {
+      database = await createTestDatabase();
+      redis = await PrivateRedis.start();
+      const server = await startServer({ DATABASE_URL: database.url!, REDIS_URL: redis.url });
+      await server.waitForHttp("/healthz");
+      const up = await fetch(`${server.url}/readyz`);
+      expect(up.status).toBe(200);
+      expect((await up.json()).checks).toEqual({
+        database: { status: "up", kind: "postgres" },
+        redis: { status: "up" },
+      });
+      expect(server.output).not.toMatch(/demo@apf\.local/);
+
+      await redis.stop();
+      const down = await fetch(`${server.url}/readyz`);
+      expect(down.status).toBe(503);
+      expect((await down.json()).checks.redis.status).toBe("down");
+      expect(server.alive).toBe(true);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect(await server.stop("SIGTERM")).toBe(0);
+    });
+  },
+);

@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+
+/** The API as a real process (`node --import tsx apps/api/src/server.ts`), its output collected. */
+export class ServerProcess {
+  output = "";
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcess;
+
+  constructor(
+    readonly port: number,
+    env: Record<string, string>,
+  ) {
+    const base = { ...process.env };
+    for (const name of ["DATABASE_URL", "REDIS_URL", "APF_DATA_DIR", "APF_DEMO", "LOG_LEVEL"])
+      delete base[name];
+    this.child = spawn(process.execPath, ["--import", "tsx", "apps/api/src/server.ts"], {
+      cwd: root,
+      env: { ...base, PORT: String(port), HOST: "127.0.0.1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child.stdout!.on("data", (d: Buffer) => {
+      this.output += d.toString();
+    });
+    this.child.stderr!.on("data", (d: Buffer) => {
+      this.output += d.toString();
+    });
+    this.exited = new Promise((resolve) => this.child.once("exit", (code) => resolve(code)));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Polls until `path` answers (any status) or the deadline passes. */
+  async waitForHttp(path = "/healthz", timeoutMs = 15_000): Promise<Response> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.alive) throw new Error(`server exited early:\n${this.output}`);
+      try {
+        return await fetch(this.url + path);
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new Error(`no answer on ${path} within ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+    if (this.alive) this.child.kill(signal);
+    return this.exited;
+  }
+}
