@@ -1,0 +1,115 @@
+import { readFileSync } from "node:fs";
+
+function fixture(name: string): Record<string, unknown> {
+  return JSON.parse(
+    readFileSync(new URL(`./fixtures/${name}.response.json`, import.meta.url), "utf8"),
+  );
+}
+
+/** OctoPrint's documented bodies, as they are. */
+export const FIXTURES = {
+  printer: fixture("printer.get.history-limit2"),
+  job: fixture("job.get"),
+  version: fixture("version.get"),
+};
+
+type Flags = Partial<
+  Record<
+    | "operational"
+    | "printing"
+    | "paused"
+    | "pausing"
+    | "cancelling"
+    | "error"
+    | "ready"
+    | "closedOrError"
+    | "finishing"
+    | "resuming",
+    boolean
+  >
+>;
+
+const IDLE: Flags = {
+  operational: true,
+  paused: false,
+  printing: false,
+  pausing: false,
+  cancelling: false,
+  sdReady: false,
+  error: false,
+  ready: true,
+  closedOrError: false,
+} as Flags;
+
+/** /api/printer: the documented body with other state flags. */
+export function printerBody(flags: Flags, text = "Operational") {
+  const body = structuredClone(FIXTURES.printer) as { state: { text: string; flags: Flags } };
+  body.state = { text, flags: { ...IDLE, ...flags } };
+  return body;
+}
+
+/** /api/job: the documented body for a file at a completion percentage (null: none). */
+export function jobBody(fileName: string | null, completion: number | null, state = "Printing") {
+  const body = structuredClone(FIXTURES.job) as {
+    job: { file: { name: string | null } };
+    progress: { completion: number | null; printTime: number | null; printTimeLeft: number | null };
+    state: string;
+  };
+  body.job.file.name = fileName;
+  body.progress.completion = completion;
+  body.state = state;
+  return body;
+}
+
+export interface MachineOptions {
+  machineId?: string;
+  observedAt: string | Date;
+  flags?: Flags;
+  file?: string | null;
+  completion?: number | null;
+  reachable?: boolean;
+  printerHttpStatus?: number;
+}
+
+/** One machine entry of a report, as the agent sends it. */
+export function machine(o: MachineOptions) {
+  const id = o.machineId ?? "printer-a";
+  const observedAt = typeof o.observedAt === "string" ? o.observedAt : o.observedAt.toISOString();
+  if (o.reachable === false) {
+    return {
+      machine_id: id,
+      name: id,
+      type: "OCTOPRINT",
+      url: `http://${id}.local`,
+      observed_at: observedAt,
+      reachable: false,
+      error: "connect ECONNREFUSED",
+      octoprint: null,
+    };
+  }
+  const status = o.printerHttpStatus ?? 200;
+  return {
+    machine_id: id,
+    name: id,
+    type: "OCTOPRINT",
+    url: `http://${id}.local`,
+    observed_at: observedAt,
+    reachable: true,
+    error: null,
+    octoprint: {
+      version: FIXTURES.version,
+      printer_http_status: status,
+      printer: status === 200 ? printerBody(o.flags ?? {}) : null,
+      job: jobBody(
+        o.file ?? null,
+        o.completion ?? null,
+        o.flags?.printing ? "Printing" : "Operational",
+      ),
+      filament: null,
+    },
+  };
+}
+
+export function report(machines: unknown[], sentAt = new Date().toISOString()) {
+  return { agent: { version: "0.1.0", hostname: "farm-pi" }, sent_at: sentAt, machines };
+}

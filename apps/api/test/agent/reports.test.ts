@@ -1,0 +1,349 @@
+import { mintToken } from "@apf/auth";
+import { jobs, printers, skus, stockMovements } from "@apf/db";
+import { revokeAgent } from "@apf/db/queries";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { createAgent, createOrganization } from "../support/factories.ts";
+import { createTestServices, type TestClock, type TestServices } from "../support/services.ts";
+import { machine, report } from "./report-builder.ts";
+
+let services: TestServices;
+let app: ReturnType<typeof createApp>;
+let orgId: string;
+let token: string;
+let agentId: string;
+
+beforeAll(async () => {
+  services = await createTestServices();
+  app = createApp(services);
+});
+afterAll(async () => {
+  await services.close();
+});
+beforeEach(async () => {
+  const { organization } = await createOrganization(services.db);
+  orgId = organization.id;
+  const agent = await createAgent(services.db, orgId);
+  token = agent.token;
+  agentId = agent.id;
+});
+
+function post(body: unknown, auth: string | null = token, raw?: string) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (auth !== null) headers.authorization = `Bearer ${auth}`;
+  return app.request("/agent/v1/reports", {
+    method: "POST",
+    headers,
+    body: raw ?? JSON.stringify(body),
+  });
+}
+
+const t = (s: number) => new Date(Date.UTC(2026, 10, 23, 10, 0, s)).toISOString();
+
+async function printerRows() {
+  return services.db.select().from(printers).where(eq(printers.organizationId, orgId));
+}
+async function jobRows() {
+  return services.db.select().from(jobs).where(eq(jobs.organizationId, orgId));
+}
+
+describe("POST /agent/v1/reports authentication", () => {
+  it("answers UNAUTHORIZED without a Bearer token", async () => {
+    const res = await post(report([]), null);
+    expect(res.status).toBe(401);
+    expect((await res.json()).code).toBe("UNAUTHORIZED");
+  });
+
+  it("answers TOKEN_INVALID for a malformed token, an API key, and an unknown agent token", async () => {
+    for (const bad of ["apf_agent_123", mintToken("live").token, mintToken("agent").token]) {
+      const res = await post(report([]), bad);
+      expect(res.status).toBe(401);
+      expect((await res.json()).code).toBe("TOKEN_INVALID");
+    }
+  });
+
+  it("answers TOKEN_REVOKED on the next report after the agent is revoked", async () => {
+    expect((await post(report([]))).status).toBe(202);
+    await revokeAgent(services.db, orgId, agentId, new Date());
+    const res = await post(report([]));
+    expect(res.status).toBe(401);
+    expect((await res.json()).code).toBe("TOKEN_REVOKED");
+  });
+});
+
+describe("POST /agent/v1/reports validation", () => {
+  it("answers 400 naming the offending path and applies nothing of the report", async () => {
+    const good = machine({ machineId: "good", observedAt: t(1) });
+    const bad = machine({ machineId: "bad", observedAt: t(1) }) as unknown as {
+      octoprint: { printer: { temperature: { tool0: { actual: unknown } } } };
+    };
+    bad.octoprint.printer.temperature.tool0.actual = "hot";
+    const res = await post(report([good, bad]));
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.code).toBe("INVALID_REQUEST");
+    expect(body.error).toContain("machines.1.octoprint.printer.temperature.tool0.actual");
+    expect(await printerRows()).toHaveLength(0);
+  });
+
+  it("answers 400 for a body that is not JSON and 415 for another content type", async () => {
+    expect((await post(null, token, "{nope")).status).toBe(400);
+    const res = await app.request("/agent/v1/reports", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "text/plain" },
+      body: "{}",
+    });
+    expect(res.status).toBe(415);
+  });
+
+  it("answers 413 for more than 1,000 machines or more than 5 MiB", async () => {
+    const many = Array.from({ length: 1001 }, (_, i) =>
+      machine({ machineId: `m${i}`, observedAt: t(1), reachable: false }),
+    );
+    const res = await post(report(many));
+    expect(res.status).toBe(413);
+    expect((await res.json()).code).toBe("PAYLOAD_TOO_LARGE");
+    const huge = JSON.stringify(
+      report([{ ...machine({ observedAt: t(1) }), padding: "x".repeat(5 * 1024 * 1024) }]),
+    );
+    expect((await post(null, token, huge)).status).toBe(413);
+    expect(await printerRows()).toHaveLength(0);
+  });
+});
+
+describe("POST /agent/v1/reports state", () => {
+  it("creates a printer from the documented OctoPrint bodies, with its temperatures", async () => {
+    const res = await post(
+      report([
+        machine({
+          machineId: "octo-1",
+          observedAt: t(1),
+          flags: { printing: true },
+          file: "whistle_v2.gcode",
+          completion: 22.98,
+        }),
+      ]),
+    );
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    expect(body.data).toMatchObject({
+      machines: 1,
+      applied: 1,
+      printers_created: 1,
+      jobs_opened: 1,
+    });
+    const [printer] = await printerRows();
+    expect(printer).toMatchObject({
+      machineId: "octo-1",
+      status: "printing",
+      reachable: true,
+      sourceVersion: "1.3.10",
+      progressPercentage: 22.98,
+    });
+    expect(printer!.temperatures).toEqual({
+      tool0: { actual: 214.8821, target: 220 },
+      tool1: { actual: 25.3, target: null },
+      bed: { actual: 50.221, target: 70 },
+    });
+    const [job] = await jobRows();
+    expect(job).toMatchObject({
+      status: "printing",
+      fileName: "whistle_v2.gcode",
+      printerId: printer!.id,
+    });
+    expect(printer!.currentJobId).toBe(job!.id);
+  });
+
+  it("never lets a late report overwrite newer state", async () => {
+    await post(
+      report([
+        machine({
+          observedAt: t(10),
+          flags: { paused: true, printing: false },
+          file: "a.gcode",
+          completion: 50,
+        }),
+      ]),
+    );
+    const late = await post(
+      report([
+        machine({ observedAt: t(5), flags: { printing: true }, file: "a.gcode", completion: 40 }),
+      ]),
+    );
+    expect((await late.json()).data).toMatchObject({ applied: 0, ignored_stale: 1 });
+    const [printer] = await printerRows();
+    expect(printer!.status).toBe("paused");
+    expect(printer!.progressPercentage).toBe(50);
+  });
+
+  it("records the agent's last_seen_at", async () => {
+    await post(report([]));
+    const agents = await services.db.query.agents.findFirst({
+      where: (a, { eq }) => eq(a.id, agentId),
+    });
+    expect(agents!.lastSeenAt).toEqual((services.clock as TestClock).now());
+    expect(agents!.hostname).toBe("farm-pi");
+  });
+});
+
+describe("job lifecycle and stock", () => {
+  async function createSku(printFileName: string, unitsPerPrint = 4) {
+    const [sku] = await services.db
+      .insert(skus)
+      .values({
+        organizationId: orgId,
+        sku: `SKU-${Math.random()}`,
+        productName: "Whistle",
+        printFileName,
+        unitsPerPrint,
+      })
+      .returning();
+    return sku!;
+  }
+
+  it("opens, updates and completes a job, and counts its units into the SKU once even if the report is sent twice", async () => {
+    const sku = await createSku("whistle_v2.gcode", 4);
+    await post(
+      report([
+        machine({
+          observedAt: t(1),
+          flags: { printing: true },
+          file: "whistle_v2.gcode",
+          completion: 10,
+        }),
+      ]),
+    );
+    await post(
+      report([
+        machine({
+          observedAt: t(2),
+          flags: { printing: true },
+          file: "whistle_v2.gcode",
+          completion: 60,
+        }),
+      ]),
+    );
+    let [job] = await jobRows();
+    expect(job).toMatchObject({
+      status: "printing",
+      progressPercentage: 60,
+      productSkuId: sku.id,
+      numberOfUnits: 4,
+    });
+
+    const done = report([
+      machine({ observedAt: t(3), flags: {}, file: "whistle_v2.gcode", completion: 100 }),
+    ]);
+    const first = await post(done);
+    expect((await first.json()).data).toMatchObject({ jobs_closed: 1, units_counted: 4 });
+    const again = await post(done);
+    expect((await again.json()).data).toMatchObject({ ignored_stale: 1, units_counted: 0 });
+    await post(
+      report([machine({ observedAt: t(4), flags: {}, file: "whistle_v2.gcode", completion: 100 })]),
+    );
+
+    [job] = await jobRows();
+    expect(job).toMatchObject({ status: "completed", progressPercentage: 100 });
+    expect(job!.timeCompleted?.toISOString()).toBe(t(3));
+    const [after] = await services.db.select().from(skus).where(eq(skus.id, sku.id));
+    expect(after!.readyStock).toBe(4);
+    const movements = await services.db
+      .select()
+      .from(stockMovements)
+      .where(eq(stockMovements.skuId, sku.id));
+    expect(movements).toHaveLength(1);
+    const [printer] = await printerRows();
+    expect(printer!.currentJobId).toBeNull();
+    expect(printer!.status).toBe("idle");
+  });
+
+  it("closes a job as cancelled after OctoPrint's cancelling, and as failed on an error", async () => {
+    await post(
+      report([
+        machine({
+          machineId: "c",
+          observedAt: t(1),
+          flags: { printing: true },
+          file: "x.gcode",
+          completion: 30,
+        }),
+      ]),
+    );
+    await post(
+      report([
+        machine({
+          machineId: "c",
+          observedAt: t(2),
+          flags: { printing: true, cancelling: true },
+          file: "x.gcode",
+          completion: 31,
+        }),
+      ]),
+    );
+    await post(
+      report([
+        machine({ machineId: "c", observedAt: t(3), flags: {}, file: "x.gcode", completion: null }),
+      ]),
+    );
+    await post(
+      report([
+        machine({
+          machineId: "e",
+          observedAt: t(1),
+          flags: { printing: true },
+          file: "y.gcode",
+          completion: 30,
+        }),
+      ]),
+    );
+    await post(
+      report([
+        machine({
+          machineId: "e",
+          observedAt: t(2),
+          flags: { error: true, closedOrError: true, operational: false },
+          file: "y.gcode",
+          completion: 30,
+        }),
+      ]),
+    );
+    const rows = await jobRows();
+    const byFile = Object.fromEntries(rows.map((j) => [j.fileName, j]));
+    expect(byFile["x.gcode"]).toMatchObject({ status: "cancelled" });
+    expect(byFile["y.gcode"]).toMatchObject({ status: "failed" });
+    expect(byFile["y.gcode"]!.failureReason).toBeTruthy();
+  });
+
+  it("keeps a job open while the host is unreachable", async () => {
+    await post(
+      report([
+        machine({ observedAt: t(1), flags: { printing: true }, file: "z.gcode", completion: 30 }),
+      ]),
+    );
+    await post(report([machine({ observedAt: t(2), reachable: false })]));
+    const [job] = await jobRows();
+    expect(job!.status).toBe("printing");
+    const [printer] = await printerRows();
+    expect(printer).toMatchObject({ status: "offline", reachable: false });
+  });
+
+  it("applies a report of many machines in one go", async () => {
+    const many = Array.from({ length: 300 }, (_, i) =>
+      machine({
+        machineId: `m${i}`,
+        observedAt: t(1),
+        flags: { printing: true },
+        file: `f${i}.gcode`,
+        completion: i / 3,
+      }),
+    );
+    const res = await post(report(many));
+    expect((await res.json()).data).toMatchObject({
+      applied: 300,
+      printers_created: 300,
+      jobs_opened: 300,
+    });
+    expect(await printerRows()).toHaveLength(300);
+  });
+});
