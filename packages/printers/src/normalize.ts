@@ -1,0 +1,158 @@
+import { isHeaterKey, type JobResponse, temperatureDataSchema } from "./octoprint/schemas.ts";
+import { type PrinterStatus, statusFromFlags } from "./printer-status.ts";
+import type { MachineReport } from "./report-schema.ts";
+
+/** A heater reading as the public API shows it. */
+export interface TemperatureReading {
+  actual: number | null;
+  target: number | null;
+}
+
+/** The current job as OctoPrint reports it, in our units (percent, seconds). */
+export interface NormalizedJob {
+  fileName: string | null;
+  /** 0–100, or null when OctoPrint has none (e.g. after a cancel). */
+  progress: number | null;
+  printTimeS: number | null;
+  printTimeLeftS: number | null;
+  estimatedPrintTimeS: number | null;
+}
+
+/** One machine of a report, reduced to what the backend stores. */
+export interface NormalizedMachine {
+  machineId: string;
+  name: string;
+  url: string;
+  observedAt: Date;
+  /** The host answered at all. */
+  reachable: boolean;
+  /** Why the printer's state is missing or degraded; null when all is well. */
+  error: string | null;
+  status: PrinterStatus;
+  /** We know the printer's current state from OctoPrint (see `normalizeMachine`). */
+  online: boolean;
+  /** OctoPrint's server version, e.g. "1.3.10". */
+  octoprintVersion: string | null;
+  /** `toolN`, `bed` and `chamber` as reported, without history. */
+  temperatures: Record<string, TemperatureReading>;
+  job: NormalizedJob | null;
+  /** OctoPrint's error text when status is "error". */
+  errorText: string | null;
+}
+
+/** `error` codes set by normalisation (an unreachable host keeps the agent's own text). */
+export const MACHINE_ERRORS = {
+  unreachable: "host_unreachable",
+  authFailed: "octoprint_auth_failed",
+  notOperational: "printer_not_operational",
+  noData: "octoprint_no_data",
+  stateMissing: "printer_state_missing",
+} as const;
+
+/**
+ * Turns one reported machine into our model. Pure: same input, same output.
+ *
+ * - Host unreachable → offline, `online: false`, `error` = the agent's text.
+ * - 401/403 → offline, `online: false`, `error: "octoprint_auth_failed"`: the state is unknown.
+ * - 409 → OctoPrint answered that the printer is not operational: `online: true` (we do know its
+ *   state) with `error: "printer_not_operational"` and status offline, or status error when
+ *   `/api/job` carries an `error` text (OctoPrint answers 409 in its error states too, so the job's
+ *   structured `error` field is the only place the error shows).
+ * - 200 → status from `state.flags` (see `statusFromFlags`), `online: true`.
+ * - Any other status, or a missing body → offline, `online: false`, with an error code.
+ */
+export function normalizeMachine(m: MachineReport): NormalizedMachine {
+  const op = m.octoprint;
+  const base = {
+    machineId: m.machine_id,
+    name: m.name,
+    url: m.url,
+    observedAt: new Date(m.observed_at),
+    reachable: m.reachable,
+    octoprintVersion: op?.version?.server ?? null,
+  };
+  const unknown = (error: string): NormalizedMachine => ({
+    ...base,
+    error,
+    status: "offline",
+    online: false,
+    temperatures: {},
+    job: null,
+    errorText: null,
+  });
+
+  if (!m.reachable) return unknown(m.error ?? MACHINE_ERRORS.unreachable);
+  if (!op) return unknown(m.error ?? MACHINE_ERRORS.noData);
+  const http = op.printer_http_status;
+  if (http === 401 || http === 403) return unknown(MACHINE_ERRORS.authFailed);
+  const job = op.job ? normalizeJob(op.job) : null;
+
+  if (http === 409) {
+    const jobError = nonEmpty(op.job?.error);
+    return {
+      ...base,
+      error: MACHINE_ERRORS.notOperational,
+      status: jobError ? "error" : "offline",
+      online: true,
+      temperatures: {},
+      job,
+      errorText: jobError,
+    };
+  }
+  if (http !== 200) return unknown(m.error ?? `octoprint_http_${http ?? "none"}`);
+  const state = op.printer?.state;
+  if (!state) return unknown(MACHINE_ERRORS.stateMissing);
+
+  const status = statusFromFlags(state.flags);
+  return {
+    ...base,
+    error: m.error,
+    status,
+    online: true,
+    temperatures: temperaturesOf(op.printer?.temperature),
+    job,
+    errorText: status === "error" ? (nonEmpty(state.error) ?? nonEmpty(op.job?.error)) : null,
+  };
+}
+
+function nonEmpty(text: string | null | undefined): string | null {
+  const trimmed = text?.trim();
+  return trimmed ? trimmed : null;
+}
+
+function temperaturesOf(temperature: Record<string, unknown> | undefined) {
+  const result: Record<string, TemperatureReading> = {};
+  for (const [key, value] of Object.entries(temperature ?? {})) {
+    if (!isHeaterKey(key)) continue;
+    const parsed = temperatureDataSchema.safeParse(value);
+    if (!parsed.success) continue;
+    result[key] = { actual: parsed.data.actual, target: parsed.data.target ?? null };
+  }
+  return result;
+}
+
+/** The job part of `GET /api/job`; null when no file is selected and there is no progress. */
+export function normalizeJob(body: JobResponse): NormalizedJob | null {
+  const file = body.job.file;
+  const fileName = nonEmpty(file?.name) ?? nonEmpty(file?.path);
+  const p = body.progress;
+  const progress = finite(p.completion);
+  const job: NormalizedJob = {
+    fileName,
+    progress: progress === null ? null : Math.min(100, Math.max(0, progress)),
+    printTimeS: seconds(p.printTime),
+    printTimeLeftS: seconds(p.printTimeLeft),
+    estimatedPrintTimeS: seconds(body.job.estimatedPrintTime),
+  };
+  const empty = fileName === null && job.progress === null && job.printTimeS === null;
+  return empty ? null : job;
+}
+
+function finite(value: number | null | undefined): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+function seconds(value: number | null | undefined): number | null {
+  const n = finite(value);
+  return n === null ? null : Math.max(0, Math.round(n));
+}

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import {
+  filamentListSchema,
+  jobResponseSchema,
+  printerResponseSchema,
+  versionResponseSchema,
+} from "./octoprint/schemas.ts";
+
+/** Most machines one report may carry (agent.md: more is 413). */
+export const MAX_MACHINES_PER_REPORT = 1000;
+/** Largest report body in bytes (agent.md: more is 413); checked on the raw body by the API. */
+export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/** What the agent saw of OctoPrint on one host; the embedded bodies are OctoPrint's own. */
+export const octoprintObservationSchema = z.object({
+  version: versionResponseSchema.nullable(),
+  printer_http_status: z.number().int().min(100).max(599).nullable(),
+  printer: printerResponseSchema.nullable(),
+  job: jobResponseSchema.nullable(),
+  filament: filamentListSchema.nullable(),
+});
+
+/** One machine of a report (agent.md, "Reporting to the backend"). */
+export const machineReportSchema = z.object({
+  machine_id: z.string().min(1).max(200),
+  name: z.string().min(1).max(200),
+  type: z.literal("OCTOPRINT"),
+  url: z.string().min(1).max(2048),
+  observed_at: isoDateTime,
+  reachable: z.boolean(),
+  error: z.string().max(500).nullable(),
+  octoprint: octoprintObservationSchema.nullable(),
+});
+export type MachineReport = z.infer<typeof machineReportSchema>;
+
+/**
+ * Body of `POST /agent/v1/reports`. Unknown keys of our own envelope are dropped (a newer agent
+ * stays accepted); OctoPrint's bodies keep theirs. A machine id may appear once per report.
+ */
+export const agentReportSchema = z
+  .object({
+    agent: z.object({
+      version: z.string().min(1).max(50),
+      hostname: z.string().min(1).max(255),
+    }),
+    sent_at: isoDateTime,
+    machines: z.array(machineReportSchema).max(MAX_MACHINES_PER_REPORT),
+  })
+  .superRefine((report, ctx) => {
+    const seen = new Map<string, number>();
+    report.machines.forEach((machine, index) => {
+      const first = seen.get(machine.machine_id);
+      if (first === undefined) {
+        seen.set(machine.machine_id, index);
+        return;
+      }
+      ctx.addIssue({
+        code: "custom",
+        path: ["machines", index, "machine_id"],
+        message: `duplicate machine_id, already at machines.${first}`,
+      });
+    });
+  });
+export type AgentReport = z.infer<typeof agentReportSchema>;
+
+/**
+ * Dotted path of a zod issue, e.g. `machines.3.octoprint.printer.temperature.tool0.actual`;
+ * an empty string for an issue about the whole body.
+ */
+export function formatZodIssuePath(issue: { path: ReadonlyArray<PropertyKey> }): string {
+  return issue.path
+    .map((part) => (typeof part === "symbol" ? part.toString() : String(part)))
+    .join(".");
+}
+
+/** One problem of a rejected report, ready for a 400 answer. */
+export interface ReportIssue {
+  path: string;
+  message: string;
+}
+
+/** Parses a report body; on failure returns every issue with its dotted path, nothing applied. */
+export function parseAgentReport(
+  body: unknown,
+): { success: true; data: AgentReport } | { success: false; issues: ReportIssue[] } {
+  const parsed = agentReportSchema.safeParse(body);
+  if (parsed.success) return { success: true, data: parsed.data };
+  return {
+    success: false,
+    issues: parsed.error.issues.map((issue) => ({
+      path: formatZodIssuePath(issue),
+      message: issue.message,
+    })),
+  };
+}

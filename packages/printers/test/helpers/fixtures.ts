@@ -1,0 +1,20 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+const DIR = new URL("../fixtures/octoprint/", import.meta.url);
+
+/** Names of every OctoPrint fixture file. */
+export function fixtureNames(): string[] {
+  return readdirSync(DIR).filter((name) => name.endsWith(".json"));
+}
+
+/** A fresh copy of one fixture body, safe to mutate in a test. */
+export function fixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(new URL(name, DIR), "utf8")) as T;
+}
+
+/** `GET /api/printer` of the docs (history included, as the fixture has it). */
+export const printerFixture = () => fixture("printer.get.history-limit2.response.json");
+/** `GET /api/job` of the docs. */
+export const jobFixture = () => fixture("job.get.response.json");
+/** `GET /api/version` of the docs. */
+export const versionFixture = () => fixture("version.get.response.json");
