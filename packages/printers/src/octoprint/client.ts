@@ -91,8 +91,8 @@ function describeFailure(error: unknown, timeoutMs: number): Extract<HttpExchang
 }
 
 /**
- * One HTTP exchange with a timeout covering headers and body; never throws. Used by both
- * OctoPrint clients so that timeouts and network errors read the same everywhere.
+ * One HTTP exchange with a timeout covering headers and body; never throws. Shared by the
+ * OctoPrint clients (and the agent's reporter) so timeouts and network errors read the same.
  */
 export async function exchange(
   fetchFn: typeof globalThis.fetch,

@@ -1,0 +1,105 @@
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import { sleep as realSleep, type Sleep } from "./backoff.ts";
+import type { AgentConfig } from "./config.ts";
+import { LatestState } from "./latest-state.ts";
+import { redactUrlCredentials } from "./machine-identity.ts";
+import { createPoller } from "./poller.ts";
+import { createReporter } from "./reporter.ts";
+import { AGENT_VERSION } from "./version.ts";
+
+/** Time as the agent sees it; tests inject their own. */
+export interface Clock {
+  now(): number;
+  sleep: Sleep;
+}
+
+/** Dependencies of {@link runAgent}. */
+export interface RunAgentOptions {
+  logger: Logger;
+  /** Aborting it stops the agent: the round in flight finishes, then one last flush. */
+  signal: AbortSignal;
+  clock?: Clock;
+  fetch?: typeof globalThis.fetch;
+  random?: () => number;
+  hostname?: string;
+  /** Limit of the last flush at shutdown; default 3 s. */
+  shutdownFlushMs?: number;
+  /** Called after each poll round (tests use it to step the agent). */
+  onRound?: (round: number) => void;
+}
+
+/**
+ * Runs the agent until `signal` aborts: polls every machine every `poll_interval_s`, keeps the
+ * newest state per machine and reports it. Resolves (never rejects) once stopped.
+ */
+export async function runAgent(config: AgentConfig, options: RunAgentOptions): Promise<void> {
+  const { logger, signal } = options;
+  const clock: Clock = options.clock ?? { now: Date.now, sleep: realSleep };
+  const state = new LatestState();
+  const poller = createPoller({
+    machines: config.machines,
+    requestTimeoutMs: config.requestTimeoutS * 1000,
+    logger,
+    now: clock.now,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const reporter = createReporter({
+    apiUrl: config.apiUrl,
+    agentToken: config.agentToken,
+    state,
+    logger,
+    agent: { version: AGENT_VERSION, hostname: options.hostname ?? hostname() },
+    now: clock.now,
+    sleep: clock.sleep,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+
+  for (const warning of config.warnings) logger.warn({ config: config.configPath }, warning);
+  logger.info(
+    {
+      version: AGENT_VERSION,
+      api_url: redactUrlCredentials(config.apiUrl),
+      machines: config.machines.length,
+      poll_interval_s: config.pollIntervalS,
+    },
+    "agent started",
+  );
+
+  const reporting = reporter.run(signal);
+  const intervalMs = config.pollIntervalS * 1000;
+  let round = 0;
+  while (!signal.aborted) {
+    const started = clock.now();
+    const entries = await poller.pollRound();
+    state.put(entries);
+    reporter.notify();
+    round += 1;
+    logger.debug(
+      { round, machines: entries.length, reachable: entries.filter((e) => e.reachable).length },
+      "poll round done",
+    );
+    options.onRound?.(round);
+    const elapsed = clock.now() - started;
+    // A round slower than the interval starts the next one at once, but never overlaps.
+    await clock.sleep(Math.max(0, intervalMs - elapsed), signal);
+  }
+
+  await reporting;
+  const pending = state.size;
+  if (pending > 0) {
+    const result = await reporter.flush({ timeoutMs: options.shutdownFlushMs ?? 3000 });
+    if (result.remaining > 0) {
+      const reason =
+        result.failure && "message" in result.failure
+          ? result.failure.message
+          : result.failure?.kind;
+      logger.warn(
+        { undelivered: result.remaining, reason },
+        "stopping with undelivered machine state",
+      );
+    }
+  }
+  logger.info({ rounds: round }, "agent stopped");
+}

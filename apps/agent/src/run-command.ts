@@ -1,0 +1,37 @@
+import type { DestinationStream, Level } from "pino";
+import { runAgent } from "./agent.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { createLogger, createRedactor } from "./logger.ts";
+
+/** Where a command writes and what stops it. */
+export interface CommandIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  signal: AbortSignal;
+  /** Log destination for `run`; default stdout. */
+  logDestination?: DestinationStream;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** `apf-agent run`: 0 after a clean stop, 1 when the config is unusable. */
+export async function runCommand(
+  options: { config: string; logLevel: Level | "silent" },
+  io: CommandIo,
+): Promise<number> {
+  const redactor = createRedactor();
+  let config: Awaited<ReturnType<typeof loadConfig>>;
+  try {
+    config = await loadConfig(options.config, { onSecret: (secret) => redactor.add(secret) });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr.write(`apf-agent: ${error.message}\n`);
+    return 1;
+  }
+  const logger = createLogger({
+    level: options.logLevel,
+    redactor,
+    ...(io.logDestination ? { destination: io.logDestination } : {}),
+  });
+  await runAgent(config, { logger, signal: io.signal, ...(io.fetch ? { fetch: io.fetch } : {}) });
+  return 0;
+}
