@@ -1,8 +1,9 @@
+import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { ConfigError, parseEnv } from "./env.ts";
 import { buildServices } from "./services/build.ts";
-import { startDemo } from "./services/demo.ts";
+import { startDemo } from "./services/demo/index.ts";
 import { createLogger } from "./services/logger.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -37,18 +38,22 @@ async function main() {
   }
 
   const app = createApp(services);
-  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-    logger.info(
-      { port: info.port, host: env.HOST },
-      `apf api listening on http://${env.HOST}:${info.port}`,
-    );
-  });
-  server.on("error", (error) => {
-    logger.fatal({ err: error }, "cannot listen");
-    process.exit(1);
+  let server!: ReturnType<typeof serve>;
+  const address = await new Promise<AddressInfo>((resolve) => {
+    server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+      logger.info(
+        { port: info.port, host: env.HOST },
+        `apf api listening on http://${env.HOST}:${info.port}`,
+      );
+      resolve(info);
+    });
+    server.on("error", (error) => {
+      logger.fatal({ err: error }, "cannot listen");
+      process.exit(1);
+    });
   });
 
-  const demo = await startDemo(services, env, server);
+  const demo = await startDemo(services, env, address);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -11,6 +11,14 @@ afterAll(async () => {
   await Promise.all(started.map((s) => s.stop("SIGKILL")));
 });
 
+async function waitFor(condition: () => boolean, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function startServer(env: Record<string, string>) {
   const server = new ServerProcess(await freePort(), env);
   started.push(server);
@@ -18,7 +26,7 @@ async function startServer(env: Record<string, string>) {
 }
 
 describe("npm start with no configuration", () => {
-  it("answers /healthz on embedded PGlite, prints the demo owner, and stops cleanly on SIGTERM", async () => {
+  it("answers /healthz on embedded PGlite, prints the demo owner and a working curl line, and stops cleanly on SIGTERM", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "apf-data-"));
     const server = await startServer({ APF_DATA_DIR: dataDir });
     const health = await server.waitForHttp("/healthz", 15_000);
@@ -28,7 +36,20 @@ describe("npm start with no configuration", () => {
     expect(ready.checks.redis.status).toBe("not_configured");
     expect(server.output).toMatch(/embedded PGlite/);
     expect(server.output).toMatch(/in this process only/);
-    expect(server.output).toMatch(/demo@apf\.local\s+password: \S{12,}/);
+    await waitFor(() => server.output.includes("curl -s"));
+    expect(server.output).toMatch(/demo@apf\.local\s+\/\s+\S{12,}/);
+
+    // The printed curl line, run as printed: 200 with the demo's live printers.
+    const curl = server.output.match(
+      /curl -s (\S+) -H 'Authorization: Bearer (apf_live_[0-9a-f]{64})'/,
+    );
+    expect(curl).not.toBeNull();
+    const [, url, key] = curl!;
+    const res = await fetch(url!, { headers: { Authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.success).toBe(true);
+    expect(Array.isArray(body.data)).toBe(true);
     expect(await server.stop("SIGTERM")).toBe(0);
   });
 });
