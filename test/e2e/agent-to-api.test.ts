@@ -212,12 +212,12 @@ describe("simulator → apf-agent process → API → /public/v1", () => {
     startApi();
     const printers = await until(
       () => api("/public/v1/printers"),
-      (list: { name: string; status: string }[]) =>
+      (list: Json[]) =>
         list.some((p) => p.name === "e2e-printer-2" && p.status === "printing"),
       // The agent's next try comes after its current backoff step (capped at 60 s).
       65_000,
     );
-    expect(printers.find((p: { name: string }) => p.name === "e2e-printer-1").status).toBe("idle");
+    expect(printers.find((p: Json) => p.name === "e2e-printer-1").status).toBe("idle");
     expect(agentLogLines().some((l) => String(l.msg).includes("backend unavailable"))).toBe(true);
     expect(agentProcess.exitCode).toBeNull();
   });
