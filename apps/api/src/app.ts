@@ -1,20 +1,23 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv, Services } from "./context.ts";
 import { onError } from "./errors.ts";
 import { clientIp } from "./middleware/client-ip.ts";
+import { publicCors } from "./middleware/cors.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { notFoundHandler } from "./not-found.ts";
 import { agentRoutes } from "./routes/agent/v1/index.ts";
 import { dashboardRoutes } from "./routes/dashboard/index.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { publicRoutes } from "./routes/public/v1/index.ts";
+import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
 import { validationHook } from "./validation.ts";
 
 /**
  * The whole HTTP surface. The order of middleware here is the order a request meets them:
- * services → request id → client address → log → security headers → router.
+ * services → request id → client address → log → security headers → (on /public/v1: CORS) →
+ * router. Each /public/v1 operation then runs api-key-auth → key budget → scope (operation.ts).
  */
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
@@ -31,9 +34,14 @@ export function createApp(services: Services) {
   app.use("*", clientIp);
   app.use("*", requestLog);
   app.use("*", secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(`${PUBLIC_BASE_PATH}/*`, publicCors);
 
   app.route("/", healthRoutes());
-  app.route("/public/v1", publicRoutes());
+  app.route(PUBLIC_BASE_PATH, publicRoutes());
+  app.get(
+    "/docs",
+    Scalar({ url: `${PUBLIC_BASE_PATH}/openapi.json`, pageTitle: "apf public API" }),
+  );
   app.route("/api", dashboardRoutes());
   app.route("/agent/v1", agentRoutes());
 

@@ -74,6 +74,8 @@ function fromHttpException(error: HTTPException): ApiError {
       return new ApiError("NOT_FOUND", "No such resource.");
     case 413:
       return new ApiError("PAYLOAD_TOO_LARGE", error.message || "The request body is too large.");
+    case 415:
+      return new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
     default:
       return new ApiError("INTERNAL_ERROR", "Something went wrong on our side.");
   }

@@ -1,0 +1,115 @@
+import {
+  type ApiKeyForAuth,
+  findApiKeyForAuth,
+  touchApiKeyLastUsed,
+} from "@apf/db/queries/api-key-auth";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { ApiKeyPrincipal, AppEnv, Services } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { type BearerVerdict, verifyBearerToken } from "./bearer-credential.ts";
+import { DEFAULT_KEY_BUDGET } from "./rate-limit.ts";
+
+/** last_used_at is kept to the minute: one write per key per interval, at most. */
+export const LAST_USED_INTERVAL_MS = 60_000;
+
+/** What /me and CORS need of the verified key beyond the principal. */
+export interface ApiKeyDetails {
+  preview: string;
+  organization: { id: string; name: string; allowedOrigins: readonly string[] };
+}
+
+const detailsOf = new WeakMap<ApiKeyPrincipal, ApiKeyDetails>();
+
+/** The verified key's preview and organization, once api-key-auth has run; else undefined. */
+export function apiKeyDetails(c: Context<AppEnv>): ApiKeyDetails | undefined {
+  const key = c.get("apiKey");
+  return key ? detailsOf.get(key) : undefined;
+}
+
+function verdict(row: ApiKeyForAuth | undefined, now: Date): BearerVerdict<ApiKeyForAuth> {
+  if (!row) return { ok: false, code: "TOKEN_INVALID", message: "The API key is not recognised." };
+  if (row.revokedAt) {
+    return { ok: false, code: "TOKEN_REVOKED", message: "The API key has been revoked." };
+  }
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) {
+    return {
+      ok: false,
+      code: "TOKEN_EXPIRED",
+      message: `The API key expired at ${row.expiresAt.toISOString()}.`,
+    };
+  }
+  return { ok: true, principal: row };
+}
+
+/**
+ * Looks the key up by hash on every request: no verified key is cached in process, so a revoke
+ * is seen by every instance on the very next request without depending on any message delivery.
+ * The lookup is one indexed read of a unique hash.
+ */
+async function lookup(services: Services, hash: string) {
+  try {
+    return await findApiKeyForAuth(services.db, hash);
+  } catch (error) {
+    services.logger.error({ err: error }, "api key lookup failed");
+    throw new ApiError("UNAVAILABLE", "Keys cannot be checked right now; try again shortly.", {
+      "Retry-After": "5",
+    });
+  }
+}
+
+const touching = new WeakMap<Services, Set<string>>();
+
+/**
+ * Records that the key was used, off the request path: never awaited by the response, errors
+ * logged. Skipped when the stored value is recent; the update's own condition keeps concurrent
+ * instances to one write per interval.
+ */
+function noteKeyUsed(services: Services, row: ApiKeyForAuth, now: Date): void {
+  const notBefore = new Date(now.getTime() - LAST_USED_INTERVAL_MS);
+  if (row.lastUsedAt && row.lastUsedAt >= notBefore) return;
+  const pending = touching.get(services) ?? new Set<string>();
+  touching.set(services, pending);
+  if (pending.has(row.id)) return;
+  pending.add(row.id);
+  touchApiKeyLastUsed(services.db, row.organizationId, row.id, now, notBefore)
+    .catch((error: unknown) =>
+      services.logger.warn({ err: error, key_id: row.id }, "could not record last_used_at"),
+    )
+    .finally(() => pending.delete(row.id));
+}
+
+/**
+ * Authenticates /public/v1: Bearer credential → well-formed apf_live_ key (offline) → lookup by
+ * SHA-256 → not revoked → not expired; then sets c.var.apiKey.
+ */
+export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const services = c.var.services;
+  const now = services.clock.now();
+  const row = await verifyBearerToken(c, {
+    kind: "live",
+    noun: "API key",
+    verify: async (hash) => verdict(await lookup(services, hash), now),
+  });
+  const principal: ApiKeyPrincipal = {
+    keyId: row.id,
+    organizationId: row.organizationId,
+    name: row.name,
+    scopes: row.scopes,
+    rateLimitPerMinute: row.rateLimitPerMinute ?? DEFAULT_KEY_BUDGET,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    lastUsedAt: row.lastUsedAt,
+  };
+  detailsOf.set(principal, {
+    preview: row.preview,
+    organization: {
+      id: row.organizationId,
+      name: row.organizationName,
+      allowedOrigins: row.allowedOrigins,
+    },
+  });
+  c.set("apiKey", principal);
+  noteKeyUsed(services, row, now);
+  await next();
+});

@@ -1,0 +1,104 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv, Services } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { type Limiter, RateLimiterRes } from "../services/rate-limiter.ts";
+
+/** A key's budget when it has none of its own: requests per window. */
+export const DEFAULT_KEY_BUDGET = 120;
+/** Length of a key's budget window, in seconds. */
+export const KEY_WINDOW_S = 60;
+/** Failed authentications one client address may make per window before it is refused. */
+export const FAILED_AUTH_LIMIT = 30;
+export const FAILED_AUTH_WINDOW_S = 60;
+
+function retryAfterS(res: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+/**
+ * Spends one point; the result says whether the budget allowed it. Redis trouble never reaches
+ * here (the factory's limiters fall back to memory); anything else unexpected is logged and the
+ * request is let through, since refusing every request would be worse than a missed count.
+ */
+async function spend(
+  c: Context<AppEnv>,
+  limiter: Limiter,
+  key: string,
+): Promise<{ res: RateLimiterRes; allowed: boolean } | null> {
+  try {
+    return { res: await limiter.consume(key), allowed: true };
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return { res: error, allowed: false };
+    c.var.services.logger.warn(
+      { err: error, request_id: c.var.requestId },
+      "rate limiter failed; request let through",
+    );
+    return null;
+  }
+}
+
+/** The per-client-address limiter of failed authentications (shared by every API instance). */
+export function failedAuthLimiter(services: Services): Limiter {
+  return services.rateLimiters.get({
+    name: "auth-fail",
+    points: FAILED_AUTH_LIMIT,
+    durationS: FAILED_AUTH_WINDOW_S,
+  });
+}
+
+/**
+ * Counts a failed authentication against the client address. Past the limit it throws
+ * RATE_LIMITED (with Retry-After) instead of letting the caller answer with the failure itself,
+ * so keys cannot be guessed at speed.
+ */
+export async function recordFailedAuth(c: Context<AppEnv>): Promise<void> {
+  const spent = await spend(c, failedAuthLimiter(c.var.services), c.var.clientIp);
+  if (!spent || spent.allowed) return;
+  const wait = retryAfterS(spent.res);
+  throw new ApiError(
+    "RATE_LIMITED",
+    `Too many failed authentications from this address; try again in ${wait} s.`,
+    { "Retry-After": String(wait) },
+  );
+}
+
+/** Whether the key's budget was spent when this request was metered (see meterKeyBudget). */
+const overBudget = new WeakMap<Context, number>();
+
+/**
+ * Spends one point of the authenticated key's budget and sets X-RateLimit-Limit, -Remaining and
+ * -Reset on whatever the answer turns out to be (403, 404 and 400 included). It does not refuse:
+ * enforceKeyBudget does, after the scope check, because INSUFFICIENT_SCOPE comes first.
+ */
+export const meterKeyBudget = createMiddleware<AppEnv>(async (c, next) => {
+  const key = c.var.apiKey;
+  const limit = key.rateLimitPerMinute;
+  const limiter = c.var.services.rateLimiters.get({
+    name: "key",
+    points: limit,
+    durationS: KEY_WINDOW_S,
+  });
+  const spent = await spend(c, limiter, key.keyId);
+  if (spent) {
+    c.header("X-RateLimit-Limit", String(limit));
+    c.header("X-RateLimit-Remaining", String(spent.res.remainingPoints));
+    // The window is kept by Redis (or the fallback), which run on real time, not services.clock.
+    c.header("X-RateLimit-Reset", String(Math.ceil((Date.now() + spent.res.msBeforeNext) / 1000)));
+    if (!spent.allowed) overBudget.set(c, retryAfterS(spent.res));
+  }
+  await next();
+});
+
+/** Answers 429 RATE_LIMITED with Retry-After when meterKeyBudget found the budget spent. */
+export const enforceKeyBudget = createMiddleware<AppEnv>(async (c, next) => {
+  const wait = overBudget.get(c);
+  if (wait !== undefined) {
+    throw new ApiError(
+      "RATE_LIMITED",
+      `This API key's budget of ${c.var.apiKey.rateLimitPerMinute} requests per ${KEY_WINDOW_S} s is spent; try again in ${wait} s.`,
+      { "Retry-After": String(wait) },
+    );
+  }
+  await next();
+});

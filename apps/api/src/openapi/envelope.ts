@@ -1,0 +1,39 @@
+import { z } from "@hono/zod-openapi";
+
+/** `meta` of a paged list: the page asked for and how many items match in all. */
+export const PageMetaSchema = z
+  .object({
+    limit: z.int().openapi({ description: "The page size used." }),
+    offset: z.int().openapi({ description: "How many matching items were skipped." }),
+    count: z.int().openapi({ description: "How many items match the filters in all." }),
+  })
+  .openapi("PageMeta");
+
+/** `{success: true, data: <item>}` */
+export function itemEnvelope<T extends z.ZodType>(item: T) {
+  return z.object({ success: z.literal(true), data: item });
+}
+
+/** `{success: true, data: [<item>], meta}`; meta present exactly when `meta` says. */
+export function listEnvelope<T extends z.ZodType>(item: T, meta: "always" | "when paged") {
+  return z.object({
+    success: z.literal(true),
+    data: z.array(item),
+    meta:
+      meta === "always"
+        ? PageMetaSchema
+        : PageMetaSchema.optional().openapi({
+            description: "Present only when `limit` or `offset` is given.",
+          }),
+  });
+}
+
+/** An ISO-8601 UTC timestamp. */
+export const timestamp = () => z.iso.datetime().openapi({ example: "2026-11-23T10:00:00.000Z" });
+
+/** Date → ISO string, keeping null. */
+export function iso(date: Date): string;
+export function iso(date: Date | null): string | null;
+export function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}

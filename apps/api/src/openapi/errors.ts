@@ -1,0 +1,94 @@
+import { z } from "@hono/zod-openapi";
+import type { ErrorCode } from "../errors.ts";
+
+/** An error envelope whose `code` is one of `codes`. */
+function errorBody(codes: readonly [ErrorCode, ...ErrorCode[]], example: ErrorCode, text: string) {
+  return z
+    .object({
+      success: z.literal(false),
+      code: z.enum(codes).openapi({ description: "Stable, machine-readable error code." }),
+      error: z.string().openapi({ description: "A human sentence; never holds a secret." }),
+      request_id: z
+        .string()
+        .openapi({ description: "Also in the X-Request-Id header; quote it when reporting." }),
+    })
+    .openapi({ example: { success: false, code: example, error: text, request_id: "0f9d…" } });
+}
+
+/**
+ * The error responses every /public/v1 operation may give, by HTTP status: the codes each one
+ * carries and whether the answer comes after authentication (then it has the rate-limit headers).
+ */
+export const ERROR_RESPONSES = {
+  400: {
+    component: "BadRequest",
+    codes: ["INVALID_REQUEST"],
+    afterAuth: true,
+    description: "A query or path parameter is invalid; the message names it and what is allowed.",
+    example: 'Invalid query parameter "limit": must be a whole number from 1 to 100',
+  },
+  401: {
+    component: "Unauthorized",
+    codes: ["UNAUTHORIZED", "TOKEN_INVALID", "TOKEN_REVOKED", "TOKEN_EXPIRED"],
+    afterAuth: false,
+    description:
+      "No Bearer credential (UNAUTHORIZED), a malformed or unknown key (TOKEN_INVALID), a revoked key (TOKEN_REVOKED) or an expired one (TOKEN_EXPIRED).",
+    example: "The API key has been revoked.",
+  },
+  403: {
+    component: "Forbidden",
+    codes: ["INSUFFICIENT_SCOPE"],
+    afterAuth: true,
+    description: "The key lacks the scope this operation requires; the message names it.",
+    example: "API key missing required scope: printers:read",
+  },
+  404: {
+    component: "NotFound",
+    codes: ["NOT_FOUND"],
+    afterAuth: true,
+    description:
+      "No such resource in the key's organization (another organization's ids included).",
+    example: "Printer not found.",
+  },
+  429: {
+    component: "TooManyRequests",
+    codes: ["RATE_LIMITED"],
+    afterAuth: true,
+    description:
+      "The key's budget for the window is spent, or too many failed authentications came from this address. Retry-After says when to try again.",
+    example: "This API key's budget of 120 requests per 60 s is spent; try again in 12 s.",
+  },
+  500: {
+    component: "InternalError",
+    codes: ["INTERNAL_ERROR"],
+    afterAuth: false,
+    description: "Something went wrong on our side; the body holds no internals.",
+    example: "Something went wrong on our side.",
+  },
+  503: {
+    component: "Unavailable",
+    codes: ["UNAVAILABLE"],
+    afterAuth: false,
+    description: "A dependency is down; try again shortly.",
+    example: "Keys cannot be checked right now; try again shortly.",
+  },
+} as const satisfies Record<
+  number,
+  {
+    component: string;
+    codes: readonly [ErrorCode, ...ErrorCode[]];
+    afterAuth: boolean;
+    description: string;
+    example: string;
+  }
+>;
+
+export type ErrorStatus = keyof typeof ERROR_RESPONSES;
+
+/** The zod schema of each error status's body, for components.schemas. */
+export function errorSchemas() {
+  return Object.values(ERROR_RESPONSES).map((spec) => ({
+    name: `${spec.component}Error`,
+    schema: errorBody(spec.codes, spec.codes[0], spec.example),
+  }));
+}

@@ -1,0 +1,59 @@
+import { listAgents } from "@apf/db/queries/agent-admin";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import type { OrgEnv } from "../../../middleware/org-access.ts";
+import {
+  dataResponse,
+  errors,
+  iso,
+  isoOrNull,
+  ok,
+  orgParams,
+  SESSION_SECURITY,
+  TAGS,
+  timestamp,
+} from "../openapi.ts";
+
+export const route = createRoute({
+  method: "get",
+  path: "/orgs/{orgId}/agents",
+  operationId: "dashboardListAgents",
+  tags: TAGS,
+  summary: "The organization's agents, revoked ones included (any member)",
+  security: SESSION_SECURITY,
+  request: { params: orgParams },
+  responses: {
+    200: dataResponse(
+      z.array(
+        z.object({
+          id: z.uuid(),
+          name: z.string(),
+          preview: z.string(),
+          created_at: timestamp,
+          last_seen_at: timestamp.nullable(),
+          revoked_at: timestamp.nullable(),
+          printer_count: z.number().int(),
+        }),
+      ),
+      "Agents, newest first, without their tokens.",
+    ),
+    ...errors(401, 404),
+  },
+});
+
+export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
+  const rows = await listAgents(c.var.services.db, c.var.org.organizationId);
+  return c.json(
+    ok(
+      rows.map((a) => ({
+        id: a.id,
+        name: a.name,
+        preview: a.preview,
+        created_at: iso(a.createdAt),
+        last_seen_at: isoOrNull(a.lastSeenAt),
+        revoked_at: isoOrNull(a.revokedAt),
+        printer_count: Number(a.printerCount),
+      })),
+    ),
+    200,
+  );
+};

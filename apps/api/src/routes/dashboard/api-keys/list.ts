@@ -1,0 +1,51 @@
+import type { Scope } from "@apf/auth";
+import { listApiKeys } from "@apf/db/queries/api-key-admin";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import type { OrgEnv } from "../../../middleware/org-access.ts";
+import {
+  dataResponse,
+  errors,
+  iso,
+  isoOrNull,
+  ok,
+  orgParams,
+  SESSION_SECURITY,
+  TAGS,
+} from "../openapi.ts";
+import { apiKeySchema } from "./schemas.ts";
+
+export const route = createRoute({
+  method: "get",
+  path: "/orgs/{orgId}/api-keys",
+  operationId: "dashboardListApiKeys",
+  tags: TAGS,
+  summary: "The organization's API keys, revoked ones included (any member)",
+  security: SESSION_SECURITY,
+  request: { params: orgParams },
+  responses: {
+    200: dataResponse(z.array(apiKeySchema), "Keys, newest first, without the key itself."),
+    ...errors(401, 404),
+  },
+});
+
+export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
+  const rows = await listApiKeys(c.var.services.db, c.var.org.organizationId);
+  return c.json(
+    ok(
+      rows.map((k) => ({
+        id: k.id,
+        preview: k.preview,
+        name: k.name,
+        scopes: k.scopes as Scope[],
+        created_by:
+          k.createdById && k.createdByEmail ? { id: k.createdById, email: k.createdByEmail } : null,
+        created_at: iso(k.createdAt),
+        last_used_at: isoOrNull(k.lastUsedAt),
+        expires_at: isoOrNull(k.expiresAt),
+        revoked_at: isoOrNull(k.revokedAt),
+        rate_limit_per_minute: k.rateLimitPerMinute,
+      })),
+    ),
+    200,
+  );
+};

@@ -1,0 +1,19 @@
+import { SCOPES } from "@apf/auth";
+import { z } from "@hono/zod-openapi";
+import { timestamp } from "../openapi.ts";
+
+export const scopeSchema = z.enum(SCOPES, { error: `must be one of ${SCOPES.join(", ")}` });
+
+/** A key as listed: never the key itself, only its preview. */
+export const apiKeySchema = z.object({
+  id: z.uuid(),
+  preview: z.string().openapi({ example: "apf_live_1a2b…9f0e" }),
+  name: z.string(),
+  scopes: z.array(scopeSchema),
+  created_by: z.object({ id: z.uuid(), email: z.string() }).nullable(),
+  created_at: timestamp,
+  last_used_at: timestamp.nullable(),
+  expires_at: timestamp.nullable(),
+  revoked_at: timestamp.nullable(),
+  rate_limit_per_minute: z.number().int().nullable(),
+});

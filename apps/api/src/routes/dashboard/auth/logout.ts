@@ -1,0 +1,28 @@
+import { revokeSession } from "@apf/db/queries/sessions";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../context.ts";
+import { clearSessionCookie } from "../../../middleware/session-auth.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY, TAGS } from "../openapi.ts";
+
+export const route = createRoute({
+  method: "post",
+  path: "/auth/logout",
+  operationId: "dashboardLogout",
+  tags: TAGS,
+  summary: "End the current session",
+  security: SESSION_SECURITY,
+  responses: {
+    200: dataResponse(
+      z.object({ signed_out: z.literal(true) }),
+      "The session is ended on every instance at once; the cookie is cleared.",
+    ),
+    ...errors(401, 403),
+  },
+});
+
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+  const { db, clock } = c.var.services;
+  await revokeSession(db, c.var.session.sessionId, clock.now());
+  clearSessionCookie(c);
+  return c.json(ok({ signed_out: true as const }), 200);
+};

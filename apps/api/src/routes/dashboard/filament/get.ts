@@ -1,0 +1,27 @@
+import { findSpool } from "@apf/db/queries/filament";
+import { createRoute, type RouteHandler } from "@hono/zod-openapi";
+import { ApiError } from "../../../errors.ts";
+import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, ok, orgParamsWith, SESSION_SECURITY, TAGS } from "../openapi.ts";
+import { spoolSchema, toSpool } from "./schemas.ts";
+
+export const route = createRoute({
+  method: "get",
+  path: "/orgs/{orgId}/filament/{spoolId}",
+  operationId: "dashboardGetFilamentSpool",
+  tags: TAGS,
+  summary: "One filament spool (any member)",
+  security: SESSION_SECURITY,
+  request: { params: orgParamsWith("spoolId") },
+  responses: {
+    200: dataResponse(spoolSchema, "The spool."),
+    ...errors(401, 404),
+  },
+});
+
+export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
+  const { spoolId } = c.req.valid("param");
+  const spool = await findSpool(c.var.services.db, c.var.org.organizationId, spoolId);
+  if (!spool) throw new ApiError("NOT_FOUND", "No such filament spool in this organization.");
+  return c.json(ok(toSpool(spool)), 200);
+};

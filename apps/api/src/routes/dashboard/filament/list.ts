@@ -1,0 +1,24 @@
+import { listSpools } from "@apf/db/queries/filament";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, ok, orgParams, SESSION_SECURITY, TAGS } from "../openapi.ts";
+import { spoolSchema, toSpool } from "./schemas.ts";
+
+export const route = createRoute({
+  method: "get",
+  path: "/orgs/{orgId}/filament",
+  operationId: "dashboardListFilamentSpools",
+  tags: TAGS,
+  summary: "The organization's filament spools (any member)",
+  security: SESSION_SECURITY,
+  request: { params: orgParams },
+  responses: {
+    200: dataResponse(z.array(spoolSchema), "Spools, oldest first."),
+    ...errors(401, 404),
+  },
+});
+
+export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
+  const rows = await listSpools(c.var.services.db, c.var.org.organizationId);
+  return c.json(ok(rows.map(toSpool)), 200);
+};

@@ -1,0 +1,55 @@
+import { updateSpool } from "@apf/db/queries/filament";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../errors.ts";
+import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { nonEmptyPatch } from "../fields.ts";
+import {
+  dataResponse,
+  errors,
+  jsonBody,
+  ok,
+  orgParamsWith,
+  SESSION_SECURITY,
+  TAGS,
+} from "../openapi.ts";
+import { assertOwnPrinter, spoolFields, spoolSchema, toSpool, toSpoolColumns } from "./schemas.ts";
+
+const body = nonEmptyPatch(
+  z.object({ ...spoolFields, type: spoolFields.type.optional() }).strict(),
+);
+
+export const route = createRoute({
+  method: "patch",
+  path: "/orgs/{orgId}/filament/{spoolId}",
+  operationId: "dashboardUpdateFilamentSpool",
+  tags: TAGS,
+  summary: "Change a filament spool (owner, admin)",
+  security: SESSION_SECURITY,
+  middleware: [requireManager] as const,
+  request: { params: orgParamsWith("spoolId"), body: jsonBody(body) },
+  responses: {
+    200: dataResponse(spoolSchema, "The spool as changed."),
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
+  const { spoolId } = c.req.valid("param");
+  const patch = c.req.valid("json");
+  const { db, clock } = c.var.services;
+  const { organizationId } = c.var.org;
+  const spool = await db.transaction(async (tx) => {
+    await assertOwnPrinter(tx, organizationId, patch.printer_id);
+    const row = await updateSpool(tx, organizationId, spoolId, toSpoolColumns(patch), clock.now());
+    if (!row) throw new ApiError("NOT_FOUND", "No such filament spool in this organization.");
+    await recordAudit(tx, auditOrigin(c), {
+      organizationId,
+      action: "filament.updated",
+      target: { type: "filament_spool", id: spoolId },
+      details: { changes: patch },
+    });
+    return row;
+  });
+  return c.json(ok(toSpool(spool)), 200);
+};

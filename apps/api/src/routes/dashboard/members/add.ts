@@ -1,0 +1,94 @@
+import { findUserByEmail } from "@apf/db/queries";
+import { createInvitation } from "@apf/db/queries/invitations";
+import { addMember, findMember } from "@apf/db/queries/members";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../errors.ts";
+import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { email } from "../fields.ts";
+import {
+  dataResponse,
+  errors,
+  jsonBody,
+  ok,
+  orgParams,
+  SESSION_SECURITY,
+  TAGS,
+} from "../openapi.ts";
+import { assertMayAssign, lockForMemberChange } from "./owner-rules.ts";
+import { invitationSchema, memberSchema, roleSchema, toInvitation, toMember } from "./schemas.ts";
+
+export const route = createRoute({
+  method: "post",
+  path: "/orgs/{orgId}/members",
+  operationId: "dashboardAddMember",
+  tags: TAGS,
+  summary: "Add a user by email, or invite an email without an account (owner, admin)",
+  description:
+    "An existing account becomes a member at once (`status: added`); for an email without an account a pending invitation is recorded (`status: invited`) and claimed when that email signs up. Only owners may add owners.",
+  security: SESSION_SECURITY,
+  middleware: [requireManager] as const,
+  request: {
+    params: orgParams,
+    body: jsonBody(z.object({ email, role: roleSchema }).strict()),
+  },
+  responses: {
+    201: dataResponse(
+      z.object({
+        status: z.enum(["added", "invited"]),
+        member: memberSchema.nullable(),
+        invitation: invitationSchema.nullable(),
+      }),
+      "The new member, or the pending invitation.",
+    ),
+    ...errors(400, 401, 403, 404, 409),
+  },
+});
+
+export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const { db } = c.var.services;
+  const { organizationId, role: actorRole } = c.var.org;
+  assertMayAssign(actorRole, null, body.role);
+  const result = await db.transaction(async (tx) => {
+    assertMayAssign(
+      await lockForMemberChange(tx, organizationId, c.var.session.userId),
+      null,
+      body.role,
+    );
+    const user = await findUserByEmail(tx, body.email);
+    const audit = auditOrigin(c);
+    if (!user) {
+      const invitation = await createInvitation(tx, {
+        organizationId,
+        email: body.email,
+        role: body.role,
+        invitedBy: c.var.session.userId,
+      });
+      if (!invitation)
+        throw new ApiError("CONFLICT", "This email already has a pending invitation.");
+      await recordAudit(tx, audit, {
+        organizationId,
+        action: "member.invited",
+        target: { type: "invitation", id: invitation.id },
+        details: { email: body.email, role: body.role },
+      });
+      return { status: "invited" as const, member: null, invitation: toInvitation(invitation) };
+    }
+    const added = await addMember(tx, {
+      organizationId,
+      userId: user.id,
+      role: body.role,
+    });
+    if (!added) throw new ApiError("CONFLICT", "This user is already a member.");
+    await recordAudit(tx, audit, {
+      organizationId,
+      action: "member.added",
+      target: { type: "user", id: user.id },
+      details: { email: user.email, role: body.role },
+    });
+    const member = await findMember(tx, organizationId, user.id);
+    return { status: "added" as const, member: toMember(member!), invitation: null };
+  });
+  return c.json(ok(result), 201);
+};

@@ -1,0 +1,51 @@
+import type { Queryable, Role } from "@apf/db";
+import { countOwners, findMembership } from "@apf/db/queries/members";
+import { lockOrganization } from "@apf/db/queries/organizations";
+import { ApiError } from "../../../errors.ts";
+import { canAssignRole, canManage } from "../../../middleware/org-access.ts";
+
+/**
+ * Opens a membership change: locks the organization (changes of one organization happen one at
+ * a time) and reads the actor's role again under the lock, so that an owner demoted a moment
+ * ago cannot still act as one.
+ */
+export async function lockForMemberChange(
+  tx: Queryable,
+  organizationId: string,
+  actorUserId: string,
+): Promise<Role> {
+  await lockOrganization(tx, organizationId);
+  const actor = await findMembership(tx, organizationId, actorUserId);
+  if (!actor) throw new ApiError("NOT_FOUND", "No such organization.");
+  if (!canManage(actor.role)) {
+    throw new ApiError("FORBIDDEN", "Only owners and admins of the organization may do this.");
+  }
+  return actor.role;
+}
+
+/** 403 unless `actor` may move a member from `from` to `to` (only owners make or unmake owners). */
+export function assertMayAssign(actor: Role, from: Role | null, to: Role | null): void {
+  if (!canAssignRole(actor, from, to)) {
+    throw new ApiError("FORBIDDEN", "Only owners may grant or take away the owner role.");
+  }
+}
+
+/**
+ * 409 when moving a member from `from` to `to` (null: removing them) would leave the
+ * organization without an owner. Call it after lockForMemberChange in the change's transaction,
+ * so that two owners cannot demote each other at the same moment.
+ */
+export async function assertKeepsAnOwner(
+  tx: Queryable,
+  organizationId: string,
+  from: Role,
+  to: Role | null,
+): Promise<void> {
+  if (from !== "owner" || to === "owner") return;
+  if ((await countOwners(tx, organizationId)) <= 1) {
+    throw new ApiError(
+      "CONFLICT",
+      "The organization's last owner cannot be removed or demoted; make someone else owner first.",
+    );
+  }
+}

@@ -1,0 +1,67 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { sameOriginCookieWrites } from "../../middleware/csrf.ts";
+import { type OrgEnv, orgAccess } from "../../middleware/org-access.ts";
+import { sessionAuth } from "../../middleware/session-auth.ts";
+import { validationHook } from "../../validation.ts";
+import * as agentCreate from "./agents/create.ts";
+import * as agentList from "./agents/list.ts";
+import * as agentRevoke from "./agents/revoke.ts";
+import * as keyCreate from "./api-keys/create.ts";
+import * as keyList from "./api-keys/list.ts";
+import * as keyRevoke from "./api-keys/revoke.ts";
+import * as auditList from "./audit-events/list.ts";
+import * as spoolCreate from "./filament/create.ts";
+import * as spoolGet from "./filament/get.ts";
+import * as spoolList from "./filament/list.ts";
+import * as spoolUpdate from "./filament/update.ts";
+import * as memberAdd from "./members/add.ts";
+import * as memberList from "./members/list.ts";
+import * as invitationList from "./members/list-invitations.ts";
+import * as memberRemove from "./members/remove.ts";
+import * as memberUpdate from "./members/update.ts";
+import * as invitationWithdraw from "./members/withdraw-invitation.ts";
+import * as orgGet from "./orgs/get.ts";
+import * as orgUpdate from "./orgs/update.ts";
+import * as printerList from "./printers/list.ts";
+import * as printerUpdate from "./printers/update.ts";
+import * as skuStock from "./skus/adjust-stock.ts";
+import * as skuCreate from "./skus/create.ts";
+import * as skuGet from "./skus/get.ts";
+import * as skuList from "./skus/list.ts";
+import * as skuUpdate from "./skus/update.ts";
+
+/**
+ * /api/orgs/{orgId}/…: session, CSRF rules for cookie sessions, then membership (404 for
+ * anyone outside the organization). Each write route adds its own role check.
+ */
+export function orgRoutes() {
+  const router = new OpenAPIHono<OrgEnv>({ defaultHook: validationHook as never });
+  router.use("/orgs/:orgId/*", sessionAuth, sameOriginCookieWrites, orgAccess);
+  return router
+    .openapi(orgGet.route, orgGet.handler)
+    .openapi(orgUpdate.route, orgUpdate.handler)
+    .openapi(memberList.route, memberList.handler)
+    .openapi(memberAdd.route, memberAdd.handler)
+    .openapi(memberUpdate.route, memberUpdate.handler)
+    .openapi(memberRemove.route, memberRemove.handler)
+    .openapi(invitationList.route, invitationList.handler)
+    .openapi(invitationWithdraw.route, invitationWithdraw.handler)
+    .openapi(keyCreate.route, keyCreate.handler)
+    .openapi(keyList.route, keyList.handler)
+    .openapi(keyRevoke.route, keyRevoke.handler)
+    .openapi(agentCreate.route, agentCreate.handler)
+    .openapi(agentList.route, agentList.handler)
+    .openapi(agentRevoke.route, agentRevoke.handler)
+    .openapi(printerList.route, printerList.handler)
+    .openapi(printerUpdate.route, printerUpdate.handler)
+    .openapi(skuCreate.route, skuCreate.handler)
+    .openapi(skuList.route, skuList.handler)
+    .openapi(skuGet.route, skuGet.handler)
+    .openapi(skuUpdate.route, skuUpdate.handler)
+    .openapi(skuStock.route, skuStock.handler)
+    .openapi(spoolCreate.route, spoolCreate.handler)
+    .openapi(spoolList.route, spoolList.handler)
+    .openapi(spoolGet.route, spoolGet.handler)
+    .openapi(spoolUpdate.route, spoolUpdate.handler)
+    .openapi(auditList.route, auditList.handler);
+}

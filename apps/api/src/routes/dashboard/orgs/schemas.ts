@@ -1,0 +1,62 @@
+import { z } from "@hono/zod-openapi";
+import { iso, timestamp } from "../openapi.ts";
+
+export const organizationSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  allowed_origins: z.array(z.string()),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export function toOrganization(org: {
+  id: string;
+  name: string;
+  allowedOrigins: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}) {
+  return {
+    id: org.id,
+    name: org.name,
+    allowed_origins: org.allowedOrigins,
+    created_at: iso(org.createdAt),
+    updated_at: iso(org.updatedAt),
+  };
+}
+
+/** Why `entry` is not an exact origin, or null when it is one. */
+export function originProblem(entry: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return `"${entry}" is not an origin; write scheme://host[:port], e.g. https://app.example.com`;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return `"${entry}" is not an http(s) origin`;
+  }
+  if (url.origin !== entry) {
+    return `"${entry}" is not an exact origin (scheme://host[:port], lower case, no path, no trailing slash); did you mean "${url.origin}"?`;
+  }
+  return null;
+}
+
+/** Exact origins allowed to call /public/v1 from a browser, or ["*"]; duplicates are dropped. */
+export const allowedOriginsSchema = z
+  .array(z.string().max(255, "must be at most 255 characters"))
+  .max(50, "must list at most 50 origins")
+  .superRefine((entries, ctx) => {
+    entries.forEach((entry, i) => {
+      if (entry === "*") {
+        if (entries.length > 1) {
+          ctx.addIssue({ code: "custom", path: [i], message: '"*" must be the only entry' });
+        }
+        return;
+      }
+      const problem = originProblem(entry);
+      if (problem) ctx.addIssue({ code: "custom", path: [i], message: problem });
+    });
+  })
+  .transform((entries) => [...new Set(entries)])
+  .openapi({ example: ["https://app.example.com"] });

@@ -1,0 +1,63 @@
+import { updateOrganization } from "@apf/db/queries/organizations";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../errors.ts";
+import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { nonEmptyPatch, text } from "../fields.ts";
+import {
+  dataResponse,
+  errors,
+  jsonBody,
+  ok,
+  orgParams,
+  SESSION_SECURITY,
+  TAGS,
+} from "../openapi.ts";
+import { allowedOriginsSchema, organizationSchema, toOrganization } from "./schemas.ts";
+
+export const route = createRoute({
+  method: "patch",
+  path: "/orgs/{orgId}",
+  operationId: "dashboardUpdateOrganization",
+  tags: TAGS,
+  summary: "Rename the organization or set its allowed browser origins (owner, admin)",
+  security: SESSION_SECURITY,
+  middleware: [requireManager] as const,
+  request: {
+    params: orgParams,
+    body: jsonBody(
+      nonEmptyPatch(
+        z
+          .object({ name: text(100).optional(), allowed_origins: allowedOriginsSchema.optional() })
+          .strict(),
+      ),
+    ),
+  },
+  responses: {
+    200: dataResponse(organizationSchema, "The organization as changed."),
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const { db, clock } = c.var.services;
+  const { organizationId } = c.var.org;
+  const org = await db.transaction(async (tx) => {
+    const updated = await updateOrganization(
+      tx,
+      organizationId,
+      { name: body.name, allowedOrigins: body.allowed_origins },
+      clock.now(),
+    );
+    if (!updated) throw new ApiError("NOT_FOUND", "No such organization.");
+    await recordAudit(tx, auditOrigin(c), {
+      organizationId,
+      action: "organization.updated",
+      target: { type: "organization", id: organizationId },
+      details: { changes: body },
+    });
+    return updated;
+  });
+  return c.json(ok(toOrganization(org)), 200);
+};

@@ -1,0 +1,26 @@
+import { listPrinters } from "@apf/db/queries/printer-admin";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, ok, orgParams, SESSION_SECURITY, TAGS } from "../openapi.ts";
+import { printerSchema, toPrinter } from "./schemas.ts";
+
+export const route = createRoute({
+  method: "get",
+  path: "/orgs/{orgId}/printers",
+  operationId: "dashboardListPrinters",
+  tags: TAGS,
+  summary: "The organization's printers (any member)",
+  security: SESSION_SECURITY,
+  request: { params: orgParams },
+  responses: {
+    200: dataResponse(z.array(printerSchema), "Printers by name."),
+    ...errors(401, 404),
+  },
+});
+
+export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
+  const { db, clock, config } = c.var.services;
+  const rows = await listPrinters(db, c.var.org.organizationId);
+  const now = clock.now();
+  return c.json(ok(rows.map((p) => toPrinter(p, now, config.APF_STALE_AFTER_S))), 200);
+};

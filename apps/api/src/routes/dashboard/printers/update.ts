@@ -1,0 +1,90 @@
+import { updatePrinter } from "@apf/db/queries/printer-admin";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import { ApiError } from "../../../errors.ts";
+import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { clearableText, hexColor, nonEmptyPatch, text } from "../fields.ts";
+import {
+  dataResponse,
+  errors,
+  jsonBody,
+  ok,
+  orgParamsWith,
+  SESSION_SECURITY,
+  TAGS,
+} from "../openapi.ts";
+import { printerSchema, toPrinter } from "./schemas.ts";
+
+const body = nonEmptyPatch(
+  z
+    .object({
+      name: text(100).optional(),
+      model: clearableText(100),
+      manufacturer: clearableText(100),
+      location: clearableText(100),
+      nozzle_size: z
+        .number()
+        .gt(0, "must be a size in millimetres above 0")
+        .max(5, "must be at most 5 mm")
+        .nullable()
+        .optional(),
+      is_active: z.boolean().optional(),
+      current_color: clearableText(50),
+      current_color_hex: hexColor.nullable().optional(),
+      current_filament_type: clearableText(50),
+      current_build_plate: clearableText(100),
+    })
+    .strict(),
+);
+
+export const route = createRoute({
+  method: "patch",
+  path: "/orgs/{orgId}/printers/{printerId}",
+  operationId: "dashboardUpdatePrinter",
+  tags: TAGS,
+  summary: "Set what the agent cannot know about a printer (owner, admin)",
+  security: SESSION_SECURITY,
+  middleware: [requireManager] as const,
+  request: { params: orgParamsWith("printerId"), body: jsonBody(body) },
+  responses: {
+    200: dataResponse(printerSchema, "The printer as changed."),
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
+  const { printerId } = c.req.valid("param");
+  const patch = c.req.valid("json");
+  const { db, clock, config } = c.var.services;
+  const { organizationId } = c.var.org;
+  const now = clock.now();
+  const printer = await db.transaction(async (tx) => {
+    const row = await updatePrinter(
+      tx,
+      organizationId,
+      printerId,
+      {
+        name: patch.name,
+        model: patch.model,
+        manufacturer: patch.manufacturer,
+        location: patch.location,
+        nozzleSize: patch.nozzle_size,
+        isActive: patch.is_active,
+        currentColor: patch.current_color,
+        currentColorHex: patch.current_color_hex,
+        currentFilamentType: patch.current_filament_type,
+        currentBuildPlate: patch.current_build_plate,
+      },
+      now,
+    );
+    if (!row) throw new ApiError("NOT_FOUND", "No such printer in this organization.");
+    await recordAudit(tx, auditOrigin(c), {
+      organizationId,
+      action: "printer.updated",
+      target: { type: "printer", id: printerId },
+      details: { changes: patch },
+    });
+    return row;
+  });
+  return c.json(ok(toPrinter(printer, now, config.APF_STALE_AFTER_S)), 200);
+};

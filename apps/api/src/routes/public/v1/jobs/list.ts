@@ -1,0 +1,55 @@
+import { JOB_STATUSES } from "@apf/db";
+import { listPublicJobs } from "@apf/db/queries/public-jobs";
+import { createRoute, z } from "@hono/zod-openapi";
+import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
+import { listEnvelope } from "../../../../openapi/envelope.ts";
+import { isId } from "../lookup.ts";
+import { keyOperation, type PublicRouter } from "../operation.ts";
+import { MAX_OFFSET, oneOf, text, wholeNumberOr } from "../params.ts";
+import { JobSchema, toPublicJob } from "./schema.ts";
+
+const query = z.object({
+  status: oneOf(JOB_STATUSES, "Only jobs in this status."),
+  printer_id: text(100, "Only jobs of this printer (an unknown id matches nothing)."),
+  limit: wholeNumberOr(50, 1, 100, "Page size, 1 to 100."),
+  offset: wholeNumberOr(0, 0, MAX_OFFSET, "Jobs to skip."),
+});
+
+export const listJobsRoute = createRoute({
+  method: "get",
+  path: "/jobs",
+  operationId: "listJobs",
+  tags: ["Jobs"],
+  summary: "List jobs",
+  ...keyOperation("jobs:read", "The organization's print jobs, newest first, one page at a time."),
+  request: { query },
+  responses: {
+    200: {
+      description: "One page of jobs and `meta` (always).",
+      headers: AUTHENTICATED_HEADERS,
+      content: { "application/json": { schema: listEnvelope(JobSchema, "always") } },
+    },
+    ...errorResponses(400, 401, 403, 429, 500, 503),
+  },
+});
+
+/** GET /public/v1/jobs */
+export function registerListJobs(router: PublicRouter) {
+  router.openapi(listJobsRoute, async (c) => {
+    const q = c.req.valid("query");
+    const { services, apiKey } = c.var;
+    const page = { limit: q.limit, offset: q.offset };
+    // Ids are opaque: a printer_id that cannot exist filters everything out rather than erring.
+    const { rows, count } =
+      q.printer_id !== undefined && !isId(q.printer_id)
+        ? { rows: [], count: 0 }
+        : await listPublicJobs(
+            services.db,
+            apiKey.organizationId,
+            { status: q.status, printerId: q.printer_id },
+            page,
+          );
+    const data = rows.map(toPublicJob);
+    return c.json({ success: true as const, data, meta: { ...page, count } }, 200);
+  });
+}

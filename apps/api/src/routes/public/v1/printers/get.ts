@@ -1,0 +1,37 @@
+import { findPublicPrinter } from "@apf/db/queries/public-printers";
+import { createRoute } from "@hono/zod-openapi";
+import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
+import { itemEnvelope } from "../../../../openapi/envelope.ts";
+import { findOr404, idParams } from "../lookup.ts";
+import { keyOperation, type PublicRouter } from "../operation.ts";
+import { PrinterSchema, printerFreshness, toPublicPrinter } from "./schema.ts";
+
+export const getPrinterRoute = createRoute({
+  method: "get",
+  path: "/printers/{id}",
+  operationId: "getPrinter",
+  tags: ["Printers"],
+  summary: "Get a printer",
+  ...keyOperation("printers:read", "One printer of the organization, with live state."),
+  request: { params: idParams },
+  responses: {
+    200: {
+      description: "The printer.",
+      headers: AUTHENTICATED_HEADERS,
+      content: { "application/json": { schema: itemEnvelope(PrinterSchema) } },
+    },
+    ...errorResponses(401, 403, 404, 429, 500, 503),
+  },
+});
+
+/** GET /public/v1/printers/{id} */
+export function registerGetPrinter(router: PublicRouter) {
+  router.openapi(getPrinterRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { services, apiKey } = c.var;
+    const row = await findOr404(id, "Printer", (printerId) =>
+      findPublicPrinter(services.db, apiKey.organizationId, printerId, printerFreshness(services)),
+    );
+    return c.json({ success: true as const, data: toPublicPrinter(row) }, 200);
+  });
+}

@@ -1,0 +1,59 @@
+import { PRINTER_STATUSES } from "@apf/db";
+import { listPublicPrinters } from "@apf/db/queries/public-printers";
+import { createRoute, z } from "@hono/zod-openapi";
+import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
+import { listEnvelope } from "../../../../openapi/envelope.ts";
+import { keyOperation, type PublicRouter } from "../operation.ts";
+import { booleanFlag, oneOf, optInPage, optInPaging, text } from "../params.ts";
+import { PrinterSchema, printerFreshness, toPublicPrinter } from "./schema.ts";
+
+const query = z.object({
+  is_active: booleanFlag("Only active (`true`) or inactive (`false`) printers."),
+  status: oneOf(
+    PRINTER_STATUSES,
+    "Only printers in this status (a stale printer counts as `offline`).",
+  ),
+  location: text(200, "Only printers at exactly this location."),
+  search: text(120, "Case-insensitive substring of the printer's name, 1 to 120 characters."),
+  ...optInPaging,
+});
+
+export const listPrintersRoute = createRoute({
+  method: "get",
+  path: "/printers",
+  operationId: "listPrinters",
+  tags: ["Printers"],
+  summary: "List printers",
+  ...keyOperation(
+    "printers:read",
+    "The organization's printers by name, with live state. Every printer unless paged.",
+  ),
+  request: { query },
+  responses: {
+    200: {
+      description: "The printers; `meta` only when `limit` or `offset` was given.",
+      headers: AUTHENTICATED_HEADERS,
+      content: { "application/json": { schema: listEnvelope(PrinterSchema, "when paged") } },
+    },
+    ...errorResponses(400, 401, 403, 429, 500, 503),
+  },
+});
+
+/** GET /public/v1/printers */
+export function registerListPrinters(router: PublicRouter) {
+  router.openapi(listPrintersRoute, async (c) => {
+    const q = c.req.valid("query");
+    const { services, apiKey } = c.var;
+    const page = optInPage(q);
+    const { rows, count } = await listPublicPrinters(
+      services.db,
+      apiKey.organizationId,
+      { isActive: q.is_active, status: q.status, location: q.location, search: q.search },
+      printerFreshness(services),
+      page,
+    );
+    const data = rows.map(toPublicPrinter);
+    if (!page) return c.json({ success: true as const, data }, 200);
+    return c.json({ success: true as const, data, meta: { ...page, count: count ?? 0 } }, 200);
+  });
+}

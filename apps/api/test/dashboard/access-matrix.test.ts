@@ -1,0 +1,182 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Role } from "@apf/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { call, createMember, createPrinter, createTeam } from "../support/dashboard-factories.ts";
+import { createTestServices, type TestServices } from "../support/services.ts";
+
+let services: TestServices;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  services = await createTestServices();
+  app = createApp(services);
+});
+afterAll(() => services.close());
+
+type Team = Awaited<ReturnType<typeof createTeam>>;
+interface Request {
+  method: string;
+  path: string;
+  body?: unknown;
+}
+
+/** Creates, through the API as the owner, something for a route to act on. */
+async function created(team: Team, path: string, body: unknown): Promise<string> {
+  const res = await call(app, "POST", `/api/orgs/${team.organization.id}${path}`, {
+    token: team.owner.token,
+    body,
+  });
+  expect(res.status).toBe(201);
+  return res.body.data.id ?? res.body.data.invitation.id;
+}
+
+const email = () => `x-${randomBytes(5).toString("hex")}@example.test`;
+
+/** Every route that needs owner or admin, with what it takes to succeed. */
+const MANAGER_ROUTES: [string, (t: Team) => Promise<Request>][] = [
+  ["PATCH /orgs/{orgId}", async () => ({ method: "PATCH", path: "", body: { name: "New" } })],
+  ["POST /members", async () => ({ method: "POST", path: "/members", body: { email: email(), role: "member" } })],
+  [
+    "PATCH /members/{userId}",
+    async (t) => {
+      const target = await createMember(services, t.organization.id, "member");
+      return { method: "PATCH", path: `/members/${target.user.id}`, body: { role: "admin" } };
+    },
+  ],
+  [
+    "DELETE /members/{userId}",
+    async (t) => {
+      const target = await createMember(services, t.organization.id, "member");
+      return { method: "DELETE", path: `/members/${target.user.id}` };
+    },
+  ],
+  [
+    "DELETE /invitations/{invitationId}",
+    async (t) => ({
+      method: "DELETE",
+      path: `/invitations/${await created(t, "/members", { email: email(), role: "member" })}`,
+    }),
+  ],
+  ["POST /api-keys", async () => ({ method: "POST", path: "/api-keys", body: { name: "k", scopes: ["jobs:read"] } })],
+  [
+    "DELETE /api-keys/{keyId}",
+    async (t) => ({
+      method: "DELETE",
+      path: `/api-keys/${await created(t, "/api-keys", { name: "k", scopes: ["jobs:read"] })}`,
+    }),
+  ],
+  ["POST /agents", async () => ({ method: "POST", path: "/agents", body: { name: "a" } })],
+  [
+    "DELETE /agents/{agentId}",
+    async (t) => ({ method: "DELETE", path: `/agents/${await created(t, "/agents", { name: "a" })}` }),
+  ],
+  [
+    "PATCH /printers/{printerId}",
+    async (t) => ({
+      method: "PATCH",
+      path: `/printers/${(await createPrinter(services.db, t.organization.id)).id}`,
+      body: { location: "Shelf A" },
+    }),
+  ],
+  ["POST /skus", async () => ({ method: "POST", path: "/skus", body: { sku: randomUUID(), product_name: "P" } })],
+  [
+    "PATCH /skus/{skuId}",
+    async (t) => ({
+      method: "PATCH",
+      path: `/skus/${await created(t, "/skus", { sku: randomUUID(), product_name: "P" })}`,
+      body: { color: "Blue" },
+    }),
+  ],
+  [
+    "POST /skus/{skuId}/stock",
+    async (t) => ({
+      method: "POST",
+      path: `/skus/${await created(t, "/skus", { sku: randomUUID(), product_name: "P" })}/stock`,
+      body: { delta: 3, reason: "recount" },
+    }),
+  ],
+  ["POST /filament", async () => ({ method: "POST", path: "/filament", body: { type: "PLA" } })],
+  [
+    "PATCH /filament/{spoolId}",
+    async (t) => ({
+      method: "PATCH",
+      path: `/filament/${await created(t, "/filament", { type: "PLA" })}`,
+      body: { remaining_grams: 500 },
+    }),
+  ],
+  ["GET /audit-events", async () => ({ method: "GET", path: "/audit-events" })],
+];
+
+/** Routes any member may call. */
+const READ_ROUTES: [string, (t: Team) => Promise<Request>][] = [
+  ["GET /orgs/{orgId}", async () => ({ method: "GET", path: "" })],
+  ["GET /members", async () => ({ method: "GET", path: "/members" })],
+  ["GET /invitations", async () => ({ method: "GET", path: "/invitations" })],
+  ["GET /api-keys", async () => ({ method: "GET", path: "/api-keys" })],
+  ["GET /agents", async () => ({ method: "GET", path: "/agents" })],
+  ["GET /printers", async () => ({ method: "GET", path: "/printers" })],
+  ["GET /skus", async () => ({ method: "GET", path: "/skus" })],
+  [
+    "GET /skus/{skuId}",
+    async (t) => ({ method: "GET", path: `/skus/${await created(t, "/skus", { sku: "R", product_name: "R" })}` }),
+  ],
+  ["GET /filament", async () => ({ method: "GET", path: "/filament" })],
+  [
+    "GET /filament/{spoolId}",
+    async (t) => ({ method: "GET", path: `/filament/${await created(t, "/filament", { type: "PLA" })}` }),
+  ],
+];
+
+async function send(team: Team, token: string, request: Request) {
+  return call(app, request.method, `/api/orgs/${team.organization.id}${request.path}`, {
+    token,
+    body: request.body,
+  });
+}
+
+const tokenOf = (team: Team, role: Role) =>
+  role === "owner" ? team.owner.token : role === "admin" ? team.admin.token : team.member.token;
+
+describe.each(MANAGER_ROUTES)("%s", (_, setup) => {
+  it.each(["owner", "admin"] as const)("is allowed to an %s", async (role) => {
+    const team = await createTeam(services);
+    const res = await send(team, tokenOf(team, role), await setup(team));
+    expect(res.status, res.text).toBeGreaterThanOrEqual(200);
+    expect(res.status, res.text).toBeLessThan(300);
+  });
+
+  it("answers 403 FORBIDDEN to a member", async () => {
+    const team = await createTeam(services);
+    const res = await send(team, team.member.token, await setup(team));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe("FORBIDDEN");
+  });
+});
+
+describe.each([...MANAGER_ROUTES, ...READ_ROUTES])("%s", (_, setup) => {
+  it("answers 404 NOT_FOUND to the owner of another organization", async () => {
+    const team = await createTeam(services);
+    const stranger = await createTeam(services);
+    const res = await send(team, stranger.owner.token, await setup(team));
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe("NOT_FOUND");
+  });
+
+  it("answers 401 without a session", async () => {
+    const team = await createTeam(services);
+    const request = await setup(team);
+    const res = await call(app, request.method, `/api/orgs/${team.organization.id}${request.path}`, {
+      body: request.body,
+    });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe.each(READ_ROUTES)("%s", (_, setup) => {
+  it("is allowed to a member", async () => {
+    const team = await createTeam(services);
+    const res = await send(team, team.member.token, await setup(team));
+    expect(res.status, res.text).toBe(200);
+  });
+});

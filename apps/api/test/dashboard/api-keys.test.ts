@@ -1,0 +1,237 @@
+import { createHash, randomUUID } from "node:crypto";
+import zlib from "node:zlib";
+import { apiKeys } from "@apf/db";
+import { eq } from "drizzle-orm";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { KEY_REVOKED_CHANNEL } from "../../src/services/key-events.ts";
+import { call, createTeam } from "../support/dashboard-factories.ts";
+import { createTestServices, TestClock, type TestServices } from "../support/services.ts";
+
+let services: TestServices;
+let app: ReturnType<typeof createApp>;
+const clock = new TestClock();
+
+beforeAll(async () => {
+  services = await createTestServices({ clock });
+  app = createApp(services);
+});
+afterAll(() => services.close());
+
+const crc32 = (zlib as unknown as { crc32: (data: string) => number }).crc32;
+
+function mint(orgId: string, token: string, body: Record<string, unknown>) {
+  return call(app, "POST", `/api/orgs/${orgId}/api-keys`, { token, body });
+}
+
+describe("POST /api/orgs/{orgId}/api-keys", () => {
+  it("mints an apf_live_ key whose checksum verifies, shown once with its metadata", async () => {
+    const team = await createTeam(services);
+    const res = await mint(team.organization.id, team.admin.token, {
+      name: "Grafana",
+      scopes: ["printers:read", "jobs:read", "printers:read"],
+      expires_at: "2027-06-01T00:00:00+02:00",
+      rate_limit_per_minute: 600,
+    });
+    expect(res.status).toBe(201);
+    const { key, ...rest } = res.body.data;
+    expect(key).toMatch(/\bapf_live_[0-9a-f]{64}\b/);
+    const body = key.slice("apf_live_".length);
+    const expected = crc32(`apf_live_${body.slice(0, 56)}`).toString(16).padStart(8, "0");
+    expect(body.slice(56)).toBe(expected);
+    expect(rest).toEqual({
+      id: expect.any(String),
+      preview: `apf_live_${body.slice(0, 4)}…${body.slice(-4)}`,
+      name: "Grafana",
+      scopes: ["printers:read", "jobs:read"],
+      expires_at: "2027-05-31T22:00:00.000Z",
+      rate_limit_per_minute: 600,
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+  });
+
+  it("stores only the SHA-256 of the key and its preview", async () => {
+    const team = await createTeam(services);
+    const res = await mint(team.organization.id, team.owner.token, { name: "k", scopes: ["jobs:read"] });
+    const key: string = res.body.data.key;
+    const [row] = await services.db.select().from(apiKeys).where(eq(apiKeys.id, res.body.data.id));
+    expect(row!.keyHash).toBe(createHash("sha256").update(key).digest("hex"));
+    expect(JSON.stringify(row)).not.toContain(key.slice("apf_live_".length));
+  });
+
+  it.each([
+    ["Cyrillic and emoji", "Ключ 🔑 для 東京"],
+    ["100 emoji", "🚀".repeat(100)],
+  ])("accepts a name in any script: %s", async (_, name) => {
+    const team = await createTeam(services);
+    const res = await mint(team.organization.id, team.owner.token, { name, scopes: ["jobs:read"] });
+    expect(res.status).toBe(201);
+    expect(res.body.data.name).toBe(name);
+  });
+
+  it.each([
+    ["an unknown scope", { name: "k", scopes: ["printers:write"] }, "scopes.0"],
+    ["empty scopes", { name: "k", scopes: [] }, "scopes"],
+    ["missing scopes", { name: "k" }, "scopes"],
+    ["an empty name", { name: "", scopes: ["jobs:read"] }, "name"],
+    ["a 101-character name", { name: "x".repeat(101), scopes: ["jobs:read"] }, "name"],
+    ["a control character in the name", { name: "a\u0000b", scopes: ["jobs:read"] }, "name"],
+    ["a past expires_at", { name: "k", scopes: ["jobs:read"], expires_at: "2026-11-23T09:59:59Z" }, "expires_at"],
+    ["expires_at now", { name: "k", scopes: ["jobs:read"], expires_at: "2026-11-23T10:00:00Z" }, "expires_at"],
+    ["a date without time", { name: "k", scopes: ["jobs:read"], expires_at: "2027-01-01" }, "expires_at"],
+    ["a budget of 0", { name: "k", scopes: ["jobs:read"], rate_limit_per_minute: 0 }, "rate_limit_per_minute"],
+    ["a budget of 10001", { name: "k", scopes: ["jobs:read"], rate_limit_per_minute: 10001 }, "rate_limit_per_minute"],
+    ["a fractional budget", { name: "k", scopes: ["jobs:read"], rate_limit_per_minute: 1.5 }, "rate_limit_per_minute"],
+  ])("answers 400 INVALID_REQUEST naming the field for %s", async (_, body, field) => {
+    const team = await createTeam(services);
+    const res = await mint(team.organization.id, team.owner.token, body);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("INVALID_REQUEST");
+    expect(res.body.error).toContain(field);
+  });
+
+  it("compares expires_at with the service clock", async () => {
+    const team = await createTeam(services);
+    const res = await mint(team.organization.id, team.owner.token, {
+      name: "k",
+      scopes: ["jobs:read"],
+      expires_at: "2026-11-23T10:00:01Z",
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it("answers 403 FORBIDDEN to a member", async () => {
+    const team = await createTeam(services);
+    const res = await mint(team.organization.id, team.member.token, { name: "k", scopes: ["jobs:read"] });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe("FORBIDDEN");
+  });
+});
+
+describe("GET /api/orgs/{orgId}/api-keys", () => {
+  it("lists keys with preview and creator, never the key, to any member", async () => {
+    const team = await createTeam(services);
+    const minted = await mint(team.organization.id, team.admin.token, {
+      name: "CI",
+      scopes: ["inventory:read"],
+      rate_limit_per_minute: 30,
+    });
+    const res = await call(app, "GET", `/api/orgs/${team.organization.id}/api-keys`, {
+      token: team.member.token,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([
+      {
+        id: minted.body.data.id,
+        preview: minted.body.data.preview,
+        name: "CI",
+        scopes: ["inventory:read"],
+        created_by: { id: team.admin.user.id, email: team.admin.user.email },
+        created_at: minted.body.data.created_at,
+        last_used_at: null,
+        expires_at: null,
+        revoked_at: null,
+        rate_limit_per_minute: 30,
+      },
+    ]);
+    expect(res.text).not.toContain(minted.body.data.key);
+  });
+
+  it("shows only the organization's own keys", async () => {
+    const team = await createTeam(services);
+    const other = await createTeam(services);
+    await mint(other.organization.id, other.owner.token, { name: "theirs", scopes: ["jobs:read"] });
+    const res = await call(app, "GET", `/api/orgs/${team.organization.id}/api-keys`, {
+      token: team.owner.token,
+    });
+    expect(res.body.data).toEqual([]);
+  });
+});
+
+describe("DELETE /api/orgs/{orgId}/api-keys/{keyId}", () => {
+  it("revokes a key; revoking twice is harmless and keeps the first time", async () => {
+    const team = await createTeam(services);
+    const minted = await mint(team.organization.id, team.owner.token, { name: "k", scopes: ["jobs:read"] });
+    const path = `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`;
+    const first = await call(app, "DELETE", path, { token: team.admin.token });
+    expect(first.status).toBe(200);
+    expect(first.body.data).toEqual({ id: minted.body.data.id, revoked_at: clock.now().toISOString() });
+    clock.advance(60_000);
+    const second = await call(app, "DELETE", path, { token: team.owner.token });
+    expect(second.status).toBe(200);
+    expect(second.body.data).toEqual(first.body.data);
+    clock.advance(-60_000);
+
+    const list = await call(app, "GET", `/api/orgs/${team.organization.id}/api-keys`, {
+      token: team.owner.token,
+    });
+    expect(list.body.data[0].revoked_at).toBe(first.body.data.revoked_at);
+    const audit = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, {
+      token: team.owner.token,
+    });
+    const actions = audit.body.data.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(["api_key.revoked", "api_key.created"]);
+  });
+
+  it("answers 404 for another organization's key and for an unknown id", async () => {
+    const team = await createTeam(services);
+    const other = await createTeam(services);
+    const theirs = await mint(other.organization.id, other.owner.token, { name: "k", scopes: ["jobs:read"] });
+    for (const id of [theirs.body.data.id, randomUUID()]) {
+      const res = await call(app, "DELETE", `/api/orgs/${team.organization.id}/api-keys/${id}`, {
+        token: team.owner.token,
+      });
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe("NOT_FOUND");
+    }
+    const [row] = await services.db.select().from(apiKeys).where(eq(apiKeys.id, theirs.body.data.id));
+    expect(row!.revokedAt).toBeNull();
+  });
+
+  it("answers 403 to a member and leaves the key alone", async () => {
+    const team = await createTeam(services);
+    const minted = await mint(team.organization.id, team.owner.token, { name: "k", scopes: ["jobs:read"] });
+    const res = await call(app, "DELETE", `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`, {
+      token: team.member.token,
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it.runIf(process.env.APF_TEST_REDIS_URL)(
+    "announces the revoked key id on the apf:key-revoked channel",
+    async () => {
+      const team = await createTeam(services);
+      const minted = await mint(team.organization.id, team.owner.token, { name: "k", scopes: ["jobs:read"] });
+      const subscriber = new Redis(process.env.APF_TEST_REDIS_URL!);
+      try {
+        const received: string[] = [];
+        await subscriber.subscribe(KEY_REVOKED_CHANNEL);
+        subscriber.on("message", (_channel, message) => received.push(message));
+        await call(app, "DELETE", `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`, {
+          token: team.owner.token,
+        });
+        await expect.poll(() => received).toContain(minted.body.data.id);
+      } finally {
+        subscriber.disconnect();
+      }
+    },
+  );
+
+  it("still revokes when Redis cannot be reached", async () => {
+    const broken = new Redis("redis://127.0.0.1:1", {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    });
+    broken.on("error", () => {});
+    const noRedis = createApp({ ...services, redis: broken });
+    const team = await createTeam(services);
+    const minted = await mint(team.organization.id, team.owner.token, { name: "k", scopes: ["jobs:read"] });
+    const res = await call(noRedis, "DELETE", `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`, {
+      token: team.owner.token,
+    });
+    expect(res.status).toBe(200);
+    broken.disconnect();
+  });
+});

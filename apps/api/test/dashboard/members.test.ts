@@ -1,0 +1,280 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { call, createMember, createTeam } from "../support/dashboard-factories.ts";
+import { createTestServices, type TestServices } from "../support/services.ts";
+
+let services: TestServices;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  services = await createTestServices();
+  app = createApp(services);
+});
+afterAll(() => services.close());
+
+const newEmail = () => `new-${randomBytes(5).toString("hex")}@example.test`;
+
+describe("GET /api/orgs/{orgId}/members", () => {
+  it("lists members with their role to any member", async () => {
+    const team = await createTeam(services);
+    const res = await call(app, "GET", `/api/orgs/${team.organization.id}/members`, {
+      token: team.member.token,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.map((m: { role: string }) => m.role)).toEqual([
+      "owner",
+      "admin",
+      "member",
+    ]);
+    expect(res.body.data[0]).toEqual({
+      user: { id: team.owner.user.id, email: team.owner.user.email, name: "Owner" },
+      role: "owner",
+      created_at: expect.any(String),
+    });
+  });
+});
+
+describe("POST /api/orgs/{orgId}/members", () => {
+  it("adds an existing user at once", async () => {
+    const team = await createTeam(services);
+    const other = await createTeam(services);
+    const res = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
+      token: team.admin.token,
+      body: { email: other.member.user.email.toUpperCase(), role: "member" },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({
+      status: "added",
+      member: { user: { id: other.member.user.id }, role: "member" },
+      invitation: null,
+    });
+    const org = await call(app, "GET", `/api/orgs/${team.organization.id}`, {
+      token: other.member.token,
+    });
+    expect(org.status).toBe(200);
+  });
+
+  it("records a pending invitation for an email without an account", async () => {
+    const team = await createTeam(services);
+    const email = newEmail();
+    const res = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
+      token: team.owner.token,
+      body: { email, role: "admin" },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({
+      status: "invited",
+      member: null,
+      invitation: { email, role: "admin", invited_by: team.owner.user.id },
+    });
+    const list = await call(app, "GET", `/api/orgs/${team.organization.id}/invitations`, {
+      token: team.member.token,
+    });
+    expect(list.body.data).toEqual([res.body.data.invitation]);
+  });
+
+  it("answers 409 for someone already a member or already invited", async () => {
+    const team = await createTeam(services);
+    const member = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
+      token: team.owner.token,
+      body: { email: team.member.user.email, role: "admin" },
+    });
+    expect(member.status).toBe(409);
+    expect(member.body.code).toBe("CONFLICT");
+    const email = newEmail();
+    const body = { email, role: "member" };
+    const path = `/api/orgs/${team.organization.id}/members`;
+    expect((await call(app, "POST", path, { token: team.owner.token, body })).status).toBe(201);
+    expect((await call(app, "POST", path, { token: team.owner.token, body })).status).toBe(409);
+  });
+
+  it("lets only owners add owners", async () => {
+    const team = await createTeam(services);
+    const path = `/api/orgs/${team.organization.id}/members`;
+    const byAdmin = await call(app, "POST", path, {
+      token: team.admin.token,
+      body: { email: newEmail(), role: "owner" },
+    });
+    expect(byAdmin.status).toBe(403);
+    const byOwner = await call(app, "POST", path, {
+      token: team.owner.token,
+      body: { email: newEmail(), role: "owner" },
+    });
+    expect(byOwner.status).toBe(201);
+  });
+
+  it("answers 400 for a bad email or role", async () => {
+    const team = await createTeam(services);
+    const path = `/api/orgs/${team.organization.id}/members`;
+    for (const body of [
+      { email: "nope", role: "member" },
+      { email: newEmail(), role: "boss" },
+    ]) {
+      const res = await call(app, "POST", path, { token: team.owner.token, body });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe("INVALID_REQUEST");
+    }
+  });
+});
+
+describe("DELETE /api/orgs/{orgId}/invitations/{invitationId}", () => {
+  it("withdraws a pending invitation; withdrawing again is 404", async () => {
+    const team = await createTeam(services);
+    const invite = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
+      token: team.owner.token,
+      body: { email: newEmail(), role: "member" },
+    });
+    const path = `/api/orgs/${team.organization.id}/invitations/${invite.body.data.invitation.id}`;
+    const res = await call(app, "DELETE", path, { token: team.admin.token });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ id: invite.body.data.invitation.id, withdrawn: true });
+    expect((await call(app, "DELETE", path, { token: team.admin.token })).status).toBe(404);
+  });
+
+  it("lets only owners withdraw an owner invitation", async () => {
+    const team = await createTeam(services);
+    const invite = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
+      token: team.owner.token,
+      body: { email: newEmail(), role: "owner" },
+    });
+    const path = `/api/orgs/${team.organization.id}/invitations/${invite.body.data.invitation.id}`;
+    expect((await call(app, "DELETE", path, { token: team.admin.token })).status).toBe(403);
+    expect((await call(app, "DELETE", path, { token: team.owner.token })).status).toBe(200);
+  });
+});
+
+describe("PATCH /api/orgs/{orgId}/members/{userId}", () => {
+  const patch = (orgId: string, userId: string, token: string, role: string) =>
+    call(app, "PATCH", `/api/orgs/${orgId}/members/${userId}`, { token, body: { role } });
+
+  it("changes a member's role (admin)", async () => {
+    const team = await createTeam(services);
+    const res = await patch(team.organization.id, team.member.user.id, team.admin.token, "admin");
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ user: { id: team.member.user.id }, role: "admin" });
+  });
+
+  it("lets only owners grant or take away owner", async () => {
+    const team = await createTeam(services);
+    const org = team.organization.id;
+    expect((await patch(org, team.member.user.id, team.admin.token, "owner")).status).toBe(403);
+    expect((await patch(org, team.admin.user.id, team.admin.token, "owner")).status).toBe(403);
+    expect((await patch(org, team.owner.user.id, team.admin.token, "admin")).status).toBe(403);
+    expect((await patch(org, team.member.user.id, team.owner.token, "owner")).status).toBe(200);
+  });
+
+  it("refuses to demote the last owner with 409, and allows it once there is another", async () => {
+    const team = await createTeam(services);
+    const org = team.organization.id;
+    const last = await patch(org, team.owner.user.id, team.owner.token, "admin");
+    expect(last.status).toBe(409);
+    expect(last.body.code).toBe("CONFLICT");
+    expect((await patch(org, team.admin.user.id, team.owner.token, "owner")).status).toBe(200);
+    expect((await patch(org, team.owner.user.id, team.owner.token, "admin")).status).toBe(200);
+  });
+
+  it("never leaves the organization without an owner when two owners demote each other at once", async () => {
+    const team = await createTeam(services);
+    const org = team.organization.id;
+    const second = await createMember(services, org, "owner");
+    const results = await Promise.all([
+      patch(org, second.user.id, team.owner.token, "member"),
+      patch(org, team.owner.user.id, second.token, "member"),
+    ]);
+    // Whichever commits first wins; the other is refused (409 last owner, or 403 if it was
+    // already demoted when it started).
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses[0]).toBe(200);
+    expect([403, 409]).toContain(statuses[1]);
+    const members = await call(app, "GET", `/api/orgs/${org}/members`, { token: team.admin.token });
+    expect(members.body.data.filter((m: { role: string }) => m.role === "owner")).toHaveLength(1);
+  });
+
+  it("answers 404 for a user who is not a member", async () => {
+    const team = await createTeam(services);
+    const other = await createTeam(services);
+    for (const userId of [other.member.user.id, randomUUID()]) {
+      expect((await patch(team.organization.id, userId, team.owner.token, "admin")).status).toBe(
+        404,
+      );
+    }
+  });
+});
+
+describe("DELETE /api/orgs/{orgId}/members/{userId}", () => {
+  const remove = (orgId: string, userId: string, token: string) =>
+    call(app, "DELETE", `/api/orgs/${orgId}/members/${userId}`, { token });
+
+  it("removes a member, whose access ends at their next request", async () => {
+    const team = await createTeam(services);
+    const res = await remove(team.organization.id, team.member.user.id, team.admin.token);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ user_id: team.member.user.id, role: "member", removed: true });
+    const after = await call(app, "GET", `/api/orgs/${team.organization.id}`, {
+      token: team.member.token,
+    });
+    expect(after.status).toBe(404);
+  });
+
+  it("refuses to remove the last owner with 409", async () => {
+    const team = await createTeam(services);
+    const res = await remove(team.organization.id, team.owner.user.id, team.owner.token);
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe("CONFLICT");
+  });
+
+  it("lets only owners remove an owner", async () => {
+    const team = await createTeam(services);
+    const second = await createMember(services, team.organization.id, "owner");
+    expect((await remove(team.organization.id, second.user.id, team.admin.token)).status).toBe(403);
+    expect((await remove(team.organization.id, second.user.id, team.owner.token)).status).toBe(200);
+  });
+
+  it("answers 404 for someone not in the organization", async () => {
+    const team = await createTeam(services);
+    expect((await remove(team.organization.id, randomUUID(), team.owner.token)).status).toBe(404);
+  });
+
+  it("audits every member change with who, whom and the roles", async () => {
+    const team = await createTeam(services);
+    const org = team.organization.id;
+    const email = newEmail();
+    await call(app, "POST", `/api/orgs/${org}/members`, {
+      token: team.owner.token,
+      body: { email, role: "member" },
+    });
+    await call(app, "PATCH", `/api/orgs/${org}/members/${team.member.user.id}`, {
+      token: team.owner.token,
+      body: { role: "admin" },
+    });
+    await remove(org, team.member.user.id, team.owner.token);
+    const audit = await call(app, "GET", `/api/orgs/${org}/audit-events`, {
+      token: team.owner.token,
+    });
+    const events = audit.body.data.map(
+      (e: { action: string; details: unknown; target: unknown }) => ({
+        action: e.action,
+        target: e.target,
+        details: e.details,
+      }),
+    );
+    expect(events).toEqual([
+      {
+        action: "member.removed",
+        target: { type: "user", id: team.member.user.id },
+        details: { email: team.member.user.email, role: "admin" },
+      },
+      {
+        action: "member.role_changed",
+        target: { type: "user", id: team.member.user.id },
+        details: { email: team.member.user.email, from: "member", to: "admin" },
+      },
+      {
+        action: "member.invited",
+        target: { type: "invitation", id: expect.any(String) },
+        details: { email, role: "member" },
+      },
+    ]);
+  });
+});

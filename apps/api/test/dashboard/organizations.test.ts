@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { call, createTeam } from "../support/dashboard-factories.ts";
+import { createTestServices, type TestServices } from "../support/services.ts";
+
+let services: TestServices;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  services = await createTestServices();
+  app = createApp(services);
+});
+afterAll(() => services.close());
+
+describe("GET /api/orgs/{orgId}", () => {
+  it("shows the organization and its settings to any member", async () => {
+    const team = await createTeam(services, "Gear Works");
+    const res = await call(app, "GET", `/api/orgs/${team.organization.id}`, {
+      token: team.member.token,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({
+      id: team.organization.id,
+      name: "Gear Works",
+      allowed_origins: [],
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
+  });
+
+  it("answers 404 to someone outside the organization, for real and made-up ids alike", async () => {
+    const team = await createTeam(services);
+    const stranger = await createTeam(services);
+    for (const id of [team.organization.id, randomUUID(), "not-a-uuid"]) {
+      const res = await call(app, "GET", `/api/orgs/${id}`, { token: stranger.owner.token });
+      expect(res.status, id).toBe(404);
+      expect(res.body.code).toBe("NOT_FOUND");
+    }
+  });
+});
+
+describe("PATCH /api/orgs/{orgId}", () => {
+  it("renames the organization and sets allowed origins (admin), with an audit event", async () => {
+    const team = await createTeam(services);
+    const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}`, {
+      token: team.admin.token,
+      body: {
+        name: "Renamed Farm",
+        allowed_origins: [
+          "https://app.example.com",
+          "http://localhost:3000",
+          "https://app.example.com",
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.name).toBe("Renamed Farm");
+    expect(res.body.data.allowed_origins).toEqual([
+      "https://app.example.com",
+      "http://localhost:3000",
+    ]);
+    const again = await call(app, "GET", `/api/orgs/${team.organization.id}`, {
+      token: team.member.token,
+    });
+    expect(again.body.data.allowed_origins).toEqual([
+      "https://app.example.com",
+      "http://localhost:3000",
+    ]);
+
+    const audit = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, {
+      token: team.owner.token,
+    });
+    expect(audit.body.data[0]).toMatchObject({
+      action: "organization.updated",
+      actor: { type: "user", id: team.admin.user.id },
+      target: { type: "organization", id: team.organization.id },
+    });
+  });
+
+  it('accepts ["*"] alone', async () => {
+    const team = await createTeam(services);
+    const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}`, {
+      token: team.owner.token,
+      body: { allowed_origins: ["*"] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.allowed_origins).toEqual(["*"]);
+  });
+
+  it.each([
+    [
+      "a path",
+      ["https://ok.example.com", "https://app.example.com/dashboard"],
+      "allowed_origins.1",
+    ],
+    ["a trailing slash", ["https://app.example.com/"], "allowed_origins.0"],
+    ["another scheme", ["ftp://files.example.com"], "allowed_origins.0"],
+    ["upper case", ["https://App.Example.com"], "allowed_origins.0"],
+    ["no scheme", ["app.example.com"], "allowed_origins.0"],
+    ["* with others", ["*", "https://app.example.com"], "allowed_origins.0"],
+  ])("answers 400 naming the entry for %s", async (_, origins, field) => {
+    const team = await createTeam(services);
+    const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}`, {
+      token: team.owner.token,
+      body: { allowed_origins: origins },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("INVALID_REQUEST");
+    expect(res.body.error).toContain(field);
+  });
+
+  it("names the offending origin in the message", async () => {
+    const team = await createTeam(services);
+    const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}`, {
+      token: team.owner.token,
+      body: { allowed_origins: ["https://app.example.com/x"] },
+    });
+    expect(res.body.error).toContain('"https://app.example.com/x"');
+    expect(res.body.error).toContain('did you mean "https://app.example.com"');
+  });
+
+  it.each([
+    ["an empty body", {}],
+    ["an empty name", { name: "   " }],
+    ["an unknown field", { plan: "enterprise" }],
+  ])("answers 400 for %s", async (_, body) => {
+    const team = await createTeam(services);
+    const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}`, {
+      token: team.owner.token,
+      body,
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it("answers 403 to a member, before looking at the body", async () => {
+    const team = await createTeam(services);
+    const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}`, {
+      token: team.member.token,
+      body: { allowed_origins: ["not an origin"] },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe("FORBIDDEN");
+  });
+});

@@ -1,0 +1,93 @@
+import { auditEvents } from "@apf/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { call } from "../support/dashboard-factories.ts";
+import { createTestServices, type TestServices } from "../support/services.ts";
+
+let services: TestServices;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  services = await createTestServices();
+  app = createApp(services);
+});
+afterAll(() => services.close());
+
+const FULL_TOKEN = /apf_(live|agent|sess)_[0-9a-f]{64}/;
+const PASSWORD = "hunter2-but-longer-than-ten";
+const WRONG_PASSWORD = "a guess that is wrong";
+
+describe("secrets in logs and audit events", () => {
+  it("leaves no full token and no password behind across sign-up, mint, use and revoke", async () => {
+    const email = "secrets@example.test";
+    const signup = await call(app, "POST", "/api/auth/signup", {
+      body: { email, password: PASSWORD, organization_name: "Secret Farm" },
+    });
+    expect(signup.status).toBe(201);
+    const orgId = signup.body.data.organization.id;
+    expect((await call(app, "POST", "/api/auth/login", { body: { email, password: WRONG_PASSWORD } })).status).toBe(401);
+    const login = await call(app, "POST", "/api/auth/login", { body: { email, password: PASSWORD } });
+    expect(login.status).toBe(200);
+    const session = login.body.data.session_token;
+
+    const minted = await call(app, "POST", `/api/orgs/${orgId}/api-keys`, {
+      token: session,
+      body: { name: "grafana", scopes: ["printers:read"] },
+    });
+    expect(minted.status).toBe(201);
+    const key: string = minted.body.data.key;
+    const agent = await call(app, "POST", `/api/orgs/${orgId}/agents`, { token: session, body: { name: "pi" } });
+    expect(agent.status).toBe(201);
+
+    // Use the key; the public API may not be mounted in every checkout, so 404 is tolerated.
+    const use = await call(app, "GET", "/public/v1/me", { token: key });
+    expect([200, 404]).toContain(use.status);
+    const list = await call(app, "GET", `/api/orgs/${orgId}/api-keys`, { token: session });
+    expect(list.status).toBe(200);
+    const revoke = await call(app, "DELETE", `/api/orgs/${orgId}/api-keys/${minted.body.data.id}`, {
+      token: session,
+    });
+    expect(revoke.status).toBe(200);
+    if (use.status === 200) {
+      const after = await call(app, "GET", "/public/v1/me", { token: key });
+      expect(after.status).toBe(401);
+      expect(after.body.code).toBe("TOKEN_REVOKED");
+    }
+    await call(app, "DELETE", `/api/orgs/${orgId}/agents/${agent.body.data.id}`, { token: session });
+    await call(app, "POST", "/api/auth/logout", { token: session });
+
+    const events = await services.db.select().from(auditEvents);
+    const auditText = JSON.stringify(events);
+    const audit = await call(app, "GET", `/api/orgs/${orgId}/audit-events?limit=100`, {
+      token: signup.body.data.session_token,
+    });
+    const logs = services.logs.text;
+
+    expect(events.map((e) => e.action)).toEqual(
+      expect.arrayContaining([
+        "auth.signup",
+        "auth.login_failed",
+        "auth.login_succeeded",
+        "api_key.created",
+        "api_key.revoked",
+        "agent.created",
+        "agent.revoked",
+      ]),
+    );
+    expect(logs.length).toBeGreaterThan(0);
+    for (const [what, text] of [
+      ["logs", logs],
+      ["audit rows", auditText],
+      ["audit API", audit.text],
+      ["key list", list.text],
+    ] as const) {
+      expect(text, what).not.toMatch(FULL_TOKEN);
+      for (const secret of [key, agent.body.data.token, session, signup.body.data.session_token]) {
+        expect(text, what).not.toContain(secret.slice(-60));
+      }
+      expect(text, what).not.toContain(PASSWORD);
+      expect(text, what).not.toContain(WRONG_PASSWORD);
+      expect(text, what).not.toMatch(/\$argon2/);
+    }
+  });
+});

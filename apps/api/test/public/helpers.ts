@@ -1,0 +1,67 @@
+import { organizations } from "@apf/db";
+import { eq } from "drizzle-orm";
+import type { createApp } from "../../src/app.ts";
+import { createApiKey, createOrganization } from "../support/factories.ts";
+import { createTestServices, type TestServicesOptions } from "../support/services.ts";
+
+export type TestApp = ReturnType<typeof createApp>;
+
+let ipCounter = 0;
+/** A client address no other request of this file used: keeps failed-auth counts apart. */
+export function freshIp(): string {
+  ipCounter += 1;
+  return `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
+}
+
+export interface CallOptions {
+  key?: string;
+  ip?: string;
+  headers?: Record<string, string>;
+  method?: string;
+}
+
+/** A request as an integrator makes it: Bearer key, and a client address of its own. */
+export function call(app: TestApp, path: string, options: CallOptions = {}) {
+  const headers: Record<string, string> = {
+    "X-Forwarded-For": options.ip ?? freshIp(),
+    ...options.headers,
+  };
+  if (options.key !== undefined) headers.Authorization = `Bearer ${options.key}`;
+  return app.request(path, { method: options.method ?? "GET", headers });
+}
+
+/** Services that believe X-Forwarded-For, so each test can pick its client address. */
+export function publicTestServices(options: TestServicesOptions = {}) {
+  return createTestServices({
+    ...options,
+    env: { TRUST_PROXY: "x-forwarded-for", ...options.env },
+  });
+}
+
+/** A fresh organization with a key holding every scope. */
+export async function tenant(db: Parameters<typeof createOrganization>[0], name = "Farm") {
+  const { organization, owner } = await createOrganization(db, name);
+  const key = await createApiKey(db, organization.id);
+  return { organization, owner, key: key.key, keyRow: key };
+}
+
+/** Sets an organization's CORS origins directly (the dashboard route belongs to another team). */
+export async function setAllowedOrigins(
+  db: Parameters<typeof createOrganization>[0],
+  organizationId: string,
+  origins: string[],
+) {
+  await db
+    .update(organizations)
+    .set({ allowedOrigins: origins })
+    .where(eq(organizations.id, organizationId));
+}
+
+/** A parsed JSON body; tests assert its shape structurally. */
+// biome-ignore lint/suspicious/noExplicitAny: bodies are checked by assertions, not by types.
+export type Json = any;
+
+/** The parsed body of a response. */
+export async function body(res: Response): Promise<Json> {
+  return res.json();
+}

@@ -1,0 +1,148 @@
+import { mintToken, SCOPES, scopeForRoute } from "@apf/auth";
+import { revokeApiKey } from "@apf/db/queries/api-keys";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { createApiKey } from "../support/factories.ts";
+import { createJob, createPrinter, createSku, createSpool } from "../support/public-factories.ts";
+import type { TestServices } from "../support/services.ts";
+import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import { PROTECTED_ROUTES, publicAppRoutes } from "./routes.ts";
+
+let services: TestServices;
+let app: TestApp;
+type Tenant = Awaited<ReturnType<typeof seededTenant>>;
+let a: Tenant;
+let b: Tenant;
+let revokedKey: string;
+let expiredKey: string;
+
+async function seededTenant(name: string) {
+  const t = await tenant(services.db, name);
+  const org = t.organization.id;
+  const printer = await createPrinter(services.db, org, { lastSeenAt: services.clock.now() });
+  const sku = await createSku(services.db, org);
+  const job = await createJob(services.db, org, { printerId: printer.id, productSkuId: sku.id });
+  const spool = await createSpool(services.db, org, { printerId: printer.id });
+  return { ...t, ids: { printer: printer.id, job: job.id, sku: sku.id, spool: spool.id } };
+}
+
+beforeAll(async () => {
+  services = await publicTestServices();
+  app = createApp(services);
+  a = await seededTenant("Farm A");
+  b = await seededTenant("Farm B");
+  const revoked = await createApiKey(services.db, a.organization.id);
+  await revokeApiKey(services.db, a.organization.id, revoked.id, services.clock.now());
+  revokedKey = revoked.key;
+  const expired = await createApiKey(services.db, a.organization.id, {
+    expiresAt: new Date(services.clock.now().getTime() - 1000),
+  });
+  expiredKey = expired.key;
+});
+afterAll(() => services.close());
+
+function urlFor(path: string, owner: Tenant, resource: keyof Tenant["ids"] | null) {
+  return resource ? path.replace("{id}", owner.ids[resource]) : path;
+}
+
+it("covers every protected route the app registers, with the registry's scopes", () => {
+  const covered = PROTECTED_ROUTES.map((r) => `GET ${r.path}`);
+  const registered = publicAppRoutes(app.routes).filter((r) => !r.endsWith("/openapi.json"));
+  expect(registered).toEqual([...covered].sort());
+  for (const route of PROTECTED_ROUTES) {
+    expect(scopeForRoute("GET", route.path) ?? null).toBe(route.scope);
+  }
+});
+
+describe.each(PROTECTED_ROUTES)("GET $path", (route) => {
+  const url = () => urlFor(route.path, a, route.resource);
+
+  it("answers the owner's key with its data", async () => {
+    const res = await call(app, url(), { key: a.key });
+    expect(res.status).toBe(200);
+    const json = await body(res);
+    expect(json.success).toBe(true);
+    if (route.kind === "list") {
+      expect(json.data.map((item: { id: string }) => item.id)).toContain(a.ids[route.resource!]);
+    } else if (route.kind === "get") {
+      expect(json.data.id).toBe(a.ids[route.resource!]);
+    } else {
+      expect(json.data.organization.id).toBe(a.organization.id);
+    }
+  });
+
+  it("answers UNAUTHORIZED without a credential", async () => {
+    const res = await call(app, url());
+    expect(res.status).toBe(401);
+    expect(await body(res)).toMatchObject({ success: false, code: "UNAUTHORIZED" });
+  });
+
+  it("answers TOKEN_INVALID for a malformed key", async () => {
+    const res = await call(app, url(), { key: `${a.key.slice(0, -1)}x` });
+    expect(res.status).toBe(401);
+    expect((await body(res)).code).toBe("TOKEN_INVALID");
+  });
+
+  it("answers TOKEN_INVALID for a well-formed key nobody minted here", async () => {
+    const res = await call(app, url(), { key: mintToken("live").token });
+    expect(res.status).toBe(401);
+    expect((await body(res)).code).toBe("TOKEN_INVALID");
+  });
+
+  it("answers TOKEN_REVOKED for a revoked key", async () => {
+    const res = await call(app, url(), { key: revokedKey });
+    expect(res.status).toBe(401);
+    expect((await body(res)).code).toBe("TOKEN_REVOKED");
+  });
+
+  it("answers TOKEN_EXPIRED for an expired key", async () => {
+    const res = await call(app, url(), { key: expiredKey });
+    expect(res.status).toBe(401);
+    expect((await body(res)).code).toBe("TOKEN_EXPIRED");
+  });
+
+  it(
+    route.scope
+      ? "answers INSUFFICIENT_SCOPE naming the scope for a key without it"
+      : "answers a key holding any single scope",
+    async () => {
+      const others = SCOPES.filter((s) => s !== route.scope);
+      const key = await createApiKey(services.db, a.organization.id, { scopes: others });
+      const res = await call(app, url(), { key: key.key });
+      const json = await body(res);
+      if (!route.scope) {
+        expect(res.status).toBe(200);
+        return;
+      }
+      expect(res.status).toBe(403);
+      expect(json).toMatchObject({
+        success: false,
+        code: "INSUFFICIENT_SCOPE",
+        error: `API key missing required scope: ${route.scope}`,
+      });
+      expect(json.request_id).toBe(res.headers.get("x-request-id"));
+    },
+  );
+
+  it("shows another organization's key nothing of this one", async () => {
+    const res = await call(app, url(), { key: b.key });
+    const json = await body(res);
+    if (route.kind === "get") {
+      expect(res.status).toBe(404);
+      expect(json.code).toBe("NOT_FOUND");
+      return;
+    }
+    expect(res.status).toBe(200);
+    const text = JSON.stringify(json);
+    for (const id of Object.values(a.ids)) expect(text).not.toContain(id);
+    expect(text).not.toContain(a.organization.id);
+    if (route.kind === "list") {
+      expect(json.data.map((item: { id: string }) => item.id)).toContain(b.ids[route.resource!]);
+    }
+  });
+
+  it("never echoes the key in an error", async () => {
+    const res = await call(app, url(), { key: revokedKey });
+    expect(await res.text()).not.toContain(revokedKey);
+  });
+});

@@ -1,0 +1,40 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { Queryable } from "../client.ts";
+import { apiKeys, users } from "../schema/index.ts";
+
+/** The organization's API keys (revoked ones too), newest first, with their creator's email. */
+export async function listApiKeys(db: Queryable, organizationId: string) {
+  return db
+    .select({
+      id: apiKeys.id,
+      preview: apiKeys.preview,
+      name: apiKeys.name,
+      scopes: apiKeys.scopes,
+      createdById: apiKeys.createdBy,
+      createdByEmail: users.email,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      expiresAt: apiKeys.expiresAt,
+      revokedAt: apiKeys.revokedAt,
+      rateLimitPerMinute: apiKeys.rateLimitPerMinute,
+    })
+    .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.createdBy))
+    .where(eq(apiKeys.organizationId, organizationId))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+}
+
+/** One key of the organization, locked until the transaction ends; undefined when none. */
+export async function findApiKeyForUpdate(db: Queryable, organizationId: string, keyId: string) {
+  const [row] = await db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      preview: apiKeys.preview,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, keyId)))
+    .for("update");
+  return row;
+}

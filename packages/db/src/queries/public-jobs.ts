@@ -1,0 +1,76 @@
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import type { Queryable } from "../client.ts";
+import { type JobStatus, jobs, skus } from "../schema/index.ts";
+
+export interface PublicJobFilters {
+  status?: JobStatus;
+  printerId?: string;
+}
+
+const columns = {
+  id: jobs.id,
+  status: jobs.status,
+  printerId: jobs.printerId,
+  productId: skus.productId,
+  productSkuId: jobs.productSkuId,
+  productName: skus.productName,
+  fileName: jobs.fileName,
+  numberOfUnits: jobs.numberOfUnits,
+  color: jobs.color,
+  filamentType: jobs.filamentType,
+  materialType: jobs.materialType,
+  progressPercentage: jobs.progressPercentage,
+  estimatedPrintTimeMinutes: jobs.estimatedPrintTimeMinutes,
+  actualPrintTimeMinutes: jobs.actualPrintTimeMinutes,
+  failureReason: jobs.failureReason,
+  timeSubmitted: jobs.timeSubmitted,
+  timeStarted: jobs.timeStarted,
+  timeCompleted: jobs.timeCompleted,
+  createdAt: jobs.createdAt,
+  updatedAt: jobs.updatedAt,
+};
+
+/** The job's SKU, only when it belongs to the same organization. */
+const skuOfJob = and(eq(skus.id, jobs.productSkuId), eq(skus.organizationId, jobs.organizationId));
+
+function filtersWhere(organizationId: string, filters: PublicJobFilters): SQL {
+  const conditions: SQL[] = [eq(jobs.organizationId, organizationId)];
+  if (filters.status !== undefined) conditions.push(eq(jobs.status, filters.status));
+  if (filters.printerId !== undefined) conditions.push(eq(jobs.printerId, filters.printerId));
+  return and(...conditions)!;
+}
+
+export type PublicJobRow = NonNullable<Awaited<ReturnType<typeof findPublicJob>>>;
+
+/** One page of the organization's jobs, newest first, and how many match in all. */
+export async function listPublicJobs(
+  db: Queryable,
+  organizationId: string,
+  filters: PublicJobFilters,
+  page: { limit: number; offset: number },
+) {
+  const where = filtersWhere(organizationId, filters);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select(columns)
+      .from(jobs)
+      .leftJoin(skus, skuOfJob)
+      .where(where)
+      .orderBy(desc(jobs.createdAt), desc(jobs.id))
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ count: sql<number>`count(*)::int` }).from(jobs).where(where),
+  ]);
+  return { rows, count: total?.count ?? 0 };
+}
+
+/** One job of the organization, or undefined (also for another organization's id). */
+export async function findPublicJob(db: Queryable, organizationId: string, jobId: string) {
+  const [row] = await db
+    .select(columns)
+    .from(jobs)
+    .leftJoin(skus, skuOfJob)
+    .where(and(eq(jobs.organizationId, organizationId), eq(jobs.id, jobId)))
+    .limit(1);
+  return row;
+}
