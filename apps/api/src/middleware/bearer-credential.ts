@@ -60,7 +60,7 @@ export interface VerifyBearerOptions<P> {
   kind: TokenKind;
   /** How error messages name the credential, e.g. "API key" or "agent token". */
   noun: string;
-  /** Looks the token up by its SHA-256 hash; runs only for a well-formed token. */
+  /** Looks the token up by its SHA-256 hash; runs only for a well-formed token. A throw is 503. */
   verify(hash: string): Promise<BearerVerdict<P>>;
 }
 
@@ -89,7 +89,20 @@ export async function verifyBearerToken<P>(
       `The ${options.noun} is malformed: ${REJECTION_DETAIL[parsed.reason]}.`,
     );
   }
-  const verdict = await options.verify(parsed.hash);
+  let verdict: BearerVerdict<P>;
+  try {
+    verdict = await options.verify(parsed.hash);
+  } catch (error) {
+    // The database did not answer: the caller may retry, and nothing internal is shown.
+    c.var.services.logger.error({ err: error }, `${options.noun} lookup failed`);
+    throw new ApiError(
+      "UNAVAILABLE",
+      `The ${options.noun} cannot be checked right now; retry shortly.`,
+      {
+        "Retry-After": "5",
+      },
+    );
+  }
   if (verdict.ok) return verdict.principal;
   await recordFailedAuth(c);
   throw new ApiError(verdict.code, verdict.message);
