@@ -15,7 +15,8 @@ let token: string;
 let agentId: string;
 
 beforeAll(async () => {
-  services = await createTestServices();
+  // Each test's client address is its own (X-Real-IP), so failed-auth counts do not mix.
+  services = await createTestServices({ env: { TRUST_PROXY: "x-real-ip" } });
   app = createApp(services);
 });
 afterAll(async () => {
@@ -29,8 +30,8 @@ beforeEach(async () => {
   agentId = agent.id;
 });
 
-function post(body: unknown, auth: string | null = token, raw?: string) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
+function post(body: unknown, auth: string | null = token, raw?: string, ip = "192.0.2.1") {
+  const headers: Record<string, string> = { "content-type": "application/json", "x-real-ip": ip };
   if (auth !== null) headers.authorization = `Bearer ${auth}`;
   return app.request("/agent/v1/reports", {
     method: "POST",
@@ -69,6 +70,23 @@ describe("POST /agent/v1/reports authentication", () => {
     const res = await post(report([]));
     expect(res.status).toBe(401);
     expect((await res.json()).code).toBe("TOKEN_REVOKED");
+  });
+});
+
+describe("POST /agent/v1/reports failed-auth limit", () => {
+  it("answers RATE_LIMITED with Retry-After after 30 failed authentications from one address, while a valid token still works", async () => {
+    const unknown = mintToken("agent").token;
+    const codes: string[] = [];
+    const ip = "203.0.113.7";
+    for (let i = 0; i < 30; i++) {
+      codes.push((await (await post(report([]), unknown, undefined, ip)).json()).code);
+    }
+    expect(codes).toEqual(Array(30).fill("TOKEN_INVALID"));
+    const limited = await post(report([]), unknown, undefined, ip);
+    expect(limited.status).toBe(429);
+    expect((await limited.json()).code).toBe("RATE_LIMITED");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await post(report([]), token, undefined, ip)).status).toBe(202);
   });
 });
 
