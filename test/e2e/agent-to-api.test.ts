@@ -212,8 +212,7 @@ describe("simulator → apf-agent process → API → /public/v1", () => {
     startApi();
     const printers = await until(
       () => api("/public/v1/printers"),
-      (list: Json[]) =>
-        list.some((p) => p.name === "e2e-printer-2" && p.status === "printing"),
+      (list: Json[]) => list.some((p) => p.name === "e2e-printer-2" && p.status === "printing"),
       // The agent's next try comes after its current backoff step (capped at 60 s).
       65_000,
     );

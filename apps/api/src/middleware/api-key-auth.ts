@@ -6,7 +6,6 @@ import {
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ApiKeyPrincipal, AppEnv, Services } from "../context.ts";
-import { ApiError } from "../errors.ts";
 import { type BearerVerdict, verifyBearerToken } from "./bearer-credential.ts";
 import { DEFAULT_KEY_BUDGET } from "./rate-limit.ts";
 

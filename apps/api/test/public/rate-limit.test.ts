@@ -104,15 +104,18 @@ describe("the per-key budget", () => {
     expect((await call(appOne, "/public/v1/jobs", { key: k.key })).status).toBe(429);
   });
 
-  it("is shared by every API instance (one Redis)", async () => {
-    const k = await createApiKey(shared.db, org, { rateLimitPerMinute: 4 });
-    const apps = [appOne, appTwo, appOne, appTwo];
-    for (const [i, app] of apps.entries()) {
-      const res = await call(app, "/public/v1/me", { key: k.key });
-      expect(res.status).toBe(200);
-      expect(res.headers.get("x-ratelimit-remaining")).toBe(String(3 - i));
-    }
-    expect((await call(appTwo, "/public/v1/me", { key: k.key })).status).toBe(429);
-    expect((await call(appOne, "/public/v1/me", { key: k.key })).status).toBe(429);
-  });
+  it.runIf(process.env.APF_TEST_REDIS_URL)(
+    "is shared by every API instance (one Redis)",
+    async () => {
+      const k = await createApiKey(shared.db, org, { rateLimitPerMinute: 4 });
+      const apps = [appOne, appTwo, appOne, appTwo];
+      for (const [i, app] of apps.entries()) {
+        const res = await call(app, "/public/v1/me", { key: k.key });
+        expect(res.status).toBe(200);
+        expect(res.headers.get("x-ratelimit-remaining")).toBe(String(3 - i));
+      }
+      expect((await call(appTwo, "/public/v1/me", { key: k.key })).status).toBe(429);
+      expect((await call(appOne, "/public/v1/me", { key: k.key })).status).toBe(429);
+    },
+  );
 });
