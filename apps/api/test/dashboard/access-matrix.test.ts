@@ -36,7 +36,10 @@ const email = () => `x-${randomBytes(5).toString("hex")}@example.test`;
 /** Every route that needs owner or admin, with what it takes to succeed. */
 const MANAGER_ROUTES: [string, (t: Team) => Promise<Request>][] = [
   ["PATCH /orgs/{orgId}", async () => ({ method: "PATCH", path: "", body: { name: "New" } })],
-  ["POST /members", async () => ({ method: "POST", path: "/members", body: { email: email(), role: "member" } })],
+  [
+    "POST /members",
+    async () => ({ method: "POST", path: "/members", body: { email: email(), role: "member" } }),
+  ],
   [
     "PATCH /members/{userId}",
     async (t) => {
@@ -58,7 +61,10 @@ const MANAGER_ROUTES: [string, (t: Team) => Promise<Request>][] = [
       path: `/invitations/${await created(t, "/members", { email: email(), role: "member" })}`,
     }),
   ],
-  ["POST /api-keys", async () => ({ method: "POST", path: "/api-keys", body: { name: "k", scopes: ["jobs:read"] } })],
+  [
+    "POST /api-keys",
+    async () => ({ method: "POST", path: "/api-keys", body: { name: "k", scopes: ["jobs:read"] } }),
+  ],
   [
     "DELETE /api-keys/{keyId}",
     async (t) => ({
@@ -69,7 +75,10 @@ const MANAGER_ROUTES: [string, (t: Team) => Promise<Request>][] = [
   ["POST /agents", async () => ({ method: "POST", path: "/agents", body: { name: "a" } })],
   [
     "DELETE /agents/{agentId}",
-    async (t) => ({ method: "DELETE", path: `/agents/${await created(t, "/agents", { name: "a" })}` }),
+    async (t) => ({
+      method: "DELETE",
+      path: `/agents/${await created(t, "/agents", { name: "a" })}`,
+    }),
   ],
   [
     "PATCH /printers/{printerId}",
@@ -79,7 +88,10 @@ const MANAGER_ROUTES: [string, (t: Team) => Promise<Request>][] = [
       body: { location: "Shelf A" },
     }),
   ],
-  ["POST /skus", async () => ({ method: "POST", path: "/skus", body: { sku: randomUUID(), product_name: "P" } })],
+  [
+    "POST /skus",
+    async () => ({ method: "POST", path: "/skus", body: { sku: randomUUID(), product_name: "P" } }),
+  ],
   [
     "PATCH /skus/{skuId}",
     async (t) => ({
@@ -119,12 +131,18 @@ const READ_ROUTES: [string, (t: Team) => Promise<Request>][] = [
   ["GET /skus", async () => ({ method: "GET", path: "/skus" })],
   [
     "GET /skus/{skuId}",
-    async (t) => ({ method: "GET", path: `/skus/${await created(t, "/skus", { sku: "R", product_name: "R" })}` }),
+    async (t) => ({
+      method: "GET",
+      path: `/skus/${await created(t, "/skus", { sku: "R", product_name: "R" })}`,
+    }),
   ],
   ["GET /filament", async () => ({ method: "GET", path: "/filament" })],
   [
     "GET /filament/{spoolId}",
-    async (t) => ({ method: "GET", path: `/filament/${await created(t, "/filament", { type: "PLA" })}` }),
+    async (t) => ({
+      method: "GET",
+      path: `/filament/${await created(t, "/filament", { type: "PLA" })}`,
+    }),
   ],
 ];
 
@@ -166,9 +184,14 @@ describe.each([...MANAGER_ROUTES, ...READ_ROUTES])("%s", (_, setup) => {
   it("answers 401 without a session", async () => {
     const team = await createTeam(services);
     const request = await setup(team);
-    const res = await call(app, request.method, `/api/orgs/${team.organization.id}${request.path}`, {
-      body: request.body,
-    });
+    const res = await call(
+      app,
+      request.method,
+      `/api/orgs/${team.organization.id}${request.path}`,
+      {
+        body: request.body,
+      },
+    );
     expect(res.status).toBe(401);
   });
 });

@@ -29,7 +29,11 @@ describe("agents", () => {
     const { token, id, name, preview } = res.body.data;
     expect(token).toMatch(/^apf_agent_[0-9a-f]{64}$/);
     const body = token.slice("apf_agent_".length);
-    expect(body.slice(56)).toBe(crc32(`apf_agent_${body.slice(0, 56)}`).toString(16).padStart(8, "0"));
+    expect(body.slice(56)).toBe(
+      crc32(`apf_agent_${body.slice(0, 56)}`)
+        .toString(16)
+        .padStart(8, "0"),
+    );
     expect(name).toBe("Workshop Pi");
     expect(preview).toBe(`apf_agent_${body.slice(0, 4)}…${body.slice(-4)}`);
     const [row] = await services.db.select().from(agents).where(eq(agents.id, id));
@@ -72,7 +76,10 @@ describe("agents", () => {
     const res = await call(app, "DELETE", path, { token: team.admin.token });
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ id: created.body.data.id, revoked_at: expect.any(String) });
-    const [row] = await services.db.select().from(agents).where(eq(agents.id, created.body.data.id));
+    const [row] = await services.db
+      .select()
+      .from(agents)
+      .where(eq(agents.id, created.body.data.id));
     expect(row!.revokedAt).not.toBeNull();
     const again = await call(app, "DELETE", path, { token: team.admin.token });
     expect(again.body.data).toEqual(res.body.data);
@@ -104,7 +111,10 @@ describe("agents", () => {
     const team = await createTeam(services);
     const path = `/api/orgs/${team.organization.id}/agents`;
     expect((await call(app, "POST", path, { token: team.owner.token, body: {} })).status).toBe(400);
-    const long = await call(app, "POST", path, { token: team.owner.token, body: { name: "x".repeat(101) } });
+    const long = await call(app, "POST", path, {
+      token: team.owner.token,
+      body: { name: "x".repeat(101) },
+    });
     expect(long.status).toBe(400);
     const member = await call(app, "POST", path, { token: team.member.token, body: { name: "x" } });
     expect(member.status).toBe(403);

@@ -38,7 +38,9 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
     const { key, ...rest } = res.body.data;
     expect(key).toMatch(/\bapf_live_[0-9a-f]{64}\b/);
     const body = key.slice("apf_live_".length);
-    const expected = crc32(`apf_live_${body.slice(0, 56)}`).toString(16).padStart(8, "0");
+    const expected = crc32(`apf_live_${body.slice(0, 56)}`)
+      .toString(16)
+      .padStart(8, "0");
     expect(body.slice(56)).toBe(expected);
     expect(rest).toEqual({
       id: expect.any(String),
@@ -53,7 +55,10 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
 
   it("stores only the SHA-256 of the key and its preview", async () => {
     const team = await createTeam(services);
-    const res = await mint(team.organization.id, team.owner.token, { name: "k", scopes: ["jobs:read"] });
+    const res = await mint(team.organization.id, team.owner.token, {
+      name: "k",
+      scopes: ["jobs:read"],
+    });
     const key: string = res.body.data.key;
     const [row] = await services.db.select().from(apiKeys).where(eq(apiKeys.id, res.body.data.id));
     expect(row!.keyHash).toBe(createHash("sha256").update(key).digest("hex"));
@@ -77,12 +82,36 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
     ["an empty name", { name: "", scopes: ["jobs:read"] }, "name"],
     ["a 101-character name", { name: "x".repeat(101), scopes: ["jobs:read"] }, "name"],
     ["a control character in the name", { name: "a\u0000b", scopes: ["jobs:read"] }, "name"],
-    ["a past expires_at", { name: "k", scopes: ["jobs:read"], expires_at: "2026-11-23T09:59:59Z" }, "expires_at"],
-    ["expires_at now", { name: "k", scopes: ["jobs:read"], expires_at: "2026-11-23T10:00:00Z" }, "expires_at"],
-    ["a date without time", { name: "k", scopes: ["jobs:read"], expires_at: "2027-01-01" }, "expires_at"],
-    ["a budget of 0", { name: "k", scopes: ["jobs:read"], rate_limit_per_minute: 0 }, "rate_limit_per_minute"],
-    ["a budget of 10001", { name: "k", scopes: ["jobs:read"], rate_limit_per_minute: 10001 }, "rate_limit_per_minute"],
-    ["a fractional budget", { name: "k", scopes: ["jobs:read"], rate_limit_per_minute: 1.5 }, "rate_limit_per_minute"],
+    [
+      "a past expires_at",
+      { name: "k", scopes: ["jobs:read"], expires_at: "2026-11-23T09:59:59Z" },
+      "expires_at",
+    ],
+    [
+      "expires_at now",
+      { name: "k", scopes: ["jobs:read"], expires_at: "2026-11-23T10:00:00Z" },
+      "expires_at",
+    ],
+    [
+      "a date without time",
+      { name: "k", scopes: ["jobs:read"], expires_at: "2027-01-01" },
+      "expires_at",
+    ],
+    [
+      "a budget of 0",
+      { name: "k", scopes: ["jobs:read"], rate_limit_per_minute: 0 },
+      "rate_limit_per_minute",
+    ],
+    [
+      "a budget of 10001",
+      { name: "k", scopes: ["jobs:read"], rate_limit_per_minute: 10001 },
+      "rate_limit_per_minute",
+    ],
+    [
+      "a fractional budget",
+      { name: "k", scopes: ["jobs:read"], rate_limit_per_minute: 1.5 },
+      "rate_limit_per_minute",
+    ],
   ])("answers 400 INVALID_REQUEST naming the field for %s", async (_, body, field) => {
     const team = await createTeam(services);
     const res = await mint(team.organization.id, team.owner.token, body);
@@ -103,7 +132,10 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
 
   it("answers 403 FORBIDDEN to a member", async () => {
     const team = await createTeam(services);
-    const res = await mint(team.organization.id, team.member.token, { name: "k", scopes: ["jobs:read"] });
+    const res = await mint(team.organization.id, team.member.token, {
+      name: "k",
+      scopes: ["jobs:read"],
+    });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe("FORBIDDEN");
   });
@@ -152,11 +184,17 @@ describe("GET /api/orgs/{orgId}/api-keys", () => {
 describe("DELETE /api/orgs/{orgId}/api-keys/{keyId}", () => {
   it("revokes a key; revoking twice is harmless and keeps the first time", async () => {
     const team = await createTeam(services);
-    const minted = await mint(team.organization.id, team.owner.token, { name: "k", scopes: ["jobs:read"] });
+    const minted = await mint(team.organization.id, team.owner.token, {
+      name: "k",
+      scopes: ["jobs:read"],
+    });
     const path = `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`;
     const first = await call(app, "DELETE", path, { token: team.admin.token });
     expect(first.status).toBe(200);
-    expect(first.body.data).toEqual({ id: minted.body.data.id, revoked_at: clock.now().toISOString() });
+    expect(first.body.data).toEqual({
+      id: minted.body.data.id,
+      revoked_at: clock.now().toISOString(),
+    });
     clock.advance(60_000);
     const second = await call(app, "DELETE", path, { token: team.owner.token });
     expect(second.status).toBe(200);
@@ -177,7 +215,10 @@ describe("DELETE /api/orgs/{orgId}/api-keys/{keyId}", () => {
   it("answers 404 for another organization's key and for an unknown id", async () => {
     const team = await createTeam(services);
     const other = await createTeam(services);
-    const theirs = await mint(other.organization.id, other.owner.token, { name: "k", scopes: ["jobs:read"] });
+    const theirs = await mint(other.organization.id, other.owner.token, {
+      name: "k",
+      scopes: ["jobs:read"],
+    });
     for (const id of [theirs.body.data.id, randomUUID()]) {
       const res = await call(app, "DELETE", `/api/orgs/${team.organization.id}/api-keys/${id}`, {
         token: team.owner.token,
@@ -185,16 +226,27 @@ describe("DELETE /api/orgs/{orgId}/api-keys/{keyId}", () => {
       expect(res.status).toBe(404);
       expect(res.body.code).toBe("NOT_FOUND");
     }
-    const [row] = await services.db.select().from(apiKeys).where(eq(apiKeys.id, theirs.body.data.id));
+    const [row] = await services.db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.id, theirs.body.data.id));
     expect(row!.revokedAt).toBeNull();
   });
 
   it("answers 403 to a member and leaves the key alone", async () => {
     const team = await createTeam(services);
-    const minted = await mint(team.organization.id, team.owner.token, { name: "k", scopes: ["jobs:read"] });
-    const res = await call(app, "DELETE", `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`, {
-      token: team.member.token,
+    const minted = await mint(team.organization.id, team.owner.token, {
+      name: "k",
+      scopes: ["jobs:read"],
     });
+    const res = await call(
+      app,
+      "DELETE",
+      `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`,
+      {
+        token: team.member.token,
+      },
+    );
     expect(res.status).toBe(403);
   });
 
@@ -202,15 +254,23 @@ describe("DELETE /api/orgs/{orgId}/api-keys/{keyId}", () => {
     "announces the revoked key id on the apf:key-revoked channel",
     async () => {
       const team = await createTeam(services);
-      const minted = await mint(team.organization.id, team.owner.token, { name: "k", scopes: ["jobs:read"] });
+      const minted = await mint(team.organization.id, team.owner.token, {
+        name: "k",
+        scopes: ["jobs:read"],
+      });
       const subscriber = new Redis(process.env.APF_TEST_REDIS_URL!);
       try {
         const received: string[] = [];
         await subscriber.subscribe(KEY_REVOKED_CHANNEL);
         subscriber.on("message", (_channel, message) => received.push(message));
-        await call(app, "DELETE", `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`, {
-          token: team.owner.token,
-        });
+        await call(
+          app,
+          "DELETE",
+          `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`,
+          {
+            token: team.owner.token,
+          },
+        );
         await expect.poll(() => received).toContain(minted.body.data.id);
       } finally {
         subscriber.disconnect();
@@ -227,10 +287,18 @@ describe("DELETE /api/orgs/{orgId}/api-keys/{keyId}", () => {
     broken.on("error", () => {});
     const noRedis = createApp({ ...services, redis: broken });
     const team = await createTeam(services);
-    const minted = await mint(team.organization.id, team.owner.token, { name: "k", scopes: ["jobs:read"] });
-    const res = await call(noRedis, "DELETE", `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`, {
-      token: team.owner.token,
+    const minted = await mint(team.organization.id, team.owner.token, {
+      name: "k",
+      scopes: ["jobs:read"],
     });
+    const res = await call(
+      noRedis,
+      "DELETE",
+      `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`,
+      {
+        token: team.owner.token,
+      },
+    );
     expect(res.status).toBe(200);
     broken.disconnect();
   });

@@ -17,9 +17,19 @@ describe("GET /api/orgs/{orgId}/audit-events", () => {
     const team = await createTeam(services);
     const org = team.organization.id;
     const headers = { "x-forwarded-for": "198.51.100.7", "user-agent": "apf-cli/1.0" };
-    const agent = await call(app, "POST", `/api/orgs/${org}/agents`, { token: team.admin.token, body: { name: "a" }, headers });
-    await call(app, "PATCH", `/api/orgs/${org}`, { token: team.owner.token, body: { name: "Renamed" }, headers });
-    const res = await call(app, "GET", `/api/orgs/${org}/audit-events`, { token: team.owner.token });
+    const agent = await call(app, "POST", `/api/orgs/${org}/agents`, {
+      token: team.admin.token,
+      body: { name: "a" },
+      headers,
+    });
+    await call(app, "PATCH", `/api/orgs/${org}`, {
+      token: team.owner.token,
+      body: { name: "Renamed" },
+      headers,
+    });
+    const res = await call(app, "GET", `/api/orgs/${org}/audit-events`, {
+      token: team.owner.token,
+    });
     expect(res.status).toBe(200);
     expect(res.body.meta).toEqual({ limit: 50, offset: 0, count: 2 });
     expect(res.body.data).toEqual([
@@ -50,24 +60,36 @@ describe("GET /api/orgs/{orgId}/audit-events", () => {
     const team = await createTeam(services);
     const org = team.organization.id;
     for (let i = 0; i < 5; i++) {
-      await call(app, "PATCH", `/api/orgs/${org}`, { token: team.owner.token, body: { name: `Farm ${i}` } });
+      await call(app, "PATCH", `/api/orgs/${org}`, {
+        token: team.owner.token,
+        body: { name: `Farm ${i}` },
+      });
     }
-    const page = await call(app, "GET", `/api/orgs/${org}/audit-events?limit=2&offset=1`, { token: team.admin.token });
+    const page = await call(app, "GET", `/api/orgs/${org}/audit-events?limit=2&offset=1`, {
+      token: team.admin.token,
+    });
     expect(page.body.meta).toEqual({ limit: 2, offset: 1, count: 5 });
-    expect(page.body.data.map((e: { details: { changes: { name: string } } }) => e.details.changes.name)).toEqual([
-      "Farm 3",
-      "Farm 2",
-    ]);
+    expect(
+      page.body.data.map((e: { details: { changes: { name: string } } }) => e.details.changes.name),
+    ).toEqual(["Farm 3", "Farm 2"]);
   });
 
-  it.each(["limit=0", "limit=101", "limit=abc", "offset=-1"])("answers 400 for %s", async (query) => {
-    const team = await createTeam(services);
-    const res = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events?${query}`, {
-      token: team.owner.token,
-    });
-    expect(res.status).toBe(400);
-    expect(res.body.error).toContain(query.split("=")[0]);
-  });
+  it.each(["limit=0", "limit=101", "limit=abc", "offset=-1"])(
+    "answers 400 for %s",
+    async (query) => {
+      const team = await createTeam(services);
+      const res = await call(
+        app,
+        "GET",
+        `/api/orgs/${team.organization.id}/audit-events?${query}`,
+        {
+          token: team.owner.token,
+        },
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error).toContain(query.split("=")[0]);
+    },
+  );
 
   it("answers 403 to a member", async () => {
     const team = await createTeam(services);
@@ -80,8 +102,13 @@ describe("GET /api/orgs/{orgId}/audit-events", () => {
   it("never shows another organization's events", async () => {
     const team = await createTeam(services);
     const other = await createTeam(services);
-    await call(app, "POST", `/api/orgs/${other.organization.id}/agents`, { token: other.owner.token, body: { name: "x" } });
-    const res = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, { token: team.owner.token });
+    await call(app, "POST", `/api/orgs/${other.organization.id}/agents`, {
+      token: other.owner.token,
+      body: { name: "x" },
+    });
+    const res = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, {
+      token: team.owner.token,
+    });
     expect(res.body.data).toEqual([]);
   });
 });

@@ -17,12 +17,22 @@ afterAll(() => services.close());
 describe("printers", () => {
   it("lists the organization's printers to any member", async () => {
     const team = await createTeam(services);
-    const printer = await createPrinter(services.db, team.organization.id, { name: "MK4", lastSeenAt: services.clock.now() });
+    const printer = await createPrinter(services.db, team.organization.id, {
+      name: "MK4",
+      lastSeenAt: services.clock.now(),
+    });
     await createPrinter(services.db, (await createTeam(services)).organization.id);
-    const res = await call(app, "GET", `/api/orgs/${team.organization.id}/printers`, { token: team.member.token });
+    const res = await call(app, "GET", `/api/orgs/${team.organization.id}/printers`, {
+      token: team.member.token,
+    });
     expect(res.status).toBe(200);
     expect(res.body.data).toHaveLength(1);
-    expect(res.body.data[0]).toMatchObject({ id: printer.id, name: "MK4", status: "idle", online: true });
+    expect(res.body.data[0]).toMatchObject({
+      id: printer.id,
+      name: "MK4",
+      status: "idle",
+      online: true,
+    });
   });
 
   it("reads a printer whose agent went silent as offline", async () => {
@@ -31,28 +41,35 @@ describe("printers", () => {
       status: "printing",
       lastSeenAt: new Date(services.clock.now().getTime() - 61_000),
     });
-    const res = await call(app, "GET", `/api/orgs/${team.organization.id}/printers`, { token: team.owner.token });
+    const res = await call(app, "GET", `/api/orgs/${team.organization.id}/printers`, {
+      token: team.owner.token,
+    });
     expect(res.body.data[0]).toMatchObject({ status: "offline", online: false });
   });
 
   it("sets what the agent cannot know (admin), audited", async () => {
     const team = await createTeam(services);
     const printer = await createPrinter(services.db, team.organization.id);
-    const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}/printers/${printer.id}`, {
-      token: team.admin.token,
-      body: {
-        name: "Left MK4",
-        location: "Shelf B",
-        model: "MK4",
-        manufacturer: "Prusa",
-        nozzle_size: 0.6,
-        current_color: "Galaxy Black",
-        current_color_hex: "#1a1a1a",
-        current_filament_type: "PETG",
-        current_build_plate: "Textured PEI",
-        is_active: false,
+    const res = await call(
+      app,
+      "PATCH",
+      `/api/orgs/${team.organization.id}/printers/${printer.id}`,
+      {
+        token: team.admin.token,
+        body: {
+          name: "Left MK4",
+          location: "Shelf B",
+          model: "MK4",
+          manufacturer: "Prusa",
+          nozzle_size: 0.6,
+          current_color: "Galaxy Black",
+          current_color_hex: "#1a1a1a",
+          current_filament_type: "PETG",
+          current_build_plate: "Textured PEI",
+          is_active: false,
+        },
       },
-    });
+    );
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({
       name: "Left MK4",
@@ -61,12 +78,19 @@ describe("printers", () => {
       current_color_hex: "#1a1a1a",
       is_active: false,
     });
-    const cleared = await call(app, "PATCH", `/api/orgs/${team.organization.id}/printers/${printer.id}`, {
-      token: team.owner.token,
-      body: { location: null },
-    });
+    const cleared = await call(
+      app,
+      "PATCH",
+      `/api/orgs/${team.organization.id}/printers/${printer.id}`,
+      {
+        token: team.owner.token,
+        body: { location: null },
+      },
+    );
     expect(cleared.body.data.location).toBeNull();
-    const audit = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, { token: team.owner.token });
+    const audit = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, {
+      token: team.owner.token,
+    });
     expect(audit.body.data[0]).toMatchObject({
       action: "printer.updated",
       target: { type: "printer", id: printer.id },
@@ -82,10 +106,15 @@ describe("printers", () => {
   ])("answers 400 for %s", async (_, body) => {
     const team = await createTeam(services);
     const printer = await createPrinter(services.db, team.organization.id);
-    const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}/printers/${printer.id}`, {
-      token: team.owner.token,
-      body,
-    });
+    const res = await call(
+      app,
+      "PATCH",
+      `/api/orgs/${team.organization.id}/printers/${printer.id}`,
+      {
+        token: team.owner.token,
+        body,
+      },
+    );
     expect(res.status).toBe(400);
   });
 
@@ -93,10 +122,15 @@ describe("printers", () => {
     const team = await createTeam(services);
     const other = await createTeam(services);
     const theirs = await createPrinter(services.db, other.organization.id);
-    const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}/printers/${theirs.id}`, {
-      token: team.owner.token,
-      body: { name: "mine now" },
-    });
+    const res = await call(
+      app,
+      "PATCH",
+      `/api/orgs/${team.organization.id}/printers/${theirs.id}`,
+      {
+        token: team.owner.token,
+        body: { name: "mine now" },
+      },
+    );
     expect(res.status).toBe(404);
   });
 });
@@ -139,7 +173,11 @@ describe("SKUs", () => {
       body: { product_name: "3DBenchy", unit_price: 9.99, color: null },
     });
     expect(patched.status).toBe(200);
-    expect(patched.body.data).toMatchObject({ product_name: "3DBenchy", unit_price: "9.99", color: null });
+    expect(patched.body.data).toMatchObject({
+      product_name: "3DBenchy",
+      unit_price: "9.99",
+      color: null,
+    });
   });
 
   it("answers 409 for a duplicate SKU code, on create and on rename", async () => {
@@ -157,7 +195,10 @@ describe("SKUs", () => {
     expect(rename.status).toBe(409);
     // Another organization may use the same code.
     const other = await createTeam(services);
-    expect((await create(other.organization.id, other.owner.token, { sku: "A", product_name: "A" })).status).toBe(201);
+    expect(
+      (await create(other.organization.id, other.owner.token, { sku: "A", product_name: "A" }))
+        .status,
+    ).toBe(201);
   });
 
   it.each([
@@ -174,11 +215,19 @@ describe("SKUs", () => {
   it("answers 404 for another organization's SKU", async () => {
     const team = await createTeam(services);
     const other = await createTeam(services);
-    const theirs = await create(other.organization.id, other.owner.token, { sku: "T", product_name: "T" });
+    const theirs = await create(other.organization.id, other.owner.token, {
+      sku: "T",
+      product_name: "T",
+    });
     const id = theirs.body.data.id;
     const org = team.organization.id;
-    expect((await call(app, "GET", `/api/orgs/${org}/skus/${id}`, { token: team.owner.token })).status).toBe(404);
-    const patch = await call(app, "PATCH", `/api/orgs/${org}/skus/${id}`, { token: team.owner.token, body: { color: "x" } });
+    expect(
+      (await call(app, "GET", `/api/orgs/${org}/skus/${id}`, { token: team.owner.token })).status,
+    ).toBe(404);
+    const patch = await call(app, "PATCH", `/api/orgs/${org}/skus/${id}`, {
+      token: team.owner.token,
+      body: { color: "x" },
+    });
     expect(patch.status).toBe(404);
     const stock = await call(app, "POST", `/api/orgs/${org}/skus/${id}/stock`, {
       token: team.owner.token,
@@ -190,18 +239,31 @@ describe("SKUs", () => {
   it("adjusts stock with a movement per change, and never below zero", async () => {
     const team = await createTeam(services);
     const org = team.organization.id;
-    const sku = await create(org, team.owner.token, { sku: "S", product_name: "S", low_stock_threshold: 3 });
+    const sku = await create(org, team.owner.token, {
+      sku: "S",
+      product_name: "S",
+      low_stock_threshold: 3,
+    });
     const path = `/api/orgs/${org}/skus/${sku.body.data.id}/stock`;
-    const add = await call(app, "POST", path, { token: team.admin.token, body: { delta: 5, reason: "recount" } });
+    const add = await call(app, "POST", path, {
+      token: team.admin.token,
+      body: { delta: 5, reason: "recount" },
+    });
     expect(add.status).toBe(201);
     expect(add.body.data.movement).toMatchObject({ delta: 5, reason: "recount" });
     expect(add.body.data.sku).toMatchObject({ ready_stock: 5, status: "in_stock" });
 
-    const over = await call(app, "POST", path, { token: team.admin.token, body: { delta: -6, reason: "sold" } });
+    const over = await call(app, "POST", path, {
+      token: team.admin.token,
+      body: { delta: -6, reason: "sold" },
+    });
     expect(over.status).toBe(409);
     expect(over.body.code).toBe("CONFLICT");
 
-    const sold = await call(app, "POST", path, { token: team.admin.token, body: { delta: -3, reason: "sold" } });
+    const sold = await call(app, "POST", path, {
+      token: team.admin.token,
+      body: { delta: -3, reason: "sold" },
+    });
     expect(sold.body.data.sku).toMatchObject({ ready_stock: 2, status: "low_stock" });
 
     const movements = await services.db
@@ -218,11 +280,19 @@ describe("SKUs", () => {
     ["no reason", { delta: 1 }],
   ])("answers 400 to a stock adjustment with %s", async (_, body) => {
     const team = await createTeam(services);
-    const sku = await create(team.organization.id, team.owner.token, { sku: "Z", product_name: "Z" });
-    const res = await call(app, "POST", `/api/orgs/${team.organization.id}/skus/${sku.body.data.id}/stock`, {
-      token: team.owner.token,
-      body,
+    const sku = await create(team.organization.id, team.owner.token, {
+      sku: "Z",
+      product_name: "Z",
     });
+    const res = await call(
+      app,
+      "POST",
+      `/api/orgs/${team.organization.id}/skus/${sku.body.data.id}/stock`,
+      {
+        token: team.owner.token,
+        body,
+      },
+    );
     expect(res.status).toBe(400);
   });
 });
@@ -268,13 +338,19 @@ describe("filament", () => {
     const id = res.body.data.id;
     const list = await call(app, "GET", `/api/orgs/${org}/filament`, { token: team.member.token });
     expect(list.body.data).toEqual([res.body.data]);
-    const one = await call(app, "GET", `/api/orgs/${org}/filament/${id}`, { token: team.member.token });
+    const one = await call(app, "GET", `/api/orgs/${org}/filament/${id}`, {
+      token: team.member.token,
+    });
     expect(one.body.data).toEqual(res.body.data);
     const patched = await call(app, "PATCH", `/api/orgs/${org}/filament/${id}`, {
       token: team.owner.token,
       body: { remaining_grams: 40, status: "low", printer_id: null },
     });
-    expect(patched.body.data).toMatchObject({ remaining_grams: 40, status: "low", printer_id: null });
+    expect(patched.body.data).toMatchObject({
+      remaining_grams: 40,
+      status: "low",
+      printer_id: null,
+    });
   });
 
   it("answers 400 for a printer of another organization, an unknown status or a bad colour", async () => {
@@ -302,6 +378,8 @@ describe("filament", () => {
     });
     const path = `/api/orgs/${team.organization.id}/filament/${theirs.body.data.id}`;
     expect((await call(app, "GET", path, { token: team.owner.token })).status).toBe(404);
-    expect((await call(app, "PATCH", path, { token: team.owner.token, body: { type: "PLA" } })).status).toBe(404);
+    expect(
+      (await call(app, "PATCH", path, { token: team.owner.token, body: { type: "PLA" } })).status,
+    ).toBe(404);
   });
 });

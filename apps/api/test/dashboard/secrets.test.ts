@@ -25,8 +25,13 @@ describe("secrets in logs and audit events", () => {
     });
     expect(signup.status).toBe(201);
     const orgId = signup.body.data.organization.id;
-    expect((await call(app, "POST", "/api/auth/login", { body: { email, password: WRONG_PASSWORD } })).status).toBe(401);
-    const login = await call(app, "POST", "/api/auth/login", { body: { email, password: PASSWORD } });
+    expect(
+      (await call(app, "POST", "/api/auth/login", { body: { email, password: WRONG_PASSWORD } }))
+        .status,
+    ).toBe(401);
+    const login = await call(app, "POST", "/api/auth/login", {
+      body: { email, password: PASSWORD },
+    });
     expect(login.status).toBe(200);
     const session = login.body.data.session_token;
 
@@ -36,7 +41,10 @@ describe("secrets in logs and audit events", () => {
     });
     expect(minted.status).toBe(201);
     const key: string = minted.body.data.key;
-    const agent = await call(app, "POST", `/api/orgs/${orgId}/agents`, { token: session, body: { name: "pi" } });
+    const agent = await call(app, "POST", `/api/orgs/${orgId}/agents`, {
+      token: session,
+      body: { name: "pi" },
+    });
     expect(agent.status).toBe(201);
 
     // Use the key; the public API may not be mounted in every checkout, so 404 is tolerated.
@@ -53,7 +61,9 @@ describe("secrets in logs and audit events", () => {
       expect(after.status).toBe(401);
       expect(after.body.code).toBe("TOKEN_REVOKED");
     }
-    await call(app, "DELETE", `/api/orgs/${orgId}/agents/${agent.body.data.id}`, { token: session });
+    await call(app, "DELETE", `/api/orgs/${orgId}/agents/${agent.body.data.id}`, {
+      token: session,
+    });
     await call(app, "POST", "/api/auth/logout", { token: session });
 
     const events = await services.db.select().from(auditEvents);

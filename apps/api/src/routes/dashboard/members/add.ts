@@ -48,14 +48,10 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const body = c.req.valid("json");
   const { db } = c.var.services;
-  const { organizationId, role: actorRole } = c.var.org;
-  assertMayAssign(actorRole, null, body.role);
+  const { organizationId } = c.var.org;
   const result = await db.transaction(async (tx) => {
-    assertMayAssign(
-      await lockForMemberChange(tx, organizationId, c.var.session.userId),
-      null,
-      body.role,
-    );
+    const actorRole = await lockForMemberChange(tx, organizationId, c.var.session.userId);
+    assertMayAssign(actorRole, null, body.role);
     const user = await findUserByEmail(tx, body.email);
     const audit = auditOrigin(c);
     if (!user) {
