@@ -1,14 +1,23 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { describe, expect, it } from "vitest";
-import { dashboardRoutes } from "../../src/routes/dashboard/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { createTestServices, type TestServices } from "../support/services.ts";
 
-describe("the dashboard's OpenAPI description", () => {
-  const document = dashboardRoutes().getOpenAPI31Document({
-    openapi: "3.1.0",
-    info: { title: "apf dashboard API", version: "1" },
-    servers: [{ url: "/api" }],
-  });
+let services: TestServices;
+// biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document, checked by the validator
+let document: any;
 
+beforeAll(async () => {
+  services = await createTestServices({ redis: false });
+  const res = await createApp(services).request("/api/openapi.json");
+  expect(res.status).toBe(200);
+  document = await res.json();
+});
+afterAll(async () => {
+  await services.close();
+});
+
+describe("the dashboard's OpenAPI description at /api/openapi.json", () => {
   it("is a valid OpenAPI 3.1 document", async () => {
     await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
   });

@@ -36,5 +36,21 @@ export function dashboardRoutes() {
     .openapi(me.route, me.handler);
 
   router.route("/", orgRoutes());
+
+  // The dashboard's own description, for owners who script it; generated once, on first request.
+  let document: ReturnType<typeof router.getOpenAPI31Document> | undefined;
+  router.get("/openapi.json", (c) => {
+    document ??= router.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "apf dashboard API",
+        version: "1.0.0",
+        description:
+          "Accounts, organizations, members, API keys, agents and farm data. Sessions: `Authorization: Bearer apf_sess_…` or the `apf_session` cookie.",
+      },
+      servers: [{ url: "/api" }],
+    });
+    return c.json(document);
+  });
   return router;
 }
