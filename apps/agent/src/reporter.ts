@@ -99,30 +99,43 @@ export function createReporter(options: ReporterOptions): Reporter {
       state.settle(oversized);
       result.dropped += oversized.length;
     }
-    for (const chunk of chunks) {
-      const outcome = await post(chunk, opts.timeoutMs ?? requestTimeoutMs, opts.signal);
-      if (outcome.kind === "delivered") {
-        state.settle(chunk.taken);
-        result.delivered += chunk.taken.length;
-        logger.debug({ machines: chunk.taken.length, status: outcome.status }, "report delivered");
-      } else if (outcome.kind === "rejected") {
-        const { code, error, requestId } = outcome.envelope;
-        logger.error(
-          {
-            status: outcome.status,
-            code,
-            error,
-            request_id: requestId,
-            machines: chunk.taken.length,
-          },
-          `backend rejected a report and it was dropped: ${error ?? `HTTP ${outcome.status}`}`,
-        );
-        state.settle(chunk.taken);
-        result.dropped += chunk.taken.length;
-      } else {
-        result.failure = outcome;
-        break;
+    for (const first of chunks) {
+      let chunk: Chunk | null = first;
+      while (chunk) {
+        const outcome = await post(chunk, opts.timeoutMs ?? requestTimeoutMs, opts.signal);
+        if (outcome.kind === "delivered") {
+          state.settle(chunk.taken);
+          result.delivered += chunk.taken.length;
+          logger.debug(
+            { machines: chunk.taken.length, status: outcome.status },
+            "report delivered",
+          );
+          chunk = null;
+        } else if (outcome.kind === "rejected") {
+          const { code, error, requestId } = outcome.envelope;
+          // One host's odd body must not keep the whole farm from reporting: when the backend
+          // names the offending machine, drop only that one and send the rest again.
+          const culprit = offendingMachine(error, chunk.taken.length);
+          const dropped = culprit === null ? chunk.taken : [chunk.taken[culprit]!];
+          logger.error(
+            {
+              status: outcome.status,
+              code,
+              error,
+              request_id: requestId,
+              machines: dropped.map((p) => p.entry.machine_id),
+            },
+            `backend rejected ${culprit === null ? "a report" : "one machine's state"} and it was dropped: ${error ?? `HTTP ${outcome.status}`}`,
+          );
+          state.settle(dropped);
+          result.dropped += dropped.length;
+          chunk = culprit === null ? null : withoutMachine(chunk, culprit);
+        } else {
+          result.failure = outcome;
+          break;
+        }
       }
+      if (result.failure) break;
     }
     result.remaining = state.size;
     return result;
@@ -211,4 +224,21 @@ export function createReporter(options: ReporterOptions): Reporter {
   }
 
   return { run, flush, notify: () => wake?.() };
+}
+
+/** The index of the machine a 400 names (`… at "machines.3.octoprint…"`), or null. */
+export function offendingMachine(error: string | undefined, count: number): number | null {
+  const match = error?.match(/"machines\.(\d+)(?:[."])/);
+  if (!match) return null;
+  const index = Number(match[1]);
+  return index < count ? index : null;
+}
+
+function withoutMachine(chunk: Chunk, index: number): Chunk | null {
+  if (chunk.taken.length <= 1) return null;
+  return {
+    bytes: chunk.bytes - (chunk.json[index]?.length ?? 0) - 1,
+    json: chunk.json.filter((_, i) => i !== index),
+    taken: chunk.taken.filter((_, i) => i !== index),
+  };
 }

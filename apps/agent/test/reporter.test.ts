@@ -208,8 +208,32 @@ describe("reporter", () => {
     expect(b.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
     const error = lines.find((l) => l.level === 50);
-    expect(error).toMatchObject({ code: "INVALID_REQUEST", request_id: "req_test", machines: 1 });
+    expect(error).toMatchObject({
+      code: "INVALID_REQUEST",
+      request_id: "req_test",
+      machines: ["a"],
+    });
     expect(error?.msg).toContain("machines.0.octoprint.printer.state: Required");
+  });
+
+  it("drops only the machine a 400 names and delivers the others at once", async () => {
+    const b = await backend();
+    b.respond = (_req, body) => {
+      const index = body.machines.findIndex((m) => m.machine_id === "bad");
+      return index >= 0
+        ? envelope(
+            400,
+            "INVALID_REQUEST",
+            `Invalid report at "machines.${index}.octoprint.printer.temperature.tool0.actual": Expected number. Nothing was applied.`,
+          )
+        : { status: 202, body: { success: true } };
+    };
+    const { reporter, state, lines } = setup(b.url);
+    state.put([entry("a", 1), entry("bad", 1), entry("c", 1)]);
+    expect(await reporter.flush()).toEqual({ delivered: 2, dropped: 1, remaining: 0 });
+    expect(b.requests).toHaveLength(2);
+    expect(b.accepted[0]!.machines.map((m) => m.machine_id)).toEqual(["a", "c"]);
+    expect(lines.find((l) => l.level === 50)).toMatchObject({ machines: ["bad"] });
   });
 
   it("splits more than 1,000 machines into several reports", async () => {
