@@ -1,8 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv, Services } from "./context.ts";
-import { onError } from "./errors.ts";
+import { ApiError, onError } from "./errors.ts";
 import { clientIp } from "./middleware/client-ip.ts";
 import { publicCors } from "./middleware/cors.ts";
 import { requestId } from "./middleware/request-id.ts";
@@ -13,6 +14,8 @@ import { dashboardRoutes } from "./routes/dashboard/index.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
 import { validationHook } from "./validation.ts";
+
+export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The whole HTTP surface. The order of middleware here is the order a request meets them:
@@ -35,6 +38,16 @@ export function createApp(services: Services) {
   app.use("*", requestLog);
   app.use("*", secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(`${PUBLIC_BASE_PATH}/*`, publicCors);
+  // Dashboard bodies are small; reading a huge one (even unauthenticated, at login) is refused.
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: DASHBOARD_MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /api may be at most 64 KiB.");
+      },
+    }),
+  );
 
   app.route("/", healthRoutes());
   app.route(PUBLIC_BASE_PATH, publicRoutes());

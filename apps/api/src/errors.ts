@@ -81,15 +81,52 @@ function fromHttpException(error: HTTPException): ApiError {
   }
 }
 
+/** The SQLSTATE of a database error, looked for along the error's causes (drizzle wraps pg's). */
+export function sqlState(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const { code } = e as { code?: unknown };
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * Backstop for database errors a handler did not foresee: a value the database cannot hold is
+ * the client's (400), a lost connection is a dependency being down (503). Null: a real bug.
+ */
+function fromDatabase(state: string | undefined): ApiError | null {
+  if (!state) return null;
+  if (state.startsWith("22")) {
+    return new ApiError(
+      "INVALID_REQUEST",
+      "A value in the request cannot be stored (out of range, or a character such as NUL that is not allowed).",
+    );
+  }
+  if (state.startsWith("08") || state.startsWith("57P") || state === "53300") {
+    return new ApiError("UNAVAILABLE", "The database is unavailable; try again shortly.", {
+      "Retry-After": "5",
+    });
+  }
+  return null;
+}
+
 /** Hono onError: ApiErrors as they are, anything else as INTERNAL_ERROR with nothing internal. */
 export function onError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof ApiError) return errorResponse(c, error);
   if (error instanceof HTTPException && error.status < 500) {
     return errorResponse(c, fromHttpException(error));
   }
-  c.var.services.logger.error(
-    { err: error, request_id: c.get("requestId"), method: c.req.method, path: c.req.path },
-    "unhandled error",
-  );
+  const context = {
+    err: error,
+    request_id: c.get("requestId"),
+    method: c.req.method,
+    path: c.req.path,
+  };
+  const mapped = fromDatabase(sqlState(error));
+  if (mapped) {
+    c.var.services.logger.warn(context, `database refused the request: ${mapped.code}`);
+    return errorResponse(c, mapped);
+  }
+  c.var.services.logger.error(context, "unhandled error");
   return errorResponse(c, new ApiError("INTERNAL_ERROR", "Something went wrong on our side."));
 }

@@ -62,3 +62,15 @@ describe("errors and request ids", () => {
     expect((await res.json()).code).toBe("METHOD_NOT_ALLOWED");
   });
 });
+
+describe("request bodies", () => {
+  it("refuses a dashboard body over 64 KiB with 413 before reading it as JSON", async () => {
+    const res = await app.request("/api/auth/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "a@example.test", password: "x".repeat(70 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).code).toBe("PAYLOAD_TOO_LARGE");
+  });
+});

@@ -36,4 +36,21 @@ describe("logger", () => {
     expect(out.text).not.toMatch(FULL_TOKEN);
     expect(out.text).toContain(live.slice(0, 13));
   });
+
+  it("keeps token hashes, password hashes and failed queries' parameters out of error logs", () => {
+    const out = new LogCapture();
+    const logger = createLogger("info", out);
+    const hash = "ab".repeat(32);
+    const argon = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+    const failed = new Error(
+      `Failed query: select * from api_keys where key_hash = $1\nparams: ${hash},someone@example.test`,
+      { cause: Object.assign(new Error("connection terminated"), { code: "57P01" }) },
+    );
+    logger.error({ err: failed, row: { password_hash: argon } }, `lookup of ${hash} failed`);
+    expect(out.text).not.toContain(hash);
+    expect(out.text).not.toContain("someone@example.test");
+    expect(out.text).not.toContain("aGFzaGhhc2hoYXNo");
+    expect(out.text).toContain("Failed query: select * from api_keys");
+    expect(out.text).toContain("connection terminated");
+  });
 });

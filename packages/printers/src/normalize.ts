@@ -69,7 +69,7 @@ export function normalizeMachine(m: MachineReport): NormalizedMachine {
     url: m.url,
     observedAt: new Date(m.observed_at),
     reachable: m.reachable,
-    octoprintVersion: op?.version?.server ?? null,
+    octoprintVersion: nonEmpty(op?.version?.server),
   };
   const unknown = (error: string): NormalizedMachine => ({
     ...base,
@@ -81,8 +81,8 @@ export function normalizeMachine(m: MachineReport): NormalizedMachine {
     errorText: null,
   });
 
-  if (!m.reachable) return unknown(m.error ?? MACHINE_ERRORS.unreachable);
-  if (!op) return unknown(m.error ?? MACHINE_ERRORS.noData);
+  if (!m.reachable) return unknown(nonEmpty(m.error) ?? MACHINE_ERRORS.unreachable);
+  if (!op) return unknown(nonEmpty(m.error) ?? MACHINE_ERRORS.noData);
   const http = op.printer_http_status;
   if (http === 401 || http === 403) return unknown(MACHINE_ERRORS.authFailed);
   const job = op.job ? normalizeJob(op.job) : null;
@@ -99,14 +99,14 @@ export function normalizeMachine(m: MachineReport): NormalizedMachine {
       errorText: jobError,
     };
   }
-  if (http !== 200) return unknown(m.error ?? `octoprint_http_${http ?? "none"}`);
+  if (http !== 200) return unknown(nonEmpty(m.error) ?? `octoprint_http_${http ?? "none"}`);
   const state = op.printer?.state;
   if (!state) return unknown(MACHINE_ERRORS.stateMissing);
 
   const status = statusFromFlags(state.flags);
   return {
     ...base,
-    error: m.error,
+    error: nonEmpty(m.error),
     status,
     online: true,
     temperatures: temperaturesOf(op.printer?.temperature),
@@ -115,8 +115,9 @@ export function normalizeMachine(m: MachineReport): NormalizedMachine {
   };
 }
 
+/** Text as stored: control characters removed (Postgres text cannot hold NUL), trimmed. */
 function nonEmpty(text: string | null | undefined): string | null {
-  const trimmed = text?.trim();
+  const trimmed = text?.replace(/\p{Cc}/gu, "").trim();
   return trimmed ? trimmed : null;
 }
 
@@ -152,7 +153,10 @@ function finite(value: number | null | undefined): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
+/** Longer than any real print; a larger value is a broken host, not a duration. */
+const MAX_SECONDS = 10 * 365 * 24 * 3600;
+
 function seconds(value: number | null | undefined): number | null {
   const n = finite(value);
-  return n === null ? null : Math.max(0, Math.round(n));
+  return n === null || n > MAX_SECONDS ? null : Math.max(0, Math.round(n));
 }

@@ -23,11 +23,19 @@ export const octoprintObservationSchema = z.object({
 });
 
 /** One machine of a report (agent.md, "Reporting to the backend"). */
+/** Text we store as it is: no control characters (Postgres text cannot hold NUL). */
+const plainText = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^\P{Cc}*$/u, "must not contain control characters");
+
 export const machineReportSchema = z.object({
-  machine_id: z.string().min(1).max(200),
-  name: z.string().min(1).max(200),
+  machine_id: plainText(1, 200),
+  name: plainText(1, 200),
   type: z.literal("OCTOPRINT"),
-  url: z.string().min(1).max(2048),
+  url: plainText(1, 2048),
   observed_at: isoDateTime,
   reachable: z.boolean(),
   error: z.string().max(500).nullable(),

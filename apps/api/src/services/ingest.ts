@@ -78,7 +78,7 @@ export async function ingestReport(
     const plan = planWrites(fresh, stored, candidates, receivedAt);
 
     await upsertPrinters(tx, agent.organizationId, agent.agentId, plan.printers);
-    await updateJobs(tx, plan.jobUpdates);
+    await updateJobs(tx, agent.organizationId, plan.jobUpdates);
     await insertJobs(tx, agent.organizationId, plan.jobInserts);
     const units = await countCompletedJobs(tx, agent.organizationId, plan.completed);
     await touchAgent(tx, agent.agentId, receivedAt, report.agent);

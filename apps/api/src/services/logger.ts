@@ -22,16 +22,34 @@ const REDACT_PATHS = [
   "headers.*",
 ];
 
+/** SHA-256 hex digests (token hashes) and argon2 PHC strings (password hashes). */
+const HASHES = /\b[0-9a-f]{64}\b|\$argon2(?:id|i|d)\$[A-Za-z0-9+/=$,.-]+/g;
+/** drizzle puts a failed query's parameters after "params:" in its messages and stacks. */
+const QUERY_PARAMS = /\nparams: [^\n]*/g;
+
+/** A string fit for a log line: no token, no hash, no query parameters. */
+export function scrubText(text: string): string {
+  return redactTokens(text).replace(QUERY_PARAMS, "\nparams: [redacted]").replace(HASHES, "[hash]");
+}
+
+function scrubError(error: Error, depth: number): Record<string, unknown> {
+  const { code } = error as { code?: unknown };
+  return {
+    type: error.name,
+    message: scrubText(error.message),
+    ...(typeof code === "string" ? { code } : {}),
+    stack: error.stack && scrubText(error.stack),
+    // The driver's own error (SQLSTATE and message) is what an operator needs.
+    ...(error.cause instanceof Error && depth < 3
+      ? { cause: scrubError(error.cause, depth + 1) }
+      : {}),
+  };
+}
+
 function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return redactTokens(value);
+  if (typeof value === "string") return scrubText(value);
   if (depth > 6 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) {
-    return {
-      type: value.name,
-      message: redactTokens(value.message),
-      stack: value.stack && redactTokens(value.stack),
-    };
-  }
+  if (value instanceof Error) return scrubError(value, 0);
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
 }
@@ -53,9 +71,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       logMethod(args, method) {
         method.apply(
           this,
-          args.map((a) => (typeof a === "string" ? redactTokens(a) : a)) as Parameters<
-            typeof method
-          >,
+          args.map((a) => (typeof a === "string" ? scrubText(a) : a)) as Parameters<typeof method>,
         );
       },
     },

@@ -105,6 +105,32 @@ describe("POST /agent/v1/reports validation", () => {
     expect(await printerRows()).toHaveLength(0);
   });
 
+  it("answers 400 for a machine id with a control character, and stores a broken host's values safely", async () => {
+    const nul = await post(report([machine({ machineId: "nul\u0000id", observedAt: t(1) })]));
+    expect(nul.status).toBe(400);
+    expect((await nul.json()).error).toContain("machines.0.machine_id");
+
+    const odd = machine({
+      machineId: "odd",
+      observedAt: t(1),
+      flags: { printing: true },
+      file: "f\u0000.gcode",
+      completion: 5,
+    }) as unknown as {
+      octoprint: { job: { progress: { printTime: number }; job: { estimatedPrintTime: number } } };
+    };
+    odd.octoprint.job.progress.printTime = 1e300;
+    odd.octoprint.job.job.estimatedPrintTime = 1e12;
+    const res = await post(report([odd]));
+    expect(res.status).toBe(202);
+    const [job] = await jobRows();
+    expect(job).toMatchObject({
+      fileName: "f.gcode",
+      estimatedPrintTimeMinutes: null,
+      status: "printing",
+    });
+  });
+
   it("answers 400 for a body that is not JSON and 415 for another content type", async () => {
     expect((await post(null, token, "{nope")).status).toBe(400);
     const res = await app.request("/agent/v1/reports", {

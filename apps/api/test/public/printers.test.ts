@@ -212,6 +212,8 @@ describe("GET /public/v1/printers", () => {
     ["status=", "status"],
     [`search=${"x".repeat(121)}`, "search"],
     ["search=", "search"],
+    ["search=%00", "search"],
+    ["location=a%00b", "location"],
     ["limit=1&limit=2", "limit"],
   ])("answers INVALID_REQUEST naming the parameter for ?%s", async (query, name) => {
     const f = await farm();

@@ -176,7 +176,11 @@ export interface JobUpdate {
 }
 
 /** Updates many jobs in one statement (`update … from (values …)`). */
-export async function updateJobs(tx: Transaction, rows: JobUpdate[]): Promise<void> {
+export async function updateJobs(
+  tx: Transaction,
+  organizationId: string,
+  rows: JobUpdate[],
+): Promise<void> {
   if (rows.length === 0) return;
   const values = sql.join(
     rows.map(
@@ -195,7 +199,7 @@ export async function updateJobs(tx: Transaction, rows: JobUpdate[]): Promise<vo
       time_completed = coalesce(v.completed, j.time_completed),
       updated_at = now()
     from (values ${values}) as v(id, status, progress, estimated, actual, failure_reason, completed)
-    where j.id = v.id`);
+    where j.id = v.id and j.organization_id = ${organizationId}`);
 }
 
 /** The SKUs of an organization that name a print file (the candidates for matching). */

@@ -47,13 +47,14 @@ export function oneOf<const T extends readonly [string, ...string[]]>(
     .openapi({ description });
 }
 
-/** Free text of 1 to `max` characters. */
+/** Free text of 1 to `max` characters, without control characters (Postgres text holds no NUL). */
 export function text(max: number, description: string) {
   const message = `must be 1 to ${max} characters`;
   return z
     .string({ error: once(message) })
     .min(1, message)
     .max(max, message)
+    .refine((v) => !/\p{Cc}/u.test(v), "must not contain control characters")
     .optional()
     .openapi({ description });
 }
