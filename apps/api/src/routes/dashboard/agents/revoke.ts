@@ -1,9 +1,7 @@
 import { findAgentForUpdate } from "@apf/db/queries/agent-admin";
 import { revokeAgent } from "@apf/db/queries/agents";
-import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../errors.ts";
+import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import {
   dataResponse,
   errors,
@@ -12,8 +10,8 @@ import {
   orgParamsWith,
   SESSION_SECURITY,
   TAGS,
-  timestamp,
 } from "../openapi.ts";
+import { revokeCredential, revokedSchema } from "../revoke-credential.ts";
 
 export const route = createRoute({
   method: "delete",
@@ -26,27 +24,22 @@ export const route = createRoute({
   middleware: [requireManager] as const,
   request: { params: orgParamsWith("agentId") },
   responses: {
-    200: dataResponse(z.object({ id: z.uuid(), revoked_at: timestamp }), "The agent is revoked."),
+    200: dataResponse(revokedSchema, "The agent is revoked."),
     ...errors(401, 403, 404),
   },
 });
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { agentId } = c.req.valid("param");
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
-  const agent = await db.transaction(async (tx) => {
-    const existing = await findAgentForUpdate(tx, organizationId, agentId);
-    if (!existing) throw new ApiError("NOT_FOUND", "No such agent in this organization.");
-    if (existing.revokedAt) return existing;
-    const revoked = await revokeAgent(tx, organizationId, agentId, clock.now());
-    await recordAudit(tx, auditOrigin(c), {
-      organizationId,
-      action: "agent.revoked",
-      target: { type: "agent", id: existing.id },
-      details: { name: existing.name, preview: existing.preview },
-    });
-    return revoked!;
-  });
-  return c.json(ok({ id: agent.id, revoked_at: iso(agent.revokedAt!) }), 200);
+  const agent = await revokeCredential(
+    c,
+    {
+      type: "agent",
+      notFound: "No such agent in this organization.",
+      findForUpdate: findAgentForUpdate,
+      revoke: revokeAgent,
+    },
+    agentId,
+  );
+  return c.json(ok({ id: agent.id, revoked_at: iso(agent.revokedAt) }), 200);
 };

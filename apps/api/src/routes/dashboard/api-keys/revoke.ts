@@ -1,9 +1,7 @@
 import { findApiKeyForUpdate } from "@apf/db/queries/api-key-admin";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
-import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../errors.ts";
+import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { announceKeyRevoked } from "../../../services/key-events.ts";
 import {
   dataResponse,
@@ -13,8 +11,8 @@ import {
   orgParamsWith,
   SESSION_SECURITY,
   TAGS,
-  timestamp,
 } from "../openapi.ts";
+import { revokeCredential, revokedSchema } from "../revoke-credential.ts";
 
 export const route = createRoute({
   method: "delete",
@@ -27,30 +25,24 @@ export const route = createRoute({
   middleware: [requireManager] as const,
   request: { params: orgParamsWith("keyId") },
   responses: {
-    200: dataResponse(z.object({ id: z.uuid(), revoked_at: timestamp }), "The key is revoked."),
+    200: dataResponse(revokedSchema, "The key is revoked."),
     ...errors(401, 403, 404),
   },
 });
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { keyId } = c.req.valid("param");
-  const { services } = c.var;
-  const { organizationId } = c.var.org;
-  const now = services.clock.now();
-  const key = await services.db.transaction(async (tx) => {
-    const existing = await findApiKeyForUpdate(tx, organizationId, keyId);
-    if (!existing) throw new ApiError("NOT_FOUND", "No such API key in this organization.");
-    if (existing.revokedAt) return existing;
-    const revoked = await revokeApiKey(tx, organizationId, keyId, now);
-    await recordAudit(tx, auditOrigin(c), {
-      organizationId,
-      action: "api_key.revoked",
-      target: { type: "api_key", id: existing.id },
-      details: { name: existing.name, preview: existing.preview },
-    });
-    return revoked!;
-  });
+  const key = await revokeCredential(
+    c,
+    {
+      type: "api_key",
+      notFound: "No such API key in this organization.",
+      findForUpdate: findApiKeyForUpdate,
+      revoke: revokeApiKey,
+    },
+    keyId,
+  );
   // After the commit, so that an instance that drops its cache re-reads the revoked row.
-  await announceKeyRevoked(services, key.id);
-  return c.json(ok({ id: key.id, revoked_at: iso(key.revokedAt!) }), 200);
+  await announceKeyRevoked(c.var.services, key.id);
+  return c.json(ok({ id: key.id, revoked_at: iso(key.revokedAt) }), 200);
 };

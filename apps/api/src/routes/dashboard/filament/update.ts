@@ -1,8 +1,6 @@
 import { updateSpool } from "@apf/db/queries/filament";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { nonEmptyPatch } from "../fields.ts";
 import {
   dataResponse,
@@ -13,6 +11,7 @@ import {
   SESSION_SECURITY,
   TAGS,
 } from "../openapi.ts";
+import { recordUpdate } from "../record-update.ts";
 import { assertOwnPrinter, spoolFields, spoolSchema, toSpool, toSpoolColumns } from "./schemas.ts";
 
 const body = nonEmptyPatch(
@@ -42,14 +41,12 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const spool = await db.transaction(async (tx) => {
     await assertOwnPrinter(tx, organizationId, patch.printer_id);
     const row = await updateSpool(tx, organizationId, spoolId, toSpoolColumns(patch), clock.now());
-    if (!row) throw new ApiError("NOT_FOUND", "No such filament spool in this organization.");
-    await recordAudit(tx, auditOrigin(c), {
-      organizationId,
+    return recordUpdate(tx, c, row, {
       action: "filament.updated",
       target: { type: "filament_spool", id: spoolId },
-      details: { changes: patch },
+      changes: patch,
+      notFound: "No such filament spool in this organization.",
     });
-    return row;
   });
   return c.json(ok(toSpool(spool)), 200);
 };

@@ -1,8 +1,6 @@
 import { updateOrganization } from "@apf/db/queries/organizations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { nonEmptyPatch, text } from "../fields.ts";
 import {
   dataResponse,
@@ -13,6 +11,7 @@ import {
   SESSION_SECURITY,
   TAGS,
 } from "../openapi.ts";
+import { recordUpdate } from "../record-update.ts";
 import { allowedOriginsSchema, organizationSchema, toOrganization } from "./schemas.ts";
 
 export const route = createRoute({
@@ -50,14 +49,12 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       { name: body.name, allowedOrigins: body.allowed_origins },
       clock.now(),
     );
-    if (!updated) throw new ApiError("NOT_FOUND", "No such organization.");
-    await recordAudit(tx, auditOrigin(c), {
-      organizationId,
+    return recordUpdate(tx, c, updated, {
       action: "organization.updated",
       target: { type: "organization", id: organizationId },
-      details: { changes: body },
+      changes: body,
+      notFound: "No such organization.",
     });
-    return updated;
   });
   return c.json(ok(toOrganization(org)), 200);
 };

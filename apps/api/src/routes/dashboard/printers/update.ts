@@ -1,8 +1,6 @@
 import { updatePrinter } from "@apf/db/queries/printer-admin";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { clearableText, hexColor, nonEmptyPatch, text } from "../fields.ts";
 import {
   dataResponse,
@@ -13,6 +11,7 @@ import {
   SESSION_SECURITY,
   TAGS,
 } from "../openapi.ts";
+import { recordUpdate } from "../record-update.ts";
 import { printerSchema, toPrinter } from "./schemas.ts";
 
 const body = nonEmptyPatch(
@@ -77,14 +76,12 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       },
       now,
     );
-    if (!row) throw new ApiError("NOT_FOUND", "No such printer in this organization.");
-    await recordAudit(tx, auditOrigin(c), {
-      organizationId,
+    return recordUpdate(tx, c, row, {
       action: "printer.updated",
       target: { type: "printer", id: printerId },
-      details: { changes: patch },
+      changes: patch,
+      notFound: "No such printer in this organization.",
     });
-    return row;
   });
   return c.json(ok(toPrinter(printer, now, config.APF_STALE_AFTER_S)), 200);
 };

@@ -3,7 +3,6 @@ import { isUniqueViolation } from "@apf/db/queries/users";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { nonEmptyPatch } from "../fields.ts";
 import {
   dataResponse,
@@ -14,6 +13,7 @@ import {
   SESSION_SECURITY,
   TAGS,
 } from "../openapi.ts";
+import { recordUpdate } from "../record-update.ts";
 import { skuFields, skuSchema, toSku, toSkuColumns } from "./schemas.ts";
 
 const body = nonEmptyPatch(
@@ -53,14 +53,12 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       if (patch.sku && (await skuCodeTaken(tx, organizationId, patch.sku, skuId)))
         throw duplicate();
       const row = await updateSku(tx, organizationId, skuId, toSkuColumns(patch), clock.now());
-      if (!row) throw new ApiError("NOT_FOUND", "No such SKU in this organization.");
-      await recordAudit(tx, auditOrigin(c), {
-        organizationId,
+      return recordUpdate(tx, c, row, {
         action: "sku.updated",
         target: { type: "sku", id: skuId },
-        details: { changes: patch },
+        changes: patch,
+        notFound: "No such SKU in this organization.",
       });
-      return row;
     })
     .catch((error: unknown) => {
       if (isUniqueViolation(error, "skus_org_sku_key")) throw duplicate();

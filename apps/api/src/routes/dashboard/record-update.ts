@@ -1,0 +1,35 @@
+import type { Queryable } from "@apf/db";
+import type { Context } from "hono";
+import { ApiError } from "../../errors.ts";
+import type { OrgEnv } from "../../middleware/org-access.ts";
+import { type AuditAction, auditOrigin, recordAudit } from "../../services/audit.ts";
+
+/** The audit event of a PATCH. */
+export interface UpdateEvent {
+  action: Extract<AuditAction, `${string}.updated`>;
+  target: { type: string; id: string };
+  /** The validated PATCH body, recorded as the event's `details.changes`. */
+  changes: object;
+  /** The NOT_FOUND message when the update found no row. */
+  notFound: string;
+}
+
+/**
+ * The row a PATCH updated, once its audit event is recorded in the same transaction `tx`.
+ * NOT_FOUND (and no event) when the update found no row.
+ */
+export async function recordUpdate<T>(
+  tx: Queryable,
+  c: Context<OrgEnv>,
+  row: T | undefined,
+  event: UpdateEvent,
+): Promise<T> {
+  if (!row) throw new ApiError("NOT_FOUND", event.notFound);
+  await recordAudit(tx, auditOrigin(c), {
+    organizationId: c.var.org.organizationId,
+    action: event.action,
+    target: event.target,
+    details: { changes: event.changes },
+  });
+  return row;
+}
