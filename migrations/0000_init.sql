@@ -156,6 +156,7 @@ CREATE TABLE "invitations" (
 	"organization_id" uuid NOT NULL,
 	"email" text NOT NULL,
 	"role" text NOT NULL,
+	"token_hash" text NOT NULL,
 	"invited_by" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"accepted_at" timestamp with time zone
@@ -232,7 +233,7 @@ CREATE INDEX "skus_org_print_file_idx" ON "skus" USING btree ("organization_id",
 CREATE INDEX "stock_movements_sku_idx" ON "stock_movements" USING btree ("organization_id","sku_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "stock_movements_job_key" ON "stock_movements" USING btree ("job_id") WHERE "stock_movements"."job_id" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "invitations_org_email_key" ON "invitations" USING btree ("organization_id","email");--> statement-breakpoint
-CREATE INDEX "invitations_email_pending_idx" ON "invitations" USING btree ("email") WHERE "invitations"."accepted_at" is null;--> statement-breakpoint
+CREATE UNIQUE INDEX "invitations_token_hash_key" ON "invitations" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "memberships_user_idx" ON "memberships" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "sessions_token_hash_key" ON "sessions" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "sessions_user_idx" ON "sessions" USING btree ("user_id");--> statement-breakpoint

@@ -1,4 +1,4 @@
-import { mintToken } from "@apf/auth";
+import { mintInvitationToken, mintToken } from "@apf/auth";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../src/services/logger.ts";
 import { LogCapture } from "./support/services.ts";
@@ -35,6 +35,15 @@ describe("logger", () => {
     expect(out.lines).toHaveLength(2);
     expect(out.text).not.toMatch(FULL_TOKEN);
     expect(out.text).toContain(live.slice(0, 13));
+  });
+
+  it("censors invitation tokens by path and cuts them anywhere else", () => {
+    const out = new LogCapture();
+    const logger = createLogger("info", out);
+    const [a, b, c] = [1, 2, 3].map(() => mintInvitationToken().token);
+    logger.info({ body: { invitation_token: a }, invitation: { accept_token: b } }, `got ${c}`);
+    for (const token of [a!, b!, c!]) expect(out.text).not.toContain(token.slice(12));
+    expect(out.text).toContain(c!.slice(0, 12));
   });
 
   it("keeps token hashes, password hashes and failed queries' parameters out of error logs", () => {

@@ -1,4 +1,10 @@
 export {
+  INVITATION_TOKEN_PATTERN,
+  INVITATION_TOKEN_PREFIX,
+  isInvitationToken,
+  mintInvitationToken,
+} from "./invitation.ts";
+export {
   checkPasswordPolicy,
   hashPassword,
   PASSWORD_HASH_OPTIONS,

@@ -4,6 +4,8 @@
 // secret). Only the prefix and the first 4 body characters survive, as in a preview. The
 // lookahead leaves already-redacted text as it is, so redacting twice changes nothing.
 const REDACTABLE = /(apf_(?:live|agent|sess)_)([0-9a-f]{4})(?!…\[redacted\])[0-9a-f]*/gi;
+// Invitation tokens (apf_inv_ + base64url) are no kind of the spec but are secrets all the same.
+const REDACTABLE_INVITATION = /(apf_inv_)([A-Za-z0-9_-]{4})(?!…\[redacted\])[A-Za-z0-9_-]*/gi;
 
 /** Marker written in place of a redacted token body. */
 export const REDACTED = "…[redacted]";
@@ -13,7 +15,6 @@ export const REDACTED = "…[redacted]";
  * `…[redacted]` (e.g. `apf_live_1a2b…[redacted]`), for logs and error messages.
  */
 export function redactTokens(text: string): string {
-  return text.replace(REDACTABLE, (_match, prefix: string, head: string) => {
-    return `${prefix}${head}${REDACTED}`;
-  });
+  const keepHead = (_match: string, prefix: string, head: string) => `${prefix}${head}${REDACTED}`;
+  return text.replace(REDACTABLE, keepHead).replace(REDACTABLE_INVITATION, keepHead);
 }

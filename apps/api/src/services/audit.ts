@@ -67,10 +67,10 @@ export function auditOrigin(
 }
 
 // Field names that could only ever hold a secret; dropped wherever they appear in details.
-const SECRET_FIELD = /^(password|token|key|secret|session_token|[a-z_]*_hash|hash)$/i;
+const SECRET_FIELD = /^(password|token|key|secret|[a-z_]*_token|[a-z_]*_hash|hash)$/i;
 
 // More of a token body than a preview shows (prefix + 4 hex + "…"): worth redacting.
-const TOKEN_LIKE = /apf_(?:live|agent|sess)_[0-9a-f]{5}/i;
+const TOKEN_LIKE = /apf_(?:(?:live|agent|sess)_[0-9a-f]{5}|inv_[A-Za-z0-9_-]{5})/i;
 
 /** A copy of `value` with secret-named fields dropped and token-looking strings redacted. */
 export function scrubDetails(value: unknown, depth = 0): unknown {

@@ -174,7 +174,7 @@ describe("POST /api/auth/signup", () => {
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
   });
 
-  it("claims pending invitations for the email", async () => {
+  it("claims no invitation from the email alone", async () => {
     const team = await createTeam(services);
     const email = uniqueEmail("invitee");
     const invite = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
@@ -184,6 +184,30 @@ describe("POST /api/auth/signup", () => {
     expect(invite.body.data.status).toBe("invited");
 
     const res = await signup({ email, password: PASSWORD, organization_name: "Own Farm" });
+    expect(res.status).toBe(201);
+    const me = await call(app, "GET", "/api/me", { token: res.body.data.session_token });
+    expect(me.body.data.memberships).toEqual([
+      { organization: { id: res.body.data.organization.id, name: "Own Farm" }, role: "owner" },
+    ]);
+    const pending = await call(app, "GET", `/api/orgs/${team.organization.id}/invitations`, {
+      token: team.owner.token,
+    });
+    expect(pending.body.data.map((i: { email: string }) => i.email)).toEqual([email]);
+  });
+
+  it("joins the inviting organization with the invitation's token", async () => {
+    const team = await createTeam(services);
+    const email = uniqueEmail("invitee");
+    const invite = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
+      token: team.owner.token,
+      body: { email, role: "admin" },
+    });
+    const res = await signup({
+      email,
+      password: PASSWORD,
+      organization_name: "Own Farm",
+      invitation_token: invite.body.data.invitation.accept_token,
+    });
     expect(res.status).toBe(201);
     const me = await call(app, "GET", "/api/me", { token: res.body.data.session_token });
     expect(me.body.data.memberships).toEqual(

@@ -55,7 +55,7 @@ describe("POST /api/orgs/{orgId}/members", () => {
     expect(org.status).toBe(200);
   });
 
-  it("records a pending invitation for an email without an account", async () => {
+  it("records a pending invitation for an email without an account, with its token once", async () => {
     const team = await createTeam(services);
     const email = newEmail();
     const res = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
@@ -68,13 +68,16 @@ describe("POST /api/orgs/{orgId}/members", () => {
       member: null,
       invitation: { email, role: "admin", invited_by: team.owner.user.id },
     });
+    const { accept_token, ...invitation } = res.body.data.invitation;
+    expect(accept_token).toMatch(/^apf_inv_[A-Za-z0-9_-]{43}$/);
     const list = await call(app, "GET", `/api/orgs/${team.organization.id}/invitations`, {
       token: team.member.token,
     });
-    expect(list.body.data).toEqual([res.body.data.invitation]);
+    expect(list.body.data).toEqual([invitation]);
+    expect(list.text).not.toContain(accept_token.slice(8));
   });
 
-  it("answers 409 for someone already a member or already invited", async () => {
+  it("answers 409 for someone already a member", async () => {
     const team = await createTeam(services);
     const member = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
       token: team.owner.token,
@@ -82,11 +85,50 @@ describe("POST /api/orgs/{orgId}/members", () => {
     });
     expect(member.status).toBe(409);
     expect(member.body.code).toBe("CONFLICT");
-    const email = newEmail();
-    const body = { email, role: "member" };
+  });
+
+  it("issues a pending invitation again with a new token and role", async () => {
+    const team = await createTeam(services);
     const path = `/api/orgs/${team.organization.id}/members`;
-    expect((await call(app, "POST", path, { token: team.owner.token, body })).status).toBe(201);
-    expect((await call(app, "POST", path, { token: team.owner.token, body })).status).toBe(409);
+    const email = newEmail();
+    const first = await call(app, "POST", path, {
+      token: team.owner.token,
+      body: { email, role: "member" },
+    });
+    const again = await call(app, "POST", path, {
+      token: team.admin.token,
+      body: { email, role: "admin" },
+    });
+    expect(again.status).toBe(201);
+    expect(again.body.data.invitation).toMatchObject({
+      id: first.body.data.invitation.id,
+      role: "admin",
+      invited_by: team.admin.user.id,
+    });
+    expect(again.body.data.invitation.accept_token).not.toBe(
+      first.body.data.invitation.accept_token,
+    );
+    const list = await call(app, "GET", `/api/orgs/${team.organization.id}/invitations`, {
+      token: team.owner.token,
+    });
+    expect(list.body.data).toHaveLength(1);
+  });
+
+  it("lets only owners issue an owner invitation again, whatever the new role", async () => {
+    const team = await createTeam(services);
+    const path = `/api/orgs/${team.organization.id}/members`;
+    const email = newEmail();
+    await call(app, "POST", path, { token: team.owner.token, body: { email, role: "owner" } });
+    const byAdmin = await call(app, "POST", path, {
+      token: team.admin.token,
+      body: { email, role: "member" },
+    });
+    expect(byAdmin.status).toBe(403);
+    const byOwner = await call(app, "POST", path, {
+      token: team.owner.token,
+      body: { email, role: "member" },
+    });
+    expect(byOwner.status).toBe(201);
   });
 
   it("lets only owners add owners", async () => {

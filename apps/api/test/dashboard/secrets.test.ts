@@ -100,4 +100,80 @@ describe("secrets in logs and audit events", () => {
       expect(text, what).not.toMatch(/\$argon2/);
     }
   });
+  it("leaves no invitation token behind across invite, re-issue, sign-up and accept", async () => {
+    const owner = await call(app, "POST", "/api/auth/signup", {
+      body: { email: "inviter@example.test", password: PASSWORD, organization_name: "Inv Farm" },
+    });
+    const orgId = owner.body.data.organization.id;
+    const session = owner.body.data.session_token;
+    const invite = async (email: string) => {
+      const res = await call(app, "POST", `/api/orgs/${orgId}/members`, {
+        token: session,
+        body: { email, role: "admin" },
+      });
+      expect(res.status).toBe(201);
+      return res.body.data.invitation.accept_token as string;
+    };
+
+    const replaced = await invite("first@example.test");
+    const atSignup = await invite("first@example.test");
+    const wrong = await call(app, "POST", "/api/auth/signup", {
+      body: {
+        email: "first@example.test",
+        password: PASSWORD,
+        organization_name: "F",
+        invitation_token: replaced,
+      },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).not.toContain(replaced.slice(8));
+    const first = await call(app, "POST", "/api/auth/signup", {
+      body: {
+        email: "first@example.test",
+        password: PASSWORD,
+        organization_name: "F",
+        invitation_token: atSignup,
+      },
+    });
+    expect(first.status).toBe(201);
+
+    const pending = await invite("second@example.test");
+    const list = await call(app, "GET", `/api/orgs/${orgId}/invitations`, { token: session });
+    expect(list.status).toBe(200);
+    const second = await call(app, "POST", "/api/auth/signup", {
+      body: { email: "second@example.test", password: PASSWORD, organization_name: "S" },
+    });
+    const accepted = await call(app, "POST", "/api/invitations/accept", {
+      token: second.body.data.session_token,
+      body: { token: pending },
+    });
+    expect(accepted.status).toBe(200);
+    const refused = await call(app, "POST", "/api/invitations/accept", {
+      token: second.body.data.session_token,
+      body: { token: pending },
+    });
+    expect(refused.status).toBe(404);
+    expect(refused.text).not.toContain(pending.slice(8));
+
+    const events = await services.db.select().from(auditEvents);
+    expect(events.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["member.invited", "invitation.accepted"]),
+    );
+    const audit = await call(app, "GET", `/api/orgs/${orgId}/audit-events?limit=100`, {
+      token: session,
+    });
+    const members = await call(app, "GET", `/api/orgs/${orgId}/members`, { token: session });
+    for (const [what, text] of [
+      ["logs", services.logs.text],
+      ["audit rows", JSON.stringify(events)],
+      ["audit API", audit.text],
+      ["invitation list", list.text],
+      ["member list", members.text],
+    ] as const) {
+      expect(text, what).not.toMatch(/apf_inv_[A-Za-z0-9_-]{5}/);
+      for (const token of [replaced, atSignup, pending]) {
+        expect(text, what).not.toContain(token.slice(8));
+      }
+    }
+  });
 });

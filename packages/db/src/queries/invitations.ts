@@ -1,7 +1,8 @@
-import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { invitations, memberships, type Role } from "../schema/index.ts";
 
+// Never the token hash: nothing that lists or returns an invitation needs it.
 const invitationColumns = {
   id: invitations.id,
   email: invitations.email,
@@ -10,13 +11,36 @@ const invitationColumns = {
   createdAt: invitations.createdAt,
 };
 
+/** The organization's pending invitation for `email`, or undefined. */
+export async function findPendingInvitation(db: Queryable, organizationId: string, email: string) {
+  const [row] = await db
+    .select(invitationColumns)
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.organizationId, organizationId),
+        eq(invitations.email, email.toLowerCase()),
+        isNull(invitations.acceptedAt),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
 /**
- * Records a pending invitation for an email without an account. Undefined when one is already
- * pending for that email in this organization (an accepted one is opened again).
+ * Records a pending invitation for an email without an account, with the hash of its token.
+ * An invitation already there for that email (pending or accepted) is issued again: new role,
+ * inviter, date and token hash, so that the previous token no longer works.
  */
-export async function createInvitation(
+export async function issueInvitation(
   db: Queryable,
-  input: { organizationId: string; email: string; role: Role; invitedBy: string },
+  input: {
+    organizationId: string;
+    email: string;
+    role: Role;
+    invitedBy: string;
+    tokenHash: string;
+  },
 ) {
   const [row] = await db
     .insert(invitations)
@@ -25,19 +49,20 @@ export async function createInvitation(
       email: input.email.toLowerCase(),
       role: input.role,
       invitedBy: input.invitedBy,
+      tokenHash: input.tokenHash,
     })
     .onConflictDoUpdate({
       target: [invitations.organizationId, invitations.email],
       set: {
         role: input.role,
         invitedBy: input.invitedBy,
+        tokenHash: input.tokenHash,
         createdAt: sql`now()`,
         acceptedAt: null,
       },
-      setWhere: isNotNull(invitations.acceptedAt),
     })
     .returning(invitationColumns);
-  return row;
+  return row!;
 }
 
 /** The organization's pending invitations, oldest first. */
@@ -69,30 +94,46 @@ export async function deletePendingInvitation(
 }
 
 /**
- * Turns every pending invitation for `email` into a membership of `userId` (at sign-up).
- * Returns the organizations joined, with the role each invitation carried.
+ * Accepts the one pending invitation whose token hashes to `tokenHash`, if it was issued to
+ * `email`: marks it accepted and makes `userId` a member with its role. Undefined when no pending
+ * invitation matches both (a wrong, used, withdrawn or re-issued token, or another email); the
+ * conditional update is what makes a token single-use, even for two requests at once.
+ * Someone already a member keeps the role they have (`role` is that role, `joined` false).
  */
-export async function claimInvitations(db: Queryable, userId: string, email: string, at: Date) {
-  const claimed = await db
+export async function claimInvitation(
+  db: Queryable,
+  input: { tokenHash: string; email: string; userId: string; at: Date },
+) {
+  const [claimed] = await db
     .update(invitations)
-    .set({ acceptedAt: at })
-    .where(and(eq(invitations.email, email.toLowerCase()), isNull(invitations.acceptedAt)))
+    .set({ acceptedAt: input.at })
+    .where(
+      and(
+        eq(invitations.tokenHash, input.tokenHash),
+        eq(invitations.email, input.email.toLowerCase()),
+        isNull(invitations.acceptedAt),
+      ),
+    )
     .returning({
       id: invitations.id,
       organizationId: invitations.organizationId,
       role: invitations.role,
     });
-  if (claimed.length > 0) {
-    await db
-      .insert(memberships)
-      .values(
-        claimed.map((i) => ({
-          organizationId: i.organizationId,
-          userId,
-          role: i.role,
-        })),
-      )
-      .onConflictDoNothing();
-  }
-  return claimed;
+  if (!claimed) return undefined;
+  const [joined] = await db
+    .insert(memberships)
+    .values({ organizationId: claimed.organizationId, userId: input.userId, role: claimed.role })
+    .onConflictDoNothing()
+    .returning({ role: memberships.role });
+  if (joined) return { ...claimed, joined: true };
+  const [existing] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.organizationId, claimed.organizationId),
+        eq(memberships.userId, input.userId),
+      ),
+    );
+  return { ...claimed, role: existing!.role, joined: false };
 }

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { index, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, instant, updatedAt } from "./columns.ts";
 import { organizations } from "./organizations.ts";
@@ -39,7 +38,10 @@ export const memberships = pgTable(
   ],
 );
 
-/** A member added by email before that person has an account; claimed at sign-up. */
+/**
+ * A member added by email before that person has an account. Accepted only with its token (the
+ * email alone proves nothing: sign-up does not verify addresses).
+ */
 export const invitations = pgTable(
   "invitations",
   {
@@ -49,13 +51,15 @@ export const invitations = pgTable(
       .references(() => organizations.id, { onDelete: "cascade" }),
     email: text("email").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
+    /** SHA-256 of the apf_inv_ token; a re-issued invitation gets a new one. */
+    tokenHash: text("token_hash").notNull(),
     invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     acceptedAt: instant("accepted_at"),
   },
   (t) => [
     uniqueIndex("invitations_org_email_key").on(t.organizationId, t.email),
-    index("invitations_email_pending_idx").on(t.email).where(sql`${t.acceptedAt} is null`),
+    uniqueIndex("invitations_token_hash_key").on(t.tokenHash),
   ],
 );
 

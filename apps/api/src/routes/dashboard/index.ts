@@ -4,6 +4,7 @@ import { createRouter } from "../../validation.ts";
 import * as login from "./auth/login.ts";
 import * as logout from "./auth/logout.ts";
 import * as signup from "./auth/signup.ts";
+import * as acceptInvitation from "./invitations/accept.ts";
 import * as me from "./me.ts";
 import { orgRoutes } from "./org-routes.ts";
 
@@ -28,12 +29,14 @@ export function dashboardRoutes() {
 
   router.use("/auth/logout", sessionAuth, sameOriginCookieWrites);
   router.use("/me", sessionAuth, sameOriginCookieWrites);
+  router.use("/invitations/*", sessionAuth, sameOriginCookieWrites);
 
   router
     .openapi(signup.route, signup.handler)
     .openapi(login.route, login.handler)
     .openapi(logout.route, logout.handler)
-    .openapi(me.route, me.handler);
+    .openapi(me.route, me.handler)
+    .openapi(acceptInvitation.route, acceptInvitation.handler);
 
   router.route("/", orgRoutes());
 

@@ -1,6 +1,11 @@
-import { checkPasswordPolicy, hashPassword, PASSWORD_MAX, PASSWORD_MIN } from "@apf/auth";
+import {
+  checkPasswordPolicy,
+  hashPassword,
+  isInvitationToken,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+} from "@apf/auth";
 import { createAccount, findUserByEmail } from "@apf/db/queries";
-import { claimInvitations } from "@apf/db/queries/invitations";
 import { isUniqueViolation } from "@apf/db/queries/users";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
@@ -10,6 +15,7 @@ import { refuseCrossOrigin } from "../../../middleware/csrf.ts";
 import { setSessionCookie } from "../../../middleware/session-auth.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { email, text } from "../fields.ts";
+import { acceptInvitation } from "../invitations/claim.ts";
 import { dataResponse, errors, iso, jsonBody, ok, TAGS, timestamp } from "../openapi.ts";
 import { sessionTokenSchema, toUser, userSchema } from "./schemas.ts";
 import { startSession } from "./start-session.ts";
@@ -37,6 +43,8 @@ export const route = createRoute({
   operationId: "dashboardSignup",
   tags: TAGS,
   summary: "Create an account, its organization and a session",
+  description:
+    "With `invitation_token` (the `accept_token` an owner or admin was given when inviting this email), the new account also joins the inviting organization with the invitation's role. Without it, no invitation is claimed: an email address alone proves nothing. A token that is wrong, used, withdrawn, re-issued or issued to another email is a 400 naming `invitation_token`, and nothing is created.",
   middleware: [signupOpen, refuseCrossOrigin] as const,
   request: {
     body: jsonBody(
@@ -46,6 +54,11 @@ export const route = createRoute({
           password,
           name: text(100).optional(),
           organization_name: text(100),
+          invitation_token: z
+            .string()
+            .max(200, "is too long")
+            .optional()
+            .openapi({ example: "apf_inv_<43 base64url characters>" }),
         })
         .strict(),
     ),
@@ -64,12 +77,21 @@ export const route = createRoute({
 });
 
 const taken = () => new ApiError("CONFLICT", "An account with this email already exists.");
+const noSuchInvitation = () =>
+  new ApiError(
+    "INVALID_REQUEST",
+    'Invalid body field "invitation_token": no pending invitation for this email has this token.',
+  );
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const body = c.req.valid("json");
-  const { db, clock } = c.var.services;
+  const { db } = c.var.services;
   await reserveSignup(c.var.services, c.var.clientIp);
   if (await findUserByEmail(db, body.email)) throw taken();
+  const invitationToken = body.invitation_token;
+  if (invitationToken !== undefined && !isInvitationToken(invitationToken)) {
+    throw noSuchInvitation();
+  }
   const passwordHash = await hashPassword(body.password);
   const result = await db
     .transaction(async (tx) => {
@@ -79,23 +101,20 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
         name: body.name ?? null,
         organizationName: body.organization_name,
       });
-      const claimed = await claimInvitations(tx, user.id, user.email, clock.now());
+      await recordAudit(tx, auditOrigin(c, { type: "user", id: user.id }), {
+        organizationId: organization.id,
+        action: "auth.signup",
+        target: { type: "user", id: user.id },
+        details: { email: user.email },
+      });
+      // Thrown inside the transaction: a refused token leaves no account behind.
+      if (
+        invitationToken !== undefined &&
+        !(await acceptInvitation(tx, c, invitationToken, user))
+      ) {
+        throw noSuchInvitation();
+      }
       const token = await startSession(tx, c, user.id);
-      const target = { type: "user", id: user.id };
-      await recordAudit(tx, auditOrigin(c, { type: "user", id: user.id }), [
-        {
-          organizationId: organization.id,
-          action: "auth.signup",
-          target,
-          details: { email: user.email },
-        },
-        ...claimed.map((i) => ({
-          organizationId: i.organizationId,
-          action: "invitation.accepted" as const,
-          target,
-          details: { email: user.email, role: i.role, invitation_id: i.id },
-        })),
-      ]);
       return { user, organization, token };
     })
     .catch((error: unknown) => {

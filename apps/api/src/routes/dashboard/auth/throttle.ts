@@ -63,3 +63,22 @@ export async function loginSucceeded(services: Services, email: string, ip: stri
 export async function reserveSignup(services: Services, ip: string) {
   await take(services, SIGNUP_PER_IP, ip, "Too many sign-ups from this address; try again later.");
 }
+
+/**
+ * Counts an invitation token tried on POST /api/invitations/accept against the address's
+ * failed sign-in budget (LOGIN_PER_IP) before it is looked up, so that tokens cannot be guessed
+ * at speed, even in parallel; an accepted invitation gives the point back.
+ */
+export async function reserveInvitationAttempt(services: Services, ip: string) {
+  await take(
+    services,
+    LOGIN_PER_IP,
+    ip,
+    "Too many failed attempts from this address; try again later.",
+  );
+}
+
+/** An accepted invitation does not count against the address. */
+export async function invitationAccepted(services: Services, ip: string) {
+  await services.rateLimiters.get(LOGIN_PER_IP).reward(ip, 1);
+}

@@ -1,5 +1,6 @@
+import { mintInvitationToken } from "@apf/auth";
 import { findUserByEmail } from "@apf/db/queries";
-import { createInvitation } from "@apf/db/queries/invitations";
+import { findPendingInvitation, issueInvitation } from "@apf/db/queries/invitations";
 import { addMember, findMember } from "@apf/db/queries/members";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
@@ -16,7 +17,13 @@ import {
   TAGS,
 } from "../openapi.ts";
 import { assertMayAssign, lockForMemberChange } from "./owner-rules.ts";
-import { invitationSchema, memberSchema, roleSchema, toInvitation, toMember } from "./schemas.ts";
+import {
+  issuedInvitationSchema,
+  memberSchema,
+  roleSchema,
+  toInvitation,
+  toMember,
+} from "./schemas.ts";
 
 export const route = createRoute({
   method: "post",
@@ -25,7 +32,7 @@ export const route = createRoute({
   tags: TAGS,
   summary: "Add a user by email, or invite an email without an account (owner, admin)",
   description:
-    "An existing account becomes a member at once (`status: added`); for an email without an account a pending invitation is recorded (`status: invited`) and claimed when that email signs up. Only owners may add owners.",
+    "An existing account becomes a member at once (`status: added`). For an email without an account a pending invitation is recorded (`status: invited`) with a single-use `accept_token`: give this to the invitee; it is shown only once. The invitee signs up with it as `invitation_token` (or, once signed in with that email, sends it to POST /api/invitations/accept); the email alone claims nothing. Inviting a pending email again issues a new token and the old one stops working. Only owners may add owners, or replace an owner invitation.",
   security: SESSION_SECURITY,
   middleware: [requireManager] as const,
   request: {
@@ -37,9 +44,9 @@ export const route = createRoute({
       z.object({
         status: z.enum(["added", "invited"]),
         member: memberSchema.nullable(),
-        invitation: invitationSchema.nullable(),
+        invitation: issuedInvitationSchema.nullable(),
       }),
-      "The new member, or the pending invitation.",
+      "The new member, or the pending invitation with its token (shown only here).",
     ),
     ...errors(400, 401, 403, 404, 409),
   },
@@ -55,21 +62,28 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     const user = await findUserByEmail(tx, body.email);
     const audit = auditOrigin(c);
     if (!user) {
-      const invitation = await createInvitation(tx, {
+      // Re-issuing replaces the pending invitation, so it is held to the rule for withdrawing it.
+      const pending = await findPendingInvitation(tx, organizationId, body.email);
+      if (pending) assertMayAssign(actorRole, pending.role, body.role);
+      const { token, hash } = mintInvitationToken();
+      const invitation = await issueInvitation(tx, {
         organizationId,
         email: body.email,
         role: body.role,
         invitedBy: c.var.session.userId,
+        tokenHash: hash,
       });
-      if (!invitation)
-        throw new ApiError("CONFLICT", "This email already has a pending invitation.");
       await recordAudit(tx, audit, {
         organizationId,
         action: "member.invited",
         target: { type: "invitation", id: invitation.id },
-        details: { email: body.email, role: body.role },
+        details: { email: body.email, role: body.role, ...(pending ? { reissued: true } : {}) },
       });
-      return { status: "invited" as const, member: null, invitation: toInvitation(invitation) };
+      return {
+        status: "invited" as const,
+        member: null,
+        invitation: { ...toInvitation(invitation), accept_token: token },
+      };
     }
     const added = await addMember(tx, {
       organizationId,

@@ -47,3 +47,12 @@ export function toInvitation(i: {
     created_at: iso(i.createdAt),
   };
 }
+
+/** An invitation as its issuing response shows it: the only place its token ever appears. */
+export const issuedInvitationSchema = invitationSchema.extend({
+  accept_token: z.string().openapi({
+    description:
+      "apf_inv_ token: give this to the invitee; it is shown only once. They send it as `invitation_token` to POST /api/auth/signup, or to POST /api/invitations/accept once signed in. Issuing the invitation again replaces it.",
+    example: "apf_inv_<43 base64url characters>",
+  }),
+});

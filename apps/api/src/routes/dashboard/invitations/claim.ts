@@ -1,0 +1,39 @@
+import { hashToken, isInvitationToken } from "@apf/auth";
+import type { Queryable } from "@apf/db";
+import { claimInvitation } from "@apf/db/queries/invitations";
+import type { Services } from "../../../context.ts";
+import { type AuditedRequest, auditOrigin, recordAudit } from "../../../services/audit.ts";
+
+/**
+ * Accepts the invitation that `token` opens, for `user`, inside the caller's transaction, and
+ * audits it. Undefined unless a pending invitation has this token and was issued to the user's
+ * email: the token proves the inviter chose this person, the email keeps a token handed to one
+ * person from being spent by another. The token itself is never stored, logged or audited.
+ */
+export async function acceptInvitation(
+  tx: Queryable,
+  c: AuditedRequest & { var: { services: Services } },
+  token: string,
+  user: { id: string; email: string },
+) {
+  if (!isInvitationToken(token)) return undefined;
+  const claimed = await claimInvitation(tx, {
+    tokenHash: hashToken(token),
+    email: user.email,
+    userId: user.id,
+    at: c.var.services.clock.now(),
+  });
+  if (!claimed) return undefined;
+  await recordAudit(tx, auditOrigin(c, { type: "user", id: user.id }), {
+    organizationId: claimed.organizationId,
+    action: "invitation.accepted",
+    target: { type: "user", id: user.id },
+    details: {
+      email: user.email,
+      role: claimed.role,
+      invitation_id: claimed.id,
+      ...(claimed.joined ? {} : { already_member: true }),
+    },
+  });
+  return claimed;
+}

@@ -1,0 +1,331 @@
+import { randomBytes } from "node:crypto";
+import { hashToken, mintInvitationToken } from "@apf/auth";
+import { auditEvents, invitations, organizations, users } from "@apf/db";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { call, createTeam } from "../support/dashboard-factories.ts";
+import { createTestServices, type TestServices } from "../support/services.ts";
+
+let services: TestServices;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  services = await createTestServices({ env: { TRUST_PROXY: "x-forwarded-for" } });
+  app = createApp(services);
+});
+afterAll(() => services.close());
+
+const PASSWORD = "a long enough passphrase";
+const uniqueEmail = (tag = "invitee") => `${tag}-${randomBytes(5).toString("hex")}@victim.test`;
+/** A client address of the test's own, so that per-address limits of one test do not leak. */
+const freshIp = () => `198.51.100.${randomBytes(3).toString("hex")}`;
+
+type Team = Awaited<ReturnType<typeof createTeam>>;
+
+async function invite(team: Team, email: string, role = "admin", token = team.owner.token) {
+  const res = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
+    token,
+    body: { email, role },
+  });
+  expect(res.status).toBe(201);
+  expect(res.body.data.status).toBe("invited");
+  return res.body.data.invitation as { id: string; accept_token: string };
+}
+
+function signup(email: string, invitationToken?: string, ip = freshIp()) {
+  return call(app, "POST", "/api/auth/signup", {
+    body: {
+      email,
+      password: PASSWORD,
+      organization_name: "Own Farm",
+      ...(invitationToken === undefined ? {} : { invitation_token: invitationToken }),
+    },
+    headers: { "x-forwarded-for": ip },
+  });
+}
+
+function accept(session: string, token: string, ip = freshIp()) {
+  return call(app, "POST", "/api/invitations/accept", {
+    token: session,
+    body: { token },
+    headers: { "x-forwarded-for": ip },
+  });
+}
+
+async function memberships(session: string) {
+  const me = await call(app, "GET", "/api/me", { token: session });
+  return me.body.data.memberships as { organization: { id: string }; role: string }[];
+}
+
+const roleIn = async (session: string, organizationId: string) =>
+  (await memberships(session)).find((m) => m.organization.id === organizationId)?.role;
+
+async function pendingEmails(team: Team) {
+  const res = await call(app, "GET", `/api/orgs/${team.organization.id}/invitations`, {
+    token: team.owner.token,
+  });
+  return res.body.data.map((i: { email: string }) => i.email);
+}
+
+async function accountExists(email: string) {
+  const rows = await services.db.select().from(users).where(eq(users.email, email));
+  return rows.length > 0;
+}
+
+describe("invitation takeover (sign-up does not prove the email)", () => {
+  it("gives someone who signs up with an invited email, without the token, nothing", async () => {
+    const team = await createTeam(services);
+    const email = uniqueEmail("cfo");
+    await invite(team, email, "admin");
+
+    const attacker = await signup(email);
+    expect(attacker.status).toBe(201);
+    const session = attacker.body.data.session_token;
+    expect(await memberships(session)).toEqual([
+      { organization: { id: attacker.body.data.organization.id, name: "Own Farm" }, role: "owner" },
+    ]);
+    expect(
+      (await call(app, "GET", `/api/orgs/${team.organization.id}`, { token: session })).status,
+    ).toBe(404);
+    expect(await pendingEmails(team)).toEqual([email]);
+  });
+
+  it("refuses a guessed or malformed token with 400 naming invitation_token, creating nothing", async () => {
+    const team = await createTeam(services);
+    const email = uniqueEmail("cfo");
+    await invite(team, email, "admin");
+    const organizationsBefore = (await services.db.select().from(organizations)).length;
+
+    for (const guess of [mintInvitationToken().token, "apf_inv_guess", ""]) {
+      const res = await signup(email, guess);
+      expect(res.status, guess).toBe(400);
+      expect(res.body.code).toBe("INVALID_REQUEST");
+      expect(res.body.error).toContain("invitation_token");
+      expect(res.headers.get("set-cookie")).toBeNull();
+    }
+    expect(await accountExists(email)).toBe(false);
+    expect((await services.db.select().from(organizations)).length).toBe(organizationsBefore);
+    expect(await pendingEmails(team)).toEqual([email]);
+  });
+
+  it("refuses a real token issued to another email, creating nothing", async () => {
+    const team = await createTeam(services);
+    const invited = uniqueEmail("cfo");
+    const { accept_token } = await invite(team, invited, "admin");
+    const attacker = uniqueEmail("attacker");
+
+    const res = await signup(attacker, accept_token);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toContain("invitation_token");
+    expect(await accountExists(attacker)).toBe(false);
+    // The token still works for the person it was meant for.
+    const legit = await signup(invited, accept_token);
+    expect(legit.status).toBe(201);
+    expect(await roleIn(legit.body.data.session_token, team.organization.id)).toBe("admin");
+  });
+});
+
+describe("accepting an invitation at sign-up", () => {
+  it("makes the invitee a member with the invitation's role, whatever the email's case", async () => {
+    const team = await createTeam(services);
+    const email = uniqueEmail();
+    const invitation = await invite(team, email, "admin");
+
+    const res = await signup(email.toUpperCase(), invitation.accept_token);
+    expect(res.status).toBe(201);
+    const session = res.body.data.session_token;
+    expect(await roleIn(session, team.organization.id)).toBe("admin");
+    expect(await roleIn(session, res.body.data.organization.id)).toBe("owner");
+    expect(await pendingEmails(team)).toEqual([]);
+
+    const [event] = await services.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "invitation.accepted"))
+      .then((rows) => rows.filter((e) => e.organizationId === team.organization.id));
+    expect(event).toMatchObject({
+      actorType: "user",
+      actorId: res.body.data.user.id,
+      targetType: "user",
+      targetId: res.body.data.user.id,
+      details: { email, role: "admin", invitation_id: invitation.id },
+    });
+  });
+
+  it("stores only the token's SHA-256", async () => {
+    const team = await createTeam(services);
+    const { id, accept_token } = await invite(team, uniqueEmail());
+    const [row] = await services.db.select().from(invitations).where(eq(invitations.id, id));
+    expect(row!.tokenHash).toBe(hashToken(accept_token));
+    expect(JSON.stringify(row)).not.toContain(accept_token.slice(8));
+  });
+
+  it("refuses a token that was used, withdrawn or replaced by a new invitation", async () => {
+    const team = await createTeam(services);
+    const used = uniqueEmail();
+    const usedToken = (await invite(team, used)).accept_token;
+    expect((await signup(used, usedToken)).status).toBe(201);
+
+    const withdrawn = uniqueEmail();
+    const withdrawnInvitation = await invite(team, withdrawn);
+    const path = `/api/orgs/${team.organization.id}/invitations/${withdrawnInvitation.id}`;
+    expect((await call(app, "DELETE", path, { token: team.owner.token })).status).toBe(200);
+    const afterWithdrawal = await signup(withdrawn, withdrawnInvitation.accept_token);
+    expect(afterWithdrawal.status).toBe(400);
+    expect(afterWithdrawal.body.error).toContain("invitation_token");
+    expect(await accountExists(withdrawn)).toBe(false);
+
+    const reissued = uniqueEmail();
+    const old = await invite(team, reissued, "admin");
+    const fresh = await invite(team, reissued, "member");
+    expect(fresh.accept_token).not.toBe(old.accept_token);
+    const withOld = await signup(reissued, old.accept_token);
+    expect(withOld.status).toBe(400);
+    expect(await accountExists(reissued)).toBe(false);
+    const withFresh = await signup(reissued, fresh.accept_token);
+    expect(withFresh.status).toBe(201);
+    expect(await roleIn(withFresh.body.data.session_token, team.organization.id)).toBe("member");
+  });
+});
+
+describe("POST /api/invitations/accept", () => {
+  async function invitedAccount(team: Team, role = "admin") {
+    const email = uniqueEmail();
+    const invitation = await invite(team, email, role);
+    const res = await signup(email);
+    return {
+      email,
+      invitation,
+      userId: res.body.data.user.id as string,
+      session: res.body.data.session_token as string,
+    };
+  }
+
+  it("makes the signed-in invitee a member with the invitation's role, once", async () => {
+    const team = await createTeam(services);
+    const { session, invitation } = await invitedAccount(team, "admin");
+
+    const res = await accept(session, invitation.accept_token);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({
+      organization: { id: team.organization.id, name: team.organization.name },
+      role: "admin",
+    });
+    expect(await roleIn(session, team.organization.id)).toBe("admin");
+    expect(await pendingEmails(team)).toEqual([]);
+
+    const again = await accept(session, invitation.accept_token);
+    expect(again.status).toBe(404);
+    expect(again.body.code).toBe("NOT_FOUND");
+  });
+
+  it("lets one of two simultaneous uses of a token through", async () => {
+    const team = await createTeam(services);
+    const { session, invitation } = await invitedAccount(team);
+    const results = await Promise.all([
+      accept(session, invitation.accept_token),
+      accept(session, invitation.accept_token),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 404]);
+  });
+
+  it("answers 404 for a token of an invitation to someone else, which stays usable", async () => {
+    const team = await createTeam(services);
+    const victim = await invitedAccount(team, "admin");
+    const other = await createTeam(services);
+
+    const stolen = await accept(other.member.token, victim.invitation.accept_token);
+    expect(stolen.status).toBe(404);
+    expect(stolen.body.error).toBe("No pending invitation for you with this token.");
+    expect(await roleIn(other.member.token, team.organization.id)).toBeUndefined();
+    expect((await accept(victim.session, victim.invitation.accept_token)).status).toBe(200);
+  });
+
+  it("answers 404 for a guessed, malformed or replaced token", async () => {
+    const team = await createTeam(services);
+    const email = uniqueEmail();
+    const old = await invite(team, email, "admin");
+    const fresh = await invite(team, email, "member");
+    const session = (await signup(email)).body.data.session_token;
+    for (const token of [mintInvitationToken().token, "apf_inv_short", old.accept_token]) {
+      const res = await accept(session, token);
+      expect(res.status, token).toBe(404);
+      expect(res.text).not.toContain(token);
+    }
+    expect(await roleIn(session, team.organization.id)).toBeUndefined();
+    const res = await accept(session, fresh.accept_token);
+    expect(res.status).toBe(200);
+    expect(res.body.data.role).toBe("member");
+  });
+
+  it("leaves the role of someone already a member as it is", async () => {
+    const team = await createTeam(services);
+    const { email, session, invitation } = await invitedAccount(team, "admin");
+    const added = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
+      token: team.owner.token,
+      body: { email, role: "member" },
+    });
+    expect(added.body.data.status).toBe("added");
+
+    const res = await accept(session, invitation.accept_token);
+    expect(res.status).toBe(200);
+    expect(res.body.data.role).toBe("member");
+    expect(await roleIn(session, team.organization.id)).toBe("member");
+    expect(await pendingEmails(team)).toEqual([]);
+  });
+
+  it("needs a session, and a same-origin request for a cookie session", async () => {
+    const team = await createTeam(services);
+    const { session, invitation } = await invitedAccount(team);
+    const anonymous = await call(app, "POST", "/api/invitations/accept", {
+      body: { token: invitation.accept_token },
+    });
+    expect(anonymous.status).toBe(401);
+
+    const crossSite = await call(app, "POST", "/api/invitations/accept", {
+      body: { token: invitation.accept_token },
+      headers: { cookie: `apf_session=${session}`, "sec-fetch-site": "cross-site" },
+    });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.body.code).toBe("FORBIDDEN");
+    expect(await roleIn(session, team.organization.id)).toBeUndefined();
+
+    const sameOrigin = await call(app, "POST", "/api/invitations/accept", {
+      body: { token: invitation.accept_token },
+      headers: { cookie: `apf_session=${session}`, "sec-fetch-site": "same-origin" },
+    });
+    expect(sameOrigin.status).toBe(200);
+  });
+
+  it("answers 400 without a token", async () => {
+    const team = await createTeam(services);
+    for (const body of [{}, { token: "" }, { token: 42 }]) {
+      const res = await call(app, "POST", "/api/invitations/accept", {
+        token: team.member.token,
+        body,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe("INVALID_REQUEST");
+      expect(res.body.error).toContain("token");
+    }
+  });
+
+  it("refuses the 101st failed attempt from one address in an hour with 429", async () => {
+    const team = await createTeam(services);
+    const { session, invitation } = await invitedAccount(team);
+    const ip = freshIp();
+    for (let batch = 0; batch < 10; batch++) {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => accept(session, mintInvitationToken().token, ip)),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(10).fill(404));
+    }
+    const refused = await accept(session, invitation.accept_token, ip);
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe("RATE_LIMITED");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // Another address is not affected, and the real token was not spent by the refusal.
+    expect((await accept(session, invitation.accept_token, freshIp())).status).toBe(200);
+  });
+});
