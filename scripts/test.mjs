@@ -5,9 +5,9 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import net from "node:net";
 
 const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -69,13 +69,22 @@ if (extra.length === 0) {
 const report = join(tmpdir(), `apf-vitest-${env.APF_TEST_RUN}.json`);
 const status = run(
   "npx",
-  ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra],
+  [
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+    ...extra,
+  ],
   { exitOnFailure: false },
 );
 try {
   const counts = JSON.parse(readFileSync(report, "utf8"));
   const skipped = counts.numPendingTests + counts.numTodoTests;
-  console.log(`\nvitest: ${counts.numPassedTests} passed, ${counts.numFailedTests} failed, ${skipped} skipped`);
+  console.log(
+    `\nvitest: ${counts.numPassedTests} passed, ${counts.numFailedTests} failed, ${skipped} skipped`,
+  );
   rmSync(report, { force: true });
 } catch {
   console.log("\nvitest: no report was written");
