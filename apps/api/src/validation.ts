@@ -4,6 +4,10 @@ import type { z } from "zod";
 import type { AppEnv } from "./context.ts";
 import { ApiError } from "./errors.ts";
 
+/** Control characters (C0, DEL, C1): they break logs and terminals; Postgres text cannot hold U+0000. */
+export const CONTROL_CHARACTERS = /\p{Cc}/u;
+export const CONTROL_CHARACTERS_MESSAGE = "must not contain control characters";
+
 const TARGET_NOUN: Record<string, string> = {
   query: "query parameter",
   param: "path parameter",

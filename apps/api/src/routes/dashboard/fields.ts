@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE } from "../../validation.ts";
 
-// Control characters (C0, DEL, C1) break logs and terminals; Postgres text cannot hold U+0000.
-const CONTROL = /\p{Cc}/u;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Length in Unicode code points, as people count characters (an emoji is one). */
@@ -18,8 +17,8 @@ export function text(max: number) {
     .trim()
     .refine((v) => codePoints(v) >= 1 && codePoints(v) <= max, `must be 1 to ${max} characters`)
     .refine(
-      (v) => !CONTROL.test(v) && !LONE_SURROGATE.test(v),
-      "must not contain control characters",
+      (v) => !CONTROL_CHARACTERS.test(v) && !LONE_SURROGATE.test(v),
+      CONTROL_CHARACTERS_MESSAGE,
     )
     .openapi({ minLength: 1, maxLength: max });
 }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE } from "../../../validation.ts";
 
 /** A query parameter given twice arrives as an array; say so instead of a type error. */
 const once = (message: string) => (issue: { input?: unknown }) =>
@@ -54,7 +55,7 @@ export function text(max: number, description: string) {
     .string({ error: once(message) })
     .min(1, message)
     .max(max, message)
-    .refine((v) => !/\p{Cc}/u.test(v), "must not contain control characters")
+    .refine((v) => !CONTROL_CHARACTERS.test(v), CONTROL_CHARACTERS_MESSAGE)
     .optional()
     .openapi({ description });
 }
