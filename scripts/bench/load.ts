@@ -1,0 +1,75 @@
+// HTTP load from this process (not the API's): autocannon, 50 connections, keys round-robin.
+import autocannon from "autocannon";
+
+export interface LoadResult {
+  name: string;
+  path: string;
+  requests: number;
+  non_2xx: number;
+  errors: number;
+  per_second: number;
+  ms_p50: number;
+  ms_p99: number;
+  /** Filled in by run.ts: this row's req/s divided by /healthz's. */
+  ratio?: number;
+}
+
+export interface LoadOptions {
+  base: string;
+  path: string;
+  /** Bearer credentials to rotate through, one per request; none for open routes. */
+  keys: string[];
+  connections: number;
+  durationS: number;
+}
+
+function fire(options: LoadOptions): Promise<autocannon.Result> {
+  let next = 0;
+  const { keys } = options;
+  return autocannon({
+    url: options.base,
+    connections: options.connections,
+    duration: options.durationS,
+    requests: [
+      {
+        method: "GET",
+        path: options.path,
+        setupRequest: (request) => {
+          if (keys.length === 0) return request;
+          const key = keys[next++ % keys.length]!;
+          return { ...request, headers: { ...request.headers, authorization: `Bearer ${key}` } };
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * Waits for the answer to one request: whatever the server still had queued from the last pass
+ * is done by then, so a slow route's backlog is not counted against the next row.
+ */
+async function settle(base: string): Promise<void> {
+  await (await fetch(`${base}/healthz`)).arrayBuffer();
+}
+
+/** A warm-up pass (not reported), then the measured pass. */
+export async function measure(
+  name: string,
+  options: LoadOptions,
+  warmupS: number,
+): Promise<LoadResult> {
+  if (warmupS > 0) await fire({ ...options, durationS: warmupS });
+  await settle(options.base);
+  const r = await fire(options);
+  await settle(options.base);
+  return {
+    name,
+    path: options.path,
+    requests: r.requests.total,
+    non_2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    per_second: Math.round(r.requests.total / options.durationS),
+    ms_p50: r.latency.p50,
+    ms_p99: r.latency.p99,
+  };
+}

@@ -1,0 +1,85 @@
+// The service under test: `npm start`'s entry point in a child process, and its RSS.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident set size of a process in MB (Linux /proc), or null where unavailable. */
+export function rssMb(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Math.round(Number(kb) / 102.4) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface RunningApi {
+  base: string;
+  pid: number;
+  /** Highest RSS seen since start (sampled every 200 ms). */
+  peakRssMb(): number | null;
+  stop(): Promise<void>;
+}
+
+export async function startApi(env: Record<string, string>): Promise<RunningApi> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", "apps/api/src/server.ts"],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", APF_DEMO: "off" },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error("the API exited before it was ready");
+    if (Date.now() > deadline) throw new Error("the API was not ready within 60 s");
+    try {
+      const res = await fetch(`${base}/readyz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  let peak: number | null = null;
+  const sampler = setInterval(() => {
+    const now = rssMb(child.pid!);
+    if (now !== null && (peak === null || now > peak)) peak = now;
+  }, 200);
+  return {
+    base,
+    pid: child.pid!,
+    peakRssMb: () => peak,
+    async stop() {
+      clearInterval(sampler);
+      if (exited) return;
+      await new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      });
+    },
+  };
+}
