@@ -99,10 +99,14 @@ export interface PrinterWrite {
   lastSeenAt: Date;
 }
 
+/** One array parameter (drizzle would otherwise spread a JS array into a list of params). */
+const column = <T>(values: T[]) => sql.param(values);
+const isoOrNull = (d: Date | null) => d?.toISOString() ?? null;
+
 /**
- * Inserts new printers and updates known ones in one statement. The name is only set on insert:
- * an owner may rename a printer in the dashboard. A row whose stored observation is newer is
- * left as it is.
+ * Inserts new printers and updates known ones in one statement whatever the number of machines:
+ * one array parameter per column, `unnest`ed into rows. The name is only set on insert: an owner
+ * may rename a printer in the dashboard. A row whose stored observation is newer is left as it is.
  */
 export async function upsertPrinters(
   tx: Transaction,
@@ -111,26 +115,42 @@ export async function upsertPrinters(
   rows: PrinterWrite[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await tx
-    .insert(printers)
-    .values(rows.map((r) => ({ ...r, organizationId, agentId, sourceType: "octoprint" })))
-    .onConflictDoUpdate({
-      target: [printers.agentId, printers.machineId],
-      set: {
-        status: sql`excluded.status`,
-        sourceUrl: sql`excluded.source_url`,
-        sourceVersion: sql`coalesce(excluded.source_version, ${printers.sourceVersion})`,
-        reachable: sql`excluded.reachable`,
-        lastError: sql`excluded.last_error`,
-        temperatures: sql`excluded.temperatures`,
-        progressPercentage: sql`excluded.progress_percentage`,
-        currentJobId: sql`excluded.current_job_id`,
-        observedAt: sql`excluded.observed_at`,
-        lastSeenAt: sql`excluded.last_seen_at`,
-        updatedAt: sql`now()`,
-      },
-      setWhere: sql`${printers.observedAt} is null or ${printers.observedAt} < excluded.observed_at`,
-    });
+  await tx.execute(sql`
+    insert into ${printers} (id, organization_id, agent_id, source_type, machine_id, name, status,
+      source_url, source_version, reachable, last_error, temperatures, progress_percentage,
+      current_job_id, observed_at, last_seen_at)
+    select u.id, ${organizationId}::uuid, ${agentId}::uuid, 'octoprint', u.machine_id, u.name,
+      u.status, u.source_url, u.source_version, u.reachable, u.last_error, u.temperatures::jsonb,
+      u.progress, u.current_job_id, u.observed_at, u.last_seen_at
+    from unnest(
+      ${column(rows.map((r) => r.id))}::uuid[],
+      ${column(rows.map((r) => r.machineId))}::text[],
+      ${column(rows.map((r) => r.name))}::text[],
+      ${column(rows.map((r) => r.status))}::text[],
+      ${column(rows.map((r) => r.sourceUrl))}::text[],
+      ${column(rows.map((r) => r.sourceVersion))}::text[],
+      ${column(rows.map((r) => r.reachable))}::boolean[],
+      ${column(rows.map((r) => r.lastError))}::text[],
+      ${column(rows.map((r) => JSON.stringify(r.temperatures)))}::text[],
+      ${column(rows.map((r) => r.progressPercentage))}::float8[],
+      ${column(rows.map((r) => r.currentJobId))}::uuid[],
+      ${column(rows.map((r) => isoOrNull(r.observedAt)))}::timestamptz[],
+      ${column(rows.map((r) => isoOrNull(r.lastSeenAt)))}::timestamptz[]
+    ) as u(id, machine_id, name, status, source_url, source_version, reachable, last_error,
+      temperatures, progress, current_job_id, observed_at, last_seen_at)
+    on conflict (agent_id, machine_id) do update set
+      status = excluded.status,
+      source_url = excluded.source_url,
+      source_version = coalesce(excluded.source_version, ${printers}.source_version),
+      reachable = excluded.reachable,
+      last_error = excluded.last_error,
+      temperatures = excluded.temperatures,
+      progress_percentage = excluded.progress_percentage,
+      current_job_id = excluded.current_job_id,
+      observed_at = excluded.observed_at,
+      last_seen_at = excluded.last_seen_at,
+      updated_at = now()
+    where ${printers}.observed_at is null or ${printers}.observed_at < excluded.observed_at`);
 }
 
 /** A job a print start opens. */
@@ -148,20 +168,33 @@ export interface JobInsert {
   timeStarted: Date;
 }
 
+/** Inserts the jobs of a report in one statement (one array parameter per column). */
 export async function insertJobs(
   tx: Transaction,
   organizationId: string,
   rows: JobInsert[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await tx.insert(jobs).values(
-    rows.map((r) => ({
-      ...r,
-      organizationId,
-      filamentType: r.materialType,
-      timeSubmitted: r.timeStarted,
-    })),
-  );
+  await tx.execute(sql`
+    insert into ${jobs} (id, organization_id, printer_id, status, file_name, product_sku_id,
+      number_of_units, color, material_type, filament_type, progress_percentage,
+      estimated_print_time_minutes, time_started, time_submitted)
+    select u.id, ${organizationId}::uuid, u.printer_id, u.status, u.file_name, u.sku_id, u.units,
+      u.color, u.material, u.material, u.progress, u.estimated, u.started, u.started
+    from unnest(
+      ${column(rows.map((r) => r.id))}::uuid[],
+      ${column(rows.map((r) => r.printerId))}::uuid[],
+      ${column(rows.map((r) => r.status))}::text[],
+      ${column(rows.map((r) => r.fileName))}::text[],
+      ${column(rows.map((r) => r.productSkuId))}::uuid[],
+      ${column(rows.map((r) => r.numberOfUnits))}::int[],
+      ${column(rows.map((r) => r.color))}::text[],
+      ${column(rows.map((r) => r.materialType))}::text[],
+      ${column(rows.map((r) => r.progressPercentage))}::float8[],
+      ${column(rows.map((r) => r.estimatedPrintTimeMinutes))}::int[],
+      ${column(rows.map((r) => r.timeStarted.toISOString()))}::timestamptz[]
+    ) as u(id, printer_id, status, file_name, sku_id, units, color, material, progress,
+      estimated, started)`);
 }
 
 /** New values for an existing job: progress while it runs, or how it ended. */
@@ -175,20 +208,13 @@ export interface JobUpdate {
   timeCompleted: Date | null;
 }
 
-/** Updates many jobs in one statement (`update … from (values …)`). */
+/** Updates many jobs in one statement (`update … from unnest(…)`). */
 export async function updateJobs(
   tx: Transaction,
   organizationId: string,
   rows: JobUpdate[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const values = sql.join(
-    rows.map(
-      (r) =>
-        sql`(${r.id}::uuid, ${r.status}::text, ${r.progressPercentage}::float8, ${r.estimatedPrintTimeMinutes}::int, ${r.actualPrintTimeMinutes}::int, ${r.failureReason}::text, ${r.timeCompleted?.toISOString() ?? null}::timestamptz)`,
-    ),
-    sql`, `,
-  );
   await tx.execute(sql`
     update ${jobs} as j set
       status = v.status,
@@ -198,7 +224,15 @@ export async function updateJobs(
       failure_reason = v.failure_reason,
       time_completed = coalesce(v.completed, j.time_completed),
       updated_at = now()
-    from (values ${values}) as v(id, status, progress, estimated, actual, failure_reason, completed)
+    from unnest(
+      ${column(rows.map((r) => r.id))}::uuid[],
+      ${column(rows.map((r) => r.status))}::text[],
+      ${column(rows.map((r) => r.progressPercentage))}::float8[],
+      ${column(rows.map((r) => r.estimatedPrintTimeMinutes))}::int[],
+      ${column(rows.map((r) => r.actualPrintTimeMinutes))}::int[],
+      ${column(rows.map((r) => r.failureReason))}::text[],
+      ${column(rows.map((r) => isoOrNull(r.timeCompleted)))}::timestamptz[]
+    ) as v(id, status, progress, estimated, actual, failure_reason, completed)
     where j.id = v.id and j.organization_id = ${organizationId}`);
 }
 
