@@ -1,11 +1,8 @@
-import {
-  type ApiKeyForAuth,
-  findApiKeyForAuth,
-  touchApiKeyLastUsed,
-} from "@apf/db/queries/api-key-auth";
+import { type ApiKeyForAuth, touchApiKeyLastUsed } from "@apf/db/queries/api-key-auth";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ApiKeyPrincipal, AppEnv, Services } from "../context.ts";
+import { keyCacheOf } from "../services/key-cache.ts";
 import { type BearerVerdict, verifyBearerToken } from "./bearer-credential.ts";
 import { DEFAULT_KEY_BUDGET } from "./rate-limit.ts";
 
@@ -41,9 +38,9 @@ function verdict(row: ApiKeyForAuth | undefined, now: Date): BearerVerdict<ApiKe
   return { ok: true, principal: row };
 }
 
-// The key is looked up by hash on every request: no verified key is cached in process, so a
-// revoke is seen by every instance on the very next request without depending on any message
-// delivery. The lookup is one indexed read of a unique hash.
+// Keys are looked up through the key cache (services/key-cache.ts): served from process memory
+// only after Redis confirmed, on this request, that the key did not change since it was read
+// from Postgres; so a revoke is seen by every instance on the very next request.
 
 const touching = new WeakMap<Services, Set<string>>();
 
@@ -52,9 +49,11 @@ const touching = new WeakMap<Services, Set<string>>();
  * logged. Skipped when the stored value is recent; the update's own condition keeps concurrent
  * instances to one write per interval.
  */
-function noteKeyUsed(services: Services, row: ApiKeyForAuth, now: Date): void {
+function noteKeyUsed(services: Services, hash: string, row: ApiKeyForAuth, now: Date): void {
   const notBefore = new Date(now.getTime() - LAST_USED_INTERVAL_MS);
   if (row.lastUsedAt && row.lastUsedAt >= notBefore) return;
+  // The cached copy shows this use from now on (and is not written again for a minute).
+  keyCacheOf(services).noteUsed(hash, now);
   const pending = touching.get(services) ?? new Set<string>();
   touching.set(services, pending);
   if (pending.has(row.id)) return;
@@ -73,10 +72,14 @@ function noteKeyUsed(services: Services, row: ApiKeyForAuth, now: Date): void {
 export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
   const services = c.var.services;
   const now = services.clock.now();
+  let keyHash = "";
   const row = await verifyBearerToken(c, {
     kind: "live",
     noun: "API key",
-    verify: async (hash) => verdict(await findApiKeyForAuth(services.db, hash), now),
+    verify: async (hash) => {
+      keyHash = hash;
+      return verdict(await keyCacheOf(services).lookup(hash), now);
+    },
   });
   const principal: ApiKeyPrincipal = {
     keyId: row.id,
@@ -97,6 +100,6 @@ export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
     },
   });
   c.set("apiKey", principal);
-  noteKeyUsed(services, row, now);
+  noteKeyUsed(services, keyHash, row, now);
   await next();
 });

@@ -5,9 +5,13 @@ import { type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
 
-/** Redis for limits: fail fast instead of queueing while disconnected, reconnect forever. */
+/**
+ * Redis for limits and key versions: fail fast instead of queueing while disconnected, reconnect
+ * forever; commands issued in the same tick by concurrent requests share one round trip.
+ */
 export function createRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
+    enableAutoPipelining: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,

@@ -1,14 +1,9 @@
-import { and, eq, isNull, lt, or } from "drizzle-orm";
-import type { Queryable } from "../client.ts";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { Database, Queryable } from "../client.ts";
 import { apiKeys, organizations } from "../schema/index.ts";
 
-/**
- * The key with this SHA-256 hash, with its organization's name and CORS origins, or undefined.
- * The one query that runs before the organization is known: the hash is what establishes it.
- * Revoked and expired keys are returned too, so the caller can say which check failed.
- */
-export async function findApiKeyForAuth(db: Queryable, keyHash: string) {
-  const [row] = await db
+function keyByHash(db: Database) {
+  return db
     .select({
       id: apiKeys.id,
       organizationId: apiKeys.organizationId,
@@ -25,9 +20,44 @@ export async function findApiKeyForAuth(db: Queryable, keyHash: string) {
     })
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
-    .where(eq(apiKeys.keyHash, keyHash))
-    .limit(1);
+    .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
+    .limit(1)
+    .prepare("apf_api_key_for_auth");
+}
+
+const prepared = new WeakMap<Database, ReturnType<typeof keyByHash>>();
+
+/**
+ * The key with this SHA-256 hash, with its organization's name and CORS origins, or undefined.
+ * The one query that runs before the organization is known: the hash is what establishes it.
+ * Revoked and expired keys are returned too, so the caller can say which check failed.
+ * A prepared statement (parsed and planned once per connection).
+ */
+export async function findApiKeyForAuth(db: Database, keyHash: string) {
+  let statement = prepared.get(db);
+  if (!statement) {
+    statement = keyByHash(db);
+    prepared.set(db, statement);
+  }
+  const [row] = await statement.execute({ hash: keyHash });
   return row;
+}
+
+/** The hashes of these keys of the organization (all of its keys when `keyIds` is omitted). */
+export async function findApiKeyHashes(
+  db: Queryable,
+  organizationId: string,
+  keyIds?: string[],
+): Promise<string[]> {
+  const rows = await db
+    .select({ hash: apiKeys.keyHash })
+    .from(apiKeys)
+    .where(
+      keyIds
+        ? and(eq(apiKeys.organizationId, organizationId), inArray(apiKeys.id, keyIds))
+        : eq(apiKeys.organizationId, organizationId),
+    );
+  return rows.map((r) => r.hash);
 }
 
 export type ApiKeyForAuth = NonNullable<Awaited<ReturnType<typeof findApiKeyForAuth>>>;

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, isNotNull, type SQL, sql } from "drizzle-orm";
-import type { Queryable } from "../client.ts";
-import { type PrinterStatus, printers } from "../schema/index.ts";
+import type { Database, Queryable } from "../client.ts";
+import { type PrinterStatus, printerListVersions, printers } from "../schema/index.ts";
 
 /** How old a printer's last report may be before it reads offline. */
 export interface PrinterFreshness {
@@ -119,4 +119,28 @@ export async function findPublicPrinter(
     .where(and(eq(printers.organizationId, organizationId), eq(printers.id, printerId)))
     .limit(1);
   return row;
+}
+
+function versionQuery(db: Database) {
+  return db
+    .select({ version: printerListVersions.version })
+    .from(printerListVersions)
+    .where(eq(printerListVersions.organizationId, sql.placeholder("organizationId")))
+    .prepare("apf_printer_list_version");
+}
+
+const preparedVersion = new WeakMap<Database, ReturnType<typeof versionQuery>>();
+
+/**
+ * The organization's printer-list version: a number that Postgres triggers bump with every
+ * insert, update or delete of its printers (0 before its first printer). A prepared statement.
+ */
+export async function printerListVersion(db: Database, organizationId: string): Promise<number> {
+  let statement = preparedVersion.get(db);
+  if (!statement) {
+    statement = versionQuery(db);
+    preparedVersion.set(db, statement);
+  }
+  const [row] = await statement.execute({ organizationId });
+  return row?.version ?? 0;
 }

@@ -4,6 +4,7 @@ export * from "./audit-events.ts";
 export * from "./filament-spools.ts";
 export * from "./jobs.ts";
 export * from "./organizations.ts";
+export * from "./printer-list-versions.ts";
 export * from "./printers.ts";
 export * from "./skus.ts";
 export * from "./users.ts";

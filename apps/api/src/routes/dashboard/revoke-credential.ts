@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { ApiError } from "../../errors.ts";
 import type { OrgEnv } from "../../middleware/org-access.ts";
 import { auditOrigin, recordAudit } from "../../services/audit.ts";
+import { invalidateApiKeys } from "../../services/key-cache.ts";
 import { timestamp } from "./openapi.ts";
 
 /** What a revoke answers: the credential and when it was (first) revoked. */
@@ -37,6 +38,9 @@ export interface CredentialKind {
 /**
  * Revokes one of the organization's credentials, in one transaction with its audit event.
  * Revoking twice is harmless: the first revoked_at is kept and no second event is recorded.
+ * An API key is then invalidated in every instance's key cache before this returns (also on a
+ * repeat, so a retry after a failed invalidation completes it): the one place key changes meet
+ * the cache.
  */
 export async function revokeCredential(
   c: Context<OrgEnv>,
@@ -58,5 +62,6 @@ export async function revokeCredential(
     });
     return revoked!;
   });
+  if (kind.type === "api_key") await invalidateApiKeys(c.var.services, organizationId, [row.id]);
   return { id: row.id, revokedAt: row.revokedAt! };
 }

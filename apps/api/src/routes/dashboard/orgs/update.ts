@@ -1,6 +1,7 @@
 import { updateOrganization } from "@apf/db/queries/organizations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { invalidateOrganizationKeys } from "../../../services/key-cache.ts";
 import { nonEmptyPatch, text } from "../fields.ts";
 import {
   dataResponse,
@@ -56,5 +57,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       notFound: "No such organization.",
     });
   });
+  // Verified keys carry the organization's name and CORS origins: reload them everywhere.
+  await invalidateOrganizationKeys(c.var.services, organizationId);
   return c.json(ok(toOrganization(org)), 200);
 };

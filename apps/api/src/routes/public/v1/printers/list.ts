@@ -1,11 +1,11 @@
 import { PRINTER_STATUSES } from "@apf/db";
-import { listPublicPrinters } from "@apf/db/queries/public-printers";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { listEnvelope } from "../../../../openapi/envelope.ts";
+import { printerListCacheOf } from "../../../../services/printer-list-cache.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { booleanFlag, oneOf, optInPage, optInPaging, text } from "../params.ts";
-import { PrinterSchema, printerFreshness, toPublicPrinter } from "./schema.ts";
+import { PrinterSchema, printerFreshness } from "./schema.ts";
 
 const query = z.object({
   is_active: booleanFlag("Only active (`true`) or inactive (`false`) printers."),
@@ -44,16 +44,14 @@ export function registerListPrinters(router: PublicRouter) {
   router.openapi(listPrintersRoute, async (c) => {
     const q = c.req.valid("query");
     const { services, apiKey } = c.var;
-    const page = optInPage(q);
-    const { rows, count } = await listPublicPrinters(
-      services.db,
+    // Served from the organization's serialised list, rebuilt only when a printer changed or
+    // went stale (services/printer-list-cache.ts); the bytes are what PrinterSchema produced.
+    const body = await printerListCacheOf(services).body(
       apiKey.organizationId,
       { isActive: q.is_active, status: q.status, location: q.location, search: q.search },
       printerFreshness(services),
-      page,
+      optInPage(q),
     );
-    const data = rows.map(toPublicPrinter);
-    if (!page) return c.json({ success: true as const, data }, 200);
-    return c.json({ success: true as const, data, meta: { ...page, count: count ?? 0 } }, 200);
+    return c.body(body, 200, { "content-type": "application/json" });
   });
 }

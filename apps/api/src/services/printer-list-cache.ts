@@ -1,0 +1,162 @@
+import {
+  listPublicPrinters,
+  type PageRequest,
+  type PrinterFreshness,
+  type PublicPrinterFilters,
+  printerListVersion,
+} from "@apf/db/queries/public-printers";
+import type { Services } from "../context.ts";
+import { toPublicPrinter } from "../routes/public/v1/printers/schema.ts";
+
+/**
+ * Each organization's printer list, serialised once per change instead of once per request.
+ *
+ * The contract: an entry is served only while (1) the organization's printer-list version in
+ * Postgres, read on this very request, is the one read before the entry was built — triggers
+ * on `printers` bump it with every write, whatever wrote it — and (2) no printer it shows as
+ * fresh has crossed the stale window since (the entry knows the first instant that happens).
+ * So a report, an owner's edit or a printer going stale is visible on the next request on every
+ * instance, and the cost of a request is one primary-key read plus joining prepared strings.
+ */
+export interface PrinterListCache {
+  /** The JSON body of GET /public/v1/printers for these filters and page. */
+  body(
+    organizationId: string,
+    filters: PublicPrinterFilters,
+    freshness: PrinterFreshness,
+    page?: PageRequest,
+  ): Promise<string>;
+  readonly stats: { hits: number; misses: number; entries(): number; bytes(): number };
+}
+
+interface Item {
+  name: string;
+  status: string;
+  isActive: boolean;
+  location: string | null;
+  json: string;
+}
+
+interface Entry {
+  version: number;
+  builtAt: number;
+  /** The first instant a printer shown as fresh turns stale (Infinity when none can). */
+  validUntil: number;
+  items: Item[];
+  /** The answer without filters or paging, the common poll. */
+  whole: string;
+  bytes: number;
+}
+
+/** Organizations kept at once; the least recently built are dropped first. */
+const MAX_ORGANIZATIONS = 2_000;
+
+function matches(item: Item, filters: PublicPrinterFilters): boolean {
+  if (filters.isActive !== undefined && item.isActive !== filters.isActive) return false;
+  if (filters.status !== undefined && item.status !== filters.status) return false;
+  if (filters.location !== undefined && item.location !== filters.location) return false;
+  if (filters.search !== undefined) {
+    return item.name.toLowerCase().includes(filters.search.toLowerCase());
+  }
+  return true;
+}
+
+const envelope = (items: Item[]) =>
+  `{"success":true,"data":[${items.map((i) => i.json).join(",")}]`;
+
+export function createPrinterListCache(db: Services["db"]): PrinterListCache {
+  const entries = new Map<string, Entry>();
+  const building = new Map<string, { version: number; promise: Promise<Entry> }>();
+  const stats = {
+    hits: 0,
+    misses: 0,
+    entries: () => entries.size,
+    bytes: () => {
+      let total = 0;
+      for (const e of entries.values()) total += e.bytes;
+      return total;
+    },
+  };
+
+  async function build(organizationId: string, version: number, freshness: PrinterFreshness) {
+    // Rows read after the version: a write that lands in between bumps it again, so the entry
+    // is never newer than its version claims, at worst rebuilt once more.
+    const { rows } = await listPublicPrinters(db, organizationId, {}, freshness);
+    const now = freshness.now.getTime();
+    const staleMs = freshness.staleAfterS * 1000;
+    let validUntil = Number.POSITIVE_INFINITY;
+    let bytes = 0;
+    const items = rows.map((row) => {
+      const seen = row.lastSeenAt?.getTime();
+      if (seen !== undefined && seen + staleMs >= now)
+        validUntil = Math.min(validUntil, seen + staleMs);
+      const json = JSON.stringify(toPublicPrinter(row));
+      bytes += json.length + row.name.length + (row.location?.length ?? 0) + 64;
+      return {
+        name: row.name,
+        status: row.status,
+        isActive: row.isActive,
+        location: row.location,
+        json,
+      };
+    });
+    const whole = `${envelope(items)}}`;
+    bytes += whole.length;
+    const entry: Entry = { version, builtAt: now, validUntil, items, whole, bytes };
+    entries.delete(organizationId);
+    if (entries.size >= MAX_ORGANIZATIONS) entries.delete(entries.keys().next().value!);
+    entries.set(organizationId, entry);
+    return entry;
+  }
+
+  async function current(organizationId: string, freshness: PrinterFreshness): Promise<Entry> {
+    const version = await printerListVersion(db, organizationId);
+    const now = freshness.now.getTime();
+    const valid = (e: Entry) => e.version === version && e.builtAt <= now && now < e.validUntil;
+    const entry = entries.get(organizationId);
+    if (entry && valid(entry)) {
+      stats.hits++;
+      return entry;
+    }
+    stats.misses++;
+    // Concurrent misses of one organization at one version share one build.
+    const inflight = building.get(organizationId);
+    if (inflight && inflight.version === version) {
+      const shared = await inflight.promise;
+      if (valid(shared)) return shared;
+    }
+    const promise = build(organizationId, version, freshness);
+    building.set(organizationId, { version, promise });
+    try {
+      return await promise;
+    } finally {
+      if (building.get(organizationId)?.promise === promise) building.delete(organizationId);
+    }
+  }
+
+  return {
+    stats,
+    async body(organizationId, filters, freshness, page) {
+      const entry = await current(organizationId, freshness);
+      const filtered = Object.values(filters).some((v) => v !== undefined);
+      if (!filtered && !page) return entry.whole;
+      const items = filtered ? entry.items.filter((i) => matches(i, filters)) : entry.items;
+      if (!page) return `${envelope(items)}}`;
+      const meta = { ...page, count: items.length };
+      const slice = items.slice(page.offset, page.offset + page.limit);
+      return `${envelope(slice)},"meta":${JSON.stringify(meta)}}`;
+    },
+  };
+}
+
+const caches = new WeakMap<Services, PrinterListCache>();
+
+/** This instance's printer-list cache (one per Services, i.e. per createApp). */
+export function printerListCacheOf(services: Services): PrinterListCache {
+  let cache = caches.get(services);
+  if (!cache) {
+    cache = createPrinterListCache(services.db);
+    caches.set(services, cache);
+  }
+  return cache;
+}
