@@ -10,6 +10,8 @@ export interface LoadResult {
   per_second: number;
   ms_p50: number;
   ms_p99: number;
+  /** The API's CPU time per answered request (user + system), in microseconds. */
+  cpu_us_per_request: number | null;
   /** Filled in by run.ts: this row's req/s divided by /healthz's. */
   ratio?: number;
 }
@@ -21,6 +23,8 @@ export interface LoadOptions {
   keys: string[];
   connections: number;
   durationS: number;
+  /** The API process's CPU time so far (ms), to charge each row its own CPU. */
+  cpuMs?: () => number | null;
 }
 
 function fire(options: LoadOptions): Promise<autocannon.Result> {
@@ -60,8 +64,14 @@ export async function measure(
 ): Promise<LoadResult> {
   if (warmupS > 0) await fire({ ...options, durationS: warmupS });
   await settle(options.base);
+  const cpuBefore = options.cpuMs?.() ?? null;
   const r = await fire(options);
   await settle(options.base);
+  const cpuAfter = options.cpuMs?.() ?? null;
+  const cpu =
+    cpuBefore !== null && cpuAfter !== null && r.requests.total > 0
+      ? Math.round(((cpuAfter - cpuBefore) * 1000) / r.requests.total)
+      : null;
   return {
     name,
     path: options.path,
@@ -71,5 +81,6 @@ export async function measure(
     per_second: Math.round(r.requests.total / options.durationS),
     ms_p50: r.latency.p50,
     ms_p99: r.latency.p99,
+    cpu_us_per_request: cpu,
   };
 }

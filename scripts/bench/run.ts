@@ -11,7 +11,7 @@ import pg from "pg";
 import { measureIngest, measureVisibility } from "./ingest-load.ts";
 import { type LoadResult, measure } from "./load.ts";
 import { seed } from "./seed.ts";
-import { startApi } from "./server.ts";
+import { cpuMs, startApi } from "./server.ts";
 
 const { values } = parseArgs({
   options: {
@@ -71,12 +71,12 @@ try {
     const run = async (name: string, path: string, keys: string[]) => {
       const row = await measure(
         name,
-        { base: api.base, path, keys, connections, durationS },
+        { base: api.base, path, keys, connections, durationS, cpuMs: () => cpuMs(api.pid) },
         warmupS,
       );
       rows.push(row);
       console.log(
-        `  ${name.padEnd(28)} ${String(row.per_second).padStart(7)} req/s  p50 ${row.ms_p50} ms  p99 ${row.ms_p99} ms${row.non_2xx ? `  NON-2XX ${row.non_2xx}` : ""}${row.errors ? `  ERRORS ${row.errors}` : ""}`,
+        `  ${name.padEnd(28)} ${String(row.per_second).padStart(7)} req/s  p50 ${row.ms_p50} ms  p99 ${row.ms_p99} ms  ${row.cpu_us_per_request} µs CPU/req${row.non_2xx ? `  NON-2XX ${row.non_2xx}` : ""}${row.errors ? `  ERRORS ${row.errors}` : ""}`,
       );
     };
     const m = seeded.measured.keys;
@@ -86,14 +86,20 @@ try {
     await run("/public/v1/printers (1,000)", "/public/v1/printers", seeded.scale.keys);
     await run("/public/v1/jobs?limit=50", "/public/v1/jobs?limit=50", m);
 
+    const ingestCpuBefore = cpuMs(api.pid);
     const ingest = await measureIngest(
       api.base,
       seeded.ingest.agents.map((a) => a.token),
       1000,
       durationS,
     );
+    const ingestCpu = cpuMs(api.pid);
+    const ingestCpuPerState =
+      ingestCpuBefore !== null && ingestCpu !== null
+        ? Math.round(((ingestCpu - ingestCpuBefore) * 1000) / (ingest.machine_states_total || 1))
+        : null;
     console.log(
-      `  ingest: ${ingest.machine_states_per_second} machine states/s (${ingest.reports} reports of ${ingest.machines_per_report}, p50 ${ingest.report_ms_p50} ms)`,
+      `  ingest: ${ingest.machine_states_per_second} machine states/s (${ingest.reports} reports of ${ingest.machines_per_report}, p50 ${ingest.report_ms_p50} ms, ${ingestCpuPerState} µs API CPU per state)`,
     );
     const visibility = await measureVisibility(
       api.base,
@@ -122,7 +128,7 @@ try {
         keys_per_measured_org: KEYS,
       },
       http: rows,
-      ingest,
+      ingest: { ...ingest, api_cpu_us_per_state: ingestCpuPerState },
       report_to_visible: visibility,
       api_peak_rss_mb: api.peakRssMb(),
     };
@@ -134,6 +140,7 @@ try {
         "p50 ms": r.ms_p50,
         "p99 ms": r.ms_p99,
         "ratio to /healthz": r.ratio,
+        "µs CPU/req": r.cpu_us_per_request,
         "non-2xx": r.non_2xx,
       })),
     );

@@ -6,12 +6,14 @@ import type { AppEnv, Services } from "./context.ts";
 import { ApiError, onError } from "./errors.ts";
 import { clientIp } from "./middleware/client-ip.ts";
 import { publicCors } from "./middleware/cors.ts";
+import { httpMetrics } from "./middleware/http-metrics.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { notFoundHandler } from "./not-found.ts";
 import { agentRoutes } from "./routes/agent/v1/index.ts";
 import { dashboardRoutes } from "./routes/dashboard/index.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { metricsPortRoutes, tokenMetricsRoutes } from "./routes/metrics.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
 import { validationHook } from "./validation.ts";
 
@@ -19,8 +21,8 @@ export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The whole HTTP surface. The order of middleware here is the order a request meets them:
- * services → request id → client address → log → security headers → (on /public/v1: CORS) →
- * router. Each /public/v1 operation then runs api-key-auth → key budget → scope (operation.ts).
+ * services → metrics → request id → client address → log → security headers → (on /public/v1:
+ * CORS) → router. Each /public/v1 operation then runs api-key-auth → key budget → scope (operation.ts).
  */
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
@@ -33,6 +35,7 @@ export function createApp(services: Services) {
       c.res.headers.set("content-type", "application/json; charset=utf-8");
     }
   });
+  app.use("*", httpMetrics);
   app.use("*", requestId);
   app.use("*", clientIp);
   app.use("*", requestLog);
@@ -50,6 +53,9 @@ export function createApp(services: Services) {
   );
 
   app.route("/", healthRoutes());
+  // Never public by default: only with METRICS_TOKEN here, or on METRICS_PORT (createMetricsApp).
+  if (services.config.METRICS_TOKEN)
+    app.route("/", tokenMetricsRoutes(services.config.METRICS_TOKEN));
   app.route(PUBLIC_BASE_PATH, publicRoutes());
   app.get(
     "/docs",
@@ -64,3 +70,16 @@ export function createApp(services: Services) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** What the METRICS_PORT listener serves: GET /metrics of these services, nothing else. */
+export function createMetricsApp(services: Services) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.use("*", async (c, next) => {
+    c.set("services", services);
+    await next();
+  });
+  app.route("/", metricsPortRoutes());
+  app.notFound(notFoundHandler(() => app.routes));
+  app.onError(onError);
+  return app;
+}

@@ -17,6 +17,8 @@ export interface Services {
   dbKind: DatabaseKind;
   /** Resolves when the database answers. */
   pingDb(): Promise<void>;
+  /** Postgres pool connections, for /metrics (absent on PGlite). */
+  dbPool?(): { total: number; idle: number; waiting: number };
   /** Null when REDIS_URL is not set: limits are then per process. */
   redis: Redis | null;
   rateLimiters: RateLimiterFactory;

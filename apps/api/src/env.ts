@@ -36,6 +36,15 @@ export const envSchema = z.object({
     .min(5, "a whole number of seconds from 5 to 86400")
     .max(86400, "a whole number of seconds from 5 to 86400")
     .default(60),
+  /** Serve GET /metrics (Prometheus text, no credential) on this port only; off when unset. */
+  METRICS_PORT: z.coerce
+    .number({ error: "a port number from 1 to 65535" })
+    .int("a whole port number from 1 to 65535")
+    .min(1, "a port number from 1 to 65535")
+    .max(65535, "a port number from 1 to 65535")
+    .optional(),
+  /** Serve GET /metrics on the API's port to `Authorization: Bearer <METRICS_TOKEN>` only. */
+  METRICS_TOKEN: z.string().min(16, "a secret of at least 16 characters").optional(),
   /** Run the demo (seeded organization, simulated printers, in-process agent) on embedded PGlite. */
   APF_DEMO: z.enum(["auto", "on", "off"], { error: "auto, on or off" }).default("auto"),
 });
@@ -56,6 +65,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const issue = result.error.issues[0]!;
   const name = String(issue.path[0] ?? "environment");
   const given = cleaned[name];
-  const shown = name.endsWith("_URL") ? "(value hidden)" : JSON.stringify(given);
+  const shown =
+    name.endsWith("_URL") || name.endsWith("_TOKEN") ? "(value hidden)" : JSON.stringify(given);
   throw new ConfigError(`invalid ${name}=${shown}: expected ${issue.message}`);
 }

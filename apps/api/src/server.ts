@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createApp } from "./app.ts";
+import { createApp, createMetricsApp } from "./app.ts";
 import { ConfigError, parseEnv } from "./env.ts";
 import { buildServices } from "./services/build.ts";
 import { startDemo } from "./services/demo/index.ts";
@@ -53,6 +53,18 @@ async function main() {
     });
   });
 
+  const metricsServer =
+    env.METRICS_PORT === undefined
+      ? undefined
+      : serve(
+          { fetch: createMetricsApp(services).fetch, port: env.METRICS_PORT, hostname: env.HOST },
+          (info) => logger.info({ port: info.port }, "metrics on GET /metrics of this port"),
+        );
+  metricsServer?.on("error", (error) => {
+    logger.fatal({ err: error }, "cannot listen for metrics");
+    process.exit(1);
+  });
+
   const demo = await startDemo(services, env, address);
 
   let stopping = false;
@@ -66,6 +78,7 @@ async function main() {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     await demo?.stop();
+    metricsServer?.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();

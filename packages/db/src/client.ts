@@ -28,6 +28,8 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
+  /** Connections of the pg pool (absent on PGlite, which has none). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -74,6 +76,11 @@ function openPostgres(url: string, poolSize: number) {
     async ping() {
       await pool.query("select 1");
     },
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     async close() {
       await pool.end();
     },

@@ -47,6 +47,7 @@ export async function buildServices(
     db: database.db,
     dbKind: database.kind,
     pingDb: () => database.ping(),
+    dbPool: database.poolStats,
     redis,
     rateLimiters: createRateLimiterFactory(redis),
     logger,

@@ -81,6 +81,7 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     db: database.db,
     dbKind: database.kind,
     pingDb: () => database.ping(),
+    dbPool: database.poolStats,
     redis,
     rateLimiters: createRateLimiterFactory(redis, prefix),
     logger: createLogger("debug", logs),

@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { ingestReport } from "../../../services/ingest.ts";
+import { metricsOf } from "../../../services/metrics.ts";
 
 const tooLarge = () =>
   new ApiError(
@@ -54,6 +55,12 @@ export function registerReports(router: Hono<AppEnv>) {
       const agent = c.var.agent;
       const summary = await ingestReport(db, agent, parsed.data, clock.now());
       logger.debug({ agent_id: agent.agentId, ...summary }, "report applied");
+      // Committed, so visible: observed → visible, per machine (an agent clock ahead counts 0).
+      const visibleAt = Date.now();
+      const { ingestLag } = metricsOf(c.var.services);
+      for (const m of parsed.data.machines) {
+        ingestLag.observe(Math.max(0, visibleAt - Date.parse(m.observed_at)) / 1000);
+      }
       return c.json({ success: true as const, data: summary }, 202);
     },
   );

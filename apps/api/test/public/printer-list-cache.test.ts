@@ -1,0 +1,107 @@
+import { randomBytes } from "node:crypto";
+import { printers } from "@apf/db";
+import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { printerListCacheOf } from "../../src/services/printer-list-cache.ts";
+import { machine, report } from "../agent/report-builder.ts";
+import { createAgent } from "../support/factories.ts";
+import { createPrinter } from "../support/public-factories.ts";
+import { TestClock, type TestServices } from "../support/services.ts";
+import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+
+// Two instances on one database: what one writes, the other's cached list must show at once.
+let shared: TestDatabase;
+let one: TestServices;
+let two: TestServices;
+let appOne: TestApp;
+let appTwo: TestApp;
+const clock = new TestClock();
+
+beforeAll(async () => {
+  shared = await createTestDatabase();
+  const redisPrefix = `apf-test:${randomBytes(6).toString("hex")}`;
+  one = await publicTestServices({ database: shared, redisPrefix, clock });
+  two = await publicTestServices({ database: shared, redisPrefix, clock });
+  appOne = createApp(one);
+  appTwo = createApp(two);
+});
+afterAll(async () => {
+  await one.close();
+  await two.close();
+  await shared.close();
+});
+
+type Listed = { name: string; status: string; temperatures: { bed?: { actual: number } } };
+async function list(app: TestApp, key: string, query = ""): Promise<Listed[]> {
+  const res = await call(app, `/public/v1/printers${query}`, { key });
+  expect(res.status).toBe(200);
+  return (await body(res)).data;
+}
+
+it("serves a report's state on the next read of another instance, and rebuilds only then", async () => {
+  const t = await tenant(shared.db);
+  const agent = await createAgent(shared.db, t.organization.id);
+  const post = (bed: number) => {
+    const m = machine({ machineId: "mk4", observedAt: clock.now() }) as ReturnType<
+      typeof machine
+    > & { octoprint: { printer: { temperature: { bed: { actual: number } } } } };
+    m.octoprint.printer.temperature.bed.actual = bed;
+    return appOne.request("/agent/v1/reports", {
+      method: "POST",
+      headers: { authorization: `Bearer ${agent.token}`, "content-type": "application/json" },
+      body: JSON.stringify(report([m])),
+    });
+  };
+  expect((await post(40)).status).toBe(202);
+  expect((await list(appTwo, t.key))[0]!.temperatures.bed!.actual).toBe(40);
+  const { stats } = printerListCacheOf(two);
+  const misses = stats.misses;
+  await list(appTwo, t.key);
+  expect(stats.misses).toBe(misses);
+
+  clock.advance(1000);
+  expect((await post(55)).status).toBe(202);
+  expect((await list(appTwo, t.key))[0]!.temperatures.bed!.actual).toBe(55);
+  expect(stats.misses).toBe(misses + 1);
+});
+
+it("serves a change written outside the API: the version is bumped by Postgres triggers", async () => {
+  const t = await tenant(shared.db);
+  const printer = await createPrinter(shared.db, t.organization.id, {
+    name: "before",
+    lastSeenAt: clock.now(),
+  });
+  expect((await list(appOne, t.key)).map((p) => p.name)).toEqual(["before"]);
+  await shared.db.update(printers).set({ name: "after" }).where(eq(printers.id, printer.id));
+  expect((await list(appOne, t.key)).map((p) => p.name)).toEqual(["after"]);
+  await createPrinter(shared.db, t.organization.id, { name: "added", lastSeenAt: clock.now() });
+  expect((await list(appOne, t.key)).map((p) => p.name)).toEqual(["added", "after"]);
+  await shared.db.delete(printers).where(eq(printers.id, printer.id));
+  expect((await list(appOne, t.key)).map((p) => p.name)).toEqual(["added"]);
+});
+
+it("reads a printer offline on the first read after it crosses the stale window, with no write", async () => {
+  const t = await tenant(shared.db);
+  await createPrinter(shared.db, t.organization.id, {
+    name: "quiet",
+    status: "printing",
+    lastSeenAt: clock.now(),
+  });
+  expect((await list(appOne, t.key))[0]!.status).toBe("printing");
+  clock.advance(60_000);
+  expect((await list(appOne, t.key))[0]!.status).toBe("printing");
+  clock.advance(1);
+  expect((await list(appOne, t.key))[0]!.status).toBe("offline");
+  expect((await list(appOne, t.key, "?status=offline")).map((p) => p.name)).toEqual(["quiet"]);
+});
+
+it("keeps one organization's list from another's", async () => {
+  const a = await tenant(shared.db, "A");
+  const b = await tenant(shared.db, "B");
+  await createPrinter(shared.db, a.organization.id, { name: "a-only", lastSeenAt: clock.now() });
+  await createPrinter(shared.db, b.organization.id, { name: "b-only", lastSeenAt: clock.now() });
+  expect((await list(appOne, a.key)).map((p) => p.name)).toEqual(["a-only"]);
+  expect((await list(appOne, b.key)).map((p) => p.name)).toEqual(["b-only"]);
+});
