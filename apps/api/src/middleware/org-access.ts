@@ -3,6 +3,7 @@ import { findMembership } from "@apf/db/queries/members";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
+import { isUuid } from "../openapi/fields.ts";
 
 /** The organization of the request and the caller's role in it. */
 export interface OrgAccess {
@@ -15,8 +16,6 @@ export interface OrgEnv {
   Variables: AppEnv["Variables"] & { org: OrgAccess };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * After session-auth: the caller must be a member of the organization in the path. Anyone else,
  * and any id that is not an organization, gets the same 404 so that organization ids cannot be
@@ -25,7 +24,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const orgAccess = createMiddleware<OrgEnv>(async (c, next) => {
   const organizationId = c.req.param("orgId");
   const membership =
-    organizationId && UUID.test(organizationId)
+    organizationId && isUuid(organizationId)
       ? await findMembership(c.var.services.db, organizationId, c.var.session.userId)
       : undefined;
   if (!membership) throw new ApiError("NOT_FOUND", "No such organization.");

@@ -1,6 +1,6 @@
 import { sameOriginCookieWrites } from "../../middleware/csrf.ts";
 import { sessionAuth } from "../../middleware/session-auth.ts";
-import { createRouter } from "../../validation.ts";
+import { createRouter } from "../../openapi/kit.ts";
 import * as login from "./auth/login.ts";
 import * as logout from "./auth/logout.ts";
 import * as signup from "./auth/signup.ts";

@@ -1,8 +1,7 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { sameOriginCookieWrites } from "../../middleware/csrf.ts";
 import { type OrgEnv, orgAccess } from "../../middleware/org-access.ts";
 import { sessionAuth } from "../../middleware/session-auth.ts";
-import { validationHook } from "../../validation.ts";
+import { createRouter } from "../../openapi/kit.ts";
 import * as agentCreate from "./agents/create.ts";
 import * as agentList from "./agents/list.ts";
 import * as agentRevoke from "./agents/revoke.ts";
@@ -35,7 +34,7 @@ import * as skuUpdate from "./skus/update.ts";
  * anyone outside the organization). Each write route adds its own role check.
  */
 export function orgRoutes() {
-  const router = new OpenAPIHono<OrgEnv>({ defaultHook: validationHook as never });
+  const router = createRouter<OrgEnv>();
   router.use("/orgs/:orgId/*", sessionAuth, sameOriginCookieWrites, orgAccess);
   return router
     .openapi(orgGet.route, orgGet.handler)

@@ -3,11 +3,11 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ApiError } from "../../errors.ts";
 import type { OrgEnv } from "../../middleware/org-access.ts";
+import { timestamp } from "../../openapi/kit.ts";
 import { auditOrigin, recordAudit } from "../../services/audit.ts";
-import { timestamp } from "./openapi.ts";
 
 /** What a revoke answers: the credential and when it was (first) revoked. */
-export const revokedSchema = z.object({ id: z.uuid(), revoked_at: timestamp });
+export const revokedSchema = z.object({ id: z.uuid(), revoked_at: timestamp() });
 
 /** A credential the organization minted, as its revoke reads it. */
 interface Credential {

@@ -2,15 +2,8 @@ import { findAgentForUpdate } from "@apf/db/queries/agent-admin";
 import { revokeAgent } from "@apf/db/queries/agents";
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import {
-  dataResponse,
-  errors,
-  iso,
-  ok,
-  orgParamsWith,
-  SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { revokeCredential, revokedSchema } from "../revoke-credential.ts";
 
 export const route = createRoute({

@@ -2,16 +2,9 @@ import { findApiKeyForUpdate } from "@apf/db/queries/api-key-admin";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { announceKeyRevoked } from "../../../services/key-events.ts";
-import {
-  dataResponse,
-  errors,
-  iso,
-  ok,
-  orgParamsWith,
-  SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { revokeCredential, revokedSchema } from "../revoke-credential.ts";
 
 export const route = createRoute({

@@ -13,10 +13,19 @@ import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { refuseCrossOrigin } from "../../../middleware/csrf.ts";
 import { setSessionCookie } from "../../../middleware/session-auth.ts";
+import {
+  dataResponse,
+  email,
+  errors,
+  iso,
+  jsonBody,
+  ok,
+  text,
+  timestamp,
+} from "../../../openapi/kit.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import { email, text } from "../fields.ts";
 import { acceptInvitation } from "../invitations/claim.ts";
-import { dataResponse, errors, iso, jsonBody, ok, TAGS, timestamp } from "../openapi.ts";
+import { TAGS } from "../params.ts";
 import { sessionTokenSchema, toUser, userSchema } from "./schemas.ts";
 import { startSession } from "./start-session.ts";
 import { reserveSignup } from "./throttle.ts";
@@ -67,7 +76,7 @@ export const route = createRoute({
     201: dataResponse(
       z.object({
         user: userSchema,
-        organization: z.object({ id: z.uuid(), name: z.string(), created_at: timestamp }),
+        organization: z.object({ id: z.uuid(), name: z.string(), created_at: timestamp() }),
         session_token: sessionTokenSchema,
       }),
       "The account, its owner membership and a session (also set as the apf_session cookie).",

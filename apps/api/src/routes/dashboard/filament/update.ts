@@ -1,16 +1,15 @@
 import { updateSpool } from "@apf/db/queries/filament";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { nonEmptyPatch } from "../fields.ts";
 import {
   dataResponse,
   errors,
   jsonBody,
+  nonEmptyPatch,
   ok,
-  orgParamsWith,
   SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+} from "../../../openapi/kit.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { recordUpdate } from "../record-update.ts";
 import { assertOwnPrinter, spoolFields, spoolSchema, toSpool, toSpoolColumns } from "./schemas.ts";
 

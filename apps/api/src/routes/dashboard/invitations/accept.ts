@@ -3,8 +3,9 @@ import { findOrganization } from "@apf/db/queries/organizations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
+import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { invitationAccepted, reserveInvitationAttempt } from "../auth/throttle.ts";
-import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY, TAGS } from "../openapi.ts";
+import { TAGS } from "../params.ts";
 import { acceptInvitation } from "./claim.ts";
 
 export const route = createRoute({

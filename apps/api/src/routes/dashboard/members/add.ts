@@ -5,17 +5,16 @@ import { addMember, findMember } from "@apf/db/queries/members";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import { email } from "../fields.ts";
 import {
   dataResponse,
+  email,
   errors,
   jsonBody,
   ok,
-  orgParams,
   SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+} from "../../../openapi/kit.ts";
+import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { orgParams, TAGS } from "../params.ts";
 import { assertMayAssign, lockForMemberChange } from "./owner-rules.ts";
 import {
   issuedInvitationSchema,

@@ -2,8 +2,9 @@ import { deletePendingInvitation } from "@apf/db/queries/invitations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import { dataResponse, errors, ok, orgParamsWith, SESSION_SECURITY, TAGS } from "../openapi.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { assertMayAssign, lockForMemberChange } from "./owner-rules.ts";
 
 export const route = createRoute({

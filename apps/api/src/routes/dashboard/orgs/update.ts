@@ -1,16 +1,16 @@
 import { updateOrganization } from "@apf/db/queries/organizations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { nonEmptyPatch, text } from "../fields.ts";
 import {
   dataResponse,
   errors,
   jsonBody,
+  nonEmptyPatch,
   ok,
-  orgParams,
   SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+  text,
+} from "../../../openapi/kit.ts";
+import { orgParams, TAGS } from "../params.ts";
 import { recordUpdate } from "../record-update.ts";
 import { allowedOriginsSchema, organizationSchema, toOrganization } from "./schemas.ts";
 

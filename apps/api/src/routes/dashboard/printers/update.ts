@@ -1,16 +1,18 @@
 import { updatePrinter } from "@apf/db/queries/printer-admin";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { clearableText, hexColor, nonEmptyPatch, text } from "../fields.ts";
 import {
+  clearableText,
   dataResponse,
   errors,
+  hexColor,
   jsonBody,
+  nonEmptyPatch,
   ok,
-  orgParamsWith,
   SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+  text,
+} from "../../../openapi/kit.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { recordUpdate } from "../record-update.ts";
 import { printerSchema, toPrinter } from "./schemas.ts";
 

@@ -3,16 +3,15 @@ import { isUniqueViolation } from "@apf/db/queries/users";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { nonEmptyPatch } from "../fields.ts";
 import {
   dataResponse,
   errors,
   jsonBody,
+  nonEmptyPatch,
   ok,
-  orgParamsWith,
   SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+} from "../../../openapi/kit.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { recordUpdate } from "../record-update.ts";
 import { skuFields, skuSchema, toSku, toSkuColumns } from "./schemas.ts";
 
