@@ -9,8 +9,8 @@ import { requestId } from "./middleware/request-id.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { notFoundHandler } from "./not-found.ts";
 import { createRouter } from "./openapi/router.ts";
-import { agentRoutes } from "./routes/agent/v1/index.ts";
-import { dashboardRoutes } from "./routes/dashboard/index.ts";
+import { AGENT_BASE_PATH, agentRoutes } from "./routes/agent/v1/index.ts";
+import { DASHBOARD_BASE_PATH, dashboardRoutes } from "./routes/dashboard/index.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
 
@@ -54,8 +54,8 @@ export function createApp(services: Services) {
     "/docs",
     Scalar({ url: `${PUBLIC_BASE_PATH}/openapi.json`, pageTitle: "apf public API" }),
   );
-  app.route("/api", dashboardRoutes());
-  app.route("/agent/v1", agentRoutes());
+  app.route(DASHBOARD_BASE_PATH, dashboardRoutes());
+  app.route(AGENT_BASE_PATH, agentRoutes());
 
   app.notFound(notFoundHandler(() => app.routes));
   app.onError(onError);

@@ -12,7 +12,7 @@ import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { refuseCrossOrigin } from "../../../middleware/csrf.ts";
 import { setSessionCookie } from "../../../middleware/session-auth.ts";
-import { dataResponse, errors, jsonBody, ok } from "../../../openapi/kit.ts";
+import { dataResponse, errors, jsonBody, OPEN, ok } from "../../../openapi/kit.ts";
 import { type AuditEntry, auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { TAGS } from "../params.ts";
 import { sessionTokenSchema, toUser, userSchema } from "./schemas.ts";
@@ -25,6 +25,7 @@ export const route = createRoute({
   operationId: "dashboardLogin",
   tags: TAGS,
   summary: "Sign in with email and password",
+  security: OPEN,
   middleware: [refuseCrossOrigin] as const,
   request: {
     body: jsonBody(

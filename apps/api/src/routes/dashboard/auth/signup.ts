@@ -19,6 +19,7 @@ import {
   errors,
   iso,
   jsonBody,
+  OPEN,
   ok,
   text,
   timestamp,
@@ -52,6 +53,7 @@ export const route = createRoute({
   operationId: "dashboardSignup",
   tags: TAGS,
   summary: "Create an account, its organization and a session",
+  security: OPEN,
   description:
     "With `invitation_token` (the `accept_token` an owner or admin was given when inviting this email), the new account also joins the inviting organization with the invitation's role. Without it, no invitation is claimed: an email address alone proves nothing. A token that is wrong, used, withdrawn, re-issued or issued to another email is a 400 naming `invitation_token`, and nothing is created.",
   middleware: [signupOpen, refuseCrossOrigin] as const,
