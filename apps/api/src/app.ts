@@ -24,8 +24,10 @@ export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
 export function createApp(services: Services) {
   const app = createRouter();
 
+  const keyTouches = new Set<string>();
   app.use("*", async (c, next) => {
     c.set("services", services);
+    c.set("keyTouches", keyTouches);
     await next();
     // The contract says JSON is UTF-8 and says so in the header.
     if (c.res.headers.get("content-type") === "application/json") {

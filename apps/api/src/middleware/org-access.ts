@@ -4,6 +4,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { isUuid } from "../openapi/fields.ts";
+import { canManage } from "../services/owner-rules.ts";
 
 /** The organization of the request and the caller's role in it. */
 export interface OrgAccess {
@@ -31,22 +32,6 @@ export const orgAccess = createMiddleware<OrgEnv>(async (c, next) => {
   c.set("org", { organizationId: organizationId!.toLowerCase(), role: membership.role });
   await next();
 });
-
-/** Owners and admins manage (keys, agents, members, settings); members only read. */
-export function canManage(role: Role): boolean {
-  return role === "owner" || role === "admin";
-}
-
-/**
- * Whether `actor` may move a member from role `from` to role `to` (null: not a member). Only
- * owners make or unmake owners, so an admin can never raise themselves or remove the people
- * above them.
- */
-export function canAssignRole(actor: Role, from: Role | null, to: Role | null): boolean {
-  if (!canManage(actor)) return false;
-  if (from === "owner" || to === "owner") return actor === "owner";
-  return true;
-}
 
 /** Route middleware: 403 FORBIDDEN unless the caller is an owner or admin of the organization. */
 export const requireManager = createMiddleware<OrgEnv>(async (c, next) => {

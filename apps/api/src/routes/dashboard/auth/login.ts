@@ -13,11 +13,11 @@ import { ApiError } from "../../../errors.ts";
 import { refuseCrossOrigin } from "../../../middleware/csrf.ts";
 import { setSessionCookie } from "../../../middleware/session-auth.ts";
 import { dataResponse, errors, jsonBody, OPEN, ok } from "../../../openapi/kit.ts";
-import { type AuditEntry, auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { type AuditEntry, auditOrigin, recordAudit, userAgentOf } from "../../../services/audit.ts";
+import { startSession } from "../../../services/sessions.ts";
+import { loginSucceeded, reserveLoginAttempt } from "../../../services/sign-in-throttle.ts";
 import { TAGS } from "../params.ts";
 import { sessionTokenSchema, toUser, userSchema } from "./schemas.ts";
-import { startSession } from "./start-session.ts";
-import { loginSucceeded, reserveLoginAttempt } from "./throttle.ts";
 
 export const route = createRoute({
   method: "post",
@@ -82,7 +82,12 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     await updatePasswordHash(db, user.id, await hashPassword(body.password), clock.now());
   }
   const token = await db.transaction(async (tx) => {
-    const session = await startSession(tx, c, user.id);
+    const session = await startSession(tx, {
+      userId: user.id,
+      ip: c.var.clientIp ?? null,
+      userAgent: userAgentOf(c),
+      now: clock.now(),
+    });
     await recordAudit(
       tx,
       auditOrigin(c, { type: "user", id: user.id }),

@@ -24,12 +24,12 @@ import {
   text,
   timestamp,
 } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import { acceptInvitation } from "../invitations/claim.ts";
+import { auditOrigin, recordAudit, userAgentOf } from "../../../services/audit.ts";
+import { acceptInvitation } from "../../../services/invitations.ts";
+import { startSession } from "../../../services/sessions.ts";
+import { reserveSignup } from "../../../services/sign-in-throttle.ts";
 import { TAGS } from "../params.ts";
 import { sessionTokenSchema, toUser, userSchema } from "./schemas.ts";
-import { startSession } from "./start-session.ts";
-import { reserveSignup } from "./throttle.ts";
 
 /** A password as the policy counts it (code points), never echoed in an error. */
 export const password = z
@@ -121,11 +121,19 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       // Thrown inside the transaction: a refused token leaves no account behind.
       if (
         invitationToken !== undefined &&
-        !(await acceptInvitation(tx, c, invitationToken, user))
+        !(await acceptInvitation(tx, invitationToken, user, {
+          origin: auditOrigin(c),
+          now: c.var.services.clock.now(),
+        }))
       ) {
         throw noSuchInvitation();
       }
-      const token = await startSession(tx, c, user.id);
+      const token = await startSession(tx, {
+        userId: user.id,
+        ip: c.var.clientIp ?? null,
+        userAgent: userAgentOf(c),
+        now: c.var.services.clock.now(),
+      });
       return { user, organization, token };
     })
     .catch((error: unknown) => {

@@ -9,8 +9,9 @@ import {
   ok,
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
-import { recordUpdate } from "../record-update.ts";
 import { assertOwnPrinter, spoolFields, spoolSchema, toSpool, toSpoolColumns } from "./schemas.ts";
 
 const body = nonEmptyPatch(
@@ -40,12 +41,17 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const spool = await db.transaction(async (tx) => {
     await assertOwnPrinter(tx, organizationId, patch.printer_id);
     const row = await updateSpool(tx, organizationId, spoolId, toSpoolColumns(patch), clock.now());
-    return recordUpdate(tx, c, row, {
-      action: "filament.updated",
-      target: { type: "filament_spool", id: spoolId },
-      changes: patch,
-      notFound: "No such filament spool in this organization.",
-    });
+    return recordUpdate(
+      tx,
+      { origin: auditOrigin(c), organizationId: c.var.org.organizationId },
+      row,
+      {
+        action: "filament.updated",
+        target: { type: "filament_spool", id: spoolId },
+        changes: patch,
+        notFound: "No such filament spool in this organization.",
+      },
+    );
   });
   return c.json(ok(toSpool(spool)), 200);
 };

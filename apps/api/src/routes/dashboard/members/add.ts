@@ -14,8 +14,8 @@ import {
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { assertMayAssign, lockForMemberChange } from "../../../services/owner-rules.ts";
 import { orgParams, TAGS } from "../params.ts";
-import { assertMayAssign, lockForMemberChange } from "./owner-rules.ts";
 import {
   issuedInvitationSchema,
   memberSchema,

@@ -4,8 +4,12 @@ import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import {
+  assertKeepsAnOwner,
+  assertMayAssign,
+  lockForMemberChange,
+} from "../../../services/owner-rules.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
-import { assertKeepsAnOwner, assertMayAssign, lockForMemberChange } from "./owner-rules.ts";
 import { roleSchema } from "./schemas.ts";
 
 export const route = createRoute({

@@ -4,8 +4,8 @@ import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { assertMayAssign, lockForMemberChange } from "../../../services/owner-rules.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
-import { assertMayAssign, lockForMemberChange } from "./owner-rules.ts";
 
 export const route = createRoute({
   method: "delete",

@@ -10,8 +10,9 @@ import {
   SESSION_SECURITY,
   text,
 } from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParams, TAGS } from "../params.ts";
-import { recordUpdate } from "../record-update.ts";
 import { allowedOriginsSchema, organizationSchema, toOrganization } from "./schemas.ts";
 
 export const route = createRoute({
@@ -49,12 +50,17 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       { name: body.name, allowedOrigins: body.allowed_origins },
       clock.now(),
     );
-    return recordUpdate(tx, c, updated, {
-      action: "organization.updated",
-      target: { type: "organization", id: organizationId },
-      changes: body,
-      notFound: "No such organization.",
-    });
+    return recordUpdate(
+      tx,
+      { origin: auditOrigin(c), organizationId: c.var.org.organizationId },
+      updated,
+      {
+        action: "organization.updated",
+        target: { type: "organization", id: organizationId },
+        changes: body,
+        notFound: "No such organization.",
+      },
+    );
   });
   return c.json(ok(toOrganization(org)), 200);
 };

@@ -12,8 +12,9 @@ import {
   SESSION_SECURITY,
   text,
 } from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
-import { recordUpdate } from "../record-update.ts";
 import { printerSchema, toPrinter } from "./schemas.ts";
 
 const body = nonEmptyPatch(
@@ -78,12 +79,17 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       },
       now,
     );
-    return recordUpdate(tx, c, row, {
-      action: "printer.updated",
-      target: { type: "printer", id: printerId },
-      changes: patch,
-      notFound: "No such printer in this organization.",
-    });
+    return recordUpdate(
+      tx,
+      { origin: auditOrigin(c), organizationId: c.var.org.organizationId },
+      row,
+      {
+        action: "printer.updated",
+        target: { type: "printer", id: printerId },
+        changes: patch,
+        notFound: "No such printer in this organization.",
+      },
+    );
   });
   return c.json(ok(toPrinter(printer, now, config.APF_STALE_AFTER_S)), 200);
 };
