@@ -2,8 +2,8 @@
 // the directory given as the first argument (for `redocly lint` in scripts/test.mjs).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createApp } from "../apps/api/src/app.ts";
 import { pino } from "pino";
+import { createApp } from "../apps/api/src/app.ts";
 import { parseEnv } from "../apps/api/src/env.ts";
 import { buildServices } from "../apps/api/src/services/build.ts";
 
