@@ -1,7 +1,7 @@
 import { type ApiKeyForAuth, touchApiKeyLastUsed } from "@apf/db/queries/api-key-auth";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { ApiKeyPrincipal, AppEnv, Services } from "../context.ts";
+import type { ApiKeyDetails, ApiKeyPrincipal, AppEnv, Services } from "../context.ts";
 import { keyCacheOf } from "../services/key-cache.ts";
 import { type BearerVerdict, verifyBearerToken } from "./bearer-credential.ts";
 import { DEFAULT_KEY_BUDGET } from "./rate-limit.ts";
@@ -9,18 +9,9 @@ import { DEFAULT_KEY_BUDGET } from "./rate-limit.ts";
 /** last_used_at is kept to the minute: one write per key per interval, at most. */
 export const LAST_USED_INTERVAL_MS = 60_000;
 
-/** What /me and CORS need of the verified key beyond the principal. */
-export interface ApiKeyDetails {
-  preview: string;
-  organization: { id: string; name: string; allowedOrigins: readonly string[] };
-}
-
-const detailsOf = new WeakMap<ApiKeyPrincipal, ApiKeyDetails>();
-
 /** The verified key's preview and organization, once api-key-auth has run; else undefined. */
 export function apiKeyDetails(c: Context<AppEnv>): ApiKeyDetails | undefined {
-  const key = c.get("apiKey");
-  return key ? detailsOf.get(key) : undefined;
+  return c.get("apiKeyDetails");
 }
 
 function verdict(row: ApiKeyForAuth | undefined, now: Date): BearerVerdict<ApiKeyForAuth> {
@@ -42,20 +33,22 @@ function verdict(row: ApiKeyForAuth | undefined, now: Date): BearerVerdict<ApiKe
 // only after Redis confirmed, on this request, that the key did not change since it was read
 // from Postgres; so a revoke is seen by every instance on the very next request.
 
-const touching = new WeakMap<Services, Set<string>>();
-
 /**
  * Records that the key was used, off the request path: never awaited by the response, errors
  * logged. Skipped when the stored value is recent; the update's own condition keeps concurrent
  * instances to one write per interval.
  */
-function noteKeyUsed(services: Services, hash: string, row: ApiKeyForAuth, now: Date): void {
+function noteKeyUsed(
+  services: Services,
+  pending: Set<string>,
+  hash: string,
+  row: ApiKeyForAuth,
+  now: Date,
+): void {
   const notBefore = new Date(now.getTime() - LAST_USED_INTERVAL_MS);
   if (row.lastUsedAt && row.lastUsedAt >= notBefore) return;
   // The cached copy shows this use from now on (and is not written again for a minute).
   keyCacheOf(services).noteUsed(hash, now);
-  const pending = touching.get(services) ?? new Set<string>();
-  touching.set(services, pending);
   if (pending.has(row.id)) return;
   pending.add(row.id);
   touchApiKeyLastUsed(services.db, row.organizationId, row.id, now, notBefore)
@@ -91,7 +84,7 @@ export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
   };
-  detailsOf.set(principal, {
+  c.set("apiKeyDetails", {
     preview: row.preview,
     organization: {
       id: row.organizationId,
@@ -100,6 +93,6 @@ export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
     },
   });
   c.set("apiKey", principal);
-  noteKeyUsed(services, keyHash, row, now);
+  noteKeyUsed(services, c.var.keyTouches, keyHash, row, now);
   await next();
 });

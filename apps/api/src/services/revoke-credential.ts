@@ -1,14 +1,8 @@
 import type { Queryable } from "@apf/db";
-import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { ApiError } from "../../errors.ts";
-import type { OrgEnv } from "../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../services/audit.ts";
-import { invalidateApiKeys } from "../../services/key-cache.ts";
-import { timestamp } from "./openapi.ts";
-
-/** What a revoke answers: the credential and when it was (first) revoked. */
-export const revokedSchema = z.object({ id: z.uuid(), revoked_at: timestamp });
+import type { Services } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { type AuditOrigin, recordAudit } from "./audit.ts";
+import { invalidateApiKeys } from "./key-cache.ts";
 
 /** A credential the organization minted, as its revoke reads it. */
 interface Credential {
@@ -39,22 +33,22 @@ export interface CredentialKind {
  * Revokes one of the organization's credentials, in one transaction with its audit event.
  * Revoking twice is harmless: the first revoked_at is kept and no second event is recorded.
  * An API key is then invalidated in every instance's key cache before this returns (also on a
- * repeat, so a retry after a failed invalidation completes it): the one place key changes meet
- * the cache.
+ * repeat, so a retry after a failed invalidation completes it): the one place where key
+ * changes meet the cache (services/key-cache.ts).
  */
 export async function revokeCredential(
-  c: Context<OrgEnv>,
+  services: Pick<Services, "db" | "redis" | "logger">,
+  actor: { origin: AuditOrigin; organizationId: string; now: Date },
   kind: CredentialKind,
   id: string,
 ): Promise<{ id: string; revokedAt: Date }> {
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
-  const row = await db.transaction(async (tx) => {
+  const { organizationId } = actor;
+  const row = await services.db.transaction(async (tx) => {
     const existing = await kind.findForUpdate(tx, organizationId, id);
     if (!existing) throw new ApiError("NOT_FOUND", kind.notFound);
     if (existing.revokedAt) return existing;
-    const revoked = await kind.revoke(tx, organizationId, id, clock.now());
-    await recordAudit(tx, auditOrigin(c), {
+    const revoked = await kind.revoke(tx, organizationId, id, actor.now);
+    await recordAudit(tx, actor.origin, {
       organizationId,
       action: `${kind.type}.revoked`,
       target: { type: kind.type, id: existing.id },
@@ -62,6 +56,6 @@ export async function revokeCredential(
     });
     return revoked!;
   });
-  if (kind.type === "api_key") await invalidateApiKeys(c.var.services, organizationId, [row.id]);
+  if (kind.type === "api_key") await invalidateApiKeys(services, organizationId, [row.id]);
   return { id: row.id, revokedAt: row.revokedAt! };
 }
