@@ -19,14 +19,11 @@ export {
 export { REDACTED, redactTokens } from "./redact.ts";
 export {
   ALL_READ_SCOPES,
-  describeScope,
   isScope,
   SCOPE_REGISTRY,
   SCOPES,
   type Scope,
   type ScopeDefinition,
-  type ScopeRoute,
-  scopeForRoute,
 } from "./scopes.ts";
 export {
   isSessionExpired,

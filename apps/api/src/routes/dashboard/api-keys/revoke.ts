@@ -2,7 +2,6 @@ import { findApiKeyForUpdate } from "@apf/db/queries/api-key-admin";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { announceKeyRevoked } from "../../../services/key-events.ts";
 import {
   dataResponse,
   errors,
@@ -42,7 +41,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     },
     keyId,
   );
-  // After the commit, so that an instance that drops its cache re-reads the revoked row.
-  await announceKeyRevoked(c.var.services, key.id);
   return c.json(ok({ id: key.id, revoked_at: iso(key.revokedAt) }), 200);
 };
