@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv, Services } from "./context.ts";
@@ -11,6 +10,7 @@ import { requestLog } from "./middleware/request-log.ts";
 import { notFoundHandler } from "./not-found.ts";
 import { agentRoutes } from "./routes/agent/v1/index.ts";
 import { dashboardRoutes } from "./routes/dashboard/index.ts";
+import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
 import { validationHook } from "./validation.ts";
@@ -51,10 +51,7 @@ export function createApp(services: Services) {
 
   app.route("/", healthRoutes());
   app.route(PUBLIC_BASE_PATH, publicRoutes());
-  app.get(
-    "/docs",
-    Scalar({ url: `${PUBLIC_BASE_PATH}/openapi.json`, pageTitle: "apf public API" }),
-  );
+  app.route("/docs", docsRoutes(`${PUBLIC_BASE_PATH}/openapi.json`, "apf public API"));
   app.route("/api", dashboardRoutes());
   app.route("/agent/v1", agentRoutes());
 
