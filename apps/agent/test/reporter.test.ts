@@ -224,7 +224,12 @@ describe("reporter", () => {
         ? envelope(
             400,
             "INVALID_REQUEST",
-            `Invalid report at "machines.${index}.octoprint.printer.temperature.tool0.actual": Expected number. Nothing was applied.`,
+            "Invalid report: a message the agent does not parse.",
+            undefined,
+            {
+              path: `machines.${index}.octoprint.printer.temperature.tool0.actual`,
+              machine_index: index,
+            },
           )
         : { status: 202, body: { success: true } };
     };

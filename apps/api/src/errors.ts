@@ -31,11 +31,19 @@ export class ApiError extends Error {
   override name = "ApiError";
   readonly code: ErrorCode;
   readonly headers: Record<string, string>;
+  /** Structured facts a client acts on, sent beside the envelope (e.g. `path`, `machine_index`). */
+  readonly fields: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    headers: Record<string, string> = {},
+    fields: Record<string, unknown> = {},
+  ) {
     super(message);
     this.code = code;
     this.headers = headers;
+    this.fields = fields;
   }
 
   get status(): ContentfulStatusCode {
@@ -53,6 +61,7 @@ export interface ErrorBody {
 /** Writes the error envelope; the one place an error becomes an HTTP response. */
 export function errorResponse(c: Context<AppEnv>, error: ApiError): Response {
   const body: ErrorBody = {
+    ...error.fields,
     success: false,
     code: error.code,
     error: error.message,

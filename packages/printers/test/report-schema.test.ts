@@ -135,7 +135,11 @@ describe("agent report schema", () => {
     expect(result.success).toBe(false);
     if (result.success) return;
     expect(result.issues).toEqual([
-      { path: "machines.2.machine_id", message: "duplicate machine_id, already at machines.0" },
+      {
+        path: "machines.2.machine_id",
+        machineIndex: 2,
+        message: "duplicate machine_id, already at machines.0",
+      },
     ]);
   });
 

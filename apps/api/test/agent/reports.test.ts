@@ -102,7 +102,23 @@ describe("POST /agent/v1/reports validation", () => {
     const body = await res.json();
     expect(body.code).toBe("INVALID_REQUEST");
     expect(body.error).toContain("machines.1.octoprint.printer.temperature.tool0.actual");
+    expect(body).toMatchObject({
+      path: "machines.1.octoprint.printer.temperature.tool0.actual",
+      machine_index: 1,
+    });
     expect(await printerRows()).toHaveLength(0);
+  });
+
+  it("answers machine_index null for a problem of the report itself", async () => {
+    const res = await post({
+      ...report([machine({ machineId: "m", observedAt: t(1) })]),
+      agent: 5,
+    });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body).toMatchObject({ code: "INVALID_REQUEST", machine_index: null });
+    expect(typeof body.path).toBe("string");
+    expect(body.path.startsWith("machines")).toBe(false);
   });
 
   it("answers 400 for a machine id with a control character, and stores a broken host's values safely", async () => {

@@ -25,7 +25,7 @@ async function readJson(request: Request): Promise<unknown> {
 
 /**
  * POST /agent/v1/reports: one poll round of an agent. Validated whole before anything is
- * written (400 names the first offending path), applied in one transaction, answered 202.
+ * written (400 names the first offending `path` and its `machine_index`), applied in one transaction, answered 202.
  */
 export function registerReports(router: Hono<AppEnv>) {
   router.post(
@@ -48,6 +48,8 @@ export function registerReports(router: Hono<AppEnv>) {
         throw new ApiError(
           "INVALID_REQUEST",
           `Invalid report at "${first.path || "(body)"}": ${first.message}${more}. Nothing was applied.`,
+          {},
+          { path: first.path, machine_index: first.machineIndex },
         );
       }
       const { db, clock, logger } = c.var.services;
