@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { hasTokenShape, TOKEN_PREFIXES } from "@apf/auth";
 import { agentFileSchema, parseWith } from "./config-schema.ts";
 import { EntryError, type MachineConfig, parseMachineEntry } from "./machine-config.ts";
 import {
@@ -34,8 +35,6 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
-
-const AGENT_TOKEN = /^apf_agent_[0-9a-f]{64}$/;
 
 // V8 words JSON errors two ways: "… in JSON at position 18", or "Unexpected token ',', <source
 // excerpt> is not valid JSON" (10 characters either side, "..." where cut). Both become one line
@@ -134,7 +133,7 @@ export async function loadConfig(
 
   const agentToken = await loadAgentToken(file, data, configDir, options.onSecret);
   const warnings: string[] = [];
-  if (!AGENT_TOKEN.test(agentToken.get())) {
+  if (!hasTokenShape(agentToken.get(), TOKEN_PREFIXES.agent)) {
     const field = data.agent_token_file ? "agent_token_file" : "agent_token";
     warnings.push(
       `${field}: the token does not look like an agent token (apf_agent_ and 64 hex characters)`,
