@@ -68,14 +68,21 @@ async function until<T>(
   accept: (v: T) => boolean,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return vi.waitFor(
+    async () => {
+      const value = await probe();
+      if (!accept(value))
+        throw new Error(`condition not met; last value: ${JSON.stringify(value)}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 250 },
+  );
+}
+
+/** How many reports the API has accepted so far. */
+function acceptedReports(): number {
+  return services.logs.entries().filter((e) => e.path === "/agent/v1/reports" && e.status === 202)
+    .length;
 }
 
 /** User + system CPU seconds the process has used so far (Linux /proc). */
@@ -195,7 +202,11 @@ describe("simulator → apf-agent process → API → /public/v1", () => {
     expect(completed).toMatchObject({ file_name: "e2e_part.gcode", progress_percentage: 100 });
     expect((await api(`/public/v1/inventory/${skuId}`)).ready_stock).toBe(3);
     // More rounds report the finished print again; the stock does not move.
-    await new Promise((r) => setTimeout(r, 3000));
+    const reported = acceptedReports();
+    await vi.waitFor(() => expect(acceptedReports()).toBeGreaterThanOrEqual(reported + 3), {
+      timeout: 15_000,
+      interval: 100,
+    });
     expect((await api(`/public/v1/inventory/${skuId}`)).ready_stock).toBe(3);
   });
 

@@ -2,22 +2,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
-import { afterAll, describe, expect, it } from "vitest";
-import { freePort, PrivateRedis } from "./support/private-redis.ts";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { freePort, PrivateRedis, redisServerMissing } from "./support/private-redis.ts";
 import { ServerProcess } from "./support/server-process.ts";
 
 const started: ServerProcess[] = [];
 afterAll(async () => {
   await Promise.all(started.map((s) => s.stop("SIGKILL")));
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function startServer(env: Record<string, string>) {
   const server = new ServerProcess(await freePort(), env);
@@ -36,7 +28,10 @@ describe("npm start with no configuration", () => {
     expect(ready.checks.redis.status).toBe("not_configured");
     expect(server.output).toMatch(/embedded PGlite/);
     expect(server.output).toMatch(/in this process only/);
-    await waitFor(() => server.output.includes("curl -s"));
+    await vi.waitFor(() => expect(server.output).toContain("curl -s"), {
+      timeout: 15_000,
+      interval: 100,
+    });
     expect(server.output).toMatch(/demo@apf\.local\s+\/\s+\S{12,}/);
 
     // The printed curl line, run as printed: 200 with the demo's live printers.
@@ -54,7 +49,7 @@ describe("npm start with no configuration", () => {
   });
 });
 
-describe.runIf(process.env.APF_TEST_DATABASE_URL)(
+describe.runIf(process.env.APF_TEST_DATABASE_URL && !redisServerMissing)(
   "npm start with DATABASE_URL and REDIS_URL",
   () => {
     let database: TestDatabase;

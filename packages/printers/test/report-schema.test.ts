@@ -6,7 +6,7 @@ import {
   MAX_REPORT_BYTES,
   parseAgentReport,
 } from "../src/report-schema.ts";
-import { jobFixture, printerFixture, versionFixture } from "./helpers/fixtures.ts";
+import { jobFixture, printerFixture, versionFixture } from "../src/testing/octoprint-fixtures.ts";
 import type { Loose } from "./helpers/loose.ts";
 
 function machine(i: number, overrides: Record<string, unknown> = {}) {
