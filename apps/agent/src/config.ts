@@ -1,8 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { hasTokenShape, TOKEN_PREFIXES } from "@apf/auth";
-import { agentFileSchema, parseWith } from "./config-schema.ts";
-import { EntryError, type MachineConfig, parseMachineEntry } from "./machine-config.ts";
+import type { AgentConfig, MachineConfig } from "@apf/agent-core/agent-config";
 import {
   fileSecret,
   inlineSecret,
@@ -10,23 +8,12 @@ import {
   SecretFileError,
   type SecretListener,
   type SecretProvider,
-} from "./secret-provider.ts";
+} from "@apf/agent-core/secret-provider";
+import { hasTokenShape, TOKEN_PREFIXES } from "@apf/auth";
+import { agentFileSchema, parseWith } from "./config-schema.ts";
+import { EntryError, parseMachineEntry } from "./machine-config.ts";
 
-export type { MachineConfig } from "./machine-config.ts";
-
-/** The agent's validated configuration, secrets loaded. */
-export interface AgentConfig {
-  /** The config file as given (used to name it in messages). */
-  configPath: string;
-  /** Backend base URL, without trailing slash. */
-  apiUrl: string;
-  agentToken: SecretProvider;
-  pollIntervalS: number;
-  requestTimeoutS: number;
-  machines: MachineConfig[];
-  /** Things worth a log line that do not stop the agent. */
-  warnings: string[];
-}
+export type { AgentConfig, MachineConfig } from "@apf/agent-core/agent-config";
 
 /** A configuration problem: one line naming the file, the entry and the field; no secrets. */
 export class ConfigError extends Error {

@@ -21,7 +21,7 @@ describe("npm start with no configuration", () => {
   it("answers /healthz on embedded PGlite, prints the demo owner and a working curl line, and stops cleanly on SIGTERM", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "apf-data-"));
     const server = await startServer({ APF_DATA_DIR: dataDir });
-    const health = await server.waitForHttp("/healthz", 15_000);
+    const health = await server.waitForHttp("/healthz", 60_000);
     expect(health.status).toBe(200);
     const ready = await (await fetch(`${server.url}/readyz`)).json();
     expect(ready.checks.database).toEqual({ status: "up", kind: "embedded" });
@@ -46,7 +46,7 @@ describe("npm start with no configuration", () => {
     expect(body.success).toBe(true);
     expect(Array.isArray(body.data)).toBe(true);
     expect(await server.stop("SIGTERM")).toBe(0);
-  });
+  }, 120_000);
 });
 
 describe.runIf(process.env.APF_TEST_DATABASE_URL && !redisServerMissing)(
@@ -63,7 +63,7 @@ describe.runIf(process.env.APF_TEST_DATABASE_URL && !redisServerMissing)(
       database = await createTestDatabase();
       redis = await PrivateRedis.start();
       const server = await startServer({ DATABASE_URL: database.url!, REDIS_URL: redis.url });
-      await server.waitForHttp("/healthz");
+      await server.waitForHttp("/healthz", 60_000);
       const up = await fetch(`${server.url}/readyz`);
       expect(up.status).toBe(200);
       expect((await up.json()).checks).toEqual({
@@ -79,6 +79,6 @@ describe.runIf(process.env.APF_TEST_DATABASE_URL && !redisServerMissing)(
       expect(server.alive).toBe(true);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       expect(await server.stop("SIGTERM")).toBe(0);
-    });
+    }, 120_000);
   },
 );

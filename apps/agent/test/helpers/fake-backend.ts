@@ -1,4 +1,4 @@
-import type { ReportBody } from "../../src/report-types.ts";
+import type { ReportBody } from "@apf/agent-core/report-types";
 import {
   type FakeReply,
   type FakeServer,
