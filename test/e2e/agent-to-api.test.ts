@@ -66,7 +66,8 @@ async function api(path: string): Promise<Json> {
 async function until<T>(
   probe: () => Promise<T>,
   accept: (v: T) => boolean,
-  timeoutMs = 20_000,
+  // Generous: on a loaded machine the agent process alone can take half a minute to start.
+  timeoutMs = 60_000,
 ): Promise<T> {
   return vi.waitFor(
     async () => {
@@ -204,7 +205,7 @@ describe("simulator → apf-agent process → API → /public/v1", () => {
     // More rounds report the finished print again; the stock does not move.
     const reported = acceptedReports();
     await vi.waitFor(() => expect(acceptedReports()).toBeGreaterThanOrEqual(reported + 3), {
-      timeout: 15_000,
+      timeout: 60_000,
       interval: 100,
     });
     expect((await api(`/public/v1/inventory/${skuId}`)).ready_stock).toBe(3);

@@ -21,7 +21,7 @@ describe("npm start with no configuration", () => {
   it("answers /healthz on embedded PGlite, prints the demo owner and a working curl line, and stops cleanly on SIGTERM", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "apf-data-"));
     const server = await startServer({ APF_DATA_DIR: dataDir });
-    const health = await server.waitForHttp("/healthz", 60_000);
+    const health = await server.waitForHttp("/healthz", 150_000);
     expect(health.status).toBe(200);
     const ready = await (await fetch(`${server.url}/readyz`)).json();
     expect(ready.checks.database).toEqual({ status: "up", kind: "embedded" });
@@ -29,7 +29,7 @@ describe("npm start with no configuration", () => {
     expect(server.output).toMatch(/embedded PGlite/);
     expect(server.output).toMatch(/in this process only/);
     await vi.waitFor(() => expect(server.output).toContain("curl -s"), {
-      timeout: 15_000,
+      timeout: 60_000,
       interval: 100,
     });
     expect(server.output).toMatch(/demo@apf\.local\s+\/\s+\S{12,}/);
@@ -46,7 +46,7 @@ describe("npm start with no configuration", () => {
     expect(body.success).toBe(true);
     expect(Array.isArray(body.data)).toBe(true);
     expect(await server.stop("SIGTERM")).toBe(0);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe.runIf(process.env.APF_TEST_DATABASE_URL && !redisServerMissing)(
