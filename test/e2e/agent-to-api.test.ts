@@ -165,6 +165,12 @@ afterAll(async () => {
 
 describe("simulator → apf-agent process → API → /public/v1", () => {
   it("shows the printing printer with its temperatures and progress, and its job", async () => {
+    // The print lasts seconds: start it once the agent is up and reporting both printers, so a
+    // slow start (a loaded machine) cannot let the whole print pass unseen.
+    await until(
+      () => api("/public/v1/printers"),
+      (list: Json[]) => list.filter((p) => p.online).length === 2,
+    );
     farm.printers[0]!.startPrint("e2e_part.gcode", { durationS: 8, heatS: 1 });
     const printers = await until(
       () => api("/public/v1/printers"),
