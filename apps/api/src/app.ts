@@ -1,3 +1,4 @@
+import { DASHBOARD_PATH, dashboardSite } from "@apf/dashboard";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
@@ -57,6 +58,7 @@ export function createApp(services: Services) {
   );
   app.route("/api", dashboardRoutes());
   app.route("/agent/v1", agentRoutes());
+  app.route(DASHBOARD_PATH, dashboardSite());
 
   app.notFound(notFoundHandler(() => app.routes));
   app.onError(onError);

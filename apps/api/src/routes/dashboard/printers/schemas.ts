@@ -22,10 +22,25 @@ export const printerSchema = z.object({
   machine_id: z.string(),
   last_error: z.string().nullable(),
   progress_percentage: z.number().nullable(),
+  temperatures: z
+    .record(z.string(), z.object({ actual: z.number().nullable(), target: z.number().nullable() }))
+    .openapi({
+      description: "`tool0`, `bed`…: the heaters as last reported (empty when offline).",
+    }),
+  current_job_id: z.uuid().nullable(),
   last_seen_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,
 });
+
+function heaters(t: typeof printers.$inferSelect.temperatures) {
+  return Object.fromEntries(
+    Object.entries(t ?? {}).map(([name, v]) => [
+      name,
+      { actual: v?.actual ?? null, target: v?.target ?? null },
+    ]),
+  );
+}
 
 /** Shapes a printer row; a printer whose agent has been silent past `staleAfterS` reads offline. */
 export function toPrinter(p: typeof printers.$inferSelect, now: Date, staleAfterS: number) {
@@ -50,6 +65,8 @@ export function toPrinter(p: typeof printers.$inferSelect, now: Date, staleAfter
     machine_id: p.machineId,
     last_error: p.lastError,
     progress_percentage: online ? p.progressPercentage : null,
+    temperatures: online ? heaters(p.temperatures) : {},
+    current_job_id: p.currentJobId,
     last_seen_at: isoOrNull(p.lastSeenAt),
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),
