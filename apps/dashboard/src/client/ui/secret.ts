@@ -23,7 +23,7 @@ export function onceSecret(label: string, secret: string, extra?: Child): HTMLEl
   });
   return h(
     "section",
-    { class: "once", "aria-label": label },
+    { class: "once" },
     h("label", { for: id }, label),
     box,
     h("div", { class: "actions" }, copy, status),
