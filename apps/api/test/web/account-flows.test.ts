@@ -64,7 +64,7 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
     await owner.getByRole("link", { name: "API keys" }).click();
     await owner.getByRole("heading", { name: "API keys", level: 1 }).waitFor();
     // The API's error lands next to the field it names.
-    const name = `<img src=x onerror="window.__xss=1"> shop ${tag}`;
+    const name = `Shop integration ${tag}`;
     await owner.getByLabel("Name").fill(name);
     await owner.getByRole("button", { name: "Mint key" }).click();
     await expect
@@ -78,23 +78,23 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
 
     await owner.getByLabel(/printers:read/).check();
     await owner.getByRole("button", { name: "Mint key" }).click();
-    const secret = owner.getByLabel(/^API key “/);
+    const secret = owner.getByLabel(`API key “${name}”`);
     await secret.waitFor();
     const key = await secret.inputValue();
     expect(key).toMatch(/^apf_live_[0-9a-f]{64}$/);
     await expect.poll(() => owner.getByText("you will not see it again").count()).toBe(1);
+    await expect.poll(() => owner.getByRole("row", { name: new RegExp(name) }).count()).toBe(1);
     await screenshot(owner, "keys");
 
     const before = await publicPrinters(key);
     expect(before.status).toBe(200);
 
     await owner.getByRole("button", { name: `Revoke ${name}` }).click();
-    const dialog = owner.getByRole("dialog");
-    await dialog.getByRole("button", { name: "Revoke key" }).click();
+    await owner.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
     await expect
       .poll(() =>
         owner
-          .getByRole("row", { name: new RegExp(tag) })
+          .getByRole("row", { name: new RegExp(name) })
           .getByText("Revoked")
           .count(),
       )
@@ -102,10 +102,16 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
     const after = await publicPrinters(key);
     expect(after.status).toBe(401);
     expect((await after.json()).code).toBe("TOKEN_REVOKED");
+  });
 
-    // The name is text, never markup.
+  it("shows what users typed as text, never as markup", async () => {
+    const name = `<img src=x onerror="window.__xss=1"> ${tag}`;
+    await owner.getByLabel("Name").fill(name);
+    await owner.getByLabel(/jobs:read/).check();
+    await owner.getByRole("button", { name: "Mint key" }).click();
+    await expect.poll(() => owner.getByRole("cell", { name, exact: true }).count()).toBe(1);
+    expect(await owner.locator("main img").count()).toBe(0);
     expect(await owner.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
-    expect(await owner.getByRole("cell", { name, exact: true }).count()).toBe(1);
   });
 
   it("hands over an invitation link that the invitee accepts through the page", async () => {
@@ -185,7 +191,7 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
     await screenshot(owner, "audit-log");
     await owner.getByLabel("Action").fill("api_key");
     await owner.getByRole("button", { name: "Filter" }).click();
-    await expect.poll(actions).toEqual(["api_key.revoked", "api_key.created"]);
+    await expect.poll(actions).toEqual(["api_key.created", "api_key.revoked", "api_key.created"]);
     expect(problems).toEqual([]);
   });
 });
