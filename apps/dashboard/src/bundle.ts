@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 
 const CLIENT_ENTRY = fileURLToPath(new URL("./client/main.ts", import.meta.url));
 const STYLES = fileURLToPath(new URL("./client/styles.css", import.meta.url));
@@ -14,6 +13,8 @@ export interface DashboardAssets {
 let built: Promise<DashboardAssets> | undefined;
 
 async function buildAssets(): Promise<DashboardAssets> {
+  // Loaded on first use, so the API's start-up does not wait for the bundler.
+  const { build } = await import("esbuild");
   const [result, styles] = await Promise.all([
     build({
       entryPoints: [CLIENT_ENTRY],
