@@ -194,4 +194,22 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
     await expect.poll(actions).toEqual(["api_key.created", "api_key.revoked", "api_key.created"]);
     expect(problems).toEqual([]);
   });
+
+  it("signs out, after which every screen asks to sign in again", async () => {
+    await owner.getByRole("button", { name: "Sign out" }).click();
+    await owner.getByRole("heading", { name: "Sign in to apf" }).waitFor();
+    await owner.goto(`${server.url}/dashboard/keys`);
+    await owner.getByRole("heading", { name: "Sign in to apf" }).waitFor();
+    expect(new URL(owner.url()).searchParams.get("next")).toBe("/dashboard/keys");
+    await owner.getByLabel("Email").fill(ownerEmail);
+    await owner.getByLabel("Password").fill("not the password");
+    await owner.getByRole("button", { name: "Sign in" }).click();
+    await expect
+      .poll(() => owner.getByRole("form", { name: "Sign in" }).getByRole("alert").allTextContents())
+      .toContainEqual(expect.stringMatching(/./));
+    await owner.getByLabel("Password").fill(password);
+    await owner.getByRole("button", { name: "Sign in" }).click();
+    await owner.getByRole("heading", { name: "API keys", level: 1 }).waitFor();
+    expect(problems).toEqual([]);
+  });
 });

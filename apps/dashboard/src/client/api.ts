@@ -33,6 +33,9 @@ function fieldOf(message: string): string | undefined {
   return match?.[1];
 }
 
+/** Fired on window when the API says the session is gone. */
+export const SIGNED_OUT_EVENT = "apf:signed-out";
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<Envelope<T>> {
   let res: Response;
   try {
@@ -51,6 +54,10 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     parsed = text ? JSON.parse(text) : null;
   } catch {
     parsed = null;
+  }
+  if (res.status === 401 && path !== "/me" && !path.startsWith("/auth/")) {
+    // The session ended (expired, signed out elsewhere, password changed): back to sign-in.
+    window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT));
   }
   if (!res.ok) {
     const err = (parsed ?? {}) as { code?: string; error?: string };

@@ -1,4 +1,4 @@
-import { ApiFailure, get } from "./api.ts";
+import { ApiFailure, get, SIGNED_OUT_EVENT } from "./api.ts";
 import {
   BASE,
   type PageContext,
@@ -171,5 +171,10 @@ document.addEventListener("click", (event) => {
   go(url.pathname + url.search + url.hash);
 });
 window.addEventListener("popstate", () => void render());
+window.addEventListener(SIGNED_OUT_EVENT, () => {
+  if (!session.me) return;
+  session.me = null;
+  go(`${BASE}/sign-in?next=${encodeURIComponent(location.pathname)}`, true);
+});
 
 go(location.pathname + location.search + location.hash, true);

@@ -1,10 +1,10 @@
 import { get, patch, post } from "../api.ts";
 import { BASE, type PageContext } from "../context.ts";
 import { h, replace } from "../dom.ts";
-import type { Printer } from "../types.ts";
+import type { Job, Printer } from "../types.ts";
 import { confirmDialog } from "../ui/confirm.ts";
 import { field, form, input, text } from "../ui/form.ts";
-import { ago, dateTime, label, percent } from "../ui/format.ts";
+import { ago, label, percent } from "../ui/format.ts";
 import { failureNotice, flash } from "../ui/notice.ts";
 import { progress, statusBadge, temperatures } from "../ui/printer-bits.ts";
 import { jobsTable } from "./jobs.ts";
@@ -95,7 +95,7 @@ export async function printerPage(ctx: PageContext): Promise<void> {
     h("section", null, h("h2", null, "Recent jobs"), jobs),
   );
   try {
-    const page = await get<import("../types.ts").Job[]>(
+    const page = await get<Job[]>(
       ctx.orgPath(`/jobs?printer_id=${encodeURIComponent(p.id)}&limit=10`),
     );
     replace(
@@ -105,5 +105,4 @@ export async function printerPage(ctx: PageContext): Promise<void> {
   } catch (error) {
     replace(jobs, failureNotice(error));
   }
-  void dateTime;
 }
