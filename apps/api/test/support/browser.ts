@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { describe } from "vitest";
+import { describe, expect } from "vitest";
 import { createApp } from "../../src/app.ts";
 import type { TestServices } from "./services.ts";
 
@@ -75,4 +75,12 @@ const SCREENSHOTS = fileURLToPath(new URL("../../../../docs/screenshots/", impor
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** A browser step on a busy machine (CI shares its cores): long, but bounded. */
+export const STEP_TIMEOUT_MS = 90_000;
+
+/** expect.poll with room for a loaded machine; still fails when the page never gets there. */
+export function eventually<T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}) {
+  return expect.poll(fn, { timeout: options.timeout ?? 20_000, interval: 250 });
 }
