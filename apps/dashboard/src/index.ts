@@ -6,7 +6,7 @@ import { shellHtml } from "./shell.ts";
 export { dashboardAssets } from "./bundle.ts";
 
 /** Where the dashboard is served. */
-export const DASHBOARD_PATH = "/dashboard";
+export const DASHBOARD_SITE_PATH = "/dashboard";
 
 /**
  * Everything the page loads comes from this origin: no CDN, no inline script or style, no
@@ -29,7 +29,7 @@ function etag(text: string): string {
 
 /**
  * The owner's dashboard, a client of /api: one HTML shell for every screen under /dashboard,
- * plus the bundled script and the stylesheet. Mount with `app.route(DASHBOARD_PATH, dashboardSite())`.
+ * plus the bundled script and the stylesheet. Mount with `app.route(DASHBOARD_SITE_PATH, dashboardSite())`.
  */
 export function dashboardSite(): Hono {
   const site = new Hono();
@@ -52,14 +52,14 @@ export function dashboardSite(): Hono {
   asset("script", "text/javascript");
   asset("styles", "text/css");
 
-  const page = shellHtml(DASHBOARD_PATH);
+  const page = shellHtml(DASHBOARD_SITE_PATH);
   const shell = (c: Context) => {
     c.header("Cache-Control", "no-store");
     return c.html(page);
   };
   site.get("/", shell);
   site.get("/*", (c) =>
-    c.req.path.startsWith(`${DASHBOARD_PATH}/assets/`) ? c.notFound() : shell(c),
+    c.req.path.startsWith(`${DASHBOARD_SITE_PATH}/assets/`) ? c.notFound() : shell(c),
   );
   return site;
 }

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { DASHBOARD_CSP, DASHBOARD_PATH, dashboardSite } from "../src/index.ts";
+import { DASHBOARD_CSP, DASHBOARD_SITE_PATH, dashboardSite } from "../src/index.ts";
 
-const app = new Hono().route(DASHBOARD_PATH, dashboardSite());
+const app = new Hono().route(DASHBOARD_SITE_PATH, dashboardSite());
 
 describe("the dashboard site", () => {
   it("serves one shell for every screen, under a self-only Content-Security-Policy", async () => {

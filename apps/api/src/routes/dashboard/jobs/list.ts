@@ -2,8 +2,9 @@ import { JOB_STATUSES } from "@apf/db";
 import { listPublicJobs } from "@apf/db/queries/public-jobs";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { JobSchema, toPublicJob } from "../../public/v1/jobs/schema.ts";
-import { errors, ok, orgParams, SESSION_SECURITY, TAGS } from "../openapi.ts";
+import { orgParams, TAGS } from "../params.ts";
 
 const LIMIT = "must be a whole number from 1 to 100";
 const OFFSET = "must be a whole number from 0 to 1000000";

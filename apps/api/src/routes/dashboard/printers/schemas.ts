@@ -1,6 +1,6 @@
 import { PRINTER_STATUSES, type printers } from "@apf/db";
 import { z } from "@hono/zod-openapi";
-import { iso, isoOrNull, timestamp } from "../openapi.ts";
+import { iso, timestamp } from "../../../openapi/kit.ts";
 
 /** A printer as the dashboard shows it: the agent's view plus the owner's metadata. */
 export const printerSchema = z.object({
@@ -28,9 +28,9 @@ export const printerSchema = z.object({
       description: "`tool0`, `bed`…: the heaters as last reported (empty when offline).",
     }),
   current_job_id: z.uuid().nullable(),
-  last_seen_at: timestamp.nullable(),
-  created_at: timestamp,
-  updated_at: timestamp,
+  last_seen_at: timestamp().nullable(),
+  created_at: timestamp(),
+  updated_at: timestamp(),
 });
 
 function heaters(t: typeof printers.$inferSelect.temperatures) {
@@ -67,7 +67,7 @@ export function toPrinter(p: typeof printers.$inferSelect, now: Date, staleAfter
     progress_percentage: online ? p.progressPercentage : null,
     temperatures: online ? heaters(p.temperatures) : {},
     current_job_id: p.currentJobId,
-    last_seen_at: isoOrNull(p.lastSeenAt),
+    last_seen_at: iso(p.lastSeenAt),
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),
   };
