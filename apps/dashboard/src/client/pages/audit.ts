@@ -1,7 +1,7 @@
 import { get } from "../api.ts";
 import { BASE, type PageContext } from "../context.ts";
 import { h, replace } from "../dom.ts";
-import type { AuditEvent } from "../types.ts";
+import type { AuditEvent, Member } from "../types.ts";
 import { field, form, input, showError } from "../ui/form.ts";
 import { dateTime } from "../ui/format.ts";
 import { emptyState, failureNotice } from "../ui/notice.ts";
@@ -37,6 +37,16 @@ export async function auditPage(ctx: PageContext): Promise<void> {
     return;
   }
   const results = h("div");
+  // Actors and targets are ids; show the members' emails where the id is a member's.
+  const emails = new Map<string, string>();
+  try {
+    for (const m of (await get<Member[]>(ctx.orgPath("/members"))).data)
+      emails.set(m.user.id, m.user.email);
+  } catch {
+    // Ids alone are still a complete log.
+  }
+  const who = (type: string | null, id: string | null) =>
+    type ? `${type} ${id ? (emails.get(id) ?? id.slice(0, 8)) : ""}`.trim() : "—";
   const action = input({
     name: "action",
     list: "audit-actions",
@@ -63,12 +73,11 @@ export async function auditPage(ctx: PageContext): Promise<void> {
                 { header: "Action", cell: (e) => h("code", null, e.action) },
                 {
                   header: "Actor",
-                  cell: (e) => `${e.actor.type}${e.actor.id ? ` ${e.actor.id.slice(0, 8)}` : ""}`,
+                  cell: (e) => who(e.actor.type, e.actor.id),
                 },
                 {
                   header: "Target",
-                  cell: (e) =>
-                    e.target.type ? `${e.target.type} ${(e.target.id ?? "").slice(0, 8)}` : "—",
+                  cell: (e) => who(e.target.type, e.target.id),
                 },
                 { header: "Address", cell: (e) => e.ip ?? "—" },
                 { header: "Details", cell: (e) => details(e.details) },
