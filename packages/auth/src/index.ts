@@ -16,17 +16,21 @@ export {
   verifyPassword,
   verifyPasswordAgainstNothing,
 } from "./password.ts";
-export { REDACTED, redactTokens } from "./redact.ts";
+export {
+  CENSORED,
+  hasTokenShape,
+  isSecretField,
+  REDACTED,
+  redactSecrets,
+  redactTokens,
+} from "./redact.ts";
 export {
   ALL_READ_SCOPES,
-  describeScope,
   isScope,
   SCOPE_REGISTRY,
   SCOPES,
   type Scope,
   type ScopeDefinition,
-  type ScopeRoute,
-  scopeForRoute,
 } from "./scopes.ts";
 export {
   isSessionExpired,

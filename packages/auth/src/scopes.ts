@@ -4,42 +4,26 @@ export const SCOPES = ["printers:read", "jobs:read", "inventory:read"] as const;
 /** An API-key scope. */
 export type Scope = (typeof SCOPES)[number];
 
-/** A route of `/public/v1` a scope grants, with its path in OpenAPI template form. */
-export interface ScopeRoute {
-  method: "GET";
-  path: string;
-}
-
-/** What a scope is called, what it grants, and the routes that require it. */
+/** What a scope is called and what it grants. The routes that require it say so themselves
+ * (`keyOperation(scope, …)` in the API), and the OpenAPI document lists them. */
 export interface ScopeDefinition {
   name: Scope;
   description: string;
-  routes: readonly ScopeRoute[];
 }
 
-const get = (path: string): ScopeRoute => ({ method: "GET", path });
-
-/** The one registry of scopes, read by the API-key middleware and the OpenAPI document. */
+/** The one registry of scopes, read by the OpenAPI document. */
 export const SCOPE_REGISTRY: Readonly<Record<Scope, ScopeDefinition>> = {
   "printers:read": {
     name: "printers:read",
     description: "Read the organization's printers: state, temperatures, current job and progress.",
-    routes: [get("/public/v1/printers"), get("/public/v1/printers/{id}")],
   },
   "jobs:read": {
     name: "jobs:read",
     description: "Read the organization's print jobs: queue, history, status and timings.",
-    routes: [get("/public/v1/jobs"), get("/public/v1/jobs/{id}")],
   },
   "inventory:read": {
     name: "inventory:read",
     description: "Read the organization's finished-goods stock by SKU and its filament spools.",
-    routes: [
-      get("/public/v1/inventory"),
-      get("/public/v1/inventory/{id}"),
-      get("/public/v1/materials/filament"),
-      get("/public/v1/materials/filament/{id}"),
-    ],
   },
 };
 
@@ -49,20 +33,4 @@ export const ALL_READ_SCOPES: readonly Scope[] = SCOPES;
 /** Whether `x` is a known scope name. */
 export function isScope(x: unknown): x is Scope {
   return typeof x === "string" && (SCOPES as readonly string[]).includes(x);
-}
-
-/** What `scope` grants, in one sentence. */
-export function describeScope(scope: Scope): string {
-  return SCOPE_REGISTRY[scope].description;
-}
-
-/**
- * The scope a route requires, from its method and OpenAPI path template
- * (`/public/v1/printers/{id}`), or `undefined` for a route no scope guards (such as `/me`).
- */
-export function scopeForRoute(method: string, path: string): Scope | undefined {
-  const upper = method.toUpperCase();
-  return SCOPES.find((scope) =>
-    SCOPE_REGISTRY[scope].routes.some((r) => r.method === upper && r.path === path),
-  );
 }

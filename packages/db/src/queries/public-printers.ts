@@ -1,12 +1,9 @@
-import { and, asc, eq, gte, isNotNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { type PrinterStatus, printers } from "../schema/index.ts";
+import { type PrinterFreshness, printerLiveness } from "./printer-liveness.ts";
 
-/** How old a printer's last report may be before it reads offline. */
-export interface PrinterFreshness {
-  now: Date;
-  staleAfterS: number;
-}
+export type { PrinterFreshness } from "./printer-liveness.ts";
 
 export interface PublicPrinterFilters {
   isActive?: boolean;
@@ -21,22 +18,8 @@ export interface PageRequest {
   offset: number;
 }
 
-/**
- * Status and online as integrators see them: a printer not heard from within the stale window
- * is offline whatever was last stored, and a printer is online exactly when it is fresh, its host
- * answered and its status is not offline. Computed in SQL so the status filter agrees with rows.
- */
-function liveness({ now, staleAfterS }: PrinterFreshness) {
-  const cutoff = new Date(now.getTime() - staleAfterS * 1000);
-  const fresh = and(isNotNull(printers.lastSeenAt), gte(printers.lastSeenAt, cutoff))!;
-  return {
-    status: sql<PrinterStatus>`(case when ${fresh} then ${printers.status} else 'offline' end)`,
-    online: sql<boolean>`(${fresh} and ${printers.reachable} and ${printers.status} <> 'offline')`,
-  };
-}
-
 function columns(freshness: PrinterFreshness) {
-  const live = liveness(freshness);
+  const live = printerLiveness(freshness);
   return {
     id: printers.id,
     name: printers.name,
@@ -60,7 +43,7 @@ function columns(freshness: PrinterFreshness) {
     lastSeenAt: printers.lastSeenAt,
     temperatures: printers.temperatures,
     currentJobId: printers.currentJobId,
-    progressPercentage: printers.progressPercentage,
+    progressPercentage: live.progressPercentage,
   };
 }
 
@@ -72,7 +55,7 @@ function filtersWhere(
   const conditions: SQL[] = [eq(printers.organizationId, organizationId)];
   if (filters.isActive !== undefined) conditions.push(eq(printers.isActive, filters.isActive));
   if (filters.status !== undefined) {
-    conditions.push(sql`${liveness(freshness).status} = ${filters.status}`);
+    conditions.push(sql`${printerLiveness(freshness).status} = ${filters.status}`);
   }
   if (filters.location !== undefined) conditions.push(eq(printers.location, filters.location));
   if (filters.search !== undefined) {

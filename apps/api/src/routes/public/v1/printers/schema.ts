@@ -55,10 +55,6 @@ export function printerFreshness(services: Services): PrinterFreshness {
   return { now: services.clock.now(), staleAfterS: services.config.APF_STALE_AFTER_S };
 }
 
-function clampPercent(value: number | null): number | null {
-  return value === null ? null : Math.min(100, Math.max(0, value));
-}
-
 /** A stored printer row → the public item (through the schema, so nothing else can leak). */
 export function toPublicPrinter(row: PublicPrinterRow) {
   return PrinterSchema.parse({
@@ -87,6 +83,6 @@ export function toPublicPrinter(row: PublicPrinterRow) {
       ]),
     ),
     current_job_id: row.currentJobId,
-    progress_percentage: clampPercent(row.progressPercentage),
+    progress_percentage: row.progressPercentage,
   });
 }
