@@ -1,3 +1,4 @@
+import { DASHBOARD_SITE_PATH, dashboardSite } from "@apf/dashboard";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Services } from "./context.ts";
@@ -61,6 +62,7 @@ export function createApp(services: Services) {
   app.route("/docs", docsRoutes(`${PUBLIC_BASE_PATH}/openapi.json`, "apf public API"));
   app.route(DASHBOARD_BASE_PATH, dashboardRoutes());
   app.route(AGENT_BASE_PATH, agentRoutes());
+  app.route(DASHBOARD_SITE_PATH, dashboardSite());
 
   app.notFound(notFoundHandler(() => app.routes));
   app.onError(onError);

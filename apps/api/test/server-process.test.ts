@@ -45,6 +45,28 @@ describe("npm start with no configuration", () => {
     const body = await res.json();
     expect(body.success).toBe(true);
     expect(Array.isArray(body.data)).toBe(true);
+
+    // The printed dashboard URL serves the dashboard; the printed sign-in opens it on the demo farm.
+    const dashboard = server.output.match(/dashboard:\s+(http\S+\/dashboard)\s/);
+    expect(dashboard).not.toBeNull();
+    const page = await fetch(dashboard![1]!);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toMatch(/script-src 'self'/);
+    const [, email, password] = server.output.match(/sign in as (\S+)\s+\/\s+(\S+)/)!;
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(login.status).toBe(200);
+    const session = (await login.json()).data.session_token as string;
+    const auth = { Authorization: `Bearer ${session}` };
+    const me = await (await fetch(`${server.url}/api/me`, { headers: auth })).json();
+    const org = me.data.memberships[0].organization.id;
+    const printers = await (
+      await fetch(`${server.url}/api/orgs/${org}/printers`, { headers: auth })
+    ).json();
+    expect(printers.data).toHaveLength(3);
     expect(await server.stop("SIGTERM")).toBe(0);
   }, 240_000);
 });

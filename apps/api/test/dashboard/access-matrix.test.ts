@@ -129,6 +129,7 @@ const READ_ROUTES: [string, (t: Team) => Promise<Request>][] = [
   ["GET /api-keys", async () => ({ method: "GET", path: "/api-keys" })],
   ["GET /agents", async () => ({ method: "GET", path: "/agents" })],
   ["GET /printers", async () => ({ method: "GET", path: "/printers" })],
+  ["GET /jobs", async () => ({ method: "GET", path: "/jobs" })],
   ["GET /skus", async () => ({ method: "GET", path: "/skus" })],
   [
     "GET /skus/{skuId}",

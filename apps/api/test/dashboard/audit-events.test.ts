@@ -56,6 +56,49 @@ describe("GET /api/orgs/{orgId}/audit-events", () => {
     ]);
   });
 
+  it("filters by one action or a family of actions", async () => {
+    const team = await createTeam(services);
+    const org = team.organization.id;
+    const owner = { token: team.owner.token };
+    await call(app, "POST", `/api/orgs/${org}/agents`, { ...owner, body: { name: "a" } });
+    const key = await call(app, "POST", `/api/orgs/${org}/api-keys`, {
+      ...owner,
+      body: { name: "k", scopes: ["jobs:read"] },
+    });
+    await call(app, "DELETE", `/api/orgs/${org}/api-keys/${key.body.data.id}`, owner);
+    const actions = async (query: string) => {
+      const res = await call(app, "GET", `/api/orgs/${org}/audit-events?${query}`, owner);
+      expect(res.status, res.text).toBe(200);
+      return {
+        actions: res.body.data.map((e: { action: string }) => e.action),
+        count: res.body.meta.count,
+      };
+    };
+    expect(await actions("action=api_key")).toEqual({
+      actions: ["api_key.revoked", "api_key.created"],
+      count: 2,
+    });
+    expect(await actions("action=api_key.created")).toEqual({
+      actions: ["api_key.created"],
+      count: 1,
+    });
+    // "_" is a literal character, not a LIKE wildcard: "api" matches no "api_key.…" event.
+    expect((await actions("action=api")).count).toBe(0);
+    expect((await actions("action=agent")).actions).toEqual(["agent.created"]);
+  });
+
+  it("refuses an action filter that is not an action name", async () => {
+    const team = await createTeam(services);
+    const res = await call(
+      app,
+      "GET",
+      `/api/orgs/${team.organization.id}/audit-events?action=${encodeURIComponent("api%")}`,
+      { token: team.owner.token },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/^Invalid query parameter "action"/);
+  });
+
   it("pages with limit and offset", async () => {
     const team = await createTeam(services);
     const org = team.organization.id;

@@ -20,6 +20,7 @@ describe("printers", () => {
     const printer = await createPrinter(services.db, team.organization.id, {
       name: "MK4",
       lastSeenAt: services.clock.now(),
+      temperatures: { tool0: { actual: 214.5, target: 215 }, bed: { actual: 60, target: null } },
     });
     await createPrinter(services.db, (await createTeam(services)).organization.id);
     const res = await call(app, "GET", `/api/orgs/${team.organization.id}/printers`, {
@@ -32,6 +33,8 @@ describe("printers", () => {
       name: "MK4",
       status: "idle",
       online: true,
+      temperatures: { tool0: { actual: 214.5, target: 215 }, bed: { actual: 60, target: null } },
+      current_job_id: null,
     });
   });
 

@@ -1,4 +1,4 @@
-import { count, desc, eq, sql } from "drizzle-orm";
+import { and, count, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { type ActorType, auditEvents } from "../schema/index.ts";
 
@@ -27,13 +27,25 @@ export async function insertAuditEvents(db: Queryable, events: NewAuditEvent[]):
     .values(events.map((e) => ({ ...e, createdAt: sql`clock_timestamp()` })));
 }
 
-/** The organization's audit events, newest first, and how many there are in all. */
+/**
+ * The organization's audit events, newest first, and how many match in all. `action` keeps one
+ * action (`api_key.created`) or a family of them (`api_key`: every `api_key.…`).
+ */
 export async function listAuditEvents(
   db: Queryable,
   organizationId: string,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; action?: string },
 ) {
-  const where = eq(auditEvents.organizationId, organizationId);
+  const conditions: SQL[] = [eq(auditEvents.organizationId, organizationId)];
+  if (page.action !== undefined) {
+    conditions.push(
+      or(
+        eq(auditEvents.action, page.action),
+        sql`starts_with(${auditEvents.action}, ${`${page.action}.`})`,
+      )!,
+    );
+  }
+  const where = and(...conditions)!;
   const [rows, [total]] = await Promise.all([
     db
       .select()

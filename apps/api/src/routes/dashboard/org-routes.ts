@@ -11,6 +11,7 @@ import * as spoolCreate from "./filament/create.ts";
 import * as spoolGet from "./filament/get.ts";
 import * as spoolList from "./filament/list.ts";
 import * as spoolUpdate from "./filament/update.ts";
+import * as jobList from "./jobs/list.ts";
 import * as memberAdd from "./members/add.ts";
 import * as memberList from "./members/list.ts";
 import * as invitationList from "./members/list-invitations.ts";
@@ -51,6 +52,7 @@ export function orgRoutes() {
     .openapi(agentRevoke.route, agentRevoke.handler)
     .openapi(printerList.route, printerList.handler)
     .openapi(printerUpdate.route, printerUpdate.handler)
+    .openapi(jobList.route, jobList.handler)
     .openapi(skuCreate.route, skuCreate.handler)
     .openapi(skuList.route, skuList.handler)
     .openapi(skuGet.route, skuGet.handler)

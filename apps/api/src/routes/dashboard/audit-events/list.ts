@@ -17,6 +17,7 @@ const eventSchema = z.object({
 });
 
 const LIMIT = "must be a whole number from 1 to 100";
+const ACTION = "must be an action such as api_key.created, or a family such as api_key";
 
 export const route = createRoute({
   method: "get",
@@ -35,6 +36,16 @@ export const route = createRoute({
         .int("must be a whole number ≥ 0")
         .min(0, "must be a whole number ≥ 0")
         .default(0),
+      action: z
+        .string()
+        .max(100, ACTION)
+        .regex(/^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/, ACTION)
+        .optional()
+        .openapi({
+          description:
+            "Only this action, or every action of this family (`api_key` → `api_key.…`).",
+          example: "api_key",
+        }),
     }),
   },
   responses: {
@@ -55,10 +66,11 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
-  const { limit, offset } = c.req.valid("query");
+  const { limit, offset, action } = c.req.valid("query");
   const { rows, count } = await listAuditEvents(c.var.services.db, c.var.org.organizationId, {
     limit,
     offset,
+    action,
   });
   const data = rows.map((e) => ({
     id: e.id,

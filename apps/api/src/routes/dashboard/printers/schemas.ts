@@ -23,10 +23,25 @@ export const printerSchema = z.object({
   machine_id: z.string(),
   last_error: z.string().nullable(),
   progress_percentage: z.number().nullable(),
+  temperatures: z
+    .record(z.string(), z.object({ actual: z.number().nullable(), target: z.number().nullable() }))
+    .openapi({
+      description: "`tool0`, `bed`…: the heaters as last reported (empty when offline).",
+    }),
+  current_job_id: z.uuid().nullable(),
   last_seen_at: timestamp().nullable(),
   created_at: timestamp(),
   updated_at: timestamp(),
 });
+
+function heaters(t: LivePrinterRow["temperatures"]) {
+  return Object.fromEntries(
+    Object.entries(t ?? {}).map(([name, v]) => [
+      name,
+      { actual: v?.actual ?? null, target: v?.target ?? null },
+    ]),
+  );
+}
 
 /** Shapes a printer row; status, online and progress come from the one liveness rule (@apf/db). */
 export function toPrinter(p: LivePrinterRow) {
@@ -49,6 +64,8 @@ export function toPrinter(p: LivePrinterRow) {
     machine_id: p.machineId,
     last_error: p.lastError,
     progress_percentage: p.progressPercentage,
+    temperatures: p.online ? heaters(p.temperatures) : {},
+    current_job_id: p.currentJobId,
     last_seen_at: iso(p.lastSeenAt),
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),

@@ -1,0 +1,86 @@
+import { existsSync, mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { describe, expect } from "vitest";
+import { createApp } from "../../src/app.ts";
+import type { TestServices } from "./services.ts";
+
+/** Debian's chromium; the browser tests never download one. */
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** `describe` when Chromium is installed, else a skipped suite and a printed reason. */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (existsSync(CHROMIUM)) {
+    describe(name, body);
+    return;
+  }
+  console.warn(`skipping "${name}": ${CHROMIUM} is absent (apt-get install -y chromium)`);
+  describe.skip(name, body);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** The whole app on a real port of 127.0.0.1, for a browser. */
+export async function serveApp(services: TestServices) {
+  const app = createApp(services);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A clock that follows real time: the browser and the agent live in it too. */
+export const realClock = { now: () => new Date() };
+
+/**
+ * Collects what would show a broken page: script errors and Content-Security-Policy
+ * violations (which would mean something loads from elsewhere or runs inline).
+ */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) {
+      problems.push(`csp: ${message.text()}`);
+    }
+  });
+  return problems;
+}
+
+const SCREENSHOTS = fileURLToPath(new URL("../../../../docs/screenshots/", import.meta.url));
+
+/** Writes docs/screenshots/<name>.png (committed, shown in the README). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** A browser step on a busy machine (CI shares its cores): long, but bounded. */
+export const STEP_TIMEOUT_MS = 90_000;
+
+/** expect.poll with room for a loaded machine; still fails when the page never gets there. */
+export function eventually<T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}) {
+  return expect.poll(fn, { timeout: options.timeout ?? 20_000, interval: 250 });
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "@apf/agent/config";
+import { runAgent } from "@apf/agent-core";
+import { type SimulatedFarm, startSimulatedFarm } from "@apf/printers/simulator";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import {
+  describeInBrowser,
+  eventually,
+  launchChromium,
+  realClock,
+  STEP_TIMEOUT_MS,
+  screenshot,
+  serveApp,
+  watchPage,
+} from "../support/browser.ts";
+import { createTestServices, type TestServices } from "../support/services.ts";
+
+// Like the demo: simulated OctoPrint hosts printing in a loop, and a real agent reporting them.
+describeInBrowser("the printer board in Chromium", () => {
+  let services: TestServices;
+  let server: Awaited<ReturnType<typeof serveApp>>;
+  let browser: Browser;
+  let page: Page;
+  let farm: SimulatedFarm;
+  const agent = new AbortController();
+  let agentDone: Promise<void> = Promise.resolve();
+  const dir = mkdtempSync(join(tmpdir(), "apf-board-"));
+  const problems: string[] = [];
+  const octoprintKey = randomBytes(16).toString("hex");
+
+  const nav = (name: string) =>
+    page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name }).click();
+
+  beforeAll(async () => {
+    services = await createTestServices({ clock: realClock });
+    server = await serveApp(services);
+    farm = await startSimulatedFarm({
+      count: 3,
+      apiKey: octoprintKey,
+      autoPrint: {
+        files: ["benchy.gcode", "phone_stand.gcode"],
+        durationS: 90,
+        idleS: 5,
+        heatS: 1,
+      },
+    });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    problems.push(...watchPage(page));
+  });
+  afterAll(async () => {
+    agent.abort();
+    await agentDone;
+    await browser?.close();
+    await farm?.close();
+    await server?.close();
+    await services?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(
+    "says what to do when there are no printers, then creates an agent whose agent.json runs as is",
+    async () => {
+      await page.goto(`${server.url}/dashboard/sign-up`);
+      await page.getByLabel("Email").fill(`board-${randomBytes(4).toString("hex")}@example.test`);
+      await page.getByLabel("Password", { exact: true }).fill("a long board password");
+      await page.getByLabel("Organization name").fill("Board Farm");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.getByText("No printers yet: install the agent.").waitFor();
+
+      await nav("Agents");
+      await page.getByLabel("Name").fill("workshop pi");
+      await page.getByRole("button", { name: "Create agent" }).click();
+      const box = page.getByLabel("agent.json for “workshop pi”");
+      await box.waitFor();
+      const config = JSON.parse(await box.inputValue());
+      expect(config.api_url).toBe(server.url);
+      expect(config.agent_token).toMatch(/^apf_agent_[0-9a-f]{64}$/);
+
+      // The technician's part: list the printers, then run the agent with the file.
+      config.poll_interval_s = 1;
+      config.machines = farm.printers.map((p, i) => ({
+        type: "OCTOPRINT",
+        url: p.url,
+        api_key: octoprintKey,
+        custom_name: `rack-${i + 1}`,
+      }));
+      const file = join(dir, "agent.json");
+      writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
+      agentDone = runAgent(await loadConfig(file), {
+        logger: services.logger.child({ component: "test-agent" }),
+        signal: agent.signal,
+        shutdownFlushMs: 500,
+      });
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "shows a printer's progress changing, without reloading the page",
+    async () => {
+      await nav("Printers");
+      await page.evaluate(() => {
+        (window as { __sameDocument?: boolean }).__sameDocument = true;
+      });
+      const progress = page.getByRole("article", { name: "rack-1" }).getByTestId("progress");
+      await eventually(() => progress.textContent(), { timeout: 30_000 }).toMatch(/%$/);
+      const first = await progress.textContent();
+      await eventually(() => progress.textContent(), { timeout: 30_000 }).not.toBe(first);
+      expect(
+        await page.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument),
+      ).toBe(true);
+      await eventually(() => page.getByRole("article").count()).toBe(3);
+      await eventually(() =>
+        page.getByRole("article", { name: "rack-1" }).getByText(/tool0/).count(),
+      ).toBe(1);
+      await screenshot(page, "printers");
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "filters the board and opens a printer's detail with its jobs",
+    async () => {
+      await page.getByLabel("Search").fill("rack-2");
+      await eventually(() => page.getByRole("article").count()).toBe(1);
+      await page.getByLabel("Search").fill("no such printer");
+      await page.getByText("No printer matches the filter.").waitFor();
+      await page.getByLabel("Search").fill("");
+      await eventually(() => page.getByRole("article").count()).toBe(3);
+
+      await page.getByRole("link", { name: "rack-1" }).click();
+      await page.getByRole("heading", { name: "rack-1", level: 1 }).waitFor();
+      await eventually(() =>
+        page.getByRole("table", { name: "Print jobs" }).getByRole("row").count(),
+      ).toBeGreaterThan(1);
+
+      await nav("Agents");
+      await eventually(() =>
+        page
+          .getByRole("row", { name: /workshop pi/ })
+          .getByRole("cell")
+          .nth(2)
+          .textContent(),
+      ).toBe("3");
+      expect(problems).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
+});
