@@ -19,12 +19,17 @@ export {
 export { REDACTED, redactTokens } from "./redact.ts";
 export {
   ALL_READ_SCOPES,
+  BROAD_SCOPES,
+  type BroadScope,
   describeScope,
+  holdsScope,
   isScope,
+  type NarrowScope,
   SCOPE_REGISTRY,
   SCOPES,
   type Scope,
   type ScopeDefinition,
+  type ScopeKind,
   type ScopeRoute,
   scopeForRoute,
 } from "./scopes.ts";
