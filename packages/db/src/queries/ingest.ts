@@ -6,6 +6,7 @@ import {
   jobs,
   type PrinterStatus,
   printers,
+  skuParts,
   skus,
   stockMovements,
   type Temperatures,
@@ -94,6 +95,8 @@ export interface PrinterWrite {
   lastError: string | null;
   temperatures: Temperatures;
   progressPercentage: number | null;
+  /** Seconds OctoPrint expects the current print still needs. */
+  printTimeLeftS: number | null;
   currentJobId: string | null;
   observedAt: Date;
   lastSeenAt: Date;
@@ -124,6 +127,7 @@ export async function upsertPrinters(
         lastError: sql`excluded.last_error`,
         temperatures: sql`excluded.temperatures`,
         progressPercentage: sql`excluded.progress_percentage`,
+        printTimeLeftS: sql`excluded.print_time_left_s`,
         currentJobId: sql`excluded.current_job_id`,
         observedAt: sql`excluded.observed_at`,
         lastSeenAt: sql`excluded.last_seen_at`,
@@ -202,7 +206,11 @@ export async function updateJobs(
     where j.id = v.id and j.organization_id = ${organizationId}`);
 }
 
-/** The SKUs of an organization that name a print file (the candidates for matching). */
+/**
+ * The SKUs of an organization that name a print file (the candidates for matching). Kits are
+ * left out: a kit's stock grows by assembling its parts, never by a print; a printed part is a
+ * SKU of its own and counts into its own stock.
+ */
 export async function loadSkusWithPrintFile(tx: Transaction, organizationId: string) {
   return tx
     .select({
@@ -218,6 +226,7 @@ export async function loadSkusWithPrintFile(tx: Transaction, organizationId: str
         eq(skus.organizationId, organizationId),
         isNotNull(skus.printFileName),
         eq(skus.isActive, true),
+        sql`not exists (select 1 from ${skuParts} where ${skuParts.kitSkuId} = ${skus.id})`,
       ),
     );
 }

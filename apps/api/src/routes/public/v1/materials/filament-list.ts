@@ -36,6 +36,7 @@ export function registerListFilament(router: PublicRouter) {
     const { rows, count } = await listPublicFilamentSpools(
       services.db,
       apiKey.organizationId,
+      {},
       page,
     );
     const data = rows.map(toFilamentSpool);
