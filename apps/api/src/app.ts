@@ -12,6 +12,7 @@ import { notFoundHandler } from "./not-found.ts";
 import { agentRoutes } from "./routes/agent/v1/index.ts";
 import { dashboardRoutes } from "./routes/dashboard/index.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { PUBLIC_MAX_BODY_BYTES } from "./routes/public/v1/body.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
 import { validationHook } from "./validation.ts";
 
@@ -45,6 +46,19 @@ export function createApp(services: Services) {
       maxSize: DASHBOARD_MAX_BODY_BYTES,
       onError: () => {
         throw new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /api may be at most 64 KiB.");
+      },
+    }),
+  );
+
+  app.use(
+    `${PUBLIC_BASE_PATH}/*`,
+    bodyLimit({
+      maxSize: PUBLIC_MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(
+          "PAYLOAD_TOO_LARGE",
+          "Request bodies of /public/v1 may be at most 64 KiB.",
+        );
       },
     }),
   );
