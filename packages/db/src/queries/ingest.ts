@@ -226,7 +226,8 @@ export async function loadSkusWithPrintFile(tx: Transaction, organizationId: str
         eq(skus.organizationId, organizationId),
         isNotNull(skus.printFileName),
         eq(skus.isActive, true),
-        sql`not exists (select 1 from ${skuParts} where ${skuParts.kitSkuId} = ${skus.id})`,
+        // Qualified by hand: drizzle writes a single-table select's columns bare.
+        sql`not exists (select 1 from ${skuParts} sp where sp.kit_sku_id = ${sql.identifier("skus")}.${sql.identifier("id")})`,
       ),
     );
 }

@@ -62,7 +62,8 @@ export async function setKitParts(
     const known = await tx
       .select({
         id: skus.id,
-        isKit: sql<boolean>`exists (select 1 from ${skuParts} where ${skuParts.kitSkuId} = ${skus.id})`,
+        // Qualified by hand: drizzle writes a single-table select's columns bare.
+        isKit: sql<boolean>`exists (select 1 from ${skuParts} sp where sp.kit_sku_id = ${sql.identifier("skus")}.${sql.identifier("id")})`,
       })
       .from(skus)
       .where(and(eq(skus.organizationId, organizationId), inArray(skus.id, ids)));

@@ -18,14 +18,20 @@ export interface PublicInventoryFilters {
 /** An item without a threshold is never low. */
 const isLow = sql<boolean>`(${skus.lowStockThreshold} is not null and ${skus.readyStock} <= ${skus.lowStockThreshold})`;
 
+/**
+ * The outer row's SKU id, always table-qualified: drizzle writes a single-table select's columns
+ * unqualified, and inside a subquery over skus a bare "id" would name the inner row.
+ */
+const outerSkuId = sql`${sql.identifier("skus")}.${sql.identifier("id")}`;
+
 /** Whether the SKU is a kit: it lists parts. */
-const isComposite = sql<boolean>`exists (select 1 from ${skuParts} where ${skuParts.kitSkuId} = ${skus.id})`;
+const isComposite = sql<boolean>`exists (select 1 from ${skuParts} sp where sp.kit_sku_id = ${outerSkuId})`;
 
 /** How many kits the parts on hand make; 0 for a SKU that is not a kit. */
 const availableToBuild = sql<number>`coalesce((
   select min(part.ready_stock / sp.quantity)::int
   from ${skuParts} sp join ${skus} part on part.id = sp.part_sku_id
-  where sp.kit_sku_id = ${skus.id}
+  where sp.kit_sku_id = ${outerSkuId}
 ), 0)`;
 
 const stockStatus = sql<StockStatus>`(case

@@ -73,6 +73,10 @@ function columns(freshness: PrinterFreshness) {
   };
 }
 
+/** The outer row's columns, table-qualified (drizzle leaves a single-table select's bare). */
+const outerPrinterId = sql`${sql.identifier("printers")}.${sql.identifier("id")}`;
+const outerPrinterOrg = sql`${sql.identifier("printers")}.${sql.identifier("organization_id")}`;
+
 /** Seconds of the printer's completed prints (start to end, else the reported print time). */
 const totalPrintTimeS = sql<number>`coalesce((
   select sum(coalesce(
@@ -80,7 +84,7 @@ const totalPrintTimeS = sql<number>`coalesce((
     j.actual_print_time_minutes * 60
   ))::bigint
   from ${jobs} j
-  where j.printer_id = ${printers.id} and j.organization_id = ${printers.organizationId}
+  where j.printer_id = ${outerPrinterId} and j.organization_id = ${outerPrinterOrg}
     and j.status = 'completed'
 ), 0)::float8`;
 
@@ -91,7 +95,7 @@ const totalPrintTimeS = sql<number>`coalesce((
 const filamentLevel = sql<number | null>`(
   select round((s.remaining_grams / s.spool_weight_grams * 100)::numeric, 1)::float8
   from ${filamentSpools} s
-  where s.printer_id = ${printers.id} and s.organization_id = ${printers.organizationId}
+  where s.printer_id = ${outerPrinterId} and s.organization_id = ${outerPrinterOrg}
     and s.spool_weight_grams > 0
   order by s.updated_at desc, s.id
   limit 1
