@@ -2,18 +2,17 @@ import { assembleKits } from "@apf/db/queries/kits";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import {
   dataResponse,
   errors,
   iso,
   jsonBody,
   ok,
-  orgParamsWith,
   SESSION_SECURITY,
-  TAGS,
   timestamp,
-} from "../openapi.ts";
+} from "../../../openapi/kit.ts";
+import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 
 const COUNT = "must be a whole number from 1 to 10000";
@@ -44,7 +43,7 @@ export const route = createRoute({
             sku_id: z.uuid(),
             delta: z.number().int(),
             reason: z.string(),
-            created_at: timestamp,
+            created_at: timestamp(),
           }),
         ),
       }),

@@ -2,16 +2,9 @@ import { listKitParts, setKitParts } from "@apf/db/queries/kits";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import {
-  dataResponse,
-  errors,
-  jsonBody,
-  ok,
-  orgParamsWith,
-  SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { kitPartSchema, toKitPart } from "./parts-schema.ts";
 
 const QUANTITY = "must be a whole number from 1 to 10000";

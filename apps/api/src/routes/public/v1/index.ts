@@ -1,5 +1,5 @@
 import { registerPublicComponents } from "../../../openapi/components.ts";
-import { createRouter } from "../../../validation.ts";
+import { createRouter } from "../../../openapi/kit.ts";
 import { registerListInventoryAlerts } from "./inventory/alerts.ts";
 import { registerGetInventoryBySku } from "./inventory/by-sku.ts";
 import { registerGetInventoryItem } from "./inventory/get.ts";

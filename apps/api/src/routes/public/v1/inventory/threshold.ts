@@ -2,10 +2,9 @@ import { findPublicInventoryItem, setInventoryThreshold } from "@apf/db/queries/
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { itemEnvelope } from "../../../../openapi/envelope.ts";
+import { isUuid, itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
 import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
-import { jsonBody } from "../body.ts";
-import { idParams, isId } from "../lookup.ts";
+import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { InventoryItemDetailSchema, toInventoryItemDetail } from "./schema.ts";
 
@@ -36,7 +35,7 @@ export const setInventoryThresholdRoute = createRoute({
   ),
   request: {
     params: idParams,
-    body: jsonBody(body, "`{low_stock_threshold: integer ≥ 0 | null}`."),
+    body: jsonBody(body),
   },
   responses: {
     200: {
@@ -56,7 +55,7 @@ export function registerSetInventoryThreshold(router: PublicRouter) {
     const { services, apiKey } = c.var;
     const organizationId = apiKey.organizationId;
     const item = await services.db.transaction(async (tx) => {
-      const before = isId(id) ? await findPublicInventoryItem(tx, organizationId, id) : undefined;
+      const before = isUuid(id) ? await findPublicInventoryItem(tx, organizationId, id) : undefined;
       if (!before) throw new ApiError("NOT_FOUND", "Inventory item not found.");
       await setInventoryThreshold(tx, organizationId, id, threshold, services.clock.now());
       await recordAudit(tx, apiKeyAuditOrigin(c), {

@@ -1,15 +1,13 @@
 import { insertSpool } from "@apf/db/queries/filament";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { itemEnvelope } from "../../../../openapi/envelope.ts";
+import { itemEnvelope, jsonBody, text } from "../../../../openapi/kit.ts";
 import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
-import { text } from "../../../dashboard/fields.ts";
 import {
   assertOwnPrinter,
   spoolFields,
   toSpoolColumns,
 } from "../../../dashboard/filament/schemas.ts";
-import { jsonBody } from "../body.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { FilamentSpoolSchema, toFilamentSpool } from "./filament-schema.ts";
 
@@ -29,7 +27,7 @@ export const createFilamentRoute = createRoute({
     "inventory:write",
     "Adds a spool with the fields of the filament item (`type` and `color` required). Audited with the key that made the change.",
   ),
-  request: { body: jsonBody(body, "The spool's fields.") },
+  request: { body: jsonBody(body) },
   responses: {
     201: {
       description: "The new spool.",

@@ -1,17 +1,17 @@
 import { listPublicFilamentSpools } from "@apf/db/queries/public-filament";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { listEnvelope } from "../../../../openapi/envelope.ts";
+import { listEnvelope } from "../../../../openapi/kit.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
-import { booleanFlag, optInPage, optInPaging, text } from "../params.ts";
+import { booleanFlag, filterText, optInPage, optInPaging } from "../params.ts";
 import { FilamentSpoolSchema, toFilamentSpool } from "./filament-schema.ts";
 
 const query = z.object({
   low_stock: booleanFlag(
     "`true`: only spools at or below their `low_threshold`; `false`: the others. Spools with no threshold never count as low.",
   ),
-  material_type: text(50, "Only spools of exactly this material type, e.g. `PETG`."),
-  color: text(50, "Only spools of this colour (case-insensitive, whole name)."),
+  material_type: filterText(50, "Only spools of exactly this material type, e.g. `PETG`."),
+  color: filterText(50, "Only spools of this colour (case-insensitive, whole name)."),
   ...optInPaging,
 });
 

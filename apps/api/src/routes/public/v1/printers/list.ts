@@ -1,9 +1,9 @@
 import { listPublicPrinters, PUBLIC_PRINTER_STATUSES } from "@apf/db/queries/public-printers";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { listEnvelope } from "../../../../openapi/envelope.ts";
+import { listEnvelope } from "../../../../openapi/kit.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
-import { booleanFlag, oneOf, optInPage, optInPaging, text } from "../params.ts";
+import { booleanFlag, filterText, oneOf, optInPage, optInPaging } from "../params.ts";
 import { PrinterSchema, printerFreshness, toPublicPrinter } from "./schema.ts";
 
 const query = z.object({
@@ -12,8 +12,8 @@ const query = z.object({
     PUBLIC_PRINTER_STATUSES,
     "Only printers in this status (a stale printer counts as `offline`, one in maintenance as `maintenance`).",
   ),
-  location: text(200, "Only printers at exactly this location."),
-  search: text(120, "Case-insensitive substring of the printer's name, 1 to 120 characters."),
+  location: filterText(200, "Only printers at exactly this location."),
+  search: filterText(120, "Case-insensitive substring of the printer's name, 1 to 120 characters."),
   ...optInPaging,
 });
 

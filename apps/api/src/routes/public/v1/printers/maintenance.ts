@@ -2,27 +2,18 @@ import { findPublicPrinter, setPrinterMaintenance } from "@apf/db/queries/public
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { itemEnvelope } from "../../../../openapi/envelope.ts";
+import { isUuid, itemEnvelope, jsonBody, text } from "../../../../openapi/kit.ts";
 import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
-import { CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE } from "../../../../validation.ts";
-import { jsonBody } from "../body.ts";
-import { idParams, isId } from "../lookup.ts";
+import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { PrinterDetailSchema, printerFreshness, toPublicPrinterDetail } from "./schema.ts";
 
 const body = z
   .object({
     in_maintenance: z.boolean({ error: "must be true or false" }),
-    maintenance_type: z
-      .string({ error: "must be text of 1 to 120 characters, or null" })
-      .min(1, "must be 1 to 120 characters")
-      .max(120, "must be 1 to 120 characters")
-      .refine((v) => !CONTROL_CHARACTERS.test(v), CONTROL_CHARACTERS_MESSAGE)
-      .nullable()
-      .optional()
-      .openapi({
-        description: "What the maintenance is, e.g. `nozzle change`; cleared on leaving.",
-      }),
+    maintenance_type: text(120).nullable().optional().openapi({
+      description: "What the maintenance is, e.g. `nozzle change`; cleared on leaving.",
+    }),
   })
   .strict()
   .openapi("PrinterMaintenanceChange");
@@ -39,7 +30,7 @@ export const setPrinterMaintenanceRoute = createRoute({
   ),
   request: {
     params: idParams,
-    body: jsonBody(body, "`{in_maintenance, maintenance_type?}`."),
+    body: jsonBody(body),
   },
   responses: {
     200: {
@@ -60,7 +51,7 @@ export function registerSetPrinterMaintenance(router: PublicRouter) {
     const organizationId = apiKey.organizationId;
     const printer = await services.db.transaction(async (tx) => {
       const found =
-        isId(id) &&
+        isUuid(id) &&
         (await setPrinterMaintenance(
           tx,
           organizationId,

@@ -4,7 +4,7 @@ import {
 } from "@apf/db/queries/public-printers";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { iso, itemEnvelope, timestamp } from "../../../../openapi/envelope.ts";
+import { iso, itemEnvelope, timestamp } from "../../../../openapi/kit.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { printerFreshness } from "./schema.ts";
