@@ -221,3 +221,11 @@ it("answers a preflight for a write with POST and PUT allowed", async () => {
   expect(res.headers.get("access-control-allow-headers")).toContain("Content-Type");
   expect(res.headers.get("access-control-allow-headers")).toContain("Idempotency-Key");
 });
+
+it("answers METHOD_NOT_ALLOWED naming GET and POST for another method on the filament list", async () => {
+  const res = await call(app, "/public/v1/materials/filament", { key, method: "DELETE" });
+  expect(res.status).toBe(405);
+  const allow = res.headers.get("allow") ?? "";
+  expect(allow).toContain("GET");
+  expect(allow).toContain("POST");
+});
