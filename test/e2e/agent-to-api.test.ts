@@ -66,16 +66,24 @@ async function api(path: string): Promise<Json> {
 async function until<T>(
   probe: () => Promise<T>,
   accept: (v: T) => boolean,
-  timeoutMs = 20_000,
+  // Generous: on a loaded machine the agent process alone can take half a minute to start.
+  timeoutMs = 60_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return vi.waitFor(
+    async () => {
+      const value = await probe();
+      if (!accept(value))
+        throw new Error(`condition not met; last value: ${JSON.stringify(value)}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 250 },
+  );
+}
+
+/** How many reports the API has accepted so far. */
+function acceptedReports(): number {
+  return services.logs.entries().filter((e) => e.path === "/agent/v1/reports" && e.status === 202)
+    .length;
 }
 
 /** User + system CPU seconds the process has used so far (Linux /proc). */
@@ -157,6 +165,12 @@ afterAll(async () => {
 
 describe("simulator → apf-agent process → API → /public/v1", () => {
   it("shows the printing printer with its temperatures and progress, and its job", async () => {
+    // The print lasts seconds: start it once the agent is up and reporting both printers, so a
+    // slow start (a loaded machine) cannot let the whole print pass unseen.
+    await until(
+      () => api("/public/v1/printers"),
+      (list: Json[]) => list.filter((p) => p.online).length === 2,
+    );
     farm.printers[0]!.startPrint("e2e_part.gcode", { durationS: 8, heatS: 1 });
     const printers = await until(
       () => api("/public/v1/printers"),
@@ -195,7 +209,11 @@ describe("simulator → apf-agent process → API → /public/v1", () => {
     expect(completed).toMatchObject({ file_name: "e2e_part.gcode", progress_percentage: 100 });
     expect((await api(`/public/v1/inventory/by-sku/${skuId}`)).ready_stock).toBe(3);
     // More rounds report the finished print again; the stock does not move.
-    await new Promise((r) => setTimeout(r, 3000));
+    const reported = acceptedReports();
+    await vi.waitFor(() => expect(acceptedReports()).toBeGreaterThanOrEqual(reported + 3), {
+      timeout: 60_000,
+      interval: 100,
+    });
     expect((await api(`/public/v1/inventory/by-sku/${skuId}`)).ready_stock).toBe(3);
   });
 

@@ -1,5 +1,5 @@
+import { isHttpUrl } from "@apf/agent-core/machine-identity";
 import { type ZodType, z } from "zod";
-import { isHttpUrl } from "./machine-identity.ts";
 
 // Both schemas are loose: aggregator files carry mes_id and other fields we must ignore.
 

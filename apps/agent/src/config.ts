@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { agentFileSchema, parseWith } from "./config-schema.ts";
-import { EntryError, type MachineConfig, parseMachineEntry } from "./machine-config.ts";
+import type { AgentConfig, MachineConfig } from "@apf/agent-core/agent-config";
 import {
   fileSecret,
   inlineSecret,
@@ -9,23 +8,12 @@ import {
   SecretFileError,
   type SecretListener,
   type SecretProvider,
-} from "./secret-provider.ts";
+} from "@apf/agent-core/secret-provider";
+import { hasTokenShape, TOKEN_PREFIXES } from "@apf/auth";
+import { agentFileSchema, parseWith } from "./config-schema.ts";
+import { EntryError, parseMachineEntry } from "./machine-config.ts";
 
-export type { MachineConfig } from "./machine-config.ts";
-
-/** The agent's validated configuration, secrets loaded. */
-export interface AgentConfig {
-  /** The config file as given (used to name it in messages). */
-  configPath: string;
-  /** Backend base URL, without trailing slash. */
-  apiUrl: string;
-  agentToken: SecretProvider;
-  pollIntervalS: number;
-  requestTimeoutS: number;
-  machines: MachineConfig[];
-  /** Things worth a log line that do not stop the agent. */
-  warnings: string[];
-}
+export type { AgentConfig, MachineConfig } from "@apf/agent-core/agent-config";
 
 /** A configuration problem: one line naming the file, the entry and the field; no secrets. */
 export class ConfigError extends Error {
@@ -34,8 +22,6 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
-
-const AGENT_TOKEN = /^apf_agent_[0-9a-f]{64}$/;
 
 // V8 words JSON errors two ways: "… in JSON at position 18", or "Unexpected token ',', <source
 // excerpt> is not valid JSON" (10 characters either side, "..." where cut). Both become one line
@@ -134,7 +120,7 @@ export async function loadConfig(
 
   const agentToken = await loadAgentToken(file, data, configDir, options.onSecret);
   const warnings: string[] = [];
-  if (!AGENT_TOKEN.test(agentToken.get())) {
+  if (!hasTokenShape(agentToken.get(), TOKEN_PREFIXES.agent)) {
     const field = data.agent_token_file ? "agent_token_file" : "agent_token";
     warnings.push(
       `${field}: the token does not look like an agent token (apf_agent_ and 64 hex characters)`,

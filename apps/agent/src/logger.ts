@@ -1,3 +1,4 @@
+import { CENSORED, isSecretField, redactSecrets } from "@apf/auth";
 import { type DestinationStream, type Level, type Logger, pino } from "pino";
 
 /** Scrubs secrets from log output: token-shaped strings, header values and known secrets. */
@@ -7,9 +8,6 @@ export interface Redactor {
   redact(text: string): string;
 }
 
-const CENSOR = "[redacted]";
-const TOKEN = /\b(apf_(?:live|agent|sess)_)[0-9a-f]{64}\b/g;
-const HEADER_VALUE = /(x-api-key["']?\s*[:=]\s*["']?|bearer\s+)[^\s"',;}]+/gi;
 // Short secrets would scrub ordinary words; real OctoPrint keys and agent tokens are far longer.
 const MIN_KNOWN_SECRET = 8;
 
@@ -21,22 +19,12 @@ export function createRedactor(): Redactor {
       if (secret.length >= MIN_KNOWN_SECRET) known.add(secret);
     },
     redact(text) {
-      let out = text.replace(TOKEN, `$1${CENSOR}`).replace(HEADER_VALUE, `$1${CENSOR}`);
-      for (const secret of known) out = out.split(secret).join(CENSOR);
+      let out = redactSecrets(text);
+      for (const secret of known) out = out.split(secret).join(CENSORED);
       return out;
     },
   };
 }
-
-const SECRET_KEYS = new Set([
-  "apikey",
-  "api_key",
-  "x-api-key",
-  "authorization",
-  "token",
-  "agent_token",
-  "password",
-]);
 
 function scrub(value: unknown, redactor: Redactor, depth: number): unknown {
   if (typeof value === "string") return redactor.redact(value);
@@ -53,7 +41,7 @@ function scrub(value: unknown, redactor: Redactor, depth: number): unknown {
   if (Array.isArray(value)) return value.map((item) => scrub(item, redactor, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = SECRET_KEYS.has(key.toLowerCase()) ? CENSOR : scrub(item, redactor, depth + 1);
+    out[key] = isSecretField(key) ? CENSORED : scrub(item, redactor, depth + 1);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { machineEntrySchema, parseWith } from "./config-schema.ts";
-import { normalizeUrl, redactUrlCredentials } from "./machine-identity.ts";
+import type { MachineConfig } from "@apf/agent-core/agent-config";
+import { normalizeUrl, redactUrlCredentials } from "@apf/agent-core/machine-identity";
 import {
   fileSecret,
   inlineSecret,
@@ -8,22 +8,8 @@ import {
   SecretFileError,
   type SecretListener,
   type SecretProvider,
-} from "./secret-provider.ts";
-
-/** One OctoPrint host the agent polls. */
-export interface MachineConfig {
-  /** Stable identity: `custom_name`, else the normalised URL. */
-  id: string;
-  name: string;
-  type: "OCTOPRINT";
-  /** Normalised URL, without credentials: what the report carries. */
-  url: string;
-  /** The URL as configured (may carry a path prefix or credentials): what requests go to. */
-  baseUrl: string;
-  apiKey: SecretProvider;
-  /** `machines[2] ("printer-b")`: how messages name this entry. */
-  label: string;
-}
+} from "@apf/agent-core/secret-provider";
+import { machineEntrySchema, parseWith } from "./config-schema.ts";
 
 /** The backend accepts machine ids and names up to this length. */
 const MAX_IDENTITY_LENGTH = 200;

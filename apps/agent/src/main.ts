@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
+import { isHttpUrl } from "@apf/agent-core/machine-identity";
+import { AGENT_VERSION } from "@apf/agent-core/version";
 import type { Level } from "pino";
 import { LOG_LEVELS } from "./logger.ts";
-import { isHttpUrl } from "./machine-identity.ts";
 import { pairCommand } from "./pair-command.ts";
 import { type CommandIo, runCommand } from "./run-command.ts";
-import { AGENT_VERSION } from "./version.ts";
 
 /** Text of `apf-agent --help`. */
 export const HELP = `apf-agent ${AGENT_VERSION}: polls OctoPrint hosts on the farm's network and reports them to the backend.

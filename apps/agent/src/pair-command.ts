@@ -1,7 +1,7 @@
 import { chmod, rename, writeFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { normalizeUrl } from "./machine-identity.ts";
-import { obtainAppKey } from "./octoprint.ts";
+import { normalizeUrl } from "@apf/agent-core/machine-identity";
+import { obtainAppKey } from "@apf/agent-core/octoprint";
 import type { CommandIo } from "./run-command.ts";
 
 /** Options of `apf-agent pair`. */

@@ -1,5 +1,5 @@
+import { runAgent } from "@apf/agent-core/agent";
 import type { DestinationStream, Level } from "pino";
-import { runAgent } from "./agent.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger, createRedactor } from "./logger.ts";
 

@@ -1,12 +1,13 @@
 // The backend's own schema of the report body: what the agent sends must pass it.
+
+import { type Clock, runAgent } from "@apf/agent-core/agent";
+import { sleep } from "@apf/agent-core/backoff";
+import { normalizeUrl } from "@apf/agent-core/machine-identity";
+import { inlineSecret } from "@apf/agent-core/secret-provider";
 import { parseAgentReport } from "@apf/printers";
 import { type SimulatedFarm, startSimulatedFarm } from "@apf/printers/simulator";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Clock, runAgent } from "../src/agent.ts";
-import { sleep } from "../src/backoff.ts";
 import type { AgentConfig } from "../src/config.ts";
-import { normalizeUrl } from "../src/machine-identity.ts";
-import { inlineSecret } from "../src/secret-provider.ts";
 import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.ts";
 import { until, unusedPort } from "./helpers/http-fake.ts";
 import { memoryLogger } from "./helpers/memory-logger.ts";

@@ -1,6 +1,6 @@
+import { createOctoPrintClient, obtainAppKey } from "@apf/agent-core/octoprint";
 import { type SimulatedFarm, startSimulatedFarm } from "@apf/printers/simulator";
 import { afterEach, describe, expect, it } from "vitest";
-import { createOctoPrintClient, obtainAppKey } from "../src/octoprint.ts";
 import { type FakeServer, startFakeServer, unusedPort } from "./helpers/http-fake.ts";
 
 let farm: SimulatedFarm | undefined;

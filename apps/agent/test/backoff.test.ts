@@ -1,5 +1,5 @@
+import { backoffDelayMs, parseRetryAfter } from "@apf/agent-core/backoff";
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, parseRetryAfter } from "../src/backoff.ts";
 
 describe("backoffDelayMs", () => {
   it("doubles from 1 s and stops at the 60 s cap (top of the jitter range)", () => {

@@ -1,5 +1,5 @@
+import { LatestState } from "@apf/agent-core/latest-state";
 import { describe, expect, it } from "vitest";
-import { LatestState } from "../src/latest-state.ts";
 import { entry } from "./helpers/entries.ts";
 
 describe("LatestState", () => {

@@ -15,7 +15,7 @@ describe("logger redaction", () => {
     );
     const text = raw.join("");
     for (const token of TOKENS) expect(text).not.toContain(token);
-    expect(lines[0]?.msg).toBe("token apf_sess_[redacted] refused");
+    expect(lines[0]?.msg).toBe("token apf_sess_0123…[redacted] refused");
   });
 
   it("scrubs X-Api-Key and bearer values and secret-named fields", () => {

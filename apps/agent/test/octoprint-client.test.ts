@@ -1,5 +1,5 @@
+import { createOctoPrintClient, joinUrl } from "@apf/agent-core/octoprint";
 import { afterEach, describe, expect, it } from "vitest";
-import { createOctoPrintClient, joinUrl } from "../src/octoprint.ts";
 import { type FakeOctoPrint, FIXTURES, startFakeOctoPrint } from "./helpers/fake-octoprint.ts";
 import { startFakeServer, unusedPort } from "./helpers/http-fake.ts";
 

@@ -1,10 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { normalizeUrl } from "@apf/agent-core/machine-identity";
+import { createPoller } from "@apf/agent-core/poller";
+import { fileSecret, inlineSecret, type SecretProvider } from "@apf/agent-core/secret-provider";
 import { afterEach, describe, expect, it } from "vitest";
 import type { MachineConfig } from "../src/config.ts";
-import { normalizeUrl } from "../src/machine-identity.ts";
-import { createPoller } from "../src/poller.ts";
-import { fileSecret, inlineSecret, type SecretProvider } from "../src/secret-provider.ts";
 import { type FakeOctoPrint, FIXTURES, startFakeOctoPrint } from "./helpers/fake-octoprint.ts";
 import { unusedPort } from "./helpers/http-fake.ts";
 import { memoryLogger } from "./helpers/memory-logger.ts";

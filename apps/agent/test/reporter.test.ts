@@ -1,11 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { LatestState } from "@apf/agent-core/latest-state";
+import { chunkEntries } from "@apf/agent-core/report-chunks";
+import { createReporter, type ReporterOptions } from "@apf/agent-core/reporter";
+import { fileSecret, inlineSecret } from "@apf/agent-core/secret-provider";
 import { afterEach, describe, expect, it } from "vitest";
-import { LatestState } from "../src/latest-state.ts";
 import { createRedactor } from "../src/logger.ts";
-import { chunkEntries } from "../src/report-chunks.ts";
-import { createReporter, type ReporterOptions } from "../src/reporter.ts";
-import { fileSecret, inlineSecret } from "../src/secret-provider.ts";
 import { entry } from "./helpers/entries.ts";
 import { envelope, type FakeBackend, startFakeBackend } from "./helpers/fake-backend.ts";
 import { until, unusedPort } from "./helpers/http-fake.ts";
@@ -224,7 +224,12 @@ describe("reporter", () => {
         ? envelope(
             400,
             "INVALID_REQUEST",
-            `Invalid report at "machines.${index}.octoprint.printer.temperature.tool0.actual": Expected number. Nothing was applied.`,
+            "Invalid report: a message the agent does not parse.",
+            undefined,
+            {
+              path: `machines.${index}.octoprint.printer.temperature.tool0.actual`,
+              machine_index: index,
+            },
           )
         : { status: 202, body: { success: true } };
     };

@@ -1,4 +1,3 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Services } from "./context.ts";
@@ -11,6 +10,7 @@ import { notFoundHandler } from "./not-found.ts";
 import { createRouter } from "./openapi/router.ts";
 import { AGENT_BASE_PATH, agentRoutes } from "./routes/agent/v1/index.ts";
 import { DASHBOARD_BASE_PATH, dashboardRoutes } from "./routes/dashboard/index.ts";
+import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { PUBLIC_MAX_BODY_BYTES } from "./routes/public/v1/body.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
@@ -66,10 +66,7 @@ export function createApp(services: Services) {
 
   app.route("/", healthRoutes());
   app.route(PUBLIC_BASE_PATH, publicRoutes());
-  app.get(
-    "/docs",
-    Scalar({ url: `${PUBLIC_BASE_PATH}/openapi.json`, pageTitle: "apf public API" }),
-  );
+  app.route("/docs", docsRoutes(`${PUBLIC_BASE_PATH}/openapi.json`, "apf public API"));
   app.route(DASHBOARD_BASE_PATH, dashboardRoutes());
   app.route(AGENT_BASE_PATH, agentRoutes());
 

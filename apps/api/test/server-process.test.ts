@@ -2,22 +2,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
-import { afterAll, describe, expect, it } from "vitest";
-import { freePort, PrivateRedis } from "./support/private-redis.ts";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { freePort, PrivateRedis, redisServerMissing } from "./support/private-redis.ts";
 import { ServerProcess } from "./support/server-process.ts";
 
 const started: ServerProcess[] = [];
 afterAll(async () => {
   await Promise.all(started.map((s) => s.stop("SIGKILL")));
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function startServer(env: Record<string, string>) {
   const server = new ServerProcess(await freePort(), env);
@@ -29,14 +21,17 @@ describe("npm start with no configuration", () => {
   it("answers /healthz on embedded PGlite, prints the demo owner and a working curl line, and stops cleanly on SIGTERM", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "apf-data-"));
     const server = await startServer({ APF_DATA_DIR: dataDir });
-    const health = await server.waitForHttp("/healthz", 15_000);
+    const health = await server.waitForHttp("/healthz", 150_000);
     expect(health.status).toBe(200);
     const ready = await (await fetch(`${server.url}/readyz`)).json();
     expect(ready.checks.database).toEqual({ status: "up", kind: "embedded" });
     expect(ready.checks.redis.status).toBe("not_configured");
     expect(server.output).toMatch(/embedded PGlite/);
     expect(server.output).toMatch(/in this process only/);
-    await waitFor(() => server.output.includes("curl -s"));
+    await vi.waitFor(() => expect(server.output).toContain("curl -s"), {
+      timeout: 60_000,
+      interval: 100,
+    });
     expect(server.output).toMatch(/demo@apf\.local\s+\/\s+\S{12,}/);
 
     // The printed curl line, run as printed: 200 with the demo's live printers.
@@ -51,10 +46,10 @@ describe("npm start with no configuration", () => {
     expect(body.success).toBe(true);
     expect(Array.isArray(body.data)).toBe(true);
     expect(await server.stop("SIGTERM")).toBe(0);
-  });
+  }, 240_000);
 });
 
-describe.runIf(process.env.APF_TEST_DATABASE_URL)(
+describe.runIf(process.env.APF_TEST_DATABASE_URL && !redisServerMissing)(
   "npm start with DATABASE_URL and REDIS_URL",
   () => {
     let database: TestDatabase;
@@ -68,7 +63,7 @@ describe.runIf(process.env.APF_TEST_DATABASE_URL)(
       database = await createTestDatabase();
       redis = await PrivateRedis.start();
       const server = await startServer({ DATABASE_URL: database.url!, REDIS_URL: redis.url });
-      await server.waitForHttp("/healthz");
+      await server.waitForHttp("/healthz", 60_000);
       const up = await fetch(`${server.url}/readyz`);
       expect(up.status).toBe(200);
       expect((await up.json()).checks).toEqual({
@@ -84,6 +79,6 @@ describe.runIf(process.env.APF_TEST_DATABASE_URL)(
       expect(server.alive).toBe(true);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       expect(await server.stop("SIGTERM")).toBe(0);
-    });
+    }, 120_000);
   },
 );

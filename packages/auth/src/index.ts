@@ -16,7 +16,14 @@ export {
   verifyPassword,
   verifyPasswordAgainstNothing,
 } from "./password.ts";
-export { REDACTED, redactTokens } from "./redact.ts";
+export {
+  CENSORED,
+  hasTokenShape,
+  isSecretField,
+  REDACTED,
+  redactSecrets,
+  redactTokens,
+} from "./redact.ts";
 export {
   ALL_READ_SCOPES,
   BROAD_SCOPES,

@@ -18,3 +18,31 @@ export function redactTokens(text: string): string {
   const keepHead = (_match: string, prefix: string, head: string) => `${prefix}${head}${REDACTED}`;
   return text.replace(REDACTABLE, keepHead).replace(REDACTABLE_INVITATION, keepHead);
 }
+
+// The value after `Bearer ` or an `X-Api-Key:` header name, in free text.
+const CREDENTIAL_VALUE = /(x-api-key["']?\s*[:=]\s*["']?|bearer\s+)[^\s"',;}]+/gi;
+
+/** Marker written in place of a whole secret value. */
+export const CENSORED = "[redacted]";
+
+/**
+ * {@link redactTokens}, and credential values written next to their header name (`Bearer …`,
+ * `X-Api-Key: …`) censored: the one text redaction of API logs, agent logs and audit details.
+ */
+export function redactSecrets(text: string): string {
+  return redactTokens(text).replace(CREDENTIAL_VALUE, `$1${CENSORED}`);
+}
+
+// Names that can only ever hold a secret: a password, a token, a key, a hash of one.
+const SECRET_FIELD =
+  /^(?:password|token|key|secret|hash|apikey|api_key|x-api-key|authorization|cookie|set-cookie|[a-z_]*_token|[a-z_]*_hash)$/i;
+
+/** Whether a field (or header) named `name` holds a secret: censored in logs, dropped in audits. */
+export function isSecretField(name: string): boolean {
+  return SECRET_FIELD.test(name);
+}
+
+/** Whether `text` has the shape of a token of `kind` (`apf_agent_` + 64 lowercase hex), checksum aside. */
+export function hasTokenShape(text: string, prefix: string): boolean {
+  return text.startsWith(prefix) && /^[0-9a-f]{64}$/.test(text.slice(prefix.length));
+}

@@ -113,13 +113,6 @@ describe("parseToken", () => {
       reason: "prefix",
     });
   });
-
-  it("is cheap: 100k parses well under a second", () => {
-    const { token } = mintToken("live");
-    const started = performance.now();
-    for (let i = 0; i < 100_000; i++) parseToken(token, "live");
-    expect(performance.now() - started).toBeLessThan(2000);
-  });
 });
 
 describe("hashToken", () => {

@@ -78,9 +78,38 @@ function openPostgres(url: string, poolSize: number) {
       await pool.end();
     },
     async migrate() {
-      await migrateNodePg(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      await migrateUnderLock(pool);
     },
   };
+}
+
+/** Key of the session-level advisory lock every replica takes around migrating. */
+export const MIGRATION_LOCK_KEY = 0x61_70_66_6d; // "apfm"
+
+/**
+ * Applies pending migrations on one connection that holds the migration advisory lock, so that
+ * replicas starting at once migrate one after the other: the first applies, the others wait, then
+ * find nothing pending. The lock is released with the connection even if migrating fails.
+ */
+async function migrateUnderLock(pool: pg.Pool) {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    try {
+      await migrateNodePg(drizzleNodePg(client, { schema }), {
+        migrationsFolder: MIGRATIONS_FOLDER,
+      });
+    } finally {
+      await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+    }
+  } catch (error) {
+    broken = true;
+    throw error;
+  } finally {
+    // A connection whose state is in doubt is closed, which also frees any lock it still holds.
+    client.release(broken);
+  }
 }
 
 async function openPglite(dataDir: string) {

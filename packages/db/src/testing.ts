@@ -84,6 +84,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * An empty database of this run (no migrations applied), for tests of migrating itself; null
+ * without `APF_TEST_DATABASE_URL`. Dropped by `drop()` or with the run's other databases.
+ */
+export async function createEmptyTestDatabase(): Promise<{
+  url: string;
+  drop(): Promise<void>;
+} | null> {
+  const baseUrl = process.env.APF_TEST_DATABASE_URL;
+  if (!baseUrl) return null;
+  const name = `${runPrefix()}_${randomBytes(6).toString("hex")}`;
+  await admin(baseUrl, (c) => c.query(`create database ${name}`));
+  return {
+    url: withDatabase(baseUrl, name),
+    async drop() {
+      await admin(baseUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
 /** Copies the template; retries while another worker's copy briefly holds it (SQLSTATE 55006). */
 async function createFromTemplate(baseUrl: string, name: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {

@@ -86,7 +86,13 @@ export function formatZodIssuePath(issue: { path: ReadonlyArray<PropertyKey> }):
 /** One problem of a rejected report, ready for a 400 answer. */
 export interface ReportIssue {
   path: string;
+  /** The index in `machines` of the machine the issue is about; null for the report itself. */
+  machineIndex: number | null;
   message: string;
+}
+
+function machineIndexOf(path: ReadonlyArray<PropertyKey>): number | null {
+  return path[0] === "machines" && typeof path[1] === "number" ? path[1] : null;
 }
 
 /** Parses a report body; on failure returns every issue with its dotted path, nothing applied. */
@@ -99,6 +105,7 @@ export function parseAgentReport(
     success: false,
     issues: parsed.error.issues.map((issue) => ({
       path: formatZodIssuePath(issue),
+      machineIndex: machineIndexOf(issue.path),
       message: issue.message,
     })),
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MACHINE_ERRORS, normalizeJob, normalizeMachine } from "../src/normalize.ts";
 import { jobResponseSchema } from "../src/octoprint/schemas.ts";
-import { jobFixture, printerFixture } from "./helpers/fixtures.ts";
+import { jobFixture, printerFixture } from "../src/testing/octoprint-fixtures.ts";
 import type { Loose } from "./helpers/loose.ts";
 import {
   jobBody,

@@ -6,7 +6,7 @@ import {
   MAX_REPORT_BYTES,
   parseAgentReport,
 } from "../src/report-schema.ts";
-import { jobFixture, printerFixture, versionFixture } from "./helpers/fixtures.ts";
+import { jobFixture, printerFixture, versionFixture } from "../src/testing/octoprint-fixtures.ts";
 import type { Loose } from "./helpers/loose.ts";
 
 function machine(i: number, overrides: Record<string, unknown> = {}) {
@@ -135,7 +135,11 @@ describe("agent report schema", () => {
     expect(result.success).toBe(false);
     if (result.success) return;
     expect(result.issues).toEqual([
-      { path: "machines.2.machine_id", message: "duplicate machine_id, already at machines.0" },
+      {
+        path: "machines.2.machine_id",
+        machineIndex: 2,
+        message: "duplicate machine_id, already at machines.0",
+      },
     ]);
   });
 

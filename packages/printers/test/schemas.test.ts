@@ -10,7 +10,12 @@ import {
   serverResponseSchema,
   versionResponseSchema,
 } from "../src/octoprint/schemas.ts";
-import { fixture, fixtureNames, jobFixture, printerFixture } from "./helpers/fixtures.ts";
+import {
+  fixture,
+  fixtureNames,
+  jobFixture,
+  printerFixture,
+} from "../src/testing/octoprint-fixtures.ts";
 import type { Loose } from "./helpers/loose.ts";
 
 const schemaFor: Record<string, { safeParse: (v: unknown) => { success: boolean } } | null> = {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   connectionResponseSchema,
   jobResponseSchema,
@@ -242,8 +242,10 @@ describe("real-time mode", () => {
       const x = live.printers[0] as SimulatedPrinter;
       x.startPrint("quick.gcode", { heatS: 0, durationS: 0.2 });
       expect(x.state()).toBe("Printing");
-      await new Promise((resolve) => setTimeout(resolve, 300 + TRANSIENT_MS.finishing));
-      expect(x.state()).toBe("Operational");
+      await vi.waitFor(() => expect(x.state()).toBe("Operational"), {
+        timeout: 5000 + TRANSIENT_MS.finishing,
+        interval: 50,
+      });
     } finally {
       await live.close();
     }

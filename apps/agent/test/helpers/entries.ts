@@ -1,4 +1,4 @@
-import type { MachineReport } from "../../src/report-types.ts";
+import type { MachineReport } from "@apf/agent-core/report-types";
 
 /** A minimal machine entry; `observed` tells samples of the same machine apart. */
 export function entry(id: string, observed = 0, extra: Partial<MachineReport> = {}): MachineReport {

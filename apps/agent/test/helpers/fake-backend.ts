@@ -1,4 +1,4 @@
-import type { ReportBody } from "../../src/report-types.ts";
+import type { ReportBody } from "@apf/agent-core/report-types";
 import {
   type FakeReply,
   type FakeServer,
@@ -38,10 +38,11 @@ export function envelope(
   code: string,
   error: string,
   headers?: Record<string, string>,
+  fields: Record<string, unknown> = {},
 ): FakeReply {
   return {
     status,
-    body: { success: false, code, error, request_id: "req_test" },
+    body: { ...fields, success: false, code, error, request_id: "req_test" },
     ...(headers ? { headers } : {}),
   };
 }

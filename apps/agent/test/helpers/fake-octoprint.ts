@@ -1,14 +1,11 @@
-import { readFileSync } from "node:fs";
+import { jobFixture, printerFixture, versionFixture } from "@apf/printers/testing";
 import { type FakeReply, type FakeServer, startFakeServer } from "./http-fake.ts";
-
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8"));
 
 /** OctoPrint's documented example bodies. */
 export const FIXTURES = {
-  version: fixture("version.get.response.json"),
-  printer: fixture("printer.get.history-limit2.response.json"),
-  job: fixture("job.get.response.json"),
+  version: versionFixture(),
+  printer: printerFixture(),
+  job: jobFixture(),
 };
 
 /** Knobs of a fake OctoPrint host. */

@@ -1,4 +1,4 @@
-import { redactTokens } from "@apf/auth";
+import { isSecretField, redactTokens } from "@apf/auth";
 import type { ActorType, Queryable } from "@apf/db";
 import { insertAuditEvents } from "@apf/db/queries/audit-events";
 import type { SessionPrincipal } from "../context.ts";
@@ -80,9 +80,6 @@ export function auditOrigin(
   };
 }
 
-// Field names that could only ever hold a secret; dropped wherever they appear in details.
-const SECRET_FIELD = /^(password|token|key|secret|[a-z_]*_token|[a-z_]*_hash|hash)$/i;
-
 // More of a token body than a preview shows (prefix + 4 hex + "…"): worth redacting.
 const TOKEN_LIKE = /apf_(?:(?:live|agent|sess)_[0-9a-f]{5}|inv_[A-Za-z0-9_-]{5})/i;
 
@@ -94,7 +91,7 @@ export function scrubDetails(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => scrubDetails(v, depth + 1));
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([k]) => !SECRET_FIELD.test(k))
+      .filter(([k]) => !isSecretField(k))
       .map(([k, v]) => [k, scrubDetails(v, depth + 1)]),
   );
 }

@@ -1,4 +1,4 @@
-import { redactTokens } from "@apf/auth";
+import { CENSORED, isSecretField, redactSecrets } from "@apf/auth";
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 
 /** Header and field paths that never reach a log line. */
@@ -33,7 +33,9 @@ const QUERY_PARAMS = /\nparams: [^\n]*/g;
 
 /** A string fit for a log line: no token, no hash, no query parameters. */
 export function scrubText(text: string): string {
-  return redactTokens(text).replace(QUERY_PARAMS, "\nparams: [redacted]").replace(HASHES, "[hash]");
+  return redactSecrets(text)
+    .replace(QUERY_PARAMS, "\nparams: [redacted]")
+    .replace(HASHES, "[hash]");
 }
 
 function scrubError(error: Error, depth: number): Record<string, unknown> {
@@ -55,7 +57,9 @@ function scrub(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== "object") return value;
   if (value instanceof Error) return scrubError(value, 0);
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, isSecretField(k) ? CENSORED : scrub(v, depth + 1)]),
+  );
 }
 
 /**

@@ -1,16 +1,10 @@
-import { readFileSync } from "node:fs";
-
-function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(
-    readFileSync(new URL(`./fixtures/${name}.response.json`, import.meta.url), "utf8"),
-  );
-}
+import { jobFixture, printerFixture, versionFixture } from "@apf/printers/testing";
 
 /** OctoPrint's documented bodies, as they are. */
 export const FIXTURES = {
-  printer: fixture("printer.get.history-limit2"),
-  job: fixture("job.get"),
-  version: fixture("version.get"),
+  printer: printerFixture(),
+  job: jobFixture(),
+  version: versionFixture(),
 };
 
 type Flags = Partial<

@@ -118,6 +118,18 @@ describe("POST /agent/v1/reports validation", () => {
     });
   });
 
+  it("answers machine_index null for a problem of the report itself", async () => {
+    const res = await post({
+      ...report([machine({ machineId: "m", observedAt: t(1) })]),
+      agent: 5,
+    });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body).toMatchObject({ code: "INVALID_REQUEST", machine_index: null });
+    expect(typeof body.path).toBe("string");
+    expect(body.path.startsWith("machines")).toBe(false);
+  });
+
   it("answers 400 for a machine id with a control character, and stores a broken host's values safely", async () => {
     const nul = await post(report([machine({ machineId: "nul\u0000id", observedAt: t(1) })]));
     expect(nul.status).toBe(400);

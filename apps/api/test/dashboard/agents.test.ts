@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => services.close());
 
-const crc32 = (zlib as unknown as { crc32: (data: string) => number }).crc32;
+const crc32 = zlib.crc32;
 
 describe("agents", () => {
   it("creates an agent with an apf_agent_ token shown once", async () => {

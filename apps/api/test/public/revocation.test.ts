@@ -3,7 +3,6 @@ import { revokeApiKey } from "@apf/db/queries/api-keys";
 import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { announceKeyRevoked } from "../../src/services/key-events.ts";
 import { createSession } from "../support/dashboard-factories.ts";
 import { createApiKey, createOrganization } from "../support/factories.ts";
 import type { TestServices } from "../support/services.ts";
@@ -46,7 +45,6 @@ it("answers TOKEN_REVOKED on the other instance at once after a revoke, 100 time
     expect((await call(appTwo, path, { key: key.key })).status).toBe(200);
 
     await revokeApiKey(one.db, organizationId, key.id, one.clock.now());
-    await announceKeyRevoked(one, key.id);
 
     const res = await call(appTwo, path, { key: key.key });
     expect(res.status).toBe(401);
@@ -54,7 +52,7 @@ it("answers TOKEN_REVOKED on the other instance at once after a revoke, 100 time
     const again = await call(appOne, path, { key: key.key });
     expect((await body(again)).code).toBe("TOKEN_REVOKED");
   }
-});
+}, 120_000);
 
 it("answers TOKEN_REVOKED on the other instance after the dashboard's revoke route", async () => {
   const session = await createSession(one, ownerId);

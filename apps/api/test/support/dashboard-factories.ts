@@ -66,6 +66,7 @@ export async function createPrinter(
       machineId: `machine-${randomBytes(4).toString("hex")}`,
       name: "Prusa MK4 #1",
       status: "idle",
+      reachable: true,
       ...fields,
     })
     .returning();

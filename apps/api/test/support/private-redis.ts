@@ -1,8 +1,20 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+/**
+ * Why tests that start their own redis-server cannot run here (it is not installed), or null.
+ * Such tests skip with this reason printed, as on a machine without services.
+ */
+export const redisServerMissing: string | null = (() => {
+  const probe = spawnSync("redis-server", ["--version"], { stdio: "ignore" });
+  return probe.error || probe.status !== 0
+    ? "redis-server is not installed (not on PATH): skipping the tests that stop and start their own Redis"
+    : null;
+})();
+if (redisServerMissing) console.warn(redisServerMissing);
 
 /** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
 export async function freePort(): Promise<number> {

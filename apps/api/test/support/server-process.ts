@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { vi } from "vitest";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 
@@ -40,16 +41,14 @@ export class ServerProcess {
 
   /** Polls until `path` answers (any status) or the deadline passes. */
   async waitForHttp(path = "/healthz", timeoutMs = 15_000): Promise<Response> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (!this.alive) throw new Error(`server exited early:\n${this.output}`);
-      try {
-        return await fetch(this.url + path);
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    throw new Error(`no answer on ${path} within ${timeoutMs} ms:\n${this.output}`);
+    // The last error is what the timeout reports: the server's output if it exited early.
+    return vi.waitFor(
+      () => {
+        if (!this.alive) throw new Error(`server exited early:\n${this.output}`);
+        return fetch(this.url + path);
+      },
+      { timeout: timeoutMs, interval: 100 },
+    );
   }
 
   async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {

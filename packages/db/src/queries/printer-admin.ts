@@ -1,11 +1,23 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, getTableColumns } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { printers } from "../schema/index.ts";
+import { type PrinterFreshness, printerLiveness } from "./printer-liveness.ts";
 
-/** The organization's printers, by name. */
-export async function listPrinters(db: Queryable, organizationId: string) {
+/** A printer's stored columns, with status, online and progress as the liveness rule reads them. */
+function liveColumns(freshness: PrinterFreshness) {
+  return { ...getTableColumns(printers), ...printerLiveness(freshness) };
+}
+
+export type LivePrinterRow = Awaited<ReturnType<typeof listPrinters>>[number];
+
+/** The organization's printers by name, read through the liveness rule. */
+export async function listPrinters(
+  db: Queryable,
+  organizationId: string,
+  freshness: PrinterFreshness,
+) {
   return db
-    .select()
+    .select(liveColumns(freshness))
     .from(printers)
     .where(eq(printers.organizationId, organizationId))
     .orderBy(asc(printers.name), asc(printers.id));
@@ -35,18 +47,19 @@ export interface PrinterPatch {
   currentBuildPlate?: string | null;
 }
 
-/** Applies the patch; undefined when the organization has no such printer. */
+/** Applies the patch; the printer as changed (read through the liveness rule at `at`), or
+ * undefined when the organization has no such printer. */
 export async function updatePrinter(
   db: Queryable,
   organizationId: string,
   printerId: string,
   patch: PrinterPatch,
-  at: Date,
+  freshness: PrinterFreshness,
 ) {
   const [row] = await db
     .update(printers)
-    .set({ ...patch, updatedAt: at })
+    .set({ ...patch, updatedAt: freshness.now })
     .where(and(eq(printers.organizationId, organizationId), eq(printers.id, printerId)))
-    .returning();
+    .returning(liveColumns(freshness));
   return row;
 }

@@ -1,16 +1,13 @@
 import { and, asc, eq, gte, isNotNull, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { filamentSpools, jobs, PRINTER_STATUSES, printers } from "../schema/index.ts";
+import { type PrinterFreshness, printerLiveness } from "./printer-liveness.ts";
 
 /** The statuses integrators see: the observed ones, and `maintenance` while a printer is in it. */
 export const PUBLIC_PRINTER_STATUSES = [...PRINTER_STATUSES, "maintenance"] as const;
 export type PublicPrinterStatus = (typeof PUBLIC_PRINTER_STATUSES)[number];
 
-/** How old a printer's last report may be before it reads offline. */
-export interface PrinterFreshness {
-  now: Date;
-  staleAfterS: number;
-}
+export type { PrinterFreshness } from "./printer-liveness.ts";
 
 export interface PublicPrinterFilters {
   isActive?: boolean;
@@ -26,21 +23,18 @@ export interface PageRequest {
 }
 
 /**
- * Status and online as integrators see them: a printer not heard from within the stale window
- * is offline whatever was last stored, and a printer is online exactly when it is fresh, its host
- * answered and its status is not offline. A printer in maintenance reads `maintenance` whatever
- * its agent reports. Computed in SQL so the status filter agrees with rows.
+ * The one liveness rule (printer-liveness.ts), and on top of it AutoPrintFarm's `maintenance`:
+ * a printer in maintenance reads `maintenance` whatever its agent reports. `fresh`: its agent
+ * reported within the stale window.
  */
-function liveness({ now, staleAfterS }: PrinterFreshness) {
-  const cutoff = new Date(now.getTime() - staleAfterS * 1000);
+function liveness(freshness: PrinterFreshness) {
+  const live = printerLiveness(freshness);
+  const cutoff = new Date(freshness.now.getTime() - freshness.staleAfterS * 1000);
   const fresh = and(isNotNull(printers.lastSeenAt), gte(printers.lastSeenAt, cutoff))!;
   return {
-    status: sql<PublicPrinterStatus>`(case
-      when ${printers.inMaintenance} then 'maintenance'
-      when ${fresh} then ${printers.status}
-      else 'offline' end)`,
+    ...live,
+    status: sql<PublicPrinterStatus>`(case when ${printers.inMaintenance} then 'maintenance' else ${live.status} end)`,
     fresh: sql<boolean>`(${fresh})`,
-    online: sql<boolean>`(${fresh} and ${printers.reachable} and ${printers.status} <> 'offline')`,
   };
 }
 
@@ -69,7 +63,7 @@ function columns(freshness: PrinterFreshness) {
     lastSeenAt: printers.lastSeenAt,
     temperatures: printers.temperatures,
     currentJobId: printers.currentJobId,
-    progressPercentage: printers.progressPercentage,
+    progressPercentage: live.progressPercentage,
   };
 }
 

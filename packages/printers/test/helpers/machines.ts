@@ -5,7 +5,11 @@ import {
   versionResponseSchema,
 } from "../../src/octoprint/schemas.ts";
 import type { MachineReport } from "../../src/report-schema.ts";
-import { jobFixture, printerFixture, versionFixture } from "./fixtures.ts";
+import {
+  jobFixture,
+  printerFixture,
+  versionFixture,
+} from "../../src/testing/octoprint-fixtures.ts";
 
 export const OBSERVED_AT = "2026-11-23T10:00:04.120Z";
 

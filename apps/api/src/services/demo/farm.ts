@@ -1,7 +1,4 @@
-import { writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { runAgent } from "@apf/agent";
-import { loadConfig } from "@apf/agent/config";
+import { type AgentConfig, inlineSecret, normalizeUrl, runAgent } from "@apf/agent-core";
 import { startSimulatedFarm } from "@apf/printers/simulator";
 import type { Logger } from "pino";
 import { DEMO_PRINT_FILES, type DemoSecrets } from "./seed.ts";
@@ -14,7 +11,6 @@ export const DEMO_PRINTERS = 3;
  */
 export async function startDemoFarm(options: {
   apiUrl: string;
-  dataDir: string;
   secrets: DemoSecrets;
   logger: Logger;
 }): Promise<{ stop(): Promise<void> }> {
@@ -23,23 +19,30 @@ export async function startDemoFarm(options: {
     apiKey: options.secrets.octoprint_api_key,
     autoPrint: { files: DEMO_PRINT_FILES, durationS: 150, idleS: 20, heatS: 15 },
   });
-  // A real agent.json, the same file format a technician writes (see apps/agent/README.md).
-  const configPath = resolve(join(options.dataDir, "demo-agent.json"));
-  const config = {
-    api_url: options.apiUrl,
-    agent_token: options.secrets.agent_token,
-    poll_interval_s: 2,
-    machines: farm.printers.map((printer, i) => ({
-      type: "OCTOPRINT",
-      url: printer.url,
-      custom_name: `demo-printer-${i + 1}`,
-      api_key: options.secrets.octoprint_api_key,
-    })),
+  // The agent core with the configuration a technician's agent.json would give it.
+  const apiKey = inlineSecret(options.secrets.octoprint_api_key);
+  const agentConfig: AgentConfig = {
+    configPath: "(demo)",
+    apiUrl: options.apiUrl.replace(/\/+$/, ""),
+    agentToken: inlineSecret(options.secrets.agent_token),
+    pollIntervalS: 2,
+    requestTimeoutS: 5,
+    warnings: [],
+    machines: farm.printers.map((printer, i) => {
+      const id = `demo-printer-${i + 1}`;
+      return {
+        id,
+        name: id,
+        type: "OCTOPRINT" as const,
+        url: normalizeUrl(printer.url),
+        baseUrl: printer.url,
+        apiKey,
+        label: `machines[${i}] ("${id}")`,
+      };
+    }),
   };
-  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
 
   const controller = new AbortController();
-  const agentConfig = await loadConfig(configPath);
   const running = runAgent(agentConfig, {
     logger: options.logger,
     signal: controller.signal,

@@ -48,7 +48,6 @@ export async function startDemo(
   const base = baseUrl(env.HOST, address.port);
   const farm = await startDemoFarm({
     apiUrl: base,
-    dataDir: env.APF_DATA_DIR,
     secrets,
     logger: services.logger.child({ component: "demo-agent" }),
   });

@@ -4,7 +4,6 @@ import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin } from "../../../services/audit.ts";
-import { announceKeyRevoked } from "../../../services/key-events.ts";
 import { revokeCredential } from "../../../services/revoke-credential.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { revokedSchema } from "../revoked.ts";
@@ -42,7 +41,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     },
     keyId,
   );
-  // After the commit, so that an instance that drops its cache re-reads the revoked row.
-  await announceKeyRevoked(c.var.services, key.id);
   return c.json(ok({ id: key.id, revoked_at: iso(key.revokedAt) }), 200);
 };

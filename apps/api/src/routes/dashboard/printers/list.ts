@@ -21,7 +21,9 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { db, clock, config } = c.var.services;
-  const rows = await listPrinters(db, c.var.org.organizationId);
-  const now = clock.now();
-  return c.json(ok(rows.map((p) => toPrinter(p, now, config.APF_STALE_AFTER_S))), 200);
+  const rows = await listPrinters(db, c.var.org.organizationId, {
+    now: clock.now(),
+    staleAfterS: config.APF_STALE_AFTER_S,
+  });
+  return c.json(ok(rows.map(toPrinter)), 200);
 };

@@ -1,4 +1,5 @@
-import { PRINTER_STATUSES, type printers } from "@apf/db";
+import { PRINTER_STATUSES } from "@apf/db";
+import type { LivePrinterRow } from "@apf/db/queries/printer-admin";
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../openapi/kit.ts";
 
@@ -27,10 +28,8 @@ export const printerSchema = z.object({
   updated_at: timestamp(),
 });
 
-/** Shapes a printer row; a printer whose agent has been silent past `staleAfterS` reads offline. */
-export function toPrinter(p: typeof printers.$inferSelect, now: Date, staleAfterS: number) {
-  const online =
-    p.lastSeenAt !== null && now.getTime() - p.lastSeenAt.getTime() <= staleAfterS * 1000;
+/** Shapes a printer row; status, online and progress come from the one liveness rule (@apf/db). */
+export function toPrinter(p: LivePrinterRow) {
   return {
     id: p.id,
     name: p.name,
@@ -44,12 +43,12 @@ export function toPrinter(p: typeof printers.$inferSelect, now: Date, staleAfter
     current_build_plate: p.currentBuildPlate,
     has_ams: p.hasAms,
     is_active: p.isActive,
-    status: online ? p.status : ("offline" as const),
-    online,
+    status: p.status,
+    online: p.online,
     agent_id: p.agentId,
     machine_id: p.machineId,
     last_error: p.lastError,
-    progress_percentage: online ? p.progressPercentage : null,
+    progress_percentage: p.progressPercentage,
     last_seen_at: iso(p.lastSeenAt),
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),

@@ -77,7 +77,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         currentFilamentType: patch.current_filament_type,
         currentBuildPlate: patch.current_build_plate,
       },
-      now,
+      { now, staleAfterS: config.APF_STALE_AFTER_S },
     );
     return recordUpdate(
       tx,
@@ -91,5 +91,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       },
     );
   });
-  return c.json(ok(toPrinter(printer, now, config.APF_STALE_AFTER_S)), 200);
+  return c.json(ok(toPrinter(printer)), 200);
 };

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { Logger } from "pino";
+import type { AgentConfig } from "./agent-config.ts";
 import { sleep as realSleep, type Sleep } from "./backoff.ts";
-import type { AgentConfig } from "./config.ts";
 import { LatestState } from "./latest-state.ts";
 import { redactUrlCredentials } from "./machine-identity.ts";
 import { createPoller } from "./poller.ts";

@@ -1,6 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 
-const DIR = new URL("../fixtures/octoprint/", import.meta.url);
+/**
+ * Test support shared by every workspace: OctoPrint's documented example bodies, one copy
+ * (`@apf/printers/testing`). Not used by the product at run time.
+ */
+
+const DIR = new URL("./octoprint/", import.meta.url);
 
 /** Names of every OctoPrint fixture file. */
 export function fixtureNames(): string[] {

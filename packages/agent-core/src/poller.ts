@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { MachineConfig } from "./config.ts";
+import type { MachineConfig } from "./agent-config.ts";
 import { createOctoPrintClient, type OctoPrintClient, type OctoPrintResult } from "./octoprint.ts";
 import type { MachineReport } from "./report-types.ts";
 

@@ -112,10 +112,10 @@ export function createReporter(options: ReporterOptions): Reporter {
           );
           chunk = null;
         } else if (outcome.kind === "rejected") {
-          const { code, error, requestId } = outcome.envelope;
+          const { code, error, requestId, machineIndex } = outcome.envelope;
           // One host's odd body must not keep the whole farm from reporting: when the backend
           // names the offending machine, drop only that one and send the rest again.
-          const culprit = offendingMachine(error, chunk.taken.length);
+          const culprit = offendingMachine(machineIndex, chunk.taken.length);
           const dropped = culprit === null ? chunk.taken : [chunk.taken[culprit]!];
           logger.error(
             {
@@ -226,12 +226,9 @@ export function createReporter(options: ReporterOptions): Reporter {
   return { run, flush, notify: () => wake?.() };
 }
 
-/** The index of the machine a 400 names (`… at "machines.3.octoprint…"`), or null. */
-export function offendingMachine(error: string | undefined, count: number): number | null {
-  const match = error?.match(/"machines\.(\d+)(?:[."])/);
-  if (!match) return null;
-  const index = Number(match[1]);
-  return index < count ? index : null;
+/** The machine a 400 names in its `machine_index`, when it is one of this chunk's; else null. */
+export function offendingMachine(index: number | undefined, count: number): number | null {
+  return index !== undefined && index >= 0 && index < count ? index : null;
 }
 
 function withoutMachine(chunk: Chunk, index: number): Chunk | null {

@@ -5,6 +5,8 @@ export interface ErrorEnvelope {
   code?: string;
   error?: string;
   requestId?: string;
+  /** `machine_index` of a 400: the machine of the report the server refused, when one is. */
+  machineIndex?: number;
 }
 
 /** What one `POST /agent/v1/reports` came to, and so what the reporter does next. */
@@ -32,6 +34,7 @@ export function readEnvelope(text: string): ErrorEnvelope {
     if (code) envelope.code = code;
     if (error) envelope.error = error.slice(0, 1000);
     if (requestId) envelope.requestId = requestId;
+    if (Number.isInteger(body?.machine_index)) envelope.machineIndex = body.machine_index as number;
     return envelope;
   } catch {
     return {};

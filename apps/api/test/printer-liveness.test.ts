@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
+import { body, call as publicCall, publicTestServices } from "./public/helpers.ts";
+import { createPrinter, createTeam, call as dashboardCall } from "./support/dashboard-factories.ts";
+import { createApiKey } from "./support/factories.ts";
+import type { TestServices } from "./support/services.ts";
+
+let services: TestServices;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  services = await publicTestServices();
+  app = createApp(services);
+});
+afterAll(() => services.close());
+
+const ago = (seconds: number) => new Date(services.clock.now().getTime() - seconds * 1000);
+
+interface Shown {
+  name: string;
+  status: string;
+  online: boolean;
+  progress_percentage: number | null;
+}
+
+const view = (rows: Shown[]) =>
+  Object.fromEntries(
+    rows.map((p) => [
+      p.name,
+      { status: p.status, online: p.online, progress: p.progress_percentage },
+    ]),
+  );
+
+describe("one liveness rule for the public API and the dashboard", () => {
+  it("shows every printer with the same status, online flag and progress on both surfaces", async () => {
+    const team = await createTeam(services);
+    const org = team.organization.id;
+    const { key } = await createApiKey(services.db, org);
+    // Fresh but its status is offline (the host is up, the printer is not connected).
+    await createPrinter(services.db, org, {
+      name: "fresh-offline",
+      status: "offline",
+      lastSeenAt: ago(1),
+    });
+    // Stale: the agent went silent in the middle of a print.
+    await createPrinter(services.db, org, {
+      name: "stale",
+      status: "printing",
+      progressPercentage: 37,
+      lastSeenAt: ago(61),
+    });
+    await createPrinter(services.db, org, {
+      name: "unreachable",
+      status: "idle",
+      reachable: false,
+      lastSeenAt: ago(1),
+    });
+    await createPrinter(services.db, org, {
+      name: "printing",
+      status: "printing",
+      progressPercentage: 104,
+      lastSeenAt: ago(1),
+    });
+
+    const pub = await publicCall(app, "/public/v1/printers", { key });
+    expect(pub.status).toBe(200);
+    const dash = await dashboardCall(app, "GET", `/api/orgs/${org}/printers`, {
+      token: team.member.token,
+    });
+    expect(dash.status).toBe(200);
+
+    const expected = {
+      "fresh-offline": { status: "offline", online: false, progress: null },
+      stale: { status: "offline", online: false, progress: null },
+      unreachable: { status: "idle", online: false, progress: null },
+      printing: { status: "printing", online: true, progress: 100 },
+    };
+    expect(view((await body(pub)).data)).toEqual(expected);
+    expect(view(dash.body.data)).toEqual(expected);
+  });
+
+  it("answers a dashboard PATCH with the printer read through the same rule", async () => {
+    const team = await createTeam(services);
+    const printer = await createPrinter(services.db, team.organization.id, {
+      status: "offline",
+      lastSeenAt: ago(1),
+    });
+    const res = await dashboardCall(
+      app,
+      "PATCH",
+      `/api/orgs/${team.organization.id}/printers/${printer.id}`,
+      { token: team.admin.token, body: { location: "Shelf C" } },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ location: "Shelf C", status: "offline", online: false });
+  });
+});

@@ -1,0 +1,29 @@
+import { and, gte, isNotNull, sql } from "drizzle-orm";
+import { type PrinterStatus, printers } from "../schema/index.ts";
+
+/** How old a printer's last report may be before it reads offline. */
+export interface PrinterFreshness {
+  now: Date;
+  staleAfterS: number;
+}
+
+/**
+ * The one liveness rule, for every surface that shows a printer (public API and dashboard):
+ * - a printer not heard from within the stale window reads `offline`, whatever was last stored;
+ * - it is `online` exactly when it is fresh, its host answered and its status is not offline;
+ * - its progress is shown only while it is fresh (a silent printer's last percentage is not
+ *   current), clamped to 0–100.
+ * Computed in SQL so filters on these columns agree with the rows they return.
+ */
+export function printerLiveness({ now, staleAfterS }: PrinterFreshness) {
+  const cutoff = new Date(now.getTime() - staleAfterS * 1000);
+  const fresh = and(isNotNull(printers.lastSeenAt), gte(printers.lastSeenAt, cutoff))!;
+  const progress = printers.progressPercentage;
+  return {
+    status: sql<PrinterStatus>`(case when ${fresh} then ${printers.status} else 'offline' end)`,
+    online: sql<boolean>`(${fresh} and ${printers.reachable} and ${printers.status} <> 'offline')`,
+    progressPercentage: sql<
+      number | null
+    >`(case when ${fresh} and ${progress} is not null then least(100, greatest(0, ${progress})) end)`,
+  };
+}
