@@ -175,6 +175,48 @@ describe("GET /docs", () => {
     const res = await app.request("/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
-    expect(await res.text()).toContain("/public/v1/openapi.json");
+    const [init] = await Promise.all([(await app.request("/docs/init.js")).text()]);
+    expect(init).toContain('"/public/v1/openapi.json"');
+    expect(init).toContain("Scalar.createApiReference");
   });
+
+  it("references nothing outside this origin and runs no inline script", async () => {
+    const html = await (await app.request("/docs")).text();
+    expect(html).not.toMatch(/(?:src|href)\s*=\s*"(?:https?:)?\/\//i);
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.map((m) => m[1]!.match(/src="([^"]+)"/)?.[1])).toEqual([
+      "/docs/scalar.js",
+      "/docs/init.js",
+    ]);
+    for (const m of scripts) expect(m[2]!.trim()).toBe("");
+  });
+
+  it("serves Scalar's browser bundle from the installed package", async () => {
+    const res = await app.request("/docs/scalar.js");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("javascript");
+    const script = await res.text();
+    expect(script).toMatch(/@scalar\/api-reference \d+\.\d+\.\d+/);
+    expect(script).toContain("createApiReference");
+  });
+
+  it.each(["/docs", "/docs/scalar.js", "/docs/init.js"])(
+    "sends a Content-Security-Policy that allows scripts and connections only from self (%s)",
+    async (path) => {
+      const res = await app.request(path);
+      const csp = Object.fromEntries(
+        (res.headers.get("content-security-policy") ?? "")
+          .split(";")
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values]),
+      );
+      expect(csp["default-src"]).toEqual(["'self'"]);
+      expect(csp["script-src"]).toEqual(["'self'"]);
+      expect(csp["connect-src"]).toEqual(["'self'"]);
+      expect(csp["object-src"]).toEqual(["'none'"]);
+      for (const values of Object.values(csp) as string[][]) {
+        for (const v of values) expect(v).not.toMatch(/^(?:https?:|\*|'unsafe-eval')/);
+      }
+    },
+  );
 });
