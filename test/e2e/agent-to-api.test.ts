@@ -207,14 +207,14 @@ describe("simulator → apf-agent process → API → /public/v1", () => {
       (list: unknown[]) => list.length === 1,
     );
     expect(completed).toMatchObject({ file_name: "e2e_part.gcode", progress_percentage: 100 });
-    expect((await api(`/public/v1/inventory/${skuId}`)).ready_stock).toBe(3);
+    expect((await api(`/public/v1/inventory/by-sku/${skuId}`)).ready_stock).toBe(3);
     // More rounds report the finished print again; the stock does not move.
     const reported = acceptedReports();
     await vi.waitFor(() => expect(acceptedReports()).toBeGreaterThanOrEqual(reported + 3), {
       timeout: 60_000,
       interval: 100,
     });
-    expect((await api(`/public/v1/inventory/${skuId}`)).ready_stock).toBe(3);
+    expect((await api(`/public/v1/inventory/by-sku/${skuId}`)).ready_stock).toBe(3);
   });
 
   it("delivers the latest state of every machine after the backend was down for 10 s, without crashing or spinning", async () => {

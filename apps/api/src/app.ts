@@ -15,6 +15,7 @@ import { DASHBOARD_BASE_PATH, dashboardRoutes } from "./routes/dashboard/index.t
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsPortRoutes, tokenMetricsRoutes } from "./routes/metrics.ts";
+import { PUBLIC_MAX_BODY_BYTES } from "./routes/public/v1/body.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
 
 export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
@@ -50,6 +51,19 @@ export function createApp(services: Services) {
       maxSize: DASHBOARD_MAX_BODY_BYTES,
       onError: () => {
         throw new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /api may be at most 64 KiB.");
+      },
+    }),
+  );
+
+  app.use(
+    `${PUBLIC_BASE_PATH}/*`,
+    bodyLimit({
+      maxSize: PUBLIC_MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(
+          "PAYLOAD_TOO_LARGE",
+          "Request bodies of /public/v1 may be at most 64 KiB.",
+        );
       },
     }),
   );

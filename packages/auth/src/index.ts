@@ -26,11 +26,19 @@ export {
 } from "./redact.ts";
 export {
   ALL_READ_SCOPES,
+  BROAD_SCOPES,
+  type BroadScope,
+  describeScope,
+  holdsScope,
   isScope,
+  type NarrowScope,
   SCOPE_REGISTRY,
   SCOPES,
   type Scope,
   type ScopeDefinition,
+  type ScopeKind,
+  type ScopeRoute,
+  scopeForRoute,
 } from "./scopes.ts";
 export {
   isSessionExpired,

@@ -1,32 +1,121 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import { ALL_READ_SCOPES, isScope, SCOPE_REGISTRY, SCOPES, type Scope } from "../src/index.ts";
+import {
+  ALL_READ_SCOPES,
+  BROAD_SCOPES,
+  describeScope,
+  holdsScope,
+  isScope,
+  SCOPE_REGISTRY,
+  SCOPES,
+  type Scope,
+  scopeForRoute,
+} from "../src/index.ts";
 
 describe("scopes", () => {
-  it("lists exactly the three read scopes of tokens.md", () => {
-    expect([...SCOPES].sort()).toEqual(["inventory:read", "jobs:read", "printers:read"]);
-    expect(ALL_READ_SCOPES).toEqual(SCOPES);
-    expectTypeOf<Scope>().toEqualTypeOf<"printers:read" | "jobs:read" | "inventory:read">();
+  it("lists the fine-grained scopes of public-api.md and AutoPrintFarm's three broad ones", () => {
+    expect([...SCOPES].sort()).toEqual(
+      [
+        "control",
+        "inventory:read",
+        "inventory:write",
+        "jobs:read",
+        "printers:control",
+        "printers:read",
+        "printers:write",
+        "read",
+        "write",
+      ].sort(),
+    );
+    expect([...BROAD_SCOPES]).toEqual(["read", "write", "control"]);
+    expect([...ALL_READ_SCOPES].sort()).toEqual(["inventory:read", "jobs:read", "printers:read"]);
+    expectTypeOf<"read">().toMatchTypeOf<Scope>();
   });
 
   it("works as a zod enum that refuses unknown scopes", () => {
     const schema = z.array(z.enum(SCOPES)).nonempty();
     expect(schema.safeParse(["jobs:read"]).success).toBe(true);
+    expect(schema.safeParse(["read", "write", "control"]).success).toBe(true);
     expect(schema.safeParse(["jobs:write"]).success).toBe(false);
     expect(schema.safeParse([]).success).toBe(false);
   });
 
-  it("has one registry entry per scope, named after its key, with a description", () => {
+  it("has one registry entry per scope, named after its key, with a kind and a description", () => {
     expect(Object.keys(SCOPE_REGISTRY).sort()).toEqual([...SCOPES].sort());
     for (const scope of SCOPES) {
       expect(SCOPE_REGISTRY[scope].name).toBe(scope);
-      expect(SCOPE_REGISTRY[scope].description.length).toBeGreaterThan(10);
+      expect(describeScope(scope).length).toBeGreaterThan(10);
+      expect(["read", "write", "control"]).toContain(SCOPE_REGISTRY[scope].kind);
     }
+    for (const scope of ["printers:read", "jobs:read", "inventory:read", "read"] as const) {
+      expect(SCOPE_REGISTRY[scope].routes.every((r) => r.method === "GET")).toBe(true);
+    }
+    for (const scope of ["printers:write", "inventory:write", "write"] as const) {
+      expect(SCOPE_REGISTRY[scope].routes.length).toBeGreaterThan(0);
+      expect(SCOPE_REGISTRY[scope].routes.every((r) => r.method !== "GET")).toBe(true);
+    }
+  });
+
+  it("gives each broad scope exactly the routes of the narrow scopes of its kind", () => {
+    for (const broad of BROAD_SCOPES) {
+      const narrow = SCOPES.filter(
+        (s) => !SCOPE_REGISTRY[s].broad && SCOPE_REGISTRY[s].kind === broad,
+      );
+      expect(narrow.length).toBeGreaterThan(0);
+      expect(SCOPE_REGISTRY[broad].routes).toEqual(narrow.flatMap((s) => SCOPE_REGISTRY[s].routes));
+    }
+  });
+
+  it("maps each public route to the narrow scope of public-api.md", () => {
+    const expected: Array<[string, string, Scope]> = [
+      ["GET", "/public/v1/printers", "printers:read"],
+      ["GET", "/public/v1/printers/{id}", "printers:read"],
+      ["GET", "/public/v1/printers/{id}/status", "printers:read"],
+      ["PUT", "/public/v1/printers/{id}/maintenance", "printers:write"],
+      ["GET", "/public/v1/jobs", "jobs:read"],
+      ["GET", "/public/v1/jobs/{id}", "jobs:read"],
+      ["GET", "/public/v1/inventory", "inventory:read"],
+      ["GET", "/public/v1/inventory/alerts", "inventory:read"],
+      ["GET", "/public/v1/inventory/by-sku/{skuId}", "inventory:read"],
+      ["GET", "/public/v1/inventory/{id}", "inventory:read"],
+      ["PUT", "/public/v1/inventory/{id}/threshold", "inventory:write"],
+      ["GET", "/public/v1/materials/filament", "inventory:read"],
+      ["POST", "/public/v1/materials/filament", "inventory:write"],
+      ["GET", "/public/v1/materials/filament/{id}", "inventory:read"],
+    ];
+    for (const [method, path, scope] of expected) {
+      expect(scopeForRoute(method.toLowerCase(), path)).toBe(scope);
+    }
+    const all = SCOPES.filter((s) => !SCOPE_REGISTRY[s].broad).flatMap((s) =>
+      SCOPE_REGISTRY[s].routes.map((r) => `${r.method} ${r.path}`),
+    );
+    expect(all.sort()).toEqual(expected.map(([m, p]) => `${m} ${p}`).sort());
+  });
+
+  it("guards /me and unknown writes with no scope", () => {
+    expect(scopeForRoute("GET", "/public/v1/me")).toBeUndefined();
+    expect(scopeForRoute("POST", "/public/v1/printers")).toBeUndefined();
+    expect(scopeForRoute("GET", "/public/v1/printers/{id}/maintenance")).toBeUndefined();
+  });
+
+  it("grants a route to its narrow scope and to the broad scope of its kind, nothing else", () => {
+    expect(holdsScope(["printers:read"], "printers:read")).toBe(true);
+    expect(holdsScope(["read"], "printers:read")).toBe(true);
+    expect(holdsScope(["read"], "inventory:read")).toBe(true);
+    expect(holdsScope(["write"], "inventory:write")).toBe(true);
+    expect(holdsScope(["control"], "printers:control")).toBe(true);
+    expect(holdsScope(["read"], "printers:write")).toBe(false);
+    expect(holdsScope(["write"], "printers:read")).toBe(false);
+    expect(holdsScope(["write"], "printers:control")).toBe(false);
+    expect(holdsScope(["control"], "printers:write")).toBe(false);
+    expect(holdsScope(["printers:write"], "inventory:write")).toBe(false);
+    expect(holdsScope(["printers:read"], "printers:write")).toBe(false);
+    expect(holdsScope([], "jobs:read")).toBe(false);
   });
 
   it("recognises scope names and nothing else", () => {
     for (const scope of SCOPES) expect(isScope(scope)).toBe(true);
-    for (const x of ["printers:write", "PRINTERS:READ", "", null, 1, ["jobs:read"]]) {
+    for (const x of ["jobs:write", "PRINTERS:READ", "READ", "", null, 1, ["jobs:read"]]) {
       expect(isScope(x)).toBe(false);
     }
   });

@@ -116,3 +116,38 @@ async function createFromTemplate(baseUrl: string, name: string): Promise<void> 
     }
   }
 }
+
+/** A database with nothing in it, for tests that apply migrations one by one. */
+export interface BlankTestDatabase {
+  query<T>(text: string): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** An empty Postgres database of this run (dropped on close), or an in-memory PGlite. */
+export async function createBlankTestDatabase(): Promise<BlankTestDatabase> {
+  const baseUrl = process.env.APF_TEST_DATABASE_URL;
+  if (!baseUrl) {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const lite = new PGlite();
+    return {
+      async query<T>(text: string) {
+        const results = await lite.exec(text);
+        return (results.at(-1)?.rows ?? []) as T[];
+      },
+      close: () => lite.close(),
+    };
+  }
+  const name = `${runPrefix()}_${randomBytes(6).toString("hex")}`;
+  await admin(baseUrl, (c) => c.query(`create database ${name}`));
+  const client = new pg.Client({ connectionString: withDatabase(baseUrl, name) });
+  await client.connect();
+  return {
+    async query<T>(text: string) {
+      return (await client.query(text)).rows as T[];
+    },
+    async close() {
+      await client.end();
+      await admin(baseUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}

@@ -4,10 +4,22 @@ import type { Env } from "hono";
 import { DEFAULT_KEY_BUDGET, FAILED_AUTH_LIMIT, KEY_WINDOW_S } from "../middleware/rate-limit.ts";
 
 const TAGS = [
-  { name: "Printers", description: "Printers and their live state (scope `printers:read`)." },
+  {
+    name: "Printers",
+    description:
+      "Printers and their live state (scope `printers:read`); maintenance (scope `printers:write`).",
+  },
   { name: "Jobs", description: "Print jobs (scope `jobs:read`)." },
-  { name: "Inventory", description: "Finished goods by SKU (scope `inventory:read`)." },
-  { name: "Materials", description: "Filament spools (scope `inventory:read`)." },
+  {
+    name: "Inventory",
+    description:
+      "Finished goods by SKU, kits and their parts (scope `inventory:read`); thresholds (scope `inventory:write`).",
+  },
+  {
+    name: "Materials",
+    description:
+      "Filament spools (scope `inventory:read`); adding spools (scope `inventory:write`).",
+  },
   { name: "Key", description: "The calling key." },
   { name: "Documentation", description: "This document." },
 ];
@@ -15,7 +27,7 @@ const TAGS = [
 function description(): string {
   const scopes = SCOPES.map((s) => `- \`${s}\`: ${SCOPE_REGISTRY[s].description}`).join("\n");
   return [
-    "Read-only API of a print farm's printers, jobs and stock, compatible with AutoPrintFarm's public API.",
+    "API of a print farm's printers, jobs and stock, compatible with AutoPrintFarm's public API: reads, and the data changes AutoPrintFarm offers (maintenance, low-stock thresholds, filament spools), each audited with the key that made it. Bodies are JSON (`application/json`, at most 64 KiB).",
     "",
     "**Authentication**: `Authorization: Bearer apf_live_…` on every request (never in the query string, never in `X-Api-Key`).",
     "",
@@ -23,7 +35,7 @@ function description(): string {
     "",
     "**Errors**: `{success: false, code, error, request_id}`; the codes are listed on each response.",
     "",
-    "**Scopes**:",
+    "**Scopes**: a route needs its fine-grained scope or the broad scope of its kind (`read` for every GET, `write` for every data change, `control` for every physical command). `INSUFFICIENT_SCOPE` names the fine-grained scope.",
     scopes,
   ].join("\n");
 }

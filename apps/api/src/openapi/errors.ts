@@ -24,7 +24,8 @@ export const ERROR_RESPONSES = {
     component: "BadRequest",
     codes: ["INVALID_REQUEST"],
     afterAuth: true,
-    description: "A query or path parameter is invalid; the message names it and what is allowed.",
+    description:
+      "A query or path parameter or a body field is invalid (or the body is not valid JSON); the message names it and what is allowed.",
     example: 'Invalid query parameter "limit": must be a whole number from 1 to 100',
   },
   401: {
@@ -49,6 +50,20 @@ export const ERROR_RESPONSES = {
     description:
       "No such resource in the key's organization (another organization's ids included).",
     example: "Printer not found.",
+  },
+  413: {
+    component: "PayloadTooLarge",
+    codes: ["PAYLOAD_TOO_LARGE"],
+    afterAuth: false,
+    description: "The request body is larger than 64 KiB.",
+    example: "Request bodies of /public/v1 may be at most 64 KiB.",
+  },
+  415: {
+    component: "UnsupportedMediaType",
+    codes: ["UNSUPPORTED_MEDIA_TYPE"],
+    afterAuth: true,
+    description: "The request body is not sent as `application/json`.",
+    example: "Send the body as application/json.",
   },
   429: {
     component: "TooManyRequests",

@@ -24,7 +24,11 @@ export type AuditAction =
   | "sku.updated"
   | "sku.stock_adjusted"
   | "filament.created"
-  | "filament.updated";
+  | "filament.updated"
+  | "printer.maintenance_changed"
+  | "inventory.threshold_changed"
+  | "sku.parts_changed"
+  | "sku.kits_assembled";
 
 /** Who acted and from where, read once from the request. */
 export interface AuditOrigin {
@@ -52,8 +56,13 @@ export function userAgentOf(c: { req: { header(name: string): string | undefined
 
 /** What the audit reads of a request (any route's context fits). */
 export interface AuditedRequest {
-  var: { clientIp?: string; session?: SessionPrincipal };
+  var: { clientIp?: string; session?: SessionPrincipal; apiKey?: { keyId: string } };
   req: { header(name: string): string | undefined };
+}
+
+/** The origin of a change made through /public/v1: the API key that made it. */
+export function apiKeyAuditOrigin(c: AuditedRequest): AuditOrigin {
+  return auditOrigin(c, { type: "api_key", id: c.var.apiKey?.keyId ?? null });
 }
 
 /** The request's actor (the session's user, or `actor` when given), address and user agent. */

@@ -205,10 +205,18 @@ function planWrites(
       lastError: m.error,
       temperatures: m.temperatures,
       progressPercentage: currentJobId ? (m.job?.progress ?? progress) : null,
+      printTimeLeftS: currentJobId ? wholeSeconds(m.job?.printTimeLeftS) : null,
       currentJobId,
       observedAt: m.observedAt,
       lastSeenAt: receivedAt,
     });
   }
   return plan;
+}
+
+/** OctoPrint's seconds as a whole number, or null when it has none. */
+function wholeSeconds(seconds: number | null | undefined): number | null {
+  return seconds === null || seconds === undefined || !Number.isFinite(seconds)
+    ? null
+    : Math.max(0, Math.round(seconds));
 }

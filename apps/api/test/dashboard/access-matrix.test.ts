@@ -109,6 +109,39 @@ const MANAGER_ROUTES: [string, (t: Team) => Promise<Request>][] = [
       body: { delta: 3, reason: "recount" },
     }),
   ],
+  [
+    "PUT /skus/{skuId}/parts",
+    async (t) => ({
+      method: "PUT",
+      path: `/skus/${await created(t, "/skus", { sku: randomUUID(), product_name: "Kit" })}/parts`,
+      body: {
+        parts: [
+          {
+            part_sku_id: await created(t, "/skus", { sku: randomUUID(), product_name: "Part" }),
+            quantity: 2,
+          },
+        ],
+      },
+    }),
+  ],
+  [
+    "POST /skus/{skuId}/assemble",
+    async (t) => {
+      const kit = await created(t, "/skus", { sku: randomUUID(), product_name: "Kit" });
+      const part = await created(t, "/skus", { sku: randomUUID(), product_name: "Part" });
+      const org = `/api/orgs/${t.organization.id}`;
+      const owner = { token: t.owner.token };
+      await call(app, "POST", `${org}/skus/${part}/stock`, {
+        ...owner,
+        body: { delta: 4, reason: "printed" },
+      });
+      await call(app, "PUT", `${org}/skus/${kit}/parts`, {
+        ...owner,
+        body: { parts: [{ part_sku_id: part, quantity: 2 }] },
+      });
+      return { method: "POST", path: `/skus/${kit}/assemble`, body: { count: 1 } };
+    },
+  ],
   ["POST /filament", async () => ({ method: "POST", path: "/filament", body: { type: "PLA" } })],
   [
     "PATCH /filament/{spoolId}",
@@ -136,6 +169,13 @@ const READ_ROUTES: [string, (t: Team) => Promise<Request>][] = [
     async (t) => ({
       method: "GET",
       path: `/skus/${await created(t, "/skus", { sku: "R", product_name: "R" })}`,
+    }),
+  ],
+  [
+    "GET /skus/{skuId}/parts",
+    async (t) => ({
+      method: "GET",
+      path: `/skus/${await created(t, "/skus", { sku: randomUUID(), product_name: "Kit" })}/parts`,
     }),
   ],
   ["GET /filament", async () => ({ method: "GET", path: "/filament" })],

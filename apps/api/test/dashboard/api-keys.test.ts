@@ -51,6 +51,25 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
     });
   });
 
+  it("accepts AutoPrintFarm's broad scopes and the write and control scopes, as written", async () => {
+    const team = await createTeam(services);
+    const scopes = [
+      "read",
+      "write",
+      "control",
+      "printers:write",
+      "inventory:write",
+      "printers:control",
+    ];
+    const res = await mint(team.organization.id, team.owner.token, { name: "Broad", scopes });
+    expect(res.status).toBe(201);
+    expect(res.body.data.scopes).toEqual(scopes);
+    const me = await app.request("/public/v1/me", {
+      headers: { Authorization: `Bearer ${res.body.data.key}` },
+    });
+    expect((await me.json()).data.key.scopes).toEqual(scopes);
+  });
+
   it("stores only the SHA-256 of the key and its preview", async () => {
     const team = await createTeam(services);
     const res = await mint(team.organization.id, team.owner.token, {
@@ -74,7 +93,7 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
   });
 
   it.each([
-    ["an unknown scope", { name: "k", scopes: ["printers:write"] }, "scopes.0"],
+    ["an unknown scope", { name: "k", scopes: ["jobs:write"] }, "scopes.0"],
     ["empty scopes", { name: "k", scopes: [] }, "scopes"],
     ["missing scopes", { name: "k" }, "scopes"],
     ["an empty name", { name: "", scopes: ["jobs:read"] }, "name"],

@@ -18,6 +18,8 @@ export interface CallOptions {
   ip?: string;
   headers?: Record<string, string>;
   method?: string;
+  /** Sent as JSON (with its content type) unless a string, which is sent as it is. */
+  json?: unknown;
 }
 
 /** A request as an integrator makes it: Bearer key, and a client address of its own. */
@@ -27,7 +29,14 @@ export function call(app: TestApp, path: string, options: CallOptions = {}) {
     ...options.headers,
   };
   if (options.key !== undefined) headers.Authorization = `Bearer ${options.key}`;
-  return app.request(path, { method: options.method ?? "GET", headers });
+  if (options.json === undefined)
+    return app.request(path, { method: options.method ?? "GET", headers });
+  const raw = typeof options.json === "string" ? options.json : JSON.stringify(options.json);
+  return app.request(path, {
+    method: options.method ?? "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: raw,
+  });
 }
 
 /** Services that believe X-Forwarded-For, so each test can pick its client address. */

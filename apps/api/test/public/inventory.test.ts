@@ -58,8 +58,9 @@ describe("GET /public/v1/inventory", () => {
     expect(res.status).toBe(200);
     expect(json.meta).toBeUndefined();
     expect(keysOf(json.data[0])).toEqual(keysOf(autoPrintFarmFixture("inventory.list").data[0]));
+    expect(sku.inventoryId).not.toBe(sku.id);
     expect(json.data[0]).toEqual({
-      id: sku.id,
+      id: sku.inventoryId,
       product_sku_id: sku.id,
       sku: "CLIP-BLK",
       color: "Black",
@@ -148,25 +149,36 @@ describe("GET /public/v1/inventory", () => {
 });
 
 describe("GET /public/v1/inventory/{id}", () => {
-  it("adds product_id and product_name", async () => {
+  it("adds product_id, product_name and the kit fields of AutoPrintFarm's item", async () => {
     const f = await farm();
     const sku = await createSku(services.db, f.org, {
       productName: "Cable clip",
       readyStock: 0,
       unitPrice: "3.50",
     });
-    const res = await call(app, `/public/v1/inventory/${sku.id}`, { key: f.key });
+    const res = await call(app, `/public/v1/inventory/${sku.inventoryId}`, { key: f.key });
     expect(res.status).toBe(200);
     const json = await body(res);
     expect(json.data).toMatchObject({
-      id: sku.id,
+      id: sku.inventoryId,
+      product_sku_id: sku.id,
       product_id: sku.productId,
       product_name: "Cable clip",
       status: "out_of_stock",
+      is_composite: false,
+      available_to_build: 0,
+      effective_status: "out_of_stock",
+      parts_on_hand: [],
     });
-    const listFields = keysOf(autoPrintFarmFixture("inventory.list").data[0]);
-    expect(keysOf(json.data)).toEqual([...listFields, "product_id", "product_name"].sort());
+    expect(keysOf(json.data)).toEqual(keysOf(autoPrintFarmFixture("inventory.get").data));
     expect(JSON.stringify(json)).not.toMatch(/price|3\.5/);
+  });
+
+  it("answers NOT_FOUND for a product SKU id: the item's id is its own", async () => {
+    const f = await farm();
+    const sku = await createSku(services.db, f.org);
+    const res = await call(app, `/public/v1/inventory/${sku.id}`, { key: f.key });
+    expect(res.status).toBe(404);
   });
 
   it.each(["6f1d2c3b-4a5e-4f60-8172-93a4b5c6d7e8", "CLIP-BLK"])(

@@ -1,3 +1,4 @@
+import { SCOPE_REGISTRY, SCOPES, scopeForRoute } from "@apf/auth";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => services.close());
 
-const operation = (path: string) => doc.paths[path]?.get;
+const operation = (path: string, method = "GET") => doc.paths[path]?.[method.toLowerCase()];
 
 describe("GET /public/v1/openapi.json", () => {
   it("is served without a key, readable from any origin", async () => {
@@ -41,32 +42,54 @@ describe("GET /public/v1/openapi.json", () => {
     expect(documented.sort()).toEqual(publicAppRoutes(app.routes));
   });
 
-  it.each(PROTECTED_ROUTES)("states $path's security, scope, parameters and errors", (route) => {
-    const op = operation(route.path);
-    expect(op.operationId).toMatch(/^[a-zA-Z]+$/);
-    expect(op.tags.length).toBeGreaterThan(0);
-    expect(op.security).toEqual([{ bearerAuth: [] }]);
-    const scope = route.scope;
-    expect(op["x-required-scope"] ?? null).toBe(scope);
-    if (scope) expect(op.description).toContain(scope);
-    const statuses = Object.keys(op.responses).sort();
-    const expected = ["200", "401", "429", "500", "503"];
-    if (scope) expected.push("403");
-    if (route.kind === "get") expected.push("404");
-    if (route.kind === "list") expected.push("400");
-    expect(statuses).toEqual(expected.sort());
-    expect(Object.keys(op.responses["200"].headers)).toEqual(
-      expect.arrayContaining(["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]),
-    );
-    if (route.kind === "get") {
-      expect(op.parameters).toEqual([
-        expect.objectContaining({ name: "id", in: "path", required: true }),
-      ]);
-    }
-  });
+  it.each(PROTECTED_ROUTES)(
+    "states $method $path's security, scope, parameters and errors",
+    (route) => {
+      const op = operation(route.path, route.method);
+      expect(op.operationId).toMatch(/^[a-zA-Z]+$/);
+      expect(op.tags.length).toBeGreaterThan(0);
+      expect(op.security).toEqual([{ bearerAuth: [] }]);
+      const scope = scopeForRoute(route.method, route.path) ?? null;
+      expect(op["x-required-scope"] ?? null).toBe(scope);
+      if (scope) {
+        expect(op.description).toContain(scope);
+        expect(op["x-accepted-scopes"]).toEqual([scope, SCOPE_REGISTRY[scope].kind]);
+      }
+      const statuses = Object.keys(op.responses).sort();
+      const success = route.method === "POST" ? "201" : "200";
+      const expected = [success, "401", "429", "500", "503"];
+      if (scope) expected.push("403");
+      if (route.kind === "get" || (route.kind === "write" && route.resource)) expected.push("404");
+      const hasQuery = (op.parameters ?? []).some((p: Json) => p.in === "query");
+      if (hasQuery || route.kind === "write") expected.push("400");
+      if (route.kind === "write") {
+        expected.push("413", "415");
+        expect(op.requestBody).toMatchObject({ required: true });
+        expect(Object.keys(op.requestBody.content)).toEqual(["application/json"]);
+      }
+      expect(statuses).toEqual(expected.sort());
+      if (route.kind === "list" && route.path !== "/public/v1/inventory/alerts") {
+        expect(hasQuery).toBe(true);
+      }
+      expect(Object.keys(op.responses[success].headers)).toEqual(
+        expect.arrayContaining(["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]),
+      );
+      if (route.kind === "get" || (route.kind === "write" && route.resource)) {
+        expect(op.parameters).toEqual([
+          expect.objectContaining({
+            name: route.resource === "sku" ? "skuId" : "id",
+            in: "path",
+            required: true,
+          }),
+        ]);
+      }
+    },
+  );
 
   it("has unique operation ids", () => {
-    const ids = Object.values(doc.paths).map((item: Json) => item.get.operationId);
+    const ids = Object.values(doc.paths).flatMap((item: Json) =>
+      Object.values(item).map((op: Json) => op.operationId),
+    );
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -89,7 +112,19 @@ describe("GET /public/v1/openapi.json", () => {
     expect(Object.keys(inventory).sort()).toEqual(
       ["limit", "low_stock", "material", "offset", "sku", "status"].sort(),
     );
-    expect(inventory.status.enum).toEqual(["in_stock", "low_stock", "out_of_stock"]);
+    expect(inventory.status.enum).toEqual([
+      "in_stock",
+      "low_stock",
+      "out_of_stock",
+      "needs_assembly",
+    ]);
+    expect(printers.status.enum).toContain("maintenance");
+    expect(jobs.status.enum).toContain("processing");
+    const filament = params("/public/v1/materials/filament");
+    expect(Object.keys(filament).sort()).toEqual(
+      ["color", "limit", "low_stock", "material_type", "offset"].sort(),
+    );
+    expect(filament.low_stock.enum).toEqual(["true", "false"]);
   });
 
   it("shares error responses whose bodies list their codes", () => {
@@ -123,6 +158,10 @@ describe("GET /public/v1/openapi.json", () => {
     expect(operation("/public/v1/printers").responses["401"]).toEqual({
       $ref: "#/components/responses/Unauthorized",
     });
+  });
+
+  it("names every scope, broad ones included, in its description", () => {
+    for (const scope of SCOPES) expect(doc.info.description).toContain(`\`${scope}\``);
   });
 
   it("describes items without any internal column", () => {

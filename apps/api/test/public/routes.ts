@@ -1,33 +1,107 @@
-import type { Scope } from "@apf/auth";
+import type { NarrowScope } from "@apf/auth";
 
 /** Every protected /public/v1 operation, with the resource its `{id}` stands for. */
 export interface ProtectedRoute {
+  method: "GET" | "POST" | "PUT";
   path: string;
-  scope: Scope | null;
-  resource: "printer" | "job" | "sku" | "spool" | null;
-  kind: "list" | "get" | "me";
+  scope: NarrowScope | null;
+  resource: "printer" | "job" | "inventory" | "spool" | "sku" | null;
+  /** list / get / me: reads; write: a data change (its body below). */
+  kind: "list" | "get" | "me" | "write";
+  body?: unknown;
 }
 
 export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
-  { path: "/public/v1/printers", scope: "printers:read", resource: "printer", kind: "list" },
-  { path: "/public/v1/printers/{id}", scope: "printers:read", resource: "printer", kind: "get" },
-  { path: "/public/v1/jobs", scope: "jobs:read", resource: "job", kind: "list" },
-  { path: "/public/v1/jobs/{id}", scope: "jobs:read", resource: "job", kind: "get" },
-  { path: "/public/v1/inventory", scope: "inventory:read", resource: "sku", kind: "list" },
-  { path: "/public/v1/inventory/{id}", scope: "inventory:read", resource: "sku", kind: "get" },
   {
+    method: "GET",
+    path: "/public/v1/printers",
+    scope: "printers:read",
+    resource: "printer",
+    kind: "list",
+  },
+  {
+    method: "GET",
+    path: "/public/v1/printers/{id}",
+    scope: "printers:read",
+    resource: "printer",
+    kind: "get",
+  },
+  {
+    method: "GET",
+    path: "/public/v1/printers/{id}/status",
+    scope: "printers:read",
+    resource: "printer",
+    kind: "get",
+  },
+  {
+    method: "PUT",
+    path: "/public/v1/printers/{id}/maintenance",
+    scope: "printers:write",
+    resource: "printer",
+    kind: "write",
+    body: { in_maintenance: false },
+  },
+  { method: "GET", path: "/public/v1/jobs", scope: "jobs:read", resource: "job", kind: "list" },
+  { method: "GET", path: "/public/v1/jobs/{id}", scope: "jobs:read", resource: "job", kind: "get" },
+  {
+    method: "GET",
+    path: "/public/v1/inventory",
+    scope: "inventory:read",
+    resource: "inventory",
+    kind: "list",
+  },
+  {
+    method: "GET",
+    path: "/public/v1/inventory/alerts",
+    scope: "inventory:read",
+    resource: "inventory",
+    kind: "list",
+  },
+  {
+    method: "GET",
+    path: "/public/v1/inventory/by-sku/{skuId}",
+    scope: "inventory:read",
+    resource: "sku",
+    kind: "get",
+  },
+  {
+    method: "GET",
+    path: "/public/v1/inventory/{id}",
+    scope: "inventory:read",
+    resource: "inventory",
+    kind: "get",
+  },
+  {
+    method: "PUT",
+    path: "/public/v1/inventory/{id}/threshold",
+    scope: "inventory:write",
+    resource: "inventory",
+    kind: "write",
+    body: { low_stock_threshold: 5 },
+  },
+  {
+    method: "GET",
     path: "/public/v1/materials/filament",
     scope: "inventory:read",
     resource: "spool",
     kind: "list",
   },
   {
+    method: "POST",
+    path: "/public/v1/materials/filament",
+    scope: "inventory:write",
+    resource: null,
+    kind: "write",
+    body: { type: "PETG", color: "Black" },
+  },
+  {
+    method: "GET",
     path: "/public/v1/materials/filament/{id}",
     scope: "inventory:read",
     resource: "spool",
     kind: "get",
   },
-  { path: "/public/v1/me", scope: null, resource: null, kind: "me" },
+  { method: "GET", path: "/public/v1/me", scope: null, resource: null, kind: "me" },
 ];
 
 /** The app's routes under /public/v1 in OpenAPI template form, e.g. GET /public/v1/jobs/{id}. */

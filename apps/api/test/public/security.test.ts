@@ -1,4 +1,4 @@
-import { mintToken, SCOPES } from "@apf/auth";
+import { mintToken, SCOPE_REGISTRY, SCOPES, scopeForRoute } from "@apf/auth";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
@@ -20,10 +20,19 @@ async function seededTenant(name: string) {
   const t = await tenant(services.db, name);
   const org = t.organization.id;
   const printer = await createPrinter(services.db, org, { lastSeenAt: services.clock.now() });
-  const sku = await createSku(services.db, org);
+  const sku = await createSku(services.db, org, { readyStock: 2, lowStockThreshold: 5 });
   const job = await createJob(services.db, org, { printerId: printer.id, productSkuId: sku.id });
   const spool = await createSpool(services.db, org, { printerId: printer.id });
-  return { ...t, ids: { printer: printer.id, job: job.id, sku: sku.id, spool: spool.id } };
+  return {
+    ...t,
+    ids: {
+      printer: printer.id,
+      job: job.id,
+      sku: sku.id,
+      inventory: sku.inventoryId,
+      spool: spool.id,
+    },
+  };
 }
 
 beforeAll(async () => {
@@ -42,58 +51,66 @@ beforeAll(async () => {
 afterAll(() => services.close());
 
 function urlFor(path: string, owner: Tenant, resource: keyof Tenant["ids"] | null) {
-  return resource ? path.replace("{id}", owner.ids[resource]) : path;
+  return resource ? path.replace(/\{(id|skuId)\}/, owner.ids[resource]) : path;
 }
 
-it("covers every protected route the app registers", () => {
-  const covered = PROTECTED_ROUTES.map((r) => `GET ${r.path}`);
+it("covers every protected route the app registers, with the registry's scopes", () => {
+  const covered = PROTECTED_ROUTES.map((r) => `${r.method} ${r.path}`);
   const registered = publicAppRoutes(app.routes).filter((r) => !r.endsWith("/openapi.json"));
   expect(registered).toEqual([...covered].sort());
+  for (const route of PROTECTED_ROUTES) {
+    expect(scopeForRoute(route.method, route.path) ?? null).toBe(route.scope);
+  }
 });
 
-describe.each(PROTECTED_ROUTES)("GET $path", (route) => {
+describe.each(PROTECTED_ROUTES)("$method $path", (route) => {
   const url = () => urlFor(route.path, a, route.resource);
+  const send = (options: { key?: string } = {}) =>
+    call(app, url(), { ...options, method: route.method, json: route.body });
 
   it("answers the owner's key with its data", async () => {
-    const res = await call(app, url(), { key: a.key });
-    expect(res.status).toBe(200);
+    const res = await send({ key: a.key });
+    expect(res.status).toBe(route.method === "POST" ? 201 : 200);
     const json = await body(res);
     expect(json.success).toBe(true);
-    if (route.kind === "list") {
+    if (route.kind === "write" && route.resource === null) {
+      expect(json.data.id).toMatch(/^[0-9a-f-]{36}$/);
+    } else if (route.kind === "list") {
       expect(json.data.map((item: { id: string }) => item.id)).toContain(a.ids[route.resource!]);
-    } else if (route.kind === "get") {
-      expect(json.data.id).toBe(a.ids[route.resource!]);
+    } else if (route.kind === "get" || route.kind === "write") {
+      const id = json.data.id ?? json.data.printer_id;
+      expect(id).toBe(route.resource === "sku" ? a.ids.inventory : a.ids[route.resource!]);
     } else {
       expect(json.data.organization.id).toBe(a.organization.id);
     }
   });
 
   it("answers UNAUTHORIZED without a credential", async () => {
-    const res = await call(app, url());
+    const res = await send();
     expect(res.status).toBe(401);
     expect(await body(res)).toMatchObject({ success: false, code: "UNAUTHORIZED" });
   });
 
   it("answers TOKEN_INVALID for a malformed key", async () => {
-    const res = await call(app, url(), { key: `${a.key.slice(0, -1)}x` });
+    const res = await send({ key: `${a.key.slice(0, -1)}x` });
     expect(res.status).toBe(401);
     expect((await body(res)).code).toBe("TOKEN_INVALID");
   });
 
   it("answers TOKEN_INVALID for a well-formed key nobody minted here", async () => {
-    const res = await call(app, url(), { key: mintToken("live").token });
+    const res = await send({ key: mintToken("live").token });
     expect(res.status).toBe(401);
     expect((await body(res)).code).toBe("TOKEN_INVALID");
   });
 
   it("answers TOKEN_REVOKED for a revoked key", async () => {
-    const res = await call(app, url(), { key: revokedKey });
+    const res = await send({ key: revokedKey });
     expect(res.status).toBe(401);
     expect((await body(res)).code).toBe("TOKEN_REVOKED");
   });
 
   it("answers TOKEN_EXPIRED for an expired key", async () => {
-    const res = await call(app, url(), { key: expiredKey });
+    const res = await send({ key: expiredKey });
     expect(res.status).toBe(401);
     expect((await body(res)).code).toBe("TOKEN_EXPIRED");
   });
@@ -103,9 +120,11 @@ describe.each(PROTECTED_ROUTES)("GET $path", (route) => {
       ? "answers INSUFFICIENT_SCOPE naming the scope for a key without it"
       : "answers a key holding any single scope",
     async () => {
-      const others = SCOPES.filter((s) => s !== route.scope);
+      // Every other scope, broad ones included, except the broad scope that grants this route.
+      const broad = route.scope ? SCOPE_REGISTRY[route.scope].kind : null;
+      const others = SCOPES.filter((s) => s !== route.scope && s !== broad);
       const key = await createApiKey(services.db, a.organization.id, { scopes: others });
-      const res = await call(app, url(), { key: key.key });
+      const res = await send({ key: key.key });
       const json = await body(res);
       if (!route.scope) {
         expect(res.status).toBe(200);
@@ -121,15 +140,26 @@ describe.each(PROTECTED_ROUTES)("GET $path", (route) => {
     },
   );
 
+  if (route.scope) {
+    const scope = route.scope;
+    it(`answers a key holding only the broad \`${SCOPE_REGISTRY[scope].kind}\` scope`, async () => {
+      const key = await createApiKey(services.db, a.organization.id, {
+        scopes: [SCOPE_REGISTRY[scope].kind],
+      });
+      const res = await send({ key: key.key });
+      expect(res.status).toBe(route.method === "POST" ? 201 : 200);
+    });
+  }
+
   it("shows another organization's key nothing of this one", async () => {
-    const res = await call(app, url(), { key: b.key });
+    const res = await send({ key: b.key });
     const json = await body(res);
-    if (route.kind === "get") {
+    if (route.kind === "get" || (route.kind === "write" && route.resource !== null)) {
       expect(res.status).toBe(404);
       expect(json.code).toBe("NOT_FOUND");
       return;
     }
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(route.method === "POST" ? 201 : 200);
     const text = JSON.stringify(json);
     for (const id of Object.values(a.ids)) expect(text).not.toContain(id);
     expect(text).not.toContain(a.organization.id);
@@ -139,7 +169,7 @@ describe.each(PROTECTED_ROUTES)("GET $path", (route) => {
   });
 
   it("never echoes the key in an error", async () => {
-    const res = await call(app, url(), { key: revokedKey });
+    const res = await send({ key: revokedKey });
     expect(await res.text()).not.toContain(revokedKey);
   });
 });

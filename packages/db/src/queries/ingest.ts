@@ -6,6 +6,7 @@ import {
   jobs,
   type PrinterStatus,
   printers,
+  skuParts,
   skus,
   stockMovements,
   type Temperatures,
@@ -94,6 +95,8 @@ export interface PrinterWrite {
   lastError: string | null;
   temperatures: Temperatures;
   progressPercentage: number | null;
+  /** Seconds OctoPrint expects the current print still needs. */
+  printTimeLeftS: number | null;
   currentJobId: string | null;
   observedAt: Date;
   lastSeenAt: Date;
@@ -118,10 +121,10 @@ export async function upsertPrinters(
   await tx.execute(sql`
     insert into ${printers} (id, organization_id, agent_id, source_type, machine_id, name, status,
       source_url, source_version, reachable, last_error, temperatures, progress_percentage,
-      current_job_id, observed_at, last_seen_at)
+      print_time_left_s, current_job_id, observed_at, last_seen_at)
     select u.id, ${organizationId}::uuid, ${agentId}::uuid, 'octoprint', u.machine_id, u.name,
       u.status, u.source_url, u.source_version, u.reachable, u.last_error, u.temperatures::jsonb,
-      u.progress, u.current_job_id, u.observed_at, u.last_seen_at
+      u.progress, u.time_left, u.current_job_id, u.observed_at, u.last_seen_at
     from unnest(
       ${column(rows.map((r) => r.id))}::uuid[],
       ${column(rows.map((r) => r.machineId))}::text[],
@@ -133,11 +136,12 @@ export async function upsertPrinters(
       ${column(rows.map((r) => r.lastError))}::text[],
       ${column(rows.map((r) => JSON.stringify(r.temperatures)))}::text[],
       ${column(rows.map((r) => r.progressPercentage))}::float8[],
+      ${column(rows.map((r) => r.printTimeLeftS ?? null))}::int[],
       ${column(rows.map((r) => r.currentJobId))}::uuid[],
       ${column(rows.map((r) => isoOrNull(r.observedAt)))}::timestamptz[],
       ${column(rows.map((r) => isoOrNull(r.lastSeenAt)))}::timestamptz[]
     ) as u(id, machine_id, name, status, source_url, source_version, reachable, last_error,
-      temperatures, progress, current_job_id, observed_at, last_seen_at)
+      temperatures, progress, time_left, current_job_id, observed_at, last_seen_at)
     on conflict (agent_id, machine_id) do update set
       status = excluded.status,
       source_url = excluded.source_url,
@@ -146,6 +150,7 @@ export async function upsertPrinters(
       last_error = excluded.last_error,
       temperatures = excluded.temperatures,
       progress_percentage = excluded.progress_percentage,
+      print_time_left_s = excluded.print_time_left_s,
       current_job_id = excluded.current_job_id,
       observed_at = excluded.observed_at,
       last_seen_at = excluded.last_seen_at,
@@ -236,7 +241,11 @@ export async function updateJobs(
     where j.id = v.id and j.organization_id = ${organizationId}`);
 }
 
-/** The SKUs of an organization that name a print file (the candidates for matching). */
+/**
+ * The SKUs of an organization that name a print file (the candidates for matching). Kits are
+ * left out: a kit's stock grows by assembling its parts, never by a print; a printed part is a
+ * SKU of its own and counts into its own stock.
+ */
 export async function loadSkusWithPrintFile(tx: Transaction, organizationId: string) {
   return tx
     .select({
@@ -252,6 +261,8 @@ export async function loadSkusWithPrintFile(tx: Transaction, organizationId: str
         eq(skus.organizationId, organizationId),
         isNotNull(skus.printFileName),
         eq(skus.isActive, true),
+        // Qualified by hand: drizzle writes a single-table select's columns bare.
+        sql`not exists (select 1 from ${skuParts} sp where sp.kit_sku_id = ${sql.identifier("skus")}.${sql.identifier("id")})`,
       ),
     );
 }

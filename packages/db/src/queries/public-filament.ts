@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { filamentSpools } from "../schema/index.ts";
 import type { PageRequest } from "./public-printers.ts";
@@ -20,15 +20,41 @@ const columns = {
   updatedAt: filamentSpools.updatedAt,
 };
 
+export interface PublicFilamentFilters {
+  /** true: at or below the spool's low_threshold; false: the others (spools without one too). */
+  lowStock?: boolean;
+  /** Exact material type, e.g. `PETG`. */
+  materialType?: string;
+  /** Colour, compared case-insensitively. */
+  color?: string;
+}
+
+/** A spool without a threshold is never low. */
+const isLow = sql<boolean>`(${filamentSpools.lowThreshold} is not null and ${filamentSpools.remainingGrams} <= ${filamentSpools.lowThreshold})`;
+
+function filtersWhere(organizationId: string, filters: PublicFilamentFilters): SQL {
+  const conditions: SQL[] = [eq(filamentSpools.organizationId, organizationId)];
+  if (filters.lowStock === true) conditions.push(isLow);
+  if (filters.lowStock === false) conditions.push(sql`not ${isLow}`);
+  if (filters.materialType !== undefined) {
+    conditions.push(eq(filamentSpools.type, filters.materialType));
+  }
+  if (filters.color !== undefined) {
+    conditions.push(sql`lower(${filamentSpools.color}) = lower(${filters.color})`);
+  }
+  return and(...conditions)!;
+}
+
 export type PublicFilamentRow = NonNullable<Awaited<ReturnType<typeof findPublicFilamentSpool>>>;
 
 /** The organization's filament spools, oldest first; all, or one page and the total when paged. */
 export async function listPublicFilamentSpools(
   db: Queryable,
   organizationId: string,
+  filters: PublicFilamentFilters,
   page?: PageRequest,
 ) {
-  const where = eq(filamentSpools.organizationId, organizationId);
+  const where = filtersWhere(organizationId, filters);
   const query = db
     .select(columns)
     .from(filamentSpools)

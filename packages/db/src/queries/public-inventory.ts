@@ -1,9 +1,10 @@
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
-import { skus } from "../schema/index.ts";
+import { skuParts, skus } from "../schema/index.ts";
 import type { PageRequest } from "./public-printers.ts";
 
-export const STOCK_STATUSES = ["in_stock", "low_stock", "out_of_stock"] as const;
+/** `needs_assembly`: a kit with none in stock whose parts on hand make at least one. */
+export const STOCK_STATUSES = ["in_stock", "low_stock", "out_of_stock", "needs_assembly"] as const;
 export type StockStatus = (typeof STOCK_STATUSES)[number];
 
 export interface PublicInventoryFilters {
@@ -17,14 +18,39 @@ export interface PublicInventoryFilters {
 /** An item without a threshold is never low. */
 const isLow = sql<boolean>`(${skus.lowStockThreshold} is not null and ${skus.readyStock} <= ${skus.lowStockThreshold})`;
 
+/**
+ * The outer row's SKU id, always table-qualified: drizzle writes a single-table select's columns
+ * unqualified, and inside a subquery over skus a bare "id" would name the inner row.
+ */
+const outerSkuId = sql`${sql.identifier("skus")}.${sql.identifier("id")}`;
+
+/** Whether the SKU is a kit: it lists parts. */
+const isComposite = sql<boolean>`exists (select 1 from ${skuParts} sp where sp.kit_sku_id = ${outerSkuId})`;
+
+/** How many kits the parts on hand make; 0 for a SKU that is not a kit. */
+const availableToBuild = sql<number>`coalesce((
+  select min(part.ready_stock / sp.quantity)::int
+  from ${skuParts} sp join ${skus} part on part.id = sp.part_sku_id
+  where sp.kit_sku_id = ${outerSkuId}
+), 0)`;
+
 const stockStatus = sql<StockStatus>`(case
+  when ${skus.readyStock} <= 0 and ${availableToBuild} >= 1 then 'needs_assembly'
   when ${skus.readyStock} <= 0 then 'out_of_stock'
   when ${isLow} then 'low_stock'
   else 'in_stock' end)`;
 
+/** The status the stock would have with every kit the parts make assembled. */
+const effectiveStatus = sql<Exclude<StockStatus, "needs_assembly">>`(case
+  when ${skus.readyStock} + ${availableToBuild} <= 0 then 'out_of_stock'
+  when ${skus.lowStockThreshold} is not null
+    and ${skus.readyStock} + ${availableToBuild} <= ${skus.lowStockThreshold} then 'low_stock'
+  else 'in_stock' end)`;
+
 /** Every column an integrator may see; prices and costs are deliberately absent. */
 const columns = {
-  id: skus.id,
+  id: skus.inventoryId,
+  productSkuId: skus.id,
   sku: skus.sku,
   color: skus.color,
   material: skus.material,
@@ -39,6 +65,13 @@ const columns = {
   productName: skus.productName,
 };
 
+const detailColumns = {
+  ...columns,
+  isComposite,
+  availableToBuild,
+  effectiveStatus,
+};
+
 function filtersWhere(organizationId: string, filters: PublicInventoryFilters): SQL {
   const conditions: SQL[] = [eq(skus.organizationId, organizationId)];
   if (filters.lowStock === true) conditions.push(isLow);
@@ -49,7 +82,7 @@ function filtersWhere(organizationId: string, filters: PublicInventoryFilters): 
   return and(...conditions)!;
 }
 
-export type PublicInventoryRow = NonNullable<Awaited<ReturnType<typeof findPublicInventoryItem>>>;
+export type PublicInventoryRow = Awaited<ReturnType<typeof listPublicInventory>>["rows"][number];
 
 /** The organization's SKUs with their stock, by SKU; all, or one page and the total when paged. */
 export async function listPublicInventory(
@@ -68,16 +101,92 @@ export async function listPublicInventory(
   return { rows, count: total?.count ?? 0 };
 }
 
-/** One SKU of the organization with its stock, or undefined (also for another organization's id). */
+/** Items at or below their low-stock threshold, by SKU (items without a threshold never are). */
+export async function listPublicInventoryAlerts(db: Queryable, organizationId: string) {
+  return db
+    .select(columns)
+    .from(skus)
+    .where(and(eq(skus.organizationId, organizationId), isLow))
+    .orderBy(asc(skus.sku), asc(skus.id));
+}
+
+/** A kit's part as integrators see it: the part SKU, how many a kit takes, how many are ready. */
+export interface PublicKitPart {
+  productSkuId: string;
+  sku: string;
+  productName: string;
+  color: string | null;
+  quantityPerKit: number;
+  readyStock: number;
+}
+
+async function partsOf(db: Queryable, organizationId: string, kitSkuId: string) {
+  return db
+    .select({
+      productSkuId: skus.id,
+      sku: skus.sku,
+      productName: skus.productName,
+      color: skus.color,
+      quantityPerKit: skuParts.quantity,
+      readyStock: skus.readyStock,
+    })
+    .from(skuParts)
+    .innerJoin(skus, eq(skus.id, skuParts.partSkuId))
+    .where(and(eq(skuParts.organizationId, organizationId), eq(skuParts.kitSkuId, kitSkuId)))
+    .orderBy(asc(skus.sku));
+}
+
+export type PublicInventoryDetail = NonNullable<Awaited<ReturnType<typeof findDetail>>>;
+
+async function findDetail(db: Queryable, organizationId: string, where: SQL) {
+  const [row] = await db
+    .select(detailColumns)
+    .from(skus)
+    .where(and(eq(skus.organizationId, organizationId), where))
+    .limit(1);
+  if (!row) return undefined;
+  const parts: PublicKitPart[] = row.isComposite
+    ? await partsOf(db, organizationId, row.productSkuId)
+    : [];
+  return { ...row, parts };
+}
+
+/**
+ * One inventory item of the organization by its own id, with its kit fields, or undefined
+ * (also for another organization's id).
+ */
 export async function findPublicInventoryItem(
+  db: Queryable,
+  organizationId: string,
+  inventoryId: string,
+) {
+  return findDetail(db, organizationId, eq(skus.inventoryId, inventoryId));
+}
+
+/** The inventory item of a product SKU id, with its kit fields, or undefined. */
+export async function findPublicInventoryItemBySku(
   db: Queryable,
   organizationId: string,
   skuId: string,
 ) {
+  return findDetail(db, organizationId, eq(skus.id, skuId));
+}
+
+/**
+ * Sets an item's low-stock threshold (null: none); the SKU id of the changed item, or
+ * undefined when the organization has no such item.
+ */
+export async function setInventoryThreshold(
+  db: Queryable,
+  organizationId: string,
+  inventoryId: string,
+  threshold: number | null,
+  at: Date,
+) {
   const [row] = await db
-    .select(columns)
-    .from(skus)
-    .where(and(eq(skus.organizationId, organizationId), eq(skus.id, skuId)))
-    .limit(1);
+    .update(skus)
+    .set({ lowStockThreshold: threshold, updatedAt: at })
+    .where(and(eq(skus.organizationId, organizationId), eq(skus.inventoryId, inventoryId)))
+    .returning({ skuId: skus.id });
   return row;
 }

@@ -1,13 +1,23 @@
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull, type SQL, sql } from "drizzle-orm";
 import type { Database, Queryable } from "../client.ts";
-import { type PrinterStatus, printerListVersions, printers } from "../schema/index.ts";
+import {
+  filamentSpools,
+  jobs,
+  PRINTER_STATUSES,
+  printerListVersions,
+  printers,
+} from "../schema/index.ts";
 import { type PrinterFreshness, printerLiveness } from "./printer-liveness.ts";
+
+/** The statuses integrators see: the observed ones, and `maintenance` while a printer is in it. */
+export const PUBLIC_PRINTER_STATUSES = [...PRINTER_STATUSES, "maintenance"] as const;
+export type PublicPrinterStatus = (typeof PUBLIC_PRINTER_STATUSES)[number];
 
 export type { PrinterFreshness } from "./printer-liveness.ts";
 
 export interface PublicPrinterFilters {
   isActive?: boolean;
-  status?: PrinterStatus;
+  status?: PublicPrinterStatus;
   location?: string;
   /** Case-insensitive substring of the name. */
   search?: string;
@@ -18,8 +28,24 @@ export interface PageRequest {
   offset: number;
 }
 
-function columns(freshness: PrinterFreshness) {
+/**
+ * The one liveness rule (printer-liveness.ts), and on top of it AutoPrintFarm's `maintenance`:
+ * a printer in maintenance reads `maintenance` whatever its agent reports. `fresh`: its agent
+ * reported within the stale window.
+ */
+function liveness(freshness: PrinterFreshness) {
   const live = printerLiveness(freshness);
+  const cutoff = new Date(freshness.now.getTime() - freshness.staleAfterS * 1000);
+  const fresh = and(isNotNull(printers.lastSeenAt), gte(printers.lastSeenAt, cutoff))!;
+  return {
+    ...live,
+    status: sql<PublicPrinterStatus>`(case when ${printers.inMaintenance} then 'maintenance' else ${live.status} end)`,
+    fresh: sql<boolean>`(${fresh})`,
+  };
+}
+
+function columns(freshness: PrinterFreshness) {
+  const live = liveness(freshness);
   return {
     id: printers.id,
     name: printers.name,
@@ -47,6 +73,46 @@ function columns(freshness: PrinterFreshness) {
   };
 }
 
+/** The outer row's columns, table-qualified (drizzle leaves a single-table select's bare). */
+const outerPrinterId = sql`${sql.identifier("printers")}.${sql.identifier("id")}`;
+const outerPrinterOrg = sql`${sql.identifier("printers")}.${sql.identifier("organization_id")}`;
+
+/** Seconds of the printer's completed prints (start to end, else the reported print time). */
+const totalPrintTimeS = sql<number>`coalesce((
+  select sum(coalesce(
+    extract(epoch from (j.time_completed - j.time_started)),
+    j.actual_print_time_minutes * 60
+  ))::bigint
+  from ${jobs} j
+  where j.printer_id = ${outerPrinterId} and j.organization_id = ${outerPrinterOrg}
+    and j.status = 'completed'
+), 0)::float8`;
+
+/**
+ * Percent of filament left on the spool loaded on the printer, when a spool is loaded and its
+ * full weight is known; null otherwise.
+ */
+const filamentLevel = sql<number | null>`(
+  select round((s.remaining_grams / s.spool_weight_grams * 100)::numeric, 1)::float8
+  from ${filamentSpools} s
+  where s.printer_id = ${outerPrinterId} and s.organization_id = ${outerPrinterOrg}
+    and s.spool_weight_grams > 0
+  order by s.updated_at desc, s.id
+  limit 1
+)`;
+
+function detailColumns(freshness: PrinterFreshness) {
+  return {
+    ...columns(freshness),
+    firmwareVersion: printers.firmwareVersion,
+    totalPrintTimeS: totalPrintTimeS,
+    filamentLevel,
+    lastMaintenanceDate: printers.lastMaintenanceDate,
+    inMaintenance: printers.inMaintenance,
+    maintenanceType: printers.maintenanceType,
+  };
+}
+
 function filtersWhere(
   organizationId: string,
   filters: PublicPrinterFilters,
@@ -55,7 +121,7 @@ function filtersWhere(
   const conditions: SQL[] = [eq(printers.organizationId, organizationId)];
   if (filters.isActive !== undefined) conditions.push(eq(printers.isActive, filters.isActive));
   if (filters.status !== undefined) {
-    conditions.push(sql`${printerLiveness(freshness).status} = ${filters.status}`);
+    conditions.push(sql`${liveness(freshness).status} = ${filters.status}`);
   }
   if (filters.location !== undefined) conditions.push(eq(printers.location, filters.location));
   if (filters.search !== undefined) {
@@ -65,7 +131,8 @@ function filtersWhere(
   return and(...conditions)!;
 }
 
-export type PublicPrinterRow = NonNullable<Awaited<ReturnType<typeof findPublicPrinter>>>;
+export type PublicPrinterRow = Awaited<ReturnType<typeof listPublicPrinters>>["rows"][number];
+export type PublicPrinterDetailRow = NonNullable<Awaited<ReturnType<typeof findPublicPrinter>>>;
 
 /** The organization's printers by name; all of them, or one page and the total when paged. */
 export async function listPublicPrinters(
@@ -89,7 +156,10 @@ export async function listPublicPrinters(
   return { rows, count: total?.count ?? 0 };
 }
 
-/** One printer of the organization, or undefined (also for another organization's id). */
+/**
+ * One printer of the organization with its detail fields (firmware, print time, maintenance),
+ * or undefined (also for another organization's id).
+ */
 export async function findPublicPrinter(
   db: Queryable,
   organizationId: string,
@@ -97,11 +167,68 @@ export async function findPublicPrinter(
   freshness: PrinterFreshness,
 ) {
   const [row] = await db
-    .select(columns(freshness))
+    .select(detailColumns(freshness))
     .from(printers)
     .where(and(eq(printers.organizationId, organizationId), eq(printers.id, printerId)))
     .limit(1);
   return row;
+}
+
+/** What GET /printers/{id}/status shows: the latest telemetry and whether the agent is fresh. */
+export async function findPublicPrinterLiveStatus(
+  db: Queryable,
+  organizationId: string,
+  printerId: string,
+  freshness: PrinterFreshness,
+) {
+  const live = liveness(freshness);
+  const [row] = await db
+    .select({
+      id: printers.id,
+      status: live.status,
+      hubOnline: live.fresh,
+      progressPercentage: printers.progressPercentage,
+      temperatures: printers.temperatures,
+      printTimeLeftS: printers.printTimeLeftS,
+      currentJobId: printers.currentJobId,
+      currentColor: printers.currentColor,
+      currentColorHex: printers.currentColorHex,
+      currentFilamentType: printers.currentFilamentType,
+      lastTelemetryAt: printers.observedAt,
+    })
+    .from(printers)
+    .where(and(eq(printers.organizationId, organizationId), eq(printers.id, printerId)))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Puts a printer into maintenance (recording when, and the kind) or takes it out; returns
+ * whether the organization has the printer. Entering sets last_maintenance_date; leaving keeps it.
+ */
+export async function setPrinterMaintenance(
+  db: Queryable,
+  organizationId: string,
+  printerId: string,
+  change: { inMaintenance: boolean; maintenanceType: string | null },
+  at: Date,
+): Promise<boolean> {
+  const rows = await db
+    .update(printers)
+    .set({
+      inMaintenance: change.inMaintenance,
+      maintenanceType: change.inMaintenance ? change.maintenanceType : null,
+      // Set on entering only: a repeated "in maintenance" keeps the date it began.
+      ...(change.inMaintenance
+        ? {
+            lastMaintenanceDate: sql`(case when ${printers.inMaintenance} then ${printers.lastMaintenanceDate} else ${at.toISOString()}::timestamptz end)`,
+          }
+        : {}),
+      updatedAt: at,
+    })
+    .where(and(eq(printers.organizationId, organizationId), eq(printers.id, printerId)))
+    .returning({ id: printers.id });
+  return rows.length > 0;
 }
 
 function versionQuery(db: Database) {

@@ -13,8 +13,13 @@ import { organizations } from "./organizations.ts";
 import { printers } from "./printers.ts";
 import { skus } from "./skus.ts";
 
+/**
+ * `processing`: a start was dispatched to the printer and it has not begun yet
+ * (AutoPrintFarm's vocabulary; the rest follow OctoPrint's job states).
+ */
 export const JOB_STATUSES = [
   "queued",
+  "processing",
   "printing",
   "paused",
   "completed",

@@ -2,6 +2,7 @@ import {
   boolean,
   doublePrecision,
   index,
+  integer,
   jsonb,
   pgTable,
   real,
@@ -56,6 +57,15 @@ export const printers = pgTable(
     temperatures: jsonb("temperatures").$type<Temperatures>().notNull().default({}),
     progressPercentage: doublePrecision("progress_percentage"),
     currentJobId: uuid("current_job_id"),
+    /** Seconds OctoPrint expects the current print still needs, or null. */
+    printTimeLeftS: integer("print_time_left_s"),
+    /** As the printer's firmware names itself, where OctoPrint reports it; else null. */
+    firmwareVersion: text("firmware_version"),
+    /** Set by the owner or a key with printers:write; the printer reads `maintenance` meanwhile. */
+    inMaintenance: boolean("in_maintenance").notNull().default(false),
+    maintenanceType: text("maintenance_type"),
+    /** When the printer last entered maintenance. */
+    lastMaintenanceDate: instant("last_maintenance_date"),
     /** When the agent observed the state stored here; older reports never overwrite it. */
     observedAt: instant("observed_at"),
     lastSeenAt: instant("last_seen_at"),

@@ -1,10 +1,12 @@
 import { sql } from "drizzle-orm";
 import {
   boolean,
+  check,
   index,
   integer,
   numeric,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
   uuid,
@@ -18,6 +20,11 @@ export const skus = pgTable(
   "skus",
   {
     id: id(),
+    /**
+     * The id of the SKU's finished-goods inventory item on /public/v1: a row id of its own,
+     * distinct from the SKU's id (product_sku_id), as AutoPrintFarm has it.
+     */
+    inventoryId: uuid("inventory_id").notNull().defaultRandom(),
     organizationId: uuid("organization_id")
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -41,6 +48,7 @@ export const skus = pgTable(
   },
   (t) => [
     uniqueIndex("skus_org_sku_key").on(t.organizationId, t.sku),
+    uniqueIndex("skus_inventory_id_key").on(t.inventoryId),
     index("skus_org_material_idx").on(t.organizationId, t.material),
     index("skus_org_print_file_idx")
       .on(t.organizationId, t.printFileName)
@@ -69,5 +77,32 @@ export const stockMovements = pgTable(
   (t) => [
     index("stock_movements_sku_idx").on(t.organizationId, t.skuId, t.createdAt),
     uniqueIndex("stock_movements_job_key").on(t.jobId).where(sql`${t.jobId} is not null`),
+  ],
+);
+
+/**
+ * Composite products: a kit SKU is assembled from parts, other SKUs of the same organization,
+ * `quantity` of each per kit. Assembling moves stock from the parts to the kit.
+ */
+export const skuParts = pgTable(
+  "sku_parts",
+  {
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    kitSkuId: uuid("kit_sku_id")
+      .notNull()
+      .references(() => skus.id, { onDelete: "cascade" }),
+    partSkuId: uuid("part_sku_id")
+      .notNull()
+      .references(() => skus.id, { onDelete: "restrict" }),
+    quantity: integer("quantity").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kitSkuId, t.partSkuId] }),
+    index("sku_parts_org_part_idx").on(t.organizationId, t.partSkuId),
+    check("sku_parts_quantity_positive", sql`${t.quantity} > 0`),
+    check("sku_parts_not_self", sql`${t.kitSkuId} <> ${t.partSkuId}`),
   ],
 );

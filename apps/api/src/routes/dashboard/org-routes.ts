@@ -23,9 +23,12 @@ import * as orgUpdate from "./orgs/update.ts";
 import * as printerList from "./printers/list.ts";
 import * as printerUpdate from "./printers/update.ts";
 import * as skuStock from "./skus/adjust-stock.ts";
+import * as skuAssemble from "./skus/assemble.ts";
 import * as skuCreate from "./skus/create.ts";
 import * as skuGet from "./skus/get.ts";
 import * as skuList from "./skus/list.ts";
+import * as skuListParts from "./skus/list-parts.ts";
+import * as skuSetParts from "./skus/set-parts.ts";
 import * as skuUpdate from "./skus/update.ts";
 
 /**
@@ -58,6 +61,9 @@ export function orgRoutes() {
     .openapi(skuGet.route, skuGet.handler)
     .openapi(skuUpdate.route, skuUpdate.handler)
     .openapi(skuStock.route, skuStock.handler)
+    .openapi(skuListParts.route, skuListParts.handler)
+    .openapi(skuSetParts.route, skuSetParts.handler)
+    .openapi(skuAssemble.route, skuAssemble.handler)
     .openapi(spoolCreate.route, spoolCreate.handler)
     .openapi(spoolList.route, spoolList.handler)
     .openapi(spoolGet.route, spoolGet.handler)

@@ -1,33 +1,46 @@
 import { registerPublicComponents } from "../../../openapi/components.ts";
 import { createRouter } from "../../../openapi/kit.ts";
+import { registerListInventoryAlerts } from "./inventory/alerts.ts";
+import { registerGetInventoryBySku } from "./inventory/by-sku.ts";
 import { registerGetInventoryItem } from "./inventory/get.ts";
 import { registerListInventory } from "./inventory/list.ts";
+import { registerSetInventoryThreshold } from "./inventory/threshold.ts";
 import { registerGetJob } from "./jobs/get.ts";
 import { registerListJobs } from "./jobs/list.ts";
+import { registerCreateFilament } from "./materials/filament-create.ts";
 import { registerGetFilament } from "./materials/filament-get.ts";
 import { registerListFilament } from "./materials/filament-list.ts";
 import { registerMe } from "./me.ts";
 import { registerOpenApiJson } from "./openapi-json.ts";
 import { registerGetPrinter } from "./printers/get.ts";
 import { registerListPrinters } from "./printers/list.ts";
+import { registerSetPrinterMaintenance } from "./printers/maintenance.ts";
+import { registerGetPrinterStatus } from "./printers/status.ts";
 
 /** Where app.ts mounts this router; the OpenAPI document's paths start with it. */
 export const PUBLIC_BASE_PATH = "/public/v1";
 
 /**
- * /public/v1: the integrators' read API. Each operation carries its own key check, budget and
- * scope (see operation.ts); openapi.json needs no key.
+ * /public/v1: the integrators' API (reads, and the few data changes AutoPrintFarm has). Each
+ * operation carries its own key check, budget and scope (see operation.ts); openapi.json needs no
+ * key. Fixed paths (/inventory/alerts, /inventory/by-sku/…) come before /inventory/{id}.
  */
 export function publicRoutes() {
   const router = createRouter();
   registerPublicComponents(router.openAPIRegistry);
   registerListPrinters(router);
   registerGetPrinter(router);
+  registerGetPrinterStatus(router);
+  registerSetPrinterMaintenance(router);
   registerListJobs(router);
   registerGetJob(router);
   registerListInventory(router);
+  registerListInventoryAlerts(router);
+  registerGetInventoryBySku(router);
   registerGetInventoryItem(router);
+  registerSetInventoryThreshold(router);
   registerListFilament(router);
+  registerCreateFilament(router);
   registerGetFilament(router);
   registerMe(router);
   registerOpenApiJson(router, PUBLIC_BASE_PATH);

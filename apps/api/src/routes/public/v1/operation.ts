@@ -1,4 +1,4 @@
-import type { Scope } from "@apf/auth";
+import { type NarrowScope, SCOPE_REGISTRY } from "@apf/auth";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../../context.ts";
@@ -14,16 +14,17 @@ import { BEARER_SECURITY } from "../../../openapi/security.ts";
  * every answer from here) → scope (403 answers before 429, as the contract orders) → refuse when
  * the budget is spent.
  */
-export function keyOperation(scope: Scope | null, description: string) {
+export function keyOperation(scope: NarrowScope | null, description: string) {
+  const broad = scope ? SCOPE_REGISTRY[scope].kind : null;
   const middleware: MiddlewareHandler<AppEnv>[] = scope
     ? [apiKeyAuth, meterKeyBudget, requireScope(scope), enforceKeyBudget]
     : [apiKeyAuth, meterKeyBudget, enforceKeyBudget];
   return {
     security: BEARER_SECURITY,
     description: scope
-      ? `${description}\n\nRequires scope \`${scope}\`.`
+      ? `${description}\n\nRequires scope \`${scope}\` (or the broad \`${broad}\`).`
       : `${description}\n\nAny valid key; no scope required.`,
-    ...(scope ? { "x-required-scope": scope } : {}),
+    ...(scope ? { "x-required-scope": scope, "x-accepted-scopes": [scope, broad] } : {}),
     middleware,
   };
 }

@@ -3,8 +3,17 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
-import { optInPage, optInPaging } from "../params.ts";
+import { booleanFlag, filterText, optInPage, optInPaging } from "../params.ts";
 import { FilamentSpoolSchema, toFilamentSpool } from "./filament-schema.ts";
+
+const query = z.object({
+  low_stock: booleanFlag(
+    "`true`: only spools at or below their `low_threshold`; `false`: the others. Spools with no threshold never count as low.",
+  ),
+  material_type: filterText(50, "Only spools of exactly this material type, e.g. `PETG`."),
+  color: filterText(50, "Only spools of this colour (case-insensitive, whole name)."),
+  ...optInPaging,
+});
 
 export const listFilamentRoute = createRoute({
   method: "get",
@@ -16,7 +25,7 @@ export const listFilamentRoute = createRoute({
     "inventory:read",
     "The organization's filament spools, oldest first. Every spool unless paged.",
   ),
-  request: { query: z.object(optInPaging) },
+  request: { query },
   responses: {
     200: {
       description: "The spools; `meta` only when `limit` or `offset` was given.",
@@ -36,6 +45,7 @@ export function registerListFilament(router: PublicRouter) {
     const { rows, count } = await listPublicFilamentSpools(
       services.db,
       apiKey.organizationId,
+      { lowStock: q.low_stock, materialType: q.material_type, color: q.color },
       page,
     );
     const data = rows.map(toFilamentSpool);

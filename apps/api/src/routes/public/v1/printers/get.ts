@@ -4,7 +4,7 @@ import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/compo
 import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
-import { PrinterSchema, printerFreshness, toPublicPrinter } from "./schema.ts";
+import { PrinterDetailSchema, printerFreshness, toPublicPrinterDetail } from "./schema.ts";
 
 export const getPrinterRoute = createRoute({
   method: "get",
@@ -12,13 +12,16 @@ export const getPrinterRoute = createRoute({
   operationId: "getPrinter",
   tags: ["Printers"],
   summary: "Get a printer",
-  ...keyOperation("printers:read", "One printer of the organization, with live state."),
+  ...keyOperation(
+    "printers:read",
+    "One printer of the organization, with live state, firmware, print time and maintenance.",
+  ),
   request: { params: idParams },
   responses: {
     200: {
       description: "The printer.",
       headers: AUTHENTICATED_HEADERS,
-      content: { "application/json": { schema: itemEnvelope(PrinterSchema) } },
+      content: { "application/json": { schema: itemEnvelope(PrinterDetailSchema) } },
     },
     ...errorResponses(401, 403, 404, 429, 500, 503),
   },
@@ -32,6 +35,6 @@ export function registerGetPrinter(router: PublicRouter) {
     const row = await findOr404(id, "Printer", (printerId) =>
       findPublicPrinter(services.db, apiKey.organizationId, printerId, printerFreshness(services)),
     );
-    return c.json({ success: true as const, data: toPublicPrinter(row) }, 200);
+    return c.json({ success: true as const, data: toPublicPrinterDetail(row) }, 200);
   });
 }

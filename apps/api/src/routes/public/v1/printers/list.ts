@@ -1,4 +1,4 @@
-import { PRINTER_STATUSES } from "@apf/db";
+import { PUBLIC_PRINTER_STATUSES } from "@apf/db/queries/public-printers";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
@@ -10,8 +10,8 @@ import { PrinterSchema, printerFreshness } from "./schema.ts";
 const query = z.object({
   is_active: booleanFlag("Only active (`true`) or inactive (`false`) printers."),
   status: oneOf(
-    PRINTER_STATUSES,
-    "Only printers in this status (a stale printer counts as `offline`).",
+    PUBLIC_PRINTER_STATUSES,
+    "Only printers in this status (a stale printer counts as `offline`, one in maintenance as `maintenance`).",
   ),
   location: filterText(200, "Only printers at exactly this location."),
   search: filterText(120, "Case-insensitive substring of the printer's name, 1 to 120 characters."),

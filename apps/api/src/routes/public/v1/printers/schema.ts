@@ -1,5 +1,9 @@
-import { PRINTER_STATUSES } from "@apf/db";
-import type { PrinterFreshness, PublicPrinterRow } from "@apf/db/queries/public-printers";
+import {
+  type PrinterFreshness,
+  PUBLIC_PRINTER_STATUSES,
+  type PublicPrinterDetailRow,
+  type PublicPrinterRow,
+} from "@apf/db/queries/public-printers";
 import { z } from "@hono/zod-openapi";
 import type { Services } from "../../../../context.ts";
 import { iso, timestamp } from "../../../../openapi/kit.ts";
@@ -15,9 +19,9 @@ export const PrinterSchema = z
     name: z.string(),
     model: z.string().nullable(),
     manufacturer: z.string().nullable(),
-    status: z.enum(PRINTER_STATUSES).openapi({
+    status: z.enum(PUBLIC_PRINTER_STATUSES).openapi({
       description:
-        "The last observed status; `offline` when the printer's agent has not reported within the stale window.",
+        "The last observed status; `offline` when the printer's agent has not reported within the stale window; `maintenance` while the printer is in maintenance.",
     }),
     location: z.string().nullable(),
     nozzle_size: z.number().nullable(),
@@ -50,14 +54,37 @@ export const PrinterSchema = z
   })
   .openapi("Printer");
 
+/** GET /printers/{id}: the list item plus AutoPrintFarm's detail fields. */
+export const PrinterDetailSchema = PrinterSchema.extend({
+  firmware_version: z.string().nullable().openapi({
+    description:
+      "The firmware's name and version where OctoPrint reports it; null otherwise (OctoPrint's core API does not).",
+  }),
+  total_print_time: z.int().min(0).openapi({
+    description: "Seconds spent on the printer's completed prints.",
+  }),
+  filament_level: z.number().min(0).nullable().openapi({
+    description:
+      "Percent of filament left on the spool loaded on this printer, when one is loaded and its full weight is known; else null.",
+  }),
+  last_maintenance_date: timestamp().nullable().openapi({
+    description: "When the printer last entered maintenance.",
+  }),
+  in_maintenance: z.boolean(),
+  maintenance_type: z.string().nullable(),
+}).openapi("PrinterDetail");
+
 /** How services decide that a printer is stale. */
 export function printerFreshness(services: Services): PrinterFreshness {
   return { now: services.clock.now(), staleAfterS: services.config.APF_STALE_AFTER_S };
 }
 
-/** A stored printer row → the public item (through the schema, so nothing else can leak). */
-export function toPublicPrinter(row: PublicPrinterRow) {
-  return PrinterSchema.parse({
+function clampPercent(value: number | null): number | null {
+  return value === null ? null : Math.min(100, Math.max(0, value));
+}
+
+function fields(row: PublicPrinterRow) {
+  return {
     id: row.id,
     name: row.name,
     model: row.model,
@@ -83,6 +110,24 @@ export function toPublicPrinter(row: PublicPrinterRow) {
       ]),
     ),
     current_job_id: row.currentJobId,
-    progress_percentage: row.progressPercentage,
+    progress_percentage: clampPercent(row.progressPercentage),
+  };
+}
+
+/** A stored printer row → the public item (through the schema, so nothing else can leak). */
+export function toPublicPrinter(row: PublicPrinterRow) {
+  return PrinterSchema.parse(fields(row));
+}
+
+/** A printer row with its detail columns → the item of GET /printers/{id}. */
+export function toPublicPrinterDetail(row: PublicPrinterDetailRow) {
+  return PrinterDetailSchema.parse({
+    ...fields(row),
+    firmware_version: row.firmwareVersion,
+    total_print_time: Math.round(row.totalPrintTimeS),
+    filament_level: clampPercent(row.filamentLevel),
+    last_maintenance_date: iso(row.lastMaintenanceDate),
+    in_maintenance: row.inMaintenance,
+    maintenance_type: row.maintenanceType,
   });
 }

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../apps/api/src/app.ts";
+import {
+  body,
+  call,
+  publicTestServices,
+  type TestApp,
+  tenant,
+} from "../../apps/api/test/public/helpers.ts";
+import type { TestServices } from "../../apps/api/test/support/services.ts";
+import { type SeededFarm, seedFarm } from "./seed.ts";
+import type { Json } from "./shape.ts";
+
+/**
+ * A known filter is never ignored: every documented query filter of every list route, walked
+ * against a seeded farm, answers a non-empty strict subset of the unfiltered list, made of
+ * exactly the items the filter describes. The list of filters is read from the OpenAPI
+ * document, so a filter added there without a case here fails this file.
+ */
+let services: TestServices;
+let app: TestApp;
+let farm: SeededFarm;
+let key: string;
+let doc: Json;
+
+beforeAll(async () => {
+  services = await publicTestServices();
+  app = createApp(services);
+  const t = await tenant(services.db, "Filter farm");
+  key = t.key;
+  farm = await seedFarm(services.db, t.organization.id, services.clock.now());
+  doc = await (await app.request("/public/v1/openapi.json")).json();
+});
+afterAll(() => services.close());
+
+interface FilterCase {
+  value: () => string;
+  /** Whether an item of the unfiltered list belongs in the filtered one. */
+  matches: (item: Json) => boolean;
+}
+
+const isLowItem = (i: Json) =>
+  i.low_stock_threshold !== null && i.ready_stock <= i.low_stock_threshold;
+const isLowSpool = (s: Json) => s.low_threshold !== null && s.remaining_grams <= s.low_threshold;
+
+/** Documented filters by list path; each value walked on its own. */
+const FILTERS: Record<string, Record<string, FilterCase[]>> = {
+  "/public/v1/printers": {
+    is_active: [
+      { value: () => "true", matches: (p) => p.is_active === true },
+      { value: () => "false", matches: (p) => p.is_active === false },
+    ],
+    status: [
+      { value: () => "printing", matches: (p) => p.status === "printing" },
+      { value: () => "offline", matches: (p) => p.status === "offline" },
+      { value: () => "maintenance", matches: (p) => p.status === "maintenance" },
+    ],
+    location: [{ value: () => "Shelf B", matches: (p) => p.location === "Shelf B" }],
+    search: [{ value: () => "mk4", matches: (p) => p.name.toLowerCase().includes("mk4") }],
+  },
+  "/public/v1/jobs": {
+    status: [
+      { value: () => "completed", matches: (j) => j.status === "completed" },
+      { value: () => "processing", matches: (j) => j.status === "processing" },
+    ],
+    printer_id: [
+      {
+        value: () => farm.printers.printing.id,
+        matches: (j) => j.printer_id === farm.printers.printing.id,
+      },
+    ],
+  },
+  "/public/v1/inventory": {
+    low_stock: [
+      { value: () => "true", matches: isLowItem },
+      { value: () => "false", matches: (i) => !isLowItem(i) },
+    ],
+    sku: [{ value: () => "HOOK-RED", matches: (i) => i.sku === "HOOK-RED" }],
+    material: [{ value: () => "PETG", matches: (i) => i.material === "PETG" }],
+    status: [
+      { value: () => "in_stock", matches: (i) => i.status === "in_stock" },
+      { value: () => "low_stock", matches: (i) => i.status === "low_stock" },
+      { value: () => "out_of_stock", matches: (i) => i.status === "out_of_stock" },
+      { value: () => "needs_assembly", matches: (i) => i.status === "needs_assembly" },
+    ],
+  },
+  "/public/v1/materials/filament": {
+    low_stock: [
+      { value: () => "true", matches: isLowSpool },
+      { value: () => "false", matches: (s) => !isLowSpool(s) },
+    ],
+    material_type: [{ value: () => "PETG", matches: (s) => s.type === "PETG" }],
+    color: [{ value: () => "BLACK", matches: (s) => s.color?.toLowerCase() === "black" }],
+  },
+};
+
+const PAGING = new Set(["limit", "offset"]);
+
+async function list(path: string, query = "") {
+  const res = await call(app, `${path}${query}`, { key });
+  expect(res.status).toBe(200);
+  return (await body(res)).data as Json[];
+}
+
+/** Every GET of the document that answers a list (an array under data). */
+function documentedLists(): string[] {
+  return Object.entries(doc.paths)
+    .filter(([, item]: [string, Json]) => {
+      const schema = item.get?.responses?.["200"]?.content?.["application/json"]?.schema;
+      return schema?.properties?.data?.type === "array";
+    })
+    .map(([path]) => path)
+    .sort();
+}
+
+it("has a case for every documented filter of every list route", () => {
+  const documented: Record<string, string[]> = {};
+  for (const path of documentedLists()) {
+    const params = (doc.paths[path].get.parameters ?? []) as Json[];
+    const filters = params
+      .filter((p) => p.in === "query" && !PAGING.has(p.name))
+      .map((p) => p.name as string)
+      .sort();
+    if (filters.length > 0) documented[path] = filters;
+  }
+  const walked = Object.fromEntries(
+    Object.entries(FILTERS).map(([path, filters]) => [path, Object.keys(filters).sort()]),
+  );
+  expect(walked).toEqual(documented);
+});
+
+describe.each(Object.entries(FILTERS))("%s", (path, filters) => {
+  const cases = Object.entries(filters).flatMap(([name, values]) =>
+    values.map((c) => ({ name, ...c })),
+  );
+
+  it.each(cases)(
+    "narrows by $name to exactly the matching items",
+    async ({ name, value, matches }) => {
+      const all = await list(path);
+      const filtered = await list(path, `?${name}=${encodeURIComponent(value())}`);
+      expect(filtered.length).toBeGreaterThan(0);
+      expect(filtered.length).toBeLessThan(all.length);
+      const expected = all
+        .filter(matches)
+        .map((i) => i.id)
+        .sort();
+      expect(filtered.map((i) => i.id).sort()).toEqual(expected);
+    },
+  );
+
+  it("ignores an unknown query parameter, as AutoPrintFarm does", async () => {
+    const all = await list(path);
+    const withUnknown = await list(path, "?not_a_filter=1&sort=name");
+    expect(withUnknown.map((i) => i.id)).toEqual(all.map((i) => i.id));
+  });
+
+  it.each(
+    Object.keys(filters).filter((n) => n === "status" || n === "low_stock" || n === "is_active"),
+  )("answers 400 naming %s and the allowed values for a value outside them", async (name) => {
+    const res = await call(app, `${path}?${name}=bogus`, { key });
+    expect(res.status).toBe(400);
+    const json = await body(res);
+    expect(json.code).toBe("INVALID_REQUEST");
+    expect(json.error).toContain(`"${name}"`);
+  });
+});
