@@ -144,7 +144,7 @@ describe("agent report schema", () => {
   });
 
   it("names the path and the machine of a control character anywhere, and a date before 2000", () => {
-    const spoiled = machine(1) as { octoprint: { version: { text: string } } };
+    const spoiled = machine(1) as unknown as { octoprint: { version: { text: string } } };
     spoiled.octoprint = structuredClone(spoiled.octoprint);
     spoiled.octoprint.version.text = "OctoPrint\u0000";
     const body = { ...report([machine(0), spoiled]), sent_at: "1999-12-31T23:59:59Z" };
