@@ -40,13 +40,29 @@ async function main() {
   const app = createApp(services);
   let server!: ReturnType<typeof serve>;
   const address = await new Promise<AddressInfo>((resolve) => {
-    server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-      logger.info(
-        { port: info.port, host: env.HOST },
-        `apf api listening on http://${env.HOST}:${info.port}`,
-      );
-      resolve(info);
-    });
+    server = serve(
+      {
+        fetch: app.fetch,
+        port: env.PORT,
+        hostname: env.HOST,
+        // Slow clients (slowloris, a trickled body) lose their connection with a 408 instead of
+        // holding it for minutes; Node checks the deadlines every second.
+        serverOptions: {
+          headersTimeout: env.APF_HEADERS_TIMEOUT_MS,
+          requestTimeout: env.APF_REQUEST_TIMEOUT_MS,
+          connectionsCheckingInterval: 1000,
+        },
+      },
+      (info) => {
+        logger.info(
+          { port: info.port, host: env.HOST },
+          `apf api listening on http://${env.HOST}:${info.port}`,
+        );
+        resolve(info);
+      },
+    );
+    // Past the cap, Node closes new connections at accept: memory and sockets stay bounded.
+    (server as unknown as { maxConnections: number }).maxConnections = env.APF_MAX_CONNECTIONS;
     server.on("error", (error) => {
       logger.fatal({ err: error }, "cannot listen");
       process.exit(1);

@@ -5,11 +5,18 @@ import { type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
 
-/** Redis for limits: fail fast instead of queueing while disconnected, reconnect forever. */
+/** Longest a request waits on one Redis command before the in-process fallback answers. */
+export const REDIS_COMMAND_TIMEOUT_MS = 500;
+
+/**
+ * Redis for limits: fail fast instead of queueing while disconnected, never wait more than
+ * REDIS_COMMAND_TIMEOUT_MS on a command (a hung server), reconnect forever.
+ */
 export function createRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
@@ -37,6 +44,8 @@ export async function buildServices(
   const database = await createDatabase({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.APF_DATA_DIR,
+    connectTimeoutMs: env.APF_DB_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: env.APF_DB_QUERY_TIMEOUT_MS,
   });
   const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, logger) : null;
   return {
