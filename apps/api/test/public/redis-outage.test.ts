@@ -22,8 +22,8 @@ afterAll(async () => {
   await redis.stop();
 });
 
-async function expectServed(path = "/public/v1/printers") {
-  const res = await call(app, path, { key });
+async function expectServed(path = "/public/v1/printers", as = key) {
+  const res = await call(app, path, { key: as });
   expect(res.status).toBe(200);
   expect(res.headers.get("x-ratelimit-limit")).toBe("120");
   expect(res.headers.get("x-ratelimit-remaining")).toMatch(/^\d+$/);
@@ -56,4 +56,61 @@ it("keeps answering while Redis is down and goes back to Redis by itself", async
   expect(await limiterKeys()).toHaveLength(0);
   for (let i = 0; i < 3; i++) await expectServed();
   expect(await limiterKeys()).not.toHaveLength(0);
+});
+
+/** Status and duration (ms) of one request. */
+async function timedCall(as: string) {
+  const started = performance.now();
+  const res = await call(app, "/public/v1/printers", { key: as });
+  return { status: res.status, ms: performance.now() - started };
+}
+
+it("keeps answering under load while Redis dies, with no request waiting a second on it, and /readyz says so", async () => {
+  // A key of its own: the load stays inside its budget of 120 a minute.
+  const own = (await tenant(services.db, "Loaded")).key;
+  const load = async (rounds: number) => {
+    const results: { status: number; ms: number }[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let i = 0; i < rounds; i++) results.push(await timedCall(own));
+      }),
+    );
+    return results;
+  };
+  const during = load(6);
+  await redis.stop();
+  const results = [...(await during), ...(await load(3))];
+  expect(results.every((r) => r.status === 200)).toBe(true);
+  expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(1000);
+  const ready = await app.request("/readyz");
+  expect(ready.status).toBe(503);
+  expect((await ready.json()).checks.redis.status).toBe("down");
+
+  await redis.start();
+  await vi.waitFor(() => expect(services.redis!.status).toBe("ready"), { timeout: 15_000 });
+  expect((await app.request("/readyz")).status).toBe(200);
+});
+
+it("answers within a second while Redis hangs (accepts, never answers), and comes back to it", async () => {
+  const own = (await tenant(services.db, "Hung")).key;
+  await expectServed(undefined, own);
+  redis.pause();
+  try {
+    const results = await Promise.all(Array.from({ length: 10 }, () => timedCall(own)));
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(1000);
+    const ready = await app.request("/readyz");
+    expect(ready.status).toBe(503);
+    expect((await ready.json()).checks.redis.status).toBe("down");
+  } finally {
+    redis.resume();
+  }
+  await vi.waitFor(
+    async () => {
+      await expectServed(undefined, own);
+      expect(await limiterKeys()).not.toHaveLength(0);
+    },
+    { timeout: 15_000, interval: 200 },
+  );
+  expect((await app.request("/readyz")).status).toBe(200);
 });
