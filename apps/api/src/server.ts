@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { ConfigError, parseEnv } from "./env.ts";
@@ -76,15 +76,22 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down: no new connections, finishing requests in flight");
+    // Answers from now on close their connection, so no client reuses one that is going away.
+    server.prependListener("request", (_req, res) => {
+      if ("setHeader" in res) res.setHeader("connection", "close");
+    });
     const force = setTimeout(() => {
       logger.warn("requests still in flight after 10 s; closing anyway");
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     await demo?.stop();
+    // Stop accepting, but not http.Server.close(): it also drops "idle" connections, including
+    // ones just accepted whose request is still on its way. Every connection instead ends after
+    // its answer (above), an idle keep-alive one at its keep-alive timeout; the callback runs
+    // once none is left.
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      net.Server.prototype.close.call(server, () => resolve());
     });
     clearTimeout(force);
     await services.close();

@@ -44,7 +44,8 @@ export class ServerProcess {
     while (Date.now() < deadline) {
       if (!this.alive) throw new Error(`server exited early:\n${this.output}`);
       try {
-        return await fetch(this.url + path);
+        // (no keep-alive connection is left behind to count against a connection cap)
+        return await fetch(this.url + path, { headers: { connection: "close" } });
       } catch {
         await new Promise((r) => setTimeout(r, 100));
       }
