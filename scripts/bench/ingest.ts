@@ -7,6 +7,10 @@ import { createTestDatabase, dropTestDatabases, prepareTemplateDatabase } from "
 import { createApp } from "../../apps/api/src/app.ts";
 import { systemClock } from "../../apps/api/src/context.ts";
 import { parseEnv } from "../../apps/api/src/env.ts";
+import {
+  createGithubKeySet,
+  GITHUB_SECRET_SCANNING_KEYS_URL,
+} from "../../apps/api/src/services/github-keys.ts";
 import { createLogger } from "../../apps/api/src/services/logger.ts";
 import { createRateLimiterFactory } from "../../apps/api/src/services/rate-limiter.ts";
 import { machine, report } from "../../apps/api/test/agent/report-builder.ts";
@@ -36,6 +40,7 @@ const services = {
   logger: createLogger("silent"),
   clock: systemClock,
   config: parseEnv({ APF_DEMO: "off", LOG_LEVEL: "silent" }),
+  githubKeys: createGithubKeySet(GITHUB_SECRET_SCANNING_KEYS_URL, createLogger("silent")),
 };
 const app = createApp(services);
 const { organization } = await createOrganization(database.db);

@@ -11,6 +11,10 @@ import { Redis } from "ioredis";
 import { createApp } from "../../apps/api/src/app.ts";
 import { systemClock } from "../../apps/api/src/context.ts";
 import { parseEnv } from "../../apps/api/src/env.ts";
+import {
+  createGithubKeySet,
+  GITHUB_SECRET_SCANNING_KEYS_URL,
+} from "../../apps/api/src/services/github-keys.ts";
 import { createLogger } from "../../apps/api/src/services/logger.ts";
 import { createRateLimiterFactory } from "../../apps/api/src/services/rate-limiter.ts";
 import { createApiKey, createOrganization } from "../../apps/api/test/support/factories.ts";
@@ -44,6 +48,7 @@ const app = createApp({
   logger: createLogger("silent"),
   clock: systemClock,
   config: parseEnv({ APF_DEMO: "off", LOG_LEVEL: "silent" }),
+  githubKeys: createGithubKeySet(GITHUB_SECRET_SCANNING_KEYS_URL, createLogger("silent")),
 });
 const { organization } = await createOrganization(database.db);
 const { key } = await createApiKey(database.db, organization.id, { rateLimitPerMinute: 10_000 });

@@ -61,6 +61,11 @@ export const envSchema = z.object({
     .min(1, "a whole number from 1 to 1000000")
     .max(1_000_000, "a whole number from 1 to 1000000")
     .default(1024),
+  /** GitHub's secret-scanning key set: a file path or an http(s) URL. */
+  APF_GITHUB_KEYS: z
+    .string()
+    .min(1, "a file path or an http(s) URL")
+    .default("https://api.github.com/meta/public_keys/secret_scanning"),
   /** Run the demo (seeded organization, simulated printers, in-process agent) on embedded PGlite. */
   APF_DEMO: z.enum(["auto", "on", "off"], { error: "auto, on or off" }).default("auto"),
 });

@@ -19,6 +19,7 @@ export type AuditAction =
   | "api_key.revoked"
   | "agent.created"
   | "agent.revoked"
+  | "key.revoked_leaked"
   | "printer.updated"
   | "sku.created"
   | "sku.updated"

@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
+import { createGithubKeySet } from "./github-keys.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
 
 /** Longest a request waits on one Redis command before the in-process fallback answers. */
@@ -57,6 +58,7 @@ export async function buildServices(
     logger,
     clock: systemClock,
     config: env,
+    githubKeys: createGithubKeySet(env.APF_GITHUB_KEYS, logger),
     async close() {
       redis?.disconnect();
       await database.close();

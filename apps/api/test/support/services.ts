@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import type { Clock, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
 import { createRedis } from "../../src/services/build.ts";
+import { createGithubKeySet } from "../../src/services/github-keys.ts";
 import { createLogger } from "../../src/services/logger.ts";
 import { createRateLimiterFactory } from "../../src/services/rate-limiter.ts";
 
@@ -81,6 +82,7 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     logger,
     clock: options.clock ?? new TestClock(),
     config,
+    githubKeys: createGithubKeySet(config.APF_GITHUB_KEYS, logger),
     logs,
     database,
     async close() {

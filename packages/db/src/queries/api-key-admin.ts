@@ -16,6 +16,7 @@ export async function listApiKeys(db: Queryable, organizationId: string) {
       lastUsedAt: apiKeys.lastUsedAt,
       expiresAt: apiKeys.expiresAt,
       revokedAt: apiKeys.revokedAt,
+      revokedReason: apiKeys.revokedReason,
       rateLimitPerMinute: apiKeys.rateLimitPerMinute,
     })
     .from(apiKeys)

@@ -1,62 +1,29 @@
-import type { Queryable } from "@apf/db";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { ApiError } from "../../errors.ts";
 import type { OrgEnv } from "../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../services/audit.ts";
+import { auditOrigin } from "../../services/audit.ts";
+import {
+  type CredentialKind,
+  revokeCredential as revokeCredentialService,
+} from "../../services/revoke-credential.ts";
 import { timestamp } from "./openapi.ts";
 
 /** What a revoke answers: the credential and when it was (first) revoked. */
 export const revokedSchema = z.object({ id: z.uuid(), revoked_at: timestamp });
 
-/** A credential the organization minted, as its revoke reads it. */
-interface Credential {
-  id: string;
-  name: string;
-  preview: string;
-  revokedAt: Date | null;
-}
+export type { CredentialKind } from "../../services/revoke-credential.ts";
 
-/** How to revoke one kind of credential: an API key or an agent's token. */
-export interface CredentialKind {
-  /** The audit target type; the audit action is `<type>.revoked`. */
-  type: "api_key" | "agent";
-  /** The NOT_FOUND message when the organization has no such credential. */
-  notFound: string;
-  /** The credential, locked until the transaction ends; undefined when none. */
-  findForUpdate(db: Queryable, organizationId: string, id: string): Promise<Credential | undefined>;
-  /** Sets its revoked_at to `at`. */
-  revoke(
-    db: Queryable,
-    organizationId: string,
-    id: string,
-    at: Date,
-  ): Promise<{ id: string; revokedAt: Date | null } | undefined>;
-}
-
-/**
- * Revokes one of the organization's credentials, in one transaction with its audit event.
- * Revoking twice is harmless: the first revoked_at is kept and no second event is recorded.
- */
+/** The dashboard's revoke: the session's user, from this request, through the one service. */
 export async function revokeCredential(
   c: Context<OrgEnv>,
   kind: CredentialKind,
   id: string,
 ): Promise<{ id: string; revokedAt: Date }> {
   const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
-  const row = await db.transaction(async (tx) => {
-    const existing = await kind.findForUpdate(tx, organizationId, id);
-    if (!existing) throw new ApiError("NOT_FOUND", kind.notFound);
-    if (existing.revokedAt) return existing;
-    const revoked = await kind.revoke(tx, organizationId, id, clock.now());
-    await recordAudit(tx, auditOrigin(c), {
-      organizationId,
-      action: `${kind.type}.revoked`,
-      target: { type: kind.type, id: existing.id },
-      details: { name: existing.name, preview: existing.preview },
-    });
-    return revoked!;
-  });
-  return { id: row.id, revokedAt: row.revokedAt! };
+  return revokeCredentialService(
+    db,
+    { origin: auditOrigin(c), organizationId: c.var.org.organizationId, now: clock.now() },
+    kind,
+    id,
+  );
 }

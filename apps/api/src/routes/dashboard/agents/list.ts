@@ -31,6 +31,10 @@ export const route = createRoute({
           created_at: timestamp,
           last_seen_at: timestamp.nullable(),
           revoked_at: timestamp.nullable(),
+          revoked_reason: z
+            .enum(["manual", "leaked"])
+            .nullable()
+            .openapi({ description: "`manual`, or `leaked` when secret scanning reported it." }),
           printer_count: z.number().int(),
         }),
       ),
@@ -51,6 +55,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         created_at: iso(a.createdAt),
         last_seen_at: isoOrNull(a.lastSeenAt),
         revoked_at: isoOrNull(a.revokedAt),
+        revoked_reason: a.revokedReason,
         printer_count: Number(a.printerCount),
       })),
     ),

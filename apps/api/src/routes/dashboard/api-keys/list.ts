@@ -43,6 +43,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         last_used_at: isoOrNull(k.lastUsedAt),
         expires_at: isoOrNull(k.expiresAt),
         revoked_at: isoOrNull(k.revokedAt),
+        revoked_reason: k.revokedReason,
         rate_limit_per_minute: k.rateLimitPerMinute,
       })),
     ),

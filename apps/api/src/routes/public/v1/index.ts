@@ -10,6 +10,7 @@ import { registerMe } from "./me.ts";
 import { registerOpenApiJson } from "./openapi-json.ts";
 import { registerGetPrinter } from "./printers/get.ts";
 import { registerListPrinters } from "./printers/list.ts";
+import { registerGithubSecretScanning } from "./secret-scanning/github.ts";
 
 /** Where app.ts mounts this router; the OpenAPI document's paths start with it. */
 export const PUBLIC_BASE_PATH = "/public/v1";
@@ -30,6 +31,7 @@ export function publicRoutes() {
   registerListFilament(router);
   registerGetFilament(router);
   registerMe(router);
+  registerGithubSecretScanning(router);
   registerOpenApiJson(router, PUBLIC_BASE_PATH);
   return router;
 }
