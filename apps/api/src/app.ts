@@ -49,6 +49,15 @@ export function createApp(services: Services) {
     }),
   );
 
+  // Dashboard and agent answers may carry a secret (a session, key, agent or invitation token)
+  // or an organization's private data: no shared or browser cache keeps any of them.
+  for (const path of ["/api/*", "/agent/*"]) {
+    app.use(path, async (c, next) => {
+      await next();
+      c.res.headers.set("Cache-Control", "no-store");
+    });
+  }
+
   app.route("/", healthRoutes());
   app.route(PUBLIC_BASE_PATH, publicRoutes());
   app.get(
