@@ -17,6 +17,7 @@ export type AuditAction =
   | "invitation.withdrawn"
   | "api_key.created"
   | "api_key.revoked"
+  | "api_key.rolled"
   | "agent.created"
   | "agent.revoked"
   | "key.revoked_leaked"
