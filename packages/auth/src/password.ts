@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type Algorithm, hash, type Options, parseOptions, verify } from "@node-rs/argon2";
+import { codePoints } from "./text.ts";
 
 /** Shortest accepted password, in Unicode code points. */
 export const PASSWORD_MIN = 10;
@@ -54,9 +55,7 @@ const BLANK = /^[\s\p{Cc}\p{Cf}\p{Z}]*$/u;
 
 /** Length of `password` as the policy counts it: Unicode code points, not UTF-16 units. */
 export function passwordLength(password: string): number {
-  let n = 0;
-  for (const _ of password) n++;
-  return n;
+  return codePoints(password);
 }
 
 /**

@@ -96,6 +96,9 @@ export const agentReportSchema = z
         message: `duplicate machine_id, already at machines.${first}`,
       });
     });
+    for (const path of findControlCharacters(report)) {
+      ctx.addIssue({ code: "custom", path, message: "must not contain control characters" });
+    }
   });
 export type AgentReport = z.infer<typeof agentReportSchema>;
 
@@ -167,16 +170,10 @@ function reportIssue(path: ReadonlyArray<PropertyKey>, message: string): ReportI
 export function parseAgentReport(
   body: unknown,
 ): { success: true; data: AgentReport } | { success: false; issues: ReportIssue[] } {
-  const control = findControlCharacters(body).map((path) =>
-    reportIssue(path, "must not contain control characters"),
-  );
   const parsed = agentReportSchema.safeParse(body);
-  if (parsed.success && control.length === 0) return { success: true, data: parsed.data };
-  const named = new Set(control.map((issue) => issue.path));
-  const schemaIssues = parsed.success
-    ? []
-    : parsed.error.issues
-        .map((issue) => reportIssue(issue.path, issue.message))
-        .filter((issue) => !named.has(issue.path));
-  return { success: false, issues: [...control, ...schemaIssues] };
+  if (parsed.success) return { success: true, data: parsed.data };
+  return {
+    success: false,
+    issues: parsed.error.issues.map((issue) => reportIssue(issue.path, issue.message)),
+  };
 }

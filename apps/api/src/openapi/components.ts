@@ -2,10 +2,9 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../context.ts";
 import { FAILED_AUTH_LIMIT, KEY_WINDOW_S } from "../middleware/rate-limit.ts";
 import { ERROR_RESPONSES, type ErrorStatus, errorSchemas } from "./errors.ts";
+import { BEARER_SCHEME } from "./security.ts";
 
 type Registry = OpenAPIHono<AppEnv>["openAPIRegistry"];
-
-export const BEARER_SCHEME = "bearerAuth";
 
 const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
 
@@ -16,9 +15,6 @@ export const AUTHENTICATED_HEADERS = {
   "X-RateLimit-Reset": ref("headers", "X-RateLimit-Reset"),
   "X-Request-Id": ref("headers", "X-Request-Id"),
 };
-
-/** The security requirement of every operation that needs an API key. */
-export const BEARER_SECURITY = [{ [BEARER_SCHEME]: [] }];
 
 /** `responses` entries referring to the shared error responses of the given statuses. */
 export function errorResponses<const S extends ErrorStatus>(

@@ -1,21 +1,19 @@
 import type { Scope } from "@apf/auth";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin } from "../../../services/audit.ts";
-import { announceKeyRevoked } from "../../../services/key-events.ts";
-import { MAX_ROLL_GRACE_HOURS, rollApiKey } from "../../../services/roll-api-key.ts";
 import {
   dataResponse,
   errors,
   iso,
-  isoOrNull,
   jsonBody,
   ok,
-  orgParamsWith,
   SESSION_SECURITY,
-  TAGS,
   timestamp,
-} from "../openapi.ts";
+} from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { announceKeyRevoked } from "../../../services/key-events.ts";
+import { MAX_ROLL_GRACE_HOURS, rollApiKey } from "../../../services/roll-api-key.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { scopeSchema } from "./schemas.ts";
 
 const graceMessage = `must be a whole number of hours from 0 to ${MAX_ROLL_GRACE_HOURS}`;
@@ -53,10 +51,10 @@ export const route = createRoute({
         preview: z.string(),
         name: z.string(),
         scopes: z.array(scopeSchema),
-        expires_at: timestamp.nullable(),
+        expires_at: timestamp().nullable(),
         rate_limit_per_minute: z.number().int().nullable(),
-        created_at: timestamp,
-        rolled_from: z.object({ id: z.uuid(), expires_at: timestamp }),
+        created_at: timestamp(),
+        rolled_from: z.object({ id: z.uuid(), expires_at: timestamp() }),
       }),
       "The new key, with the full key this one time, and the old key's new expiry.",
     ),
@@ -89,7 +87,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       preview: key.preview,
       name: key.name,
       scopes: key.scopes as Scope[],
-      expires_at: isoOrNull(key.expiresAt),
+      expires_at: iso(key.expiresAt),
       rate_limit_per_minute: key.rateLimitPerMinute,
       created_at: iso(key.createdAt),
       rolled_from: { id: rolled.old.id, expires_at: iso(rolled.old.expiresAt) },

@@ -1,5 +1,5 @@
 import { registerPublicComponents } from "../../../openapi/components.ts";
-import { createRouter } from "../../../validation.ts";
+import { createRouter } from "../../../openapi/kit.ts";
 import { registerGetInventoryItem } from "./inventory/get.ts";
 import { registerListInventory } from "./inventory/list.ts";
 import { registerGetJob } from "./jobs/get.ts";
