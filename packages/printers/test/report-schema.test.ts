@@ -152,12 +152,12 @@ describe("agent report schema", () => {
     expect(result.success).toBe(false);
     if (result.success) return;
     expect(result.issues).toEqual([
+      { path: "sent_at", message: "must not be before 2000-01-01", machineIndex: null },
       {
         path: "machines.1.octoprint.version.text",
         message: "must not contain control characters",
         machineIndex: 1,
       },
-      { path: "sent_at", message: "must not be before 2000-01-01", machineIndex: null },
     ]);
   });
 

@@ -172,6 +172,7 @@ describe("POST /agent/v1/reports validation", () => {
       const body = await res.json();
       expect(body.code).toBe("INVALID_REQUEST");
       expect(body.error).toContain(`"${path}"`);
+      expect(body).toMatchObject({ path, machine_index: 1 });
     }
     const agentName = await post({ ...report([]), agent: { version: "1\u0000", hostname: "pi" } });
     expect((await agentName.json()).error).toContain('"agent.version"');
