@@ -92,6 +92,11 @@ async function main() {
     // once none is left.
     await new Promise<void>((resolve) => {
       net.Server.prototype.close.call(server, () => resolve());
+      // Keep-alive connections idle since before the signal would linger until their timeout;
+      // once any request already on its way has had time to arrive, they are closed.
+      setTimeout(() => {
+        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      }, 500).unref();
     });
     clearTimeout(force);
     await services.close();
