@@ -67,6 +67,14 @@ export function createApp(services: Services) {
       },
     }),
   );
+  // Dashboard and agent answers may carry a secret (a session, key, agent or invitation token)
+  // or an organization's private data: no shared or browser cache keeps any of them.
+  for (const path of ["/api/*", "/agent/*"]) {
+    app.use(path, async (c, next) => {
+      await next();
+      c.res.headers.set("Cache-Control", "no-store");
+    });
+  }
 
   app.route("/", healthRoutes());
   // Never public by default: only with METRICS_TOKEN here, or on METRICS_PORT (createMetricsApp).

@@ -2,6 +2,7 @@ import type { Database, DatabaseKind } from "@apf/db";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Env } from "./env.ts";
+import type { GithubKeySet } from "./services/github-keys.ts";
 import type { RateLimiterFactory } from "./services/rate-limiter.ts";
 
 /** The time source; tests swap it, never the database. */
@@ -25,6 +26,8 @@ export interface Services {
   logger: Logger;
   clock: Clock;
   config: Env;
+  /** GitHub's secret-scanning keys (APF_GITHUB_KEYS), read on first use and cached. */
+  githubKeys: GithubKeySet;
 }
 
 /** Who called /public/v1: set by the api-key-auth middleware. */

@@ -8,6 +8,16 @@ const postgresUrl = z
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "a postgres:// or postgresql:// URL");
 const redisUrl = z.string().refine((v) => /^rediss?:\/\/.+/.test(v), "a redis:// or rediss:// URL");
 
+function millis(min: number, max: number, fallback: number) {
+  const message = `a whole number of milliseconds from ${min} to ${max}`;
+  return z.coerce
+    .number({ error: message })
+    .int(message)
+    .min(min, message)
+    .max(max, message)
+    .default(fallback);
+}
+
 /** Every environment variable the service reads, with its default. */
 export const envSchema = z.object({
   PORT: z.coerce
@@ -45,6 +55,26 @@ export const envSchema = z.object({
     .optional(),
   /** Serve GET /metrics on the API's port to `Authorization: Bearer <METRICS_TOKEN>` only. */
   METRICS_TOKEN: z.string().min(16, "a secret of at least 16 characters").optional(),
+  /** Give up connecting to Postgres after this long; the request then answers 503. */
+  APF_DB_CONNECT_TIMEOUT_MS: millis(100, 60_000, 1000),
+  /** Give up on one database statement after this long (client side and statement_timeout). */
+  APF_DB_QUERY_TIMEOUT_MS: millis(100, 600_000, 1500),
+  /** A client must have sent the request headers within this long (slowloris). */
+  APF_HEADERS_TIMEOUT_MS: millis(1000, 600_000, 10_000),
+  /** A client must have sent the whole request (headers and body) within this long. */
+  APF_REQUEST_TIMEOUT_MS: millis(1000, 3_600_000, 30_000),
+  /** Most TCP connections one process holds open at once; more are refused at accept. */
+  APF_MAX_CONNECTIONS: z.coerce
+    .number({ error: "a whole number from 1 to 1000000" })
+    .int("a whole number from 1 to 1000000")
+    .min(1, "a whole number from 1 to 1000000")
+    .max(1_000_000, "a whole number from 1 to 1000000")
+    .default(1024),
+  /** GitHub's secret-scanning key set: a file path or an http(s) URL. */
+  APF_GITHUB_KEYS: z
+    .string()
+    .min(1, "a file path or an http(s) URL")
+    .default("https://api.github.com/meta/public_keys/secret_scanning"),
   /** Run the demo (seeded organization, simulated printers, in-process agent) on embedded PGlite. */
   APF_DEMO: z.enum(["auto", "on", "off"], { error: "auto, on or off" }).default("auto"),
 });

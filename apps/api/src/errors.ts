@@ -1,3 +1,4 @@
+import { isDatabaseUnreachable } from "@apf/db";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -104,7 +105,14 @@ export function sqlState(error: unknown): string | undefined {
  * Backstop for database errors a handler did not foresee: a value the database cannot hold is
  * the client's (400), a lost connection is a dependency being down (503). Null: a real bug.
  */
-function fromDatabase(state: string | undefined): ApiError | null {
+function fromDatabase(error: unknown): ApiError | null {
+  const state = sqlState(error);
+  // 57014: statement_timeout (or a cancel) ended the statement; the database is overloaded.
+  if (isDatabaseUnreachable(error) || state === "57014") {
+    return new ApiError("UNAVAILABLE", "The database is unavailable; try again shortly.", {
+      "Retry-After": "5",
+    });
+  }
   if (!state) return null;
   if (state.startsWith("22")) {
     return new ApiError(
@@ -132,7 +140,7 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
     method: c.req.method,
     path: c.req.path,
   };
-  const mapped = fromDatabase(sqlState(error));
+  const mapped = fromDatabase(error);
   if (mapped) {
     c.var.services.logger.warn(context, `database refused the request: ${mapped.code}`);
     return errorResponse(c, mapped);

@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp, createMetricsApp } from "./app.ts";
 import { ConfigError, parseEnv } from "./env.ts";
@@ -40,13 +40,29 @@ async function main() {
   const app = createApp(services);
   let server!: ReturnType<typeof serve>;
   const address = await new Promise<AddressInfo>((resolve) => {
-    server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-      logger.info(
-        { port: info.port, host: env.HOST },
-        `apf api listening on http://${env.HOST}:${info.port}`,
-      );
-      resolve(info);
-    });
+    server = serve(
+      {
+        fetch: app.fetch,
+        port: env.PORT,
+        hostname: env.HOST,
+        // Slow clients (slowloris, a trickled body) lose their connection with a 408 instead of
+        // holding it for minutes; Node checks the deadlines every second.
+        serverOptions: {
+          headersTimeout: env.APF_HEADERS_TIMEOUT_MS,
+          requestTimeout: env.APF_REQUEST_TIMEOUT_MS,
+          connectionsCheckingInterval: 1000,
+        },
+      },
+      (info) => {
+        logger.info(
+          { port: info.port, host: env.HOST },
+          `apf api listening on http://${env.HOST}:${info.port}`,
+        );
+        resolve(info);
+      },
+    );
+    // Past the cap, Node closes new connections at accept: memory and sockets stay bounded.
+    (server as unknown as { maxConnections: number }).maxConnections = env.APF_MAX_CONNECTIONS;
     server.on("error", (error) => {
       logger.fatal({ err: error }, "cannot listen");
       process.exit(1);
@@ -72,6 +88,10 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down: no new connections, finishing requests in flight");
+    // Answers from now on close their connection, so no client reuses one that is going away.
+    server.prependListener("request", (_req, res) => {
+      if ("setHeader" in res) res.setHeader("connection", "close");
+    });
     const force = setTimeout(() => {
       logger.warn("requests still in flight after 10 s; closing anyway");
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -79,9 +99,17 @@ async function main() {
     force.unref();
     await demo?.stop();
     metricsServer?.close();
+    // Stop accepting, but not http.Server.close(): it also drops "idle" connections, including
+    // ones just accepted whose request is still on its way. Every connection instead ends after
+    // its answer (above), an idle keep-alive one at its keep-alive timeout; the callback runs
+    // once none is left.
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      net.Server.prototype.close.call(server, () => resolve());
+      // Keep-alive connections idle since before the signal would linger until their timeout;
+      // once any request already on its way has had time to arrive, they are closed.
+      setTimeout(() => {
+        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      }, 500).unref();
     });
     clearTimeout(force);
     await services.close();

@@ -7,9 +7,11 @@ export {
 export {
   checkPasswordPolicy,
   hashPassword,
+  isCommonPassword,
   PASSWORD_HASH_OPTIONS,
   PASSWORD_MAX,
   PASSWORD_MIN,
+  PASSWORD_POLICY_MESSAGES,
   type PasswordPolicyViolation,
   passwordLength,
   passwordNeedsRehash,

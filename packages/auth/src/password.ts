@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { type Algorithm, hash, type Options, parseOptions, verify } from "@node-rs/argon2";
 import { codePoints } from "./text.ts";
 
@@ -19,20 +20,56 @@ export const PASSWORD_HASH_OPTIONS = {
 } as const satisfies Options;
 
 /** Why a password is refused by the policy. */
-export type PasswordPolicyViolation = "too_short" | "too_long";
+export type PasswordPolicyViolation = "too_short" | "too_long" | "blank" | "common";
+
+/** What to tell a person whose password was refused (never the password itself). */
+export const PASSWORD_POLICY_MESSAGES: Record<PasswordPolicyViolation, string> = {
+  too_short: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
+  too_long: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
+  blank: "must not be only spaces or control characters",
+  common: "is one of the most common passwords; choose another",
+};
+
+let commonPasswords: Set<string> | undefined;
+
+/**
+ * The 10,000 most common passwords, shipped in the repository (data/common-passwords.txt, its
+ * origin in its header) and read once, lazily: never fetched at run time.
+ */
+function loadCommonPasswords(): Set<string> {
+  commonPasswords ??= new Set(
+    readFileSync(new URL("../data/common-passwords.txt", import.meta.url), "utf8")
+      .split("\n")
+      .filter((line) => line !== "" && !line.startsWith("#")),
+  );
+  return commonPasswords;
+}
+
+/** Whether `password` (case ignored) is on the shipped list of the most common passwords. */
+export function isCommonPassword(password: string): boolean {
+  return loadCommonPasswords().has(password.normalize("NFC").toLowerCase());
+}
+
+/** Only whitespace (any Unicode space) and control or format characters: nothing to type. */
+const BLANK = /^[\s\p{Cc}\p{Cf}\p{Z}]*$/u;
 
 /** Length of `password` as the policy counts it: Unicode code points, not UTF-16 units. */
 export function passwordLength(password: string): number {
   return codePoints(password);
 }
 
-/** Check `password` against the policy (PASSWORD_MIN to PASSWORD_MAX code points). */
+/**
+ * Check `password` against the policy: PASSWORD_MIN to PASSWORD_MAX code points, not only
+ * whitespace or control characters, not one of the 10,000 most common passwords.
+ */
 export function checkPasswordPolicy(
   password: string,
 ): { ok: true } | { ok: false; reason: PasswordPolicyViolation } {
   const length = passwordLength(password);
   if (length < PASSWORD_MIN) return { ok: false, reason: "too_short" };
   if (length > PASSWORD_MAX) return { ok: false, reason: "too_long" };
+  if (BLANK.test(password)) return { ok: false, reason: "blank" };
+  if (isCommonPassword(password)) return { ok: false, reason: "common" };
   return { ok: true };
 }
 

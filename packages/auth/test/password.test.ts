@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   checkPasswordPolicy,
   hashPassword,
+  isCommonPassword,
   PASSWORD_MAX,
   PASSWORD_MIN,
   passwordLength,
@@ -69,6 +71,34 @@ describe("password policy", () => {
     expect(checkPasswordPolicy("a".repeat(10))).toEqual({ ok: true });
     expect(checkPasswordPolicy("a".repeat(200))).toEqual({ ok: true });
     expect(checkPasswordPolicy("a".repeat(201))).toEqual({ ok: false, reason: "too_long" });
+  });
+
+  it("refuses a password of only whitespace or control characters", () => {
+    for (const blank of [
+      " ".repeat(10),
+      "\t".repeat(12),
+      "\u0000".repeat(10),
+      " \u00a0\u2003\n\r\u200b    ",
+    ]) {
+      expect(checkPasswordPolicy(blank)).toEqual({ ok: false, reason: "blank" });
+    }
+    expect(checkPasswordPolicy("   a      ")).toEqual({ ok: true });
+  });
+
+  it("refuses the most common passwords from the shipped list, in any case", () => {
+    for (const common of ["1234567890", "password123", "QWERTYUIOP", "Qwertyuiop"]) {
+      expect(checkPasswordPolicy(common)).toEqual({ ok: false, reason: "common" });
+    }
+    expect(isCommonPassword("123456")).toBe(true);
+    expect(isCommonPassword("correct horse battery staple")).toBe(false);
+    expect(checkPasswordPolicy("correct horse battery staple")).toEqual({ ok: true });
+  });
+
+  it("ships 10,000 common passwords, one a line, with their origin in the header", () => {
+    const text = readFileSync(new URL("../data/common-passwords.txt", import.meta.url), "utf8");
+    const lines = text.split("\n").filter(Boolean);
+    expect(lines.filter((l) => !l.startsWith("#"))).toHaveLength(10_000);
+    expect(lines.filter((l) => l.startsWith("#")).join("\n")).toMatch(/zxcvbn@4\.4\.2/);
   });
 
   it("counts code points, so ten emoji are ten characters", () => {

@@ -42,6 +42,13 @@ export interface CreateDatabaseOptions {
   migrate?: boolean;
   /** Max connections of the pg pool (default 10). */
   poolSize?: number;
+  /** Give up connecting to Postgres after this long (default 5000 ms). */
+  connectTimeoutMs?: number;
+  /**
+   * Give up on one statement after this long, in the client and in Postgres (statement_timeout);
+   * default none. Migrations run on a connection of their own, without it.
+   */
+  queryTimeoutMs?: number;
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations", import.meta.url));
@@ -52,7 +59,7 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations", im
  */
 export async function createDatabase(options: CreateDatabaseOptions): Promise<DatabaseHandle> {
   const handle = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    ? openPostgres(options.databaseUrl, options)
     : await openPglite(options.dataDir ?? "./.apf");
   if (options.migrate !== false) {
     try {
@@ -65,8 +72,15 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
   return handle;
 }
 
-function openPostgres(url: string, poolSize: number) {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+function openPostgres(url: string, options: CreateDatabaseOptions) {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    ...(options.queryTimeoutMs
+      ? { query_timeout: options.queryTimeoutMs, statement_timeout: options.queryTimeoutMs }
+      : {}),
+  });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});
   const db = drizzleNodePg(pool, { schema }) as unknown as Database;
@@ -85,7 +99,14 @@ function openPostgres(url: string, poolSize: number) {
       await pool.end();
     },
     async migrate() {
-      await migrateUnderLock(pool);
+      // A migration may take longer than any request should: its own pool, without timeouts.
+      const migrationPool = new pg.Pool({ connectionString: url, max: 1 });
+      migrationPool.on("error", () => {});
+      try {
+        await migrateUnderLock(migrationPool);
+      } finally {
+        await migrationPool.end();
+      }
     },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   filamentListSchema,
+  isHeaterKey,
   jobResponseSchema,
   printerResponseSchema,
   versionResponseSchema,
@@ -11,16 +12,41 @@ export const MAX_MACHINES_PER_REPORT = 1000;
 /** Largest report body in bytes (agent.md: more is 413); checked on the raw body by the API. */
 export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
 
-const isoDateTime = z.iso.datetime({ offset: true });
+/** Most printers one agent may have (agent.md: a report creating more is 409). */
+export const MAX_PRINTERS_PER_AGENT = 1000;
+/** Earliest time an agent may report: an older clock is broken, and its dates are refused. */
+export const EARLIEST_REPORT_DATE = new Date("2000-01-01T00:00:00Z");
+
+const isoDateTime = z.iso.datetime({ offset: true }).refine(
+  // (an unparseable value already has its format issue)
+  (value) => !(new Date(value) < EARLIEST_REPORT_DATE),
+  "must not be before 2000-01-01",
+);
+
+/** Most heaters (`toolN`, `bed`, `chamber`) one printer may report. */
+export const MAX_HEATERS_PER_PRINTER = 16;
 
 /** What the agent saw of OctoPrint on one host; the embedded bodies are OctoPrint's own. */
-export const octoprintObservationSchema = z.object({
-  version: versionResponseSchema.nullable(),
-  printer_http_status: z.number().int().min(100).max(599).nullable(),
-  printer: printerResponseSchema.nullable(),
-  job: jobResponseSchema.nullable(),
-  filament: filamentListSchema.nullable(),
-});
+export const octoprintObservationSchema = z
+  .object({
+    version: versionResponseSchema.nullable(),
+    printer_http_status: z.number().int().min(100).max(599).nullable(),
+    printer: printerResponseSchema.nullable(),
+    job: jobResponseSchema.nullable(),
+    filament: filamentListSchema.nullable(),
+  })
+  .superRefine((observation, ctx) => {
+    const temperature = observation.printer?.temperature;
+    if (!temperature) return;
+    const heaters = Object.keys(temperature).filter(isHeaterKey).length;
+    if (heaters > MAX_HEATERS_PER_PRINTER) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["printer", "temperature"],
+        message: `at most ${MAX_HEATERS_PER_PRINTER} heaters per printer (got ${heaters})`,
+      });
+    }
+  });
 
 /** One machine of a report (agent.md, "Reporting to the backend"). */
 /** Text we store as it is: no control characters (Postgres text cannot hold NUL). */
@@ -70,6 +96,9 @@ export const agentReportSchema = z
         message: `duplicate machine_id, already at machines.${first}`,
       });
     });
+    for (const path of findControlCharacters(report)) {
+      ctx.addIssue({ code: "custom", path, message: "must not contain control characters" });
+    }
   });
 export type AgentReport = z.infer<typeof agentReportSchema>;
 
@@ -91,8 +120,50 @@ export interface ReportIssue {
   message: string;
 }
 
-function machineIndexOf(path: ReadonlyArray<PropertyKey>): number | null {
-  return path[0] === "machines" && typeof path[1] === "number" ? path[1] : null;
+/**
+ * Control characters no report string may carry, in values or keys, however deep (OctoPrint's
+ * own bodies included): NUL cannot be stored in Postgres text, and the others are never text a
+ * printer means. Tab, line feed and carriage return stay allowed (multi-line error messages).
+ */
+function hasForbiddenControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x09 || code === 0x0a || code === 0x0d) continue;
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
+
+/** Where in a JSON value the first few strings with a forbidden control character are. */
+export function findControlCharacters(value: unknown, limit = 10): (string | number)[][] {
+  const found: (string | number)[][] = [];
+  const walk = (node: unknown, path: (string | number)[]) => {
+    if (found.length >= limit) return;
+    if (typeof node === "string") {
+      if (hasForbiddenControl(node)) found.push(path);
+      return;
+    }
+    if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) walk(item, [...path, index]);
+      return;
+    }
+    if (node && typeof node === "object") {
+      for (const [key, item] of Object.entries(node)) {
+        if (hasForbiddenControl(key)) found.push([...path, key]);
+        walk(item, [...path, key]);
+      }
+    }
+  };
+  walk(value, []);
+  return found.slice(0, limit);
+}
+
+function reportIssue(path: ReadonlyArray<PropertyKey>, message: string): ReportIssue {
+  return {
+    path: formatZodIssuePath({ path }),
+    message,
+    machineIndex: path[0] === "machines" && typeof path[1] === "number" ? path[1] : null,
+  };
 }
 
 /** Parses a report body; on failure returns every issue with its dotted path, nothing applied. */
@@ -103,10 +174,6 @@ export function parseAgentReport(
   if (parsed.success) return { success: true, data: parsed.data };
   return {
     success: false,
-    issues: parsed.error.issues.map((issue) => ({
-      path: formatZodIssuePath(issue),
-      machineIndex: machineIndexOf(issue.path),
-      message: issue.message,
-    })),
+    issues: parsed.error.issues.map((issue) => reportIssue(issue.path, issue.message)),
   };
 }

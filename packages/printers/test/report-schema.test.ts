@@ -137,8 +137,26 @@ describe("agent report schema", () => {
     expect(result.issues).toEqual([
       {
         path: "machines.2.machine_id",
-        machineIndex: 2,
         message: "duplicate machine_id, already at machines.0",
+        machineIndex: 2,
+      },
+    ]);
+  });
+
+  it("names the path and the machine of a control character anywhere, and a date before 2000", () => {
+    const spoiled = machine(1) as unknown as { octoprint: { version: { text: string } } };
+    spoiled.octoprint = structuredClone(spoiled.octoprint);
+    spoiled.octoprint.version.text = "OctoPrint\u0000";
+    const body = { ...report([machine(0), spoiled]), sent_at: "1999-12-31T23:59:59Z" };
+    const result = parseAgentReport(body);
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.issues).toEqual([
+      { path: "sent_at", message: "must not be before 2000-01-01", machineIndex: null },
+      {
+        path: "machines.1.octoprint.version.text",
+        message: "must not contain control characters",
+        machineIndex: 1,
       },
     ]);
   });

@@ -3,17 +3,22 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
+import { createGithubKeySet } from "./github-keys.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
 
+/** Longest a request waits on one Redis command before the in-process fallback answers. */
+export const REDIS_COMMAND_TIMEOUT_MS = 500;
+
 /**
- * Redis for limits and key versions: fail fast instead of queueing while disconnected, reconnect
- * forever; commands issued in the same tick by concurrent requests share one round trip.
+ * Redis for limits and key versions: fail fast instead of queueing while disconnected, never wait more than
+ * REDIS_COMMAND_TIMEOUT_MS on a command (a hung server), reconnect forever; commands issued in the same tick by concurrent requests share one round trip.
  */
 export function createRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
     enableAutoPipelining: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
@@ -41,6 +46,8 @@ export async function buildServices(
   const database = await createDatabase({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.APF_DATA_DIR,
+    connectTimeoutMs: env.APF_DB_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: env.APF_DB_QUERY_TIMEOUT_MS,
   });
   const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, logger) : null;
   return {
@@ -53,6 +60,7 @@ export async function buildServices(
     logger,
     clock: systemClock,
     config: env,
+    githubKeys: createGithubKeySet(env.APF_GITHUB_KEYS, logger),
     async close() {
       redis?.disconnect();
       await database.close();

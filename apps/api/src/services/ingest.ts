@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@apf/db";
 import {
+  countAgentPrinters,
   countCompletedJobs,
   insertJobs,
   type JobInsert,
@@ -18,12 +19,14 @@ import {
   type AgentReport,
   estimatedMinutes,
   type JobOpenPayload,
+  MAX_PRINTERS_PER_AGENT,
   matchSku,
   minutesBetween,
   type NormalizedMachine,
   nextJobTransition,
   normalizeMachine,
 } from "@apf/printers";
+import { ApiError } from "../errors.ts";
 
 /** Agents' clocks drift; an observation is never taken to be later than we received it. */
 const MAX_CLOCK_SKEW_MS = 5_000;
@@ -68,6 +71,16 @@ export async function ingestReport(
         )
       ).map((s) => [s.machineId, s]),
     );
+    const created = machines.filter((m) => !stored.has(m.machineId)).length;
+    if (created > 0) {
+      const existing = await countAgentPrinters(tx, agent.organizationId, agent.agentId);
+      if (existing + created > MAX_PRINTERS_PER_AGENT) {
+        throw new ApiError(
+          "CONFLICT",
+          `An agent may report at most ${MAX_PRINTERS_PER_AGENT} printers; this one has ${existing} and the report adds ${created}. Nothing was applied.`,
+        );
+      }
+    }
     const fresh = machines.filter((m) => {
       const known = stored.get(m.machineId)?.observedAt;
       return !known || known < m.observedAt;

@@ -1,7 +1,7 @@
-import type { Queryable } from "@apf/db";
+import type { Queryable, RevokedReason } from "@apf/db";
 import type { Services } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import { type AuditOrigin, recordAudit } from "./audit.ts";
+import { type AuditAction, type AuditOrigin, recordAudit } from "./audit.ts";
 import { invalidateApiKeys } from "./key-cache.ts";
 
 /** A credential the organization minted, as its revoke reads it. */
@@ -14,48 +14,60 @@ interface Credential {
 
 /** How to revoke one kind of credential: an API key or an agent's token. */
 export interface CredentialKind {
-  /** The audit target type; the audit action is `<type>.revoked`. */
+  /** The audit target type; the audit action is `<type>.revoked` unless told otherwise. */
   type: "api_key" | "agent";
   /** The NOT_FOUND message when the organization has no such credential. */
   notFound: string;
   /** The credential, locked until the transaction ends; undefined when none. */
   findForUpdate(db: Queryable, organizationId: string, id: string): Promise<Credential | undefined>;
-  /** Sets its revoked_at to `at`. */
+  /** Sets its revoked_at to `at` and why. */
   revoke(
     db: Queryable,
     organizationId: string,
     id: string,
     at: Date,
+    reason: RevokedReason,
   ): Promise<{ id: string; revokedAt: Date | null } | undefined>;
 }
 
+/** Why and how a revoke is recorded; a person's revoke by default. */
+export interface RevokeOptions {
+  reason?: RevokedReason;
+  action?: AuditAction;
+  /** Added to the audit event's details (never a secret: details are scrubbed anyway). */
+  details?: Record<string, unknown>;
+}
+
 /**
- * Revokes one of the organization's credentials, in one transaction with its audit event.
- * Revoking twice is harmless: the first revoked_at is kept and no second event is recorded.
- * An API key is then invalidated in every instance's key cache before this returns (also on a
- * repeat, so a retry after a failed invalidation completes it): the one place where key
- * changes meet the cache (services/key-cache.ts).
+ * Revokes one of the organization's credentials, in one transaction with its audit event. Every
+ * revoke goes through here (dashboard, leaked-token report), so what must follow one (the key-cache
+ * invalidation below) has one place to hook in. Revoking twice is harmless: the first revoked_at is kept
+ * and no second event is recorded; `revokedNow` says which happened.
+ * An API key is invalidated in every instance's key cache before this returns (also on a
+ * repeat, so a retry after a failed invalidation completes it).
  */
 export async function revokeCredential(
   services: Pick<Services, "db" | "redis" | "logger">,
   actor: { origin: AuditOrigin; organizationId: string; now: Date },
   kind: CredentialKind,
   id: string,
-): Promise<{ id: string; revokedAt: Date }> {
+  options: RevokeOptions = {},
+): Promise<{ id: string; revokedAt: Date; revokedNow: boolean }> {
   const { organizationId } = actor;
   const row = await services.db.transaction(async (tx) => {
     const existing = await kind.findForUpdate(tx, organizationId, id);
     if (!existing) throw new ApiError("NOT_FOUND", kind.notFound);
-    if (existing.revokedAt) return existing;
-    const revoked = await kind.revoke(tx, organizationId, id, actor.now);
+    if (existing.revokedAt) return { ...existing, revokedNow: false };
+    const reason = options.reason ?? "manual";
+    const revoked = await kind.revoke(tx, organizationId, id, actor.now, reason);
     await recordAudit(tx, actor.origin, {
       organizationId,
-      action: `${kind.type}.revoked`,
+      action: options.action ?? `${kind.type}.revoked`,
       target: { type: kind.type, id: existing.id },
-      details: { name: existing.name, preview: existing.preview },
+      details: { name: existing.name, preview: existing.preview, ...options.details },
     });
-    return revoked!;
+    return { ...revoked!, revokedNow: true };
   });
   if (kind.type === "api_key") await invalidateApiKeys(services, organizationId, [row.id]);
-  return { id: row.id, revokedAt: row.revokedAt! };
+  return { id: row.id, revokedAt: row.revokedAt!, revokedNow: row.revokedNow };
 }

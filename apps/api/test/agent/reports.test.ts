@@ -40,6 +40,9 @@ function post(body: unknown, auth: string | null = token, raw?: string, ip = "19
   });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests poke into OctoPrint's loose bodies
+type Loose = any;
+
 const t = (s: number) => new Date(Date.UTC(2026, 10, 23, 10, 0, s)).toISOString();
 
 async function printerRows() {
@@ -139,7 +142,7 @@ describe("POST /agent/v1/reports validation", () => {
       machineId: "odd",
       observedAt: t(1),
       flags: { printing: true },
-      file: "f\u0000.gcode",
+      file: "f.gcode",
       completion: 5,
     }) as unknown as {
       octoprint: { job: { progress: { printTime: number }; job: { estimatedPrintTime: number } } };
@@ -154,6 +157,92 @@ describe("POST /agent/v1/reports validation", () => {
       estimatedPrintTimeMinutes: null,
       status: "printing",
     });
+  });
+
+  it("answers 400 naming the path of a NUL or control character anywhere in the report, OctoPrint's bodies included", async () => {
+    const cases: [string, (m: Loose) => void][] = [
+      [
+        "machines.1.octoprint.job.job.file.name",
+        (m) => (m.octoprint.job.job.file.name = "f\u0000.gcode"),
+      ],
+      [
+        "machines.1.octoprint.printer.state.text",
+        (m) => (m.octoprint.printer.state.text = "Op\u0007"),
+      ],
+      ["machines.1.octoprint.version.text", (m) => (m.octoprint.version.text = "x\u001by")],
+      [
+        "machines.1.octoprint.printer.plugin\u0000key",
+        (m) => (m.octoprint.printer["plugin\u0000key"] = 1),
+      ],
+    ];
+    for (const [path, spoil] of cases) {
+      // (a deep copy: the builder shares OctoPrint's fixture bodies between machines)
+      const bad: Loose = structuredClone(machine({ machineId: "bad", observedAt: t(1) }));
+      spoil(bad);
+      const res = await post(report([machine({ machineId: "good", observedAt: t(1) }), bad]));
+      expect(res.status, path).toBe(400);
+      const body = await res.json();
+      expect(body.code).toBe("INVALID_REQUEST");
+      expect(body.error).toContain(`"${path}"`);
+      expect(body).toMatchObject({ path, machine_index: 1 });
+    }
+    const agentName = await post({ ...report([]), agent: { version: "1\u0000", hostname: "pi" } });
+    expect((await agentName.json()).error).toContain('"agent.version"');
+    expect(await printerRows()).toHaveLength(0);
+
+    // A multi-line OctoPrint error text is still text.
+    const multiLine: Loose = structuredClone(machine({ machineId: "ml", observedAt: t(1) }));
+    multiLine.octoprint.printer.state.text = "Error:\n\tthermal runaway\r\n";
+    expect((await post(report([multiLine]))).status).toBe(202);
+  });
+
+  it("answers 400 naming the path of a date before 2000", async () => {
+    const old = await post(report([machine({ observedAt: "1999-12-31T23:59:59Z" })]));
+    expect(old.status).toBe(400);
+    expect((await old.json()).error).toContain('"machines.0.observed_at"');
+    const oldSent = await post(report([], "1970-01-01T00:00:00Z"));
+    expect(oldSent.status).toBe(400);
+    expect((await oldSent.json()).error).toContain('"sent_at"');
+    expect(await printerRows()).toHaveLength(0);
+    expect((await post(report([machine({ observedAt: "2000-01-01T00:00:00Z" })]))).status).toBe(
+      202,
+    );
+  });
+
+  it("answers 400 for a printer with more than 16 heaters, and accepts 16", async () => {
+    const withHeaters = (n: number) => {
+      const m: Loose = structuredClone(machine({ machineId: `h${n}`, observedAt: t(1) }));
+      const temperature: Record<string, unknown> = { bed: { actual: 60, target: 60 } };
+      for (let i = 0; i < n - 1; i++) temperature[`tool${i}`] = { actual: 200, target: 210 };
+      m.octoprint.printer.temperature = temperature;
+      return m;
+    };
+    const res = await post(report([withHeaters(17)]));
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error).toContain('"machines.0.octoprint.printer.temperature"');
+    expect(body.error).toContain("16 heaters");
+    expect(await printerRows()).toHaveLength(0);
+    expect((await post(report([withHeaters(16)]))).status).toBe(202);
+  });
+
+  it("answers 409 when a report would give the agent more than 1,000 printers, and keeps accepting its known ones", async () => {
+    const batch = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) =>
+        machine({ machineId: `m${from + i}`, observedAt: t(1), reachable: false }),
+      );
+    expect((await post(report(batch(0, 600)))).status).toBe(202);
+    const over = await post(report(batch(600, 401)));
+    expect(over.status).toBe(409);
+    const body = await over.json();
+    expect(body.code).toBe("CONFLICT");
+    expect(body.error).toContain("1000 printers");
+    expect(await printerRows()).toHaveLength(600);
+    expect((await post(report(batch(600, 400)))).status).toBe(202);
+    const known = batch(0, 1000).map((m) => ({ ...m, observed_at: t(2) }));
+    expect((await post(report(known))).status).toBe(202);
+    expect((await post(report(batch(1000, 1)))).status).toBe(409);
+    expect(await printerRows()).toHaveLength(1000);
   });
 
   it("answers 400 for a body that is not JSON and 415 for another content type", async () => {

@@ -73,6 +73,14 @@ const MANAGER_ROUTES: [string, (t: Team) => Promise<Request>][] = [
       path: `/api-keys/${await created(t, "/api-keys", { name: "k", scopes: ["jobs:read"] })}`,
     }),
   ],
+  [
+    "POST /api-keys/{keyId}/roll",
+    async (t) => ({
+      method: "POST",
+      path: `/api-keys/${await created(t, "/api-keys", { name: "k", scopes: ["jobs:read"] })}/roll`,
+      body: { grace_hours: 1 },
+    }),
+  ],
   ["POST /agents", async () => ({ method: "POST", path: "/agents", body: { name: "a" } })],
   [
     "DELETE /agents/{agentId}",

@@ -60,6 +60,7 @@ describe("agents", () => {
         created_at: created.body.data.created_at,
         last_seen_at: null,
         revoked_at: null,
+        revoked_reason: null,
         printer_count: 2,
       },
     ]);

@@ -181,6 +181,7 @@ describe("GET /api/orgs/{orgId}/api-keys", () => {
         last_used_at: null,
         expires_at: null,
         revoked_at: null,
+        revoked_reason: null,
         rate_limit_per_minute: 30,
       },
     ]);

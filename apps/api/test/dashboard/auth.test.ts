@@ -88,6 +88,10 @@ describe("POST /api/auth/signup", () => {
   it.each([
     ["9 characters", "123456789"],
     ["201 characters", "x".repeat(201)],
+    ["only spaces", " ".repeat(12)],
+    ["only whitespace and control characters", "\t\n \u0000\u0007\u00a0\u2003\r\u200b  "],
+    ["a common password", "password123"],
+    ["a common password in other case", "QwertyUiop"],
   ])(
     "refuses a password of %s with 400 naming the field, never echoing it",
     async (_, password) => {

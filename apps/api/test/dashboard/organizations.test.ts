@@ -99,6 +99,12 @@ describe("PATCH /api/orgs/{orgId}", () => {
     ["upper case", ["https://App.Example.com"], "allowed_origins.0"],
     ["no scheme", ["app.example.com"], "allowed_origins.0"],
     ["* with others", ["*", "https://app.example.com"], "allowed_origins.0"],
+    ["a wildcard host pattern", ["https://*.example.com"], "allowed_origins.0"],
+    [
+      "a partial wildcard host",
+      ["https://ok.example.com", "https://app*.example.com"],
+      "allowed_origins.1",
+    ],
   ])("answers 400 naming the entry for %s", async (_, origins, field) => {
     const team = await createTeam(services);
     const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}`, {

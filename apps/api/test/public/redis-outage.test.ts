@@ -1,11 +1,12 @@
 import { mintToken } from "@apf/auth";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { REDIS_COMMAND_TIMEOUT_MS } from "../../src/services/build.ts";
 import { PrivateRedis, redisServerMissing } from "../support/private-redis.ts";
 import type { TestServices } from "../support/services.ts";
 import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 
-describe.skipIf(redisServerMissing)("the public API while Redis goes down", () => {
+describe.skipIf(redisServerMissing)("the public API while Redis goes down or hangs", () => {
   let redis: PrivateRedis;
   let services: TestServices;
   let app: TestApp;
@@ -23,8 +24,8 @@ describe.skipIf(redisServerMissing)("the public API while Redis goes down", () =
     await redis.stop();
   });
 
-  async function expectServed(path = "/public/v1/printers") {
-    const res = await call(app, path, { key });
+  async function expectServed(path = "/public/v1/printers", as = key) {
+    const res = await call(app, path, { key: as });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-ratelimit-limit")).toBe("120");
     expect(res.headers.get("x-ratelimit-remaining")).toMatch(/^\d+$/);
@@ -57,5 +58,72 @@ describe.skipIf(redisServerMissing)("the public API while Redis goes down", () =
     expect(await limiterKeys()).toHaveLength(0);
     for (let i = 0; i < 3; i++) await expectServed();
     expect(await limiterKeys()).not.toHaveLength(0);
+  });
+
+  /** Status and duration (ms) of one request. */
+  async function timedCall(as: string) {
+    const started = performance.now();
+    const res = await call(app, "/public/v1/printers", { key: as });
+    return { status: res.status, ms: performance.now() - started };
+  }
+
+  it("keeps answering under load while Redis dies, with no request waiting a second on it, and /readyz says so", async () => {
+    // A key of its own: the load stays inside its budget of 120 a minute.
+    const own = (await tenant(services.db, "Loaded")).key;
+    const load = async (rounds: number) => {
+      const results: { status: number; ms: number }[] = [];
+      await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          for (let i = 0; i < rounds; i++) results.push(await timedCall(own));
+        }),
+      );
+      return results;
+    };
+    const during = load(6);
+    await redis.stop();
+    const results = [...(await during), ...(await load(3))];
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    const ready = await app.request("/readyz");
+    expect(ready.status).toBe(503);
+    expect((await ready.json()).checks.redis.status).toBe("down");
+
+    await redis.start();
+    await vi.waitFor(() => expect(services.redis!.status).toBe("ready"), { timeout: 15_000 });
+    expect((await app.request("/readyz")).status).toBe(200);
+  });
+
+  it("waits at most REDIS_COMMAND_TIMEOUT_MS (under a second) on a command, and never queues one while disconnected", () => {
+    expect(REDIS_COMMAND_TIMEOUT_MS).toBeLessThan(1000);
+    expect(services.redis!.options).toMatchObject({
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
+  });
+
+  it("keeps answering while Redis hangs (accepts, never answers), and comes back to it", async () => {
+    const own = (await tenant(services.db, "Hung")).key;
+    await expectServed(undefined, own);
+    redis.pause();
+    try {
+      const results = await Promise.all(Array.from({ length: 10 }, () => timedCall(own)));
+      // Without a command timeout these would wait on the frozen server for ever (and the test
+      // would time out); the bound itself is the client's, checked below, since wall-clock times
+      // on a shared machine say little.
+      expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+      const ready = await app.request("/readyz");
+      expect(ready.status).toBe(503);
+      expect((await ready.json()).checks.redis.status).toBe("down");
+    } finally {
+      redis.resume();
+    }
+    await vi.waitFor(
+      async () => {
+        await expectServed(undefined, own);
+        expect(await limiterKeys()).not.toHaveLength(0);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    expect((await app.request("/readyz")).status).toBe(200);
   });
 });

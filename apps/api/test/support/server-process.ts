@@ -45,7 +45,8 @@ export class ServerProcess {
     return vi.waitFor(
       () => {
         if (!this.alive) throw new Error(`server exited early:\n${this.output}`);
-        return fetch(this.url + path);
+        // (no keep-alive connection is left behind to count against a connection cap)
+        return fetch(this.url + path, { headers: { connection: "close" } });
       },
       { timeout: timeoutMs, interval: 100 },
     );

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Clock, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
+import { createRedis } from "../../src/services/build.ts";
+import { createGithubKeySet } from "../../src/services/github-keys.ts";
 import { createLogger } from "../../src/services/logger.ts";
 import { createRateLimiterFactory } from "../../src/services/rate-limiter.ts";
 
@@ -64,17 +66,11 @@ export interface TestServicesOptions {
 export async function createTestServices(options: TestServicesOptions = {}): Promise<TestServices> {
   const database = options.database ?? (await createTestDatabase());
   const redisUrl = options.redisUrl ?? process.env.APF_TEST_REDIS_URL;
-  const redis =
-    options.redis !== false && redisUrl
-      ? new Redis(redisUrl, {
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          lazyConnect: false,
-        })
-      : null;
-  redis?.on("error", () => {});
-  if (redis) await waitReady(redis);
   const logs = new LogCapture();
+  const logger = createLogger("debug", logs);
+  // The product's own Redis client (command timeout, no offline queue), not a test double.
+  const redis = options.redis !== false && redisUrl ? createRedis(redisUrl, logger) : null;
+  if (redis) await waitReady(redis);
   const config = parseEnv({ LOG_LEVEL: "debug", APF_DEMO: "off", ...options.env });
   const prefix = options.redisPrefix ?? `apf-test:${randomBytes(6).toString("hex")}`;
   return {
@@ -84,9 +80,10 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     dbPool: database.poolStats,
     redis,
     rateLimiters: createRateLimiterFactory(redis, prefix),
-    logger: createLogger("debug", logs),
+    logger,
     clock: options.clock ?? new TestClock(),
     config,
+    githubKeys: createGithubKeySet(config.APF_GITHUB_KEYS, logger),
     logs,
     database,
     async close() {

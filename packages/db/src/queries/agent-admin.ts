@@ -12,6 +12,7 @@ export async function listAgents(db: Queryable, organizationId: string) {
       createdAt: agents.createdAt,
       lastSeenAt: agents.lastSeenAt,
       revokedAt: agents.revokedAt,
+      revokedReason: agents.revokedReason,
       printerCount: count(printers.id),
     })
     .from(agents)

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
-import { agents } from "../schema/index.ts";
+import { agents, type RevokedReason } from "../schema/index.ts";
 
 export interface NewAgent {
   organizationId: string;
@@ -25,10 +25,11 @@ export async function revokeAgent(
   organizationId: string,
   agentId: string,
   at: Date,
+  reason: RevokedReason = "manual",
 ) {
   const [revoked] = await db
     .update(agents)
-    .set({ revokedAt: at })
+    .set({ revokedAt: at, revokedReason: reason })
     .where(
       and(
         eq(agents.organizationId, organizationId),

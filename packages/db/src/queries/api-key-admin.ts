@@ -16,6 +16,7 @@ export async function listApiKeys(db: Queryable, organizationId: string) {
       lastUsedAt: apiKeys.lastUsedAt,
       expiresAt: apiKeys.expiresAt,
       revokedAt: apiKeys.revokedAt,
+      revokedReason: apiKeys.revokedReason,
       rateLimitPerMinute: apiKeys.rateLimitPerMinute,
     })
     .from(apiKeys)
@@ -36,5 +37,38 @@ export async function findApiKeyForUpdate(db: Queryable, organizationId: string,
     .from(apiKeys)
     .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, keyId)))
     .for("update");
+  return row;
+}
+
+/** Everything a roll copies of a key, locked until the transaction ends; undefined when none. */
+export async function findApiKeyForRoll(db: Queryable, organizationId: string, keyId: string) {
+  const [row] = await db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      preview: apiKeys.preview,
+      scopes: apiKeys.scopes,
+      rateLimitPerMinute: apiKeys.rateLimitPerMinute,
+      expiresAt: apiKeys.expiresAt,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, keyId)))
+    .for("update");
+  return row;
+}
+
+/** Sets a key's expires_at; returns the updated key, or undefined when there is none. */
+export async function setApiKeyExpiry(
+  db: Queryable,
+  organizationId: string,
+  keyId: string,
+  expiresAt: Date,
+) {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ expiresAt })
+    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, keyId)))
+    .returning({ id: apiKeys.id, expiresAt: apiKeys.expiresAt });
   return row;
 }

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
-import { apiKeys } from "../schema/index.ts";
+import { apiKeys, type RevokedReason } from "../schema/index.ts";
 
 export interface NewApiKey {
   organizationId: string;
@@ -35,10 +35,16 @@ export async function insertApiKey(db: Queryable, input: NewApiKey) {
  * Revokes a key of this organization. Revoking twice keeps the first revoked_at.
  * Returns undefined when the organization has no such key.
  */
-export async function revokeApiKey(db: Queryable, organizationId: string, keyId: string, at: Date) {
+export async function revokeApiKey(
+  db: Queryable,
+  organizationId: string,
+  keyId: string,
+  at: Date,
+  reason: RevokedReason = "manual",
+) {
   const [revoked] = await db
     .update(apiKeys)
-    .set({ revokedAt: at })
+    .set({ revokedAt: at, revokedReason: reason })
     .where(
       and(
         eq(apiKeys.organizationId, organizationId),

@@ -20,6 +20,19 @@ export async function lockAgentReports(tx: Transaction, agentId: string): Promis
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${agentId}, 0))`);
 }
 
+/** How many printers the agent has created so far (its bound is checked against this). */
+export async function countAgentPrinters(
+  tx: Transaction,
+  organizationId: string,
+  agentId: string,
+): Promise<number> {
+  const [row] = await tx
+    .select({ count: sql<number>`count(*)::int` })
+    .from(printers)
+    .where(and(eq(printers.organizationId, organizationId), eq(printers.agentId, agentId)));
+  return row?.count ?? 0;
+}
+
 /** What is stored of a machine before a report is applied. */
 export interface StoredMachine {
   printerId: string;

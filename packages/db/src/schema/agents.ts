@@ -1,5 +1,5 @@
 import { index, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, instant } from "./columns.ts";
+import { createdAt, id, instant, REVOKED_REASONS } from "./columns.ts";
 import { organizations } from "./organizations.ts";
 import { users } from "./users.ts";
 
@@ -21,6 +21,8 @@ export const agents = pgTable(
     createdAt: createdAt(),
     lastSeenAt: instant("last_seen_at"),
     revokedAt: instant("revoked_at"),
+    /** Why it was revoked: "manual" (an owner or admin) or "leaked" (reported by secret scanning). */
+    revokedReason: text("revoked_reason", { enum: REVOKED_REASONS }),
   },
   (t) => [
     uniqueIndex("agents_token_hash_key").on(t.tokenHash),

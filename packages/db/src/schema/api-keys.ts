@@ -1,5 +1,5 @@
 import { index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, instant } from "./columns.ts";
+import { createdAt, id, instant, REVOKED_REASONS } from "./columns.ts";
 import { organizations } from "./organizations.ts";
 import { users } from "./users.ts";
 
@@ -20,6 +20,8 @@ export const apiKeys = pgTable(
     rateLimitPerMinute: integer("rate_limit_per_minute"),
     expiresAt: instant("expires_at"),
     revokedAt: instant("revoked_at"),
+    /** Why it was revoked: "manual" (an owner or admin) or "leaked" (reported by secret scanning). */
+    revokedReason: text("revoked_reason", { enum: REVOKED_REASONS }),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     lastUsedAt: instant("last_used_at"),

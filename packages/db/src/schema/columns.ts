@@ -8,3 +8,7 @@ export const instant = (name: string) => timestamp(name, { withTimezone: true, m
 
 export const createdAt = () => instant("created_at").notNull().defaultNow();
 export const updatedAt = () => instant("updated_at").notNull().defaultNow();
+
+/** Why a credential was revoked: by a person, or because secret scanning found it in public. */
+export const REVOKED_REASONS = ["manual", "leaked"] as const;
+export type RevokedReason = (typeof REVOKED_REASONS)[number];

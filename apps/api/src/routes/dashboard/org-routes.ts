@@ -6,6 +6,7 @@ import * as agentRevoke from "./agents/revoke.ts";
 import * as keyCreate from "./api-keys/create.ts";
 import * as keyList from "./api-keys/list.ts";
 import * as keyRevoke from "./api-keys/revoke.ts";
+import * as keyRoll from "./api-keys/roll.ts";
 import * as auditList from "./audit-events/list.ts";
 import * as spoolCreate from "./filament/create.ts";
 import * as spoolGet from "./filament/get.ts";
@@ -50,6 +51,7 @@ export function orgRoutes() {
     .openapi(keyCreate.route, keyCreate.handler)
     .openapi(keyList.route, keyList.handler)
     .openapi(keyRevoke.route, keyRevoke.handler)
+    .openapi(keyRoll.route, keyRoll.handler)
     .openapi(agentCreate.route, agentCreate.handler)
     .openapi(agentList.route, agentList.handler)
     .openapi(agentRevoke.route, agentRevoke.handler)

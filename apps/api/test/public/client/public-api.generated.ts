@@ -315,6 +315,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/v1/secret-scanning/github": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * GitHub secret-scanning partner endpoint
+         * @description GitHub's secret scanning posts the apf tokens it found in public. The body is signed by GitHub (ECDSA P-256 / SHA-256 over the raw body, base64 DER in `GitHub-Public-Key-Signature`, key named by `GitHub-Public-Key-Identifier` in GitHub's published key set): without a valid signature the answer is 401 and nothing changes. Each live `apf_live_` or `apf_agent_` token reported is revoked at once and audited (`key.revoked_leaked`, with the url and source). The answer is GitHub's format: a bare array, one verdict per reported token. No API key.
+         */
+        post: operations["reportLeakedTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -855,6 +875,22 @@ export interface components {
                 limit: number;
                 window_seconds: number;
             };
+        };
+        LeakVerdict: {
+            /** @description SHA-256 (hex) of the reported token. */
+            token_hash: string;
+            token_type: string;
+            /**
+             * @description true_positive: a live apf_live_/apf_agent_ token, now revoked; false_positive: unknown, malformed, expired or already revoked.
+             * @enum {string}
+             */
+            label: "true_positive" | "false_positive";
+        };
+        LeakedToken: {
+            token: string;
+            type: string;
+            url?: string | null;
+            source?: string | null;
         };
     };
     responses: {
@@ -1578,6 +1614,40 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reportLeakedTokens: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Which GitHub key signed. */
+                "github-public-key-identifier": string;
+                /** @description Base64 DER ECDSA P-256/SHA-256 signature of the raw body. */
+                "github-public-key-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeakedToken"][];
+            };
+        };
+        responses: {
+            /** @description One verdict per reported token, in order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeakVerdict"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];

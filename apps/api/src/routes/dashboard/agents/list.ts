@@ -29,6 +29,10 @@ export const route = createRoute({
           created_at: timestamp(),
           last_seen_at: timestamp().nullable(),
           revoked_at: timestamp().nullable(),
+          revoked_reason: z
+            .enum(["manual", "leaked"])
+            .nullable()
+            .openapi({ description: "`manual`, or `leaked` when secret scanning reported it." }),
           printer_count: z.number().int(),
         }),
       ),
@@ -49,6 +53,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         created_at: iso(a.createdAt),
         last_seen_at: iso(a.lastSeenAt),
         revoked_at: iso(a.revokedAt),
+        revoked_reason: a.revokedReason,
         printer_count: Number(a.printerCount),
       })),
     ),

@@ -35,6 +35,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         last_used_at: iso(k.lastUsedAt),
         expires_at: iso(k.expiresAt),
         revoked_at: iso(k.revokedAt),
+        revoked_reason: k.revokedReason,
         rate_limit_per_minute: k.rateLimitPerMinute,
       })),
     ),

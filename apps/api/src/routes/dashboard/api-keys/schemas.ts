@@ -15,5 +15,9 @@ export const apiKeySchema = z.object({
   last_used_at: timestamp().nullable(),
   expires_at: timestamp().nullable(),
   revoked_at: timestamp().nullable(),
+  revoked_reason: z.enum(["manual", "leaked"]).nullable().openapi({
+    description:
+      "Why the key was revoked: `manual` (an owner or admin), `leaked` (reported by GitHub secret scanning and revoked by itself); null while active.",
+  }),
   rate_limit_per_minute: z.number().int().nullable(),
 });

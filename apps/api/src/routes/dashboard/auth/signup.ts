@@ -4,6 +4,7 @@ import {
   isInvitationToken,
   PASSWORD_MAX,
   PASSWORD_MIN,
+  PASSWORD_POLICY_MESSAGES,
 } from "@apf/auth";
 import { createAccount, findUserByEmail } from "@apf/db/queries";
 import { isUniqueViolation } from "@apf/db/queries/users";
@@ -34,8 +35,18 @@ import { sessionTokenSchema, toUser, userSchema } from "./schemas.ts";
 /** A password as the policy counts it (code points), never echoed in an error. */
 export const password = z
   .string()
-  .refine((v) => checkPasswordPolicy(v).ok, `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`)
-  .openapi({ format: "password", minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX });
+  .superRefine((value, ctx) => {
+    const checked = checkPasswordPolicy(value);
+    if (!checked.ok)
+      ctx.addIssue({ code: "custom", message: PASSWORD_POLICY_MESSAGES[checked.reason] });
+  })
+  .openapi({
+    format: "password",
+    minLength: PASSWORD_MIN,
+    maxLength: PASSWORD_MAX,
+    description:
+      "10 to 200 characters, not only whitespace or control characters, not one of the 10,000 most common passwords.",
+  });
 
 const signupOpen = createMiddleware<AppEnv>(async (c, next) => {
   if (c.var.services.config.APF_SIGNUP === "closed") {

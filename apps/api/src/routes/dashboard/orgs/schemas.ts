@@ -36,6 +36,10 @@ export function originProblem(entry: string): string | null {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     return `"${entry}" is not an http(s) origin`;
   }
+  // CORS matches origins exactly: a pattern would silently match nothing, so it is refused.
+  if (url.hostname.includes("*")) {
+    return `"${entry}" is a pattern; wildcard hosts cannot be honoured: list each exact origin (or "*" alone for any)`;
+  }
   if (url.origin !== entry) {
     return `"${entry}" is not an exact origin (scheme://host[:port], lower case, no path, no trailing slash); did you mean "${url.origin}"?`;
   }

@@ -16,6 +16,7 @@ import { registerGetPrinter } from "./printers/get.ts";
 import { registerListPrinters } from "./printers/list.ts";
 import { registerSetPrinterMaintenance } from "./printers/maintenance.ts";
 import { registerGetPrinterStatus } from "./printers/status.ts";
+import { registerGithubSecretScanning } from "./secret-scanning/github.ts";
 
 /** Where app.ts mounts this router; the OpenAPI document's paths start with it. */
 export const PUBLIC_BASE_PATH = "/public/v1";
@@ -43,6 +44,7 @@ export function publicRoutes() {
   registerCreateFilament(router);
   registerGetFilament(router);
   registerMe(router);
+  registerGithubSecretScanning(router);
   registerOpenApiJson(router, PUBLIC_BASE_PATH);
   return router;
 }
