@@ -1,11 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { hashToken, mintInvitationToken } from "@apf/auth";
-import { auditEvents, invitations, organizations, users } from "@apf/db";
+import {
+  auditEvents,
+  invitations,
+  memberships as membershipsTable,
+  organizations,
+  users,
+} from "@apf/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { call, createTeam } from "../support/dashboard-factories.ts";
-import { createTestServices, type TestServices } from "../support/services.ts";
+import { createTestServices, TestClock, type TestServices } from "../support/services.ts";
 
 let services: TestServices;
 let app: ReturnType<typeof createApp>;
@@ -20,6 +26,12 @@ const PASSWORD = "a long enough passphrase";
 const uniqueEmail = (tag = "invitee") => `${tag}-${randomBytes(5).toString("hex")}@victim.test`;
 /** A client address of the test's own, so that per-address limits of one test do not leak. */
 const freshIp = () => `198.51.100.${randomBytes(3).toString("hex")}`;
+
+/** The keys of an answer at every depth, with the kind of each leaf: its shape, not its values. */
+function shape(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value === null ? "null" : typeof value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)]));
+}
 
 type Team = Awaited<ReturnType<typeof createTeam>>;
 
@@ -261,18 +273,91 @@ describe("POST /api/invitations/accept", () => {
 
   it("leaves the role of someone already a member as it is", async () => {
     const team = await createTeam(services);
-    const { email, session, invitation } = await invitedAccount(team, "admin");
-    const added = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
-      token: team.owner.token,
-      body: { email, role: "member" },
-    });
-    expect(added.body.data.status).toBe("added");
+    const { userId, session, invitation } = await invitedAccount(team, "admin");
+    // Membership by another path (as when the organization is created); inviting again is 409.
+    await services.db
+      .insert(membershipsTable)
+      .values({ organizationId: team.organization.id, userId, role: "member" });
 
     const res = await accept(session, invitation.accept_token);
     expect(res.status).toBe(200);
     expect(res.body.data.role).toBe("member");
     expect(await roleIn(session, team.organization.id)).toBe("member");
     expect(await pendingEmails(team)).toEqual([]);
+  });
+
+  it("invites an email that has an account instead of adding it, with the same answer as for one without", async () => {
+    const team = await createTeam(services);
+    const existing = uniqueEmail("existing");
+    const signedUp = await signup(existing);
+    const session = signedUp.body.data.session_token as string;
+    const unknown = uniqueEmail("unknown");
+    const answers = [];
+    for (const email of [existing, unknown]) {
+      const res = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
+        token: team.owner.token,
+        body: { email, role: "admin" },
+      });
+      answers.push({ status: res.status, keys: shape(res.body) });
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]!.status).toBe(201);
+    expect(await roleIn(session, team.organization.id)).toBeUndefined();
+    expect(await pendingEmails(team)).toEqual(expect.arrayContaining([existing, unknown]));
+  });
+
+  it("refuses an invitation 7 days after it was issued, at accept and at sign-up, like an unknown token", async () => {
+    const clock = new TestClock();
+    const own = await createTestServices({ env: { TRUST_PROXY: "x-forwarded-for" }, clock });
+    try {
+      const ownApp = createApp(own);
+      const team = await createTeam(own);
+      const issue = async (email: string) => {
+        const res = await call(ownApp, "POST", `/api/orgs/${team.organization.id}/members`, {
+          token: team.owner.token,
+          body: { email, role: "member" },
+        });
+        expect(res.body.data.invitation.expires_at).toBe(
+          new Date(clock.now().getTime() + 7 * 86_400_000).toISOString(),
+        );
+        return res.body.data.invitation.accept_token as string;
+      };
+      const signUp = (email: string, token?: string) =>
+        call(ownApp, "POST", "/api/auth/signup", {
+          body: {
+            email,
+            password: PASSWORD,
+            organization_name: "Own",
+            ...(token ? { invitation_token: token } : {}),
+          },
+          headers: { "x-forwarded-for": freshIp() },
+        });
+      const [signedIn, fresh, onTime] = [uniqueEmail(), uniqueEmail(), uniqueEmail()];
+      const signedInToken = await issue(signedIn);
+      const freshToken = await issue(fresh);
+      const onTimeToken = await issue(onTime);
+      const list = await call(ownApp, "GET", `/api/orgs/${team.organization.id}/invitations`, {
+        token: team.owner.token,
+      });
+      expect(list.body.data[0].expires_at).toEqual(expect.any(String));
+
+      clock.advance(7 * 86_400_000 - 60_000);
+      expect((await signUp(onTime, onTimeToken)).status).toBe(201);
+
+      clock.advance(60_001);
+      const session = (await signUp(signedIn)).body.data.session_token as string;
+      const late = await call(ownApp, "POST", "/api/invitations/accept", {
+        token: session,
+        body: { token: signedInToken },
+        headers: { "x-forwarded-for": freshIp() },
+      });
+      expect(late.status).toBe(404);
+      const lateSignup = await signUp(fresh, freshToken);
+      expect(lateSignup.status).toBe(400);
+      expect(lateSignup.body.error).toContain("invitation_token");
+    } finally {
+      await own.close();
+    }
   });
 
   it("needs a session, and a same-origin request for a cookie session", async () => {

@@ -36,7 +36,7 @@ describe("GET /api/orgs/{orgId}/members", () => {
 });
 
 describe("POST /api/orgs/{orgId}/members", () => {
-  it("adds an existing user at once", async () => {
+  it("invites an existing user instead of adding them: nobody joins without accepting", async () => {
     const team = await createTeam(services);
     const other = await createTeam(services);
     const res = await call(app, "POST", `/api/orgs/${team.organization.id}/members`, {
@@ -45,14 +45,14 @@ describe("POST /api/orgs/{orgId}/members", () => {
     });
     expect(res.status).toBe(201);
     expect(res.body.data).toMatchObject({
-      status: "added",
-      member: { user: { id: other.member.user.id }, role: "member" },
-      invitation: null,
+      status: "invited",
+      member: null,
+      invitation: { email: other.member.user.email, role: "member" },
     });
     const org = await call(app, "GET", `/api/orgs/${team.organization.id}`, {
       token: other.member.token,
     });
-    expect(org.status).toBe(200);
+    expect(org.status).toBe(404);
   });
 
   it("records a pending invitation for an email without an account, with its token once", async () => {

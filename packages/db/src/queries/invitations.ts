@@ -1,6 +1,14 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { invitations, memberships, type Role } from "../schema/index.ts";
+
+/** How long an invitation can be accepted after it was (last) issued. */
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** When an invitation issued at `createdAt` stops opening the organization. */
+export function invitationExpiresAt(createdAt: Date): Date {
+  return new Date(createdAt.getTime() + INVITATION_TTL_MS);
+}
 
 // Never the token hash: nothing that lists or returns an invitation needs it.
 const invitationColumns = {
@@ -28,9 +36,10 @@ export async function findPendingInvitation(db: Queryable, organizationId: strin
 }
 
 /**
- * Records a pending invitation for an email without an account, with the hash of its token.
+ * Records a pending invitation for an email, with the hash of its token, issued at `at`.
  * An invitation already there for that email (pending or accepted) is issued again: new role,
- * inviter, date and token hash, so that the previous token no longer works.
+ * inviter, date and token hash, so that the previous token no longer works and its 7 days
+ * start again.
  */
 export async function issueInvitation(
   db: Queryable,
@@ -40,6 +49,7 @@ export async function issueInvitation(
     role: Role;
     invitedBy: string;
     tokenHash: string;
+    at: Date;
   },
 ) {
   const [row] = await db
@@ -50,6 +60,7 @@ export async function issueInvitation(
       role: input.role,
       invitedBy: input.invitedBy,
       tokenHash: input.tokenHash,
+      createdAt: input.at,
     })
     .onConflictDoUpdate({
       target: [invitations.organizationId, invitations.email],
@@ -57,7 +68,7 @@ export async function issueInvitation(
         role: input.role,
         invitedBy: input.invitedBy,
         tokenHash: input.tokenHash,
-        createdAt: sql`now()`,
+        createdAt: input.at,
         acceptedAt: null,
       },
     })
@@ -95,8 +106,9 @@ export async function deletePendingInvitation(
 
 /**
  * Accepts the one pending invitation whose token hashes to `tokenHash`, if it was issued to
- * `email`: marks it accepted and makes `userId` a member with its role. Undefined when no pending
- * invitation matches both (a wrong, used, withdrawn or re-issued token, or another email); the
+ * `email` less than 7 days before `at`: marks it accepted and makes `userId` a member with its
+ * role. Undefined when no pending invitation matches (a wrong, used, withdrawn, re-issued or
+ * expired token, or another email); the
  * conditional update is what makes a token single-use, even for two requests at once.
  * Someone already a member keeps the role they have (`role` is that role, `joined` false).
  */
@@ -112,6 +124,7 @@ export async function claimInvitation(
         eq(invitations.tokenHash, input.tokenHash),
         eq(invitations.email, input.email.toLowerCase()),
         isNull(invitations.acceptedAt),
+        gt(invitations.createdAt, new Date(input.at.getTime() - INVITATION_TTL_MS)),
       ),
     )
     .returning({

@@ -1,7 +1,7 @@
 import { mintInvitationToken } from "@apf/auth";
 import { findUserByEmail } from "@apf/db/queries";
 import { findPendingInvitation, issueInvitation } from "@apf/db/queries/invitations";
-import { addMember, findMember } from "@apf/db/queries/members";
+import { findMembership } from "@apf/db/queries/members";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
@@ -16,22 +16,16 @@ import {
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { assertMayAssign, lockForMemberChange } from "../../../services/owner-rules.ts";
 import { orgParams, TAGS } from "../params.ts";
-import {
-  issuedInvitationSchema,
-  memberSchema,
-  roleSchema,
-  toInvitation,
-  toMember,
-} from "./schemas.ts";
+import { issuedInvitationSchema, roleSchema, toInvitation } from "./schemas.ts";
 
 export const route = createRoute({
   method: "post",
   path: "/orgs/{orgId}/members",
   operationId: "dashboardAddMember",
   tags: TAGS,
-  summary: "Add a user by email, or invite an email without an account (owner, admin)",
+  summary: "Invite an email to the organization (owner, admin)",
   description:
-    "An existing account becomes a member at once (`status: added`). For an email without an account a pending invitation is recorded (`status: invited`) with a single-use `accept_token`: give this to the invitee; it is shown only once. The invitee signs up with it as `invitation_token` (or, once signed in with that email, sends it to POST /api/invitations/accept); the email alone claims nothing. Inviting a pending email again issues a new token and the old one stops working. Only owners may add owners, or replace an owner invitation.",
+    "Nobody joins without accepting: a pending invitation is always recorded (`status: invited`), whether or not the email has an account, and the answer is the same either way, so it reveals nothing about which emails have accounts. It carries a single-use `accept_token`: give this to the invitee; it is shown only once. The invitation expires 7 days after it is issued (`expires_at`); an expired token is refused like an unknown one. The invitee signs up with it as `invitation_token` (or, once signed in with that email, sends it to POST /api/invitations/accept); the email alone claims nothing. Inviting a pending email again issues a new token and the old one stops working. Only owners may invite owners, or replace an owner invitation. 409 when that email is already a member.",
   security: SESSION_SECURITY,
   middleware: [requireManager] as const,
   request: {
@@ -41,11 +35,11 @@ export const route = createRoute({
   responses: {
     201: dataResponse(
       z.object({
-        status: z.enum(["added", "invited"]),
-        member: memberSchema.nullable(),
-        invitation: issuedInvitationSchema.nullable(),
+        status: z.literal("invited"),
+        member: z.null().openapi({ description: "Always null: nobody joins without accepting." }),
+        invitation: issuedInvitationSchema,
       }),
-      "The new member, or the pending invitation with its token (shown only here).",
+      "The pending invitation with its token (shown only here).",
     ),
     ...errors(400, 401, 403, 404, 409),
   },
@@ -53,51 +47,39 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const body = c.req.valid("json");
-  const { db } = c.var.services;
+  const { db, clock } = c.var.services;
   const { organizationId } = c.var.org;
   const result = await db.transaction(async (tx) => {
     const actorRole = await lockForMemberChange(tx, organizationId, c.var.session.userId);
     assertMayAssign(actorRole, null, body.role);
+    // Members are visible to the organization already, so saying so reveals no account.
     const user = await findUserByEmail(tx, body.email);
-    const audit = auditOrigin(c);
-    if (!user) {
-      // Re-issuing replaces the pending invitation, so it is held to the rule for withdrawing it.
-      const pending = await findPendingInvitation(tx, organizationId, body.email);
-      if (pending) assertMayAssign(actorRole, pending.role, body.role);
-      const { token, hash } = mintInvitationToken();
-      const invitation = await issueInvitation(tx, {
-        organizationId,
-        email: body.email,
-        role: body.role,
-        invitedBy: c.var.session.userId,
-        tokenHash: hash,
-      });
-      await recordAudit(tx, audit, {
-        organizationId,
-        action: "member.invited",
-        target: { type: "invitation", id: invitation.id },
-        details: { email: body.email, role: body.role, ...(pending ? { reissued: true } : {}) },
-      });
-      return {
-        status: "invited" as const,
-        member: null,
-        invitation: { ...toInvitation(invitation), accept_token: token },
-      };
+    if (user && (await findMembership(tx, organizationId, user.id))) {
+      throw new ApiError("CONFLICT", "This email is already a member.");
     }
-    const added = await addMember(tx, {
+    // Re-issuing replaces the pending invitation, so it is held to the rule for withdrawing it.
+    const pending = await findPendingInvitation(tx, organizationId, body.email);
+    if (pending) assertMayAssign(actorRole, pending.role, body.role);
+    const { token, hash } = mintInvitationToken();
+    const invitation = await issueInvitation(tx, {
       organizationId,
-      userId: user.id,
+      email: body.email,
       role: body.role,
+      invitedBy: c.var.session.userId,
+      tokenHash: hash,
+      at: clock.now(),
     });
-    if (!added) throw new ApiError("CONFLICT", "This user is already a member.");
-    await recordAudit(tx, audit, {
+    await recordAudit(tx, auditOrigin(c), {
       organizationId,
-      action: "member.added",
-      target: { type: "user", id: user.id },
-      details: { email: user.email, role: body.role },
+      action: "member.invited",
+      target: { type: "invitation", id: invitation.id },
+      details: { email: body.email, role: body.role, ...(pending ? { reissued: true } : {}) },
     });
-    const member = await findMember(tx, organizationId, user.id);
-    return { status: "added" as const, member: toMember(member!), invitation: null };
+    return {
+      status: "invited" as const,
+      member: null,
+      invitation: { ...toInvitation(invitation), accept_token: token },
+    };
   });
   return c.json(ok(result), 201);
 };

@@ -1,4 +1,5 @@
 import { ROLES, type Role } from "@apf/db";
+import { invitationExpiresAt } from "@apf/db/queries/invitations";
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../openapi/kit.ts";
 
@@ -30,6 +31,10 @@ export const invitationSchema = z.object({
   role: roleSchema,
   invited_by: z.uuid().nullable(),
   created_at: timestamp(),
+  expires_at: timestamp().openapi({
+    description:
+      "7 days after the invitation was (last) issued; after it, its token is refused like an unknown one.",
+  }),
 });
 
 export function toInvitation(i: {
@@ -45,6 +50,7 @@ export function toInvitation(i: {
     role: i.role,
     invited_by: i.invitedBy,
     created_at: iso(i.createdAt),
+    expires_at: iso(invitationExpiresAt(i.createdAt)),
   };
 }
 
