@@ -13,6 +13,7 @@ export type AuditAction =
   | "member.invited"
   | "member.role_changed"
   | "member.removed"
+  | "member.left"
   | "invitation.accepted"
   | "invitation.withdrawn"
   | "api_key.created"

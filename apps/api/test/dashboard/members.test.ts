@@ -252,11 +252,80 @@ describe("DELETE /api/orgs/{orgId}/members/{userId}", () => {
     const team = await createTeam(services);
     const res = await remove(team.organization.id, team.member.user.id, team.admin.token);
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ user_id: team.member.user.id, role: "member", removed: true });
+    expect(res.body.data).toEqual({
+      user_id: team.member.user.id,
+      role: "member",
+      removed: true,
+      credentials: { api_keys: [], agents: [] },
+    });
     const after = await call(app, "GET", `/api/orgs/${team.organization.id}`, {
       token: team.member.token,
     });
     expect(after.status).toBe(404);
+  });
+
+  it("lets any member leave, whose access ends, and audits it as member.left", async () => {
+    const team = await createTeam(services);
+    for (const who of [team.member, team.admin]) {
+      const res = await remove(team.organization.id, who.user.id, who.token);
+      expect(res.status).toBe(200);
+      expect(res.body.data).toMatchObject({ user_id: who.user.id, removed: true });
+      const after = await call(app, "GET", `/api/orgs/${team.organization.id}`, {
+        token: who.token,
+      });
+      expect(after.status).toBe(404);
+    }
+    const audit = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, {
+      token: team.owner.token,
+    });
+    const left = audit.body.data.filter((e: { action: string }) => e.action === "member.left");
+    expect(left).toHaveLength(2);
+  });
+
+  it("lets an owner leave while another owner remains, never the last one", async () => {
+    const team = await createTeam(services);
+    const alone = await remove(team.organization.id, team.owner.user.id, team.owner.token);
+    expect(alone.status).toBe(409);
+    expect(alone.body.code).toBe("CONFLICT");
+    const second = await createMember(services, team.organization.id, "owner");
+    const res = await remove(team.organization.id, second.user.id, second.token);
+    expect(res.status).toBe(200);
+  });
+
+  it("still refuses a plain member removing someone else with 403", async () => {
+    const team = await createTeam(services);
+    const res = await remove(team.organization.id, team.admin.user.id, team.member.token);
+    expect(res.status).toBe(403);
+  });
+
+  it("answers the live API keys and agents the removed person minted, not revoked or others' ones", async () => {
+    const team = await createTeam(services);
+    const org = team.organization.id;
+    const mint = async (token: string, path: string, body: object) => {
+      const res = await call(app, "POST", `/api/orgs/${org}${path}`, { token, body });
+      expect(res.status).toBe(201);
+      return res.body.data;
+    };
+    const key = await mint(team.admin.token, "/api-keys", { name: "ci", scopes: ["jobs:read"] });
+    const revoked = await mint(team.admin.token, "/api-keys", {
+      name: "old",
+      scopes: ["jobs:read"],
+    });
+    await mint(team.owner.token, "/api-keys", { name: "owners", scopes: ["jobs:read"] });
+    const agent = await mint(team.admin.token, "/agents", { name: "shelf" });
+    const del = await call(app, "DELETE", `/api/orgs/${org}/api-keys/${revoked.id}`, {
+      token: team.owner.token,
+    });
+    expect(del.status).toBeLessThan(300);
+
+    const res = await remove(org, team.admin.user.id, team.owner.token);
+    expect(res.status).toBe(200);
+    expect(res.body.data.credentials).toEqual({
+      api_keys: [{ id: key.id, name: "ci", preview: key.preview }],
+      agents: [{ id: agent.id, name: "shelf", preview: agent.preview }],
+    });
+    expect(res.text).not.toContain(key.key);
+    expect(res.text).not.toContain(agent.token);
   });
 
   it("refuses to remove the last owner with 409", async () => {
