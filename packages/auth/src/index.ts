@@ -45,6 +45,7 @@ export {
 export {
   isSessionExpired,
   mintSessionToken,
+  SESSION_ABSOLUTE_TTL_MS,
   SESSION_IDLE_TTL_MS,
   SESSION_REFRESH_INTERVAL_MS,
   sessionExpiry,

@@ -3,6 +3,9 @@ import { type MintedToken, mintToken } from "./token.ts";
 /** A session ends after this long without use (7 days). */
 export const SESSION_IDLE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** A session ends this long after it was opened (30 days), however much it is used. */
+export const SESSION_ABSOLUTE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
 /**
  * A used session has its expiry pushed forward at most this often (1 hour), so that a busy
  * dashboard does not cost one database write per request. The idle timeout a person actually
@@ -16,9 +19,14 @@ export function mintSessionToken(): MintedToken {
   return mintToken("sess");
 }
 
-/** When a session used at `now` expires if it is not used again. */
-export function sessionExpiry(now: Date): Date {
-  return new Date(now.getTime() + SESSION_IDLE_TTL_MS);
+/**
+ * When a session opened at `createdAt` and used at `now` expires if it is not used again: 7 days
+ * idle, but never later than 30 days after it was opened.
+ */
+export function sessionExpiry(now: Date, createdAt: Date = now): Date {
+  return new Date(
+    Math.min(now.getTime() + SESSION_IDLE_TTL_MS, createdAt.getTime() + SESSION_ABSOLUTE_TTL_MS),
+  );
 }
 
 /**

@@ -25,6 +25,12 @@ describe("sessions", () => {
     expect(sessionExpiry(now).toISOString()).toBe("2025-03-08T12:00:00.000Z");
   });
 
+  it("never expires later than 30 days after sign-in", () => {
+    const day = 24 * 3600 * 1000;
+    expect(sessionExpiry(later(20 * day), now).toISOString()).toBe("2025-03-28T12:00:00.000Z");
+    expect(sessionExpiry(later(25 * day), now).toISOString()).toBe("2025-03-31T12:00:00.000Z");
+  });
+
   it("refreshes at most once an hour", () => {
     expect(SESSION_REFRESH_INTERVAL_MS).toBe(3600 * 1000);
     expect(shouldRefreshSession(now, now)).toBe(false);

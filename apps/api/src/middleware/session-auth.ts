@@ -1,6 +1,7 @@
 import {
   isSessionExpired,
   parseToken,
+  SESSION_ABSOLUTE_TTL_MS,
   SESSION_IDLE_TTL_MS,
   sessionExpiry,
   shouldRefreshSession,
@@ -55,7 +56,7 @@ function credential(c: Context<AppEnv>): { token: string; viaCookie: boolean } {
  * Authenticates a dashboard session and sets c.var.session. The token is checked offline
  * (prefix, length, alphabet, checksum) before any database call. Answers, all 401:
  * UNAUTHORIZED (no credential, or not a Bearer one), TOKEN_INVALID (malformed, or no such
- * session), TOKEN_REVOKED (signed out), TOKEN_EXPIRED (idle for longer than the session lifetime).
+ * session), TOKEN_REVOKED (signed out), TOKEN_EXPIRED (7 days idle, or 30 days after sign-in).
  * A used session's expiry slides forward, written at most once per refresh interval.
  */
 export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
@@ -72,11 +73,16 @@ export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (!session) throw new ApiError("TOKEN_INVALID", "No such session; sign in again.");
   if (session.revokedAt) throw new ApiError("TOKEN_REVOKED", "This session was signed out.");
   const now = clock.now();
-  if (isSessionExpired(session.expiresAt, now)) {
+  // The stored expiry already holds both limits; the absolute one is checked again so that a
+  // session written before it existed cannot outlive it.
+  if (
+    isSessionExpired(session.expiresAt, now) ||
+    isSessionExpired(new Date(session.createdAt.getTime() + SESSION_ABSOLUTE_TTL_MS), now)
+  ) {
     throw new ApiError("TOKEN_EXPIRED", "This session expired; sign in again.");
   }
   if (shouldRefreshSession(session.lastSeenAt, now)) {
-    await touchSession(db, session.id, now, sessionExpiry(now));
+    await touchSession(db, session.id, now, sessionExpiry(now, session.createdAt));
     // The cookie's Max-Age slides with the session, or the browser would drop a live session.
     if (viaCookie) setSessionCookie(c, token);
   }

@@ -1,4 +1,4 @@
-import { mintToken, SESSION_IDLE_TTL_MS } from "@apf/auth";
+import { mintToken, SESSION_ABSOLUTE_TTL_MS, SESSION_IDLE_TTL_MS } from "@apf/auth";
 import { sessions } from "@apf/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -103,6 +103,49 @@ describe("session-auth", () => {
     clock.advance(6 * 24 * HOUR);
     expect((await call(app, "GET", "/api/me", { token: team.owner.token })).status).toBe(200);
     clock.set(start);
+  });
+
+  it("ends a session 30 days after sign-in however often it is used", async () => {
+    const start = clock.now();
+    const team = await createTeam(services);
+    try {
+      // Used every 6 days: never idle for 7, so only the absolute limit can end it.
+      for (let day = 6; day < 30; day += 6) {
+        clock.set(new Date(start.getTime() + day * 24 * HOUR));
+        const res = await call(app, "GET", "/api/me", { token: team.owner.token });
+        expect(res.status, `day ${day}`).toBe(200);
+      }
+      const [row] = await services.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.userId, team.owner.user.id));
+      expect(row!.expiresAt.getTime()).toBe(start.getTime() + SESSION_ABSOLUTE_TTL_MS);
+
+      clock.set(new Date(start.getTime() + SESSION_ABSOLUTE_TTL_MS - 1));
+      expect((await call(app, "GET", "/api/me", { token: team.owner.token })).status).toBe(200);
+      clock.set(new Date(start.getTime() + SESSION_ABSOLUTE_TTL_MS));
+      const res = await call(app, "GET", "/api/me", { token: team.owner.token });
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe("TOKEN_EXPIRED");
+    } finally {
+      clock.set(start);
+    }
+  });
+
+  it("ends a session stored with a later expiry at 30 days after sign-in all the same", async () => {
+    const start = clock.now();
+    const team = await createTeam(services);
+    await services.db
+      .update(sessions)
+      .set({ expiresAt: new Date(start.getTime() + 90 * 24 * HOUR) })
+      .where(eq(sessions.userId, team.owner.user.id));
+    clock.set(new Date(start.getTime() + SESSION_ABSOLUTE_TTL_MS + HOUR));
+    try {
+      const res = await call(app, "GET", "/api/me", { token: team.owner.token });
+      expect(res.body.code).toBe("TOKEN_EXPIRED");
+    } finally {
+      clock.set(start);
+    }
   });
 
   it("renews the cookie when it slides a cookie session", async () => {

@@ -36,6 +36,7 @@ export async function findSessionByTokenHash(db: Queryable, tokenHash: string) {
       id: sessions.id,
       userId: sessions.userId,
       email: users.email,
+      createdAt: sessions.createdAt,
       lastSeenAt: sessions.lastSeenAt,
       expiresAt: sessions.expiresAt,
       revokedAt: sessions.revokedAt,
