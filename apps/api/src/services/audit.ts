@@ -8,6 +8,8 @@ export type AuditAction =
   | "auth.signup"
   | "auth.login_succeeded"
   | "auth.login_failed"
+  | "auth.password_changed"
+  | "auth.sessions_ended"
   | "organization.updated"
   | "member.added"
   | "member.invited"

@@ -197,7 +197,14 @@ const READ_ROUTES: [string, (t: Team) => Promise<Request>][] = [
 ];
 
 /** Routes that need a session but belong to no organization. */
-const SESSION_ROUTES = ["POST /api/auth/logout", "GET /api/me", "POST /api/invitations/accept"];
+const SESSION_ROUTES = [
+  "POST /api/auth/logout",
+  "POST /api/auth/password",
+  "GET /api/auth/sessions",
+  "DELETE /api/auth/sessions",
+  "GET /api/me",
+  "POST /api/invitations/accept",
+];
 
 /** The app's /api routes in OpenAPI template form, e.g. PATCH /api/orgs/{orgId}/skus/{skuId}. */
 function dashboardAppRoutes() {

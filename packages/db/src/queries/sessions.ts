@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { sessions, users } from "../schema/index.ts";
 
@@ -67,4 +67,44 @@ export async function revokeSession(db: Queryable, sessionId: string, at: Date):
     .update(sessions)
     .set({ revokedAt: at })
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+/** The user's live sessions at `now` (not ended, not expired), newest first. Never the hash. */
+export async function listLiveSessions(db: Queryable, userId: string, now: Date) {
+  return db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(
+      and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)),
+    )
+    .orderBy(desc(sessions.createdAt), desc(sessions.id));
+}
+
+/** Ends every live session of the user but `keepSessionId`; returns how many it ended. */
+export async function revokeOtherSessions(
+  db: Queryable,
+  userId: string,
+  keepSessionId: string,
+  at: Date,
+): Promise<number> {
+  const ended = await db
+    .update(sessions)
+    .set({ revokedAt: at })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        ne(sessions.id, keepSessionId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, at),
+      ),
+    )
+    .returning({ id: sessions.id });
+  return ended.length;
 }

@@ -3,6 +3,9 @@ import { sameOriginCookieWrites } from "../../middleware/csrf.ts";
 import { sessionAuth } from "../../middleware/session-auth.ts";
 import { registerDocumentRoute } from "../../openapi/document-route.ts";
 import { createRouter, registerSessionSchemes } from "../../openapi/kit.ts";
+import * as changePassword from "./auth/change-password.ts";
+import * as endOtherSessions from "./auth/end-other-sessions.ts";
+import * as listSessions from "./auth/list-sessions.ts";
 import * as login from "./auth/login.ts";
 import * as logout from "./auth/logout.ts";
 import * as signup from "./auth/signup.ts";
@@ -38,6 +41,9 @@ export function dashboardRoutes() {
     .openapi(signup.route, signup.handler)
     .openapi(login.route, login.handler)
     .openapi(logout.route, logout.handler)
+    .openapi(changePassword.route, changePassword.handler)
+    .openapi(listSessions.route, listSessions.handler)
+    .openapi(endOtherSessions.route, endOtherSessions.handler)
     .openapi(me.route, me.handler)
     .openapi(acceptInvitation.route, acceptInvitation.handler);
 

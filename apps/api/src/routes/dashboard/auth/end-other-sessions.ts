@@ -1,0 +1,36 @@
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../context.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { endOtherSessions } from "../../../services/end-other-sessions.ts";
+import { TAGS } from "../params.ts";
+
+export const route = createRoute({
+  method: "delete",
+  path: "/auth/sessions",
+  operationId: "dashboardEndOtherSessions",
+  tags: TAGS,
+  summary: "End every session but this one",
+  description:
+    "Signs the user out everywhere else, on every instance at once. Audited as auth.sessions_ended.",
+  security: SESSION_SECURITY,
+  responses: {
+    200: dataResponse(
+      z.object({ sessions_ended: z.number().int() }),
+      "How many other sessions were ended.",
+    ),
+    ...errors(401, 403),
+  },
+});
+
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+  const { db, clock } = c.var.services;
+  const { session } = c.var;
+  const ended = await db.transaction((tx) =>
+    endOtherSessions(tx, session, "auth.sessions_ended", {
+      origin: auditOrigin(c, { type: "user", id: session.userId }),
+      now: clock.now(),
+    }),
+  );
+  return c.json(ok({ sessions_ended: ended }), 200);
+};
