@@ -383,10 +383,15 @@ describe("POST /api/auth/logout and GET /api/me", () => {
   it("lists every organization of the user with their role", async () => {
     const a = await createTeam(services, "Farm A");
     const b = await createTeam(services, "Farm B");
-    await call(app, "POST", `/api/orgs/${b.organization.id}/members`, {
+    const invited = await call(app, "POST", `/api/orgs/${b.organization.id}/members`, {
       token: b.owner.token,
       body: { email: a.admin.user.email, role: "member" },
     });
+    const accepted = await call(app, "POST", "/api/invitations/accept", {
+      token: a.admin.token,
+      body: { token: invited.body.data.invitation.accept_token },
+    });
+    expect(accepted.status).toBe(200);
     const me = await call(app, "GET", "/api/me", { token: a.admin.token });
     expect(me.status).toBe(200);
     expect(me.body.data.user).toMatchObject({ id: a.admin.user.id, email: a.admin.user.email });
