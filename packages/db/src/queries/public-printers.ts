@@ -26,7 +26,7 @@ export interface PageRequest {
  * is offline whatever was last stored, and a printer is online exactly when it is fresh, its host
  * answered and its status is not offline. Computed in SQL so the status filter agrees with rows.
  */
-function liveness({ now, staleAfterS }: PrinterFreshness) {
+export function liveness({ now, staleAfterS }: PrinterFreshness) {
   const cutoff = new Date(now.getTime() - staleAfterS * 1000);
   const fresh = and(isNotNull(printers.lastSeenAt), gte(printers.lastSeenAt, cutoff))!;
   return {

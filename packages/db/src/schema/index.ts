@@ -7,3 +7,4 @@ export * from "./organizations.ts";
 export * from "./printers.ts";
 export * from "./skus.ts";
 export * from "./users.ts";
+export * from "./commands.ts";

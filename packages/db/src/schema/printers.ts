@@ -56,6 +56,8 @@ export const printers = pgTable(
     temperatures: jsonb("temperatures").$type<Temperatures>().notNull().default({}),
     progressPercentage: doublePrecision("progress_percentage"),
     currentJobId: uuid("current_job_id"),
+    /** When someone last said the bed was cleared (clear_bed): ready for the next job. */
+    bedClearedAt: instant("bed_cleared_at"),
     /** When the agent observed the state stored here; older reports never overwrite it. */
     observedAt: instant("observed_at"),
     lastSeenAt: instant("last_seen_at"),
