@@ -7,6 +7,7 @@ import { createTestDatabase, dropTestDatabases, prepareTemplateDatabase } from "
 import { createApp } from "../../apps/api/src/app.ts";
 import { systemClock } from "../../apps/api/src/context.ts";
 import { parseEnv } from "../../apps/api/src/env.ts";
+import { createInProcessBus } from "../../apps/api/src/services/control/bus.ts";
 import { createLogger } from "../../apps/api/src/services/logger.ts";
 import { createRateLimiterFactory } from "../../apps/api/src/services/rate-limiter.ts";
 import { machine, report } from "../../apps/api/test/agent/report-builder.ts";
@@ -33,6 +34,7 @@ const services = {
   pingDb: () => database.ping(),
   redis: null,
   rateLimiters: createRateLimiterFactory(null),
+  commandBus: createInProcessBus(),
   logger: createLogger("silent"),
   clock: systemClock,
   config: parseEnv({ APF_DEMO: "off", LOG_LEVEL: "silent" }),

@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import { createApp } from "../../apps/api/src/app.ts";
 import { systemClock } from "../../apps/api/src/context.ts";
 import { parseEnv } from "../../apps/api/src/env.ts";
+import { createInProcessBus } from "../../apps/api/src/services/control/bus.ts";
 import { createLogger } from "../../apps/api/src/services/logger.ts";
 import { createRateLimiterFactory } from "../../apps/api/src/services/rate-limiter.ts";
 import { createApiKey, createOrganization } from "../../apps/api/test/support/factories.ts";
@@ -41,6 +42,7 @@ const app = createApp({
   pingDb: () => database.ping(),
   redis,
   rateLimiters: createRateLimiterFactory(redis, `apf-bench:${Date.now()}`),
+  commandBus: createInProcessBus(),
   logger: createLogger("silent"),
   clock: systemClock,
   config: parseEnv({ APF_DEMO: "off", LOG_LEVEL: "silent" }),

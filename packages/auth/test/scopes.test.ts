@@ -11,10 +11,18 @@ import {
 } from "../src/index.ts";
 
 describe("scopes", () => {
-  it("lists exactly the three read scopes of tokens.md", () => {
-    expect([...SCOPES].sort()).toEqual(["inventory:read", "jobs:read", "printers:read"]);
-    expect(ALL_READ_SCOPES).toEqual(SCOPES);
-    expectTypeOf<Scope>().toEqualTypeOf<"printers:read" | "jobs:read" | "inventory:read">();
+  it("lists the three read scopes of tokens.md and the control scopes of control.md", () => {
+    expect([...SCOPES].sort()).toEqual([
+      "control",
+      "inventory:read",
+      "jobs:read",
+      "printers:control",
+      "printers:read",
+    ]);
+    expect([...ALL_READ_SCOPES].sort()).toEqual(["inventory:read", "jobs:read", "printers:read"]);
+    expectTypeOf<Scope>().toEqualTypeOf<
+      "printers:read" | "jobs:read" | "inventory:read" | "printers:control" | "control"
+    >();
   });
 
   it("works as a zod enum that refuses unknown scopes", () => {
@@ -43,10 +51,16 @@ describe("scopes", () => {
       ["/public/v1/inventory/{id}", "inventory:read"],
       ["/public/v1/materials/filament", "inventory:read"],
       ["/public/v1/materials/filament/{id}", "inventory:read"],
+      ["/public/v1/commands/{id}", "printers:read"],
     ];
     for (const [path, scope] of expected) expect(scopeForRoute("get", path)).toBe(scope);
-    const all = SCOPES.flatMap((s) => SCOPE_REGISTRY[s].routes.map((r) => r.path));
-    expect(all.sort()).toEqual(expected.map(([p]) => p).sort());
+    const reads = ALL_READ_SCOPES.flatMap((s) => SCOPE_REGISTRY[s].routes.map((r) => r.path));
+    expect(reads.sort()).toEqual(expected.map(([p]) => p).sort());
+  });
+
+  it("maps the control route to printers:control, the narrowest scope that grants it", () => {
+    expect(scopeForRoute("POST", "/public/v1/printers/{id}/control")).toBe("printers:control");
+    expect(SCOPE_REGISTRY.control.routes).toEqual(SCOPE_REGISTRY["printers:control"].routes);
   });
 
   it("guards /me and writes with no scope", () => {

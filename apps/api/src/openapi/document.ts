@@ -8,6 +8,11 @@ const TAGS = [
   { name: "Jobs", description: "Print jobs (scope `jobs:read`)." },
   { name: "Inventory", description: "Finished goods by SKU (scope `inventory:read`)." },
   { name: "Materials", description: "Filament spools (scope `inventory:read`)." },
+  {
+    name: "Control",
+    description:
+      "Physical commands carried to printers by their agent (scope `printers:control` or `control`).",
+  },
   { name: "Key", description: "The calling key." },
   { name: "Documentation", description: "This document." },
 ];

@@ -50,6 +50,22 @@ export const ERROR_RESPONSES = {
       "No such resource in the key's organization (another organization's ids included).",
     example: "Printer not found.",
   },
+  409: {
+    component: "Conflict",
+    codes: ["INVALID_STATE", "CONFLICT"],
+    afterAuth: true,
+    description:
+      "The action does not fit the resource's current state (INVALID_STATE names both), or a request with the same Idempotency-Key is still being answered (CONFLICT).",
+    example: 'Cannot pause a printer that is "idle"; "pause" needs "printing".',
+  },
+  422: {
+    component: "UnprocessableEntity",
+    codes: ["IDEMPOTENCY_KEY_REUSED"],
+    afterAuth: true,
+    description: "The Idempotency-Key was used with a different request within the last 24 hours.",
+    example:
+      "This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.",
+  },
   429: {
     component: "TooManyRequests",
     codes: ["RATE_LIMITED"],
@@ -85,9 +101,19 @@ export const ERROR_RESPONSES = {
 
 export type ErrorStatus = keyof typeof ERROR_RESPONSES;
 
+/** The 503 of operations that go through a printer's agent: more codes than a plain outage. */
+export const HUB_UNAVAILABLE_RESPONSE = {
+  component: "HubUnavailable",
+  codes: ["HUB_OFFLINE", "HUB_COMMAND_FAILED", "UNAVAILABLE"],
+  afterAuth: true,
+  description:
+    "HUB_OFFLINE: the printer's agent has no open command channel, nothing was sent. HUB_COMMAND_FAILED: the agent could not carry it out (OctoPrint refused, naming its status, or did not answer). UNAVAILABLE: a dependency is down.",
+  example: "The printer's agent has no open command channel; nothing was sent.",
+} as const;
+
 /** The zod schema of each error status's body, for components.schemas. */
 export function errorSchemas() {
-  return Object.values(ERROR_RESPONSES).map((spec) => ({
+  return [...Object.values(ERROR_RESPONSES), HUB_UNAVAILABLE_RESPONSE].map((spec) => ({
     name: `${spec.component}Error`,
     schema: errorBody(spec.codes, spec.codes[0], spec.example),
   }));

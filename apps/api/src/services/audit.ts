@@ -20,6 +20,8 @@ export type AuditAction =
   | "agent.created"
   | "agent.revoked"
   | "printer.updated"
+  | "printer.control"
+  | "printer.control_result"
   | "sku.created"
   | "sku.updated"
   | "sku.stock_adjusted"

@@ -3,7 +3,11 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
+import { createInProcessBus, createRedisBus } from "./control/bus.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
+
+/** The Redis pub/sub channel of the command bus. */
+export const COMMAND_BUS_CHANNEL = "apf:command-bus";
 
 /** Redis for limits: fail fast instead of queueing while disconnected, reconnect forever. */
 export function createRedis(url: string, logger: Logger): Redis {
@@ -39,16 +43,21 @@ export async function buildServices(
     dataDir: env.APF_DATA_DIR,
   });
   const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, logger) : null;
+  const commandBus = redis
+    ? createRedisBus(redis, { channel: COMMAND_BUS_CHANNEL, logger })
+    : createInProcessBus();
   return {
     db: database.db,
     dbKind: database.kind,
     pingDb: () => database.ping(),
     redis,
     rateLimiters: createRateLimiterFactory(redis),
+    commandBus,
     logger,
     clock: systemClock,
     config: env,
     async close() {
+      await commandBus.close();
       redis?.disconnect();
       await database.close();
     },

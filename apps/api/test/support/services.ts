@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
 import { Redis } from "ioredis";
 import type { Clock, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
+import { createInProcessBus, createRedisBus } from "../../src/services/control/bus.ts";
 import { createLogger } from "../../src/services/logger.ts";
 import { createRateLimiterFactory } from "../../src/services/rate-limiter.ts";
 
@@ -77,18 +78,26 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
   const logs = new LogCapture();
   const config = parseEnv({ LOG_LEVEL: "debug", APF_DEMO: "off", ...options.env });
   const prefix = options.redisPrefix ?? `apf-test:${randomBytes(6).toString("hex")}`;
+  const logger = createLogger("debug", logs);
+  // Instances that share a prefix share a bus channel, as instances of one deployment do.
+  const commandBus = redis
+    ? createRedisBus(redis, { channel: `${prefix}:command-bus`, logger })
+    : createInProcessBus();
+  await commandBus.ready();
   return {
     db: database.db,
     dbKind: database.kind,
     pingDb: () => database.ping(),
     redis,
     rateLimiters: createRateLimiterFactory(redis, prefix),
-    logger: createLogger("debug", logs),
+    commandBus,
+    logger,
     clock: options.clock ?? new TestClock(),
     config,
     logs,
     database,
     async close() {
+      await commandBus.close();
       redis?.disconnect();
       if (!options.database) await database.close();
     },

@@ -13,10 +13,7 @@ export async function openCommandChannel(db: Queryable, agentId: string, openUnt
 
 /** Moves a channel's end (a finished poll keeps it open briefly for the agent's next one). */
 export async function setCommandChannelEnd(db: Queryable, channelId: string, openUntil: Date) {
-  await db
-    .update(commandChannels)
-    .set({ openUntil })
-    .where(eq(commandChannels.id, channelId));
+  await db.update(commandChannels).set({ openUntil }).where(eq(commandChannels.id, channelId));
 }
 
 /** Closes a channel at once (the agent went away mid-poll). */

@@ -37,16 +37,23 @@ const EXPIRED_ERROR = "not delivered to the agent in time; never sent to the pri
  */
 export async function expireOverdueCommands(
   db: Queryable,
-  where: { agentId: string } | { commandId: string },
+  where: { agentId: string } | { organizationId: string; commandId: string },
   now: Date,
 ) {
   const target =
-    "agentId" in where ? eq(commands.agentId, where.agentId) : eq(commands.id, where.commandId);
+    "agentId" in where
+      ? eq(commands.agentId, where.agentId)
+      : and(eq(commands.organizationId, where.organizationId), eq(commands.id, where.commandId));
   return db
     .update(commands)
     .set({ status: "expired", completedAt: now, error: EXPIRED_ERROR })
     .where(and(target, eq(commands.status, "pending"), lte(commands.expiresAt, now)))
-    .returning({ id: commands.id, organizationId: commands.organizationId });
+    .returning({
+      id: commands.id,
+      organizationId: commands.organizationId,
+      printerId: commands.printerId,
+      action: commands.action,
+    });
 }
 
 /**

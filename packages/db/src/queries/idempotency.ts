@@ -26,7 +26,9 @@ export async function claimIdempotencyKey(
     eq(idempotencyRecords.principal, claim.principal),
     eq(idempotencyRecords.key, claim.key),
   );
-  await db.delete(idempotencyRecords).where(and(same, lte(idempotencyRecords.expiresAt, claim.now)));
+  await db
+    .delete(idempotencyRecords)
+    .where(and(same, lte(idempotencyRecords.expiresAt, claim.now)));
   const [inserted] = await db
     .insert(idempotencyRecords)
     .values({

@@ -22,8 +22,10 @@ const ERROR_DESCRIPTIONS = {
   401: "UNAUTHORIZED, TOKEN_INVALID, TOKEN_REVOKED, TOKEN_EXPIRED or INVALID_CREDENTIALS.",
   403: "FORBIDDEN: the caller's role does not allow this, or a cross-origin cookie write.",
   404: "NOT_FOUND: no such resource in this organization (or not a member of it).",
-  409: "CONFLICT: the change would break a rule (duplicate, last owner, stock below zero).",
+  409: "CONFLICT: the change would break a rule (duplicate, last owner, stock below zero); INVALID_STATE: the action does not fit the printer's status.",
+  422: "IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another request within 24 hours.",
   429: "RATE_LIMITED: too many attempts; see Retry-After.",
+  503: "HUB_OFFLINE: the printer's agent has no open command channel; HUB_COMMAND_FAILED: the agent could not carry it out; UNAVAILABLE: a dependency is down.",
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;

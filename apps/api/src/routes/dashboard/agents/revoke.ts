@@ -2,6 +2,7 @@ import { findAgentForUpdate } from "@apf/db/queries/agent-admin";
 import { revokeAgent } from "@apf/db/queries/agents";
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { agentTopic } from "../../../services/control/bus.ts";
 import {
   dataResponse,
   errors,
@@ -41,5 +42,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     },
     agentId,
   );
+  // Its open command channel, on whatever instance, closes now rather than at the poll's end.
+  await c.var.services.commandBus.publish(agentTopic(agent.id));
   return c.json(ok({ id: agent.id, revoked_at: iso(agent.revokedAt) }), 200);
 };

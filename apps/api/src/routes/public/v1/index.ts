@@ -1,5 +1,7 @@
 import { registerPublicComponents } from "../../../openapi/components.ts";
 import { createRouter } from "../../../validation.ts";
+import { registerControlPrinter } from "./control/control.ts";
+import { registerGetCommand } from "./control/get-command.ts";
 import { registerGetInventoryItem } from "./inventory/get.ts";
 import { registerListInventory } from "./inventory/list.ts";
 import { registerGetJob } from "./jobs/get.ts";
@@ -29,6 +31,8 @@ export function publicRoutes() {
   registerGetInventoryItem(router);
   registerListFilament(router);
   registerGetFilament(router);
+  registerControlPrinter(router);
+  registerGetCommand(router);
   registerMe(router);
   registerOpenApiJson(router, PUBLIC_BASE_PATH);
   return router;

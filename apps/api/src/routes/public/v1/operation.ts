@@ -14,16 +14,28 @@ import { BEARER_SECURITY } from "../../../openapi/components.ts";
  * every answer from here) → scope (403 answers before 429, as the contract orders) → refuse when
  * the budget is spent.
  */
-export function keyOperation(scope: Scope | null, description: string) {
+export function keyOperation(
+  scope: Scope | readonly [Scope, ...Scope[]] | null,
+  description: string,
+) {
   const middleware: MiddlewareHandler<AppEnv>[] = scope
     ? [apiKeyAuth, meterKeyBudget, requireScope(scope), enforceKeyBudget]
     : [apiKeyAuth, meterKeyBudget, enforceKeyBudget];
+  const accepted = typeof scope === "string" ? [scope] : (scope ?? []);
+  const needs =
+    accepted.length > 1
+      ? `Requires scope \`${accepted[0]}\` (or any of ${accepted
+          .slice(1)
+          .map((s) => `\`${s}\``)
+          .join(", ")}).`
+      : `Requires scope \`${accepted[0]}\`.`;
   return {
     security: BEARER_SECURITY,
     description: scope
-      ? `${description}\n\nRequires scope \`${scope}\`.`
+      ? `${description}\n\n${needs}`
       : `${description}\n\nAny valid key; no scope required.`,
-    ...(scope ? { "x-required-scope": scope } : {}),
+    ...(scope ? { "x-required-scope": accepted[0] } : {}),
+    ...(accepted.length > 1 ? { "x-accepted-scopes": accepted } : {}),
     middleware,
   };
 }
