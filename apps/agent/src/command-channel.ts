@@ -141,12 +141,15 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
       const retry_in_s = Math.round(delayMs / 100) / 10;
       if (outcome.kind === "auth") {
         logger.error(
-          { code: outcome.envelope.code, status: outcome.status, retry_in_s },
+          { channel: "commands", code: outcome.envelope.code, status: outcome.status, retry_in_s },
           `command channel: ${tokenRefusedMessage(outcome.envelope, outcome.status, agentToken.file === undefined)}`,
         );
       } else if (failures === 1 || failures % 10 === 0) {
         const detail = "message" in outcome ? outcome.message : `HTTP ${outcome.status}`;
-        logger.warn({ error: detail, retry_in_s }, "command channel unavailable; retrying");
+        logger.warn(
+          { channel: "commands", error: detail, retry_in_s },
+          "command channel unavailable; retrying",
+        );
       }
       await sleep(delayMs, signal);
       if (outcome.kind === "auth" && !signal.aborted) await agentToken.reload();

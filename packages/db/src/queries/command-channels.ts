@@ -1,9 +1,23 @@
-import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, lte, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { agents, commandChannels } from "../schema/index.ts";
 
-/** Opens a channel row for one long poll of the agent; returns its id. */
-export async function openCommandChannel(db: Queryable, agentId: string, openUntil: Date) {
+/**
+ * Opens a channel row for one long poll of the agent and returns its id. Rows of the agent's
+ * finished polls (open until `supersedeBefore` at most: kept for the next poll) give way to it, so
+ * an agent that stops right after a poll reads offline at once.
+ */
+export async function openCommandChannel(
+  db: Queryable,
+  agentId: string,
+  openUntil: Date,
+  supersedeBefore: Date,
+) {
+  await db
+    .delete(commandChannels)
+    .where(
+      and(eq(commandChannels.agentId, agentId), lte(commandChannels.openUntil, supersedeBefore)),
+    );
   const [row] = await db
     .insert(commandChannels)
     .values({ agentId, openUntil })

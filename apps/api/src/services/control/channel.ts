@@ -53,6 +53,7 @@ export async function awaitAgentCommands(
     db,
     agentId,
     new Date(opened.getTime() + options.waitMs + CHANNEL_GRACE_MS),
+    new Date(opened.getTime() + CHANNEL_GRACE_MS),
   );
   const { signal } = options;
   let outcome: ChannelOutcome = { kind: "empty" };
