@@ -64,6 +64,18 @@ const extra = process.argv.slice(2);
 if (extra.length === 0) {
   run("npx", ["biome", "check", "."]);
   run("npx", ["tsc", "-p", "tsconfig.json"]);
+  // The three OpenAPI documents, as the app serves them, must pass Redocly's recommended rules.
+  const documents = join(tmpdir(), `apf-openapi-${env.APF_TEST_RUN}`);
+  run("node", ["--import", "tsx", "scripts/openapi-documents.ts", documents]);
+  env.REDOCLY_TELEMETRY = "off";
+  env.REDOCLY_SUPPRESS_UPDATE_NOTICE = "true";
+  run("npx", [
+    "redocly",
+    "lint",
+    "--format=stylish",
+    ...["public.json", "dashboard.json", "agent.json"].map((f) => join(documents, f)),
+  ]);
+  rmSync(documents, { recursive: true, force: true });
 }
 // A JSON report besides the usual one, for a plain closing line that any CI can read.
 const report = join(tmpdir(), `apf-vitest-${env.APF_TEST_RUN}.json`);

@@ -1,19 +1,18 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv, Services } from "./context.ts";
+import type { Services } from "./context.ts";
 import { ApiError, onError } from "./errors.ts";
 import { clientIp } from "./middleware/client-ip.ts";
 import { publicCors } from "./middleware/cors.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { notFoundHandler } from "./not-found.ts";
-import { agentRoutes } from "./routes/agent/v1/index.ts";
-import { dashboardRoutes } from "./routes/dashboard/index.ts";
+import { createRouter } from "./openapi/router.ts";
+import { AGENT_BASE_PATH, agentRoutes } from "./routes/agent/v1/index.ts";
+import { DASHBOARD_BASE_PATH, dashboardRoutes } from "./routes/dashboard/index.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
-import { validationHook } from "./validation.ts";
 
 export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
 
@@ -23,10 +22,12 @@ export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
  * router. Each /public/v1 operation then runs api-key-auth → key budget → scope (operation.ts).
  */
 export function createApp(services: Services) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+  const app = createRouter();
 
+  const keyTouches = new Set<string>();
   app.use("*", async (c, next) => {
     c.set("services", services);
+    c.set("keyTouches", keyTouches);
     await next();
     // The contract says JSON is UTF-8 and says so in the header.
     if (c.res.headers.get("content-type") === "application/json") {
@@ -55,8 +56,8 @@ export function createApp(services: Services) {
     "/docs",
     Scalar({ url: `${PUBLIC_BASE_PATH}/openapi.json`, pageTitle: "apf public API" }),
   );
-  app.route("/api", dashboardRoutes());
-  app.route("/agent/v1", agentRoutes());
+  app.route(DASHBOARD_BASE_PATH, dashboardRoutes());
+  app.route(AGENT_BASE_PATH, agentRoutes());
 
   app.notFound(notFoundHandler(() => app.routes));
   app.onError(onError);

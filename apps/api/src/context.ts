@@ -41,6 +41,12 @@ export interface ApiKeyPrincipal {
   lastUsedAt: Date | null;
 }
 
+/** What /me and CORS need of the verified key beyond the principal. */
+export interface ApiKeyDetails {
+  preview: string;
+  organization: { id: string; name: string; allowedOrigins: readonly string[] };
+}
+
 /** Who called /api: set by the session-auth middleware. */
 export interface SessionPrincipal {
   sessionId: string;
@@ -64,6 +70,15 @@ export interface AppEnv {
     /** The client address: the socket peer unless TRUST_PROXY names a header to believe. */
     clientIp: string;
     apiKey: ApiKeyPrincipal;
+    /** The verified key's preview and organization, set with apiKey. */
+    apiKeyDetails: ApiKeyDetails;
+    /** Set by meterKeyBudget when the key's budget is spent: seconds until it refills. */
+    keyBudgetRetryAfterS: number;
+    /**
+     * Ids of keys whose last_used_at write is in flight, shared by every request of one app
+     * (createApp makes it), so a burst of requests writes once.
+     */
+    keyTouches: Set<string>;
     session: SessionPrincipal;
     agent: AgentPrincipal;
   };

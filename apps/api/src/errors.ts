@@ -35,11 +35,19 @@ export class ApiError extends Error {
   override name = "ApiError";
   readonly code: ErrorCode;
   readonly headers: Record<string, string>;
+  /** Structured fields the envelope carries besides code and error (documented per route). */
+  readonly fields: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    headers: Record<string, string> = {},
+    fields: Record<string, unknown> = {},
+  ) {
     super(message);
     this.code = code;
     this.headers = headers;
+    this.fields = fields;
   }
 
   get status(): ContentfulStatusCode {
@@ -52,11 +60,13 @@ export interface ErrorBody {
   code: ErrorCode;
   error: string;
   request_id: string;
+  [field: string]: unknown;
 }
 
 /** Writes the error envelope; the one place an error becomes an HTTP response. */
 export function errorResponse(c: Context<AppEnv>, error: ApiError): Response {
   const body: ErrorBody = {
+    ...error.fields,
     success: false,
     code: error.code,
     error: error.message,

@@ -36,6 +36,7 @@ export {
   sessionExpiry,
   shouldRefreshSession,
 } from "./session.ts";
+export { codePoints } from "./text.ts";
 export {
   hashToken,
   type MintedToken,

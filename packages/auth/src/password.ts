@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type Algorithm, hash, type Options, parseOptions, verify } from "@node-rs/argon2";
+import { codePoints } from "./text.ts";
 
 /** Shortest accepted password, in Unicode code points. */
 export const PASSWORD_MIN = 10;
@@ -22,9 +23,7 @@ export type PasswordPolicyViolation = "too_short" | "too_long";
 
 /** Length of `password` as the policy counts it: Unicode code points, not UTF-16 units. */
 export function passwordLength(password: string): number {
-  let n = 0;
-  for (const _ of password) n++;
-  return n;
+  return codePoints(password);
 }
 
 /** Check `password` against the policy (PASSWORD_MIN to PASSWORD_MAX code points). */

@@ -5,25 +5,16 @@ import {
 } from "@apf/db/queries/api-key-auth";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { ApiKeyPrincipal, AppEnv, Services } from "../context.ts";
+import type { ApiKeyDetails, ApiKeyPrincipal, AppEnv, Services } from "../context.ts";
 import { type BearerVerdict, verifyBearerToken } from "./bearer-credential.ts";
 import { DEFAULT_KEY_BUDGET } from "./rate-limit.ts";
 
 /** last_used_at is kept to the minute: one write per key per interval, at most. */
 export const LAST_USED_INTERVAL_MS = 60_000;
 
-/** What /me and CORS need of the verified key beyond the principal. */
-export interface ApiKeyDetails {
-  preview: string;
-  organization: { id: string; name: string; allowedOrigins: readonly string[] };
-}
-
-const detailsOf = new WeakMap<ApiKeyPrincipal, ApiKeyDetails>();
-
 /** The verified key's preview and organization, once api-key-auth has run; else undefined. */
 export function apiKeyDetails(c: Context<AppEnv>): ApiKeyDetails | undefined {
-  const key = c.get("apiKey");
-  return key ? detailsOf.get(key) : undefined;
+  return c.get("apiKeyDetails");
 }
 
 function verdict(row: ApiKeyForAuth | undefined, now: Date): BearerVerdict<ApiKeyForAuth> {
@@ -45,18 +36,19 @@ function verdict(row: ApiKeyForAuth | undefined, now: Date): BearerVerdict<ApiKe
 // revoke is seen by every instance on the very next request without depending on any message
 // delivery. The lookup is one indexed read of a unique hash.
 
-const touching = new WeakMap<Services, Set<string>>();
-
 /**
  * Records that the key was used, off the request path: never awaited by the response, errors
  * logged. Skipped when the stored value is recent; the update's own condition keeps concurrent
  * instances to one write per interval.
  */
-function noteKeyUsed(services: Services, row: ApiKeyForAuth, now: Date): void {
+function noteKeyUsed(
+  services: Services,
+  pending: Set<string>,
+  row: ApiKeyForAuth,
+  now: Date,
+): void {
   const notBefore = new Date(now.getTime() - LAST_USED_INTERVAL_MS);
   if (row.lastUsedAt && row.lastUsedAt >= notBefore) return;
-  const pending = touching.get(services) ?? new Set<string>();
-  touching.set(services, pending);
   if (pending.has(row.id)) return;
   pending.add(row.id);
   touchApiKeyLastUsed(services.db, row.organizationId, row.id, now, notBefore)
@@ -88,7 +80,7 @@ export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
   };
-  detailsOf.set(principal, {
+  c.set("apiKeyDetails", {
     preview: row.preview,
     organization: {
       id: row.organizationId,
@@ -97,6 +89,6 @@ export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
     },
   });
   c.set("apiKey", principal);
-  noteKeyUsed(services, row, now);
+  noteKeyUsed(services, c.var.keyTouches, row, now);
   await next();
 });

@@ -7,7 +7,16 @@ import { recordFailedAuth } from "./rate-limit.ts";
 /** Query parameters some clients put keys in; URLs end up in logs, so these are refused. */
 const QUERY_KEY_PARAMS = ["apikey", "api_key", "key"];
 
-const BEARER = /^bearer +(.*)$/i;
+const BEARER = /^bearer\s+(.*)$/is;
+
+/**
+ * The credential of an `Authorization: Bearer <credential>` value, or null when the value is
+ * not a Bearer credential. The scheme is case-insensitive, whitespace follows it, and surrounding
+ * whitespace is ignored. The one Bearer parser of every surface.
+ */
+export function parseBearer(header: string): string | null {
+  return BEARER.exec(header.trim())?.[1]?.trim() || null;
+}
 
 /**
  * The credential of `Authorization: Bearer <credential>`, or an UNAUTHORIZED ApiError.
@@ -37,7 +46,7 @@ export function bearerCredential(c: Context<AppEnv>, noun = "API key"): string {
     }
     throw new ApiError("UNAUTHORIZED", `Missing credentials: ${usage}.`);
   }
-  const credential = BEARER.exec(header)?.[1]?.trim();
+  const credential = parseBearer(header);
   if (!credential) {
     throw new ApiError("UNAUTHORIZED", `Not a Bearer credential: ${usage}.`);
   }

@@ -3,6 +3,8 @@ import { findMembership } from "@apf/db/queries/members";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
+import { isUuid } from "../openapi/fields.ts";
+import { canManage } from "../services/owner-rules.ts";
 
 /** The organization of the request and the caller's role in it. */
 export interface OrgAccess {
@@ -15,8 +17,6 @@ export interface OrgEnv {
   Variables: AppEnv["Variables"] & { org: OrgAccess };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * After session-auth: the caller must be a member of the organization in the path. Anyone else,
  * and any id that is not an organization, gets the same 404 so that organization ids cannot be
@@ -25,29 +25,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const orgAccess = createMiddleware<OrgEnv>(async (c, next) => {
   const organizationId = c.req.param("orgId");
   const membership =
-    organizationId && UUID.test(organizationId)
+    organizationId && isUuid(organizationId)
       ? await findMembership(c.var.services.db, organizationId, c.var.session.userId)
       : undefined;
   if (!membership) throw new ApiError("NOT_FOUND", "No such organization.");
   c.set("org", { organizationId: organizationId!.toLowerCase(), role: membership.role });
   await next();
 });
-
-/** Owners and admins manage (keys, agents, members, settings); members only read. */
-export function canManage(role: Role): boolean {
-  return role === "owner" || role === "admin";
-}
-
-/**
- * Whether `actor` may move a member from role `from` to role `to` (null: not a member). Only
- * owners make or unmake owners, so an admin can never raise themselves or remove the people
- * above them.
- */
-export function canAssignRole(actor: Role, from: Role | null, to: Role | null): boolean {
-  if (!canManage(actor)) return false;
-  if (from === "owner" || to === "owner") return actor === "owner";
-  return true;
-}
 
 /** Route middleware: 403 FORBIDDEN unless the caller is an owner or admin of the organization. */
 export const requireManager = createMiddleware<OrgEnv>(async (c, next) => {

@@ -63,9 +63,6 @@ export async function recordFailedAuth(c: Context<AppEnv>): Promise<void> {
   );
 }
 
-/** Whether the key's budget was spent when this request was metered (see meterKeyBudget). */
-const overBudget = new WeakMap<Context, number>();
-
 /**
  * Spends one point of the authenticated key's budget and sets X-RateLimit-Limit, -Remaining and
  * -Reset on whatever the answer turns out to be (403, 404 and 400 included). It does not refuse:
@@ -85,14 +82,14 @@ export const meterKeyBudget = createMiddleware<AppEnv>(async (c, next) => {
     c.header("X-RateLimit-Remaining", String(spent.res.remainingPoints));
     // The window is kept by Redis (or the fallback), which run on real time, not services.clock.
     c.header("X-RateLimit-Reset", String(Math.ceil((Date.now() + spent.res.msBeforeNext) / 1000)));
-    if (!spent.allowed) overBudget.set(c, retryAfterS(spent.res));
+    if (!spent.allowed) c.set("keyBudgetRetryAfterS", retryAfterS(spent.res));
   }
   await next();
 });
 
 /** Answers 429 RATE_LIMITED with Retry-After when meterKeyBudget found the budget spent. */
 export const enforceKeyBudget = createMiddleware<AppEnv>(async (c, next) => {
-  const wait = overBudget.get(c);
+  const wait = c.get("keyBudgetRetryAfterS");
   if (wait !== undefined) {
     throw new ApiError(
       "RATE_LIMITED",

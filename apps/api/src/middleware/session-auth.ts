@@ -11,6 +11,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
+import { parseBearer } from "./bearer-credential.ts";
 
 /** Name of the dashboard's session cookie. */
 export const SESSION_COOKIE = "apf_session";
@@ -41,9 +42,9 @@ const HOW = "Send the session as 'Authorization: Bearer apf_sess_…' or the apf
 function credential(c: Context<AppEnv>): { token: string; viaCookie: boolean } {
   const header = c.req.header("authorization");
   if (header !== undefined) {
-    const match = header.trim().match(/^bearer\s+(\S+)$/i);
-    if (!match) throw new ApiError("UNAUTHORIZED", HOW);
-    return { token: match[1]!, viaCookie: false };
+    const token = parseBearer(header);
+    if (!token) throw new ApiError("UNAUTHORIZED", HOW);
+    return { token, viaCookie: false };
   }
   const cookie = getCookie(c, SESSION_COOKIE);
   if (cookie) return { token: cookie, viaCookie: true };

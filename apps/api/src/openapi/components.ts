@@ -7,10 +7,9 @@ import {
   errorSchemas,
   HUB_UNAVAILABLE_RESPONSE,
 } from "./errors.ts";
+import { BEARER_SCHEME } from "./security.ts";
 
 type Registry = OpenAPIHono<AppEnv>["openAPIRegistry"];
-
-export const BEARER_SCHEME = "bearerAuth";
 
 const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
 
@@ -21,9 +20,6 @@ export const AUTHENTICATED_HEADERS = {
   "X-RateLimit-Reset": ref("headers", "X-RateLimit-Reset"),
   "X-Request-Id": ref("headers", "X-Request-Id"),
 };
-
-/** The security requirement of every operation that needs an API key. */
-export const BEARER_SECURITY = [{ [BEARER_SCHEME]: [] }];
 
 /** `responses` entries referring to the shared error responses of the given statuses. */
 export function errorResponses<const S extends ErrorStatus>(

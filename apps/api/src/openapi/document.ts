@@ -1,6 +1,6 @@
 import { SCOPE_REGISTRY, SCOPES } from "@apf/auth";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../context.ts";
+import type { Env } from "hono";
 import { DEFAULT_KEY_BUDGET, FAILED_AUTH_LIMIT, KEY_WINDOW_S } from "../middleware/rate-limit.ts";
 
 const TAGS = [
@@ -33,18 +33,50 @@ function description(): string {
   ].join("\n");
 }
 
-/**
- * The OpenAPI 3.1 document of the /public/v1 router, generated from its route definitions, with
- * paths prefixed by where the router is mounted.
- */
-export function buildPublicDocument(router: OpenAPIHono<AppEnv>, basePath: string) {
-  const document = router.getOpenAPI31Document({
-    openapi: "3.1.0",
+/** The licence every document states (apf is not published under an open licence). */
+export const LICENSE = { name: "Proprietary", identifier: "LicenseRef-apf-proprietary" };
+
+/** The public document's description of itself: title, version, description and tags. */
+export function publicInfo() {
+  return {
     info: { title: "apf public API", version: "1.0.0", description: description() },
     tags: TAGS,
+  };
+}
+
+export interface DocumentOptions {
+  info: { title: string; version: string; description: string };
+  tags?: { name: string; description: string }[];
+  /** Where the router is mounted. */
+  basePath: string;
+  /**
+   * "paths": the paths carry the base path and the server is the origin's root (/public/v1,
+   * whose contract lists full paths); "server": paths are relative to a server at the base path.
+   */
+  prefix: "paths" | "server";
+}
+
+/**
+ * The OpenAPI 3.1 document of a surface's router, generated from its route definitions, with a
+ * server URL (relative to wherever the API is served) and the licence.
+ */
+export function buildDocument<E extends Env>(router: OpenAPIHono<E>, options: DocumentOptions) {
+  const document = router.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: { ...options.info, license: LICENSE },
+    servers: [
+      options.prefix === "server"
+        ? { url: options.basePath, description: "This API, on the host serving this document." }
+        : { url: "/", description: "The host serving this document." },
+    ],
+    ...(options.tags ? { tags: options.tags } : {}),
   });
+  if (options.prefix === "server") return document;
   const paths = Object.fromEntries(
-    Object.entries(document.paths ?? {}).map(([path, item]) => [`${basePath}${path}`, item]),
+    Object.entries(document.paths ?? {}).map(([path, item]) => [
+      `${options.basePath}${path}`,
+      item,
+    ]),
   );
   return { ...document, paths };
 }

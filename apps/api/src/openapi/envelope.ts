@@ -28,12 +28,20 @@ export function listEnvelope<T extends z.ZodType>(item: T, meta: "always" | "whe
   });
 }
 
-/** An ISO-8601 UTC timestamp. */
-export const timestamp = () => z.iso.datetime().openapi({ example: "2026-11-23T10:00:00.000Z" });
+/** A success response `{success: true, data}` for `responses`. */
+export function dataResponse<T extends z.ZodType>(schema: T, description: string) {
+  return {
+    description,
+    content: { "application/json": { schema: itemEnvelope(schema) } },
+  };
+}
 
-/** Date → ISO string, keeping null. */
-export function iso(date: Date): string;
-export function iso(date: Date | null): string | null;
-export function iso(date: Date | null): string | null {
-  return date ? date.toISOString() : null;
+/** A required JSON request body. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: { "application/json": { schema } } };
+}
+
+/** The success envelope. */
+export function ok<T>(data: T): { success: true; data: T } {
+  return { success: true, data };
 }

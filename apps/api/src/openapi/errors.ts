@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { ErrorCode } from "../errors.ts";
+import { ERROR_CODES, type ErrorCode } from "../errors.ts";
 
 /** An error envelope whose `code` is one of `codes`. */
 function errorBody(codes: readonly [ErrorCode, ...ErrorCode[]], example: ErrorCode, text: string) {
@@ -117,4 +117,45 @@ export function errorSchemas() {
     name: `${spec.component}Error`,
     schema: errorBody(spec.codes, spec.codes[0], spec.example),
   }));
+}
+
+/** The envelope of any error, with every code: the error body of /api and /agent/v1. */
+export const anyErrorSchema = z
+  .object({
+    success: z.literal(false),
+    code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+    error: z.string(),
+    request_id: z.string(),
+  })
+  .openapi("Error");
+
+const ERROR_DESCRIPTIONS = {
+  400: "INVALID_REQUEST: a body field or parameter is invalid; the message names it.",
+  401: "UNAUTHORIZED, TOKEN_INVALID, TOKEN_REVOKED, TOKEN_EXPIRED or INVALID_CREDENTIALS.",
+  403: "FORBIDDEN: the caller's role does not allow this, or a cross-origin cookie write.",
+  404: "NOT_FOUND: no such resource in this organization (or not a member of it).",
+  409: "CONFLICT: the change would break a rule (duplicate, last owner, stock below zero); INVALID_STATE: the action does not fit the printer's status.",
+  413: "PAYLOAD_TOO_LARGE: the body is larger than this operation accepts.",
+  415: "UNSUPPORTED_MEDIA_TYPE: send the body as application/json.",
+  422: "IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another request within 24 hours.",
+  429: "RATE_LIMITED: too many attempts; see Retry-After.",
+  503: "UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out).",
+} as const;
+
+type AnyErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
+type AnyErrorResponse = {
+  description: string;
+  content: { "application/json": { schema: typeof anyErrorSchema } };
+};
+
+/** The error responses an /api or /agent/v1 route documents, in the shared envelope. */
+export function errors<S extends AnyErrorStatus>(...statuses: S[]): { [K in S]: AnyErrorResponse } {
+  const responses: Partial<Record<AnyErrorStatus, AnyErrorResponse>> = {};
+  for (const status of statuses) {
+    responses[status] = {
+      description: ERROR_DESCRIPTIONS[status],
+      content: { "application/json": { schema: anyErrorSchema } },
+    };
+  }
+  return responses as { [K in S]: AnyErrorResponse };
 }

@@ -47,6 +47,11 @@ export interface AuditEntry {
 
 const USER_AGENT_MAX = 512;
 
+/** The request's User-Agent, cut to what the audit log and sessions store. */
+export function userAgentOf(c: { req: { header(name: string): string | undefined } }) {
+  return c.req.header("user-agent")?.slice(0, USER_AGENT_MAX) ?? null;
+}
+
 /** What the audit reads of a request (any route's context fits). */
 export interface AuditedRequest {
   var: { clientIp?: string; session?: SessionPrincipal };
@@ -64,7 +69,7 @@ export function auditOrigin(
     actorType: resolved?.type ?? "anonymous",
     actorId: resolved?.id ?? null,
     ip: c.var.clientIp ?? null,
-    userAgent: c.req.header("user-agent")?.slice(0, USER_AGENT_MAX) ?? null,
+    userAgent: userAgentOf(c),
   };
 }
 

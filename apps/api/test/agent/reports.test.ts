@@ -102,7 +102,20 @@ describe("POST /agent/v1/reports validation", () => {
     const body = await res.json();
     expect(body.code).toBe("INVALID_REQUEST");
     expect(body.error).toContain("machines.1.octoprint.printer.temperature.tool0.actual");
+    expect(body.path).toBe("machines.1.octoprint.printer.temperature.tool0.actual");
+    expect(body.machine_index).toBe(1);
     expect(await printerRows()).toHaveLength(0);
+  });
+
+  it("gives machine_index null when the problem is outside the machines", async () => {
+    const body = { ...report([machine({ observedAt: t(1) })]), sent_at: "yesterday" };
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      code: "INVALID_REQUEST",
+      path: "sent_at",
+      machine_index: null,
+    });
   });
 
   it("answers 400 for a machine id with a control character, and stores a broken host's values safely", async () => {

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Role } from "@apf/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { OPEN_DASHBOARD_ROUTES } from "../../src/routes/dashboard/index.ts";
 import { call, createMember, createPrinter, createTeam } from "../support/dashboard-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
@@ -145,6 +146,54 @@ const READ_ROUTES: [string, (t: Team) => Promise<Request>][] = [
     }),
   ],
 ];
+
+/** Routes that need a session but belong to no organization. */
+const SESSION_ROUTES = ["POST /api/auth/logout", "GET /api/me", "POST /api/invitations/accept"];
+
+/** The app's /api routes in OpenAPI template form, e.g. PATCH /api/orgs/{orgId}/skus/{skuId}. */
+function dashboardAppRoutes() {
+  const seen = new Set<string>();
+  for (const r of app.routes) {
+    if (r.method === "ALL" || !r.path.startsWith("/api/")) continue;
+    seen.add(`${r.method} ${r.path.replace(/:([^/]+)/g, "{$1}")}`);
+  }
+  return [...seen].sort();
+}
+
+/** "PATCH /skus/{skuId}" of the matrix → "PATCH /api/orgs/{orgId}/skus/{skuId}". */
+function fullRoute(name: string): string {
+  const [method, path] = name.split(" ") as [string, string];
+  return `${method} ${path.startsWith("/orgs/{orgId}") ? `/api${path}` : `/api/orgs/{orgId}${path}`}`;
+}
+
+describe("the /api route list", () => {
+  it("covers every route the app registers: open, session-only, or in the matrix", () => {
+    const listed = [
+      ...OPEN_DASHBOARD_ROUTES,
+      ...SESSION_ROUTES,
+      ...[...MANAGER_ROUTES, ...READ_ROUTES].map(([name]) => fullRoute(name)),
+    ];
+    expect(new Set(listed).size).toBe(listed.length);
+    expect(dashboardAppRoutes()).toEqual(listed.sort());
+  });
+
+  it.each(SESSION_ROUTES)("%s answers 401 without a session", async (name) => {
+    const [method, path] = name.split(" ") as [string, string];
+    const res = await call(app, method, path, { body: method === "GET" ? undefined : {} });
+    expect(res.status).toBe(401);
+  });
+
+  it("answers 401 without a session for a path no route serves (closed by default)", async () => {
+    const res = await call(app, "GET", "/api/not-a-route");
+    expect(res.status).toBe(401);
+  });
+
+  it.each(OPEN_DASHBOARD_ROUTES)("%s is reachable without a session", async (name) => {
+    const [method, path] = name.split(" ") as [string, string];
+    const res = await call(app, method, path, { body: method === "GET" ? undefined : {} });
+    expect(res.status).not.toBe(401);
+  });
+});
 
 async function send(team: Team, token: string, request: Request) {
   return call(app, request.method, `/api/orgs/${team.organization.id}${request.path}`, {

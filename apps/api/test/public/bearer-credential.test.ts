@@ -2,7 +2,7 @@ import { mintToken } from "@apf/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onError } from "../../src/errors.ts";
 import { bearerCredential, verifyBearerToken } from "../../src/middleware/bearer-credential.ts";
-import { createRouter } from "../../src/validation.ts";
+import { createRouter } from "../../src/openapi/router.ts";
 import type { TestServices } from "../support/services.ts";
 import { body, freshIp, publicTestServices } from "./helpers.ts";
 

@@ -1,35 +1,38 @@
+import { exceptOpen } from "../../middleware/closed-by-default.ts";
 import { sameOriginCookieWrites } from "../../middleware/csrf.ts";
 import { sessionAuth } from "../../middleware/session-auth.ts";
-import { createRouter } from "../../validation.ts";
+import { registerDocumentRoute } from "../../openapi/document-route.ts";
+import { createRouter, registerSessionSchemes } from "../../openapi/kit.ts";
 import * as login from "./auth/login.ts";
 import * as logout from "./auth/logout.ts";
 import * as signup from "./auth/signup.ts";
 import * as acceptInvitation from "./invitations/accept.ts";
 import * as me from "./me.ts";
 import { orgRoutes } from "./org-routes.ts";
+import { TAGS } from "./params.ts";
+
+/** Where app.ts mounts this router. */
+export const DASHBOARD_BASE_PATH = "/api";
 
 /**
- * /api: the dashboard's API. Sign-up and sign-in are open; everything else needs a session
- * (session-auth, then CSRF rules for cookie sessions), and everything under /orgs/{orgId} also
- * needs a membership of that organization (see org-routes.ts).
+ * The only /api routes without a session: they are how one gets a session, or describe the API.
+ * Everything else under /api, listed or not, needs one.
+ */
+export const OPEN_DASHBOARD_ROUTES = [
+  `POST ${DASHBOARD_BASE_PATH}/auth/signup`,
+  `POST ${DASHBOARD_BASE_PATH}/auth/login`,
+  `GET ${DASHBOARD_BASE_PATH}/openapi.json`,
+] as const;
+
+/**
+ * /api: the dashboard's API. Closed by default: every route but OPEN_DASHBOARD_ROUTES needs a
+ * session (session-auth, then CSRF rules for cookie sessions), and everything under
+ * /orgs/{orgId} also needs a membership of that organization (see org-routes.ts).
  */
 export function dashboardRoutes() {
   const router = createRouter();
-  router.openAPIRegistry.registerComponent("securitySchemes", "session_bearer", {
-    type: "http",
-    scheme: "bearer",
-    description: "A dashboard session token (apf_sess_…) from /api/auth/signup or /api/auth/login.",
-  });
-  router.openAPIRegistry.registerComponent("securitySchemes", "session_cookie", {
-    type: "apiKey",
-    in: "cookie",
-    name: "apf_session",
-    description: "The same session as an HttpOnly cookie; writes must come from the same origin.",
-  });
-
-  router.use("/auth/logout", sessionAuth, sameOriginCookieWrites);
-  router.use("/me", sessionAuth, sameOriginCookieWrites);
-  router.use("/invitations/*", sessionAuth, sameOriginCookieWrites);
+  registerSessionSchemes(router.openAPIRegistry);
+  router.use("*", exceptOpen(OPEN_DASHBOARD_ROUTES, sessionAuth, sameOriginCookieWrites));
 
   router
     .openapi(signup.route, signup.handler)
@@ -40,20 +43,19 @@ export function dashboardRoutes() {
 
   router.route("/", orgRoutes());
 
-  // The dashboard's own description, for owners who script it; generated once, on first request.
-  let document: ReturnType<typeof router.getOpenAPI31Document> | undefined;
-  router.get("/openapi.json", (c) => {
-    document ??= router.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: {
-        title: "apf dashboard API",
-        version: "1.0.0",
-        description:
-          "Accounts, organizations, members, API keys, agents and farm data. Sessions: `Authorization: Bearer apf_sess_…` or the `apf_session` cookie.",
-      },
-      servers: [{ url: "/api" }],
-    });
-    return c.json(document);
+  // The dashboard's own description, for owners who script it.
+  registerDocumentRoute(router, {
+    info: {
+      title: "apf dashboard API",
+      version: "1.0.0",
+      description:
+        "Accounts, organizations, members, API keys, agents and farm data. Sessions: `Authorization: Bearer apf_sess_…` or the `apf_session` cookie.",
+    },
+    basePath: DASHBOARD_BASE_PATH,
+    prefix: "server",
+    operationId: "dashboardOpenApiDocument",
+    routeTags: TAGS,
+    hide: true,
   });
   return router;
 }

@@ -4,8 +4,9 @@ import { findUserById } from "@apf/db/queries/users";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY } from "../../openapi/kit.ts";
 import { toUser, userSchema } from "./auth/schemas.ts";
-import { dataResponse, errors, ok, SESSION_SECURITY, TAGS } from "./openapi.ts";
+import { TAGS } from "./params.ts";
 
 export const route = createRoute({
   method: "get",

@@ -1,8 +1,5 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
-import { sameOriginCookieWrites } from "../../middleware/csrf.ts";
 import { type OrgEnv, orgAccess } from "../../middleware/org-access.ts";
-import { sessionAuth } from "../../middleware/session-auth.ts";
-import { validationHook } from "../../validation.ts";
+import { createRouter } from "../../openapi/kit.ts";
 import * as agentCreate from "./agents/create.ts";
 import * as agentList from "./agents/list.ts";
 import * as agentRevoke from "./agents/revoke.ts";
@@ -32,12 +29,12 @@ import * as skuList from "./skus/list.ts";
 import * as skuUpdate from "./skus/update.ts";
 
 /**
- * /api/orgs/{orgId}/…: session, CSRF rules for cookie sessions, then membership (404 for
+ * /api/orgs/{orgId}/…: after the session (dashboard/index.ts), membership (404 for
  * anyone outside the organization). Each write route adds its own role check.
  */
 export function orgRoutes() {
-  const router = new OpenAPIHono<OrgEnv>({ defaultHook: validationHook as never });
-  router.use("/orgs/:orgId/*", sessionAuth, sameOriginCookieWrites, orgAccess);
+  const router = createRouter<OrgEnv>();
+  router.use("/orgs/:orgId/*", orgAccess);
   return router
     .openapi(orgGet.route, orgGet.handler)
     .openapi(orgUpdate.route, orgUpdate.handler)

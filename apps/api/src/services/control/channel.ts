@@ -1,3 +1,4 @@
+import type { CommandAction } from "@apf/db";
 import { isAgentRevoked } from "@apf/db/queries/agents";
 import {
   closeCommandChannel,
@@ -22,7 +23,7 @@ const PRUNE_AFTER_MS = 60_000;
 export interface DeliveredCommand {
   id: string;
   machineId: string | null;
-  action: string;
+  action: CommandAction;
   requestedAt: Date;
 }
 

@@ -1,14 +1,40 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../../../context.ts";
 import { agentAuth } from "../../../middleware/agent-auth.ts";
-import { registerCommands } from "./commands.ts";
-import { registerReports } from "./reports.ts";
+import { exceptOpen } from "../../../middleware/closed-by-default.ts";
+import { registerDocumentRoute } from "../../../openapi/document-route.ts";
+import { createRouter, registerAgentScheme } from "../../../openapi/kit.ts";
+import * as commandResult from "./command-result.ts";
+import * as commandsPoll from "./commands-poll.ts";
+import * as reports from "./reports.ts";
 
-/** /agent/v1: where agents report. Every route needs an apf_agent_ token. */
+/** Where app.ts mounts this router. */
+export const AGENT_BASE_PATH = "/agent/v1";
+
+/** The only /agent/v1 route without an agent token. */
+export const OPEN_AGENT_ROUTES = [`GET ${AGENT_BASE_PATH}/openapi.json`] as const;
+
+/** /agent/v1: where agents report. Every route but OPEN_AGENT_ROUTES needs an apf_agent_ token. */
 export function agentRoutes() {
-  const router = new Hono<AppEnv>();
-  router.use("*", agentAuth);
-  registerReports(router);
-  registerCommands(router);
+  const router = createRouter();
+  registerAgentScheme(router.openAPIRegistry);
+  router.use("*", exceptOpen(OPEN_AGENT_ROUTES, agentAuth));
+  router.openapi(reports.route, reports.handler, reports.hook);
+  router.openapi(commandsPoll.route, commandsPoll.handler);
+  router.openapi(commandResult.route, commandResult.handler);
+  registerDocumentRoute(router, {
+    info: {
+      title: "apf agent API",
+      version: "1.0.0",
+      description:
+        "Where apf agents report what they see of a farm's OctoPrint hosts, and take the commands they carry to them. Authentication: `Authorization: Bearer apf_agent_…` (an agent created in the dashboard).",
+    },
+    tags: [
+      { name: "Agent", description: "Reports and the command channel of the farm agent." },
+      { name: "Documentation", description: "This document." },
+    ],
+    basePath: AGENT_BASE_PATH,
+    prefix: "server",
+    operationId: "agentOpenApiDocument",
+    routeTags: ["Documentation"],
+  });
   return router;
 }

@@ -1,8 +1,23 @@
-import { MAX_MACHINES_PER_REPORT, MAX_REPORT_BYTES, parseAgentReport } from "@apf/printers";
-import type { Hono } from "hono";
+import {
+  type AgentReport,
+  agentReportSchema,
+  MAX_MACHINES_PER_REPORT,
+  MAX_REPORT_BYTES,
+} from "@apf/printers";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import type { z as zod } from "zod";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
+import {
+  AGENT_SECURITY,
+  anyErrorSchema,
+  dataResponse,
+  errors,
+  jsonBody,
+} from "../../../openapi/kit.ts";
+import { dottedPath } from "../../../openapi/router.ts";
 import { ingestReport } from "../../../services/ingest.ts";
 
 const tooLarge = () =>
@@ -11,50 +26,106 @@ const tooLarge = () =>
     `A report may carry at most ${MAX_MACHINES_PER_REPORT} machines and ${MAX_REPORT_BYTES / 1024 / 1024} MiB; split it.`,
   );
 
-async function readJson(request: Request): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
+/** 415 for anything but JSON, before the body is read. */
+const requireJson = createMiddleware<AppEnv>(async (c, next) => {
+  if (!/^application\/json\b/i.test(c.req.header("content-type") ?? "")) {
     throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the report as application/json.");
   }
-  try {
-    return await request.json();
-  } catch {
-    throw new ApiError("INVALID_REQUEST", "The request body is not valid JSON.");
-  }
-}
+  await next();
+});
 
-/**
- * POST /agent/v1/reports: one poll round of an agent. Validated whole before anything is
- * written (400 names the first offending path), applied in one transaction, answered 202.
- */
-export function registerReports(router: Hono<AppEnv>) {
-  router.post(
-    "/reports",
+/** The 400 of a report: the envelope plus where the first problem is, for the agent to act on. */
+const invalidReportSchema = anyErrorSchema.extend({
+  path: z.string().openapi({
+    description:
+      'Dotted path of the first offending value, e.g. "machines.3.job.file"; "" for the body itself.',
+    example: "machines.3.job.file",
+  }),
+  machine_index: z.int().nullable().openapi({
+    description:
+      "Index into `machines` of the machine the problem is in, or null when it is not inside one machine (the agent drops that machine and sends the rest).",
+    example: 3,
+  }),
+});
+
+const summarySchema = z.object({
+  machines: z.int().openapi({ description: "Machines in the report." }),
+  applied: z.int().openapi({ description: "Machines newer than what was stored." }),
+  ignored_stale: z
+    .int()
+    .openapi({ description: "Machines as old as, or older than, what was stored." }),
+  printers_created: z.int(),
+  jobs_opened: z.int(),
+  jobs_closed: z.int(),
+  units_counted: z.int(),
+});
+
+export const route = createRoute({
+  method: "post",
+  path: "/reports",
+  operationId: "agentPostReport",
+  tags: ["Agent"],
+  summary: "Report one poll round",
+  description:
+    "What the agent saw of each OctoPrint host in one poll round. Validated whole before anything is written (a 400 names the first offending path and machine), applied in one transaction, answered 202.",
+  security: AGENT_SECURITY,
+  middleware: [
     bodyLimit({
       maxSize: MAX_REPORT_BYTES,
       onError: () => {
         throw tooLarge();
       },
     }),
-    async (c) => {
-      const body = await readJson(c.req.raw);
-      const machines = (body as { machines?: unknown } | null)?.machines;
-      if (Array.isArray(machines) && machines.length > MAX_MACHINES_PER_REPORT) throw tooLarge();
-
-      const parsed = parseAgentReport(body);
-      if (!parsed.success) {
-        const first = parsed.issues[0]!;
-        const more = parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : "";
-        throw new ApiError(
-          "INVALID_REQUEST",
-          `Invalid report at "${first.path || "(body)"}": ${first.message}${more}. Nothing was applied.`,
-        );
-      }
-      const { db, clock, logger } = c.var.services;
-      const agent = c.var.agent;
-      const summary = await ingestReport(db, agent, parsed.data, clock.now());
-      logger.debug({ agent_id: agent.agentId, ...summary }, "report applied");
-      return c.json({ success: true as const, data: summary }, 202);
+    requireJson,
+  ] as const,
+  request: { body: jsonBody(agentReportSchema) },
+  responses: {
+    202: dataResponse(summarySchema, "Applied, in one transaction."),
+    400: {
+      description:
+        "INVALID_REQUEST: the body is not JSON, or a value is invalid; nothing was applied. `path` and `machine_index` say where.",
+      content: { "application/json": { schema: invalidReportSchema } },
     },
+    ...errors(401, 413, 415, 429, 503),
+  },
+});
+
+/** The machine a dotted zod path points into, or null. */
+function machineIndex(path: readonly PropertyKey[]): number | null {
+  return path[0] === "machines" && typeof path[1] === "number" ? path[1] : null;
+}
+
+/**
+ * Validation failures of a report: too many machines is 413 (as a too-large body), anything else
+ * a 400 naming the first offending path, with `path` and `machine_index` as fields.
+ */
+export function hook(result: {
+  success: boolean;
+  error?: zod.ZodError;
+  target: string;
+}): undefined {
+  if (result.success || !result.error) return undefined;
+  const issues = result.error.issues;
+  if (issues.some((i) => i.code === "too_big" && dottedPath(i.path) === "machines")) {
+    throw tooLarge();
+  }
+  const first = issues[0]!;
+  const path = dottedPath(first.path);
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  throw new ApiError(
+    "INVALID_REQUEST",
+    `Invalid report at "${path || "(body)"}": ${first.message}${more}. Nothing was applied.`,
+    {},
+    { path, machine_index: machineIndex(first.path) },
   );
 }
+
+/** POST /agent/v1/reports: one poll round of an agent. */
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+  const report: AgentReport = c.req.valid("json");
+  const { db, clock, logger } = c.var.services;
+  const agent = c.var.agent;
+  const summary = await ingestReport(db, agent, report, clock.now());
+  logger.debug({ agent_id: agent.agentId, ...summary }, "report applied");
+  return c.json({ success: true as const, data: summary }, 202);
+};

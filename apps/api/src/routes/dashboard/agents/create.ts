@@ -2,19 +2,18 @@ import { mintToken } from "@apf/auth";
 import { insertAgent } from "@apf/db/queries/agents";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import { text } from "../fields.ts";
 import {
   dataResponse,
   errors,
   iso,
   jsonBody,
   ok,
-  orgParams,
   SESSION_SECURITY,
-  TAGS,
+  text,
   timestamp,
-} from "../openapi.ts";
+} from "../../../openapi/kit.ts";
+import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { orgParams, TAGS } from "../params.ts";
 
 export const route = createRoute({
   method: "post",
@@ -33,7 +32,7 @@ export const route = createRoute({
         name: z.string(),
         token: z.string().openapi({ description: "The full apf_agent_ token, shown this once." }),
         preview: z.string(),
-        created_at: timestamp,
+        created_at: timestamp(),
       }),
       "The new agent, with its token this one time.",
     ),

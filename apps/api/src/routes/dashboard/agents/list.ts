@@ -5,13 +5,11 @@ import {
   dataResponse,
   errors,
   iso,
-  isoOrNull,
   ok,
-  orgParams,
   SESSION_SECURITY,
-  TAGS,
   timestamp,
-} from "../openapi.ts";
+} from "../../../openapi/kit.ts";
+import { orgParams, TAGS } from "../params.ts";
 
 export const route = createRoute({
   method: "get",
@@ -28,9 +26,9 @@ export const route = createRoute({
           id: z.uuid(),
           name: z.string(),
           preview: z.string(),
-          created_at: timestamp,
-          last_seen_at: timestamp.nullable(),
-          revoked_at: timestamp.nullable(),
+          created_at: timestamp(),
+          last_seen_at: timestamp().nullable(),
+          revoked_at: timestamp().nullable(),
           printer_count: z.number().int(),
         }),
       ),
@@ -49,8 +47,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         name: a.name,
         preview: a.preview,
         created_at: iso(a.createdAt),
-        last_seen_at: isoOrNull(a.lastSeenAt),
-        revoked_at: isoOrNull(a.revokedAt),
+        last_seen_at: iso(a.lastSeenAt),
+        revoked_at: iso(a.revokedAt),
         printer_count: Number(a.printerCount),
       })),
     ),

@@ -3,20 +3,18 @@ import { insertApiKey } from "@apf/db/queries/api-keys";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import { text } from "../fields.ts";
 import {
   dataResponse,
   errors,
   iso,
-  isoOrNull,
   jsonBody,
   ok,
-  orgParams,
   SESSION_SECURITY,
-  TAGS,
+  text,
   timestamp,
-} from "../openapi.ts";
+} from "../../../openapi/kit.ts";
+import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { orgParams, TAGS } from "../params.ts";
 import { scopeSchema } from "./schemas.ts";
 
 export const route = createRoute({
@@ -65,9 +63,9 @@ export const route = createRoute({
         preview: z.string(),
         name: z.string(),
         scopes: z.array(scopeSchema),
-        expires_at: timestamp.nullable(),
+        expires_at: timestamp().nullable(),
         rate_limit_per_minute: z.number().int().nullable(),
-        created_at: timestamp,
+        created_at: timestamp(),
       }),
       "The new key, with the full key this one time.",
     ),
@@ -106,7 +104,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         name: key.name,
         preview: key.preview,
         scopes: key.scopes,
-        expires_at: isoOrNull(key.expiresAt),
+        expires_at: iso(key.expiresAt),
         rate_limit_per_minute: key.rateLimitPerMinute,
       },
     });
@@ -119,7 +117,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       preview: row.preview,
       name: row.name,
       scopes: body.scopes,
-      expires_at: isoOrNull(row.expiresAt),
+      expires_at: iso(row.expiresAt),
       rate_limit_per_minute: row.rateLimitPerMinute,
       created_at: iso(row.createdAt),
     }),

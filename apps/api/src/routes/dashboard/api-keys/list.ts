@@ -2,16 +2,8 @@ import type { Scope } from "@apf/auth";
 import { listApiKeys } from "@apf/db/queries/api-key-admin";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
-import {
-  dataResponse,
-  errors,
-  iso,
-  isoOrNull,
-  ok,
-  orgParams,
-  SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { orgParams, TAGS } from "../params.ts";
 import { apiKeySchema } from "./schemas.ts";
 
 export const route = createRoute({
@@ -40,9 +32,9 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         created_by:
           k.createdById && k.createdByEmail ? { id: k.createdById, email: k.createdByEmail } : null,
         created_at: iso(k.createdAt),
-        last_used_at: isoOrNull(k.lastUsedAt),
-        expires_at: isoOrNull(k.expiresAt),
-        revoked_at: isoOrNull(k.revokedAt),
+        last_used_at: iso(k.lastUsedAt),
+        expires_at: iso(k.expiresAt),
+        revoked_at: iso(k.revokedAt),
         rate_limit_per_minute: k.rateLimitPerMinute,
       })),
     ),

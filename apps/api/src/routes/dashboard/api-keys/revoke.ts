@@ -2,17 +2,12 @@ import { findApiKeyForUpdate } from "@apf/db/queries/api-key-admin";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
 import { announceKeyRevoked } from "../../../services/key-events.ts";
-import {
-  dataResponse,
-  errors,
-  iso,
-  ok,
-  orgParamsWith,
-  SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
-import { revokeCredential, revokedSchema } from "../revoke-credential.ts";
+import { revokeCredential } from "../../../services/revoke-credential.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
+import { revokedSchema } from "../revoked.ts";
 
 export const route = createRoute({
   method: "delete",
@@ -33,7 +28,12 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { keyId } = c.req.valid("param");
   const key = await revokeCredential(
-    c,
+    c.var.services.db,
+    {
+      origin: auditOrigin(c),
+      organizationId: c.var.org.organizationId,
+      now: c.var.services.clock.now(),
+    },
     {
       type: "api_key",
       notFound: "No such API key in this organization.",

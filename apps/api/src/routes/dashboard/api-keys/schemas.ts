@@ -1,6 +1,6 @@
 import { SCOPES } from "@apf/auth";
 import { z } from "@hono/zod-openapi";
-import { timestamp } from "../openapi.ts";
+import { timestamp } from "../../../openapi/kit.ts";
 
 export const scopeSchema = z.enum(SCOPES, { error: `must be one of ${SCOPES.join(", ")}` });
 
@@ -11,9 +11,9 @@ export const apiKeySchema = z.object({
   name: z.string(),
   scopes: z.array(scopeSchema),
   created_by: z.object({ id: z.uuid(), email: z.string() }).nullable(),
-  created_at: timestamp,
-  last_used_at: timestamp.nullable(),
-  expires_at: timestamp.nullable(),
-  revoked_at: timestamp.nullable(),
+  created_at: timestamp(),
+  last_used_at: timestamp().nullable(),
+  expires_at: timestamp().nullable(),
+  revoked_at: timestamp().nullable(),
   rate_limit_per_minute: z.number().int().nullable(),
 });

@@ -2,7 +2,8 @@ import { ACTOR_TYPES } from "@apf/db";
 import { listAuditEvents } from "@apf/db/queries/audit-events";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { errors, iso, ok, orgParams, SESSION_SECURITY, TAGS, timestamp } from "../openapi.ts";
+import { errors, iso, ok, SESSION_SECURITY, timestamp } from "../../../openapi/kit.ts";
+import { orgParams, TAGS } from "../params.ts";
 
 const eventSchema = z.object({
   id: z.uuid(),
@@ -11,7 +12,7 @@ const eventSchema = z.object({
   target: z.object({ type: z.string().nullable(), id: z.string().nullable() }),
   ip: z.string().nullable(),
   user_agent: z.string().nullable(),
-  created_at: timestamp,
+  created_at: timestamp(),
   details: z.record(z.string(), z.unknown()),
 });
 

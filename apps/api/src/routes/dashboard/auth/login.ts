@@ -12,11 +12,12 @@ import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { refuseCrossOrigin } from "../../../middleware/csrf.ts";
 import { setSessionCookie } from "../../../middleware/session-auth.ts";
-import { type AuditEntry, auditOrigin, recordAudit } from "../../../services/audit.ts";
-import { dataResponse, errors, jsonBody, ok, TAGS } from "../openapi.ts";
+import { dataResponse, errors, jsonBody, OPEN, ok } from "../../../openapi/kit.ts";
+import { type AuditEntry, auditOrigin, recordAudit, userAgentOf } from "../../../services/audit.ts";
+import { startSession } from "../../../services/sessions.ts";
+import { loginSucceeded, reserveLoginAttempt } from "../../../services/sign-in-throttle.ts";
+import { TAGS } from "../params.ts";
 import { sessionTokenSchema, toUser, userSchema } from "./schemas.ts";
-import { startSession } from "./start-session.ts";
-import { loginSucceeded, reserveLoginAttempt } from "./throttle.ts";
 
 export const route = createRoute({
   method: "post",
@@ -24,6 +25,7 @@ export const route = createRoute({
   operationId: "dashboardLogin",
   tags: TAGS,
   summary: "Sign in with email and password",
+  security: OPEN,
   middleware: [refuseCrossOrigin] as const,
   request: {
     body: jsonBody(
@@ -80,7 +82,12 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     await updatePasswordHash(db, user.id, await hashPassword(body.password), clock.now());
   }
   const token = await db.transaction(async (tx) => {
-    const session = await startSession(tx, c, user.id);
+    const session = await startSession(tx, {
+      userId: user.id,
+      ip: c.var.clientIp ?? null,
+      userAgent: userAgentOf(c),
+      now: clock.now(),
+    });
     await recordAudit(
       tx,
       auditOrigin(c, { type: "user", id: user.id }),

@@ -2,7 +2,8 @@ import { revokeSession } from "@apf/db/queries/sessions";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context.ts";
 import { clearSessionCookie } from "../../../middleware/session-auth.ts";
-import { dataResponse, errors, ok, SESSION_SECURITY, TAGS } from "../openapi.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { TAGS } from "../params.ts";
 
 export const route = createRoute({
   method: "post",

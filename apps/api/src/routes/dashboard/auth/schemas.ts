@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { iso, timestamp } from "../openapi.ts";
+import { iso, timestamp } from "../../../openapi/kit.ts";
 
 /** A dashboard user as the API shows them (never the password hash). */
 export const userSchema = z.object({
   id: z.uuid(),
   email: z.string(),
   name: z.string().nullable(),
-  created_at: timestamp,
+  created_at: timestamp(),
 });
 
 export function toUser(user: { id: string; email: string; name: string | null; createdAt: Date }) {

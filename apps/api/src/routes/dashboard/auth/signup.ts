@@ -13,13 +13,23 @@ import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { refuseCrossOrigin } from "../../../middleware/csrf.ts";
 import { setSessionCookie } from "../../../middleware/session-auth.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import { email, text } from "../fields.ts";
-import { acceptInvitation } from "../invitations/claim.ts";
-import { dataResponse, errors, iso, jsonBody, ok, TAGS, timestamp } from "../openapi.ts";
+import {
+  dataResponse,
+  email,
+  errors,
+  iso,
+  jsonBody,
+  OPEN,
+  ok,
+  text,
+  timestamp,
+} from "../../../openapi/kit.ts";
+import { auditOrigin, recordAudit, userAgentOf } from "../../../services/audit.ts";
+import { acceptInvitation } from "../../../services/invitations.ts";
+import { startSession } from "../../../services/sessions.ts";
+import { reserveSignup } from "../../../services/sign-in-throttle.ts";
+import { TAGS } from "../params.ts";
 import { sessionTokenSchema, toUser, userSchema } from "./schemas.ts";
-import { startSession } from "./start-session.ts";
-import { reserveSignup } from "./throttle.ts";
 
 /** A password as the policy counts it (code points), never echoed in an error. */
 export const password = z
@@ -43,6 +53,7 @@ export const route = createRoute({
   operationId: "dashboardSignup",
   tags: TAGS,
   summary: "Create an account, its organization and a session",
+  security: OPEN,
   description:
     "With `invitation_token` (the `accept_token` an owner or admin was given when inviting this email), the new account also joins the inviting organization with the invitation's role. Without it, no invitation is claimed: an email address alone proves nothing. A token that is wrong, used, withdrawn, re-issued or issued to another email is a 400 naming `invitation_token`, and nothing is created.",
   middleware: [signupOpen, refuseCrossOrigin] as const,
@@ -67,7 +78,7 @@ export const route = createRoute({
     201: dataResponse(
       z.object({
         user: userSchema,
-        organization: z.object({ id: z.uuid(), name: z.string(), created_at: timestamp }),
+        organization: z.object({ id: z.uuid(), name: z.string(), created_at: timestamp() }),
         session_token: sessionTokenSchema,
       }),
       "The account, its owner membership and a session (also set as the apf_session cookie).",
@@ -110,11 +121,19 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       // Thrown inside the transaction: a refused token leaves no account behind.
       if (
         invitationToken !== undefined &&
-        !(await acceptInvitation(tx, c, invitationToken, user))
+        !(await acceptInvitation(tx, invitationToken, user, {
+          origin: auditOrigin(c),
+          now: c.var.services.clock.now(),
+        }))
       ) {
         throw noSuchInvitation();
       }
-      const token = await startSession(tx, c, user.id);
+      const token = await startSession(tx, {
+        userId: user.id,
+        ip: c.var.clientIp ?? null,
+        userAgent: userAgentOf(c),
+        now: c.var.services.clock.now(),
+      });
       return { user, organization, token };
     })
     .catch((error: unknown) => {

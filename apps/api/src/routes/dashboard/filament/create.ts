@@ -1,16 +1,9 @@
 import { insertSpool } from "@apf/db/queries/filament";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import {
-  dataResponse,
-  errors,
-  jsonBody,
-  ok,
-  orgParams,
-  SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+import { orgParams, TAGS } from "../params.ts";
 import { assertOwnPrinter, spoolFields, spoolSchema, toSpool, toSpoolColumns } from "./schemas.ts";
 
 export const route = createRoute({

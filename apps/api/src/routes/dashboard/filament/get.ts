@@ -2,7 +2,8 @@ import { findSpool } from "@apf/db/queries/filament";
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
-import { dataResponse, errors, ok, orgParamsWith, SESSION_SECURITY, TAGS } from "../openapi.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { spoolSchema, toSpool } from "./schemas.ts";
 
 export const route = createRoute({

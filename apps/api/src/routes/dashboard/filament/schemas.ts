@@ -3,8 +3,7 @@ import { type filamentSpools, SPOOL_STATUSES } from "@apf/db";
 import { findPrinter } from "@apf/db/queries/printer-admin";
 import { z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
-import { clearableText, decimal, hexColor, text } from "../fields.ts";
-import { iso, timestamp } from "../openapi.ts";
+import { clearableText, decimal, hexColor, iso, text, timestamp } from "../../../openapi/kit.ts";
 
 /** A spool, with the fields of the public filament item. */
 export const spoolSchema = z.object({
@@ -20,8 +19,8 @@ export const spoolSchema = z.object({
   status: z.enum(SPOOL_STATUSES),
   location: z.string().nullable(),
   printer_id: z.uuid().nullable(),
-  created_at: timestamp,
-  updated_at: timestamp,
+  created_at: timestamp(),
+  updated_at: timestamp(),
 });
 
 export function toSpool(s: typeof filamentSpools.$inferSelect) {

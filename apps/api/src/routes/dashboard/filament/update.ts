@@ -1,17 +1,17 @@
 import { updateSpool } from "@apf/db/queries/filament";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { nonEmptyPatch } from "../fields.ts";
 import {
   dataResponse,
   errors,
   jsonBody,
+  nonEmptyPatch,
   ok,
-  orgParamsWith,
   SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
-import { recordUpdate } from "../record-update.ts";
+} from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { recordUpdate } from "../../../services/record-update.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { assertOwnPrinter, spoolFields, spoolSchema, toSpool, toSpoolColumns } from "./schemas.ts";
 
 const body = nonEmptyPatch(
@@ -41,12 +41,17 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const spool = await db.transaction(async (tx) => {
     await assertOwnPrinter(tx, organizationId, patch.printer_id);
     const row = await updateSpool(tx, organizationId, spoolId, toSpoolColumns(patch), clock.now());
-    return recordUpdate(tx, c, row, {
-      action: "filament.updated",
-      target: { type: "filament_spool", id: spoolId },
-      changes: patch,
-      notFound: "No such filament spool in this organization.",
-    });
+    return recordUpdate(
+      tx,
+      { origin: auditOrigin(c), organizationId: c.var.org.organizationId },
+      row,
+      {
+        action: "filament.updated",
+        target: { type: "filament_spool", id: spoolId },
+        changes: patch,
+        notFound: "No such filament spool in this organization.",
+      },
+    );
   });
   return c.json(ok(toSpool(spool)), 200);
 };

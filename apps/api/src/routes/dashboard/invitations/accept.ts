@@ -3,9 +3,14 @@ import { findOrganization } from "@apf/db/queries/organizations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
-import { invitationAccepted, reserveInvitationAttempt } from "../auth/throttle.ts";
-import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY, TAGS } from "../openapi.ts";
-import { acceptInvitation } from "./claim.ts";
+import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { acceptInvitation } from "../../../services/invitations.ts";
+import {
+  invitationAccepted,
+  reserveInvitationAttempt,
+} from "../../../services/sign-in-throttle.ts";
+import { TAGS } from "../params.ts";
 
 export const route = createRoute({
   method: "post",
@@ -47,7 +52,12 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { userId, email } = c.var.session;
   await reserveInvitationAttempt(services, c.var.clientIp);
   const result = await services.db.transaction(async (tx) => {
-    const claimed = await acceptInvitation(tx, c, token, { id: userId, email });
+    const claimed = await acceptInvitation(
+      tx,
+      token,
+      { id: userId, email },
+      { origin: auditOrigin(c), now: services.clock.now() },
+    );
     if (!claimed) return undefined;
     const organization = await findOrganization(tx, claimed.organizationId);
     return { organization: { id: organization!.id, name: organization!.name }, role: claimed.role };

@@ -5,18 +5,17 @@ import { addMember, findMember } from "@apf/db/queries/members";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import { email } from "../fields.ts";
 import {
   dataResponse,
+  email,
   errors,
   jsonBody,
   ok,
-  orgParams,
   SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
-import { assertMayAssign, lockForMemberChange } from "./owner-rules.ts";
+} from "../../../openapi/kit.ts";
+import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { assertMayAssign, lockForMemberChange } from "../../../services/owner-rules.ts";
+import { orgParams, TAGS } from "../params.ts";
 import {
   issuedInvitationSchema,
   memberSchema,

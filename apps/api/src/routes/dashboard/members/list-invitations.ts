@@ -1,7 +1,8 @@
 import { listPendingInvitations } from "@apf/db/queries/invitations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
-import { dataResponse, errors, ok, orgParams, SESSION_SECURITY, TAGS } from "../openapi.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { orgParams, TAGS } from "../params.ts";
 import { invitationSchema, toInvitation } from "./schemas.ts";
 
 export const route = createRoute({

@@ -1,13 +1,13 @@
 import { ROLES, type Role } from "@apf/db";
 import { z } from "@hono/zod-openapi";
-import { iso, timestamp } from "../openapi.ts";
+import { iso, timestamp } from "../../../openapi/kit.ts";
 
 export const roleSchema = z.enum(ROLES);
 
 export const memberSchema = z.object({
   user: z.object({ id: z.uuid(), email: z.string(), name: z.string().nullable() }),
   role: roleSchema,
-  created_at: timestamp,
+  created_at: timestamp(),
 });
 
 export function toMember(m: {
@@ -29,7 +29,7 @@ export const invitationSchema = z.object({
   email: z.string(),
   role: roleSchema,
   invited_by: z.uuid().nullable(),
-  created_at: timestamp,
+  created_at: timestamp(),
 });
 
 export function toInvitation(i: {

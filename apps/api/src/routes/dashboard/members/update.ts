@@ -2,17 +2,14 @@ import { findMember, setMemberRole } from "@apf/db/queries/members";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import {
-  dataResponse,
-  errors,
-  jsonBody,
-  ok,
-  orgParamsWith,
-  SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
-import { assertKeepsAnOwner, assertMayAssign, lockForMemberChange } from "./owner-rules.ts";
+  assertKeepsAnOwner,
+  assertMayAssign,
+  lockForMemberChange,
+} from "../../../services/owner-rules.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { memberSchema, roleSchema, toMember } from "./schemas.ts";
 
 export const route = createRoute({

@@ -2,7 +2,8 @@ import { findOrganization } from "@apf/db/queries/organizations";
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
-import { dataResponse, errors, ok, orgParams, SESSION_SECURITY, TAGS } from "../openapi.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { orgParams, TAGS } from "../params.ts";
 import { organizationSchema, toOrganization } from "./schemas.ts";
 
 export const route = createRoute({

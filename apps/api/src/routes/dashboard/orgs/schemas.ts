@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { iso, timestamp } from "../openapi.ts";
+import { iso, timestamp } from "../../../openapi/kit.ts";
 
 export const organizationSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   allowed_origins: z.array(z.string()),
-  created_at: timestamp,
-  updated_at: timestamp,
+  created_at: timestamp(),
+  updated_at: timestamp(),
 });
 
 export function toOrganization(org: {

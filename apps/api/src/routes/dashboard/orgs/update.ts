@@ -1,17 +1,18 @@
 import { updateOrganization } from "@apf/db/queries/organizations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { nonEmptyPatch, text } from "../fields.ts";
 import {
   dataResponse,
   errors,
   jsonBody,
+  nonEmptyPatch,
   ok,
-  orgParams,
   SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
-import { recordUpdate } from "../record-update.ts";
+  text,
+} from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { recordUpdate } from "../../../services/record-update.ts";
+import { orgParams, TAGS } from "../params.ts";
 import { allowedOriginsSchema, organizationSchema, toOrganization } from "./schemas.ts";
 
 export const route = createRoute({
@@ -49,12 +50,17 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       { name: body.name, allowedOrigins: body.allowed_origins },
       clock.now(),
     );
-    return recordUpdate(tx, c, updated, {
-      action: "organization.updated",
-      target: { type: "organization", id: organizationId },
-      changes: body,
-      notFound: "No such organization.",
-    });
+    return recordUpdate(
+      tx,
+      { origin: auditOrigin(c), organizationId: c.var.org.organizationId },
+      updated,
+      {
+        action: "organization.updated",
+        target: { type: "organization", id: organizationId },
+        changes: body,
+        notFound: "No such organization.",
+      },
+    );
   });
   return c.json(ok(toOrganization(org)), 200);
 };

@@ -1,5 +1,6 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { requestControl } from "../../../services/control/request.ts";
 import { idempotent } from "../../../services/idempotency.ts";
@@ -8,15 +9,7 @@ import {
   ControlBodySchema,
   IdempotencyHeaderSchema,
 } from "../../public/v1/control/schema.ts";
-import {
-  dataResponse,
-  errors,
-  jsonBody,
-  ok,
-  orgParamsWith,
-  SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 
 export const route = createRoute({
   method: "post",

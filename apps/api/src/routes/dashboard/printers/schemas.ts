@@ -1,6 +1,6 @@
 import { PRINTER_STATUSES, type printers } from "@apf/db";
 import { z } from "@hono/zod-openapi";
-import { iso, isoOrNull, timestamp } from "../openapi.ts";
+import { iso, timestamp } from "../../../openapi/kit.ts";
 
 /** A printer as the dashboard shows it: the agent's view plus the owner's metadata. */
 export const printerSchema = z.object({
@@ -22,9 +22,9 @@ export const printerSchema = z.object({
   machine_id: z.string(),
   last_error: z.string().nullable(),
   progress_percentage: z.number().nullable(),
-  last_seen_at: timestamp.nullable(),
-  created_at: timestamp,
-  updated_at: timestamp,
+  last_seen_at: timestamp().nullable(),
+  created_at: timestamp(),
+  updated_at: timestamp(),
 });
 
 /** Shapes a printer row; a printer whose agent has been silent past `staleAfterS` reads offline. */
@@ -50,7 +50,7 @@ export function toPrinter(p: typeof printers.$inferSelect, now: Date, staleAfter
     machine_id: p.machineId,
     last_error: p.lastError,
     progress_percentage: online ? p.progressPercentage : null,
-    last_seen_at: isoOrNull(p.lastSeenAt),
+    last_seen_at: iso(p.lastSeenAt),
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),
   };

@@ -1,17 +1,20 @@
 import { updatePrinter } from "@apf/db/queries/printer-admin";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { clearableText, hexColor, nonEmptyPatch, text } from "../fields.ts";
 import {
+  clearableText,
   dataResponse,
   errors,
+  hexColor,
   jsonBody,
+  nonEmptyPatch,
   ok,
-  orgParamsWith,
   SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
-import { recordUpdate } from "../record-update.ts";
+  text,
+} from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { recordUpdate } from "../../../services/record-update.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { printerSchema, toPrinter } from "./schemas.ts";
 
 const body = nonEmptyPatch(
@@ -76,12 +79,17 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       },
       now,
     );
-    return recordUpdate(tx, c, row, {
-      action: "printer.updated",
-      target: { type: "printer", id: printerId },
-      changes: patch,
-      notFound: "No such printer in this organization.",
-    });
+    return recordUpdate(
+      tx,
+      { origin: auditOrigin(c), organizationId: c.var.org.organizationId },
+      row,
+      {
+        action: "printer.updated",
+        target: { type: "printer", id: printerId },
+        changes: patch,
+        notFound: "No such printer in this organization.",
+      },
+    );
   });
   return c.json(ok(toPrinter(printer, now, config.APF_STALE_AFTER_S)), 200);
 };

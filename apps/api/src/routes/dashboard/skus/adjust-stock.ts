@@ -2,19 +2,18 @@ import { adjustStock } from "@apf/db/queries/skus";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import { text } from "../fields.ts";
 import {
   dataResponse,
   errors,
   iso,
   jsonBody,
   ok,
-  orgParamsWith,
   SESSION_SECURITY,
-  TAGS,
+  text,
   timestamp,
-} from "../openapi.ts";
+} from "../../../openapi/kit.ts";
+import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 
 const DELTA_RANGE = "must be a whole number from -1000000 to 1000000, not 0";
@@ -51,7 +50,7 @@ export const route = createRoute({
           id: z.uuid(),
           delta: z.number().int(),
           reason: z.string(),
-          created_at: timestamp,
+          created_at: timestamp(),
         }),
         sku: skuSchema,
       }),

@@ -2,16 +2,9 @@ import { insertSku } from "@apf/db/queries/skus";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
-import {
-  dataResponse,
-  errors,
-  jsonBody,
-  ok,
-  orgParams,
-  SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
+import { orgParams, TAGS } from "../params.ts";
 import { skuFields, skuSchema, toSku, toSkuColumns } from "./schemas.ts";
 
 export const route = createRoute({

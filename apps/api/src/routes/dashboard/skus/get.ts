@@ -2,7 +2,8 @@ import { findSku } from "@apf/db/queries/skus";
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
-import { dataResponse, errors, ok, orgParamsWith, SESSION_SECURITY, TAGS } from "../openapi.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 
 export const route = createRoute({

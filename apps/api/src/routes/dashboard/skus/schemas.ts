@@ -1,7 +1,6 @@
 import type { skus } from "@apf/db";
 import { z } from "@hono/zod-openapi";
-import { clearableText, decimal, httpUrl, text } from "../fields.ts";
-import { iso, timestamp } from "../openapi.ts";
+import { clearableText, decimal, httpUrl, iso, text, timestamp } from "../../../openapi/kit.ts";
 
 /** A SKU as the dashboard shows it (the unit price included, unlike /public/v1). */
 export const skuSchema = z.object({
@@ -19,8 +18,8 @@ export const skuSchema = z.object({
   image_url: z.string().nullable(),
   unit_price: z.string().nullable().openapi({ example: "12.50" }),
   is_active: z.boolean(),
-  created_at: timestamp,
-  updated_at: timestamp,
+  created_at: timestamp(),
+  updated_at: timestamp(),
 });
 
 export function stockStatus(readyStock: number, threshold: number | null) {

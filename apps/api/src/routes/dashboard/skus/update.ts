@@ -3,17 +3,17 @@ import { isUniqueViolation } from "@apf/db/queries/users";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { nonEmptyPatch } from "../fields.ts";
 import {
   dataResponse,
   errors,
   jsonBody,
+  nonEmptyPatch,
   ok,
-  orgParamsWith,
   SESSION_SECURITY,
-  TAGS,
-} from "../openapi.ts";
-import { recordUpdate } from "../record-update.ts";
+} from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { recordUpdate } from "../../../services/record-update.ts";
+import { orgParamsWith, TAGS } from "../params.ts";
 import { skuFields, skuSchema, toSku, toSkuColumns } from "./schemas.ts";
 
 const body = nonEmptyPatch(
@@ -53,12 +53,17 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       if (patch.sku && (await skuCodeTaken(tx, organizationId, patch.sku, skuId)))
         throw duplicate();
       const row = await updateSku(tx, organizationId, skuId, toSkuColumns(patch), clock.now());
-      return recordUpdate(tx, c, row, {
-        action: "sku.updated",
-        target: { type: "sku", id: skuId },
-        changes: patch,
-        notFound: "No such SKU in this organization.",
-      });
+      return recordUpdate(
+        tx,
+        { origin: auditOrigin(c), organizationId: c.var.org.organizationId },
+        row,
+        {
+          action: "sku.updated",
+          target: { type: "sku", id: skuId },
+          changes: patch,
+          notFound: "No such SKU in this organization.",
+        },
+      );
     })
     .catch((error: unknown) => {
       if (isUniqueViolation(error, "skus_org_sku_key")) throw duplicate();

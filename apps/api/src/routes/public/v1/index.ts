@@ -1,5 +1,5 @@
 import { registerPublicComponents } from "../../../openapi/components.ts";
-import { createRouter } from "../../../validation.ts";
+import { createRouter } from "../../../openapi/kit.ts";
 import { registerControlPrinter } from "./control/control.ts";
 import { registerGetCommand } from "./control/get-command.ts";
 import { registerGetInventoryItem } from "./inventory/get.ts";

@@ -1,12 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `id` can be one of our ids (a UUID); anything else cannot exist. */
-export function isId(id: string): boolean {
-  return UUID.test(id);
-}
+import { isUuid } from "../../../openapi/kit.ts";
 
 /** The `{id}` path parameter: opaque to integrators, so a malformed one is a 404, not a 400. */
 export const idParams = z.object({
@@ -27,7 +21,7 @@ export async function findOr404<T>(
   what: string,
   find: (id: string) => Promise<T | undefined>,
 ): Promise<T> {
-  const row = isId(id) ? await find(id) : undefined;
+  const row = isUuid(id) ? await find(id) : undefined;
   if (row === undefined) throw new ApiError("NOT_FOUND", `${what} not found.`);
   return row;
 }

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { apiKeyDetails } from "../../../middleware/api-key-auth.ts";
 import { KEY_WINDOW_S } from "../../../middleware/rate-limit.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../openapi/components.ts";
-import { iso, itemEnvelope, timestamp } from "../../../openapi/envelope.ts";
+import { iso, itemEnvelope, timestamp } from "../../../openapi/kit.ts";
 import { keyOperation, type PublicRouter } from "./operation.ts";
 
 const MeSchema = z

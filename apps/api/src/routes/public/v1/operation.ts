@@ -5,7 +5,7 @@ import type { AppEnv } from "../../../context.ts";
 import { apiKeyAuth } from "../../../middleware/api-key-auth.ts";
 import { enforceKeyBudget, meterKeyBudget } from "../../../middleware/rate-limit.ts";
 import { requireScope } from "../../../middleware/require-scope.ts";
-import { BEARER_SECURITY } from "../../../openapi/components.ts";
+import { BEARER_SECURITY } from "../../../openapi/security.ts";
 
 /**
  * What makes an operation one that needs an API key: the OpenAPI security requirement and

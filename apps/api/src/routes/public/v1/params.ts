@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE } from "../../../validation.ts";
+import { text } from "../../../openapi/kit.ts";
 
 /** A query parameter given twice arrives as an array; say so instead of a type error. */
 const once = (message: string) => (issue: { input?: unknown }) =>
@@ -48,16 +48,9 @@ export function oneOf<const T extends readonly [string, ...string[]]>(
     .openapi({ description });
 }
 
-/** Free text of 1 to `max` characters, without control characters (Postgres text holds no NUL). */
-export function text(max: number, description: string) {
-  const message = `must be 1 to ${max} characters`;
-  return z
-    .string({ error: once(message) })
-    .min(1, message)
-    .max(max, message)
-    .refine((v) => !CONTROL_CHARACTERS.test(v), CONTROL_CHARACTERS_MESSAGE)
-    .optional()
-    .openapi({ description });
+/** An exact-match filter: free text of 1 to `max` characters, taken as sent (not trimmed). */
+export function filterText(max: number, description: string) {
+  return text(max, { trim: false }).optional().openapi({ description });
 }
 
 /** Largest page of the lists whose paging is opt-in (printers, inventory, filament). */

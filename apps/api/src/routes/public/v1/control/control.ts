@@ -5,11 +5,11 @@ import {
   errorResponses,
   hubUnavailableResponse,
 } from "../../../../openapi/components.ts";
-import { itemEnvelope } from "../../../../openapi/envelope.ts";
+import { isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
 import { auditOrigin } from "../../../../services/audit.ts";
 import { requestControl } from "../../../../services/control/request.ts";
 import { idempotent } from "../../../../services/idempotency.ts";
-import { idParams, isId } from "../lookup.ts";
+import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { ControlAnswerSchema, ControlBodySchema, IdempotencyHeaderSchema } from "./schema.ts";
 
@@ -55,7 +55,7 @@ export function registerControlPrinter(router: PublicRouter) {
     const { action } = c.req.valid("json");
     const key = c.req.valid("header")["idempotency-key"];
     const { services, apiKey } = c.var;
-    if (!isId(id)) throw new ApiError("NOT_FOUND", "Printer not found.");
+    if (!isUuid(id)) throw new ApiError("NOT_FOUND", "Printer not found.");
     const result = await idempotent(
       services,
       {

@@ -1,7 +1,7 @@
 import { findCommand } from "@apf/db/queries/commands";
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { itemEnvelope } from "../../../../openapi/envelope.ts";
+import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { expireOverdue } from "../../../../services/control/expiry.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";

@@ -1,7 +1,7 @@
 import { COMMAND_ACTIONS, COMMAND_STATUSES } from "@apf/db";
 import type { CommandRow } from "@apf/db/queries/commands";
 import { z } from "@hono/zod-openapi";
-import { iso, timestamp } from "../../../../openapi/envelope.ts";
+import { iso, timestamp } from "../../../../openapi/kit.ts";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../../../services/idempotency.ts";
 
 /** `{"action": …}` of both control routes (public and dashboard). */
@@ -35,7 +35,7 @@ export const IdempotencyHeaderSchema = z.object({
     .regex(IDEMPOTENCY_KEY_PATTERN, "must be 1 to 255 printable ASCII characters")
     .optional()
     .openapi({
-      param: { name: "Idempotency-Key", in: "header" },
+      param: { in: "header" },
       description:
         "A repeat with the same key and the same body within 24 hours answers what the first answered and sends nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED.",
       example: "pause-printer-7-2026-11-23T10:00",

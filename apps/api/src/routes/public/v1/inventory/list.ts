@@ -1,17 +1,17 @@
 import { listPublicInventory, STOCK_STATUSES } from "@apf/db/queries/public-inventory";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { listEnvelope } from "../../../../openapi/envelope.ts";
+import { listEnvelope } from "../../../../openapi/kit.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
-import { booleanFlag, oneOf, optInPage, optInPaging, text } from "../params.ts";
+import { booleanFlag, filterText, oneOf, optInPage, optInPaging } from "../params.ts";
 import { InventoryItemSchema, toInventoryItem } from "./schema.ts";
 
 const query = z.object({
   low_stock: booleanFlag(
     "`true`: only items at or below their threshold; `false`: the others. Items with no threshold never count as low.",
   ),
-  sku: text(200, "Only the item with exactly this SKU code."),
-  material: text(200, "Only items of exactly this material (case-sensitive)."),
+  sku: filterText(200, "Only the item with exactly this SKU code."),
+  material: filterText(200, "Only items of exactly this material (case-sensitive)."),
   status: oneOf(STOCK_STATUSES, "Only items in this stock status."),
   ...optInPaging,
 });

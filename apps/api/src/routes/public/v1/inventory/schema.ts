@@ -1,6 +1,6 @@
 import { type PublicInventoryRow, STOCK_STATUSES } from "@apf/db/queries/public-inventory";
 import { z } from "@hono/zod-openapi";
-import { iso, timestamp } from "../../../../openapi/envelope.ts";
+import { iso, timestamp } from "../../../../openapi/kit.ts";
 
 /** Finished goods of one SKU. Prices and costs are deliberately not part of it. */
 export const InventoryItemSchema = z

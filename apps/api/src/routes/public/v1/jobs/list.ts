@@ -2,15 +2,14 @@ import { JOB_STATUSES } from "@apf/db";
 import { listPublicJobs } from "@apf/db/queries/public-jobs";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { listEnvelope } from "../../../../openapi/envelope.ts";
-import { isId } from "../lookup.ts";
+import { isUuid, listEnvelope } from "../../../../openapi/kit.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
-import { MAX_OFFSET, oneOf, text, wholeNumberOr } from "../params.ts";
+import { filterText, MAX_OFFSET, oneOf, wholeNumberOr } from "../params.ts";
 import { JobSchema, toPublicJob } from "./schema.ts";
 
 const query = z.object({
   status: oneOf(JOB_STATUSES, "Only jobs in this status."),
-  printer_id: text(100, "Only jobs of this printer (an unknown id matches nothing)."),
+  printer_id: filterText(100, "Only jobs of this printer (an unknown id matches nothing)."),
   limit: wholeNumberOr(50, 1, 100, "Page size, 1 to 100."),
   offset: wholeNumberOr(0, 0, MAX_OFFSET, "Jobs to skip."),
 });
@@ -41,7 +40,7 @@ export function registerListJobs(router: PublicRouter) {
     const page = { limit: q.limit, offset: q.offset };
     // Ids are opaque: a printer_id that cannot exist filters everything out rather than erring.
     const { rows, count } =
-      q.printer_id !== undefined && !isId(q.printer_id)
+      q.printer_id !== undefined && !isUuid(q.printer_id)
         ? { rows: [], count: 0 }
         : await listPublicJobs(
             services.db,

@@ -1,7 +1,7 @@
 import { JOB_STATUSES } from "@apf/db";
 import type { PublicJobRow } from "@apf/db/queries/public-jobs";
 import { z } from "@hono/zod-openapi";
-import { iso, timestamp } from "../../../../openapi/envelope.ts";
+import { iso, timestamp } from "../../../../openapi/kit.ts";
 
 /** A print job as integrators see it (AutoPrintFarm's fields). */
 export const JobSchema = z

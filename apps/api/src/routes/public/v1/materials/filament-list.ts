@@ -1,7 +1,7 @@
 import { listPublicFilamentSpools } from "@apf/db/queries/public-filament";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { listEnvelope } from "../../../../openapi/envelope.ts";
+import { listEnvelope } from "../../../../openapi/kit.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { optInPage, optInPaging } from "../params.ts";
 import { FilamentSpoolSchema, toFilamentSpool } from "./filament-schema.ts";

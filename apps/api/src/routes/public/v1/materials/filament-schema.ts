@@ -1,7 +1,7 @@
 import { SPOOL_STATUSES } from "@apf/db";
 import type { PublicFilamentRow } from "@apf/db/queries/public-filament";
 import { z } from "@hono/zod-openapi";
-import { iso, timestamp } from "../../../../openapi/envelope.ts";
+import { iso, timestamp } from "../../../../openapi/kit.ts";
 
 /** A filament spool as integrators see it (AutoPrintFarm's fields, plus `printer_id`). */
 export const FilamentSpoolSchema = z

@@ -2,9 +2,9 @@ import { PRINTER_STATUSES } from "@apf/db";
 import { listPublicPrinters } from "@apf/db/queries/public-printers";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { listEnvelope } from "../../../../openapi/envelope.ts";
+import { listEnvelope } from "../../../../openapi/kit.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
-import { booleanFlag, oneOf, optInPage, optInPaging, text } from "../params.ts";
+import { booleanFlag, filterText, oneOf, optInPage, optInPaging } from "../params.ts";
 import { PrinterSchema, printerFreshness, toPublicPrinter } from "./schema.ts";
 
 const query = z.object({
@@ -13,8 +13,8 @@ const query = z.object({
     PRINTER_STATUSES,
     "Only printers in this status (a stale printer counts as `offline`).",
   ),
-  location: text(200, "Only printers at exactly this location."),
-  search: text(120, "Case-insensitive substring of the printer's name, 1 to 120 characters."),
+  location: filterText(200, "Only printers at exactly this location."),
+  search: filterText(120, "Case-insensitive substring of the printer's name, 1 to 120 characters."),
   ...optInPaging,
 });
 

@@ -2,7 +2,7 @@ import { PRINTER_STATUSES } from "@apf/db";
 import type { PrinterFreshness, PublicPrinterRow } from "@apf/db/queries/public-printers";
 import { z } from "@hono/zod-openapi";
 import type { Services } from "../../../../context.ts";
-import { iso, timestamp } from "../../../../openapi/envelope.ts";
+import { iso, timestamp } from "../../../../openapi/kit.ts";
 
 const TemperatureSchema = z
   .object({ actual: z.number().nullable(), target: z.number().nullable() })

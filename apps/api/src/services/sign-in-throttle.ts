@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { Services } from "../../../context.ts";
-import { ApiError } from "../../../errors.ts";
-import { type LimiterSpec, RateLimiterRes } from "../../../services/rate-limiter.ts";
+import type { Services } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { type LimiterSpec, RateLimiterRes } from "./rate-limiter.ts";
 
 /** More than 10 failed sign-ins for one email in 15 minutes are refused. */
 export const LOGIN_PER_EMAIL: LimiterSpec = {

@@ -1,8 +1,6 @@
 import type { Queryable } from "@apf/db";
-import type { Context } from "hono";
-import { ApiError } from "../../errors.ts";
-import type { OrgEnv } from "../../middleware/org-access.ts";
-import { type AuditAction, auditOrigin, recordAudit } from "../../services/audit.ts";
+import { ApiError } from "../errors.ts";
+import { type AuditAction, type AuditOrigin, recordAudit } from "./audit.ts";
 
 /** The audit event of a PATCH. */
 export interface UpdateEvent {
@@ -15,18 +13,18 @@ export interface UpdateEvent {
 }
 
 /**
- * The row a PATCH updated, once its audit event is recorded in the same transaction `tx`.
- * NOT_FOUND (and no event) when the update found no row.
+ * The row a PATCH updated in `organizationId`, once its audit event is recorded in the same
+ * transaction `tx`. NOT_FOUND (and no event) when the update found no row.
  */
 export async function recordUpdate<T>(
   tx: Queryable,
-  c: Context<OrgEnv>,
+  actor: { origin: AuditOrigin; organizationId: string },
   row: T | undefined,
   event: UpdateEvent,
 ): Promise<T> {
   if (!row) throw new ApiError("NOT_FOUND", event.notFound);
-  await recordAudit(tx, auditOrigin(c), {
-    organizationId: c.var.org.organizationId,
+  await recordAudit(tx, actor.origin, {
+    organizationId: actor.organizationId,
     action: event.action,
     target: event.target,
     details: { changes: event.changes },

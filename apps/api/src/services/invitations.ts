@@ -1,8 +1,7 @@
 import { hashToken, isInvitationToken } from "@apf/auth";
 import type { Queryable } from "@apf/db";
 import { claimInvitation } from "@apf/db/queries/invitations";
-import type { Services } from "../../../context.ts";
-import { type AuditedRequest, auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { type AuditOrigin, recordAudit } from "./audit.ts";
 
 /**
  * Accepts the invitation that `token` opens, for `user`, inside the caller's transaction, and
@@ -12,28 +11,32 @@ import { type AuditedRequest, auditOrigin, recordAudit } from "../../../services
  */
 export async function acceptInvitation(
   tx: Queryable,
-  c: AuditedRequest & { var: { services: Services } },
   token: string,
   user: { id: string; email: string },
+  request: { origin: AuditOrigin; now: Date },
 ) {
   if (!isInvitationToken(token)) return undefined;
   const claimed = await claimInvitation(tx, {
     tokenHash: hashToken(token),
     email: user.email,
     userId: user.id,
-    at: c.var.services.clock.now(),
+    at: request.now,
   });
   if (!claimed) return undefined;
-  await recordAudit(tx, auditOrigin(c, { type: "user", id: user.id }), {
-    organizationId: claimed.organizationId,
-    action: "invitation.accepted",
-    target: { type: "user", id: user.id },
-    details: {
-      email: user.email,
-      role: claimed.role,
-      invitation_id: claimed.id,
-      ...(claimed.joined ? {} : { already_member: true }),
+  await recordAudit(
+    tx,
+    { ...request.origin, actorType: "user", actorId: user.id },
+    {
+      organizationId: claimed.organizationId,
+      action: "invitation.accepted",
+      target: { type: "user", id: user.id },
+      details: {
+        email: user.email,
+        role: claimed.role,
+        invitation_id: claimed.id,
+        ...(claimed.joined ? {} : { already_member: true }),
+      },
     },
-  });
+  );
   return claimed;
 }

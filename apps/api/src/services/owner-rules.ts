@@ -1,8 +1,23 @@
 import type { Queryable, Role } from "@apf/db";
 import { countOwners, findMembership } from "@apf/db/queries/members";
 import { lockOrganization } from "@apf/db/queries/organizations";
-import { ApiError } from "../../../errors.ts";
-import { canAssignRole, canManage } from "../../../middleware/org-access.ts";
+import { ApiError } from "../errors.ts";
+
+/** Owners and admins manage (keys, agents, members, settings); members only read. */
+export function canManage(role: Role): boolean {
+  return role === "owner" || role === "admin";
+}
+
+/**
+ * Whether `actor` may move a member from role `from` to role `to` (null: not a member). Only
+ * owners make or unmake owners, so an admin can never raise themselves or remove the people
+ * above them.
+ */
+export function canAssignRole(actor: Role, from: Role | null, to: Role | null): boolean {
+  if (!canManage(actor)) return false;
+  if (from === "owner" || to === "owner") return actor === "owner";
+  return true;
+}
 
 /**
  * Opens a membership change: locks the organization (changes of one organization happen one at

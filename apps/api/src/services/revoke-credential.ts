@@ -1,13 +1,6 @@
-import type { Queryable } from "@apf/db";
-import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { ApiError } from "../../errors.ts";
-import type { OrgEnv } from "../../middleware/org-access.ts";
-import { auditOrigin, recordAudit } from "../../services/audit.ts";
-import { timestamp } from "./openapi.ts";
-
-/** What a revoke answers: the credential and when it was (first) revoked. */
-export const revokedSchema = z.object({ id: z.uuid(), revoked_at: timestamp });
+import type { Database, Queryable } from "@apf/db";
+import { ApiError } from "../errors.ts";
+import { type AuditOrigin, recordAudit } from "./audit.ts";
 
 /** A credential the organization minted, as its revoke reads it. */
 interface Credential {
@@ -39,18 +32,18 @@ export interface CredentialKind {
  * Revoking twice is harmless: the first revoked_at is kept and no second event is recorded.
  */
 export async function revokeCredential(
-  c: Context<OrgEnv>,
+  db: Database,
+  actor: { origin: AuditOrigin; organizationId: string; now: Date },
   kind: CredentialKind,
   id: string,
 ): Promise<{ id: string; revokedAt: Date }> {
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { organizationId } = actor;
   const row = await db.transaction(async (tx) => {
     const existing = await kind.findForUpdate(tx, organizationId, id);
     if (!existing) throw new ApiError("NOT_FOUND", kind.notFound);
     if (existing.revokedAt) return existing;
-    const revoked = await kind.revoke(tx, organizationId, id, clock.now());
-    await recordAudit(tx, auditOrigin(c), {
+    const revoked = await kind.revoke(tx, organizationId, id, actor.now);
+    await recordAudit(tx, actor.origin, {
       organizationId,
       action: `${kind.type}.revoked`,
       target: { type: kind.type, id: existing.id },

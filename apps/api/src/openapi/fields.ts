@@ -1,21 +1,40 @@
+import { codePoints } from "@apf/auth";
 import { z } from "@hono/zod-openapi";
-import { CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE } from "../../validation.ts";
+/** Control characters (C0, DEL, C1): they break logs and terminals; Postgres text cannot hold U+0000. */
+export const CONTROL_CHARACTERS = /\p{Cc}/u;
+export const CONTROL_CHARACTERS_MESSAGE = "must not contain control characters";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `id` can be one of our ids (a UUID, any case); anything else cannot exist. */
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
+/** An ISO-8601 UTC timestamp, as every surface writes it. */
+export const timestamp = () => z.iso.datetime().openapi({ example: "2026-11-23T10:00:00.000Z" });
+
+/** Date → ISO-8601 UTC string, keeping null. */
+export function iso(date: Date): string;
+export function iso(date: Date | null): string | null;
+export function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Length in Unicode code points, as people count characters (an emoji is one). */
-export function codePoints(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
-/** Free text: trimmed, 1 to `max` code points of any script, no control characters. */
-export function text(max: number) {
-  return z
-    .string()
-    .trim()
-    .refine((v) => codePoints(v) >= 1 && codePoints(v) <= max, `must be 1 to ${max} characters`)
+/**
+ * Free text: 1 to `max` code points of any script, no control characters or lone surrogates.
+ * Trimmed unless `trim: false` (query filters that match exactly). A query parameter given twice
+ * (an array) is told so.
+ */
+export function text(max: number, options: { trim?: boolean } = {}) {
+  const message = `must be 1 to ${max} characters`;
+  const base = z.string({
+    error: (issue) => (Array.isArray(issue.input) ? "must be given once" : message),
+  });
+  return (options.trim === false ? base : base.trim())
+    .refine((v) => codePoints(v) >= 1 && codePoints(v) <= max, message)
     .refine(
       (v) => !CONTROL_CHARACTERS.test(v) && !LONE_SURROGATE.test(v),
       CONTROL_CHARACTERS_MESSAGE,
