@@ -1,4 +1,4 @@
-import { auditEvents, commands, printers } from "@apf/db";
+import { apiKeys, auditEvents, commands, printers } from "@apf/db";
 import { revokeAgent } from "@apf/db/queries/agents";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { and, eq } from "drizzle-orm";
@@ -379,5 +379,35 @@ describe("GET /public/v1/commands/{id}", () => {
       action: "clear_bed",
       status: "acknowledged",
     });
+  });
+});
+
+describe("the control routes' credentials", () => {
+  it("answer 401 without a key, with a malformed one and with a revoked one", async () => {
+    const farm = await controlFarm(services);
+    const paths = [
+      `/public/v1/printers/${farm.printer.id}/control`,
+      `/public/v1/commands/${farm.printer.id}`,
+    ];
+    for (const path of paths) {
+      const method = path.endsWith("/control") ? "POST" : "GET";
+      const init = (key?: string) => ({
+        method,
+        headers: {
+          "content-type": "application/json",
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
+        ...(method === "POST" ? { body: JSON.stringify({ action: "pause" }) } : {}),
+      });
+      expect((await app.request(path, init())).status).toBe(401);
+      expect((await app.request(path, init("apf_live_nope"))).status).toBe(401);
+    }
+    await services.db
+      .update(apiKeys)
+      .set({ revokedAt: clock().now() })
+      .where(eq(apiKeys.id, farm.keyRow.id));
+    const revoked = await control(app, farm.key, farm.printer.id, "pause");
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.code).toBe("TOKEN_REVOKED");
   });
 });

@@ -67,7 +67,9 @@ describe("GET /public/v1/openapi.json", () => {
   });
 
   it("has unique operation ids", () => {
-    const ids = Object.values(doc.paths).map((item: Json) => item.get.operationId);
+    const ids = Object.values(doc.paths).flatMap((item: Json) =>
+      Object.values(item).map((op: Json) => op.operationId),
+    );
     expect(new Set(ids).size).toBe(ids.length);
   });
 
