@@ -22,6 +22,8 @@ export type AuditAction =
   | "agent.revoked"
   | "key.revoked_leaked"
   | "printer.updated"
+  | "printer.control"
+  | "printer.control_result"
   | "sku.created"
   | "sku.updated"
   | "sku.stock_adjusted"

@@ -12,7 +12,7 @@ export interface paths {
          * List printers
          * @description The organization's printers by name, with live state. Every printer unless paged.
          *
-         *     Requires scope `printers:read` (or the broad `read`).
+         *     Requires scope `printers:read`.
          */
         get: operations["listPrinters"];
         put?: never;
@@ -32,56 +32,12 @@ export interface paths {
         };
         /**
          * Get a printer
-         * @description One printer of the organization, with live state, firmware, print time and maintenance.
+         * @description One printer of the organization, with live state.
          *
-         *     Requires scope `printers:read` (or the broad `read`).
+         *     Requires scope `printers:read`.
          */
         get: operations["getPrinter"];
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/public/v1/printers/{id}/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get a printer's live status
-         * @description The printer's latest telemetry, AutoPrintFarm's live status.
-         *
-         *     Requires scope `printers:read` (or the broad `read`).
-         */
-        get: operations["getPrinterStatus"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/public/v1/printers/{id}/maintenance": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /**
-         * Put a printer into maintenance or take it out
-         * @description While in maintenance the printer reads `status: maintenance`. Entering sets `last_maintenance_date`. Audited with the key that made the change.
-         *
-         *     Requires scope `printers:write` (or the broad `write`).
-         */
-        put: operations["setPrinterMaintenance"];
         post?: never;
         delete?: never;
         options?: never;
@@ -100,7 +56,7 @@ export interface paths {
          * List jobs
          * @description The organization's print jobs, newest first, one page at a time.
          *
-         *     Requires scope `jobs:read` (or the broad `read`).
+         *     Requires scope `jobs:read`.
          */
         get: operations["listJobs"];
         put?: never;
@@ -122,7 +78,7 @@ export interface paths {
          * Get a job
          * @description One print job of the organization.
          *
-         *     Requires scope `jobs:read` (or the broad `read`).
+         *     Requires scope `jobs:read`.
          */
         get: operations["getJob"];
         put?: never;
@@ -144,53 +100,9 @@ export interface paths {
          * List finished-goods inventory
          * @description Finished goods by SKU with their ready stock, ordered by SKU. Every item unless paged.
          *
-         *     Requires scope `inventory:read` (or the broad `read`).
+         *     Requires scope `inventory:read`.
          */
         get: operations["listInventory"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/public/v1/inventory/alerts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List low-stock alerts
-         * @description Items at or below their low-stock threshold, by SKU, each with its product's name. Items without a threshold never alert.
-         *
-         *     Requires scope `inventory:read` (or the broad `read`).
-         */
-        get: operations["listInventoryAlerts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/public/v1/inventory/by-sku/{skuId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get the inventory item of a product SKU
-         * @description The finished-goods item of a product SKU id.
-         *
-         *     Requires scope `inventory:read` (or the broad `read`).
-         */
-        get: operations["getInventoryItemBySku"];
         put?: never;
         post?: never;
         delete?: never;
@@ -210,32 +122,10 @@ export interface paths {
          * Get an inventory item
          * @description One SKU's finished-goods stock, with its product.
          *
-         *     Requires scope `inventory:read` (or the broad `read`).
+         *     Requires scope `inventory:read`.
          */
         get: operations["getInventoryItem"];
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/public/v1/inventory/{id}/threshold": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /**
-         * Set an item's low-stock threshold
-         * @description Sets (or with null clears) the low-stock threshold of an item. Audited with the key that made the change.
-         *
-         *     Requires scope `inventory:write` (or the broad `write`).
-         */
-        put: operations["setInventoryThreshold"];
         post?: never;
         delete?: never;
         options?: never;
@@ -254,17 +144,11 @@ export interface paths {
          * List filament spools
          * @description The organization's filament spools, oldest first. Every spool unless paged.
          *
-         *     Requires scope `inventory:read` (or the broad `read`).
+         *     Requires scope `inventory:read`.
          */
         get: operations["listFilamentSpools"];
         put?: never;
-        /**
-         * Add a filament spool
-         * @description Adds a spool with the fields of the filament item (`type` and `color` required). Audited with the key that made the change.
-         *
-         *     Requires scope `inventory:write` (or the broad `write`).
-         */
-        post: operations["createFilamentSpool"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -282,9 +166,53 @@ export interface paths {
          * Get a filament spool
          * @description One filament spool of the organization.
          *
-         *     Requires scope `inventory:read` (or the broad `read`).
+         *     Requires scope `inventory:read`.
          */
         get: operations["getFilamentSpool"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/printers/{id}/control": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause, resume or stop a printer, or record its bed as cleared
+         * @description Checks the action against the printer's latest reported state, hands it to the printer's agent and waits up to 10 s for the result. The agent carries it to OctoPrint (`POST /api/job`). A command the agent has not taken within 30 s of the request expires and never runs.
+         *
+         *     Requires scope `printers:control` (or any of `control`).
+         */
+        post: operations["controlPrinter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/commands/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a command's outcome
+         * @description One printer command of the organization: where it stands and when it moved.
+         *
+         *     Requires scope `printers:read` (or any of `printers:control`, `control`).
+         */
+        get: operations["getCommand"];
         put?: never;
         post?: never;
         delete?: never;
@@ -309,26 +237,6 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/public/v1/secret-scanning/github": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * GitHub secret-scanning partner endpoint
-         * @description GitHub's secret scanning posts the apf tokens it found in public. The body is signed by GitHub (ECDSA P-256 / SHA-256 over the raw body, base64 DER in `GitHub-Public-Key-Signature`, key named by `GitHub-Public-Key-Identifier` in GitHub's published key set): without a valid signature the answer is 401 and nothing changes. Each live `apf_live_` or `apf_agent_` token reported is revoked at once and audited (`key.revoked_leaked`, with the url and source). The answer is GitHub's format: a bare array, one verdict per reported token. No API key.
-         */
-        post: operations["reportLeakedTokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -446,19 +354,19 @@ export interface components {
         /**
          * @example {
          *       "success": false,
-         *       "code": "PAYLOAD_TOO_LARGE",
-         *       "error": "Request bodies of /public/v1 may be at most 64 KiB.",
+         *       "code": "INVALID_STATE",
+         *       "error": "Cannot pause a printer that is \"idle\"; \"pause\" needs \"printing\".",
          *       "request_id": "0f9d…"
          *     }
          */
-        PayloadTooLargeError: {
+        ConflictError: {
             /** @enum {boolean} */
             success: false;
             /**
              * @description Stable, machine-readable error code.
              * @enum {string}
              */
-            code: "PAYLOAD_TOO_LARGE";
+            code: "INVALID_STATE" | "CONFLICT";
             /** @description A human sentence; never holds a secret. */
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
@@ -467,19 +375,19 @@ export interface components {
         /**
          * @example {
          *       "success": false,
-         *       "code": "UNSUPPORTED_MEDIA_TYPE",
-         *       "error": "Send the body as application/json.",
+         *       "code": "IDEMPOTENCY_KEY_REUSED",
+         *       "error": "This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.",
          *       "request_id": "0f9d…"
          *     }
          */
-        UnsupportedMediaTypeError: {
+        UnprocessableEntityError: {
             /** @enum {boolean} */
             success: false;
             /**
              * @description Stable, machine-readable error code.
              * @enum {string}
              */
-            code: "UNSUPPORTED_MEDIA_TYPE";
+            code: "IDEMPOTENCY_KEY_REUSED";
             /** @description A human sentence; never holds a secret. */
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
@@ -548,16 +456,37 @@ export interface components {
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
         };
+        /**
+         * @example {
+         *       "success": false,
+         *       "code": "HUB_OFFLINE",
+         *       "error": "The printer's agent has no open command channel; nothing was sent.",
+         *       "request_id": "0f9d…"
+         *     }
+         */
+        HubUnavailableError: {
+            /** @enum {boolean} */
+            success: false;
+            /**
+             * @description Stable, machine-readable error code.
+             * @enum {string}
+             */
+            code: "HUB_OFFLINE" | "HUB_COMMAND_FAILED" | "UNAVAILABLE";
+            /** @description A human sentence; never holds a secret. */
+            error: string;
+            /** @description Also in the X-Request-Id header; quote it when reporting. */
+            request_id: string;
+        };
         Printer: {
             id: string;
             name: string;
             model: string | null;
             manufacturer: string | null;
             /**
-             * @description The last observed status; `offline` when the printer's agent has not reported within the stale window; `maintenance` while the printer is in maintenance.
+             * @description The last observed status; `offline` when the printer's agent has not reported within the stale window.
              * @enum {string}
              */
-            status: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline" | "maintenance";
+            status: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline";
             location: string | null;
             nozzle_size: number | null;
             current_color: string | null;
@@ -624,66 +553,10 @@ export interface components {
             /** @description How many items match the filters in all. */
             count: number;
         };
-        PrinterDetail: components["schemas"]["Printer"] & {
-            /** @description The firmware's name and version where OctoPrint reports it; null otherwise (OctoPrint's core API does not). */
-            firmware_version: string | null;
-            /** @description Seconds spent on the printer's completed prints. */
-            total_print_time: number;
-            /** @description Percent of filament left on the spool loaded on this printer, when one is loaded and its full weight is known; else null. */
-            filament_level: number | null;
-            /**
-             * Format: date-time
-             * @description When the printer last entered maintenance.
-             * @example 2026-11-23T10:00:00.000Z
-             */
-            last_maintenance_date: string | null;
-            in_maintenance: boolean;
-            maintenance_type: string | null;
-        };
-        PrinterLiveStatus: {
-            printer_id: string;
-            /** @description The printer's agent reported within the stale window. */
-            hub_online: boolean;
-            /** @enum {string} */
-            status: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline" | "maintenance";
-            /** @description Percent of the current print, 0–100. */
-            progress: number | null;
-            /** @description Nozzle (tool0) temperature, degrees Celsius; null when unknown. */
-            nozzle_temp: number | null;
-            /** @description Bed temperature, degrees Celsius; null when unknown. */
-            bed_temp: number | null;
-            /** @description Chamber temperature, degrees Celsius; null when unknown. */
-            chamber_temp: number | null;
-            /** @description Nozzle target, degrees Celsius; null when unknown. */
-            target_nozzle_temp: number | null;
-            /** @description Bed target, degrees Celsius; null when unknown. */
-            target_bed_temp: number | null;
-            /** @description OctoPrint does not report layers. */
-            layer_num: number | null;
-            /** @description OctoPrint does not report layers. */
-            total_layers: number | null;
-            /** @description OctoPrint's estimate of the current print's time left, in whole minutes. */
-            remaining_time_minutes: number | null;
-            current_job_id: string | null;
-            current_color: string | null;
-            current_color_hex: string | null;
-            current_filament_type: string | null;
-            /**
-             * Format: date-time
-             * @description When the agent observed the state shown here.
-             * @example 2026-11-23T10:00:00.000Z
-             */
-            last_telemetry_at: string | null;
-        };
-        PrinterMaintenanceChange: {
-            in_maintenance: boolean;
-            /** @description What the maintenance is, e.g. `nozzle change`; cleared on leaving. */
-            maintenance_type?: string | null;
-        };
         Job: {
             id: string;
             /** @enum {string} */
-            status: "queued" | "processing" | "printing" | "paused" | "completed" | "failed" | "cancelled";
+            status: "queued" | "printing" | "paused" | "completed" | "failed" | "cancelled";
             printer_id: string | null;
             /** @description The product of the job's SKU. */
             product_id: string | null;
@@ -725,7 +598,6 @@ export interface components {
             updated_at: string;
         };
         InventoryItem: {
-            /** @description The inventory item's own id (not the SKU's: that is `product_sku_id`). */
             id: string;
             product_sku_id: string;
             sku: string;
@@ -734,10 +606,10 @@ export interface components {
             ready_stock: number;
             low_stock_threshold: number | null;
             /**
-             * @description `needs_assembly`: a kit with none ready whose parts on hand make at least one; else `out_of_stock` at 0; `low_stock` at or below a set threshold; else `in_stock`. An item without a threshold is never low.
+             * @description `out_of_stock` at 0; `low_stock` at or below a set threshold; else `in_stock`. An item without a threshold is never low.
              * @enum {string}
              */
-            status: "in_stock" | "low_stock" | "out_of_stock" | "needs_assembly";
+            status: "in_stock" | "low_stock" | "out_of_stock";
             image_url: string | null;
             is_active: boolean;
             /**
@@ -751,45 +623,9 @@ export interface components {
              */
             updated_at: string;
         };
-        InventoryAlert: components["schemas"]["InventoryItem"] & {
-            product_id: string;
-            product_name: string;
-        };
         InventoryItemDetail: components["schemas"]["InventoryItem"] & {
             product_id: string;
             product_name: string;
-            /** @description The SKU is a kit assembled from parts. */
-            is_composite: boolean;
-            /** @description How many kits the parts on hand make; 0 for a SKU that is not a kit. */
-            available_to_build: number;
-            /**
-             * @description The status the item would have with every kit the parts make assembled (`ready_stock + available_to_build` against the threshold); `status` for a SKU that is not a kit.
-             * @enum {string}
-             */
-            effective_status: "in_stock" | "low_stock" | "out_of_stock";
-            /** @description Empty for a SKU that is not a kit. */
-            parts_on_hand: components["schemas"]["KitPart"][];
-        };
-        KitPart: {
-            /** @description The part's SKU id. */
-            product_sku_id: string;
-            /** @description The part's SKU code. */
-            sku: string;
-            quantity_per_kit: number;
-            /** @description Parts ready. */
-            ready_stock: number;
-            /** @description Same as `product_sku_id`. */
-            part_sku_id: string;
-            /** @description The part's product name. */
-            part_name: string;
-            color: string | null;
-            /** @description Same as `ready_stock`. */
-            on_hand: number;
-            enough_for_one_kit: boolean;
-        };
-        InventoryThresholdChange: {
-            /** @description Stock at or below which the item is low; null: never low. */
-            low_stock_threshold: number | null;
         };
         FilamentSpool: {
             id: string;
@@ -822,22 +658,51 @@ export interface components {
              */
             updated_at: string;
         };
-        FilamentSpoolCreate: {
-            type: string;
-            color: string;
-            /** @example #ff8800 */
-            hex_code?: string | null;
-            brand?: string | null;
-            /** @example 12.50 */
-            diameter?: string;
-            remaining_grams?: number;
-            spool_weight_grams?: number | null;
-            low_threshold?: number | null;
+        ControlAnswer: {
+            printer_id: string;
             /** @enum {string} */
-            status?: "available" | "in_use" | "low" | "empty" | "archived";
-            location?: string | null;
-            /** Format: uuid */
-            printer_id?: string | null;
+            action: "pause" | "resume" | "stop" | "clear_bed";
+            /**
+             * @description `acknowledged` (200): the agent carried it out and OctoPrint accepted it. `dispatched` (202): the agent has it, no result within 10 s. `pending` (202): not yet taken by the agent; it expires unless taken within 30 s of the request.
+             * @enum {string}
+             */
+            status: "acknowledged" | "dispatched" | "pending";
+            /** @description Follow up with GET /public/v1/commands/{id}. */
+            command_id: string;
+        };
+        ControlRequest: {
+            /**
+             * @description `pause` (needs `printing`), `resume` (needs `paused`), `stop` (needs `printing` or `paused`), `clear_bed` (needs `idle` and no open job; recorded by the backend, nothing is sent to the printer).
+             * @enum {string}
+             */
+            action: "pause" | "resume" | "stop" | "clear_bed";
+        };
+        Command: {
+            id: string;
+            printer_id: string;
+            /** @enum {string} */
+            action: "pause" | "resume" | "stop" | "clear_bed";
+            /**
+             * @description `pending` (waiting for the agent), `dispatched` (handed to the agent), `acknowledged` (carried out), `failed` (the agent or OctoPrint refused; see `error`), `expired` (not delivered within 30 s; never run).
+             * @enum {string}
+             */
+            status: "pending" | "dispatched" | "acknowledged" | "failed" | "expired";
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            requested_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            dispatched_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            completed_at: string | null;
+            error: string | null;
         };
         Me: {
             key: {
@@ -848,7 +713,7 @@ export interface components {
                  * @example apf_live_1a2b…9f0e
                  */
                 prefix: string;
-                scopes: ("printers:read" | "jobs:read" | "inventory:read" | "printers:write" | "inventory:write" | "printers:control" | "read" | "write" | "control")[];
+                scopes: ("printers:read" | "jobs:read" | "inventory:read" | "printers:control" | "control")[];
                 /**
                  * Format: date-time
                  * @example 2026-11-23T10:00:00.000Z
@@ -876,25 +741,9 @@ export interface components {
                 window_seconds: number;
             };
         };
-        LeakVerdict: {
-            /** @description SHA-256 (hex) of the reported token. */
-            token_hash: string;
-            token_type: string;
-            /**
-             * @description true_positive: a live apf_live_/apf_agent_ token, now revoked; false_positive: unknown, malformed, expired or already revoked.
-             * @enum {string}
-             */
-            label: "true_positive" | "false_positive";
-        };
-        LeakedToken: {
-            token: string;
-            type: string;
-            url?: string | null;
-            source?: string | null;
-        };
     };
     responses: {
-        /** @description A query or path parameter or a body field is invalid (or the body is not valid JSON); the message names it and what is allowed. */
+        /** @description A query or path parameter is invalid; the message names it and what is allowed. */
         BadRequest: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -943,18 +792,8 @@ export interface components {
                 "application/json": components["schemas"]["NotFoundError"];
             };
         };
-        /** @description The request body is larger than 64 KiB. */
-        PayloadTooLarge: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["PayloadTooLargeError"];
-            };
-        };
-        /** @description The request body is not sent as `application/json`. */
-        UnsupportedMediaType: {
+        /** @description The action does not fit the resource's current state (INVALID_STATE names both), or a request with the same Idempotency-Key is still being answered (CONFLICT). */
+        Conflict: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -963,7 +802,20 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                "application/json": components["schemas"]["ConflictError"];
+            };
+        };
+        /** @description The Idempotency-Key was used with a different request within the last 24 hours. */
+        UnprocessableEntity: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UnprocessableEntityError"];
             };
         };
         /** @description The key's budget for the window is spent, or too many failed authentications came from this address. Retry-After says when to try again. Failed authentications are limited to 30 per minute per client address (those 429s carry no X-RateLimit headers). */
@@ -1000,6 +852,19 @@ export interface components {
                 "application/json": components["schemas"]["UnavailableError"];
             };
         };
+        /** @description HUB_OFFLINE: the printer's agent has no open command channel, nothing was sent. HUB_COMMAND_FAILED: the agent could not carry it out (OctoPrint refused, naming its status, or did not answer). UNAVAILABLE: a dependency is down. */
+        HubUnavailable: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["HubUnavailableError"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -1024,8 +889,8 @@ export interface operations {
             query?: {
                 /** @description Only active (`true`) or inactive (`false`) printers. */
                 is_active?: "true" | "false";
-                /** @description Only printers in this status (a stale printer counts as `offline`, one in maintenance as `maintenance`). */
-                status?: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline" | "maintenance";
+                /** @description Only printers in this status (a stale printer counts as `offline`). */
+                status?: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline";
                 /** @description Only printers at exactly this location. */
                 location?: string;
                 /** @description Case-insensitive substring of the printer's name, 1 to 120 characters. */
@@ -1092,94 +957,13 @@ export interface operations {
                     "application/json": {
                         /** @enum {boolean} */
                         success: true;
-                        data: components["schemas"]["PrinterDetail"];
+                        data: components["schemas"]["Printer"];
                     };
                 };
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    getPrinterStatus: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The live status. */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        data: components["schemas"]["PrinterLiveStatus"];
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    setPrinterMaintenance: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PrinterMaintenanceChange"];
-            };
-        };
-        responses: {
-            /** @description The printer as changed. */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        data: components["schemas"]["PrinterDetail"];
-                    };
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -1189,7 +973,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only jobs in this status. */
-                status?: "queued" | "processing" | "printing" | "paused" | "completed" | "failed" | "cancelled";
+                status?: "queued" | "printing" | "paused" | "completed" | "failed" | "cancelled";
                 /** @description Only jobs of this printer (an unknown id matches nothing). */
                 printer_id?: string;
                 /** @description Page size, 1 to 100. */
@@ -1276,7 +1060,7 @@ export interface operations {
                 /** @description Only items of exactly this material (case-sensitive). */
                 material?: string;
                 /** @description Only items in this stock status. */
-                status?: "in_stock" | "low_stock" | "out_of_stock" | "needs_assembly";
+                status?: "in_stock" | "low_stock" | "out_of_stock";
                 /** @description Page size, 1 to 500. Paging is opt-in: with `limit` or `offset`, the answer has `meta`; without, every item is returned. */
                 limit?: number;
                 /** @description Items to skip (default 0). Given alone, the page size is 500. */
@@ -1309,76 +1093,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    listInventoryAlerts: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The items that need restocking. */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        data: components["schemas"]["InventoryAlert"][];
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    getInventoryItemBySku: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A product SKU id (`product_sku_id`). One that does not exist in the key's organization answers 404. */
-                skuId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The item. */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        data: components["schemas"]["InventoryItemDetail"];
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -1421,59 +1135,9 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
-    setInventoryThreshold: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InventoryThresholdChange"];
-            };
-        };
-        responses: {
-            /** @description The item as changed. */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        data: components["schemas"]["InventoryItemDetail"];
-                    };
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
     listFilamentSpools: {
         parameters: {
             query?: {
-                /** @description `true`: only spools at or below their `low_threshold`; `false`: the others. Spools with no threshold never count as low. */
-                low_stock?: "true" | "false";
-                /** @description Only spools of exactly this material type, e.g. `PETG`. */
-                material_type?: string;
-                /** @description Only spools of this colour (case-insensitive, whole name). */
-                color?: string;
                 /** @description Page size, 1 to 500. Paging is opt-in: with `limit` or `offset`, the answer has `meta`; without, every item is returned. */
                 limit?: number;
                 /** @description Items to skip (default 0). Given alone, the page size is 500. */
@@ -1506,46 +1170,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    createFilamentSpool: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["FilamentSpoolCreate"];
-            };
-        };
-        responses: {
-            /** @description The new spool. */
-            201: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        data: components["schemas"]["FilamentSpool"];
-                    };
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -1588,6 +1212,107 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    controlPrinter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A repeat with the same key and the same body within 24 hours answers what the first answered and sends nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ControlRequest"];
+            };
+        };
+        responses: {
+            /** @description The agent carried it out and OctoPrint accepted it (`status: acknowledged`). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ControlAnswer"];
+                    };
+                };
+            };
+            /** @description Sent, but no result within 10 s (`status: dispatched` or `pending`); follow up with GET /public/v1/commands/{command_id}. */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ControlAnswer"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["HubUnavailable"];
+        };
+    };
+    getCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The command. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Command"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -1614,40 +1339,6 @@ export interface operations {
                     };
                 };
             };
-            401: components["responses"]["Unauthorized"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    reportLeakedTokens: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Which GitHub key signed. */
-                "github-public-key-identifier": string;
-                /** @description Base64 DER ECDSA P-256/SHA-256 signature of the raw body. */
-                "github-public-key-signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LeakedToken"][];
-            };
-        };
-        responses: {
-            /** @description One verdict per reported token, in order. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LeakVerdict"][];
-                };
-            };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
