@@ -12,7 +12,7 @@ export interface paths {
          * List printers
          * @description The organization's printers by name, with live state. Every printer unless paged.
          *
-         *     Requires scope `printers:read`.
+         *     Requires scope `printers:read` (or any of `read`).
          */
         get: operations["listPrinters"];
         put?: never;
@@ -32,12 +32,56 @@ export interface paths {
         };
         /**
          * Get a printer
-         * @description One printer of the organization, with live state.
+         * @description One printer of the organization, with live state, firmware, print time and maintenance.
          *
-         *     Requires scope `printers:read`.
+         *     Requires scope `printers:read` (or any of `read`).
          */
         get: operations["getPrinter"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/printers/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a printer's live status
+         * @description The printer's latest telemetry, AutoPrintFarm's live status.
+         *
+         *     Requires scope `printers:read` (or any of `read`).
+         */
+        get: operations["getPrinterStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/printers/{id}/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put a printer into maintenance or take it out
+         * @description While in maintenance the printer reads `status: maintenance`. Entering sets `last_maintenance_date`. Audited with the key that made the change.
+         *
+         *     Requires scope `printers:write` (or any of `write`).
+         */
+        put: operations["setPrinterMaintenance"];
         post?: never;
         delete?: never;
         options?: never;
@@ -56,7 +100,7 @@ export interface paths {
          * List jobs
          * @description The organization's print jobs, newest first, one page at a time.
          *
-         *     Requires scope `jobs:read`.
+         *     Requires scope `jobs:read` (or any of `read`).
          */
         get: operations["listJobs"];
         put?: never;
@@ -78,7 +122,7 @@ export interface paths {
          * Get a job
          * @description One print job of the organization.
          *
-         *     Requires scope `jobs:read`.
+         *     Requires scope `jobs:read` (or any of `read`).
          */
         get: operations["getJob"];
         put?: never;
@@ -100,9 +144,53 @@ export interface paths {
          * List finished-goods inventory
          * @description Finished goods by SKU with their ready stock, ordered by SKU. Every item unless paged.
          *
-         *     Requires scope `inventory:read`.
+         *     Requires scope `inventory:read` (or any of `read`).
          */
         get: operations["listInventory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/inventory/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List low-stock alerts
+         * @description Items at or below their low-stock threshold, by SKU, each with its product's name. Items without a threshold never alert.
+         *
+         *     Requires scope `inventory:read` (or any of `read`).
+         */
+        get: operations["listInventoryAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/inventory/by-sku/{skuId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the inventory item of a product SKU
+         * @description The finished-goods item of a product SKU id.
+         *
+         *     Requires scope `inventory:read` (or any of `read`).
+         */
+        get: operations["getInventoryItemBySku"];
         put?: never;
         post?: never;
         delete?: never;
@@ -122,10 +210,32 @@ export interface paths {
          * Get an inventory item
          * @description One SKU's finished-goods stock, with its product.
          *
-         *     Requires scope `inventory:read`.
+         *     Requires scope `inventory:read` (or any of `read`).
          */
         get: operations["getInventoryItem"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/inventory/{id}/threshold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set an item's low-stock threshold
+         * @description Sets (or with null clears) the low-stock threshold of an item. Audited with the key that made the change.
+         *
+         *     Requires scope `inventory:write` (or any of `write`).
+         */
+        put: operations["setInventoryThreshold"];
         post?: never;
         delete?: never;
         options?: never;
@@ -144,11 +254,17 @@ export interface paths {
          * List filament spools
          * @description The organization's filament spools, oldest first. Every spool unless paged.
          *
-         *     Requires scope `inventory:read`.
+         *     Requires scope `inventory:read` (or any of `read`).
          */
         get: operations["listFilamentSpools"];
         put?: never;
-        post?: never;
+        /**
+         * Add a filament spool
+         * @description Adds a spool with the fields of the filament item (`type` and `color` required). Audited with the key that made the change.
+         *
+         *     Requires scope `inventory:write` (or any of `write`).
+         */
+        post: operations["createFilamentSpool"];
         delete?: never;
         options?: never;
         head?: never;
@@ -166,7 +282,7 @@ export interface paths {
          * Get a filament spool
          * @description One filament spool of the organization.
          *
-         *     Requires scope `inventory:read`.
+         *     Requires scope `inventory:read` (or any of `read`).
          */
         get: operations["getFilamentSpool"];
         put?: never;
@@ -210,7 +326,7 @@ export interface paths {
          * Get a command's outcome
          * @description One printer command of the organization: where it stands and when it moved.
          *
-         *     Requires scope `printers:read` (or any of `printers:control`, `control`).
+         *     Requires scope `printers:read` (or any of `printers:control`, `read`, `control`).
          */
         get: operations["getCommand"];
         put?: never;
@@ -237,6 +353,26 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/secret-scanning/github": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * GitHub secret-scanning partner endpoint
+         * @description GitHub's secret scanning posts the apf tokens it found in public. The body is signed by GitHub (ECDSA P-256 / SHA-256 over the raw body, base64 DER in `GitHub-Public-Key-Signature`, key named by `GitHub-Public-Key-Identifier` in GitHub's published key set): without a valid signature the answer is 401 and nothing changes. Each live `apf_live_` or `apf_agent_` token reported is revoked at once and audited (`key.revoked_leaked`, with the url and source). The answer is GitHub's format: a bare array, one verdict per reported token. No API key.
+         */
+        post: operations["reportLeakedTokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -375,6 +511,48 @@ export interface components {
         /**
          * @example {
          *       "success": false,
+         *       "code": "PAYLOAD_TOO_LARGE",
+         *       "error": "Request bodies of /public/v1 may be at most 64 KiB.",
+         *       "request_id": "0f9d…"
+         *     }
+         */
+        PayloadTooLargeError: {
+            /** @enum {boolean} */
+            success: false;
+            /**
+             * @description Stable, machine-readable error code.
+             * @enum {string}
+             */
+            code: "PAYLOAD_TOO_LARGE";
+            /** @description A human sentence; never holds a secret. */
+            error: string;
+            /** @description Also in the X-Request-Id header; quote it when reporting. */
+            request_id: string;
+        };
+        /**
+         * @example {
+         *       "success": false,
+         *       "code": "UNSUPPORTED_MEDIA_TYPE",
+         *       "error": "Send the body as application/json.",
+         *       "request_id": "0f9d…"
+         *     }
+         */
+        UnsupportedMediaTypeError: {
+            /** @enum {boolean} */
+            success: false;
+            /**
+             * @description Stable, machine-readable error code.
+             * @enum {string}
+             */
+            code: "UNSUPPORTED_MEDIA_TYPE";
+            /** @description A human sentence; never holds a secret. */
+            error: string;
+            /** @description Also in the X-Request-Id header; quote it when reporting. */
+            request_id: string;
+        };
+        /**
+         * @example {
+         *       "success": false,
          *       "code": "IDEMPOTENCY_KEY_REUSED",
          *       "error": "This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.",
          *       "request_id": "0f9d…"
@@ -483,10 +661,10 @@ export interface components {
             model: string | null;
             manufacturer: string | null;
             /**
-             * @description The last observed status; `offline` when the printer's agent has not reported within the stale window.
+             * @description The last observed status; `offline` when the printer's agent has not reported within the stale window; `maintenance` while the printer is in maintenance.
              * @enum {string}
              */
-            status: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline";
+            status: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline" | "maintenance";
             location: string | null;
             nozzle_size: number | null;
             current_color: string | null;
@@ -553,10 +731,66 @@ export interface components {
             /** @description How many items match the filters in all. */
             count: number;
         };
+        PrinterDetail: components["schemas"]["Printer"] & {
+            /** @description The firmware's name and version where OctoPrint reports it; null otherwise (OctoPrint's core API does not). */
+            firmware_version: string | null;
+            /** @description Seconds spent on the printer's completed prints. */
+            total_print_time: number;
+            /** @description Percent of filament left on the spool loaded on this printer, when one is loaded and its full weight is known; else null. */
+            filament_level: number | null;
+            /**
+             * Format: date-time
+             * @description When the printer last entered maintenance.
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            last_maintenance_date: string | null;
+            in_maintenance: boolean;
+            maintenance_type: string | null;
+        };
+        PrinterLiveStatus: {
+            printer_id: string;
+            /** @description The printer's agent reported within the stale window. */
+            hub_online: boolean;
+            /** @enum {string} */
+            status: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline" | "maintenance";
+            /** @description Percent of the current print, 0–100. */
+            progress: number | null;
+            /** @description Nozzle (tool0) temperature, degrees Celsius; null when unknown. */
+            nozzle_temp: number | null;
+            /** @description Bed temperature, degrees Celsius; null when unknown. */
+            bed_temp: number | null;
+            /** @description Chamber temperature, degrees Celsius; null when unknown. */
+            chamber_temp: number | null;
+            /** @description Nozzle target, degrees Celsius; null when unknown. */
+            target_nozzle_temp: number | null;
+            /** @description Bed target, degrees Celsius; null when unknown. */
+            target_bed_temp: number | null;
+            /** @description OctoPrint does not report layers. */
+            layer_num: number | null;
+            /** @description OctoPrint does not report layers. */
+            total_layers: number | null;
+            /** @description OctoPrint's estimate of the current print's time left, in whole minutes. */
+            remaining_time_minutes: number | null;
+            current_job_id: string | null;
+            current_color: string | null;
+            current_color_hex: string | null;
+            current_filament_type: string | null;
+            /**
+             * Format: date-time
+             * @description When the agent observed the state shown here.
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            last_telemetry_at: string | null;
+        };
+        PrinterMaintenanceChange: {
+            in_maintenance: boolean;
+            /** @description What the maintenance is, e.g. `nozzle change`; cleared on leaving. */
+            maintenance_type?: string | null;
+        };
         Job: {
             id: string;
             /** @enum {string} */
-            status: "queued" | "printing" | "paused" | "completed" | "failed" | "cancelled";
+            status: "queued" | "processing" | "printing" | "paused" | "completed" | "failed" | "cancelled";
             printer_id: string | null;
             /** @description The product of the job's SKU. */
             product_id: string | null;
@@ -598,6 +832,7 @@ export interface components {
             updated_at: string;
         };
         InventoryItem: {
+            /** @description The inventory item's own id (not the SKU's: that is `product_sku_id`). */
             id: string;
             product_sku_id: string;
             sku: string;
@@ -606,10 +841,10 @@ export interface components {
             ready_stock: number;
             low_stock_threshold: number | null;
             /**
-             * @description `out_of_stock` at 0; `low_stock` at or below a set threshold; else `in_stock`. An item without a threshold is never low.
+             * @description `needs_assembly`: a kit with none ready whose parts on hand make at least one; else `out_of_stock` at 0; `low_stock` at or below a set threshold; else `in_stock`. An item without a threshold is never low.
              * @enum {string}
              */
-            status: "in_stock" | "low_stock" | "out_of_stock";
+            status: "in_stock" | "low_stock" | "out_of_stock" | "needs_assembly";
             image_url: string | null;
             is_active: boolean;
             /**
@@ -623,9 +858,45 @@ export interface components {
              */
             updated_at: string;
         };
+        InventoryAlert: components["schemas"]["InventoryItem"] & {
+            product_id: string;
+            product_name: string;
+        };
         InventoryItemDetail: components["schemas"]["InventoryItem"] & {
             product_id: string;
             product_name: string;
+            /** @description The SKU is a kit assembled from parts. */
+            is_composite: boolean;
+            /** @description How many kits the parts on hand make; 0 for a SKU that is not a kit. */
+            available_to_build: number;
+            /**
+             * @description The status the item would have with every kit the parts make assembled (`ready_stock + available_to_build` against the threshold); `status` for a SKU that is not a kit.
+             * @enum {string}
+             */
+            effective_status: "in_stock" | "low_stock" | "out_of_stock";
+            /** @description Empty for a SKU that is not a kit. */
+            parts_on_hand: components["schemas"]["KitPart"][];
+        };
+        KitPart: {
+            /** @description The part's SKU id. */
+            product_sku_id: string;
+            /** @description The part's SKU code. */
+            sku: string;
+            quantity_per_kit: number;
+            /** @description Parts ready. */
+            ready_stock: number;
+            /** @description Same as `product_sku_id`. */
+            part_sku_id: string;
+            /** @description The part's product name. */
+            part_name: string;
+            color: string | null;
+            /** @description Same as `ready_stock`. */
+            on_hand: number;
+            enough_for_one_kit: boolean;
+        };
+        InventoryThresholdChange: {
+            /** @description Stock at or below which the item is low; null: never low. */
+            low_stock_threshold: number | null;
         };
         FilamentSpool: {
             id: string;
@@ -657,6 +928,23 @@ export interface components {
              * @example 2026-11-23T10:00:00.000Z
              */
             updated_at: string;
+        };
+        FilamentSpoolCreate: {
+            type: string;
+            color: string;
+            /** @example #ff8800 */
+            hex_code?: string | null;
+            brand?: string | null;
+            /** @example 12.50 */
+            diameter?: string;
+            remaining_grams?: number;
+            spool_weight_grams?: number | null;
+            low_threshold?: number | null;
+            /** @enum {string} */
+            status?: "available" | "in_use" | "low" | "empty" | "archived";
+            location?: string | null;
+            /** Format: uuid */
+            printer_id?: string | null;
         };
         ControlAnswer: {
             printer_id: string;
@@ -713,7 +1001,7 @@ export interface components {
                  * @example apf_live_1a2b…9f0e
                  */
                 prefix: string;
-                scopes: ("printers:read" | "jobs:read" | "inventory:read" | "printers:control" | "control")[];
+                scopes: ("printers:read" | "jobs:read" | "inventory:read" | "printers:write" | "inventory:write" | "printers:control" | "read" | "write" | "control")[];
                 /**
                  * Format: date-time
                  * @example 2026-11-23T10:00:00.000Z
@@ -741,9 +1029,25 @@ export interface components {
                 window_seconds: number;
             };
         };
+        LeakVerdict: {
+            /** @description SHA-256 (hex) of the reported token. */
+            token_hash: string;
+            token_type: string;
+            /**
+             * @description true_positive: a live apf_live_/apf_agent_ token, now revoked; false_positive: unknown, malformed, expired or already revoked.
+             * @enum {string}
+             */
+            label: "true_positive" | "false_positive";
+        };
+        LeakedToken: {
+            token: string;
+            type: string;
+            url?: string | null;
+            source?: string | null;
+        };
     };
     responses: {
-        /** @description A query or path parameter is invalid; the message names it and what is allowed. */
+        /** @description A query or path parameter or a body field is invalid (or the body is not valid JSON); the message names it and what is allowed. */
         BadRequest: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -803,6 +1107,29 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["ConflictError"];
+            };
+        };
+        /** @description The request body is larger than 64 KiB. */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PayloadTooLargeError"];
+            };
+        };
+        /** @description The request body is not sent as `application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UnsupportedMediaTypeError"];
             };
         };
         /** @description The Idempotency-Key was used with a different request within the last 24 hours. */
@@ -889,8 +1216,8 @@ export interface operations {
             query?: {
                 /** @description Only active (`true`) or inactive (`false`) printers. */
                 is_active?: "true" | "false";
-                /** @description Only printers in this status (a stale printer counts as `offline`). */
-                status?: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline";
+                /** @description Only printers in this status (a stale printer counts as `offline`, one in maintenance as `maintenance`). */
+                status?: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline" | "maintenance";
                 /** @description Only printers at exactly this location. */
                 location?: string;
                 /** @description Case-insensitive substring of the printer's name, 1 to 120 characters. */
@@ -957,7 +1284,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {boolean} */
                         success: true;
-                        data: components["schemas"]["Printer"];
+                        data: components["schemas"]["PrinterDetail"];
                     };
                 };
             };
@@ -969,11 +1296,92 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getPrinterStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live status. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["PrinterLiveStatus"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setPrinterMaintenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrinterMaintenanceChange"];
+            };
+        };
+        responses: {
+            /** @description The printer as changed. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["PrinterDetail"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listJobs: {
         parameters: {
             query?: {
                 /** @description Only jobs in this status. */
-                status?: "queued" | "printing" | "paused" | "completed" | "failed" | "cancelled";
+                status?: "queued" | "processing" | "printing" | "paused" | "completed" | "failed" | "cancelled";
                 /** @description Only jobs of this printer (an unknown id matches nothing). */
                 printer_id?: string;
                 /** @description Page size, 1 to 100. */
@@ -1060,7 +1468,7 @@ export interface operations {
                 /** @description Only items of exactly this material (case-sensitive). */
                 material?: string;
                 /** @description Only items in this stock status. */
-                status?: "in_stock" | "low_stock" | "out_of_stock";
+                status?: "in_stock" | "low_stock" | "out_of_stock" | "needs_assembly";
                 /** @description Page size, 1 to 500. Paging is opt-in: with `limit` or `offset`, the answer has `meta`; without, every item is returned. */
                 limit?: number;
                 /** @description Items to skip (default 0). Given alone, the page size is 500. */
@@ -1093,6 +1501,76 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listInventoryAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The items that need restocking. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["InventoryAlert"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getInventoryItemBySku: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A product SKU id (`product_sku_id`). One that does not exist in the key's organization answers 404. */
+                skuId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["InventoryItemDetail"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -1135,9 +1613,59 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    setInventoryThreshold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryThresholdChange"];
+            };
+        };
+        responses: {
+            /** @description The item as changed. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["InventoryItemDetail"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listFilamentSpools: {
         parameters: {
             query?: {
+                /** @description `true`: only spools at or below their `low_threshold`; `false`: the others. Spools with no threshold never count as low. */
+                low_stock?: "true" | "false";
+                /** @description Only spools of exactly this material type, e.g. `PETG`. */
+                material_type?: string;
+                /** @description Only spools of this colour (case-insensitive, whole name). */
+                color?: string;
                 /** @description Page size, 1 to 500. Paging is opt-in: with `limit` or `offset`, the answer has `meta`; without, every item is returned. */
                 limit?: number;
                 /** @description Items to skip (default 0). Given alone, the page size is 500. */
@@ -1170,6 +1698,46 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createFilamentSpool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FilamentSpoolCreate"];
+            };
+        };
+        responses: {
+            /** @description The new spool. */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["FilamentSpool"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -1339,6 +1907,40 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reportLeakedTokens: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Which GitHub key signed. */
+                "github-public-key-identifier": string;
+                /** @description Base64 DER ECDSA P-256/SHA-256 signature of the raw body. */
+                "github-public-key-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeakedToken"][];
+            };
+        };
+        responses: {
+            /** @description One verdict per reported token, in order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeakVerdict"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
