@@ -99,7 +99,7 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     kind: "control",
     description:
       "Send physical commands to the organization's printers (pause, resume, stop, clear the bed) and read their outcome.",
-    routes: [post("/public/v1/printers/{id}/control"), get("/public/v1/commands/{id}")],
+    routes: [post("/public/v1/printers/{id}/control")],
   },
 };
 
