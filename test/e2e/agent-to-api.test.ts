@@ -251,7 +251,7 @@ describe("simulator → apf-agent process → API → /public/v1", () => {
       .filter((e) => e.path === "/agent/v1/reports" && e.status === 401);
     const errors = agentLogLines()
       .slice(agentLinesBefore)
-      .filter((l) => l.code === "TOKEN_REVOKED");
+      .filter((l) => l.code === "TOKEN_REVOKED" && l.channel === undefined);
     expect(refusals.length).toBeGreaterThanOrEqual(1);
     expect(errors.length).toBe(refusals.length);
     // 10 poll rounds passed; backoff (1 s, 2 s, 4 s … with jitter) allows far fewer attempts.

@@ -2,6 +2,7 @@ import type { Database, DatabaseKind } from "@apf/db";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Env } from "./env.ts";
+import type { CommandBus } from "./services/control/bus.ts";
 import type { GithubKeySet } from "./services/github-keys.ts";
 import type { RateLimiterFactory } from "./services/rate-limiter.ts";
 
@@ -23,6 +24,8 @@ export interface Services {
   /** Null when REDIS_URL is not set: limits are then per process. */
   redis: Redis | null;
   rateLimiters: RateLimiterFactory;
+  /** Wakes agents' command channels and waiting control requests, across instances with Redis. */
+  commandBus: CommandBus;
   logger: Logger;
   clock: Clock;
   config: Env;

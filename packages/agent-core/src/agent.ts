@@ -2,6 +2,8 @@ import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { AgentConfig } from "./agent-config.ts";
 import { sleep as realSleep, type Sleep } from "./backoff.ts";
+import { createCommandChannel } from "./command-channel.ts";
+import { createCommandExecutor } from "./command-executor.ts";
 import { LatestState } from "./latest-state.ts";
 import { redactUrlCredentials } from "./machine-identity.ts";
 import { createPoller } from "./poller.ts";
@@ -27,6 +29,8 @@ export interface RunAgentOptions {
   shutdownFlushMs?: number;
   /** Called after each poll round (tests use it to step the agent). */
   onRound?: (round: number) => void;
+  /** Seconds the backend may hold a command poll open; default 25. */
+  commandWaitS?: number;
 }
 
 /**
@@ -56,6 +60,25 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
     ...(options.random ? { random: options.random } : {}),
   });
 
+  // Wakes the poll loop early: after a command, its printer's new state is reported at once.
+  let pollNow: (() => void) | undefined;
+  const channel = createCommandChannel({
+    apiUrl: config.apiUrl,
+    agentToken: config.agentToken,
+    logger,
+    execute: createCommandExecutor({
+      machines: config.machines,
+      requestTimeoutMs: config.requestTimeoutS * 1000,
+      logger,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+    onExecuted: () => pollNow?.(),
+    userAgent: `apf-agent/${AGENT_VERSION}`,
+    ...(options.commandWaitS ? { waitS: options.commandWaitS } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+
   for (const warning of config.warnings) logger.warn({ config: config.configPath }, warning);
   logger.info(
     {
@@ -68,6 +91,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   );
 
   const reporting = reporter.run(signal);
+  const commanding = channel.run(signal);
   const intervalMs = config.pollIntervalS * 1000;
   let round = 0;
   while (!signal.aborted) {
@@ -83,10 +107,13 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
     options.onRound?.(round);
     const elapsed = clock.now() - started;
     // A round slower than the interval starts the next one at once, but never overlaps.
-    await clock.sleep(Math.max(0, intervalMs - elapsed), signal);
+    const early = new AbortController();
+    pollNow = () => early.abort();
+    await clock.sleep(Math.max(0, intervalMs - elapsed), AbortSignal.any([signal, early.signal]));
+    pollNow = undefined;
   }
 
-  await reporting;
+  await Promise.all([reporting, commanding]);
   const pending = state.size;
   if (pending > 0) {
     const result = await reporter.flush({ timeoutMs: options.shutdownFlushMs ?? 3000 });

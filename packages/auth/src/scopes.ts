@@ -59,6 +59,7 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
       get("/public/v1/printers"),
       get("/public/v1/printers/{id}"),
       get("/public/v1/printers/{id}/status"),
+      get("/public/v1/commands/{id}"),
     ],
   },
   "jobs:read": {
@@ -97,8 +98,8 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     name: "printers:control",
     kind: "control",
     description:
-      "Send physical commands to the organization's printers (pause, resume, stop, clear the bed).",
-    routes: [],
+      "Send physical commands to the organization's printers (pause, resume, stop, clear the bed) and read their outcome.",
+    routes: [post("/public/v1/printers/{id}/control")],
   },
 };
 

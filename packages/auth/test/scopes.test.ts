@@ -82,6 +82,9 @@ describe("scopes", () => {
       ["GET", "/public/v1/materials/filament", "inventory:read"],
       ["POST", "/public/v1/materials/filament", "inventory:write"],
       ["GET", "/public/v1/materials/filament/{id}", "inventory:read"],
+      ["POST", "/public/v1/printers/{id}/control", "printers:control"],
+      // Also granted by printers:control (the route accepts either).
+      ["GET", "/public/v1/commands/{id}", "printers:read"],
     ];
     for (const [method, path, scope] of expected) {
       expect(scopeForRoute(method.toLowerCase(), path)).toBe(scope);

@@ -4,13 +4,15 @@ import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 
 /**
- * 403 INSUFFICIENT_SCOPE unless the authenticated key holds `scope` or its broad scope
- * (`read`, `write`, `control`). The message names `scope`: the narrowest that would have done.
+ * 403 INSUFFICIENT_SCOPE unless the authenticated key holds `scope` (or, given a list, any one of
+ * them), directly or through its broad scope (`read`, `write`, `control`). The message names the
+ * first: the narrowest that would have done.
  */
-export function requireScope(scope: Scope) {
+export function requireScope(scope: Scope | readonly [Scope, ...Scope[]]) {
+  const accepted: readonly Scope[] = typeof scope === "string" ? [scope] : scope;
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!holdsScope(c.var.apiKey.scopes, scope)) {
-      throw new ApiError("INSUFFICIENT_SCOPE", `API key missing required scope: ${scope}`);
+    if (!accepted.some((s) => holdsScope(c.var.apiKey.scopes, s))) {
+      throw new ApiError("INSUFFICIENT_SCOPE", `API key missing required scope: ${accepted[0]}`);
     }
     await next();
   });

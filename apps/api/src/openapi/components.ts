@@ -1,7 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../context.ts";
 import { FAILED_AUTH_LIMIT, KEY_WINDOW_S } from "../middleware/rate-limit.ts";
-import { ERROR_RESPONSES, type ErrorStatus, errorSchemas } from "./errors.ts";
+import {
+  ERROR_RESPONSES,
+  type ErrorStatus,
+  errorSchemas,
+  HUB_UNAVAILABLE_RESPONSE,
+} from "./errors.ts";
 import { BEARER_SCHEME } from "./security.ts";
 
 type Registry = OpenAPIHono<AppEnv>["openAPIRegistry"];
@@ -24,6 +29,11 @@ export function errorResponses<const S extends ErrorStatus>(
     statuses.map((s) => [s, ref("responses", ERROR_RESPONSES[s].component)]),
   ) as Record<S, { $ref: string }>;
 }
+
+/** The 503 of operations that go through a printer's agent (HUB_OFFLINE, HUB_COMMAND_FAILED). */
+export const hubUnavailableResponse = () => ({
+  503: ref("responses", HUB_UNAVAILABLE_RESPONSE.component),
+});
 
 /** Registers the security scheme, headers, error bodies and error responses of /public/v1. */
 export function registerPublicComponents(registry: Registry): void {
@@ -60,7 +70,7 @@ export function registerPublicComponents(registry: Registry): void {
     schema: { type: "string" },
   });
   for (const { name, schema } of errorSchemas()) registry.register(name, schema);
-  for (const spec of Object.values(ERROR_RESPONSES)) {
+  for (const spec of [...Object.values(ERROR_RESPONSES), HUB_UNAVAILABLE_RESPONSE]) {
     const headers: Record<string, { $ref: string }> = spec.afterAuth
       ? { ...AUTHENTICATED_HEADERS }
       : { "X-Request-Id": AUTHENTICATED_HEADERS["X-Request-Id"] };

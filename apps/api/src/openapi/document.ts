@@ -20,6 +20,11 @@ const TAGS = [
     description:
       "Filament spools (scope `inventory:read`); adding spools (scope `inventory:write`).",
   },
+  {
+    name: "Control",
+    description:
+      "Physical commands carried to printers by their agent (scope `printers:control` or `control`).",
+  },
   { name: "Key", description: "The calling key." },
   { name: "Documentation", description: "This document." },
 ];

@@ -51,6 +51,14 @@ export const ERROR_RESPONSES = {
       "No such resource in the key's organization (another organization's ids included).",
     example: "Printer not found.",
   },
+  409: {
+    component: "Conflict",
+    codes: ["INVALID_STATE", "CONFLICT"],
+    afterAuth: true,
+    description:
+      "The action does not fit the resource's current state (INVALID_STATE names both), or a request with the same Idempotency-Key is still being answered (CONFLICT).",
+    example: 'Cannot pause a printer that is "idle"; "pause" needs "printing".',
+  },
   413: {
     component: "PayloadTooLarge",
     codes: ["PAYLOAD_TOO_LARGE"],
@@ -64,6 +72,14 @@ export const ERROR_RESPONSES = {
     afterAuth: true,
     description: "The request body is not sent as `application/json`.",
     example: "Send the body as application/json.",
+  },
+  422: {
+    component: "UnprocessableEntity",
+    codes: ["IDEMPOTENCY_KEY_REUSED"],
+    afterAuth: true,
+    description: "The Idempotency-Key was used with a different request within the last 24 hours.",
+    example:
+      "This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.",
   },
   429: {
     component: "TooManyRequests",
@@ -100,9 +116,19 @@ export const ERROR_RESPONSES = {
 
 export type ErrorStatus = keyof typeof ERROR_RESPONSES;
 
+/** The 503 of operations that go through a printer's agent: more codes than a plain outage. */
+export const HUB_UNAVAILABLE_RESPONSE = {
+  component: "HubUnavailable",
+  codes: ["HUB_OFFLINE", "HUB_COMMAND_FAILED", "UNAVAILABLE"],
+  afterAuth: true,
+  description:
+    "HUB_OFFLINE: the printer's agent has no open command channel, nothing was sent. HUB_COMMAND_FAILED: the agent could not carry it out (OctoPrint refused, naming its status, or did not answer). UNAVAILABLE: a dependency is down.",
+  example: "The printer's agent has no open command channel; nothing was sent.",
+} as const;
+
 /** The zod schema of each error status's body, for components.schemas. */
 export function errorSchemas() {
-  return Object.values(ERROR_RESPONSES).map((spec) => ({
+  return [...Object.values(ERROR_RESPONSES), HUB_UNAVAILABLE_RESPONSE].map((spec) => ({
     name: `${spec.component}Error`,
     schema: errorBody(spec.codes, spec.codes[0], spec.example),
   }));
@@ -123,11 +149,12 @@ const ERROR_DESCRIPTIONS = {
   401: "UNAUTHORIZED, TOKEN_INVALID, TOKEN_REVOKED, TOKEN_EXPIRED or INVALID_CREDENTIALS.",
   403: "FORBIDDEN: the caller's role does not allow this, or a cross-origin cookie write.",
   404: "NOT_FOUND: no such resource in this organization (or not a member of it).",
-  409: "CONFLICT: the change would break a rule (duplicate, last owner, stock below zero).",
+  409: "CONFLICT: the change would break a rule (duplicate, last owner, stock below zero); INVALID_STATE: the action does not fit the printer's status.",
   413: "PAYLOAD_TOO_LARGE: the body is larger than this operation accepts.",
   415: "UNSUPPORTED_MEDIA_TYPE: send the body as application/json.",
+  422: "IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another request within 24 hours.",
   429: "RATE_LIMITED: too many attempts; see Retry-After.",
-  503: "UNAVAILABLE: a dependency is down; try again shortly.",
+  503: "UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out).",
 } as const;
 
 type AnyErrorStatus = keyof typeof ERROR_DESCRIPTIONS;

@@ -25,6 +25,8 @@ export type AuditAction =
   | "agent.revoked"
   | "key.revoked_leaked"
   | "printer.updated"
+  | "printer.control"
+  | "printer.control_result"
   | "sku.created"
   | "sku.updated"
   | "sku.stock_adjusted"

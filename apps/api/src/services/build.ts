@@ -3,8 +3,12 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
+import { createInProcessBus, createRedisBus } from "./control/bus.ts";
 import { createGithubKeySet } from "./github-keys.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
+
+/** The Redis pub/sub channel of the command bus. */
+export const COMMAND_BUS_CHANNEL = "apf:command-bus";
 
 /** Longest a request waits on one Redis command before the in-process fallback answers. */
 export const REDIS_COMMAND_TIMEOUT_MS = 500;
@@ -50,6 +54,9 @@ export async function buildServices(
     queryTimeoutMs: env.APF_DB_QUERY_TIMEOUT_MS,
   });
   const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, logger) : null;
+  const commandBus = redis
+    ? createRedisBus(redis, { channel: COMMAND_BUS_CHANNEL, logger })
+    : createInProcessBus();
   return {
     db: database.db,
     dbKind: database.kind,
@@ -57,11 +64,13 @@ export async function buildServices(
     dbPool: database.poolStats,
     redis,
     rateLimiters: createRateLimiterFactory(redis),
+    commandBus,
     logger,
     clock: systemClock,
     config: env,
     githubKeys: createGithubKeySet(env.APF_GITHUB_KEYS, logger),
     async close() {
+      await commandBus.close();
       redis?.disconnect();
       await database.close();
     },

@@ -27,7 +27,7 @@ describe("the agent's OpenAPI description at /agent/v1/openapi.json", () => {
   it("documents every /agent/v1 route the app serves, with the agent-token security", () => {
     const served = app.routes
       .filter((r) => r.method !== "ALL" && r.path.startsWith("/agent/v1/"))
-      .map((r) => `${r.method} ${r.path.replace("/agent/v1", "")}`)
+      .map((r) => `${r.method} ${r.path.replace("/agent/v1", "").replace(/:([^/]+)/g, "{$1}")}`)
       .filter((r) => r !== "GET /openapi.json");
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`),

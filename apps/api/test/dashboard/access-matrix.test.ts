@@ -36,6 +36,20 @@ const email = () => `x-${randomBytes(5).toString("hex")}@example.test`;
 
 /** Every route that needs owner or admin, with what it takes to succeed. */
 const MANAGER_ROUTES: [string, (t: Team) => Promise<Request>][] = [
+  [
+    "POST /printers/{printerId}/control",
+    async (t) => {
+      const printer = await createPrinter(services.db, t.organization.id, {
+        status: "idle",
+        lastSeenAt: services.clock.now(),
+      });
+      return {
+        method: "POST",
+        path: `/printers/${printer.id}/control`,
+        body: { action: "clear_bed" },
+      };
+    },
+  ],
   ["PATCH /orgs/{orgId}", async () => ({ method: "PATCH", path: "", body: { name: "New" } })],
   [
     "POST /members",

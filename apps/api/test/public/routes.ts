@@ -104,6 +104,12 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
   { method: "GET", path: "/public/v1/me", scope: null, resource: null, kind: "me" },
 ];
 
+/** The control routes: their security cases are in test/control (they take a body or any of scopes). */
+export const CONTROL_ROUTES = [
+  "GET /public/v1/commands/{id}",
+  "POST /public/v1/printers/{id}/control",
+] as const;
+
 /** The app's routes under /public/v1 in OpenAPI template form, e.g. GET /public/v1/jobs/{id}. */
 export function publicAppRoutes(routes: readonly { method: string; path: string }[]) {
   const seen = new Set<string>();

@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import type { Clock, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
 import { createRedis } from "../../src/services/build.ts";
+import { createInProcessBus, createRedisBus } from "../../src/services/control/bus.ts";
 import { createGithubKeySet } from "../../src/services/github-keys.ts";
 import { createLogger } from "../../src/services/logger.ts";
 import { createRateLimiterFactory } from "../../src/services/rate-limiter.ts";
@@ -73,6 +74,11 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
   if (redis) await waitReady(redis);
   const config = parseEnv({ LOG_LEVEL: "debug", APF_DEMO: "off", ...options.env });
   const prefix = options.redisPrefix ?? `apf-test:${randomBytes(6).toString("hex")}`;
+  // Instances that share a prefix share a bus channel, as instances of one deployment do.
+  const commandBus = redis
+    ? createRedisBus(redis, { channel: `${prefix}:command-bus`, logger })
+    : createInProcessBus();
+  await commandBus.ready();
   return {
     db: database.db,
     dbKind: database.kind,
@@ -80,6 +86,7 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     dbPool: database.poolStats,
     redis,
     rateLimiters: createRateLimiterFactory(redis, prefix),
+    commandBus,
     logger,
     clock: options.clock ?? new TestClock(),
     config,
@@ -87,6 +94,7 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     logs,
     database,
     async close() {
+      await commandBus.close();
       redis?.disconnect();
       if (!options.database) await database.close();
     },

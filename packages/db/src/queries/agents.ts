@@ -46,3 +46,13 @@ export async function revokeAgent(
     .limit(1);
   return existing;
 }
+
+/** Whether the agent's token is revoked (or the agent is gone). */
+export async function isAgentRevoked(db: Queryable, agentId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ revokedAt: agents.revokedAt })
+    .from(agents)
+    .where(eq(agents.id, agentId))
+    .limit(1);
+  return !row || row.revokedAt !== null;
+}

@@ -33,7 +33,7 @@ export interface PageRequest {
  * a printer in maintenance reads `maintenance` whatever its agent reports. `fresh`: its agent
  * reported within the stale window.
  */
-function liveness(freshness: PrinterFreshness) {
+export function liveness(freshness: PrinterFreshness) {
   const live = printerLiveness(freshness);
   const cutoff = new Date(freshness.now.getTime() - freshness.staleAfterS * 1000);
   const fresh = and(isNotNull(printers.lastSeenAt), gte(printers.lastSeenAt, cutoff))!;

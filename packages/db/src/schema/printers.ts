@@ -66,6 +66,8 @@ export const printers = pgTable(
     maintenanceType: text("maintenance_type"),
     /** When the printer last entered maintenance. */
     lastMaintenanceDate: instant("last_maintenance_date"),
+    /** When someone last said the bed was cleared (clear_bed): ready for the next job. */
+    bedClearedAt: instant("bed_cleared_at"),
     /** When the agent observed the state stored here; older reports never overwrite it. */
     observedAt: instant("observed_at"),
     lastSeenAt: instant("last_seen_at"),

@@ -22,12 +22,29 @@ export interface OctoPrintRequestOptions {
   signal?: AbortSignal;
 }
 
-/** The three reads the agent does on every OctoPrint host. */
+/** A job command the agent may send: the only writes it ever makes to OctoPrint. */
+export type JobCommand = "pause" | "resume" | "cancel";
+
+/** The `POST /api/job` body OctoPrint documents for each job command. */
+export const JOB_COMMAND_BODIES: Readonly<Record<JobCommand, Record<string, string>>> = {
+  pause: { command: "pause", action: "pause" },
+  resume: { command: "pause", action: "resume" },
+  cancel: { command: "cancel" },
+};
+
+/** Outcome of a job command: `204` is accepted; `409` (not in a state for it) keeps OctoPrint's text. */
+export type JobCommandResult =
+  | { ok: true; status: number }
+  | { ok: false; kind: OctoPrintFailureKind; status?: number; message: string };
+
+/** The three reads the agent does on every OctoPrint host, and the three job commands. */
 export interface OctoPrintClient {
   readonly baseUrl: string;
   getVersion(options?: OctoPrintRequestOptions): Promise<OctoPrintResult>;
   getPrinter(options?: OctoPrintRequestOptions): Promise<OctoPrintResult>;
   getJob(options?: OctoPrintRequestOptions): Promise<OctoPrintResult>;
+  /** `POST /api/job` with OctoPrint's body for `command` (see {@link JOB_COMMAND_BODIES}). */
+  sendJobCommand(command: JobCommand, options?: OctoPrintRequestOptions): Promise<JobCommandResult>;
 }
 
 /** A request that got an HTTP answer, or why it got none. */
@@ -133,6 +150,29 @@ function toResult(answer: Extract<HttpExchange, { ok: true }>, path: string): Oc
   }
 }
 
+/** OctoPrint's own reason from an error body (`{"error": "…"}`), shortened; or "". */
+function octoprintReason(text: string): string {
+  try {
+    const error = (JSON.parse(text) as { error?: unknown })?.error;
+    return typeof error === "string" ? error.slice(0, 200) : "";
+  } catch {
+    return "";
+  }
+}
+
+/** Maps the answer to a job command: any 2xx is accepted, anything else keeps its status. */
+function toCommandResult(
+  answer: Extract<HttpExchange, { ok: true }>,
+  command: JobCommand,
+): JobCommandResult {
+  const { status } = answer;
+  if (status >= 200 && status <= 299) return { ok: true, status };
+  const reason = octoprintReason(answer.text);
+  const message = `${command}: OctoPrint answered HTTP ${status}${reason ? ` (${reason})` : ""}`;
+  if (status === 401 || status === 403) return { ok: false, kind: "auth", status, message };
+  return { ok: false, kind: "http", status, message };
+}
+
 /**
  * Pure HTTP client of the OctoPrint REST API. Sends `X-Api-Key` on every request and returns a
  * discriminated result instead of throwing: `409` is `not_operational` (the host answered but
@@ -143,19 +183,47 @@ export function createOctoPrintClient(options: OctoPrintClientOptions): OctoPrin
   const timeoutMs = options.timeoutMs ?? 5000;
   const basicAuth = basicAuthHeader(options.baseUrl);
 
-  async function get(path: string, request?: OctoPrintRequestOptions): Promise<OctoPrintResult> {
-    let url: string;
-    let apiKey: string;
+  function target(path: string): { url: string; headers: Record<string, string> } | string {
     try {
-      url = joinUrl(options.baseUrl, path);
-      apiKey = options.apiKey();
+      const url = joinUrl(options.baseUrl, path);
+      const headers: Record<string, string> = {
+        accept: "application/json",
+        "x-api-key": options.apiKey(),
+      };
+      if (basicAuth) headers.authorization = basicAuth;
+      return { url, headers };
     } catch (error) {
-      return { ok: false, kind: "http", message: `${path}: ${(error as Error).message}` };
+      return `${path}: ${(error as Error).message}`;
     }
-    const headers: Record<string, string> = { accept: "application/json", "x-api-key": apiKey };
-    if (basicAuth) headers.authorization = basicAuth;
-    const answer = await exchange(fetchFn, url, { headers }, timeoutMs, request?.signal);
+  }
+
+  async function get(path: string, request?: OctoPrintRequestOptions): Promise<OctoPrintResult> {
+    const to = target(path);
+    if (typeof to === "string") return { ok: false, kind: "http", message: to };
+    const answer = await exchange(
+      fetchFn,
+      to.url,
+      { headers: to.headers },
+      timeoutMs,
+      request?.signal,
+    );
     return answer.ok ? toResult(answer, path) : answer;
+  }
+
+  async function sendJobCommand(
+    command: JobCommand,
+    request?: OctoPrintRequestOptions,
+  ): Promise<JobCommandResult> {
+    const to = target("/api/job");
+    if (typeof to === "string") return { ok: false, kind: "http", message: to };
+    const init: RequestInit = {
+      method: "POST",
+      headers: { ...to.headers, "content-type": "application/json" },
+      body: JSON.stringify(JOB_COMMAND_BODIES[command]),
+      redirect: "manual",
+    };
+    const answer = await exchange(fetchFn, to.url, init, timeoutMs, request?.signal);
+    return answer.ok ? toCommandResult(answer, command) : answer;
   }
 
   return {
@@ -163,5 +231,6 @@ export function createOctoPrintClient(options: OctoPrintClientOptions): OctoPrin
     getVersion: (request) => get("/api/version", request),
     getPrinter: (request) => get("/api/printer", request),
     getJob: (request) => get("/api/job", request),
+    sendJobCommand,
   };
 }

@@ -9,6 +9,8 @@ import type { VirtualPrinter } from "./virtual-printer.ts";
 /** What the HTTP layer needs from one simulated OctoPrint host. */
 export interface HostContext {
   printer: VirtualPrinter;
+  /** Called with every job command the host answered, in order. */
+  onJobCommand: (entry: JobCommandEntry) => void;
   pairing: PairingStore;
   baseUrl: () => string;
   acceptsKey: (key: string) => boolean;
@@ -22,6 +24,14 @@ const NOT_OPERATIONAL = "Printer is not operational";
 const MAX_BODY_BYTES = 64 * 1024;
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+
+/** One `POST /api/job` as the host saw it: when (host clock), what, and what it answered. */
+export interface JobCommandEntry {
+  at: number;
+  command: string | null;
+  action: string | null;
+  status: number;
+}
 
 /** Builds the request listener of one simulated host. */
 export function createHandler(ctx: HostContext) {
@@ -75,16 +85,50 @@ async function route(ctx: HostContext, req: IncomingMessage): Promise<Reply> {
       };
     }
     case "POST /api/job":
-      return jobCommand(p, await readJson(req));
+      return logged(ctx, t, await postJob(p, req));
   }
   const known = ["/api/version", "/api/server", "/api/connection", "/api/job", "/api/printer"];
   if (known.includes(path)) return { status: 405, body: { error: "Method Not Allowed" } };
   return { status: 404, body: { error: "Not Found" } };
 }
 
-function jobCommand(p: VirtualPrinter, body: unknown): Reply {
-  if (!isOperationalPhase(p.phase)) return { status: 409, body: { error: NOT_OPERATIONAL } };
+type JobReply = Reply & { command: string | null; action: string | null };
+
+function logged(ctx: HostContext, at: number, reply: JobReply): Reply {
+  const { command, action, ...rest } = reply;
+  ctx.onJobCommand({ at, command, action, status: rest.status });
+  return rest;
+}
+
+// OctoPrint's order (api/job.py controlJob): operational (409) → JSON body and a known command
+// (400) → the command's own precondition (409 with OctoPrint's message) → 204.
+async function postJob(p: VirtualPrinter, req: IncomingMessage): Promise<JobReply> {
+  const body = await readJson(req).catch(() => undefined);
   const data = (body ?? {}) as { command?: unknown; action?: unknown };
+  const named = {
+    command: typeof data.command === "string" ? data.command : null,
+    action: typeof data.action === "string" ? data.action : null,
+  };
+  if (!isOperationalPhase(p.phase)) {
+    return { ...named, status: 409, body: { error: NOT_OPERATIONAL } };
+  }
+  if (!/\bapplication\/json\b/i.test(req.headers["content-type"] ?? "")) {
+    return { ...named, status: 400, body: { error: "Expected content-type JSON" } };
+  }
+  if (body === undefined) {
+    return { ...named, status: 400, body: { error: "Malformed JSON body in request" } };
+  }
+  try {
+    return { ...named, ...jobCommand(p, data) };
+  } catch (error) {
+    if (error instanceof SimulatorConflict) {
+      return { ...named, status: 409, body: { error: error.message } };
+    }
+    throw error;
+  }
+}
+
+function jobCommand(p: VirtualPrinter, data: { command?: unknown; action?: unknown }): Reply {
   switch (data.command) {
     case "start":
       if (!p.run) return { status: 409, body: { error: "No file selected" } };

@@ -1,4 +1,5 @@
 export { type SimulatedFarm, type SimulatedFarmOptions, startSimulatedFarm } from "./farm.ts";
+export type { JobCommandEntry } from "./http-handler.ts";
 export { PAIRING_STALE_MS } from "./pairing.ts";
 export type { PhaseKind } from "./phases.ts";
 export { TRANSIENT_MS } from "./phases.ts";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHandler } from "./http-handler.ts";
+import { createHandler, type JobCommandEntry } from "./http-handler.ts";
 import { PairingStore } from "./pairing.ts";
 import { PHASE_TEXT } from "./phases.ts";
 import type { PrintOptions } from "./print-run.ts";
@@ -27,6 +27,10 @@ export interface SimulatedPrinter {
   state(): string;
   /** Pairing requests still waiting for a decision. */
   pendingPairings(): number;
+  /** Every `POST /api/job` this host answered, oldest first. */
+  jobCommands(): readonly JobCommandEntry[];
+  /** Calls `listener` on each `POST /api/job` as it is answered; returns the unsubscribe. */
+  onJobCommand(listener: (entry: JobCommandEntry) => void): () => void;
 }
 
 /** How one host is built by the farm. */
@@ -54,6 +58,8 @@ export async function startSimulatedHost(opts: HostOptions): Promise<RunningHost
   let apiKey = opts.apiKey;
   const grantedKeys = new Set<string>();
   let baseUrl = "";
+  const commands: JobCommandEntry[] = [];
+  const listeners = new Set<(entry: JobCommandEntry) => void>();
   const pairing = new PairingStore(
     opts.now,
     () => {
@@ -67,6 +73,10 @@ export async function startSimulatedHost(opts: HostOptions): Promise<RunningHost
   const server: Server = createServer(
     createHandler({
       printer: vp,
+      onJobCommand: (entry) => {
+        commands.push(entry);
+        for (const listener of listeners) listener(entry);
+      },
       pairing,
       baseUrl: () => baseUrl,
       acceptsKey: (key) => key !== "" && (key === apiKey || grantedKeys.has(key)),
@@ -104,6 +114,11 @@ export async function startSimulatedHost(opts: HostOptions): Promise<RunningHost
       return PHASE_TEXT[vp.phase];
     },
     pendingPairings: () => pairing.pendingCount(),
+    jobCommands: () => [...commands],
+    onJobCommand: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 
   return {

@@ -21,6 +21,7 @@ import * as memberUpdate from "./members/update.ts";
 import * as invitationWithdraw from "./members/withdraw-invitation.ts";
 import * as orgGet from "./orgs/get.ts";
 import * as orgUpdate from "./orgs/update.ts";
+import * as printerControl from "./printers/control.ts";
 import * as printerList from "./printers/list.ts";
 import * as printerUpdate from "./printers/update.ts";
 import * as skuStock from "./skus/adjust-stock.ts";
@@ -58,6 +59,7 @@ export function orgRoutes() {
     .openapi(printerList.route, printerList.handler)
     .openapi(printerUpdate.route, printerUpdate.handler)
     .openapi(jobList.route, jobList.handler)
+    .openapi(printerControl.route, printerControl.handler)
     .openapi(skuCreate.route, skuCreate.handler)
     .openapi(skuList.route, skuList.handler)
     .openapi(skuGet.route, skuGet.handler)

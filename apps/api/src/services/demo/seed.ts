@@ -96,10 +96,11 @@ export async function seedDemo(db: Database, dataDir: string): Promise<DemoSecre
   await db.transaction(async (tx) => {
     await insertApiKey(tx, {
       organizationId: organization.id,
-      name: "demo read key",
+      name: "demo key",
       keyHash: apiKey.hash,
       preview: apiKey.preview,
-      scopes: [...ALL_READ_SCOPES],
+      // Read everything, and control the simulated printers (pause/resume/stop through the agent).
+      scopes: [...ALL_READ_SCOPES, "printers:control"],
       createdBy: user.id,
     });
     const agent = await insertAgent(tx, {

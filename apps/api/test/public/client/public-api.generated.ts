@@ -12,7 +12,7 @@ export interface paths {
          * List printers
          * @description The organization's printers by name, with live state. Every printer unless paged.
          *
-         *     Requires scope `printers:read` (or the broad `read`).
+         *     Requires scope `printers:read` (or any of `read`).
          */
         get: operations["listPrinters"];
         put?: never;
@@ -34,7 +34,7 @@ export interface paths {
          * Get a printer
          * @description One printer of the organization, with live state, firmware, print time and maintenance.
          *
-         *     Requires scope `printers:read` (or the broad `read`).
+         *     Requires scope `printers:read` (or any of `read`).
          */
         get: operations["getPrinter"];
         put?: never;
@@ -56,7 +56,7 @@ export interface paths {
          * Get a printer's live status
          * @description The printer's latest telemetry, AutoPrintFarm's live status.
          *
-         *     Requires scope `printers:read` (or the broad `read`).
+         *     Requires scope `printers:read` (or any of `read`).
          */
         get: operations["getPrinterStatus"];
         put?: never;
@@ -79,7 +79,7 @@ export interface paths {
          * Put a printer into maintenance or take it out
          * @description While in maintenance the printer reads `status: maintenance`. Entering sets `last_maintenance_date`. Audited with the key that made the change.
          *
-         *     Requires scope `printers:write` (or the broad `write`).
+         *     Requires scope `printers:write` (or any of `write`).
          */
         put: operations["setPrinterMaintenance"];
         post?: never;
@@ -100,7 +100,7 @@ export interface paths {
          * List jobs
          * @description The organization's print jobs, newest first, one page at a time.
          *
-         *     Requires scope `jobs:read` (or the broad `read`).
+         *     Requires scope `jobs:read` (or any of `read`).
          */
         get: operations["listJobs"];
         put?: never;
@@ -122,7 +122,7 @@ export interface paths {
          * Get a job
          * @description One print job of the organization.
          *
-         *     Requires scope `jobs:read` (or the broad `read`).
+         *     Requires scope `jobs:read` (or any of `read`).
          */
         get: operations["getJob"];
         put?: never;
@@ -144,7 +144,7 @@ export interface paths {
          * List finished-goods inventory
          * @description Finished goods by SKU with their ready stock, ordered by SKU. Every item unless paged.
          *
-         *     Requires scope `inventory:read` (or the broad `read`).
+         *     Requires scope `inventory:read` (or any of `read`).
          */
         get: operations["listInventory"];
         put?: never;
@@ -166,7 +166,7 @@ export interface paths {
          * List low-stock alerts
          * @description Items at or below their low-stock threshold, by SKU, each with its product's name. Items without a threshold never alert.
          *
-         *     Requires scope `inventory:read` (or the broad `read`).
+         *     Requires scope `inventory:read` (or any of `read`).
          */
         get: operations["listInventoryAlerts"];
         put?: never;
@@ -188,7 +188,7 @@ export interface paths {
          * Get the inventory item of a product SKU
          * @description The finished-goods item of a product SKU id.
          *
-         *     Requires scope `inventory:read` (or the broad `read`).
+         *     Requires scope `inventory:read` (or any of `read`).
          */
         get: operations["getInventoryItemBySku"];
         put?: never;
@@ -210,7 +210,7 @@ export interface paths {
          * Get an inventory item
          * @description One SKU's finished-goods stock, with its product.
          *
-         *     Requires scope `inventory:read` (or the broad `read`).
+         *     Requires scope `inventory:read` (or any of `read`).
          */
         get: operations["getInventoryItem"];
         put?: never;
@@ -233,7 +233,7 @@ export interface paths {
          * Set an item's low-stock threshold
          * @description Sets (or with null clears) the low-stock threshold of an item. Audited with the key that made the change.
          *
-         *     Requires scope `inventory:write` (or the broad `write`).
+         *     Requires scope `inventory:write` (or any of `write`).
          */
         put: operations["setInventoryThreshold"];
         post?: never;
@@ -254,7 +254,7 @@ export interface paths {
          * List filament spools
          * @description The organization's filament spools, oldest first. Every spool unless paged.
          *
-         *     Requires scope `inventory:read` (or the broad `read`).
+         *     Requires scope `inventory:read` (or any of `read`).
          */
         get: operations["listFilamentSpools"];
         put?: never;
@@ -262,7 +262,7 @@ export interface paths {
          * Add a filament spool
          * @description Adds a spool with the fields of the filament item (`type` and `color` required). Audited with the key that made the change.
          *
-         *     Requires scope `inventory:write` (or the broad `write`).
+         *     Requires scope `inventory:write` (or any of `write`).
          */
         post: operations["createFilamentSpool"];
         delete?: never;
@@ -282,9 +282,53 @@ export interface paths {
          * Get a filament spool
          * @description One filament spool of the organization.
          *
-         *     Requires scope `inventory:read` (or the broad `read`).
+         *     Requires scope `inventory:read` (or any of `read`).
          */
         get: operations["getFilamentSpool"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/printers/{id}/control": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause, resume or stop a printer, or record its bed as cleared
+         * @description Checks the action against the printer's latest reported state, hands it to the printer's agent and waits up to 10 s for the result. The agent carries it to OctoPrint (`POST /api/job`). A command the agent has not taken within 30 s of the request expires and never runs.
+         *
+         *     Requires scope `printers:control` (or any of `control`).
+         */
+        post: operations["controlPrinter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/commands/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a command's outcome
+         * @description One printer command of the organization: where it stands and when it moved.
+         *
+         *     Requires scope `printers:read` (or any of `printers:control`, `read`, `control`).
+         */
+        get: operations["getCommand"];
         put?: never;
         post?: never;
         delete?: never;
@@ -446,6 +490,27 @@ export interface components {
         /**
          * @example {
          *       "success": false,
+         *       "code": "INVALID_STATE",
+         *       "error": "Cannot pause a printer that is \"idle\"; \"pause\" needs \"printing\".",
+         *       "request_id": "0f9d…"
+         *     }
+         */
+        ConflictError: {
+            /** @enum {boolean} */
+            success: false;
+            /**
+             * @description Stable, machine-readable error code.
+             * @enum {string}
+             */
+            code: "INVALID_STATE" | "CONFLICT";
+            /** @description A human sentence; never holds a secret. */
+            error: string;
+            /** @description Also in the X-Request-Id header; quote it when reporting. */
+            request_id: string;
+        };
+        /**
+         * @example {
+         *       "success": false,
          *       "code": "PAYLOAD_TOO_LARGE",
          *       "error": "Request bodies of /public/v1 may be at most 64 KiB.",
          *       "request_id": "0f9d…"
@@ -480,6 +545,27 @@ export interface components {
              * @enum {string}
              */
             code: "UNSUPPORTED_MEDIA_TYPE";
+            /** @description A human sentence; never holds a secret. */
+            error: string;
+            /** @description Also in the X-Request-Id header; quote it when reporting. */
+            request_id: string;
+        };
+        /**
+         * @example {
+         *       "success": false,
+         *       "code": "IDEMPOTENCY_KEY_REUSED",
+         *       "error": "This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.",
+         *       "request_id": "0f9d…"
+         *     }
+         */
+        UnprocessableEntityError: {
+            /** @enum {boolean} */
+            success: false;
+            /**
+             * @description Stable, machine-readable error code.
+             * @enum {string}
+             */
+            code: "IDEMPOTENCY_KEY_REUSED";
             /** @description A human sentence; never holds a secret. */
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
@@ -543,6 +629,27 @@ export interface components {
              * @enum {string}
              */
             code: "UNAVAILABLE";
+            /** @description A human sentence; never holds a secret. */
+            error: string;
+            /** @description Also in the X-Request-Id header; quote it when reporting. */
+            request_id: string;
+        };
+        /**
+         * @example {
+         *       "success": false,
+         *       "code": "HUB_OFFLINE",
+         *       "error": "The printer's agent has no open command channel; nothing was sent.",
+         *       "request_id": "0f9d…"
+         *     }
+         */
+        HubUnavailableError: {
+            /** @enum {boolean} */
+            success: false;
+            /**
+             * @description Stable, machine-readable error code.
+             * @enum {string}
+             */
+            code: "HUB_OFFLINE" | "HUB_COMMAND_FAILED" | "UNAVAILABLE";
             /** @description A human sentence; never holds a secret. */
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
@@ -839,6 +946,52 @@ export interface components {
             /** Format: uuid */
             printer_id?: string | null;
         };
+        ControlAnswer: {
+            printer_id: string;
+            /** @enum {string} */
+            action: "pause" | "resume" | "stop" | "clear_bed";
+            /**
+             * @description `acknowledged` (200): the agent carried it out and OctoPrint accepted it. `dispatched` (202): the agent has it, no result within 10 s. `pending` (202): not yet taken by the agent; it expires unless taken within 30 s of the request.
+             * @enum {string}
+             */
+            status: "acknowledged" | "dispatched" | "pending";
+            /** @description Follow up with GET /public/v1/commands/{id}. */
+            command_id: string;
+        };
+        ControlRequest: {
+            /**
+             * @description `pause` (needs `printing`), `resume` (needs `paused`), `stop` (needs `printing` or `paused`), `clear_bed` (needs `idle` and no open job; recorded by the backend, nothing is sent to the printer).
+             * @enum {string}
+             */
+            action: "pause" | "resume" | "stop" | "clear_bed";
+        };
+        Command: {
+            id: string;
+            printer_id: string;
+            /** @enum {string} */
+            action: "pause" | "resume" | "stop" | "clear_bed";
+            /**
+             * @description `pending` (waiting for the agent), `dispatched` (handed to the agent), `acknowledged` (carried out), `failed` (the agent or OctoPrint refused; see `error`), `expired` (not delivered within 30 s; never run).
+             * @enum {string}
+             */
+            status: "pending" | "dispatched" | "acknowledged" | "failed" | "expired";
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            requested_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            dispatched_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            completed_at: string | null;
+            error: string | null;
+        };
         Me: {
             key: {
                 id: string;
@@ -943,6 +1096,19 @@ export interface components {
                 "application/json": components["schemas"]["NotFoundError"];
             };
         };
+        /** @description The action does not fit the resource's current state (INVALID_STATE names both), or a request with the same Idempotency-Key is still being answered (CONFLICT). */
+        Conflict: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ConflictError"];
+            };
+        };
         /** @description The request body is larger than 64 KiB. */
         PayloadTooLarge: {
             headers: {
@@ -964,6 +1130,19 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+            };
+        };
+        /** @description The Idempotency-Key was used with a different request within the last 24 hours. */
+        UnprocessableEntity: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UnprocessableEntityError"];
             };
         };
         /** @description The key's budget for the window is spent, or too many failed authentications came from this address. Retry-After says when to try again. Failed authentications are limited to 30 per minute per client address (those 429s carry no X-RateLimit headers). */
@@ -998,6 +1177,19 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["UnavailableError"];
+            };
+        };
+        /** @description HUB_OFFLINE: the printer's agent has no open command channel, nothing was sent. HUB_COMMAND_FAILED: the agent could not carry it out (OctoPrint refused, naming its status, or did not answer). UNAVAILABLE: a dependency is down. */
+        HubUnavailable: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["HubUnavailableError"];
             };
         };
     };
@@ -1577,6 +1769,107 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         data: components["schemas"]["FilamentSpool"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    controlPrinter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A repeat with the same key and the same body within 24 hours answers what the first answered and sends nothing; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ControlRequest"];
+            };
+        };
+        responses: {
+            /** @description The agent carried it out and OctoPrint accepted it (`status: acknowledged`). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ControlAnswer"];
+                    };
+                };
+            };
+            /** @description Sent, but no result within 10 s (`status: dispatched` or `pending`); follow up with GET /public/v1/commands/{command_id}. */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ControlAnswer"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["HubUnavailable"];
+        };
+    };
+    getCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The command. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Command"];
                     };
                 };
             };

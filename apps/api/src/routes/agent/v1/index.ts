@@ -2,6 +2,8 @@ import { agentAuth } from "../../../middleware/agent-auth.ts";
 import { exceptOpen } from "../../../middleware/closed-by-default.ts";
 import { registerDocumentRoute } from "../../../openapi/document-route.ts";
 import { createRouter, registerAgentScheme } from "../../../openapi/kit.ts";
+import * as commandResult from "./command-result.ts";
+import * as commandsPoll from "./commands-poll.ts";
 import * as reports from "./reports.ts";
 
 /** Where app.ts mounts this router. */
@@ -16,15 +18,17 @@ export function agentRoutes() {
   registerAgentScheme(router.openAPIRegistry);
   router.use("*", exceptOpen(OPEN_AGENT_ROUTES, agentAuth));
   router.openapi(reports.route, reports.handler, reports.hook);
+  router.openapi(commandsPoll.route, commandsPoll.handler);
+  router.openapi(commandResult.route, commandResult.handler);
   registerDocumentRoute(router, {
     info: {
       title: "apf agent API",
       version: "1.0.0",
       description:
-        "Where apf agents report what they see of a farm's OctoPrint hosts. Authentication: `Authorization: Bearer apf_agent_…` (an agent created in the dashboard).",
+        "Where apf agents report what they see of a farm's OctoPrint hosts, and take the commands they carry to them. Authentication: `Authorization: Bearer apf_agent_…` (an agent created in the dashboard).",
     },
     tags: [
-      { name: "Agent", description: "Reports of the farm agent." },
+      { name: "Agent", description: "Reports and the command channel of the farm agent." },
       { name: "Documentation", description: "This document." },
     ],
     basePath: AGENT_BASE_PATH,

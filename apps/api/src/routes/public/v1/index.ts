@@ -1,5 +1,7 @@
 import { registerPublicComponents } from "../../../openapi/components.ts";
 import { createRouter } from "../../../openapi/kit.ts";
+import { registerControlPrinter } from "./control/control.ts";
+import { registerGetCommand } from "./control/get-command.ts";
 import { registerListInventoryAlerts } from "./inventory/alerts.ts";
 import { registerGetInventoryBySku } from "./inventory/by-sku.ts";
 import { registerGetInventoryItem } from "./inventory/get.ts";
@@ -43,6 +45,8 @@ export function publicRoutes() {
   registerListFilament(router);
   registerCreateFilament(router);
   registerGetFilament(router);
+  registerControlPrinter(router);
+  registerGetCommand(router);
   registerMe(router);
   registerGithubSecretScanning(router);
   registerOpenApiJson(router, PUBLIC_BASE_PATH);

@@ -14,17 +14,28 @@ import { BEARER_SECURITY } from "../../../openapi/security.ts";
  * every answer from here) → scope (403 answers before 429, as the contract orders) → refuse when
  * the budget is spent.
  */
-export function keyOperation(scope: NarrowScope | null, description: string) {
-  const broad = scope ? SCOPE_REGISTRY[scope].kind : null;
+export function keyOperation(
+  scope: NarrowScope | readonly [NarrowScope, ...NarrowScope[]] | null,
+  description: string,
+) {
   const middleware: MiddlewareHandler<AppEnv>[] = scope
     ? [apiKeyAuth, meterKeyBudget, requireScope(scope), enforceKeyBudget]
     : [apiKeyAuth, meterKeyBudget, enforceKeyBudget];
+  const accepted: readonly NarrowScope[] = typeof scope === "string" ? [scope] : (scope ?? []);
+  // Each narrow scope is also granted by the broad scope of its kind (`read`, `write`, `control`).
+  const acceptedWithBroad = [
+    ...new Set([...accepted, ...accepted.map((s) => SCOPE_REGISTRY[s].kind)]),
+  ];
+  const needs = `Requires scope \`${accepted[0]}\` (or any of ${acceptedWithBroad
+    .slice(1)
+    .map((s) => `\`${s}\``)
+    .join(", ")}).`;
   return {
     security: BEARER_SECURITY,
     description: scope
-      ? `${description}\n\nRequires scope \`${scope}\` (or the broad \`${broad}\`).`
+      ? `${description}\n\n${needs}`
       : `${description}\n\nAny valid key; no scope required.`,
-    ...(scope ? { "x-required-scope": scope, "x-accepted-scopes": [scope, broad] } : {}),
+    ...(scope ? { "x-required-scope": accepted[0], "x-accepted-scopes": acceptedWithBroad } : {}),
     middleware,
   };
 }

@@ -1,0 +1,64 @@
+import { COMMAND_STATUSES } from "@apf/db";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../context.ts";
+import { ApiError } from "../../../errors.ts";
+import { AGENT_SECURITY, dataResponse, errors, isUuid, jsonBody } from "../../../openapi/kit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { recordCommandResult } from "../../../services/control/result.ts";
+
+const bodySchema = z
+  .object({
+    ok: z.boolean().openapi({ description: "OctoPrint accepted the command (a 2xx)." }),
+    octoprint_status: z
+      .int()
+      .min(100)
+      .max(599)
+      .nullable()
+      .default(null)
+      .openapi({ description: "OctoPrint's HTTP status; null when it did not answer." }),
+    error: z.string().max(500).nullable().default(null),
+  })
+  .strict();
+
+export const route = createRoute({
+  method: "post",
+  path: "/commands/{id}/result",
+  operationId: "agentPostCommandResult",
+  tags: ["Agent"],
+  summary: "Report what a command came to",
+  description:
+    "The first result of a command counts; a repeat answers the command as it stands. A command of another agent is 404.",
+  security: AGENT_SECURITY,
+  request: {
+    params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) }),
+    body: jsonBody(bodySchema),
+  },
+  responses: {
+    200: dataResponse(
+      z.object({ id: z.string(), status: z.enum(COMMAND_STATUSES) }),
+      "Recorded (or already recorded).",
+    ),
+    ...errors(400, 401, 404, 409, 415, 429, 503),
+  },
+});
+
+/** POST /agent/v1/commands/{id}/result */
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  if (!isUuid(id)) throw new ApiError("NOT_FOUND", "This agent has no such command.");
+  const body = c.req.valid("json");
+  const { agent, services } = c.var;
+  const row = await recordCommandResult(
+    services,
+    agent,
+    id,
+    {
+      ok: body.ok,
+      octoprintStatus: body.octoprint_status,
+      // Shown to integrators: no control characters from a remote host's text.
+      error: body.error?.replace(/\p{Cc}/gu, " ") ?? null,
+    },
+    auditOrigin(c, { type: "agent", id: agent.agentId }),
+  );
+  return c.json({ success: true as const, data: { id: row.id, status: row.status } }, 200);
+};

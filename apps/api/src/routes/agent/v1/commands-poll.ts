@@ -1,0 +1,71 @@
+import { COMMAND_ACTIONS } from "@apf/db";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../context.ts";
+import { ApiError } from "../../../errors.ts";
+import { AGENT_SECURITY, dataResponse, errors } from "../../../openapi/kit.ts";
+import { awaitAgentCommands } from "../../../services/control/channel.ts";
+
+const WAIT = "must be a whole number of seconds from 1 to 30";
+
+const commandSchema = z
+  .object({
+    id: z.string(),
+    machine_id: z
+      .string()
+      .nullable()
+      .openapi({ description: "The machine, as the agent named it." }),
+    action: z.enum(COMMAND_ACTIONS),
+    requested_at: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("AgentCommand");
+
+export const route = createRoute({
+  method: "get",
+  path: "/commands",
+  operationId: "agentPollCommands",
+  tags: ["Agent"],
+  summary: "Wait for commands (long poll)",
+  description:
+    "Answers as soon as commands are pending for this agent's printers (each command is handed out once, never again), or with an empty list after `wait` seconds. While a request is open the agent counts as connected; a revoked token closes it with 401 TOKEN_REVOKED. Run each command at once, then POST its result.",
+  security: AGENT_SECURITY,
+  request: {
+    query: z.object({
+      wait: z.coerce
+        .number({ error: WAIT })
+        .int(WAIT)
+        .min(1, WAIT)
+        .max(30, WAIT)
+        .default(25)
+        .openapi({ description: "Seconds to hold the request open when nothing is pending." }),
+    }),
+  },
+  responses: {
+    200: dataResponse(z.array(commandSchema), "The commands to run now (maybe none)."),
+    ...errors(400, 401, 429, 503),
+  },
+});
+
+/** GET /agent/v1/commands?wait=25 */
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+  const { wait } = c.req.valid("query");
+  const outcome = await awaitAgentCommands(c.var.services, c.var.agent, {
+    waitMs: wait * 1000,
+    signal: c.req.raw.signal,
+  });
+  if (outcome.kind === "revoked") {
+    throw new ApiError(
+      "TOKEN_REVOKED",
+      "This agent token was revoked; create a new agent in the dashboard and update the agent's token file.",
+    );
+  }
+  const data =
+    outcome.kind === "commands"
+      ? outcome.commands.map((command) => ({
+          id: command.id,
+          machine_id: command.machineId,
+          action: command.action,
+          requested_at: command.requestedAt.toISOString(),
+        }))
+      : [];
+  return c.json({ success: true as const, data }, 200);
+};

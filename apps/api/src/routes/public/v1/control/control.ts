@@ -1,0 +1,79 @@
+import { createRoute } from "@hono/zod-openapi";
+import { ApiError } from "../../../../errors.ts";
+import {
+  AUTHENTICATED_HEADERS,
+  errorResponses,
+  hubUnavailableResponse,
+} from "../../../../openapi/components.ts";
+import { isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
+import { auditOrigin } from "../../../../services/audit.ts";
+import { requestControl } from "../../../../services/control/request.ts";
+import { idempotent } from "../../../../services/idempotency.ts";
+import { idParams } from "../lookup.ts";
+import { keyOperation, type PublicRouter } from "../operation.ts";
+import { ControlAnswerSchema, ControlBodySchema, IdempotencyHeaderSchema } from "./schema.ts";
+
+export const controlPrinterRoute = createRoute({
+  method: "post",
+  path: "/printers/{id}/control",
+  operationId: "controlPrinter",
+  tags: ["Control"],
+  summary: "Pause, resume or stop a printer, or record its bed as cleared",
+  ...keyOperation(
+    "printers:control",
+    "Checks the action against the printer's latest reported state, hands it to the printer's agent and waits up to 10 s for the result. The agent carries it to OctoPrint (`POST /api/job`). A command the agent has not taken within 30 s of the request expires and never runs.",
+  ),
+  request: {
+    params: idParams,
+    headers: IdempotencyHeaderSchema,
+    body: {
+      required: true,
+      content: { "application/json": { schema: ControlBodySchema } },
+    },
+  },
+  responses: {
+    200: {
+      description: "The agent carried it out and OctoPrint accepted it (`status: acknowledged`).",
+      headers: AUTHENTICATED_HEADERS,
+      content: { "application/json": { schema: itemEnvelope(ControlAnswerSchema) } },
+    },
+    202: {
+      description:
+        "Sent, but no result within 10 s (`status: dispatched` or `pending`); follow up with GET /public/v1/commands/{command_id}.",
+      headers: AUTHENTICATED_HEADERS,
+      content: { "application/json": { schema: itemEnvelope(ControlAnswerSchema) } },
+    },
+    ...errorResponses(400, 401, 403, 404, 409, 422, 429, 500),
+    ...hubUnavailableResponse(),
+  },
+});
+
+/** POST /public/v1/printers/{id}/control */
+export function registerControlPrinter(router: PublicRouter) {
+  router.openapi(controlPrinterRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { action } = c.req.valid("json");
+    const key = c.req.valid("header")["idempotency-key"];
+    const { services, apiKey } = c.var;
+    if (!isUuid(id)) throw new ApiError("NOT_FOUND", "Printer not found.");
+    const result = await idempotent(
+      services,
+      {
+        organizationId: apiKey.organizationId,
+        principal: `api_key:${apiKey.keyId}`,
+        key,
+        request: ["control", id.toLowerCase(), action],
+      },
+      () =>
+        requestControl(services, {
+          organizationId: apiKey.organizationId,
+          printerId: id,
+          action,
+          requester: { type: "api_key", id: apiKey.keyId },
+          origin: auditOrigin(c, { type: "api_key", id: apiKey.keyId }),
+        }),
+    );
+    const body = { success: true as const, data: result.data };
+    return result.httpStatus === 200 ? c.json(body, 200) : c.json(body, 202);
+  });
+}

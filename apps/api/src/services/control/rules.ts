@@ -1,0 +1,42 @@
+import type { CommandAction, PrinterStatus } from "@apf/db";
+
+/** What a control request needs to know of its printer. */
+export interface ControlTarget {
+  /** As integrators see it: `maintenance` while the printer is in maintenance (never allowed). */
+  status: PrinterStatus | "maintenance";
+  isActive: boolean;
+  hasOpenJob: boolean;
+}
+
+const ALLOWED: Record<CommandAction, readonly PrinterStatus[]> = {
+  pause: ["printing"],
+  resume: ["paused"],
+  stop: ["printing", "paused"],
+  clear_bed: ["idle"],
+};
+
+/** The OctoPrint job command the agent sends for an action; null: the backend does it alone. */
+export const AGENT_COMMAND: Record<CommandAction, "pause" | "resume" | "cancel" | null> = {
+  pause: "pause",
+  resume: "resume",
+  stop: "cancel",
+  clear_bed: null,
+};
+
+/**
+ * Why `action` does not fit the printer now (a sentence naming both), or null when it does.
+ * Checked against the latest reported state, before anything is sent.
+ */
+export function refusal(action: CommandAction, target: ControlTarget): string | null {
+  if (!target.isActive)
+    return `The printer is inactive; "${action}" is not sent to inactive printers.`;
+  const allowed = ALLOWED[action];
+  if (!(allowed as readonly string[]).includes(target.status)) {
+    const when = allowed.map((s) => `"${s}"`).join(" or ");
+    return `Cannot ${action.replace("_", " ")} a printer that is "${target.status}"; "${action}" needs ${when}.`;
+  }
+  if (action === "clear_bed" && target.hasOpenJob) {
+    return 'Cannot clear the bed while the printer\'s last job has not ended; "clear_bed" needs "idle" with no open job.';
+  }
+  return null;
+}

@@ -1,0 +1,88 @@
+import { createHash } from "node:crypto";
+import {
+  claimIdempotencyKey,
+  releaseIdempotencyKey,
+  storeIdempotentResponse,
+} from "@apf/db/queries/idempotency";
+import type { Services } from "../context.ts";
+import { ApiError, ERROR_STATUS, type ErrorCode } from "../errors.ts";
+
+/** How long a key's first answer is kept and repeated. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** The Idempotency-Key header: 1–255 printable ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
+
+/** A success to answer: its HTTP status and `data`. */
+export interface Answer<T> {
+  httpStatus: number;
+  data: T;
+}
+
+type Stored = { data: unknown } | { code: ErrorCode; error: string };
+
+export interface IdempotencyScope {
+  organizationId: string;
+  /** Whose key space: `api_key:<id>` or `user:<id>`. */
+  principal: string;
+  /** The Idempotency-Key header, or undefined when the request carries none. */
+  key: string | undefined;
+  /** The operation and everything that makes the request what it is (path ids, body). */
+  request: unknown;
+}
+
+/**
+ * Runs `run` once per Idempotency-Key: a repeat with the same request within 24 hours answers
+ * what the first answered (success or 4xx) without running again; the same key with another
+ * request is 422 IDEMPOTENCY_KEY_REUSED; a repeat while the first is still running is 409
+ * CONFLICT. A 5xx answer is not kept, so a retry with the same key runs again.
+ */
+export async function idempotent<T>(
+  services: Pick<Services, "db" | "clock">,
+  scope: IdempotencyScope,
+  run: () => Promise<Answer<T>>,
+): Promise<Answer<T>> {
+  if (scope.key === undefined) return run();
+  const { db, clock } = services;
+  const now = clock.now();
+  const requestHash = createHash("sha256").update(JSON.stringify(scope.request)).digest("hex");
+  const { claimed, record } = await claimIdempotencyKey(db, {
+    organizationId: scope.organizationId,
+    principal: scope.principal,
+    key: scope.key,
+    requestHash,
+    now,
+    expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+  });
+  if (!claimed) {
+    if (record.requestHash !== requestHash) {
+      throw new ApiError(
+        "IDEMPOTENCY_KEY_REUSED",
+        "This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.",
+      );
+    }
+    if (record.responseStatus === null) {
+      throw new ApiError(
+        "CONFLICT",
+        "A request with this Idempotency-Key is still being answered; retry in a few seconds.",
+        { "Retry-After": "2" },
+      );
+    }
+    const stored = record.responseBody as Stored;
+    if ("code" in stored) throw new ApiError(stored.code, stored.error);
+    return { httpStatus: record.responseStatus, data: stored.data as T };
+  }
+  try {
+    const answer = await run();
+    await storeIdempotentResponse(db, record.id, answer.httpStatus, { data: answer.data });
+    return answer;
+  } catch (error) {
+    if (error instanceof ApiError && ERROR_STATUS[error.code] < 500) {
+      const stored: Stored = { code: error.code, error: error.message };
+      await storeIdempotentResponse(db, record.id, error.status, stored);
+    } else {
+      await releaseIdempotencyKey(db, record.id);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,160 @@
+import type { Logger } from "pino";
+import { classifyAnswer, type SendOutcome, tokenRefusedMessage } from "./backend-answer.ts";
+import { backoffDelayMs, sleep as realSleep, type Sleep } from "./backoff.ts";
+import type { CommandExecutor, CommandOutcome, ReceivedCommand } from "./command-executor.ts";
+import { exchange } from "./octoprint.ts";
+import type { SecretProvider } from "./secret-provider.ts";
+
+/** Options of {@link createCommandChannel}. */
+export interface CommandChannelOptions {
+  apiUrl: string;
+  agentToken: SecretProvider;
+  logger: Logger;
+  execute: CommandExecutor;
+  /** Called after a command reached OctoPrint, so its machine is polled at once. */
+  onExecuted?: (machineId: string | null) => void;
+  userAgent: string;
+  fetch?: typeof globalThis.fetch;
+  random?: () => number;
+  sleep?: Sleep;
+  /** A monotonic clock in ms (not the wall clock, which may jump); default performance.now. */
+  monotonic?: () => number;
+  /** Seconds the backend may hold a poll open; default 25. */
+  waitS?: number;
+  /** A command held longer than this after it arrived is not run any more; default 10 s. */
+  maxHoldMs?: number;
+  backoff?: { baseMs?: number; capMs?: number };
+}
+
+/** The agent's command channel, beside its polling. */
+export interface CommandChannel {
+  /** Long-polls for commands and carries them out until `signal` aborts. */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+const RESULT_ATTEMPTS = 5;
+/** Ids remembered to refuse a repeat; far more than can arrive while one could be repeated. */
+const MAX_REMEMBERED = 10_000;
+
+/**
+ * Builds the channel: `GET /agent/v1/commands?wait=25` in a loop; each command is run at most
+ * once (the backend hands a command out once; the agent also never runs an id twice), at once,
+ * and its result posted to `/agent/v1/commands/{id}/result`. When the backend is away the channel
+ * backs off like the reporter; a command held too long on this side is reported, not run.
+ */
+export function createCommandChannel(options: CommandChannelOptions): CommandChannel {
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const sleep = options.sleep ?? realSleep;
+  const monotonic = options.monotonic ?? (() => performance.now());
+  const waitS = options.waitS ?? 25;
+  const maxHoldMs = options.maxHoldMs ?? 10_000;
+  const base = `${options.apiUrl.replace(/\/+$/, "")}/agent/v1/commands`;
+  const { logger, agentToken } = options;
+  const seen = new Set<string>();
+
+  const headers = (json: boolean) => ({
+    authorization: `Bearer ${agentToken.get()}`,
+    "user-agent": options.userAgent,
+    accept: "application/json",
+    ...(json ? { "content-type": "application/json" } : {}),
+  });
+
+  async function postResult(id: string, outcome: CommandOutcome, signal: AbortSignal) {
+    for (let attempt = 1; attempt <= RESULT_ATTEMPTS; attempt++) {
+      const answer = await exchange(
+        fetchFn,
+        `${base}/${encodeURIComponent(id)}/result`,
+        {
+          method: "POST",
+          headers: headers(true),
+          body: JSON.stringify(outcome),
+          redirect: "manual",
+        },
+        10_000,
+        signal,
+      );
+      if (answer.ok && answer.status >= 200 && answer.status < 500) {
+        if (answer.status >= 300) {
+          logger.warn(
+            { command_id: id, status: answer.status },
+            "backend refused a command result",
+          );
+        }
+        return;
+      }
+      if (signal.aborted) return;
+      await sleep(backoffDelayMs(attempt, { baseMs: 500, capMs: 5_000 }), signal);
+    }
+    logger.warn({ command_id: id }, "could not deliver a command result; giving up");
+  }
+
+  async function carryOut(command: ReceivedCommand, receivedAt: number, signal: AbortSignal) {
+    // At most once: an id seen before is never run again, whatever the backend sends.
+    if (seen.has(command.id)) return;
+    seen.add(command.id);
+    if (seen.size > MAX_REMEMBERED) seen.delete(seen.values().next().value as string);
+    let outcome: CommandOutcome;
+    if (monotonic() - receivedAt > maxHoldMs) {
+      outcome = { ok: false, octoprint_status: null, error: "held too long by the agent; not run" };
+      logger.warn({ command_id: command.id }, "command held too long; not run");
+    } else {
+      outcome = await options.execute(command);
+      if (outcome.octoprint_status !== null) options.onExecuted?.(command.machine_id);
+    }
+    await postResult(command.id, outcome, signal);
+  }
+
+  async function run(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      const answer = await exchange(
+        fetchFn,
+        `${base}?wait=${waitS}`,
+        { headers: headers(false), redirect: "manual" },
+        (waitS + 10) * 1000,
+        signal,
+      );
+      if (signal.aborted) break;
+      const receivedAt = monotonic();
+      if (answer.ok && answer.status === 200) {
+        if (failures > 0) logger.info("command channel open again");
+        failures = 0;
+        let commands: ReceivedCommand[] = [];
+        try {
+          commands = (JSON.parse(answer.text) as { data?: ReceivedCommand[] }).data ?? [];
+        } catch {
+          logger.warn("command channel answer is not JSON; ignored");
+        }
+        await Promise.all(commands.map((command) => carryOut(command, receivedAt, signal)));
+        continue;
+      }
+      failures += 1;
+      const outcome: SendOutcome = answer.ok
+        ? classifyAnswer(answer.status, answer.headers, answer.text, Date.now())
+        : { kind: "unavailable", message: answer.message };
+      const backoff = backoffDelayMs(failures, {
+        ...options.backoff,
+        ...(options.random ? { random: options.random } : {}),
+      });
+      const retryAfter = outcome.kind === "unavailable" ? (outcome.retryAfterMs ?? 0) : 0;
+      const delayMs = Math.max(backoff, retryAfter);
+      const retry_in_s = Math.round(delayMs / 100) / 10;
+      if (outcome.kind === "auth") {
+        logger.error(
+          { channel: "commands", code: outcome.envelope.code, status: outcome.status, retry_in_s },
+          `command channel: ${tokenRefusedMessage(outcome.envelope, outcome.status, agentToken.file === undefined)}`,
+        );
+      } else if (failures === 1 || failures % 10 === 0) {
+        const detail = "message" in outcome ? outcome.message : `HTTP ${outcome.status}`;
+        logger.warn(
+          { channel: "commands", error: detail, retry_in_s },
+          "command channel unavailable; retrying",
+        );
+      }
+      await sleep(delayMs, signal);
+      if (outcome.kind === "auth" && !signal.aborted) await agentToken.reload();
+    }
+  }
+
+  return { run };
+}

@@ -1,0 +1,96 @@
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { agents } from "./agents.ts";
+import { id, instant } from "./columns.ts";
+import { organizations } from "./organizations.ts";
+import { printers } from "./printers.ts";
+
+export const COMMAND_ACTIONS = ["pause", "resume", "stop", "clear_bed"] as const;
+export type CommandAction = (typeof COMMAND_ACTIONS)[number];
+
+export const COMMAND_STATUSES = [
+  "pending",
+  "dispatched",
+  "acknowledged",
+  "failed",
+  "expired",
+] as const;
+export type CommandStatus = (typeof COMMAND_STATUSES)[number];
+
+/** Who asked for a command: an API key or a dashboard user. */
+export const COMMAND_REQUESTERS = ["api_key", "user"] as const;
+export type CommandRequester = (typeof COMMAND_REQUESTERS)[number];
+
+/**
+ * A physical command for one printer, carried by the printer's agent. A row moves
+ * pending → dispatched (once, atomically, when an agent's long poll takes it) → acknowledged or
+ * failed; or pending → expired when no agent took it before `expires_at`.
+ */
+export const commands = pgTable(
+  "commands",
+  {
+    id: id(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    printerId: uuid("printer_id")
+      .notNull()
+      .references(() => printers.id, { onDelete: "cascade" }),
+    /** The agent that carries it; null for commands the backend carries out itself (clear_bed). */
+    agentId: uuid("agent_id").references(() => agents.id, { onDelete: "cascade" }),
+    /** The agent's id of the machine, as the agent knows it. */
+    machineId: text("machine_id"),
+    action: text("action", { enum: COMMAND_ACTIONS }).notNull(),
+    status: text("status", { enum: COMMAND_STATUSES }).notNull(),
+    requestedByType: text("requested_by_type", { enum: COMMAND_REQUESTERS }).notNull(),
+    requestedById: text("requested_by_id").notNull(),
+    requestedAt: instant("requested_at").notNull(),
+    /** Not delivered by then: never delivered. */
+    expiresAt: instant("expires_at").notNull(),
+    dispatchedAt: instant("dispatched_at"),
+    completedAt: instant("completed_at"),
+    error: text("error"),
+    octoprintStatus: integer("octoprint_status"),
+  },
+  (t) => [
+    index("commands_agent_status_idx").on(t.agentId, t.status, t.requestedAt),
+    index("commands_org_requested_idx").on(t.organizationId, t.requestedAt),
+  ],
+);
+
+/**
+ * An agent's open command channel (one per long poll in flight, on any API instance). The agent
+ * counts as connected while one of its rows is open; rows of a crashed instance lapse on their own.
+ */
+export const commandChannels = pgTable(
+  "command_channels",
+  {
+    id: id(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    openUntil: instant("open_until").notNull(),
+  },
+  (t) => [index("command_channels_agent_idx").on(t.agentId, t.openUntil)],
+);
+
+/** A stored answer to a request that carried an Idempotency-Key, kept 24 hours. */
+export const idempotencyRecords = pgTable(
+  "idempotency_records",
+  {
+    id: id(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    /** Whose key space: `api_key:<id>` or `user:<id>`. */
+    principal: text("principal").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of the operation and its body: the same key with another body is refused. */
+    requestHash: text("request_hash").notNull(),
+    /** Null while the first request is still being answered. */
+    responseStatus: integer("response_status"),
+    responseBody: jsonb("response_body").$type<unknown>(),
+    createdAt: instant("created_at").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("idempotency_records_principal_key").on(t.principal, t.key)],
+);
