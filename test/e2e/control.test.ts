@@ -178,6 +178,7 @@ describe("control: simulator → apf-agent process → two API instances", () =>
     );
 
     const stopped = await control(id, "stop");
+    expect(stopped.body).toMatchObject({ success: true });
     expect(stopped.status).toBe(200);
     const job = await until(
       async () =>

@@ -12,8 +12,13 @@ import { agentTopic } from "./bus.ts";
 import { expireOverdue } from "./expiry.ts";
 import { waitFor } from "./wait.ts";
 
-/** After a poll answers, its channel stays open this long: the agent polls again at once. */
-export const CHANNEL_GRACE_MS = 5_000;
+/**
+ * After a poll answers, its channel stays open this long: the agent polls again as soon as it has
+ * carried out what it received and reported the result, which on a busy host can take seconds. An
+ * agent that hangs up closes its channel at once, and a command sent meanwhile still expires 30 s
+ * after its request, so the grace never makes a command late.
+ */
+export const CHANNEL_GRACE_MS = 15_000;
 /** How often an open poll re-reads in case a wake-up was lost (Redis blip, another instance). */
 const RECHECK_MS = 2_000;
 /** Channel rows that lapsed this long ago are removed (left by a stopped instance). */
