@@ -133,5 +133,4 @@ serverA.close();
 serverB.close();
 await b.close();
 await a.close();
-await a.database.close();
 process.exit(0);

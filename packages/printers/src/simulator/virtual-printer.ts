@@ -75,8 +75,9 @@ export class VirtualPrinter {
 
   pause(): void {
     const t = this.requireActive("pause");
-    if (this.phase !== "printing") return;
-    this.foldPrintClock(t);
+    // A pause that arrives while a resume is still under way is not lost: it pauses again.
+    if (this.phase !== "printing" && this.phase !== "resuming") return;
+    if (this.phase === "printing") this.foldPrintClock(t);
     this.enter("pausing", t);
   }
 
