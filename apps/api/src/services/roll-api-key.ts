@@ -1,9 +1,10 @@
 import { mintToken } from "@apf/auth";
-import type { Database } from "@apf/db";
 import { findApiKeyForRoll } from "@apf/db/queries/api-key-admin";
 import { insertApiKey } from "@apf/db/queries/api-keys";
+import type { Services } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { type AuditOrigin, recordAudit } from "./audit.ts";
+import { invalidateApiKeys } from "./key-cache.ts";
 import { shortenKeyExpiry } from "./key-expiry.ts";
 
 /** Longest an old key may keep working after a roll. */
@@ -15,14 +16,14 @@ export const MAX_ROLL_GRACE_HOURS = 72;
  * transaction, audited on both keys. A revoked or expired key cannot be rolled (409).
  */
 export async function rollApiKey(
-  db: Database,
+  services: Pick<Services, "db" | "redis" | "logger">,
   actor: { origin: AuditOrigin; organizationId: string; userId: string; now: Date },
   keyId: string,
   graceHours: number,
 ) {
   const { organizationId, now } = actor;
   const minted = mintToken("live");
-  return db.transaction(async (tx) => {
+  const rolled = await services.db.transaction(async (tx) => {
     const old = await findApiKeyForRoll(tx, organizationId, keyId);
     if (!old) throw new ApiError("NOT_FOUND", "No such API key in this organization.");
     if (old.revokedAt) throw new ApiError("CONFLICT", "This key is revoked; mint a new one.");
@@ -65,4 +66,7 @@ export async function rollApiKey(
     });
     return { key, token: minted.token, old: { id: old.id, expiresAt: oldExpiresAt } };
   });
+  // After the commit: every instance holding the old key in its cache re-reads its expiry.
+  await invalidateApiKeys(services, organizationId, [rolled.old.id]);
+  return rolled;
 }

@@ -11,11 +11,10 @@ import {
   ok,
   SESSION_SECURITY,
   text,
-  timestamp,
 } from "../../../openapi/kit.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
-import { scopeSchema } from "./schemas.ts";
+import { mintedKeySchema, scopeSchema } from "./schemas.ts";
 
 export const route = createRoute({
   method: "post",
@@ -56,19 +55,7 @@ export const route = createRoute({
     ),
   },
   responses: {
-    201: dataResponse(
-      z.object({
-        id: z.uuid(),
-        key: z.string().openapi({ description: "The full apf_live_ key, shown this once." }),
-        preview: z.string(),
-        name: z.string(),
-        scopes: z.array(scopeSchema),
-        expires_at: timestamp().nullable(),
-        rate_limit_per_minute: z.number().int().nullable(),
-        created_at: timestamp(),
-      }),
-      "The new key, with the full key this one time.",
-    ),
+    201: dataResponse(mintedKeySchema, "The new key, with the full key this one time."),
     ...errors(400, 401, 403, 404),
   },
 });

@@ -11,10 +11,9 @@ import {
   timestamp,
 } from "../../../openapi/kit.ts";
 import { auditOrigin } from "../../../services/audit.ts";
-import { invalidateApiKeys } from "../../../services/key-cache.ts";
 import { MAX_ROLL_GRACE_HOURS, rollApiKey } from "../../../services/roll-api-key.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
-import { scopeSchema } from "./schemas.ts";
+import { mintedKeySchema } from "./schemas.ts";
 
 const graceMessage = `must be a whole number of hours from 0 to ${MAX_ROLL_GRACE_HOURS}`;
 
@@ -45,15 +44,7 @@ export const route = createRoute({
   },
   responses: {
     201: dataResponse(
-      z.object({
-        id: z.uuid(),
-        key: z.string().openapi({ description: "The full apf_live_ key, shown this once." }),
-        preview: z.string(),
-        name: z.string(),
-        scopes: z.array(scopeSchema),
-        expires_at: timestamp().nullable(),
-        rate_limit_per_minute: z.number().int().nullable(),
-        created_at: timestamp(),
+      mintedKeySchema.extend({
         rolled_from: z.object({ id: z.uuid(), expires_at: timestamp() }),
       }),
       "The new key, with the full key this one time, and the old key's new expiry.",
@@ -65,9 +56,9 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { keyId } = c.req.valid("param");
   const { grace_hours } = c.req.valid("json");
-  const { db, clock } = c.var.services;
+  const { clock } = c.var.services;
   const rolled = await rollApiKey(
-    db,
+    c.var.services,
     {
       origin: auditOrigin(c),
       organizationId: c.var.org.organizationId,
@@ -77,8 +68,6 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     keyId,
     grace_hours,
   );
-  // After the commit: instances holding the old key in a cache drop it and re-read its expiry.
-  await invalidateApiKeys(c.var.services, c.var.org.organizationId, [rolled.old.id]);
   const { key } = rolled;
   return c.json(
     ok({

@@ -21,3 +21,15 @@ export const apiKeySchema = z.object({
   }),
   rate_limit_per_minute: z.number().int().nullable(),
 });
+
+/** A key just minted (created or rolled): the only answers that carry the full key. */
+export const mintedKeySchema = z.object({
+  id: z.uuid(),
+  key: z.string().openapi({ description: "The full apf_live_ key, shown this once." }),
+  preview: z.string(),
+  name: z.string(),
+  scopes: z.array(scopeSchema),
+  expires_at: timestamp().nullable(),
+  rate_limit_per_minute: z.number().int().nullable(),
+  created_at: timestamp(),
+});
