@@ -51,11 +51,14 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(env: Record<string, string>): Promise<RunningApi> {
+export async function startApi(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<RunningApi> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", "apps/api/src/server.ts"],
+    [...nodeArgs, "--import", "tsx", "apps/api/src/server.ts"],
     {
       cwd: ROOT,
       env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", APF_DEMO: "off" },

@@ -1,13 +1,13 @@
 import { DASHBOARD_SITE_PATH, dashboardSite } from "@apf/dashboard";
-import { bodyLimit } from "hono/body-limit";
-import { secureHeaders } from "hono/secure-headers";
 import type { Services } from "./context.ts";
 import { ApiError, onError } from "./errors.ts";
+import { limitBody } from "./middleware/body-limit.ts";
 import { clientIp } from "./middleware/client-ip.ts";
 import { publicCors } from "./middleware/cors.ts";
 import { httpMetrics } from "./middleware/http-metrics.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { requestLog } from "./middleware/request-log.ts";
+import { securityHeaders } from "./middleware/response-headers.ts";
 import { notFoundHandler } from "./not-found.ts";
 import { createRouter } from "./openapi/router.ts";
 import { AGENT_BASE_PATH, agentRoutes } from "./routes/agent/v1/index.ts";
@@ -42,30 +42,24 @@ export function createApp(services: Services) {
   app.use("*", requestId);
   app.use("*", clientIp);
   app.use("*", requestLog);
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use("*", securityHeaders);
   app.use(`${PUBLIC_BASE_PATH}/*`, publicCors);
   // Dashboard bodies are small; reading a huge one (even unauthenticated, at login) is refused.
   app.use(
     "/api/*",
-    bodyLimit({
-      maxSize: DASHBOARD_MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /api may be at most 64 KiB.");
-      },
-    }),
+    limitBody(
+      DASHBOARD_MAX_BODY_BYTES,
+      () => new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /api may be at most 64 KiB."),
+    ),
   );
 
   app.use(
     `${PUBLIC_BASE_PATH}/*`,
-    bodyLimit({
-      maxSize: PUBLIC_MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(
-          "PAYLOAD_TOO_LARGE",
-          "Request bodies of /public/v1 may be at most 64 KiB.",
-        );
-      },
-    }),
+    limitBody(
+      PUBLIC_MAX_BODY_BYTES,
+      () =>
+        new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /public/v1 may be at most 64 KiB."),
+    ),
   );
   // Dashboard and agent answers may carry a secret (a session, key, agent or invitation token)
   // or an organization's private data: no shared or browser cache keeps any of them.

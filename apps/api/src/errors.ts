@@ -146,9 +146,9 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
   };
   const mapped = fromDatabase(error);
   if (mapped) {
-    c.var.services.logger.warn(context, `database refused the request: ${mapped.code}`);
+    c.get("services").logger.warn(context, `database refused the request: ${mapped.code}`);
     return errorResponse(c, mapped);
   }
-  c.var.services.logger.error(context, "unhandled error");
+  c.get("services").logger.error(context, "unhandled error");
   return errorResponse(c, new ApiError("INTERNAL_ERROR", "Something went wrong on our side."));
 }

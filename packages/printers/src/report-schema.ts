@@ -125,22 +125,34 @@ export interface ReportIssue {
  * own bodies included): NUL cannot be stored in Postgres text, and the others are never text a
  * printer means. Tab, line feed and carriage return stay allowed (multi-line error messages).
  */
-function hasForbiddenControl(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x09 || code === 0x0a || code === 0x0d) continue;
-    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/** True when a string anywhere in the value (or a key) holds a forbidden control character. */
+function holdsControlCharacter(node: unknown): boolean {
+  if (typeof node === "string") return FORBIDDEN_CONTROL.test(node);
+  if (node === null || typeof node !== "object") return false;
+  if (Array.isArray(node)) {
+    for (const item of node) if (holdsControlCharacter(item)) return true;
+    return false;
+  }
+  const record = node as Record<string, unknown>;
+  for (const key in record) {
+    if (FORBIDDEN_CONTROL.test(key) || holdsControlCharacter(record[key])) return true;
   }
   return false;
 }
 
-/** Where in a JSON value the first few strings with a forbidden control character are. */
+/**
+ * Where in a JSON value the first few strings with a forbidden control character are. A clean
+ * value (every accepted report) is scanned once without building a path.
+ */
 export function findControlCharacters(value: unknown, limit = 10): (string | number)[][] {
+  if (!holdsControlCharacter(value)) return [];
   const found: (string | number)[][] = [];
   const walk = (node: unknown, path: (string | number)[]) => {
     if (found.length >= limit) return;
     if (typeof node === "string") {
-      if (hasForbiddenControl(node)) found.push(path);
+      if (FORBIDDEN_CONTROL.test(node)) found.push(path);
       return;
     }
     if (Array.isArray(node)) {
@@ -149,7 +161,7 @@ export function findControlCharacters(value: unknown, limit = 10): (string | num
     }
     if (node && typeof node === "object") {
       for (const [key, item] of Object.entries(node)) {
-        if (hasForbiddenControl(key)) found.push([...path, key]);
+        if (FORBIDDEN_CONTROL.test(key)) found.push([...path, key]);
         walk(item, [...path, key]);
       }
     }

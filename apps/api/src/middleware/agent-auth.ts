@@ -9,7 +9,7 @@ import { verifyBearerToken } from "./bearer-credential.ts";
  * failures counted per client address.
  */
 export const agentAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const { db } = c.var.services;
+  const { db } = c.get("services");
   const principal = await verifyBearerToken<AgentPrincipal>(c, {
     kind: "agent",
     noun: "agent token",

@@ -60,10 +60,10 @@ function noteKeyUsed(
 
 /**
  * Authenticates /public/v1: Bearer credential → well-formed apf_live_ key (offline) → lookup by
- * SHA-256 → not revoked → not expired; then sets c.var.apiKey.
+ * SHA-256 → not revoked → not expired; then sets c.get("apiKey").
  */
 export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const services = c.var.services;
+  const services = c.get("services");
   const now = services.clock.now();
   let keyHash = "";
   const row = await verifyBearerToken(c, {
@@ -93,6 +93,6 @@ export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
     },
   });
   c.set("apiKey", principal);
-  noteKeyUsed(services, c.var.keyTouches, keyHash, row, now);
+  noteKeyUsed(services, c.get("keyTouches"), keyHash, row, now);
   await next();
 });

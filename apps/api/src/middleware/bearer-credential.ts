@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { recordFailedAuth } from "./rate-limit.ts";
+import { requestHeader } from "./request-headers.ts";
 
 /** Query parameters some clients put keys in; URLs end up in logs, so these are refused. */
 const QUERY_KEY_PARAMS = ["apikey", "api_key", "key"];
@@ -27,8 +28,9 @@ export function parseBearer(header: string): string | null {
  */
 export function bearerCredential(c: Context<AppEnv>, noun = "API key"): string {
   const usage = `send it in the Authorization header: "Authorization: Bearer <${noun}>"`;
-  const params = new URL(c.req.url).searchParams;
-  for (const name of params.keys()) {
+  const url = c.req.url;
+  const params = url.includes("?") ? new URL(url).searchParams.keys() : [];
+  for (const name of params) {
     if (QUERY_KEY_PARAMS.includes(name.toLowerCase())) {
       throw new ApiError(
         "UNAUTHORIZED",
@@ -36,9 +38,9 @@ export function bearerCredential(c: Context<AppEnv>, noun = "API key"): string {
       );
     }
   }
-  const header = c.req.header("authorization")?.trim();
+  const header = requestHeader(c, "authorization")?.trim();
   if (!header) {
-    if (c.req.header("x-api-key") !== undefined) {
+    if (requestHeader(c, "x-api-key") !== undefined) {
       throw new ApiError(
         "UNAUTHORIZED",
         `X-Api-Key is not accepted here; ${usage} (the Bearer scheme).`,
@@ -103,7 +105,7 @@ export async function verifyBearerToken<P>(
     verdict = await options.verify(parsed.hash);
   } catch (error) {
     // The database did not answer: the caller may retry, and nothing internal is shown.
-    c.var.services.logger.error({ err: error }, `${options.noun} lookup failed`);
+    c.get("services").logger.error({ err: error }, `${options.noun} lookup failed`);
     throw new ApiError(
       "UNAVAILABLE",
       `The ${options.noun} cannot be checked right now; retry shortly.`,

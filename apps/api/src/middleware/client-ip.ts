@@ -1,6 +1,7 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.ts";
+import { requestHeader } from "./request-headers.ts";
 
 function fromSocket(c: Parameters<typeof getConnInfo>[0]): string {
   try {
@@ -11,15 +12,15 @@ function fromSocket(c: Parameters<typeof getConnInfo>[0]): string {
   }
 }
 
-/** Sets c.var.clientIp: the socket peer, or the header TRUST_PROXY says a proxy in front sets. */
+/** Sets c.get("clientIp"): the socket peer, or the header TRUST_PROXY says a proxy in front sets. */
 export const clientIp = createMiddleware<AppEnv>(async (c, next) => {
-  const trust = c.var.services.config.TRUST_PROXY;
+  const trust = c.get("services").config.TRUST_PROXY;
   let ip: string | undefined;
   if (trust === "x-forwarded-for") {
     // The right-most entry is the one our proxy appended; the left ones are client-controlled.
-    ip = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
+    ip = requestHeader(c, "x-forwarded-for")?.split(",").at(-1)?.trim();
   } else if (trust !== "none") {
-    ip = c.req.header(trust)?.trim();
+    ip = requestHeader(c, trust)?.trim();
   }
   c.set("clientIp", ip || fromSocket(c));
   await next();

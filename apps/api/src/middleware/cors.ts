@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context.ts";
 import { apiKeyDetails } from "./api-key-auth.ts";
+import { requestHeader } from "./request-headers.ts";
 
 /** Headers a browser script may read on an allowed cross-origin answer. */
 const EXPOSED_HEADERS = [
@@ -27,7 +28,7 @@ export const publicCors = createMiddleware<AppEnv>(async (c, next) => {
     });
   }
   await next();
-  const origin = c.req.header("origin");
+  const origin = requestHeader(c, "origin");
   if (!origin) return;
   const allowed = apiKeyDetails(c)?.organization.allowedOrigins ?? [];
   if (!allowed.includes("*") && !allowed.includes(origin)) return;

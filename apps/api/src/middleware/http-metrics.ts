@@ -13,7 +13,7 @@ const AUTH_CODES = new Set(["UNAUTHORIZED", "TOKEN_INVALID", "TOKEN_REVOKED", "T
 export const httpMetrics = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now();
   await next();
-  const metrics = metricsOf(c.var.services);
+  const metrics = metricsOf(c.get("services"));
   const last = matchedRoutes(c).at(-1);
   const route = last && last.method !== "ALL" ? last.path : "unmatched";
   const method = c.req.method;

@@ -12,7 +12,7 @@ export interface OrgAccess {
   role: Role;
 }
 
-/** The environment of routes under /api/orgs/{orgId}: AppEnv plus c.var.org. */
+/** The environment of routes under /api/orgs/{orgId}: AppEnv plus c.get("org"). */
 export interface OrgEnv {
   Variables: AppEnv["Variables"] & { org: OrgAccess };
 }
@@ -26,7 +26,7 @@ export const orgAccess = createMiddleware<OrgEnv>(async (c, next) => {
   const organizationId = c.req.param("orgId");
   const membership =
     organizationId && isUuid(organizationId)
-      ? await findMembership(c.var.services.db, organizationId, c.var.session.userId)
+      ? await findMembership(c.get("services").db, organizationId, c.get("session").userId)
       : undefined;
   if (!membership) throw new ApiError("NOT_FOUND", "No such organization.");
   c.set("org", { organizationId: organizationId!.toLowerCase(), role: membership.role });
@@ -35,7 +35,7 @@ export const orgAccess = createMiddleware<OrgEnv>(async (c, next) => {
 
 /** Route middleware: 403 FORBIDDEN unless the caller is an owner or admin of the organization. */
 export const requireManager = createMiddleware<OrgEnv>(async (c, next) => {
-  if (!canManage(c.var.org.role)) {
+  if (!canManage(c.get("org").role)) {
     throw new ApiError("FORBIDDEN", "Only owners and admins of the organization may do this.");
   }
   await next();

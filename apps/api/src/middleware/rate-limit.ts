@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Services } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { type Limiter, RateLimiterRes } from "../services/rate-limiter.ts";
+import { setResponseHeader } from "./response-headers.ts";
 
 /** A key's budget when it has none of its own: requests per window. */
 export const DEFAULT_KEY_BUDGET = 120;
@@ -30,8 +31,8 @@ async function spend(
     return { res: await limiter.consume(key), allowed: true };
   } catch (error) {
     if (error instanceof RateLimiterRes) return { res: error, allowed: false };
-    c.var.services.logger.warn(
-      { err: error, request_id: c.var.requestId },
+    c.get("services").logger.warn(
+      { err: error, request_id: c.get("requestId") },
       "rate limiter failed; request let through",
     );
     return null;
@@ -53,7 +54,7 @@ export function failedAuthLimiter(services: Services): Limiter {
  * so keys cannot be guessed at speed.
  */
 export async function recordFailedAuth(c: Context<AppEnv>): Promise<void> {
-  const spent = await spend(c, failedAuthLimiter(c.var.services), c.var.clientIp);
+  const spent = await spend(c, failedAuthLimiter(c.get("services")), c.get("clientIp"));
   if (!spent || spent.allowed) return;
   const wait = retryAfterS(spent.res);
   throw new ApiError(
@@ -69,19 +70,23 @@ export async function recordFailedAuth(c: Context<AppEnv>): Promise<void> {
  * enforceKeyBudget does, after the scope check, because INSUFFICIENT_SCOPE comes first.
  */
 export const meterKeyBudget = createMiddleware<AppEnv>(async (c, next) => {
-  const key = c.var.apiKey;
+  const key = c.get("apiKey");
   const limit = key.rateLimitPerMinute;
-  const limiter = c.var.services.rateLimiters.get({
+  const limiter = c.get("services").rateLimiters.get({
     name: "key",
     points: limit,
     durationS: KEY_WINDOW_S,
   });
   const spent = await spend(c, limiter, key.keyId);
   if (spent) {
-    c.header("X-RateLimit-Limit", String(limit));
-    c.header("X-RateLimit-Remaining", String(spent.res.remainingPoints));
+    setResponseHeader(c, "X-RateLimit-Limit", String(limit));
+    setResponseHeader(c, "X-RateLimit-Remaining", String(spent.res.remainingPoints));
     // The window is kept by Redis (or the fallback), which run on real time, not services.clock.
-    c.header("X-RateLimit-Reset", String(Math.ceil((Date.now() + spent.res.msBeforeNext) / 1000)));
+    setResponseHeader(
+      c,
+      "X-RateLimit-Reset",
+      String(Math.ceil((Date.now() + spent.res.msBeforeNext) / 1000)),
+    );
     if (!spent.allowed) c.set("keyBudgetRetryAfterS", retryAfterS(spent.res));
   }
   await next();
@@ -93,7 +98,7 @@ export const enforceKeyBudget = createMiddleware<AppEnv>(async (c, next) => {
   if (wait !== undefined) {
     throw new ApiError(
       "RATE_LIMITED",
-      `This API key's budget of ${c.var.apiKey.rateLimitPerMinute} requests per ${KEY_WINDOW_S} s is spent; try again in ${wait} s.`,
+      `This API key's budget of ${c.get("apiKey").rateLimitPerMinute} requests per ${KEY_WINDOW_S} s is spent; try again in ${wait} s.`,
       { "Retry-After": String(wait) },
     );
   }

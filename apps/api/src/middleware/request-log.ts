@@ -5,16 +5,16 @@ import type { AppEnv } from "../context.ts";
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now();
   await next();
-  const { logger } = c.var.services;
+  const { logger } = c.get("services");
   const status = c.res.status;
   logger[status >= 500 ? "error" : "info"](
     {
-      request_id: c.var.requestId,
+      request_id: c.get("requestId"),
       method: c.req.method,
       path: c.req.path,
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
-      ip: c.var.clientIp,
+      ip: c.get("clientIp"),
     },
     "request",
   );

@@ -11,7 +11,7 @@ import { ApiError } from "../errors.ts";
 export function requireScope(scope: Scope | readonly [Scope, ...Scope[]]) {
   const accepted: readonly Scope[] = typeof scope === "string" ? [scope] : scope;
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!accepted.some((s) => holdsScope(c.var.apiKey.scopes, s))) {
+    if (!accepted.some((s) => holdsScope(c.get("apiKey").scopes, s))) {
       throw new ApiError("INSUFFICIENT_SCOPE", `API key missing required scope: ${accepted[0]}`);
     }
     await next();

@@ -53,7 +53,7 @@ function credential(c: Context<AppEnv>): { token: string; viaCookie: boolean } {
 }
 
 /**
- * Authenticates a dashboard session and sets c.var.session. The token is checked offline
+ * Authenticates a dashboard session and sets c.get("session"). The token is checked offline
  * (prefix, length, alphabet, checksum) before any database call. Answers, all 401:
  * UNAUTHORIZED (no credential, or not a Bearer one), TOKEN_INVALID (malformed, or no such
  * session), TOKEN_REVOKED (signed out), TOKEN_EXPIRED (7 days idle, or 30 days after sign-in).
@@ -68,7 +68,7 @@ export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
       "The session token is malformed (apf_sess_ followed by 64 hex characters).",
     );
   }
-  const { db, clock } = c.var.services;
+  const { db, clock } = c.get("services");
   const session = await findSessionByTokenHash(db, parsed.hash);
   if (!session) throw new ApiError("TOKEN_INVALID", "No such session; sign in again.");
   if (session.revokedAt) throw new ApiError("TOKEN_REVOKED", "This session was signed out.");

@@ -43,7 +43,7 @@ export function healthRoutes() {
   const router = new Hono<AppEnv>();
   router.get("/healthz", (c) => c.json({ status: "ok" }));
   router.get("/readyz", async (c) => {
-    const { ready, body } = await readiness(c.var.services);
+    const { ready, body } = await readiness(c.get("services"));
     c.header("Cache-Control", "no-store");
     return c.json(body, ready ? 200 : 503);
   });

@@ -6,7 +6,7 @@ import { metricsOf } from "../services/metrics.ts";
 
 /** GET /metrics: this instance's metrics in the Prometheus text format. */
 async function serveMetrics(c: import("hono").Context<AppEnv>) {
-  const { registry } = metricsOf(c.var.services);
+  const { registry } = metricsOf(c.get("services"));
   c.header("Cache-Control", "no-store");
   return c.body(await registry.metrics(), 200, { "content-type": registry.contentType });
 }

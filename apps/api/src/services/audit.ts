@@ -1,7 +1,8 @@
 import { isSecretField, redactTokens } from "@apf/auth";
 import type { ActorType, Queryable } from "@apf/db";
 import { insertAuditEvents } from "@apf/db/queries/audit-events";
-import type { SessionPrincipal } from "../context.ts";
+import type { Context } from "hono";
+import type { AppEnv } from "../context.ts";
 
 /** Everything the audit log records. */
 export type AuditAction =
@@ -63,13 +64,13 @@ export function userAgentOf(c: { req: { header(name: string): string | undefined
 
 /** What the audit reads of a request (any route's context fits). */
 export interface AuditedRequest {
-  var: { clientIp?: string; session?: SessionPrincipal; apiKey?: { keyId: string } };
+  get: Context<AppEnv>["get"];
   req: { header(name: string): string | undefined };
 }
 
 /** The origin of a change made through /public/v1: the API key that made it. */
 export function apiKeyAuditOrigin(c: AuditedRequest): AuditOrigin {
-  return auditOrigin(c, { type: "api_key", id: c.var.apiKey?.keyId ?? null });
+  return auditOrigin(c, { type: "api_key", id: c.get("apiKey")?.keyId ?? null });
 }
 
 /** The request's actor (the session's user, or `actor` when given), address and user agent. */
@@ -77,12 +78,12 @@ export function auditOrigin(
   c: AuditedRequest,
   actor?: { type: ActorType; id: string | null },
 ): AuditOrigin {
-  const session = c.var.session;
+  const session = c.get("session");
   const resolved = actor ?? (session ? { type: "user" as const, id: session.userId } : null);
   return {
     actorType: resolved?.type ?? "anonymous",
     actorId: resolved?.id ?? null,
-    ip: c.var.clientIp ?? null,
+    ip: c.get("clientIp") ?? null,
     userAgent: userAgentOf(c),
   };
 }

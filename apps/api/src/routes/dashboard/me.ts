@@ -33,8 +33,8 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const { db } = c.var.services;
-  const { userId } = c.var.session;
+  const { db } = c.get("services");
+  const { userId } = c.get("session");
   const [user, memberships] = await Promise.all([
     findUserById(db, userId),
     listUserMemberships(db, userId),

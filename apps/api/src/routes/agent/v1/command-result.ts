@@ -47,7 +47,8 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   if (!isUuid(id)) throw new ApiError("NOT_FOUND", "This agent has no such command.");
   const body = c.req.valid("json");
-  const { agent, services } = c.var;
+  const agent = c.get("agent");
+  const services = c.get("services");
   const row = await recordCommandResult(
     services,
     agent,

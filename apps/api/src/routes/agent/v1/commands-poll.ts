@@ -48,7 +48,7 @@ export const route = createRoute({
 /** GET /agent/v1/commands?wait=25 */
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { wait } = c.req.valid("query");
-  const outcome = await awaitAgentCommands(c.var.services, c.var.agent, {
+  const outcome = await awaitAgentCommands(c.get("services"), c.get("agent"), {
     waitMs: wait * 1000,
     signal: c.req.raw.signal,
   });

@@ -5,11 +5,12 @@ import {
   MAX_REPORT_BYTES,
 } from "@apf/printers";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { z as zod } from "zod";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
+import { limitBody } from "../../../middleware/body-limit.ts";
+import { requestHeader } from "../../../middleware/request-headers.ts";
 import {
   AGENT_SECURITY,
   anyErrorSchema,
@@ -29,7 +30,7 @@ const tooLarge = () =>
 
 /** 415 for anything but JSON, before the body is read. */
 const requireJson = createMiddleware<AppEnv>(async (c, next) => {
-  if (!/^application\/json\b/i.test(c.req.header("content-type") ?? "")) {
+  if (!/^application\/json\b/i.test(requestHeader(c, "content-type") ?? "")) {
     throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the report as application/json.");
   }
   await next();
@@ -70,15 +71,7 @@ export const route = createRoute({
   description:
     "What the agent saw of each OctoPrint host in one poll round. Validated whole before anything is written (a 400 names the first offending path and machine), applied in one transaction, answered 202.",
   security: AGENT_SECURITY,
-  middleware: [
-    bodyLimit({
-      maxSize: MAX_REPORT_BYTES,
-      onError: () => {
-        throw tooLarge();
-      },
-    }),
-    requireJson,
-  ] as const,
+  middleware: [limitBody(MAX_REPORT_BYTES, tooLarge), requireJson] as const,
   request: { body: jsonBody(agentReportSchema) },
   responses: {
     202: dataResponse(summarySchema, "Applied, in one transaction."),
@@ -124,13 +117,13 @@ export function hook(result: {
 /** POST /agent/v1/reports: one poll round of an agent. */
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const report: AgentReport = c.req.valid("json");
-  const { db, clock, logger } = c.var.services;
-  const agent = c.var.agent;
+  const { db, clock, logger } = c.get("services");
+  const agent = c.get("agent");
   const summary = await ingestReport(db, agent, report, clock.now());
   logger.debug({ agent_id: agent.agentId, ...summary }, "report applied");
   // Committed, so visible: observed → visible, per machine (an agent clock ahead counts 0).
   const visibleAt = Date.now();
-  const { ingestLag } = metricsOf(c.var.services);
+  const { ingestLag } = metricsOf(c.get("services"));
   for (const m of report.machines) {
     ingestLag.observe(Math.max(0, visibleAt - Date.parse(m.observed_at)) / 1000);
   }

@@ -42,15 +42,15 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { name } = c.req.valid("json");
-  const { organizationId } = c.var.org;
+  const { organizationId } = c.get("org");
   const minted = mintToken("agent");
-  const agent = await c.var.services.db.transaction(async (tx) => {
+  const agent = await c.get("services").db.transaction(async (tx) => {
     const row = await insertAgent(tx, {
       organizationId,
       name,
       tokenHash: minted.hash,
       preview: minted.preview,
-      createdBy: c.var.session.userId,
+      createdBy: c.get("session").userId,
     });
     await recordAudit(tx, auditOrigin(c), {
       organizationId,

@@ -43,7 +43,7 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
-  const rows = await listAgents(c.var.services.db, c.var.org.organizationId);
+  const rows = await listAgents(c.get("services").db, c.get("org").organizationId);
   return c.json(
     ok(
       rows.map((a) => ({

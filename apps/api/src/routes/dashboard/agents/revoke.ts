@@ -28,11 +28,11 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { agentId } = c.req.valid("param");
   const agent = await revokeCredential(
-    c.var.services,
+    c.get("services"),
     {
       origin: auditOrigin(c),
-      organizationId: c.var.org.organizationId,
-      now: c.var.services.clock.now(),
+      organizationId: c.get("org").organizationId,
+      now: c.get("services").clock.now(),
     },
     {
       type: "agent",
@@ -43,6 +43,6 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     agentId,
   );
   // Its open command channel, on whatever instance, closes now rather than at the poll's end.
-  await c.var.services.commandBus.publish(agentTopic(agent.id));
+  await c.get("services").commandBus.publish(agentTopic(agent.id));
   return c.json(ok({ id: agent.id, revoked_at: iso(agent.revokedAt) }), 200);
 };

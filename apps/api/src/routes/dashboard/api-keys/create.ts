@@ -62,8 +62,8 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const body = c.req.valid("json");
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db, clock } = c.get("services");
+  const { organizationId } = c.get("org");
   const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
   if (expiresAt && expiresAt.getTime() <= clock.now().getTime()) {
     throw new ApiError(
@@ -81,7 +81,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       scopes: body.scopes,
       expiresAt,
       rateLimitPerMinute: body.rate_limit_per_minute ?? null,
-      createdBy: c.var.session.userId,
+      createdBy: c.get("session").userId,
     });
     await recordAudit(tx, auditOrigin(c), {
       organizationId,

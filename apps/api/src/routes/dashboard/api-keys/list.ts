@@ -21,7 +21,7 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
-  const rows = await listApiKeys(c.var.services.db, c.var.org.organizationId);
+  const rows = await listApiKeys(c.get("services").db, c.get("org").organizationId);
   return c.json(
     ok(
       rows.map((k) => ({

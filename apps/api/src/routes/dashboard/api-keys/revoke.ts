@@ -27,11 +27,11 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { keyId } = c.req.valid("param");
   const key = await revokeCredential(
-    c.var.services,
+    c.get("services"),
     {
       origin: auditOrigin(c),
-      organizationId: c.var.org.organizationId,
-      now: c.var.services.clock.now(),
+      organizationId: c.get("org").organizationId,
+      now: c.get("services").clock.now(),
     },
     {
       type: "api_key",

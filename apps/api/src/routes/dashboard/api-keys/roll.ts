@@ -56,13 +56,13 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { keyId } = c.req.valid("param");
   const { grace_hours } = c.req.valid("json");
-  const { clock } = c.var.services;
+  const { clock } = c.get("services");
   const rolled = await rollApiKey(
-    c.var.services,
+    c.get("services"),
     {
       origin: auditOrigin(c),
-      organizationId: c.var.org.organizationId,
-      userId: c.var.session.userId,
+      organizationId: c.get("org").organizationId,
+      userId: c.get("session").userId,
       now: clock.now(),
     },
     keyId,

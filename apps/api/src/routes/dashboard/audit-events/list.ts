@@ -67,7 +67,7 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { limit, offset, action } = c.req.valid("query");
-  const { rows, count } = await listAuditEvents(c.var.services.db, c.var.org.organizationId, {
+  const { rows, count } = await listAuditEvents(c.get("services").db, c.get("org").organizationId, {
     limit,
     offset,
     action,

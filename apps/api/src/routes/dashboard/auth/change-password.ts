@@ -40,15 +40,15 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const body = c.req.valid("json");
-  const { services } = c.var;
+  const services = c.get("services");
   const { db, clock } = services;
-  const { session } = c.var;
-  await reserveLoginAttempt(services, session.email, c.var.clientIp);
+  const session = c.get("session");
+  await reserveLoginAttempt(services, session.email, c.get("clientIp"));
   const user = await findUserById(db, session.userId);
   if (!user || !(await verifyPassword(user.passwordHash, body.current_password))) {
     throw new ApiError("INVALID_CREDENTIALS", "current_password is wrong.");
   }
-  await loginSucceeded(services, session.email, c.var.clientIp);
+  await loginSucceeded(services, session.email, c.get("clientIp"));
   const passwordHash = await hashPassword(body.new_password);
   const ended = await db.transaction(async (tx) => {
     const now = clock.now();

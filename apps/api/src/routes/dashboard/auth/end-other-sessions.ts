@@ -24,8 +24,8 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const { db, clock } = c.var.services;
-  const { session } = c.var;
+  const { db, clock } = c.get("services");
+  const session = c.get("session");
   const ended = await db.transaction((tx) =>
     endOtherSessions(tx, session, "auth.sessions_ended", {
       origin: auditOrigin(c, { type: "user", id: session.userId }),

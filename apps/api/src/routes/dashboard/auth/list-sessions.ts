@@ -37,8 +37,8 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const { db, clock } = c.var.services;
-  const { session } = c.var;
+  const { db, clock } = c.get("services");
+  const session = c.get("session");
   const rows = await listLiveSessions(db, session.userId, clock.now());
   return c.json(
     ok(

@@ -61,9 +61,9 @@ function signInEvents(
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const body = c.req.valid("json");
-  const { services } = c.var;
+  const services = c.get("services");
   const { db, clock } = services;
-  await reserveLoginAttempt(services, body.email, c.var.clientIp);
+  await reserveLoginAttempt(services, body.email, c.get("clientIp"));
   const user = await findUserByEmail(db, body.email);
   const verified = user
     ? await verifyPassword(user.passwordHash, body.password)
@@ -77,14 +77,14 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     );
     throw new ApiError("INVALID_CREDENTIALS", "Wrong email or password.");
   }
-  await loginSucceeded(services, body.email, c.var.clientIp);
+  await loginSucceeded(services, body.email, c.get("clientIp"));
   if (passwordNeedsRehash(user.passwordHash)) {
     await updatePasswordHash(db, user.id, await hashPassword(body.password), clock.now());
   }
   const token = await db.transaction(async (tx) => {
     const session = await startSession(tx, {
       userId: user.id,
-      ip: c.var.clientIp ?? null,
+      ip: c.get("clientIp") ?? null,
       userAgent: userAgentOf(c),
       now: clock.now(),
     });

@@ -22,8 +22,8 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const { db, clock } = c.var.services;
-  await revokeSession(db, c.var.session.sessionId, clock.now());
+  const { db, clock } = c.get("services");
+  await revokeSession(db, c.get("session").sessionId, clock.now());
   clearSessionCookie(c);
   return c.json(ok({ signed_out: true as const }), 200);
 };

@@ -49,7 +49,7 @@ export const password = z
   });
 
 const signupOpen = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.var.services.config.APF_SIGNUP === "closed") {
+  if (c.get("services").config.APF_SIGNUP === "closed") {
     throw new ApiError(
       "FORBIDDEN",
       "Sign-up is closed on this server; ask an owner to invite you.",
@@ -107,8 +107,8 @@ const noSuchInvitation = () =>
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const body = c.req.valid("json");
-  const { db } = c.var.services;
-  await reserveSignup(c.var.services, c.var.clientIp);
+  const { db } = c.get("services");
+  await reserveSignup(c.get("services"), c.get("clientIp"));
   if (await findUserByEmail(db, body.email)) throw taken();
   const invitationToken = body.invitation_token;
   if (invitationToken !== undefined && !isInvitationToken(invitationToken)) {
@@ -134,16 +134,16 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
         invitationToken !== undefined &&
         !(await acceptInvitation(tx, invitationToken, user, {
           origin: auditOrigin(c),
-          now: c.var.services.clock.now(),
+          now: c.get("services").clock.now(),
         }))
       ) {
         throw noSuchInvitation();
       }
       const token = await startSession(tx, {
         userId: user.id,
-        ip: c.var.clientIp ?? null,
+        ip: c.get("clientIp") ?? null,
         userAgent: userAgentOf(c),
-        now: c.var.services.clock.now(),
+        now: c.get("services").clock.now(),
       });
       return { user, organization, token };
     })

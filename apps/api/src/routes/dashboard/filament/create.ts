@@ -23,8 +23,8 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const body = c.req.valid("json");
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db, clock } = c.get("services");
+  const { organizationId } = c.get("org");
   const spool = await db.transaction(async (tx) => {
     await assertOwnPrinter(tx, organizationId, body.printer_id);
     const row = await insertSpool(

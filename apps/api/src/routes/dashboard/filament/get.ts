@@ -22,7 +22,7 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { spoolId } = c.req.valid("param");
-  const spool = await findSpool(c.var.services.db, c.var.org.organizationId, spoolId);
+  const spool = await findSpool(c.get("services").db, c.get("org").organizationId, spoolId);
   if (!spool) throw new ApiError("NOT_FOUND", "No such filament spool in this organization.");
   return c.json(ok(toSpool(spool)), 200);
 };

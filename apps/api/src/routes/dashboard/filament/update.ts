@@ -36,14 +36,14 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { spoolId } = c.req.valid("param");
   const patch = c.req.valid("json");
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db, clock } = c.get("services");
+  const { organizationId } = c.get("org");
   const spool = await db.transaction(async (tx) => {
     await assertOwnPrinter(tx, organizationId, patch.printer_id);
     const row = await updateSpool(tx, organizationId, spoolId, toSpoolColumns(patch), clock.now());
     return recordUpdate(
       tx,
-      { origin: auditOrigin(c), organizationId: c.var.org.organizationId },
+      { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
       row,
       {
         action: "filament.updated",

@@ -48,9 +48,9 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { token } = c.req.valid("json");
-  const { services } = c.var;
-  const { userId, email } = c.var.session;
-  await reserveInvitationAttempt(services, c.var.clientIp);
+  const services = c.get("services");
+  const { userId, email } = c.get("session");
+  await reserveInvitationAttempt(services, c.get("clientIp"));
   const result = await services.db.transaction(async (tx) => {
     const claimed = await acceptInvitation(
       tx,
@@ -63,6 +63,6 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     return { organization: { id: organization!.id, name: organization!.name }, role: claimed.role };
   });
   if (!result) throw new ApiError("NOT_FOUND", "No pending invitation for you with this token.");
-  await invitationAccepted(services, c.var.clientIp);
+  await invitationAccepted(services, c.get("clientIp"));
   return c.json(ok(result), 200);
 };

@@ -47,8 +47,8 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { status, printer_id, limit, offset } = c.req.valid("query");
   const { rows, count } = await listPublicJobs(
-    c.var.services.db,
-    c.var.org.organizationId,
+    c.get("services").db,
+    c.get("org").organizationId,
     { status, printerId: printer_id },
     { limit, offset },
   );

@@ -47,10 +47,10 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const body = c.req.valid("json");
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db, clock } = c.get("services");
+  const { organizationId } = c.get("org");
   const result = await db.transaction(async (tx) => {
-    const actorRole = await lockForMemberChange(tx, organizationId, c.var.session.userId);
+    const actorRole = await lockForMemberChange(tx, organizationId, c.get("session").userId);
     assertMayAssign(actorRole, null, body.role);
     // Members are visible to the organization already, so saying so reveals no account.
     const user = await findUserByEmail(tx, body.email);
@@ -65,7 +65,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       organizationId,
       email: body.email,
       role: body.role,
-      invitedBy: c.var.session.userId,
+      invitedBy: c.get("session").userId,
       tokenHash: hash,
       at: clock.now(),
     });

@@ -20,6 +20,6 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
-  const rows = await listPendingInvitations(c.var.services.db, c.var.org.organizationId);
+  const rows = await listPendingInvitations(c.get("services").db, c.get("org").organizationId);
   return c.json(ok(rows.map(toInvitation)), 200);
 };

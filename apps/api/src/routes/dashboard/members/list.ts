@@ -20,6 +20,6 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
-  const members = await listMembers(c.var.services.db, c.var.org.organizationId);
+  const members = await listMembers(c.get("services").db, c.get("org").organizationId);
   return c.json(ok(members.map(toMember)), 200);
 };

@@ -47,14 +47,14 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { userId } = c.req.valid("param");
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
-  const leaving = userId.toLowerCase() === c.var.session.userId.toLowerCase();
+  const { db, clock } = c.get("services");
+  const { organizationId } = c.get("org");
+  const leaving = userId.toLowerCase() === c.get("session").userId.toLowerCase();
   const result = await db.transaction(async (tx) => {
     if (leaving) {
       await lockOrganization(tx, organizationId);
     } else {
-      const actorRole = await lockForMemberChange(tx, organizationId, c.var.session.userId);
+      const actorRole = await lockForMemberChange(tx, organizationId, c.get("session").userId);
       const target = await findMember(tx, organizationId, userId);
       if (!target) throw new ApiError("NOT_FOUND", "No such member in this organization.");
       assertMayAssign(actorRole, target.role, null);

@@ -33,10 +33,10 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { userId } = c.req.valid("param");
   const { role } = c.req.valid("json");
-  const { db } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db } = c.get("services");
+  const { organizationId } = c.get("org");
   const member = await db.transaction(async (tx) => {
-    const actorRole = await lockForMemberChange(tx, organizationId, c.var.session.userId);
+    const actorRole = await lockForMemberChange(tx, organizationId, c.get("session").userId);
     const before = await findMember(tx, organizationId, userId);
     if (!before) throw new ApiError("NOT_FOUND", "No such member in this organization.");
     assertMayAssign(actorRole, before.role, role);

@@ -27,10 +27,10 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { invitationId } = c.req.valid("param");
-  const { db } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db } = c.get("services");
+  const { organizationId } = c.get("org");
   await db.transaction(async (tx) => {
-    const actorRole = await lockForMemberChange(tx, organizationId, c.var.session.userId);
+    const actorRole = await lockForMemberChange(tx, organizationId, c.get("session").userId);
     const invitation = await deletePendingInvitation(tx, organizationId, invitationId);
     if (!invitation) throw new ApiError("NOT_FOUND", "No such pending invitation.");
     // Thrown inside the transaction, so the delete rolls back.

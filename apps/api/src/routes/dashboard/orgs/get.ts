@@ -21,7 +21,7 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
-  const org = await findOrganization(c.var.services.db, c.var.org.organizationId);
+  const org = await findOrganization(c.get("services").db, c.get("org").organizationId);
   if (!org) throw new ApiError("NOT_FOUND", "No such organization.");
   return c.json(ok(toOrganization(org)), 200);
 };

@@ -42,8 +42,8 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const body = c.req.valid("json");
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db, clock } = c.get("services");
+  const { organizationId } = c.get("org");
   const org = await db.transaction(async (tx) => {
     const updated = await updateOrganization(
       tx,
@@ -53,7 +53,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     );
     return recordUpdate(
       tx,
-      { origin: auditOrigin(c), organizationId: c.var.org.organizationId },
+      { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
       updated,
       {
         action: "organization.updated",
@@ -64,6 +64,6 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     );
   });
   // Verified keys carry the organization's name and CORS origins: reload them everywhere.
-  await invalidateOrganizationKeys(c.var.services, organizationId);
+  await invalidateOrganizationKeys(c.get("services"), organizationId);
   return c.json(ok(toOrganization(org)), 200);
 };

@@ -37,7 +37,9 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { printerId } = c.req.valid("param");
   const { action } = c.req.valid("json");
   const key = c.req.valid("header")["idempotency-key"];
-  const { services, session, org } = c.var;
+  const services = c.get("services");
+  const session = c.get("session");
+  const org = c.get("org");
   const result = await idempotent(
     services,
     {

@@ -20,8 +20,8 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
-  const { db, clock, config } = c.var.services;
-  const rows = await listPrinters(db, c.var.org.organizationId, {
+  const { db, clock, config } = c.get("services");
+  const rows = await listPrinters(db, c.get("org").organizationId, {
     now: clock.now(),
     staleAfterS: config.APF_STALE_AFTER_S,
   });

@@ -57,8 +57,8 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { printerId } = c.req.valid("param");
   const patch = c.req.valid("json");
-  const { db, clock, config } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db, clock, config } = c.get("services");
+  const { organizationId } = c.get("org");
   const now = clock.now();
   const printer = await db.transaction(async (tx) => {
     const row = await updatePrinter(
@@ -81,7 +81,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     );
     return recordUpdate(
       tx,
-      { origin: auditOrigin(c), organizationId: c.var.org.organizationId },
+      { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
       row,
       {
         action: "printer.updated",

@@ -63,15 +63,15 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { skuId } = c.req.valid("param");
   const { delta, reason } = c.req.valid("json");
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db, clock } = c.get("services");
+  const { organizationId } = c.get("org");
   const result = await db.transaction(async (tx) => {
     const adjusted = await adjustStock(tx, {
       organizationId,
       skuId,
       delta,
       reason,
-      actorUserId: c.var.session.userId,
+      actorUserId: c.get("session").userId,
       at: clock.now(),
     });
     if (!adjusted.ok && adjusted.reason === "not_found") {

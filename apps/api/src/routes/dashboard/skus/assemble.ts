@@ -56,14 +56,14 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { skuId } = c.req.valid("param");
   const { count } = c.req.valid("json");
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db, clock } = c.get("services");
+  const { organizationId } = c.get("org");
   const result = await db.transaction(async (tx) => {
     const assembled = await assembleKits(tx, {
       organizationId,
       kitSkuId: skuId,
       count,
-      actorUserId: c.var.session.userId,
+      actorUserId: c.get("session").userId,
       at: clock.now(),
     });
     if (!assembled.ok) {

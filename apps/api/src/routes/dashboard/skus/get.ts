@@ -22,7 +22,7 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { skuId } = c.req.valid("param");
-  const sku = await findSku(c.var.services.db, c.var.org.organizationId, skuId);
+  const sku = await findSku(c.get("services").db, c.get("org").organizationId, skuId);
   if (!sku) throw new ApiError("NOT_FOUND", "No such SKU in this organization.");
   return c.json(ok(toSku(sku)), 200);
 };

@@ -23,8 +23,8 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { skuId } = c.req.valid("param");
-  const { db } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db } = c.get("services");
+  const { organizationId } = c.get("org");
   if (!(await findSku(db, organizationId, skuId))) {
     throw new ApiError("NOT_FOUND", "No such SKU in this organization.");
   }

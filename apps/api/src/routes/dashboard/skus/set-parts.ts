@@ -53,8 +53,8 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { skuId } = c.req.valid("param");
   const { parts } = c.req.valid("json");
-  const { db } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db } = c.get("services");
+  const { organizationId } = c.get("org");
   const self = parts.findIndex((p) => p.part_sku_id === skuId);
   if (self >= 0) {
     throw new ApiError(

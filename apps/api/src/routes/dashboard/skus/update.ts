@@ -44,8 +44,8 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { skuId } = c.req.valid("param");
   const patch = c.req.valid("json");
-  const { db, clock } = c.var.services;
-  const { organizationId } = c.var.org;
+  const { db, clock } = c.get("services");
+  const { organizationId } = c.get("org");
   const duplicate = () =>
     new ApiError("CONFLICT", `The organization already has a SKU "${patch.sku}".`);
   const sku = await db
@@ -55,7 +55,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       const row = await updateSku(tx, organizationId, skuId, toSkuColumns(patch), clock.now());
       return recordUpdate(
         tx,
-        { origin: auditOrigin(c), organizationId: c.var.org.organizationId },
+        { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
         row,
         {
           action: "sku.updated",

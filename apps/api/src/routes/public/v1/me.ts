@@ -53,7 +53,7 @@ export const meRoute = createRoute({
 /** GET /public/v1/me */
 export function registerMe(router: PublicRouter) {
   router.openapi(meRoute, (c) => {
-    const key = c.var.apiKey;
+    const key = c.get("apiKey");
     const details = apiKeyDetails(c)!;
     const data = MeSchema.parse({
       key: {

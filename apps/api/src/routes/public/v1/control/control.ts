@@ -54,7 +54,8 @@ export function registerControlPrinter(router: PublicRouter) {
     const { id } = c.req.valid("param");
     const { action } = c.req.valid("json");
     const key = c.req.valid("header")["idempotency-key"];
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     if (!isUuid(id)) throw new ApiError("NOT_FOUND", "Printer not found.");
     const result = await idempotent(
       services,

@@ -32,7 +32,8 @@ export const getCommandRoute = createRoute({
 export function registerGetCommand(router: PublicRouter) {
   router.openapi(getCommandRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const row = await findOr404(id, "Command", async (commandId) => {
       await expireOverdue(services, { organizationId: apiKey.organizationId, commandId });
       return findCommand(services.db, apiKey.organizationId, commandId);

@@ -31,7 +31,8 @@ export const listInventoryAlertsRoute = createRoute({
 /** GET /public/v1/inventory/alerts (registered before /inventory/{id}, never read as an id). */
 export function registerListInventoryAlerts(router: PublicRouter) {
   router.openapi(listInventoryAlertsRoute, async (c) => {
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const rows = await listPublicInventoryAlerts(services.db, apiKey.organizationId);
     return c.json({ success: true as const, data: rows.map(toInventoryAlert) }, 200);
   });

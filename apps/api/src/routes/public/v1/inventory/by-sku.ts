@@ -37,7 +37,8 @@ export const getInventoryBySkuRoute = createRoute({
 export function registerGetInventoryBySku(router: PublicRouter) {
   router.openapi(getInventoryBySkuRoute, async (c) => {
     const { skuId } = c.req.valid("param");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const row = await findOr404(skuId, "Inventory item", (id) =>
       findPublicInventoryItemBySku(services.db, apiKey.organizationId, id),
     );

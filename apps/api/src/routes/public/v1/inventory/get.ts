@@ -28,7 +28,8 @@ export const getInventoryItemRoute = createRoute({
 export function registerGetInventoryItem(router: PublicRouter) {
   router.openapi(getInventoryItemRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const row = await findOr404(id, "Inventory item", (skuId) =>
       findPublicInventoryItem(services.db, apiKey.organizationId, skuId),
     );

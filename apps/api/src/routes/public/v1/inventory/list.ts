@@ -41,7 +41,8 @@ export const listInventoryRoute = createRoute({
 export function registerListInventory(router: PublicRouter) {
   router.openapi(listInventoryRoute, async (c) => {
     const q = c.req.valid("query");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const page = optInPage(q);
     const { rows, count } = await listPublicInventory(
       services.db,

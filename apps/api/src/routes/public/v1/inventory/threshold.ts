@@ -52,7 +52,8 @@ export function registerSetInventoryThreshold(router: PublicRouter) {
   router.openapi(setInventoryThresholdRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { low_stock_threshold: threshold } = c.req.valid("json");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const organizationId = apiKey.organizationId;
     const item = await services.db.transaction(async (tx) => {
       const before = isUuid(id) ? await findPublicInventoryItem(tx, organizationId, id) : undefined;

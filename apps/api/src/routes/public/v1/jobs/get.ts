@@ -28,7 +28,8 @@ export const getJobRoute = createRoute({
 export function registerGetJob(router: PublicRouter) {
   router.openapi(getJobRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const row = await findOr404(id, "Job", (jobId) =>
       findPublicJob(services.db, apiKey.organizationId, jobId),
     );

@@ -36,7 +36,8 @@ export const listJobsRoute = createRoute({
 export function registerListJobs(router: PublicRouter) {
   router.openapi(listJobsRoute, async (c) => {
     const q = c.req.valid("query");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const page = { limit: q.limit, offset: q.offset };
     // Ids are opaque: a printer_id that cannot exist filters everything out rather than erring.
     const { rows, count } =

@@ -42,7 +42,8 @@ export const createFilamentRoute = createRoute({
 export function registerCreateFilament(router: PublicRouter) {
   router.openapi(createFilamentRoute, async (c) => {
     const input = c.req.valid("json");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const organizationId = apiKey.organizationId;
     const spool = await services.db.transaction(async (tx) => {
       await assertOwnPrinter(tx, organizationId, input.printer_id);

@@ -28,7 +28,8 @@ export const getFilamentRoute = createRoute({
 export function registerGetFilament(router: PublicRouter) {
   router.openapi(getFilamentRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const row = await findOr404(id, "Filament spool", (spoolId) =>
       findPublicFilamentSpool(services.db, apiKey.organizationId, spoolId),
     );

@@ -40,7 +40,8 @@ export const listFilamentRoute = createRoute({
 export function registerListFilament(router: PublicRouter) {
   router.openapi(listFilamentRoute, async (c) => {
     const q = c.req.valid("query");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const page = optInPage(q);
     const { rows, count } = await listPublicFilamentSpools(
       services.db,

@@ -31,7 +31,8 @@ export const getPrinterRoute = createRoute({
 export function registerGetPrinter(router: PublicRouter) {
   router.openapi(getPrinterRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const row = await findOr404(id, "Printer", (printerId) =>
       findPublicPrinter(services.db, apiKey.organizationId, printerId, printerFreshness(services)),
     );

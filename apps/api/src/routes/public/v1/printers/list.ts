@@ -43,7 +43,8 @@ export const listPrintersRoute = createRoute({
 export function registerListPrinters(router: PublicRouter) {
   router.openapi(listPrintersRoute, async (c) => {
     const q = c.req.valid("query");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     // Served from the organization's serialised list, rebuilt only when a printer changed or
     // went stale (services/printer-list-cache.ts); the bytes are what PrinterSchema produced.
     const body = await printerListCacheOf(services).body(

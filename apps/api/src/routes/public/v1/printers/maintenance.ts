@@ -47,7 +47,8 @@ export function registerSetPrinterMaintenance(router: PublicRouter) {
   router.openapi(setPrinterMaintenanceRoute, async (c) => {
     const { id } = c.req.valid("param");
     const change = c.req.valid("json");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const organizationId = apiKey.organizationId;
     const printer = await services.db.transaction(async (tx) => {
       const found =

@@ -72,7 +72,8 @@ function clampPercent(value: number | null): number | null {
 export function registerGetPrinterStatus(router: PublicRouter) {
   router.openapi(getPrinterStatusRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const { services, apiKey } = c.var;
+    const services = c.get("services");
+    const apiKey = c.get("apiKey");
     const row = await findOr404(id, "Printer", (printerId) =>
       findPublicPrinterLiveStatus(
         services.db,

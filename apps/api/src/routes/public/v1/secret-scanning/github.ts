@@ -46,7 +46,7 @@ const githubSignature = createMiddleware<AppEnv>(async (c, next) => {
   if (body.byteLength > MAX_BODY_BYTES) {
     throw new ApiError("PAYLOAD_TOO_LARGE", "A report may be at most 1 MiB.");
   }
-  const valid = await c.var.services.githubKeys.verify(identifier, signature, body);
+  const valid = await c.get("services").githubKeys.verify(identifier, signature, body);
   if (!valid) {
     await recordFailedAuth(c);
     throw new ApiError(
@@ -95,7 +95,7 @@ export const githubSecretScanningRoute = createRoute({
 /** POST /public/v1/secret-scanning/github */
 export function registerGithubSecretScanning(router: PublicRouter) {
   router.openapi(githubSecretScanningRoute, async (c) => {
-    const verdicts = await revokeLeakedTokens(c.var.services, c.req.valid("json"));
+    const verdicts = await revokeLeakedTokens(c.get("services"), c.req.valid("json"));
     c.header("Cache-Control", "no-store");
     return c.json(verdicts, 200);
   });
