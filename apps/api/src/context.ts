@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Env } from "./env.ts";
 import type { CommandBus } from "./services/control/bus.ts";
 import type { GithubKeySet } from "./services/github-keys.ts";
+import type { OrgChanges } from "./services/org-changes.ts";
 import type { RateLimiterFactory } from "./services/rate-limiter.ts";
 
 /** The time source; tests swap it, never the database. */
@@ -26,6 +27,8 @@ export interface Services {
   rateLimiters: RateLimiterFactory;
   /** Wakes agents' command channels and waiting control requests, across instances with Redis. */
   commandBus: CommandBus;
+  /** Which organizations' printers, jobs and SKUs changed, as Postgres announces (LISTEN). */
+  orgChanges: OrgChanges;
   logger: Logger;
   clock: Clock;
   config: Env;
