@@ -19,14 +19,15 @@ export interface JobsPageRequest {
  * built first out.
  */
 export interface JobsListCache {
-  body(organizationId: string, page: JobsPageRequest): Promise<string>;
+  /** The page's JSON body, UTF-8 encoded. */
+  body(organizationId: string, page: JobsPageRequest): Promise<Uint8Array<ArrayBuffer>>;
   readonly stats: { hits: number; misses: number; entries(): number; bytes(): number };
 }
 
 interface Entry {
   token: string;
   builtAt: number;
-  body: string;
+  body: Uint8Array<ArrayBuffer>;
 }
 
 /** Budget of serialised pages kept in memory, all organizations together. */
@@ -43,11 +44,14 @@ export function createJobsListCache(
   const forget = (key: string) => {
     const old = entries.get(key);
     if (!old) return;
-    bytes -= old.body.length;
+    bytes -= old.body.byteLength;
     entries.delete(key);
   };
 
-  async function build(organizationId: string, page: JobsPageRequest): Promise<string> {
+  async function build(
+    organizationId: string,
+    page: JobsPageRequest,
+  ): Promise<Uint8Array<ArrayBuffer>> {
     const { rows, count } = await listPublicJobs(
       db,
       organizationId,
@@ -55,7 +59,7 @@ export function createJobsListCache(
       { limit: page.limit, offset: page.offset },
     );
     const meta = { limit: page.limit, offset: page.offset, count };
-    return JSON.stringify({ success: true, data: rows.map(toPublicJob), meta });
+    return Buffer.from(JSON.stringify({ success: true, data: rows.map(toPublicJob), meta }));
   }
 
   return {
@@ -77,7 +81,7 @@ export function createJobsListCache(
       const body = await build(organizationId, page);
       forget(key);
       entries.set(key, { token, builtAt, body });
-      bytes += body.length;
+      bytes += body.byteLength;
       for (const oldest of entries.keys()) {
         if (bytes <= MAX_BYTES) break;
         forget(oldest);

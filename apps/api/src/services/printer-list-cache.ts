@@ -23,13 +23,13 @@ import { toPublicPrinter } from "../routes/public/v1/printers/schema.ts";
  * usually costs no database read at all, only joining prepared strings.
  */
 export interface PrinterListCache {
-  /** The JSON body of GET /public/v1/printers for these filters and page. */
+  /** The JSON body of GET /public/v1/printers for these filters and page (UTF-8 when whole). */
   body(
     organizationId: string,
     filters: PublicPrinterFilters,
     freshness: PrinterFreshness,
     page?: PageRequest,
-  ): Promise<string>;
+  ): Promise<string | Uint8Array<ArrayBuffer>>;
   readonly stats: { hits: number; misses: number; entries(): number; bytes(): number };
 }
 
@@ -51,8 +51,8 @@ interface Entry {
   /** The first instant a printer shown as fresh turns stale (Infinity when none can). */
   validUntil: number;
   items: Item[];
-  /** The answer without filters or paging, the common poll. */
-  whole: string;
+  /** The answer without filters or paging, the common poll, already encoded. */
+  whole: Uint8Array<ArrayBuffer>;
   bytes: number;
 }
 
@@ -121,8 +121,8 @@ export function createPrinterListCache(
         json,
       };
     });
-    const whole = `${envelope(items)}}`;
-    bytes += whole.length;
+    const whole = Buffer.from(`${envelope(items)}}`);
+    bytes += whole.byteLength;
     const entry: Entry = {
       version,
       token,
