@@ -55,6 +55,20 @@ export interface ApiKeyDetails {
   organization: { id: string; name: string; allowedOrigins: readonly string[] };
 }
 
+/** A budget spend started early for a key and budget; meterKeyBudget uses it when they match. */
+export interface EarlyBudgetSpend {
+  keyId: string;
+  limit: number;
+  result: Promise<BudgetSpend | null>;
+}
+
+/** What spending one point of a budget found (null: the limiter failed and let it through). */
+export interface BudgetSpend {
+  remainingPoints: number;
+  msBeforeNext: number;
+  allowed: boolean;
+}
+
 /** Who called /api: set by the session-auth middleware. */
 export interface SessionPrincipal {
   sessionId: string;
@@ -82,6 +96,8 @@ export interface AppEnv {
     apiKeyDetails: ApiKeyDetails;
     /** Set by meterKeyBudget when the key's budget is spent: seconds until it refills. */
     keyBudgetRetryAfterS: number;
+    /** A spend of a cached key's budget started while its version was being confirmed. */
+    keyBudgetSpend: EarlyBudgetSpend;
     /**
      * Ids of keys whose last_used_at write is in flight, shared by every request of one app
      * (createApp makes it), so a burst of requests writes once.
