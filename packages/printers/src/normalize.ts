@@ -63,50 +63,71 @@ export const MACHINE_ERRORS = {
  */
 export function normalizeMachine(m: MachineReport): NormalizedMachine {
   const op = m.octoprint;
-  const observedAt = new Date(m.observed_at);
-  const octoprintVersion = nonEmpty(op?.version?.server);
-  const machine = (
-    error: string | null,
-    status: PrinterStatus,
-    online: boolean,
-    temperatures: Record<string, TemperatureReading>,
-    job: NormalizedJob | null,
-    errorText: string | null,
-  ): NormalizedMachine => ({
+  const base: MachineBase = {
     machineId: m.machine_id,
     name: m.name,
     url: m.url,
-    observedAt,
+    observedAt: new Date(m.observed_at),
     reachable: m.reachable,
-    error,
-    status,
-    online,
-    octoprintVersion,
-    temperatures,
-    job,
-    errorText,
-  });
-  const unknown = (error: string) => machine(error, "offline", false, {}, null, null);
+    octoprintVersion: nonEmpty(op?.version?.server),
+  };
 
-  if (!m.reachable) return unknown(nonEmpty(m.error) ?? MACHINE_ERRORS.unreachable);
-  if (!op) return unknown(nonEmpty(m.error) ?? MACHINE_ERRORS.noData);
+  if (!m.reachable) return unknownState(base, nonEmpty(m.error) ?? MACHINE_ERRORS.unreachable);
+  if (!op) return unknownState(base, nonEmpty(m.error) ?? MACHINE_ERRORS.noData);
   const http = op.printer_http_status;
-  if (http === 401 || http === 403) return unknown(MACHINE_ERRORS.authFailed);
+  if (http === 401 || http === 403) return unknownState(base, MACHINE_ERRORS.authFailed);
   const job = op.job ? normalizeJob(op.job) : null;
 
   if (http === 409) {
     const jobError = nonEmpty(op.job?.error);
     const status = jobError ? "error" : "offline";
-    return machine(MACHINE_ERRORS.notOperational, status, true, {}, job, jobError);
+    return withState(base, MACHINE_ERRORS.notOperational, status, true, {}, job, jobError);
   }
-  if (http !== 200) return unknown(nonEmpty(m.error) ?? `octoprint_http_${http ?? "none"}`);
+  if (http !== 200) {
+    return unknownState(base, nonEmpty(m.error) ?? `octoprint_http_${http ?? "none"}`);
+  }
   const state = op.printer?.state;
-  if (!state) return unknown(MACHINE_ERRORS.stateMissing);
+  if (!state) return unknownState(base, MACHINE_ERRORS.stateMissing);
 
   const status = statusFromFlags(state.flags);
   const errorText = status === "error" ? (nonEmpty(state.error) ?? nonEmpty(op.job?.error)) : null;
   const temperatures = temperaturesOf(op.printer?.temperature);
-  return machine(nonEmpty(m.error), status, true, temperatures, job, errorText);
+  return withState(base, nonEmpty(m.error), status, true, temperatures, job, errorText);
+}
+
+type MachineBase = Pick<
+  NormalizedMachine,
+  "machineId" | "name" | "url" | "observedAt" | "reachable" | "octoprintVersion"
+>;
+
+function withState(
+  base: MachineBase,
+  error: string | null,
+  status: PrinterStatus,
+  online: boolean,
+  temperatures: Record<string, TemperatureReading>,
+  job: NormalizedJob | null,
+  errorText: string | null,
+): NormalizedMachine {
+  return {
+    machineId: base.machineId,
+    name: base.name,
+    url: base.url,
+    observedAt: base.observedAt,
+    reachable: base.reachable,
+    error,
+    status,
+    online,
+    octoprintVersion: base.octoprintVersion,
+    temperatures,
+    job,
+    errorText,
+  };
+}
+
+/** The printer's state is unknown: offline, not online, with why. */
+function unknownState(base: MachineBase, error: string): NormalizedMachine {
+  return withState(base, error, "offline", false, {}, null, null);
 }
 
 const CONTROL = /\p{Cc}/u;
