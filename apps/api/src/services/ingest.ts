@@ -86,7 +86,7 @@ export async function ingestReport(
     const transitions = fresh.map((m) => transitionOf(m, stored.get(m.machineId), receivedAt));
     const needsSkus = transitions.some((t) => t.kind === "open" || t.kind === "close");
     const candidates = needsSkus ? await loadSkusWithPrintFile(tx, agent.organizationId) : [];
-    const plan = planWrites(fresh, transitions, stored, candidates, receivedAt);
+    const plan = planWrites(fresh, transitions, stored, candidates);
 
     const { version, hostname } = report.agent;
     await updateAgentPrinters(
@@ -95,7 +95,7 @@ export async function ingestReport(
       plan.printers.filter((p) => stored.has(p.machineId)),
     );
     const added = plan.printers.filter((p) => !stored.has(p.machineId));
-    await insertAgentPrinters(tx, agent.organizationId, agent.agentId, added);
+    await insertAgentPrinters(tx, { ...agent, at: receivedAt }, added);
     await updateJobs(tx, agent.organizationId, plan.jobUpdates);
     await insertJobs(tx, agent.organizationId, plan.jobInserts);
     const units = await countCompletedJobs(tx, agent.organizationId, plan.completed);
@@ -144,7 +144,6 @@ function planWrites(
   transitions: JobTransition[],
   stored: Map<string, StoredMachine>,
   skus: Sku[],
-  receivedAt: Date,
 ): Plan {
   const plan: Plan = { printers: [], jobInserts: [], jobUpdates: [], completed: [] };
   machines.forEach((m, index) => {
@@ -235,7 +234,6 @@ function planWrites(
       printTimeLeftS: currentJobId ? wholeSeconds(m.job?.printTimeLeftS) : null,
       currentJobId,
       observedAt: m.observedAt,
-      lastSeenAt: receivedAt,
     });
   });
   return plan;

@@ -39,6 +39,24 @@ export interface StoredMachine {
   } | null;
 }
 
+/** A row of `loadAgentPrinters`, as both drivers return it (times as epoch milliseconds). */
+interface AgentPrinterRow {
+  id: string;
+  machine_id: string;
+  organization_id: string;
+  observed_ms: number | null;
+  status: PrinterStatus;
+  job_id: string | null;
+  job_file_name: string | null;
+  job_status: string | null;
+  job_started_ms: number | null;
+  job_progress: number | null;
+  job_sku_id: string | null;
+  job_units: number | null;
+}
+
+const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
+
 /**
  * Every printer of the agent with its open job, in one query without a parameter per machine:
  * an agent has at most MAX_PRINTERS_PER_AGENT printers, and a report names most of them.
@@ -47,42 +65,32 @@ export async function loadAgentPrinters(
   tx: Transaction,
   agentId: string,
 ): Promise<StoredMachine[]> {
-  const rows = await tx
-    .select({
-      printerId: printers.id,
-      machineId: printers.machineId,
-      organizationId: printers.organizationId,
-      observedAt: printers.observedAt,
-      status: printers.status,
-      jobId: jobs.id,
-      jobFileName: jobs.fileName,
-      jobStatus: jobs.status,
-      jobStarted: jobs.timeStarted,
-      jobProgress: jobs.progressPercentage,
-      jobSkuId: jobs.productSkuId,
-      jobUnits: jobs.numberOfUnits,
-    })
-    .from(printers)
-    .leftJoin(
-      jobs,
-      and(eq(jobs.printerId, printers.id), inArray(jobs.status, ["printing", "paused"])),
-    )
-    .where(eq(printers.agentId, agentId));
-  return rows.map((r) => ({
-    printerId: r.printerId,
-    machineId: r.machineId,
-    organizationId: r.organizationId,
-    observedAt: r.observedAt,
+  const result = await tx.execute(sql`
+    select p.id, p.machine_id, p.organization_id, p.status,
+      (extract(epoch from p.observed_at) * 1000)::float8 as observed_ms,
+      j.id as job_id, j.file_name as job_file_name, j.status as job_status,
+      (extract(epoch from j.time_started) * 1000)::float8 as job_started_ms,
+      j.progress_percentage as job_progress, j.product_sku_id as job_sku_id,
+      j.number_of_units as job_units
+    from ${printers} p
+    left join ${jobs} j on j.printer_id = p.id and j.status in ('printing', 'paused')
+    where p.agent_id = ${agentId}::uuid`);
+  // node-postgres and PGlite both answer { rows }.
+  return (result as { rows: AgentPrinterRow[] }).rows.map((r) => ({
+    printerId: r.id,
+    machineId: r.machine_id,
+    organizationId: r.organization_id,
+    observedAt: dateOf(r.observed_ms),
     status: r.status,
-    openJob: r.jobId
+    openJob: r.job_id
       ? {
-          id: r.jobId,
-          fileName: r.jobFileName,
-          status: r.jobStatus === "paused" ? "paused" : "printing",
-          timeStarted: r.jobStarted,
-          progress: r.jobProgress,
-          productSkuId: r.jobSkuId,
-          numberOfUnits: r.jobUnits ?? 1,
+          id: r.job_id,
+          fileName: r.job_file_name,
+          status: r.job_status === "paused" ? "paused" : "printing",
+          timeStarted: dateOf(r.job_started_ms),
+          progress: r.job_progress,
+          productSkuId: r.job_sku_id,
+          numberOfUnits: r.job_units ?? 1,
         }
       : null,
   }));
@@ -104,37 +112,36 @@ export interface PrinterWrite {
   printTimeLeftS: number | null;
   currentJobId: string | null;
   observedAt: Date;
-  lastSeenAt: Date;
 }
 
 /**
- * Rows as one JSON array, read back with `jsonb_to_recordset`: one parameter however many rows,
- * serialised by JSON.stringify rather than one array literal per column.
+ * Printer rows as one parameter however many there are: a JSON array of positional arrays
+ * (object keys would make it a third larger), read back by PRINTER_COLUMNS in the same order.
  */
-const printerRecords = (rows: PrinterWrite[]) =>
+const printerRows = (rows: PrinterWrite[]) =>
   JSON.stringify(
-    rows.map((r) => ({
-      id: r.id,
-      machine_id: r.machineId,
-      name: r.name,
-      status: r.status,
-      source_url: r.sourceUrl,
-      source_version: r.sourceVersion,
-      reachable: r.reachable,
-      last_error: r.lastError,
-      temperatures: r.temperatures,
-      progress: r.progressPercentage,
-      time_left: r.printTimeLeftS,
-      current_job_id: r.currentJobId,
-      observed_at: r.observedAt,
-      last_seen_at: r.lastSeenAt,
-    })),
+    rows.map((r) => [
+      r.id,
+      r.machineId,
+      r.name,
+      r.status,
+      r.sourceUrl,
+      r.sourceVersion,
+      r.reachable,
+      r.lastError,
+      r.temperatures,
+      r.progressPercentage,
+      r.printTimeLeftS,
+      r.currentJobId,
+      r.observedAt,
+    ]),
   );
 
-const PRINTER_RECORD = sql.raw(`(id uuid, machine_id text, name text, status text,
-  source_url text, source_version text, reachable boolean, last_error text, temperatures jsonb,
-  progress float8, time_left int, current_job_id uuid, observed_at timestamptz,
-  last_seen_at timestamptz)`);
+const PRINTER_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as machine_id, e->>2 as name,
+  e->>3 as status, e->>4 as source_url, e->>5 as source_version, (e->>6)::boolean as reachable,
+  e->>7 as last_error, e->8 as temperatures, (e->>9)::float8 as progress,
+  (e->>10)::int as time_left, (e->>11)::uuid as current_job_id,
+  (e->>12)::timestamptz as observed_at`);
 
 /**
  * Records that the agent reported (and what it said of itself) and updates its known printers,
@@ -146,9 +153,10 @@ export async function updateAgentPrinters(
   agent: { agentId: string; at: Date; version: string; hostname: string },
   rows: PrinterWrite[],
 ): Promise<void> {
+  const seenAt = agent.at.toISOString();
   await tx.execute(sql`
     with touched as (
-      update ${agents} set last_seen_at = ${agent.at.toISOString()}::timestamptz,
+      update ${agents} set last_seen_at = ${seenAt}::timestamptz,
         version = ${agent.version}, hostname = ${agent.hostname}
       where id = ${agent.agentId}::uuid
     )
@@ -163,9 +171,9 @@ export async function updateAgentPrinters(
       print_time_left_s = u.time_left,
       current_job_id = u.current_job_id,
       observed_at = u.observed_at,
-      last_seen_at = u.last_seen_at,
+      last_seen_at = ${seenAt}::timestamptz,
       updated_at = now()
-    from jsonb_to_recordset(${printerRecords(rows)}::jsonb) as u${PRINTER_RECORD}
+    from (select ${PRINTER_COLUMNS} from jsonb_array_elements(${printerRows(rows)}::jsonb) e) u
     where p.id = u.id and p.agent_id = ${agent.agentId}::uuid
       and (p.observed_at is null or p.observed_at < u.observed_at)`);
 }
@@ -176,8 +184,7 @@ export async function updateAgentPrinters(
  */
 export async function insertAgentPrinters(
   tx: Transaction,
-  organizationId: string,
-  agentId: string,
+  agent: { organizationId: string; agentId: string; at: Date },
   rows: PrinterWrite[],
 ): Promise<void> {
   if (rows.length === 0) return;
@@ -185,10 +192,10 @@ export async function insertAgentPrinters(
     insert into ${printers} (id, organization_id, agent_id, source_type, machine_id, name, status,
       source_url, source_version, reachable, last_error, temperatures, progress_percentage,
       print_time_left_s, current_job_id, observed_at, last_seen_at)
-    select u.id, ${organizationId}::uuid, ${agentId}::uuid, 'octoprint', u.machine_id, u.name,
-      u.status, u.source_url, u.source_version, u.reachable, u.last_error, u.temperatures,
-      u.progress, u.time_left, u.current_job_id, u.observed_at, u.last_seen_at
-    from jsonb_to_recordset(${printerRecords(rows)}::jsonb) as u${PRINTER_RECORD}
+    select u.id, ${agent.organizationId}::uuid, ${agent.agentId}::uuid, 'octoprint', u.machine_id,
+      u.name, u.status, u.source_url, u.source_version, u.reachable, u.last_error, u.temperatures,
+      u.progress, u.time_left, u.current_job_id, u.observed_at, ${agent.at.toISOString()}::timestamptz
+    from (select ${PRINTER_COLUMNS} from jsonb_array_elements(${printerRows(rows)}::jsonb) e) u
     on conflict (agent_id, machine_id) do update set
       status = excluded.status,
       source_url = excluded.source_url,
