@@ -4,5 +4,6 @@ export { isJobStatus, JOB_STATUSES, type JobStatus } from "./job-status.ts";
 export * from "./normalize.ts";
 export * from "./octoprint/schemas.ts";
 export * from "./printer-status.ts";
+export { acceptedAsIs } from "./report-fast-path.ts";
 export * from "./report-schema.ts";
 export * from "./sku-match.ts";

@@ -1,4 +1,4 @@
-import { isHeaterKey, type JobResponse, temperatureDataSchema } from "./octoprint/schemas.ts";
+import { isHeaterKey, type JobResponse } from "./octoprint/schemas.ts";
 import { type PrinterStatus, statusFromFlags } from "./printer-status.ts";
 import type { MachineReport } from "./report-schema.ts";
 
@@ -63,7 +63,7 @@ export const MACHINE_ERRORS = {
  */
 export function normalizeMachine(m: MachineReport): NormalizedMachine {
   const op = m.octoprint;
-  const base = {
+  const base: MachineBase = {
     machineId: m.machine_id,
     name: m.name,
     url: m.url,
@@ -71,63 +71,95 @@ export function normalizeMachine(m: MachineReport): NormalizedMachine {
     reachable: m.reachable,
     octoprintVersion: nonEmpty(op?.version?.server),
   };
-  const unknown = (error: string): NormalizedMachine => ({
-    ...base,
-    error,
-    status: "offline",
-    online: false,
-    temperatures: {},
-    job: null,
-    errorText: null,
-  });
 
-  if (!m.reachable) return unknown(nonEmpty(m.error) ?? MACHINE_ERRORS.unreachable);
-  if (!op) return unknown(nonEmpty(m.error) ?? MACHINE_ERRORS.noData);
+  if (!m.reachable) return unknownState(base, nonEmpty(m.error) ?? MACHINE_ERRORS.unreachable);
+  if (!op) return unknownState(base, nonEmpty(m.error) ?? MACHINE_ERRORS.noData);
   const http = op.printer_http_status;
-  if (http === 401 || http === 403) return unknown(MACHINE_ERRORS.authFailed);
+  if (http === 401 || http === 403) return unknownState(base, MACHINE_ERRORS.authFailed);
   const job = op.job ? normalizeJob(op.job) : null;
 
   if (http === 409) {
     const jobError = nonEmpty(op.job?.error);
-    return {
-      ...base,
-      error: MACHINE_ERRORS.notOperational,
-      status: jobError ? "error" : "offline",
-      online: true,
-      temperatures: {},
-      job,
-      errorText: jobError,
-    };
+    const status = jobError ? "error" : "offline";
+    return withState(base, MACHINE_ERRORS.notOperational, status, true, {}, job, jobError);
   }
-  if (http !== 200) return unknown(nonEmpty(m.error) ?? `octoprint_http_${http ?? "none"}`);
+  if (http !== 200) {
+    return unknownState(base, nonEmpty(m.error) ?? `octoprint_http_${http ?? "none"}`);
+  }
   const state = op.printer?.state;
-  if (!state) return unknown(MACHINE_ERRORS.stateMissing);
+  if (!state) return unknownState(base, MACHINE_ERRORS.stateMissing);
 
   const status = statusFromFlags(state.flags);
+  const errorText = status === "error" ? (nonEmpty(state.error) ?? nonEmpty(op.job?.error)) : null;
+  const temperatures = temperaturesOf(op.printer?.temperature);
+  return withState(base, nonEmpty(m.error), status, true, temperatures, job, errorText);
+}
+
+type MachineBase = Pick<
+  NormalizedMachine,
+  "machineId" | "name" | "url" | "observedAt" | "reachable" | "octoprintVersion"
+>;
+
+function withState(
+  base: MachineBase,
+  error: string | null,
+  status: PrinterStatus,
+  online: boolean,
+  temperatures: Record<string, TemperatureReading>,
+  job: NormalizedJob | null,
+  errorText: string | null,
+): NormalizedMachine {
   return {
-    ...base,
-    error: nonEmpty(m.error),
+    machineId: base.machineId,
+    name: base.name,
+    url: base.url,
+    observedAt: base.observedAt,
+    reachable: base.reachable,
+    error,
     status,
-    online: true,
-    temperatures: temperaturesOf(op.printer?.temperature),
+    online,
+    octoprintVersion: base.octoprintVersion,
+    temperatures,
     job,
-    errorText: status === "error" ? (nonEmpty(state.error) ?? nonEmpty(op.job?.error)) : null,
+    errorText,
   };
 }
 
+/** The printer's state is unknown: offline, not online, with why. */
+function unknownState(base: MachineBase, error: string): NormalizedMachine {
+  return withState(base, error, "offline", false, {}, null, null);
+}
+
+const CONTROL = /\p{Cc}/u;
+const CONTROLS = /\p{Cc}/gu;
+
 /** Text as stored: control characters removed (Postgres text cannot hold NUL), trimmed. */
 function nonEmpty(text: string | null | undefined): string | null {
-  const trimmed = text?.replace(/\p{Cc}/gu, "").trim();
+  if (!text) return null;
+  const trimmed = (CONTROL.test(text) ? text.replace(CONTROLS, "") : text).trim();
   return trimmed ? trimmed : null;
+}
+
+const isNumberOrNull = (value: unknown): value is number | null =>
+  value === null || (typeof value === "number" && Number.isFinite(value));
+
+/** A heater's reading when it has `temperatureDataSchema`'s shape (the report schema checked it). */
+function readingOf(value: unknown): TemperatureReading | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const { actual, target, offset } = value as Record<string, unknown>;
+  if (!isNumberOrNull(actual)) return null;
+  if (target !== undefined && !isNumberOrNull(target)) return null;
+  if (offset !== undefined && !isNumberOrNull(offset)) return null;
+  return { actual, target: target ?? null };
 }
 
 function temperaturesOf(temperature: Record<string, unknown> | undefined) {
   const result: Record<string, TemperatureReading> = {};
-  for (const [key, value] of Object.entries(temperature ?? {})) {
-    if (!isHeaterKey(key)) continue;
-    const parsed = temperatureDataSchema.safeParse(value);
-    if (!parsed.success) continue;
-    result[key] = { actual: parsed.data.actual, target: parsed.data.target ?? null };
+  if (!temperature) return result;
+  for (const key in temperature) {
+    if (!Object.hasOwn(temperature, key) || !isHeaterKey(key)) continue;
+    const reading = readingOf(temperature[key]);
+    if (reading) result[key] = reading;
   }
   return result;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FORBIDDEN_CONTROL } from "./control-characters.ts";
 import {
   filamentListSchema,
   isHeaterKey,
@@ -6,25 +7,26 @@ import {
   printerResponseSchema,
   versionResponseSchema,
 } from "./octoprint/schemas.ts";
+import { acceptedAsIs } from "./report-fast-path.ts";
+import {
+  EARLIEST_REPORT_DATE,
+  MAX_HEATERS_PER_PRINTER,
+  MAX_MACHINES_PER_REPORT,
+} from "./report-limits.ts";
 
-/** Most machines one report may carry (agent.md: more is 413). */
-export const MAX_MACHINES_PER_REPORT = 1000;
-/** Largest report body in bytes (agent.md: more is 413); checked on the raw body by the API. */
-export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
-
-/** Most printers one agent may have (agent.md: a report creating more is 409). */
-export const MAX_PRINTERS_PER_AGENT = 1000;
-/** Earliest time an agent may report: an older clock is broken, and its dates are refused. */
-export const EARLIEST_REPORT_DATE = new Date("2000-01-01T00:00:00Z");
+export {
+  EARLIEST_REPORT_DATE,
+  MAX_HEATERS_PER_PRINTER,
+  MAX_MACHINES_PER_REPORT,
+  MAX_PRINTERS_PER_AGENT,
+  MAX_REPORT_BYTES,
+} from "./report-limits.ts";
 
 const isoDateTime = z.iso.datetime({ offset: true }).refine(
   // (an unparseable value already has its format issue)
   (value) => !(new Date(value) < EARLIEST_REPORT_DATE),
   "must not be before 2000-01-01",
 );
-
-/** Most heaters (`toolN`, `bed`, `chamber`) one printer may report. */
-export const MAX_HEATERS_PER_PRINTER = 16;
 
 /** What the agent saw of OctoPrint on one host; the embedded bodies are OctoPrint's own. */
 export const octoprintObservationSchema = z
@@ -120,14 +122,6 @@ export interface ReportIssue {
   message: string;
 }
 
-/**
- * Control characters no report string may carry, in values or keys, however deep (OctoPrint's
- * own bodies included): NUL cannot be stored in Postgres text, and the others are never text a
- * printer means. Tab, line feed and carriage return stay allowed (multi-line error messages).
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is this pattern's job.
-const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-
 /** True when a string anywhere in the value (or a key) holds a forbidden control character. */
 function holdsControlCharacter(node: unknown): boolean {
   if (typeof node === "string") return FORBIDDEN_CONTROL.test(node);
@@ -183,6 +177,8 @@ function reportIssue(path: ReadonlyArray<PropertyKey>, message: string): ReportI
 export function parseAgentReport(
   body: unknown,
 ): { success: true; data: AgentReport } | { success: false; issues: ReportIssue[] } {
+  const asIs = acceptedAsIs(body);
+  if (asIs) return { success: true, data: asIs };
   const parsed = agentReportSchema.safeParse(body);
   if (parsed.success) return { success: true, data: parsed.data };
   return {

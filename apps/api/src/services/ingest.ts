@@ -1,24 +1,24 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@apf/db";
 import {
-  countAgentPrinters,
   countCompletedJobs,
+  insertAgentPrinters,
   insertJobs,
   type JobInsert,
   type JobUpdate,
+  loadAgentPrinters,
   loadSkusWithPrintFile,
-  loadStoredMachines,
   lockAgentReports,
   type PrinterWrite,
   type StoredMachine,
-  touchAgent,
+  updateAgentPrinters,
   updateJobs,
-  upsertPrinters,
 } from "@apf/db/queries/ingest";
 import {
   type AgentReport,
   estimatedMinutes,
   type JobOpenPayload,
+  type JobTransition,
   MAX_PRINTERS_PER_AGENT,
   matchSku,
   minutesBetween,
@@ -62,18 +62,15 @@ export async function ingestReport(
 
   return db.transaction(async (tx) => {
     await lockAgentReports(tx, agent.agentId);
-    const stored = new Map(
-      (
-        await loadStoredMachines(
-          tx,
-          agent.agentId,
-          machines.map((m) => m.machineId),
-        )
-      ).map((s) => [s.machineId, s]),
-    );
+    const agentPrinters = await loadAgentPrinters(tx, agent.agentId);
+    const stored = new Map(agentPrinters.map((s) => [s.machineId, s]));
     const created = machines.filter((m) => !stored.has(m.machineId)).length;
     if (created > 0) {
-      const existing = await countAgentPrinters(tx, agent.organizationId, agent.agentId);
+      const existing = new Set(
+        agentPrinters
+          .filter((s) => s.organizationId === agent.organizationId)
+          .map((s) => s.printerId),
+      ).size;
       if (existing + created > MAX_PRINTERS_PER_AGENT) {
         throw new ApiError(
           "CONFLICT",
@@ -86,26 +83,52 @@ export async function ingestReport(
       return !known || known < m.observedAt;
     });
 
-    const needsSkus = fresh.some((m) => m.job?.fileName);
+    const transitions = fresh.map((m) => transitionOf(m, stored.get(m.machineId), receivedAt));
+    const needsSkus = transitions.some((t) => t.kind === "open" || t.kind === "close");
     const candidates = needsSkus ? await loadSkusWithPrintFile(tx, agent.organizationId) : [];
-    const plan = planWrites(fresh, stored, candidates, receivedAt);
+    const plan = planWrites(fresh, transitions, stored, candidates);
 
-    await upsertPrinters(tx, agent.organizationId, agent.agentId, plan.printers);
+    const { version, hostname } = report.agent;
+    await updateAgentPrinters(
+      tx,
+      { agentId: agent.agentId, at: receivedAt, version, hostname },
+      plan.printers.filter((p) => stored.has(p.machineId)),
+    );
+    const added = plan.printers.filter((p) => !stored.has(p.machineId));
+    await insertAgentPrinters(tx, { ...agent, at: receivedAt }, added);
     await updateJobs(tx, agent.organizationId, plan.jobUpdates);
     await insertJobs(tx, agent.organizationId, plan.jobInserts);
     const units = await countCompletedJobs(tx, agent.organizationId, plan.completed);
-    await touchAgent(tx, agent.agentId, receivedAt, report.agent);
 
     return {
       machines: machines.length,
       applied: fresh.length,
       ignored_stale: machines.length - fresh.length,
-      printers_created: fresh.filter((m) => !stored.has(m.machineId)).length,
+      printers_created: added.length,
       jobs_opened: plan.jobInserts.length,
       jobs_closed: plan.jobUpdates.filter((u) => u.timeCompleted !== null).length,
       units_counted: units,
     };
   });
+}
+
+/** What a machine's observation does to its open job (see `nextJobTransition`). */
+function transitionOf(
+  m: NormalizedMachine,
+  known: StoredMachine | undefined,
+  receivedAt: Date,
+): JobTransition {
+  const open = known?.openJob ?? null;
+  return nextJobTransition(
+    open && {
+      fileName: open.fileName,
+      status: open.status,
+      startedAt: open.timeStarted ?? receivedAt,
+      lastProgress: open.progress,
+      lastPrinterStatus: known?.status ?? null,
+    },
+    m,
+  );
 }
 
 interface Plan {
@@ -118,28 +141,18 @@ interface Plan {
 /** Decides every write of a report from the stored state and the observations. Pure. */
 function planWrites(
   machines: NormalizedMachine[],
+  transitions: JobTransition[],
   stored: Map<string, StoredMachine>,
   skus: Sku[],
-  receivedAt: Date,
 ): Plan {
   const plan: Plan = { printers: [], jobInserts: [], jobUpdates: [], completed: [] };
-  for (const m of machines) {
+  machines.forEach((m, index) => {
     const known = stored.get(m.machineId);
     const printerId = known?.printerId ?? randomUUID();
     const open = known?.openJob ?? null;
     let currentJobId = open?.id ?? null;
     let progress = open?.progress ?? null;
-
-    const transition = nextJobTransition(
-      open && {
-        fileName: open.fileName,
-        status: open.status,
-        startedAt: open.timeStarted ?? receivedAt,
-        lastProgress: open.progress,
-        lastPrinterStatus: known?.status ?? null,
-      },
-      m,
-    );
+    const transition = transitions[index]!;
 
     const openJob = (payload: JobOpenPayload) => {
       const sku = matchSku(payload.fileName, skus);
@@ -221,9 +234,8 @@ function planWrites(
       printTimeLeftS: currentJobId ? wholeSeconds(m.job?.printTimeLeftS) : null,
       currentJobId,
       observedAt: m.observedAt,
-      lastSeenAt: receivedAt,
     });
-  }
+  });
   return plan;
 }
 

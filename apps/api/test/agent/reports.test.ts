@@ -335,6 +335,36 @@ describe("POST /agent/v1/reports state", () => {
     expect(printer!.progressPercentage).toBe(50);
   });
 
+  it("updates known printers, creates new ones and skips stale ones in the same report", async () => {
+    await post(
+      report([
+        machine({ machineId: "known", observedAt: t(1) }),
+        machine({ machineId: "stale", observedAt: t(2), flags: { paused: true } }),
+      ]),
+    );
+    const known = machine({ machineId: "known", observedAt: t(3), flags: { printing: true } });
+    (known as Loose).octoprint.printer.temperature.bed.actual = 61.5;
+    const res = await post(
+      report([
+        known,
+        machine({ machineId: "stale", observedAt: t(1), flags: { printing: true } }),
+        machine({ machineId: "new", observedAt: t(3), flags: { error: true } }),
+      ]),
+    );
+    expect((await res.json()).data).toMatchObject({
+      machines: 3,
+      applied: 2,
+      ignored_stale: 1,
+      printers_created: 1,
+    });
+    const rows = new Map((await printerRows()).map((p) => [p.machineId, p]));
+    expect(rows.size).toBe(3);
+    expect(rows.get("known")).toMatchObject({ status: "printing", observedAt: new Date(t(3)) });
+    expect(rows.get("known")!.temperatures.bed).toEqual({ actual: 61.5, target: 70 });
+    expect(rows.get("stale")).toMatchObject({ status: "paused", observedAt: new Date(t(2)) });
+    expect(rows.get("new")).toMatchObject({ status: "error", observedAt: new Date(t(3)) });
+  });
+
   it("records the agent's last_seen_at", async () => {
     await post(report([]));
     const agents = await services.db.query.agents.findFirst({

@@ -20,23 +20,12 @@ export async function lockAgentReports(tx: Transaction, agentId: string): Promis
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${agentId}, 0))`);
 }
 
-/** How many printers the agent has created so far (its bound is checked against this). */
-export async function countAgentPrinters(
-  tx: Transaction,
-  organizationId: string,
-  agentId: string,
-): Promise<number> {
-  const [row] = await tx
-    .select({ count: sql<number>`count(*)::int` })
-    .from(printers)
-    .where(and(eq(printers.organizationId, organizationId), eq(printers.agentId, agentId)));
-  return row?.count ?? 0;
-}
-
 /** What is stored of a machine before a report is applied. */
 export interface StoredMachine {
   printerId: string;
   machineId: string;
+  /** The organization the printer belongs to (the agent's, unless it was moved). */
+  organizationId: string;
   observedAt: Date | null;
   status: PrinterStatus;
   openJob: {
@@ -50,47 +39,58 @@ export interface StoredMachine {
   } | null;
 }
 
-/** The printers (and their open jobs) of these machine ids of the agent, in one query. */
-export async function loadStoredMachines(
+/** A row of `loadAgentPrinters`, as both drivers return it (times as epoch milliseconds). */
+interface AgentPrinterRow {
+  id: string;
+  machine_id: string;
+  organization_id: string;
+  observed_ms: number | null;
+  status: PrinterStatus;
+  job_id: string | null;
+  job_file_name: string | null;
+  job_status: string | null;
+  job_started_ms: number | null;
+  job_progress: number | null;
+  job_sku_id: string | null;
+  job_units: number | null;
+}
+
+const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/**
+ * Every printer of the agent with its open job, in one query without a parameter per machine:
+ * an agent has at most MAX_PRINTERS_PER_AGENT printers, and a report names most of them.
+ */
+export async function loadAgentPrinters(
   tx: Transaction,
   agentId: string,
-  machineIds: string[],
 ): Promise<StoredMachine[]> {
-  if (machineIds.length === 0) return [];
-  const rows = await tx
-    .select({
-      printerId: printers.id,
-      machineId: printers.machineId,
-      observedAt: printers.observedAt,
-      status: printers.status,
-      jobId: jobs.id,
-      jobFileName: jobs.fileName,
-      jobStatus: jobs.status,
-      jobStarted: jobs.timeStarted,
-      jobProgress: jobs.progressPercentage,
-      jobSkuId: jobs.productSkuId,
-      jobUnits: jobs.numberOfUnits,
-    })
-    .from(printers)
-    .leftJoin(
-      jobs,
-      and(eq(jobs.printerId, printers.id), inArray(jobs.status, ["printing", "paused"])),
-    )
-    .where(and(eq(printers.agentId, agentId), inArray(printers.machineId, machineIds)));
-  return rows.map((r) => ({
-    printerId: r.printerId,
-    machineId: r.machineId,
-    observedAt: r.observedAt,
+  const result = await tx.execute(sql`
+    select p.id, p.machine_id, p.organization_id, p.status,
+      (extract(epoch from p.observed_at) * 1000)::float8 as observed_ms,
+      j.id as job_id, j.file_name as job_file_name, j.status as job_status,
+      (extract(epoch from j.time_started) * 1000)::float8 as job_started_ms,
+      j.progress_percentage as job_progress, j.product_sku_id as job_sku_id,
+      j.number_of_units as job_units
+    from ${printers} p
+    left join ${jobs} j on j.printer_id = p.id and j.status in ('printing', 'paused')
+    where p.agent_id = ${agentId}::uuid`);
+  // node-postgres and PGlite both answer { rows }.
+  return (result as { rows: AgentPrinterRow[] }).rows.map((r) => ({
+    printerId: r.id,
+    machineId: r.machine_id,
+    organizationId: r.organization_id,
+    observedAt: dateOf(r.observed_ms),
     status: r.status,
-    openJob: r.jobId
+    openJob: r.job_id
       ? {
-          id: r.jobId,
-          fileName: r.jobFileName,
-          status: r.jobStatus === "paused" ? "paused" : "printing",
-          timeStarted: r.jobStarted,
-          progress: r.jobProgress,
-          productSkuId: r.jobSkuId,
-          numberOfUnits: r.jobUnits ?? 1,
+          id: r.job_id,
+          fileName: r.job_file_name,
+          status: r.job_status === "paused" ? "paused" : "printing",
+          timeStarted: dateOf(r.job_started_ms),
+          progress: r.job_progress,
+          productSkuId: r.job_sku_id,
+          numberOfUnits: r.job_units ?? 1,
         }
       : null,
   }));
@@ -112,22 +112,79 @@ export interface PrinterWrite {
   printTimeLeftS: number | null;
   currentJobId: string | null;
   observedAt: Date;
-  lastSeenAt: Date;
 }
 
-/** One array parameter (drizzle would otherwise spread a JS array into a list of params). */
-const column = <T>(values: T[]) => sql.param(values);
-const isoOrNull = (d: Date | null) => d?.toISOString() ?? null;
+/**
+ * Printer rows as one parameter however many there are: a JSON array of positional arrays
+ * (object keys would make it a third larger), read back by PRINTER_COLUMNS in the same order.
+ */
+const printerRows = (rows: PrinterWrite[]) =>
+  JSON.stringify(
+    rows.map((r) => [
+      r.id,
+      r.machineId,
+      r.name,
+      r.status,
+      r.sourceUrl,
+      r.sourceVersion,
+      r.reachable,
+      r.lastError,
+      r.temperatures,
+      r.progressPercentage,
+      r.printTimeLeftS,
+      r.currentJobId,
+      r.observedAt,
+    ]),
+  );
+
+const PRINTER_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as machine_id, e->>2 as name,
+  e->>3 as status, e->>4 as source_url, e->>5 as source_version, (e->>6)::boolean as reachable,
+  e->>7 as last_error, e->8 as temperatures, (e->>9)::float8 as progress,
+  (e->>10)::int as time_left, (e->>11)::uuid as current_job_id,
+  (e->>12)::timestamptz as observed_at`);
 
 /**
- * Inserts new printers and updates known ones in one statement whatever the number of machines:
- * one array parameter per column, `unnest`ed into rows. The name is only set on insert: an owner
- * may rename a printer in the dashboard. A row whose stored observation is newer is left as it is.
+ * Records that the agent reported (and what it said of itself) and updates its known printers,
+ * in one statement. The name is left alone: an owner may rename a printer in the dashboard. A
+ * row whose stored observation is newer is left as it is.
  */
-export async function upsertPrinters(
+export async function updateAgentPrinters(
   tx: Transaction,
-  organizationId: string,
-  agentId: string,
+  agent: { agentId: string; at: Date; version: string; hostname: string },
+  rows: PrinterWrite[],
+): Promise<void> {
+  const seenAt = agent.at.toISOString();
+  await tx.execute(sql`
+    with touched as (
+      update ${agents} set last_seen_at = ${seenAt}::timestamptz,
+        version = ${agent.version}, hostname = ${agent.hostname}
+      where id = ${agent.agentId}::uuid
+    )
+    update ${printers} as p set
+      status = u.status,
+      source_url = u.source_url,
+      source_version = coalesce(u.source_version, p.source_version),
+      reachable = u.reachable,
+      last_error = u.last_error,
+      temperatures = u.temperatures,
+      progress_percentage = u.progress,
+      print_time_left_s = u.time_left,
+      current_job_id = u.current_job_id,
+      observed_at = u.observed_at,
+      last_seen_at = ${seenAt}::timestamptz,
+      updated_at = now()
+    from (select ${PRINTER_COLUMNS} from jsonb_array_elements(${printerRows(rows)}::jsonb) e) u
+    where p.id = u.id and p.agent_id = ${agent.agentId}::uuid
+      and (p.observed_at is null or p.observed_at < u.observed_at)`);
+}
+
+/**
+ * Inserts the agent's new printers; one that appeared meanwhile (same machine id) is updated as
+ * `updateAgentPrinters` would.
+ */
+export async function insertAgentPrinters(
+  tx: Transaction,
+  agent: { organizationId: string; agentId: string; at: Date },
   rows: PrinterWrite[],
 ): Promise<void> {
   if (rows.length === 0) return;
@@ -135,26 +192,10 @@ export async function upsertPrinters(
     insert into ${printers} (id, organization_id, agent_id, source_type, machine_id, name, status,
       source_url, source_version, reachable, last_error, temperatures, progress_percentage,
       print_time_left_s, current_job_id, observed_at, last_seen_at)
-    select u.id, ${organizationId}::uuid, ${agentId}::uuid, 'octoprint', u.machine_id, u.name,
-      u.status, u.source_url, u.source_version, u.reachable, u.last_error, u.temperatures::jsonb,
-      u.progress, u.time_left, u.current_job_id, u.observed_at, u.last_seen_at
-    from unnest(
-      ${column(rows.map((r) => r.id))}::uuid[],
-      ${column(rows.map((r) => r.machineId))}::text[],
-      ${column(rows.map((r) => r.name))}::text[],
-      ${column(rows.map((r) => r.status))}::text[],
-      ${column(rows.map((r) => r.sourceUrl))}::text[],
-      ${column(rows.map((r) => r.sourceVersion))}::text[],
-      ${column(rows.map((r) => r.reachable))}::boolean[],
-      ${column(rows.map((r) => r.lastError))}::text[],
-      ${column(rows.map((r) => JSON.stringify(r.temperatures)))}::text[],
-      ${column(rows.map((r) => r.progressPercentage))}::float8[],
-      ${column(rows.map((r) => r.printTimeLeftS ?? null))}::int[],
-      ${column(rows.map((r) => r.currentJobId))}::uuid[],
-      ${column(rows.map((r) => isoOrNull(r.observedAt)))}::timestamptz[],
-      ${column(rows.map((r) => isoOrNull(r.lastSeenAt)))}::timestamptz[]
-    ) as u(id, machine_id, name, status, source_url, source_version, reachable, last_error,
-      temperatures, progress, time_left, current_job_id, observed_at, last_seen_at)
+    select u.id, ${agent.organizationId}::uuid, ${agent.agentId}::uuid, 'octoprint', u.machine_id,
+      u.name, u.status, u.source_url, u.source_version, u.reachable, u.last_error, u.temperatures,
+      u.progress, u.time_left, u.current_job_id, u.observed_at, ${agent.at.toISOString()}::timestamptz
+    from (select ${PRINTER_COLUMNS} from jsonb_array_elements(${printerRows(rows)}::jsonb) e) u
     on conflict (agent_id, machine_id) do update set
       status = excluded.status,
       source_url = excluded.source_url,
@@ -186,33 +227,37 @@ export interface JobInsert {
   timeStarted: Date;
 }
 
-/** Inserts the jobs of a report in one statement (one array parameter per column). */
+/** Inserts the jobs of a report in one statement (the rows as one JSON parameter). */
 export async function insertJobs(
   tx: Transaction,
   organizationId: string,
   rows: JobInsert[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const records = JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      printer_id: r.printerId,
+      status: r.status,
+      file_name: r.fileName,
+      sku_id: r.productSkuId,
+      units: r.numberOfUnits,
+      color: r.color,
+      material: r.materialType,
+      progress: r.progressPercentage,
+      estimated: r.estimatedPrintTimeMinutes,
+      started: r.timeStarted,
+    })),
+  );
   await tx.execute(sql`
     insert into ${jobs} (id, organization_id, printer_id, status, file_name, product_sku_id,
       number_of_units, color, material_type, filament_type, progress_percentage,
       estimated_print_time_minutes, time_started, time_submitted)
     select u.id, ${organizationId}::uuid, u.printer_id, u.status, u.file_name, u.sku_id, u.units,
       u.color, u.material, u.material, u.progress, u.estimated, u.started, u.started
-    from unnest(
-      ${column(rows.map((r) => r.id))}::uuid[],
-      ${column(rows.map((r) => r.printerId))}::uuid[],
-      ${column(rows.map((r) => r.status))}::text[],
-      ${column(rows.map((r) => r.fileName))}::text[],
-      ${column(rows.map((r) => r.productSkuId))}::uuid[],
-      ${column(rows.map((r) => r.numberOfUnits))}::int[],
-      ${column(rows.map((r) => r.color))}::text[],
-      ${column(rows.map((r) => r.materialType))}::text[],
-      ${column(rows.map((r) => r.progressPercentage))}::float8[],
-      ${column(rows.map((r) => r.estimatedPrintTimeMinutes))}::int[],
-      ${column(rows.map((r) => r.timeStarted.toISOString()))}::timestamptz[]
-    ) as u(id, printer_id, status, file_name, sku_id, units, color, material, progress,
-      estimated, started)`);
+    from jsonb_to_recordset(${records}::jsonb) as u(id uuid, printer_id uuid, status text,
+      file_name text, sku_id uuid, units int, color text, material text, progress float8,
+      estimated int, started timestamptz)`);
 }
 
 /** New values for an existing job: progress while it runs, or how it ended. */
@@ -226,13 +271,24 @@ export interface JobUpdate {
   timeCompleted: Date | null;
 }
 
-/** Updates many jobs in one statement (`update … from unnest(…)`). */
+/** Updates many jobs in one statement (`update … from jsonb_to_recordset(…)`). */
 export async function updateJobs(
   tx: Transaction,
   organizationId: string,
   rows: JobUpdate[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const records = JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      status: r.status,
+      progress: r.progressPercentage,
+      estimated: r.estimatedPrintTimeMinutes,
+      actual: r.actualPrintTimeMinutes,
+      failure_reason: r.failureReason,
+      completed: r.timeCompleted,
+    })),
+  );
   await tx.execute(sql`
     update ${jobs} as j set
       status = v.status,
@@ -242,15 +298,8 @@ export async function updateJobs(
       failure_reason = v.failure_reason,
       time_completed = coalesce(v.completed, j.time_completed),
       updated_at = now()
-    from unnest(
-      ${column(rows.map((r) => r.id))}::uuid[],
-      ${column(rows.map((r) => r.status))}::text[],
-      ${column(rows.map((r) => r.progressPercentage))}::float8[],
-      ${column(rows.map((r) => r.estimatedPrintTimeMinutes))}::int[],
-      ${column(rows.map((r) => r.actualPrintTimeMinutes))}::int[],
-      ${column(rows.map((r) => r.failureReason))}::text[],
-      ${column(rows.map((r) => isoOrNull(r.timeCompleted)))}::timestamptz[]
-    ) as v(id, status, progress, estimated, actual, failure_reason, completed)
+    from jsonb_to_recordset(${records}::jsonb) as v(id uuid, status text, progress float8,
+      estimated int, actual int, failure_reason text, completed timestamptz)
     where j.id = v.id and j.organization_id = ${organizationId}`);
 }
 
@@ -323,17 +372,4 @@ export async function countCompletedJobs(
   const jobIds = inserted.map((m) => m.jobId!).filter(Boolean);
   await tx.update(jobs).set({ stockCountedAt: sql`now()` }).where(inArray(jobs.id, jobIds));
   return inserted.reduce((sum, m) => sum + m.delta, 0);
-}
-
-/** Records that the agent reported, and what it said of itself. */
-export async function touchAgent(
-  tx: Transaction,
-  agentId: string,
-  at: Date,
-  self: { version: string; hostname: string },
-): Promise<void> {
-  await tx
-    .update(agents)
-    .set({ lastSeenAt: at, version: self.version, hostname: self.hostname })
-    .where(eq(agents.id, agentId));
 }

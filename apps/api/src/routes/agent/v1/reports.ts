@@ -1,5 +1,6 @@
 import {
   type AgentReport,
+  acceptedAsIs,
   agentReportSchema,
   MAX_MACHINES_PER_REPORT,
   MAX_REPORT_BYTES,
@@ -34,6 +35,17 @@ const requireJson = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the report as application/json.");
   }
   await next();
+});
+
+/**
+ * The body as documented (agentReportSchema); a body the fast path accepts as it is skips zod's
+ * copy of it, and every other body is zod's to accept or reject.
+ */
+const reportBodySchema = Object.assign(agentReportSchema.clone(), {
+  safeParseAsync: async (body: unknown) => {
+    const asIs = acceptedAsIs(body);
+    return asIs ? { success: true as const, data: asIs } : agentReportSchema.safeParseAsync(body);
+  },
 });
 
 /** The 400 of a report: the envelope plus where the first problem is, for the agent to act on. */
@@ -72,7 +84,7 @@ export const route = createRoute({
     "What the agent saw of each OctoPrint host in one poll round. Validated whole before anything is written (a 400 names the first offending path and machine), applied in one transaction, answered 202.",
   security: AGENT_SECURITY,
   middleware: [limitBody(MAX_REPORT_BYTES, tooLarge), requireJson] as const,
-  request: { body: jsonBody(agentReportSchema) },
+  request: { body: jsonBody(reportBodySchema) },
   responses: {
     202: dataResponse(summarySchema, "Applied, in one transaction."),
     400: {
