@@ -8,12 +8,14 @@ import { buildApi } from "../build-api.mjs";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
- * The node arguments of package.json's `start` script (`node <args…>`), so the bench runs
+ * The node arguments of package.json's `start` script (`exec node <args…>`), so the bench runs
  * exactly what `npm start` runs, node flags included, and not a copy that could drift.
  */
 function startArgs(): string[] {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
-  const [command, ...args] = String(pkg.scripts.start).trim().split(/\s+/);
+  const words = String(pkg.scripts.start).trim().split(/\s+/);
+  if (words[0] === "exec") words.shift();
+  const [command, ...args] = words;
   if (command !== "node") throw new Error(`package.json "start" should run node, not ${command}`);
   return args;
 }
