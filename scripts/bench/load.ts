@@ -14,6 +14,8 @@ export interface LoadResult {
   cpu_us_per_request: number | null;
   /** Filled in by run.ts: this row's req/s divided by /healthz's. */
   ratio?: number;
+  /** Filled in by run.ts: CPU the local Postgres spent during the row (warm-up included). */
+  postgres_cpu_ms?: number | null;
 }
 
 export interface LoadOptions {

@@ -10,6 +10,7 @@ import { createDatabase } from "@apf/db";
 import pg from "pg";
 import { measureIngest, measureVisibility } from "./ingest-load.ts";
 import { type LoadResult, measure } from "./load.ts";
+import { postgresCpuMs, scrapeMetrics } from "./postgres-cpu.ts";
 import { seed } from "./seed.ts";
 import { cpuMs, startApi } from "./server.ts";
 
@@ -60,20 +61,26 @@ try {
   console.log(`seeded ${dbName} in ${seedS} s; starting the API`);
   const tApi = performance.now();
 
+  const metricsToken = randomBytes(16).toString("hex");
   const api = await startApi({
     DATABASE_URL: benchUrl,
     REDIS_URL: redisUrl,
     LOG_LEVEL: values["log-level"]!,
+    METRICS_TOKEN: metricsToken,
   });
   console.log(`API ready in ${Math.round((performance.now() - tApi) / 100) / 10} s`);
   const rows: LoadResult[] = [];
   try {
     const run = async (name: string, path: string, keys: string[]) => {
+      const pgBefore = postgresCpuMs(dbName);
       const row = await measure(
         name,
         { base: api.base, path, keys, connections, durationS, cpuMs: () => cpuMs(api.pid) },
         warmupS,
       );
+      const pgAfter = postgresCpuMs(dbName);
+      // Warm-up included: Postgres's share of the row, to see which routes still reach it.
+      row.postgres_cpu_ms = pgBefore !== null && pgAfter !== null ? pgAfter - pgBefore : null;
       rows.push(row);
       console.log(
         `  ${name.padEnd(28)} ${String(row.per_second).padStart(7)} req/s  p50 ${row.ms_p50} ms  p99 ${row.ms_p99} ms  ${row.cpu_us_per_request} µs CPU/req${row.non_2xx ? `  NON-2XX ${row.non_2xx}` : ""}${row.errors ? `  ERRORS ${row.errors}` : ""}`,
@@ -87,6 +94,7 @@ try {
     await run("/public/v1/jobs?limit=50", "/public/v1/jobs?limit=50", m);
 
     const ingestCpuBefore = cpuMs(api.pid);
+    const ingestPgBefore = postgresCpuMs(dbName);
     const ingest = await measureIngest(
       api.base,
       seeded.ingest.agents.map((a) => a.token),
@@ -94,12 +102,17 @@ try {
       durationS,
     );
     const ingestCpu = cpuMs(api.pid);
+    const ingestPg = postgresCpuMs(dbName);
+    const postgresCpuPerState =
+      ingestPgBefore !== null && ingestPg !== null
+        ? Math.round(((ingestPg - ingestPgBefore) * 1000) / (ingest.machine_states_total || 1))
+        : null;
     const ingestCpuPerState =
       ingestCpuBefore !== null && ingestCpu !== null
         ? Math.round(((ingestCpu - ingestCpuBefore) * 1000) / (ingest.machine_states_total || 1))
         : null;
     console.log(
-      `  ingest: ${ingest.machine_states_per_second} machine states/s (${ingest.reports} reports of ${ingest.machines_per_report}, p50 ${ingest.report_ms_p50} ms, ${ingestCpuPerState} µs API CPU per state)`,
+      `  ingest: ${ingest.machine_states_per_second} machine states/s (${ingest.reports} reports of ${ingest.machines_per_report}, p50 ${ingest.report_ms_p50} ms, ${ingestCpuPerState} µs API CPU and ${postgresCpuPerState} µs Postgres CPU per state)`,
     );
     const visibility = await measureVisibility(
       api.base,
@@ -112,6 +125,16 @@ try {
       `  report → visible: p50 ${visibility.ms_p50} ms, max ${visibility.ms_max} ms, ${visibility.visible_on_first_read}/${visibility.samples} on the first read`,
     );
 
+    const metrics = await scrapeMetrics(api.base, metricsToken, [
+      "apf_key_cache_lookups_total",
+      "apf_printer_list_cache_lookups_total",
+      "apf_printer_list_cache_bytes",
+      "apf_jobs_list_cache_lookups_total",
+      "apf_jobs_list_cache_bytes",
+      "apf_org_changes_listening",
+      "nodejs_eventloop_lag_p99_seconds",
+      "nodejs_heap_size_used_bytes",
+    ]);
     const ceiling = rows[0]!.per_second;
     for (const row of rows) row.ratio = Math.round((row.per_second / ceiling) * 1000) / 1000;
     const result = {
@@ -128,9 +151,15 @@ try {
         keys_per_measured_org: KEYS,
       },
       http: rows,
-      ingest: { ...ingest, api_cpu_us_per_state: ingestCpuPerState },
+      ingest: {
+        ...ingest,
+        api_cpu_us_per_state: ingestCpuPerState,
+        postgres_cpu_us_per_state: postgresCpuPerState,
+      },
       report_to_visible: visibility,
       api_peak_rss_mb: api.peakRssMb(),
+      // The API's own counters at the end of the run (cache hits and sizes, event-loop lag).
+      api_metrics: metrics,
     };
     console.log("");
     console.table(
@@ -141,10 +170,12 @@ try {
         "p99 ms": r.ms_p99,
         "ratio to /healthz": r.ratio,
         "µs CPU/req": r.cpu_us_per_request,
+        "Postgres CPU ms": r.postgres_cpu_ms,
         "non-2xx": r.non_2xx,
       })),
     );
     console.log(`API peak RSS: ${result.api_peak_rss_mb} MB`);
+    console.log("API metrics at the end:", metrics);
     mkdirSync(new URL("../../bench/results/", import.meta.url), { recursive: true });
     const out = new URL(`../../${values.out}`, import.meta.url);
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

@@ -5,10 +5,12 @@ import { limitBody } from "./middleware/body-limit.ts";
 import { clientIp } from "./middleware/client-ip.ts";
 import { publicCors } from "./middleware/cors.ts";
 import { httpMetrics } from "./middleware/http-metrics.ts";
+import { readYourWrites } from "./middleware/read-your-writes.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { securityHeaders } from "./middleware/response-headers.ts";
 import { notFoundHandler } from "./not-found.ts";
+import { JSON_UTF8 } from "./openapi/envelope.ts";
 import { createRouter } from "./openapi/router.ts";
 import { AGENT_BASE_PATH, agentRoutes } from "./routes/agent/v1/index.ts";
 import { DASHBOARD_BASE_PATH, dashboardRoutes } from "./routes/dashboard/index.ts";
@@ -32,17 +34,23 @@ export function createApp(services: Services) {
   app.use("*", async (c, next) => {
     c.set("services", services);
     c.set("keyTouches", keyTouches);
+    // The contract says JSON is UTF-8 and says so in the header. Set as c.json makes the answer
+    // (the same "Content-Type" key it writes), not rewritten afterwards: that would build the
+    // answer's web Headers, which @hono/node-server otherwise never needs.
+    const json = c.json;
+    c.json = ((object: unknown, arg?: unknown, headers?: Record<string, string>) =>
+      json(object as never, arg as never, {
+        "Content-Type": JSON_UTF8,
+        ...headers,
+      })) as typeof c.json;
     await next();
-    // The contract says JSON is UTF-8 and says so in the header.
-    if (c.res.headers.get("content-type") === "application/json") {
-      c.res.headers.set("content-type", "application/json; charset=utf-8");
-    }
   });
   app.use("*", httpMetrics);
   app.use("*", requestId);
   app.use("*", clientIp);
   app.use("*", requestLog);
   app.use("*", securityHeaders);
+  app.use("*", readYourWrites);
   app.use(`${PUBLIC_BASE_PATH}/*`, publicCors);
   // Dashboard bodies are small; reading a huge one (even unauthenticated, at login) is refused.
   app.use(

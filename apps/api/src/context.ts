@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Env } from "./env.ts";
 import type { CommandBus } from "./services/control/bus.ts";
 import type { GithubKeySet } from "./services/github-keys.ts";
+import type { OrgChanges } from "./services/org-changes.ts";
 import type { RateLimiterFactory } from "./services/rate-limiter.ts";
 
 /** The time source; tests swap it, never the database. */
@@ -26,6 +27,8 @@ export interface Services {
   rateLimiters: RateLimiterFactory;
   /** Wakes agents' command channels and waiting control requests, across instances with Redis. */
   commandBus: CommandBus;
+  /** Which organizations' printers, jobs and SKUs changed, as Postgres announces (LISTEN). */
+  orgChanges: OrgChanges;
   logger: Logger;
   clock: Clock;
   config: Env;
@@ -50,6 +53,20 @@ export interface ApiKeyPrincipal {
 export interface ApiKeyDetails {
   preview: string;
   organization: { id: string; name: string; allowedOrigins: readonly string[] };
+}
+
+/** A budget spend started early for a key and budget; meterKeyBudget uses it when they match. */
+export interface EarlyBudgetSpend {
+  keyId: string;
+  limit: number;
+  result: Promise<BudgetSpend | null>;
+}
+
+/** What spending one point of a budget found (null: the limiter failed and let it through). */
+export interface BudgetSpend {
+  remainingPoints: number;
+  msBeforeNext: number;
+  allowed: boolean;
 }
 
 /** Who called /api: set by the session-auth middleware. */
@@ -79,6 +96,8 @@ export interface AppEnv {
     apiKeyDetails: ApiKeyDetails;
     /** Set by meterKeyBudget when the key's budget is spent: seconds until it refills. */
     keyBudgetRetryAfterS: number;
+    /** A spend of a cached key's budget started while its version was being confirmed. */
+    keyBudgetSpend: EarlyBudgetSpend;
     /**
      * Ids of keys whose last_used_at write is in flight, shared by every request of one app
      * (createApp makes it), so a burst of requests writes once.

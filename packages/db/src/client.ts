@@ -8,6 +8,12 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import {
+  type ChannelHandlers,
+  type ChannelSubscription,
+  listenPglite,
+  listenPostgres,
+} from "./listen.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -30,6 +36,8 @@ export interface DatabaseHandle {
   ping(): Promise<void>;
   /** Connections of the pg pool (absent on PGlite, which has none). */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /** LISTENs on a NOTIFY channel (on Postgres over a connection of its own, reconnected). */
+  listen(channel: string, handlers: ChannelHandlers): ChannelSubscription;
   close(): Promise<void>;
 }
 
@@ -95,6 +103,8 @@ function openPostgres(url: string, options: CreateDatabaseOptions) {
       idle: pool.idleCount,
       waiting: pool.waitingCount,
     }),
+    listen: (channel: string, handlers: ChannelHandlers) =>
+      listenPostgres(url, channel, handlers, options.connectTimeoutMs),
     async close() {
       await pool.end();
     },
@@ -150,6 +160,7 @@ async function openPglite(dataDir: string) {
     async ping() {
       await client.query("select 1");
     },
+    listen: (channel: string, handlers: ChannelHandlers) => listenPglite(client, channel, handlers),
     async close() {
       if (!client.closed) await client.close();
     },

@@ -32,7 +32,10 @@ describe.runIf(postgres)("migrating from several replicas at once", () => {
         );
         expect(rows).toHaveLength(journal.entries.length);
         expect(new Set(rows.map((r) => r.hash)).size).toBe(journal.entries.length);
-        const locks = await client.query("select 1 from pg_locks where locktype = 'advisory'");
+        // pg_locks spans the cluster: only this database's advisory locks are the replicas'.
+        const locks = await client.query(
+          "select 1 from pg_locks l join pg_database d on d.oid = l.database where l.locktype = 'advisory' and d.datname = current_database()",
+        );
         expect(locks.rows).toHaveLength(0);
       } finally {
         await client.end();

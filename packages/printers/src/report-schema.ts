@@ -125,6 +125,7 @@ export interface ReportIssue {
  * own bodies included): NUL cannot be stored in Postgres text, and the others are never text a
  * printer means. Tab, line feed and carriage return stay allowed (multi-line error messages).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is this pattern's job.
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** True when a string anywhere in the value (or a key) holds a forbidden control character. */

@@ -4,7 +4,7 @@ import { createMiddleware } from "hono/factory";
 import type { ApiKeyDetails, ApiKeyPrincipal, AppEnv, Services } from "../context.ts";
 import { keyCacheOf } from "../services/key-cache.ts";
 import { type BearerVerdict, verifyBearerToken } from "./bearer-credential.ts";
-import { DEFAULT_KEY_BUDGET } from "./rate-limit.ts";
+import { DEFAULT_KEY_BUDGET, startKeyBudget } from "./rate-limit.ts";
 
 /** last_used_at is kept to the minute: one write per key per interval, at most. */
 export const LAST_USED_INTERVAL_MS = 60_000;
@@ -71,7 +71,12 @@ export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
     noun: "API key",
     verify: async (hash) => {
       keyHash = hash;
-      return verdict(await keyCacheOf(services).lookup(hash), now);
+      const cache = keyCacheOf(services);
+      const cached = cache.peek(hash);
+      if (cached) {
+        startKeyBudget(c, cached.id, cached.rateLimitPerMinute ?? DEFAULT_KEY_BUDGET);
+      }
+      return verdict(await cache.lookup(hash), now);
     },
   });
   const principal: ApiKeyPrincipal = {

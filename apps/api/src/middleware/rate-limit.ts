@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, Services } from "../context.ts";
+import type { AppEnv, BudgetSpend, Services } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { type Limiter, RateLimiterRes } from "../services/rate-limiter.ts";
 import { setResponseHeader } from "./response-headers.ts";
@@ -64,6 +64,37 @@ export async function recordFailedAuth(c: Context<AppEnv>): Promise<void> {
   );
 }
 
+/** Spends one point of a key's budget of `limit` requests per window. Never rejects. */
+async function spendKeyBudget(
+  c: Context<AppEnv>,
+  keyId: string,
+  limit: number,
+): Promise<BudgetSpend | null> {
+  const limiter = c.get("services").rateLimiters.get({
+    name: "key",
+    points: limit,
+    durationS: KEY_WINDOW_S,
+  });
+  const spent = await spend(c, limiter, keyId);
+  return (
+    spent && {
+      remainingPoints: spent.res.remainingPoints,
+      msBeforeNext: spent.res.msBeforeNext,
+      allowed: spent.allowed,
+    }
+  );
+}
+
+/**
+ * Starts spending a cached key's budget while api-key-auth confirms the key, so both Redis
+ * commands share one auto-pipelined round trip. meterKeyBudget uses the result when the
+ * confirmed key is the same key with the same budget, else spends again (a key found revoked
+ * meanwhile has then spent a point it will never use; a changed budget, one point more).
+ */
+export function startKeyBudget(c: Context<AppEnv>, keyId: string, limit: number): void {
+  c.set("keyBudgetSpend", { keyId, limit, result: spendKeyBudget(c, keyId, limit) });
+}
+
 /**
  * Spends one point of the authenticated key's budget and sets X-RateLimit-Limit, -Remaining and
  * -Reset on whatever the answer turns out to be (403, 404 and 400 included). It does not refuse:
@@ -72,22 +103,23 @@ export async function recordFailedAuth(c: Context<AppEnv>): Promise<void> {
 export const meterKeyBudget = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.get("apiKey");
   const limit = key.rateLimitPerMinute;
-  const limiter = c.get("services").rateLimiters.get({
-    name: "key",
-    points: limit,
-    durationS: KEY_WINDOW_S,
-  });
-  const spent = await spend(c, limiter, key.keyId);
+  const early = c.get("keyBudgetSpend");
+  const spent =
+    early && early.keyId === key.keyId && early.limit === limit
+      ? await early.result
+      : await spendKeyBudget(c, key.keyId, limit);
   if (spent) {
     setResponseHeader(c, "X-RateLimit-Limit", String(limit));
-    setResponseHeader(c, "X-RateLimit-Remaining", String(spent.res.remainingPoints));
+    setResponseHeader(c, "X-RateLimit-Remaining", String(spent.remainingPoints));
     // The window is kept by Redis (or the fallback), which run on real time, not services.clock.
     setResponseHeader(
       c,
       "X-RateLimit-Reset",
-      String(Math.ceil((Date.now() + spent.res.msBeforeNext) / 1000)),
+      String(Math.ceil((Date.now() + spent.msBeforeNext) / 1000)),
     );
-    if (!spent.allowed) c.set("keyBudgetRetryAfterS", retryAfterS(spent.res));
+    if (!spent.allowed) {
+      c.set("keyBudgetRetryAfterS", Math.max(1, Math.ceil(spent.msBeforeNext / 1000)));
+    }
   }
   await next();
 });

@@ -7,7 +7,9 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const { logger } = c.get("services");
   const status = c.res.status;
-  logger[status >= 500 ? "error" : "info"](
+  const level = status >= 500 ? "error" : "info";
+  if (!logger.isLevelEnabled(level)) return;
+  logger[level](
     {
       request_id: c.get("requestId"),
       method: c.req.method,

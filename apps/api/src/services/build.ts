@@ -5,6 +5,7 @@ import { type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
 import { createInProcessBus, createRedisBus } from "./control/bus.ts";
 import { createGithubKeySet } from "./github-keys.ts";
+import { createOrgChanges, ORG_CHANGES_CHANNEL } from "./org-changes.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
 
 /** The Redis pub/sub channel of the command bus. */
@@ -57,6 +58,11 @@ export async function buildServices(
   const commandBus = redis
     ? createRedisBus(redis, { channel: COMMAND_BUS_CHANNEL, logger })
     : createInProcessBus();
+  const orgChanges = createOrgChanges(
+    database.db,
+    (handlers) => database.listen(ORG_CHANGES_CHANNEL, handlers),
+    logger,
+  );
   return {
     db: database.db,
     dbKind: database.kind,
@@ -65,12 +71,14 @@ export async function buildServices(
     redis,
     rateLimiters: createRateLimiterFactory(redis),
     commandBus,
+    orgChanges,
     logger,
     clock: systemClock,
     config: env,
     githubKeys: createGithubKeySet(env.APF_GITHUB_KEYS, logger),
     async close() {
       await commandBus.close();
+      await orgChanges.close();
       redis?.disconnect();
       await database.close();
     },

@@ -24,6 +24,11 @@ import type { Services } from "../context.ts";
  */
 export interface KeyCache {
   lookup(hash: string): Promise<ApiKeyForAuth | undefined>;
+  /**
+   * The cached live row of a key, not confirmed: only for starting work that a stale row cannot
+   * make wrong (lookup() decides what the request is allowed).
+   */
+  peek(hash: string): ApiKeyForAuth | undefined;
   /** Records a last_used_at written (or seen) for the cached key, so /me shows it. */
   noteUsed(hash: string, at: Date): void;
   readonly stats: { hits: number; misses: number; bypassed: number; entries(): number };
@@ -105,6 +110,10 @@ export function createKeyCache(db: Database, redis: Redis | null): KeyCache {
         remember(known, hash, fresh, MAX_KEYS);
       } else remember(unknown, hash, fresh, MAX_UNKNOWN);
       return row;
+    },
+    peek(hash) {
+      const row = known.get(hash)?.row;
+      return row && !row.revokedAt ? row : undefined;
     },
     noteUsed(hash, at) {
       const row = known.get(hash)?.row;

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Services } from "../context.ts";
+import { jobsListCacheOf } from "./jobs-list-cache.ts";
 import { keyCacheOf } from "./key-cache.ts";
 import { printerListCacheOf } from "./printer-list-cache.ts";
 
@@ -79,6 +80,43 @@ function create(services: Services): Metrics {
     registers: [registry],
     collect() {
       this.set(printerListCacheOf(services).stats.bytes());
+    },
+  });
+  new Counter({
+    name: "apf_jobs_list_cache_lookups_total",
+    help: "Job list pages: hit (served the serialised page) or miss (read Postgres).",
+    labelNames: ["result"] as const,
+    registers: [registry],
+    collect() {
+      const { stats } = jobsListCacheOf(services);
+      this.reset();
+      this.inc({ result: "hit" }, stats.hits);
+      this.inc({ result: "miss" }, stats.misses);
+    },
+  });
+  new Gauge({
+    name: "apf_jobs_list_cache_bytes",
+    help: "Bytes held by the serialised job-list pages of this instance.",
+    registers: [registry],
+    collect() {
+      this.set(jobsListCacheOf(services).stats.bytes());
+    },
+  });
+  new Gauge({
+    name: "apf_org_changes_listening",
+    help: "1 while this instance LISTENs for Postgres's change notifications (lists are cached), 0 while it does not (every list read goes to Postgres).",
+    registers: [registry],
+    collect() {
+      this.set(services.orgChanges.listening ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: "apf_org_changes_notifications_total",
+    help: "Change notifications received from Postgres (LISTEN apf_org_changes).",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(services.orgChanges.stats.notifications);
     },
   });
   new Gauge({

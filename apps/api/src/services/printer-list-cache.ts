@@ -11,21 +11,25 @@ import { toPublicPrinter } from "../routes/public/v1/printers/schema.ts";
 /**
  * Each organization's printer list, serialised once per change instead of once per request.
  *
- * The contract: an entry is served only while (1) the organization's printer-list version in
- * Postgres, read on this very request, is the one read before the entry was built — triggers
- * on `printers` bump it with every write, whatever wrote it — and (2) no printer it shows as
- * fresh has crossed the stale window since (the entry knows the first instant that happens).
- * So a report, an owner's edit or a printer going stale is visible on the next request on every
- * instance, and the cost of a request is one primary-key read plus joining prepared strings.
+ * The contract: an entry is served only while (1) no change to the organization's printers has
+ * been announced since it was built or confirmed — triggers on `printers` NOTIFY every commit,
+ * whatever wrote it (services/org-changes.ts) — and it was confirmed against Postgres within
+ * REVALIDATE_MS, or else the organization's printer-list version in Postgres (bumped by triggers
+ * with every write), read on this request, is the one read before it was built; and (2) no
+ * printer it shows as fresh has crossed the stale window since (the entry knows the first
+ * instant that happens). While LISTEN is down every request reads the version. So a report, an
+ * owner's edit or a printer going stale shows on every instance as soon as Postgres's
+ * notification arrives (on the writing instance before the write is answered), and a request
+ * usually costs no database read at all, only joining prepared strings.
  */
 export interface PrinterListCache {
-  /** The JSON body of GET /public/v1/printers for these filters and page. */
+  /** The JSON body of GET /public/v1/printers for these filters and page (UTF-8 when whole). */
   body(
     organizationId: string,
     filters: PublicPrinterFilters,
     freshness: PrinterFreshness,
     page?: PageRequest,
-  ): Promise<string>;
+  ): Promise<string | Uint8Array<ArrayBuffer>>;
   readonly stats: { hits: number; misses: number; entries(): number; bytes(): number };
 }
 
@@ -39,17 +43,26 @@ interface Item {
 
 interface Entry {
   version: number;
+  /** services.orgChanges' token when the entry was built or last confirmed (null: not listening). */
+  token: string | null;
+  /** Wall-clock time of the last check against Postgres (build or version read). */
+  checkedAt: number;
   builtAt: number;
   /** The first instant a printer shown as fresh turns stale (Infinity when none can). */
   validUntil: number;
   items: Item[];
-  /** The answer without filters or paging, the common poll. */
-  whole: string;
+  /** The answer without filters or paging, the common poll, already encoded. */
+  whole: Uint8Array<ArrayBuffer>;
   bytes: number;
 }
 
 /** Organizations kept at once; the least recently built are dropped first. */
 const MAX_ORGANIZATIONS = 2_000;
+/**
+ * Longest an entry is served on the word of notifications alone; then one version read confirms
+ * it. Bounds what a silently dead LISTEN connection (no error, no notifications) could cost.
+ */
+export const REVALIDATE_MS = 1000;
 
 function matches(item: Item, filters: PublicPrinterFilters): boolean {
   if (filters.isActive !== undefined && item.isActive !== filters.isActive) return false;
@@ -64,7 +77,10 @@ function matches(item: Item, filters: PublicPrinterFilters): boolean {
 const envelope = (items: Item[]) =>
   `{"success":true,"data":[${items.map((i) => i.json).join(",")}]`;
 
-export function createPrinterListCache(db: Services["db"]): PrinterListCache {
+export function createPrinterListCache(
+  db: Services["db"],
+  orgChanges: Services["orgChanges"],
+): PrinterListCache {
   const entries = new Map<string, Entry>();
   const building = new Map<string, { version: number; promise: Promise<Entry> }>();
   const stats = {
@@ -78,7 +94,12 @@ export function createPrinterListCache(db: Services["db"]): PrinterListCache {
     },
   };
 
-  async function build(organizationId: string, version: number, freshness: PrinterFreshness) {
+  async function build(
+    organizationId: string,
+    version: number,
+    token: string | null,
+    freshness: PrinterFreshness,
+  ) {
     // Rows read after the version: a write that lands in between bumps it again, so the entry
     // is never newer than its version claims, at worst rebuilt once more.
     const { rows } = await listPublicPrinters(db, organizationId, {}, freshness);
@@ -100,9 +121,18 @@ export function createPrinterListCache(db: Services["db"]): PrinterListCache {
         json,
       };
     });
-    const whole = `${envelope(items)}}`;
-    bytes += whole.length;
-    const entry: Entry = { version, builtAt: now, validUntil, items, whole, bytes };
+    const whole = Buffer.from(`${envelope(items)}}`);
+    bytes += whole.byteLength;
+    const entry: Entry = {
+      version,
+      token,
+      checkedAt: Date.now(),
+      builtAt: now,
+      validUntil,
+      items,
+      whole,
+      bytes,
+    };
     entries.delete(organizationId);
     if (entries.size >= MAX_ORGANIZATIONS) entries.delete(entries.keys().next().value!);
     entries.set(organizationId, entry);
@@ -110,11 +140,26 @@ export function createPrinterListCache(db: Services["db"]): PrinterListCache {
   }
 
   async function current(organizationId: string, freshness: PrinterFreshness): Promise<Entry> {
-    const version = await printerListVersion(db, organizationId);
     const now = freshness.now.getTime();
-    const valid = (e: Entry) => e.version === version && e.builtAt <= now && now < e.validUntil;
+    const timely = (e: Entry) => e.builtAt <= now && now < e.validUntil;
+    // Taken before anything is read: a change announced from here on changes it.
+    const token = orgChanges.token(organizationId, ["printers"]);
     const entry = entries.get(organizationId);
+    if (
+      entry &&
+      token !== null &&
+      entry.token === token &&
+      Date.now() - entry.checkedAt < REVALIDATE_MS &&
+      timely(entry)
+    ) {
+      stats.hits++;
+      return entry;
+    }
+    const version = await printerListVersion(db, organizationId);
+    const valid = (e: Entry) => e.version === version && timely(e);
     if (entry && valid(entry)) {
+      entry.token = token;
+      entry.checkedAt = Date.now();
       stats.hits++;
       return entry;
     }
@@ -125,7 +170,7 @@ export function createPrinterListCache(db: Services["db"]): PrinterListCache {
       const shared = await inflight.promise;
       if (valid(shared)) return shared;
     }
-    const promise = build(organizationId, version, freshness);
+    const promise = build(organizationId, version, token, freshness);
     building.set(organizationId, { version, promise });
     try {
       return await promise;
@@ -155,7 +200,7 @@ const caches = new WeakMap<Services, PrinterListCache>();
 export function printerListCacheOf(services: Services): PrinterListCache {
   let cache = caches.get(services);
   if (!cache) {
-    cache = createPrinterListCache(services.db);
+    cache = createPrinterListCache(services.db, services.orgChanges);
     caches.set(services, cache);
   }
   return cache;

@@ -8,6 +8,11 @@ import { createRedis } from "../../src/services/build.ts";
 import { createInProcessBus, createRedisBus } from "../../src/services/control/bus.ts";
 import { createGithubKeySet } from "../../src/services/github-keys.ts";
 import { createLogger } from "../../src/services/logger.ts";
+import {
+  createOrgChanges,
+  ORG_CHANGES_CHANNEL,
+  type OrgChanges,
+} from "../../src/services/org-changes.ts";
 import { createRateLimiterFactory } from "../../src/services/rate-limiter.ts";
 
 /** A clock tests can move. */
@@ -79,6 +84,12 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     ? createRedisBus(redis, { channel: `${prefix}:command-bus`, logger })
     : createInProcessBus();
   await commandBus.ready();
+  const orgChanges = createOrgChanges(
+    database.db,
+    (handlers) => database.listen(ORG_CHANGES_CHANNEL, handlers),
+    logger,
+  );
+  await waitListening(orgChanges);
   return {
     db: database.db,
     dbKind: database.kind,
@@ -87,6 +98,7 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     redis,
     rateLimiters: createRateLimiterFactory(redis, prefix),
     commandBus,
+    orgChanges,
     logger,
     clock: options.clock ?? new TestClock(),
     config,
@@ -95,10 +107,20 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     database,
     async close() {
       await commandBus.close();
+      await orgChanges.close();
       redis?.disconnect();
       if (!options.database) await database.close();
     },
   };
+}
+
+/** LISTEN in place, so a test's first reads already use (and test) the caches keyed by it. */
+async function waitListening(orgChanges: OrgChanges): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!orgChanges.listening) {
+    if (Date.now() > deadline) throw new Error("LISTEN on the test database did not start");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 async function waitReady(redis: Redis): Promise<void> {

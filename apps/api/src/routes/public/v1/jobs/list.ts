@@ -1,11 +1,12 @@
 import { JOB_STATUSES } from "@apf/db";
-import { listPublicJobs } from "@apf/db/queries/public-jobs";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
+import { JSON_UTF8 } from "../../../../openapi/envelope.ts";
 import { isUuid, listEnvelope } from "../../../../openapi/kit.ts";
+import { jobsListCacheOf } from "../../../../services/jobs-list-cache.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { filterText, MAX_OFFSET, oneOf, wholeNumberOr } from "../params.ts";
-import { JobSchema, toPublicJob } from "./schema.ts";
+import { JobSchema } from "./schema.ts";
 
 const query = z.object({
   status: oneOf(JOB_STATUSES, "Only jobs in this status."),
@@ -40,16 +41,16 @@ export function registerListJobs(router: PublicRouter) {
     const apiKey = c.get("apiKey");
     const page = { limit: q.limit, offset: q.offset };
     // Ids are opaque: a printer_id that cannot exist filters everything out rather than erring.
-    const { rows, count } =
-      q.printer_id !== undefined && !isUuid(q.printer_id)
-        ? { rows: [], count: 0 }
-        : await listPublicJobs(
-            services.db,
-            apiKey.organizationId,
-            { status: q.status, printerId: q.printer_id },
-            page,
-          );
-    const data = rows.map(toPublicJob);
-    return c.json({ success: true as const, data, meta: { ...page, count } }, 200);
+    if (q.printer_id !== undefined && !isUuid(q.printer_id)) {
+      return c.json({ success: true as const, data: [], meta: { ...page, count: 0 } }, 200);
+    }
+    // Served from the organization's serialised pages, rebuilt when its jobs or SKUs changed
+    // (services/jobs-list-cache.ts); the bytes are what toPublicJob produced.
+    const body = await jobsListCacheOf(services).body(apiKey.organizationId, {
+      ...page,
+      status: q.status,
+      printerId: q.printer_id,
+    });
+    return c.body(body, 200, { "content-type": JSON_UTF8 });
   });
 }

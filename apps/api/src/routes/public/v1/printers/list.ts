@@ -1,6 +1,7 @@
 import { PUBLIC_PRINTER_STATUSES } from "@apf/db/queries/public-printers";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
+import { JSON_UTF8 } from "../../../../openapi/envelope.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
 import { printerListCacheOf } from "../../../../services/printer-list-cache.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -53,6 +54,6 @@ export function registerListPrinters(router: PublicRouter) {
       printerFreshness(services),
       optInPage(q),
     );
-    return c.body(body, 200, { "content-type": "application/json" });
+    return c.body(body, 200, { "content-type": JSON_UTF8 });
   });
 }

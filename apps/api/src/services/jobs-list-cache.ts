@@ -1,0 +1,104 @@
+import type { JobStatus } from "@apf/db";
+import { listPublicJobs } from "@apf/db/queries/public-jobs";
+import type { Services } from "../context.ts";
+import { toPublicJob } from "../routes/public/v1/jobs/schema.ts";
+import { REVALIDATE_MS } from "./printer-list-cache.ts";
+
+export interface JobsPageRequest {
+  status?: JobStatus;
+  printerId?: string;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Pages of an organization's job list, serialised once per change instead of once per request.
+ * A page is served only while no change to the organization's jobs or SKUs (a job shows its
+ * SKU's product) has been announced since it was built (services/org-changes.ts), and for at
+ * most REVALIDATE_MS; while LISTEN is down nothing is cached. Bounded by bytes, least recently
+ * built first out.
+ */
+export interface JobsListCache {
+  /** The page's JSON body, UTF-8 encoded. */
+  body(organizationId: string, page: JobsPageRequest): Promise<Uint8Array<ArrayBuffer>>;
+  readonly stats: { hits: number; misses: number; entries(): number; bytes(): number };
+}
+
+interface Entry {
+  token: string;
+  builtAt: number;
+  body: Uint8Array<ArrayBuffer>;
+}
+
+/** Budget of serialised pages kept in memory, all organizations together. */
+const MAX_BYTES = 16 * 1024 * 1024;
+
+export function createJobsListCache(
+  db: Services["db"],
+  orgChanges: Services["orgChanges"],
+): JobsListCache {
+  const entries = new Map<string, Entry>();
+  let bytes = 0;
+  const stats = { hits: 0, misses: 0, entries: () => entries.size, bytes: () => bytes };
+
+  const forget = (key: string) => {
+    const old = entries.get(key);
+    if (!old) return;
+    bytes -= old.body.byteLength;
+    entries.delete(key);
+  };
+
+  async function build(
+    organizationId: string,
+    page: JobsPageRequest,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    const { rows, count } = await listPublicJobs(
+      db,
+      organizationId,
+      { status: page.status, printerId: page.printerId },
+      { limit: page.limit, offset: page.offset },
+    );
+    const meta = { limit: page.limit, offset: page.offset, count };
+    return Buffer.from(JSON.stringify({ success: true, data: rows.map(toPublicJob), meta }));
+  }
+
+  return {
+    stats,
+    async body(organizationId, page) {
+      const token = orgChanges.token(organizationId, ["jobs", "skus"]);
+      if (token === null) {
+        stats.misses++;
+        return build(organizationId, page);
+      }
+      const key = `${organizationId} ${page.status ?? ""} ${page.printerId ?? ""} ${page.limit} ${page.offset}`;
+      const entry = entries.get(key);
+      if (entry && entry.token === token && Date.now() - entry.builtAt < REVALIDATE_MS) {
+        stats.hits++;
+        return entry.body;
+      }
+      stats.misses++;
+      const builtAt = Date.now();
+      const body = await build(organizationId, page);
+      forget(key);
+      entries.set(key, { token, builtAt, body });
+      bytes += body.byteLength;
+      for (const oldest of entries.keys()) {
+        if (bytes <= MAX_BYTES) break;
+        forget(oldest);
+      }
+      return body;
+    },
+  };
+}
+
+const caches = new WeakMap<Services, JobsListCache>();
+
+/** This instance's job-list cache (one per Services, i.e. per createApp). */
+export function jobsListCacheOf(services: Services): JobsListCache {
+  let cache = caches.get(services);
+  if (!cache) {
+    cache = createJobsListCache(services.db, services.orgChanges);
+    caches.set(services, cache);
+  }
+  return cache;
+}

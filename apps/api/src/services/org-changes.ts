@@ -1,0 +1,117 @@
+import { randomUUID } from "node:crypto";
+import type { ChannelHandlers, ChannelSubscription, Database } from "@apf/db";
+import { sql } from "drizzle-orm";
+import type { Logger } from "pino";
+
+/** The NOTIFY channel of migrations/0006: payload "<table>:<organization id>". */
+export const ORG_CHANGES_CHANNEL = "apf_org_changes";
+/** Tables whose changes are announced (a cached answer names the ones it is built from). */
+export type WatchedTable = "printers" | "jobs" | "skus";
+
+const SYNC_PREFIX = "sync:";
+/** Longest a write's answer waits for its own notification before answering anyway. */
+const SYNC_TIMEOUT_MS = 1000;
+
+/**
+ * Which organizations' printers, jobs and SKUs changed, as Postgres announces at every commit
+ * (triggers on those tables NOTIFY, whatever wrote). Caches of serialised answers key their
+ * entries by `token()`: a notification for the organization changes the token, and so does any
+ * moment notifications may have been missed (the LISTEN connection dropped), which also makes
+ * `token()` null until LISTEN is back, and callers then read Postgres.
+ */
+export interface OrgChanges {
+  /** Changes whenever one of these tables of the organization changed; null while not listening. */
+  token(organizationId: string, tables: readonly WatchedTable[]): string | null;
+  /**
+   * Resolves once every change committed before the call has been received here, so a write's
+   * answer is followed by reads on this instance that see it (at most SYNC_TIMEOUT_MS).
+   */
+  sync(): Promise<void>;
+  readonly listening: boolean;
+  readonly stats: { notifications: number; reconnects: number };
+  close(): Promise<void>;
+}
+
+export function createOrgChanges(
+  db: Database,
+  subscribe: (handlers: ChannelHandlers) => ChannelSubscription,
+  logger: Logger,
+): OrgChanges {
+  const counts = new Map<string, number>();
+  const waiting = new Map<string, () => void>();
+  const stats = { notifications: 0, reconnects: 0 };
+  let epoch = 0;
+  let listening = false;
+  let everListened = false;
+
+  const subscription = subscribe({
+    message(payload) {
+      stats.notifications++;
+      if (payload.startsWith(SYNC_PREFIX)) {
+        waiting.get(payload)?.();
+        return;
+      }
+      counts.set(payload, (counts.get(payload) ?? 0) + 1);
+    },
+    listening() {
+      // Whatever was announced while not listening is unknown: start a new epoch.
+      epoch++;
+      counts.clear();
+      listening = true;
+      if (everListened) {
+        stats.reconnects++;
+        logger.info("listening for organization changes again; cached answers rebuilt");
+      }
+      everListened = true;
+    },
+    lost(error) {
+      if (listening) {
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          "lost the LISTEN connection: cached printer and job lists are bypassed until it is back",
+        );
+      }
+      listening = false;
+      epoch++;
+      for (const wake of waiting.values()) wake();
+    },
+  });
+
+  return {
+    stats,
+    get listening() {
+      return listening;
+    },
+    token(organizationId, tables) {
+      if (!listening) return null;
+      let token = String(epoch);
+      for (const table of tables) token += `:${counts.get(`${table}:${organizationId}`) ?? 0}`;
+      return token;
+    },
+    async sync() {
+      if (!listening) return;
+      const nonce = `${SYNC_PREFIX}${randomUUID()}`;
+      let timer: NodeJS.Timeout | undefined;
+      const arrived = new Promise<void>((resolve) => {
+        waiting.set(nonce, resolve);
+        timer = setTimeout(resolve, SYNC_TIMEOUT_MS);
+      });
+      try {
+        // Notifications reach a listener in commit order: once this one is here, so is every
+        // notification of a transaction that committed before it was sent.
+        await db.execute(sql`select pg_notify(${ORG_CHANGES_CHANNEL}, ${nonce})`);
+        await arrived;
+      } catch (error) {
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, "sync failed");
+      } finally {
+        clearTimeout(timer);
+        waiting.delete(nonce);
+      }
+    },
+    async close() {
+      listening = false;
+      for (const wake of waiting.values()) wake();
+      await subscription.close();
+    },
+  };
+}
