@@ -20,9 +20,12 @@ COPY package.json tsconfig.json ./
 COPY migrations ./migrations
 COPY apps ./apps
 COPY packages ./packages
-RUN mkdir -p /data && chown node:node /data
+COPY scripts/build-api.mjs ./scripts/
+# `npm run build`: the API compiled once into dist/api.mjs (no TypeScript compiler at run time).
+RUN node scripts/build-api.mjs && mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "apps/api/src/server.ts"]
+# What `npm start` runs (package.json "start"), node flags included.
+CMD ["node", "--heap-growing-percent=70", "dist/api.mjs"]

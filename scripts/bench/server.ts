@@ -1,10 +1,24 @@
-// The service under test: `npm start`'s entry point in a child process, and its RSS.
+// The service under test: what `npm start` runs, in a child process, and its RSS.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
+import { buildApi } from "../build-api.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * The node arguments of package.json's `start` script (`exec node <args…>`), so the bench runs
+ * exactly what `npm start` runs, node flags included, and not a copy that could drift.
+ */
+function startArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  const words = String(pkg.scripts.start).trim().split(/\s+/);
+  if (words[0] === "exec") words.shift();
+  const [command, ...args] = words;
+  if (command !== "node") throw new Error(`package.json "start" should run node, not ${command}`);
+  return args;
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,15 +70,12 @@ export async function startApi(
   nodeArgs: string[] = [],
 ): Promise<RunningApi> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArgs, "--import", "tsx", "apps/api/src/server.ts"],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", APF_DEMO: "off" },
-      stdio: ["ignore", "inherit", "inherit"],
-    },
-  );
+  await buildApi(); // what `npm start`'s prestart does
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...startArgs()], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", APF_DEMO: "off" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   const base = `http://127.0.0.1:${port}`;
   let exited = false;
   child.once("exit", () => {

@@ -44,4 +44,11 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/^USER (?!root)\w+/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK[\s\S]*\/readyz/m);
   });
+
+  it("builds the bundle and runs it as `npm start` does, node flags included", () => {
+    const start = JSON.parse(readFileSync(`${root}package.json`, "utf8")).scripts.start as string;
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(cmd.join(" ")).toBe(start.replace(/^exec /, ""));
+    expect(dockerfile).toMatch(/^RUN node scripts\/build-api\.mjs/m);
+  });
 });

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// npm run build: bundles the API (apps/api/src/server.ts and the @apf/* workspace sources it
+// imports) into dist/api.mjs, so `npm start` runs plain JavaScript instead of compiling
+// TypeScript through tsx at every start. Every npm package stays external (node_modules).
+import { readFile } from "node:fs/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const API_BUNDLE = fileURLToPath(new URL("../dist/api.mjs", import.meta.url));
+
+/** Bundles only our own sources: any bare import but `@apf/*` is left to Node at run time. */
+const npmPackagesExternal = {
+  name: "npm-packages-external",
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith("@apf/") ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
+/**
+ * Our sources find their files relative to `import.meta.url` (migrations, the common-password
+ * list, the dashboard's client sources, Scalar's bundle through createRequire): each bundled
+ * file keeps its own URL, so those reads still point into the checkout.
+ */
+const importMetaUrlPerFile = {
+  name: "import-meta-url-per-file",
+  setup(b) {
+    b.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const url = JSON.stringify(pathToFileURL(args.path).href);
+      return {
+        contents: source.replaceAll("import.meta.url", url),
+        loader: args.path.endsWith("ts") ? "ts" : "js",
+      };
+    });
+  },
+};
+
+export async function buildApi() {
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ["apps/api/src/server.ts"],
+    outfile: API_BUNDLE,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    sourcemap: true,
+    legalComments: "none",
+    logLevel: "warning",
+    plugins: [npmPackagesExternal, importMetaUrlPerFile],
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildApi();
