@@ -28,4 +28,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # What `npm start` runs (package.json "start"), node flags included.
-CMD ["node", "--heap-growing-percent=70", "dist/api.mjs"]
+CMD ["node", "--heap-growing-percent=70", "--max-semi-space-size=32", "dist/api.mjs"]

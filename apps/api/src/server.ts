@@ -38,11 +38,24 @@ async function main() {
   }
 
   const app = createApp(services);
+  // Requests whose handler still runs: a client that hung up closes its connection, not the
+  // handler, so shutdown waits for these before it closes the database under them.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const fetch: typeof app.fetch = async (request, ...rest) => {
+    inFlight++;
+    try {
+      return await app.fetch(request, ...rest);
+    } finally {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    }
+  };
   let server!: ReturnType<typeof serve>;
   const address = await new Promise<AddressInfo>((resolve) => {
     server = serve(
       {
-        fetch: app.fetch,
+        fetch,
         port: env.PORT,
         hostname: env.HOST,
         // Slow clients (slowloris, a trickled body) lose their connection with a 408 instead of
@@ -111,6 +124,12 @@ async function main() {
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       }, 500).unref();
     });
+    if (inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        drained = resolve;
+        setTimeout(resolve, SHUTDOWN_GRACE_MS).unref();
+      });
+    }
     clearTimeout(force);
     await services.close();
     logger.info("stopped");
