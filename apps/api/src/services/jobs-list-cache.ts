@@ -38,6 +38,8 @@ export function createJobsListCache(
   orgChanges: Services["orgChanges"],
 ): JobsListCache {
   const entries = new Map<string, Entry>();
+  // Concurrent misses of one page under one token share one read.
+  const building = new Map<string, { token: string; promise: Promise<Entry> }>();
   let bytes = 0;
   const stats = { hits: 0, misses: 0, entries: () => entries.size, bytes: () => bytes };
 
@@ -77,16 +79,27 @@ export function createJobsListCache(
         return entry.body;
       }
       stats.misses++;
-      const builtAt = Date.now();
-      const body = await build(organizationId, page);
-      forget(key);
-      entries.set(key, { token, builtAt, body });
-      bytes += body.byteLength;
-      for (const oldest of entries.keys()) {
-        if (bytes <= MAX_BYTES) break;
-        forget(oldest);
+      const inflight = building.get(key);
+      if (inflight && inflight.token === token) return (await inflight.promise).body;
+      const promise = (async () => {
+        const builtAt = Date.now();
+        const body = await build(organizationId, page);
+        const built = { token, builtAt, body };
+        forget(key);
+        entries.set(key, built);
+        bytes += body.byteLength;
+        for (const oldest of entries.keys()) {
+          if (bytes <= MAX_BYTES) break;
+          forget(oldest);
+        }
+        return built;
+      })();
+      building.set(key, { token, promise });
+      try {
+        return (await promise).body;
+      } finally {
+        if (building.get(key)?.promise === promise) building.delete(key);
       }
-      return body;
     },
   };
 }
