@@ -3,15 +3,15 @@
 // processes (WAL writer, checkpointer) are left out: other databases' work would count there.
 import { readdirSync, readFileSync } from "node:fs";
 
-/** Sum of user + system CPU (ms) of the backends connected to `database`, or null without /proc. */
-export function postgresCpuMs(database: string): number | null {
+/** CPU (user + system, ms) of each backend connected to `database`, or null without /proc. */
+export function postgresCpuMs(database: string): Map<string, number> | null {
   let pids: string[];
   try {
     pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
   } catch {
     return null;
   }
-  let total = 0;
+  const byPid = new Map<string, number>();
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -23,12 +23,26 @@ export function postgresCpuMs(database: string): number | null {
       if (title[0] !== "postgres:" || !title.slice(1, 4).includes(database)) continue;
       const fields = stat.slice(close + 2).split(" ");
       // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second here).
-      total += (Number(fields[11]) + Number(fields[12])) * 10;
+      byPid.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
     } catch {
       // the process ended while we looked
     }
   }
-  return total;
+  return byPid;
+}
+
+/**
+ * CPU the backends spent between two readings: a backend that appeared counts whole, one that
+ * ended (the pool closes idle connections) counts nothing for its last stretch.
+ */
+export function postgresCpuSpentMs(
+  before: Map<string, number> | null,
+  after: Map<string, number> | null,
+): number | null {
+  if (!before || !after) return null;
+  let spent = 0;
+  for (const [pid, ms] of after) spent += ms - Math.min(ms, before.get(pid) ?? 0);
+  return spent;
 }
 
 /** Reads a few families of the API's /metrics (Prometheus text) as name{labels} → value. */

@@ -10,7 +10,7 @@ import { createDatabase } from "@apf/db";
 import pg from "pg";
 import { measureIngest, measureVisibility } from "./ingest-load.ts";
 import { type LoadResult, measure } from "./load.ts";
-import { postgresCpuMs, scrapeMetrics } from "./postgres-cpu.ts";
+import { postgresCpuMs, postgresCpuSpentMs, scrapeMetrics } from "./postgres-cpu.ts";
 import { seed } from "./seed.ts";
 import { cpuMs, startApi } from "./server.ts";
 
@@ -80,7 +80,7 @@ try {
       );
       const pgAfter = postgresCpuMs(dbName);
       // Warm-up included: Postgres's share of the row, to see which routes still reach it.
-      row.postgres_cpu_ms = pgBefore !== null && pgAfter !== null ? pgAfter - pgBefore : null;
+      row.postgres_cpu_ms = postgresCpuSpentMs(pgBefore, pgAfter);
       rows.push(row);
       console.log(
         `  ${name.padEnd(28)} ${String(row.per_second).padStart(7)} req/s  p50 ${row.ms_p50} ms  p99 ${row.ms_p99} ms  ${row.cpu_us_per_request} µs CPU/req${row.non_2xx ? `  NON-2XX ${row.non_2xx}` : ""}${row.errors ? `  ERRORS ${row.errors}` : ""}`,
@@ -103,10 +103,11 @@ try {
     );
     const ingestCpu = cpuMs(api.pid);
     const ingestPg = postgresCpuMs(dbName);
+    const ingestPgMs = postgresCpuSpentMs(ingestPgBefore, ingestPg);
     const postgresCpuPerState =
-      ingestPgBefore !== null && ingestPg !== null
-        ? Math.round(((ingestPg - ingestPgBefore) * 1000) / (ingest.machine_states_total || 1))
-        : null;
+      ingestPgMs === null
+        ? null
+        : Math.round((ingestPgMs * 1000) / (ingest.machine_states_total || 1));
     const ingestCpuPerState =
       ingestCpuBefore !== null && ingestCpu !== null
         ? Math.round(((ingestCpu - ingestCpuBefore) * 1000) / (ingest.machine_states_total || 1))
