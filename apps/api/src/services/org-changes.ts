@@ -9,6 +9,8 @@ export const ORG_CHANGES_CHANNEL = "apf_org_changes";
 export type WatchedTable = "printers" | "jobs" | "skus";
 
 const SYNC_PREFIX = "sync:";
+/** Organizations × tables counted at once; past it a new epoch starts (every cached list rebuilt). */
+const MAX_COUNTED = 100_000;
 /** Longest a write's answer waits for its own notification before answering anyway. */
 const SYNC_TIMEOUT_MS = 1000;
 
@@ -50,6 +52,10 @@ export function createOrgChanges(
       if (payload.startsWith(SYNC_PREFIX)) {
         waiting.get(payload)?.();
         return;
+      }
+      if (counts.size >= MAX_COUNTED && !counts.has(payload)) {
+        epoch++;
+        counts.clear();
       }
       counts.set(payload, (counts.get(payload) ?? 0) + 1);
     },

@@ -1,0 +1,81 @@
+import type { ChannelHandlers } from "@apf/db";
+import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../src/services/logger.ts";
+import { createOrgChanges, ORG_CHANGES_CHANNEL } from "../src/services/org-changes.ts";
+import { LogCapture } from "./support/services.ts";
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.close());
+
+const ORG_A = "0b9c8a2e-6a51-4d7e-9f0e-111111111111";
+const ORG_B = "0b9c8a2e-6a51-4d7e-9f0e-222222222222";
+
+/** An OrgChanges over a channel this test drives by hand. */
+function driven() {
+  let handlers!: ChannelHandlers;
+  const changes = createOrgChanges(
+    database.db,
+    (h) => {
+      handlers = h;
+      return { close: async () => {} };
+    },
+    createLogger("debug", new LogCapture()),
+  );
+  return { changes, handlers };
+}
+
+describe("organization change tokens", () => {
+  it("has no token until LISTEN is in place, then one that changes only with its organization and tables", () => {
+    const { changes, handlers } = driven();
+    expect(changes.token(ORG_A, ["printers"])).toBeNull();
+    handlers.listening();
+    const printersA = changes.token(ORG_A, ["printers"]);
+    const jobsA = changes.token(ORG_A, ["jobs", "skus"]);
+    expect(printersA).not.toBeNull();
+    handlers.message(`printers:${ORG_B}`);
+    handlers.message(`jobs:${ORG_A}`);
+    expect(changes.token(ORG_A, ["printers"])).toBe(printersA);
+    expect(changes.token(ORG_A, ["jobs", "skus"])).not.toBe(jobsA);
+    handlers.message(`printers:${ORG_A}`);
+    expect(changes.token(ORG_A, ["printers"])).not.toBe(printersA);
+  });
+
+  it("gives no token while the connection is lost, and never an earlier one after it is back", () => {
+    const { changes, handlers } = driven();
+    handlers.listening();
+    const before = changes.token(ORG_A, ["printers"]);
+    handlers.lost(new Error("connection reset"));
+    expect(changes.listening).toBe(false);
+    expect(changes.token(ORG_A, ["printers"])).toBeNull();
+    handlers.listening();
+    const after = changes.token(ORG_A, ["printers"]);
+    expect(after).not.toBeNull();
+    expect(after).not.toBe(before);
+  });
+});
+
+describe("on the database", () => {
+  it("hears a committed change to printers, jobs or SKUs, and sync() waits for what was committed", async () => {
+    const changes = createOrgChanges(
+      database.db,
+      (h) => database.listen(ORG_CHANGES_CHANNEL, h),
+      createLogger("debug", new LogCapture()),
+    );
+    try {
+      await expect.poll(() => changes.listening).toBe(true);
+      const before = changes.token(ORG_A, ["skus"]);
+      // What the triggers send (migrations/0006), committed by another connection of the pool.
+      await database.db.execute(sql`select pg_notify(${ORG_CHANGES_CHANNEL}, ${`skus:${ORG_A}`})`);
+      await changes.sync();
+      expect(changes.token(ORG_A, ["skus"])).not.toBe(before);
+      expect(changes.stats.notifications).toBeGreaterThanOrEqual(2);
+    } finally {
+      await changes.close();
+    }
+  });
+});
