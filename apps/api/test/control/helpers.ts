@@ -128,7 +128,7 @@ export function fakeAgentLoop(
   const running = (async () => {
     while (!controller.signal.aborted) {
       const res = await poll(app, token, 2, controller.signal).catch(() => null);
-      if (!res || res.status !== 200) break;
+      if (res?.status !== 200) break;
       for (const command of res.body.data) {
         received.push(command);
         await sendResult(app, token, command.id, answer(command));
