@@ -139,6 +139,27 @@ export function createPrinterListCache(
     return entry;
   }
 
+  /**
+   * The organization's version, read now. Requests holding the same non-null token share one
+   * read (once a second, 50 pollers would otherwise all read at once): no change was announced
+   * between their tokens, so a read started under that token already sees every change they
+   * must. Without a token (not listening) each request reads for itself.
+   */
+  const checking = new Map<string, { token: string; version: Promise<number> }>();
+  function versionOf(organizationId: string, token: string | null): Promise<number> {
+    if (token === null) return printerListVersion(db, organizationId);
+    const shared = checking.get(organizationId);
+    if (shared && shared.token === token) return shared.version;
+    const version = printerListVersion(db, organizationId);
+    const check = { token, version };
+    checking.set(organizationId, check);
+    const done = () => {
+      if (checking.get(organizationId) === check) checking.delete(organizationId);
+    };
+    version.then(done, done);
+    return version;
+  }
+
   async function current(organizationId: string, freshness: PrinterFreshness): Promise<Entry> {
     const now = freshness.now.getTime();
     const timely = (e: Entry) => e.builtAt <= now && now < e.validUntil;
@@ -155,7 +176,7 @@ export function createPrinterListCache(
       stats.hits++;
       return entry;
     }
-    const version = await printerListVersion(db, organizationId);
+    const version = await versionOf(organizationId, token);
     const valid = (e: Entry) => e.version === version && timely(e);
     if (entry && valid(entry)) {
       entry.token = token;
