@@ -5,6 +5,8 @@
 // API's peak RSS and ingest throughput; writes bench/results/latest.json.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createDatabase } from "@apf/db";
 import pg from "pg";
@@ -177,8 +179,9 @@ try {
     );
     console.log(`API peak RSS: ${result.api_peak_rss_mb} MB`);
     console.log("API metrics at the end:", metrics);
-    mkdirSync(new URL("../../bench/results/", import.meta.url), { recursive: true });
-    const out = new URL(`../../${values.out}`, import.meta.url);
+    // Relative to the project's root (the default, bench/results/latest.json), or absolute.
+    const out = resolve(fileURLToPath(new URL("../..", import.meta.url)), values.out!);
+    mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`wrote ${values.out}`);
   } finally {
