@@ -2,7 +2,8 @@ import type { JobStatus } from "@apf/db";
 import { listPublicJobs } from "@apf/db/queries/public-jobs";
 import type { Services } from "../context.ts";
 import { toPublicJob } from "../routes/public/v1/jobs/schema.ts";
-import { REVALIDATE_MS } from "./printer-list-cache.ts";
+import { REVALIDATE_MS } from "./org-changes.ts";
+import { perServices } from "./per-services.ts";
 
 export interface JobsPageRequest {
   status?: JobStatus;
@@ -104,14 +105,7 @@ export function createJobsListCache(
   };
 }
 
-const caches = new WeakMap<Services, JobsListCache>();
-
 /** This instance's job-list cache (one per Services, i.e. per createApp). */
-export function jobsListCacheOf(services: Services): JobsListCache {
-  let cache = caches.get(services);
-  if (!cache) {
-    cache = createJobsListCache(services.db, services.orgChanges);
-    caches.set(services, cache);
-  }
-  return cache;
-}
+export const jobsListCacheOf = perServices(
+  (services): JobsListCache => createJobsListCache(services.db, services.orgChanges),
+);

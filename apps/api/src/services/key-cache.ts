@@ -6,6 +6,7 @@ import {
 } from "@apf/db/queries/api-key-auth";
 import type { Redis } from "ioredis";
 import type { Services } from "../context.ts";
+import { perServices } from "./per-services.ts";
 
 /**
  * Verified API keys kept in process, keyed by the key's SHA-256.
@@ -122,17 +123,10 @@ export function createKeyCache(db: Database, redis: Redis | null): KeyCache {
   };
 }
 
-const caches = new WeakMap<Services, KeyCache>();
-
 /** This instance's key cache (one per Services, i.e. per createApp). */
-export function keyCacheOf(services: Services): KeyCache {
-  let cache = caches.get(services);
-  if (!cache) {
-    cache = createKeyCache(services.db, services.redis);
-    caches.set(services, cache);
-  }
-  return cache;
-}
+export const keyCacheOf = perServices(
+  (services): KeyCache => createKeyCache(services.db, services.redis),
+);
 
 async function bump(services: Pick<Services, "redis" | "logger">, hashes: string[]) {
   const { redis, logger } = services;

@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 import type { Services } from "../context.ts";
 import { jobsListCacheOf } from "./jobs-list-cache.ts";
 import { keyCacheOf } from "./key-cache.ts";
+import { perServices } from "./per-services.ts";
 import { printerListCacheOf } from "./printer-list-cache.ts";
 
 /** Prometheus metrics of one API instance (one registry per Services, i.e. per createApp). */
@@ -143,14 +144,5 @@ function create(services: Services): Metrics {
   return { registry, requests, duration, authFailures, rateLimited, ingestLag };
 }
 
-const all = new WeakMap<Services, Metrics>();
-
 /** This instance's metrics. */
-export function metricsOf(services: Services): Metrics {
-  let metrics = all.get(services);
-  if (!metrics) {
-    metrics = create(services);
-    all.set(services, metrics);
-  }
-  return metrics;
-}
+export const metricsOf = perServices((services): Metrics => create(services));

@@ -8,6 +8,13 @@ export const ORG_CHANGES_CHANNEL = "apf_org_changes";
 /** Tables whose changes are announced (a cached answer names the ones it is built from). */
 export type WatchedTable = "printers" | "jobs" | "skus";
 
+/**
+ * Longest a cached answer is served on the word of notifications alone; then Postgres confirms
+ * or rebuilds it. Bounds what a silently dead LISTEN connection (no error, no notifications) or a
+ * pooler that drops notifications could cost.
+ */
+export const REVALIDATE_MS = 1000;
+
 const SYNC_PREFIX = "sync:";
 /** Organizations × tables counted at once; past it a new epoch starts (every cached list rebuilt). */
 const MAX_COUNTED = 100_000;

@@ -7,6 +7,8 @@ import {
 } from "@apf/db/queries/public-printers";
 import type { Services } from "../context.ts";
 import { toPublicPrinter } from "../routes/public/v1/printers/schema.ts";
+import { REVALIDATE_MS } from "./org-changes.ts";
+import { perServices } from "./per-services.ts";
 
 /**
  * Each organization's printer list, serialised once per change instead of once per request.
@@ -58,11 +60,6 @@ interface Entry {
 
 /** Organizations kept at once; the least recently built are dropped first. */
 const MAX_ORGANIZATIONS = 2_000;
-/**
- * Longest an entry is served on the word of notifications alone; then one version read confirms
- * it. Bounds what a silently dead LISTEN connection (no error, no notifications) could cost.
- */
-export const REVALIDATE_MS = 1000;
 
 function matches(item: Item, filters: PublicPrinterFilters): boolean {
   if (filters.isActive !== undefined && item.isActive !== filters.isActive) return false;
@@ -215,14 +212,7 @@ export function createPrinterListCache(
   };
 }
 
-const caches = new WeakMap<Services, PrinterListCache>();
-
 /** This instance's printer-list cache (one per Services, i.e. per createApp). */
-export function printerListCacheOf(services: Services): PrinterListCache {
-  let cache = caches.get(services);
-  if (!cache) {
-    cache = createPrinterListCache(services.db, services.orgChanges);
-    caches.set(services, cache);
-  }
-  return cache;
-}
+export const printerListCacheOf = perServices(
+  (services): PrinterListCache => createPrinterListCache(services.db, services.orgChanges),
+);
