@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GITHUB_SECRET_SCANNING_KEYS_URL } from "./services/github-keys.ts";
 
 const TRUST_PROXY_VALUES = ["none", "x-forwarded-for", "x-real-ip", "cf-connecting-ip"] as const;
 export type TrustProxy = (typeof TRUST_PROXY_VALUES)[number];
@@ -74,7 +75,7 @@ export const envSchema = z.object({
   APF_GITHUB_KEYS: z
     .string()
     .min(1, "a file path or an http(s) URL")
-    .default("https://api.github.com/meta/public_keys/secret_scanning"),
+    .default(GITHUB_SECRET_SCANNING_KEYS_URL),
   /** Run the demo (seeded organization, simulated printers, in-process agent) on embedded PGlite. */
   APF_DEMO: z.enum(["auto", "on", "off"], { error: "auto, on or off" }).default("auto"),
 });

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, BudgetSpend, Services } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import { type Limiter, RateLimiterRes } from "../services/rate-limiter.ts";
+import { type Limiter, RateLimiterRes, retryAfterS } from "../services/rate-limiter.ts";
 import { setResponseHeader } from "./response-headers.ts";
 
 /** A key's budget when it has none of its own: requests per window. */
@@ -12,10 +12,6 @@ export const KEY_WINDOW_S = 60;
 /** Failed authentications one client address may make per window before it is refused. */
 export const FAILED_AUTH_LIMIT = 30;
 export const FAILED_AUTH_WINDOW_S = 60;
-
-function retryAfterS(res: RateLimiterRes): number {
-  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-}
 
 /**
  * Spends one point; the result says whether the budget allowed it. Redis trouble never reaches
@@ -118,7 +114,7 @@ export const meterKeyBudget = createMiddleware<AppEnv>(async (c, next) => {
       String(Math.ceil((Date.now() + spent.msBeforeNext) / 1000)),
     );
     if (!spent.allowed) {
-      c.set("keyBudgetRetryAfterS", Math.max(1, Math.ceil(spent.msBeforeNext / 1000)));
+      c.set("keyBudgetRetryAfterS", retryAfterS(spent));
     }
   }
   await next();

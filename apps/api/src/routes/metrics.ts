@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
+import { parseBearer } from "../middleware/bearer-credential.ts";
 import { metricsOf } from "../services/metrics.ts";
 
 /** GET /metrics: this instance's metrics in the Prometheus text format. */
@@ -25,8 +26,8 @@ function sameSecret(given: string, expected: string): boolean {
 export function tokenMetricsRoutes(token: string) {
   const router = new Hono<AppEnv>();
   router.get("/metrics", async (c) => {
-    const given = /^bearer +(.+)$/i.exec(c.req.header("authorization")?.trim() ?? "")?.[1];
-    if (!given || !sameSecret(given.trim(), token)) {
+    const given = parseBearer(c.req.header("authorization") ?? "");
+    if (!given || !sameSecret(given, token)) {
       throw new ApiError(
         "UNAUTHORIZED",
         "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.",

@@ -62,3 +62,8 @@ export function createRateLimiterFactory(
     },
   };
 }
+
+/** Whole seconds (at least 1) until a spent budget refills: what Retry-After says. */
+export function retryAfterS(res: { msBeforeNext: number }): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Services } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import { type LimiterSpec, RateLimiterRes } from "./rate-limiter.ts";
+import { type LimiterSpec, RateLimiterRes, retryAfterS } from "./rate-limiter.ts";
 
 /** More than 10 failed sign-ins for one email in 15 minutes are refused. */
 export const LOGIN_PER_EMAIL: LimiterSpec = {
@@ -26,8 +26,7 @@ export const SIGNUP_PER_IP: LimiterSpec = { name: "signup-ip", points: 20, durat
 const emailKey = (email: string) => createHash("sha256").update(email.toLowerCase()).digest("hex");
 
 function rateLimited(res: RateLimiterRes, message: string): ApiError {
-  const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-  return new ApiError("RATE_LIMITED", message, { "Retry-After": String(seconds) });
+  return new ApiError("RATE_LIMITED", message, { "Retry-After": String(retryAfterS(res)) });
 }
 
 async function take(services: Services, spec: LimiterSpec, key: string, message: string) {

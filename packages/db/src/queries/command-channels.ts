@@ -35,11 +35,6 @@ export async function closeCommandChannel(db: Queryable, channelId: string) {
   await db.delete(commandChannels).where(eq(commandChannels.id, channelId));
 }
 
-/** Closes every channel of the agent (its token was revoked). */
-export async function closeAgentCommandChannels(db: Queryable, agentId: string) {
-  await db.delete(commandChannels).where(eq(commandChannels.agentId, agentId));
-}
-
 /** Drops channel rows that lapsed before `before` (left behind by a stopped instance). */
 export async function pruneCommandChannels(db: Queryable, before: Date) {
   await db.delete(commandChannels).where(lt(commandChannels.openUntil, before));

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import {
   type CommandAction,
@@ -87,22 +87,6 @@ export async function dispatchPendingCommands(db: Queryable, agentId: string, no
       requestedAt: commands.requestedAt,
     });
   return rows.sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime());
-}
-
-/** Whether the agent has commands waiting to be dispatched (expired ones aside). */
-export async function hasPendingCommands(db: Queryable, agentId: string, now: Date) {
-  const [row] = await db
-    .select({ one: sql<number>`1` })
-    .from(commands)
-    .where(
-      and(
-        eq(commands.agentId, agentId),
-        eq(commands.status, "pending"),
-        gt(commands.expiresAt, now),
-      ),
-    )
-    .limit(1);
-  return row !== undefined;
 }
 
 /** One command of the organization, or undefined (also for another organization's id). */

@@ -15,14 +15,6 @@ const ALLOWED: Record<CommandAction, readonly PrinterStatus[]> = {
   clear_bed: ["idle"],
 };
 
-/** The OctoPrint job command the agent sends for an action; null: the backend does it alone. */
-export const AGENT_COMMAND: Record<CommandAction, "pause" | "resume" | "cancel" | null> = {
-  pause: "pause",
-  resume: "resume",
-  stop: "cancel",
-  clear_bed: null,
-};
-
 /**
  * Why `action` does not fit the printer now (a sentence naming both), or null when it does.
  * Checked against the latest reported state, before anything is sent.
