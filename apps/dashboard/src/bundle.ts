@@ -1,13 +1,24 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 const CLIENT_ENTRY = fileURLToPath(new URL("./client/main.ts", import.meta.url));
 const STYLES = fileURLToPath(new URL("./client/styles.css", import.meta.url));
 
+/** A built asset and its ETag (a digest of its bytes, taken once per build). */
+export interface Asset {
+  body: string;
+  etag: string;
+}
+
 /** The dashboard's two static assets, built from the client sources in memory. */
 export interface DashboardAssets {
-  script: string;
-  styles: string;
+  script: Asset;
+  styles: Asset;
+}
+
+function asset(body: string): Asset {
+  return { body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"` };
 }
 
 let built: Promise<DashboardAssets> | undefined;
@@ -28,7 +39,7 @@ async function buildAssets(): Promise<DashboardAssets> {
     }),
     readFile(STYLES, "utf8"),
   ]);
-  return { script: result.outputFiles[0]!.text, styles };
+  return { script: asset(result.outputFiles[0]!.text), styles: asset(styles) };
 }
 
 /**

@@ -1,9 +1,6 @@
-import { createHash } from "node:crypto";
 import { type Context, Hono } from "hono";
 import { dashboardAssets } from "./bundle.ts";
 import { shellHtml } from "./shell.ts";
-
-export { dashboardAssets } from "./bundle.ts";
 
 /** Where the dashboard is served. */
 export const DASHBOARD_SITE_PATH = "/dashboard";
@@ -23,10 +20,6 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-function etag(text: string): string {
-  return `"${createHash("sha256").update(text).digest("base64url").slice(0, 22)}"`;
-}
-
 /**
  * The owner's dashboard, a client of /api: one HTML shell for every screen under /dashboard,
  * plus the bundled script and the stylesheet. Mount with `app.route(DASHBOARD_SITE_PATH, dashboardSite())`.
@@ -42,11 +35,10 @@ export function dashboardSite(): Hono {
 
   const asset = (kind: "script" | "styles", type: string) =>
     site.get(`/assets/app.${kind === "script" ? "js" : "css"}`, async (c) => {
-      const body = (await dashboardAssets())[kind];
-      const tag = etag(body);
-      c.header("ETag", tag);
+      const { body, etag } = (await dashboardAssets())[kind];
+      c.header("ETag", etag);
       c.header("Cache-Control", "no-cache");
-      if (c.req.header("if-none-match") === tag) return c.body(null, 304);
+      if (c.req.header("if-none-match") === etag) return c.body(null, 304);
       return c.body(body, 200, { "Content-Type": `${type}; charset=utf-8` });
     });
   asset("script", "text/javascript");

@@ -165,11 +165,16 @@ export function findControlCharacters(value: unknown, limit = 10): (string | num
   return found.slice(0, limit);
 }
 
+/** The index in `machines` of the machine a zod issue's path points into; null for the report. */
+export function reportMachineIndex(path: ReadonlyArray<PropertyKey>): number | null {
+  return path[0] === "machines" && typeof path[1] === "number" ? path[1] : null;
+}
+
 function reportIssue(path: ReadonlyArray<PropertyKey>, message: string): ReportIssue {
   return {
     path: formatZodIssuePath({ path }),
     message,
-    machineIndex: path[0] === "machines" && typeof path[1] === "number" ? path[1] : null,
+    machineIndex: reportMachineIndex(path),
   };
 }
 

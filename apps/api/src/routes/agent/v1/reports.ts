@@ -4,6 +4,7 @@ import {
   agentReportSchema,
   MAX_MACHINES_PER_REPORT,
   MAX_REPORT_BYTES,
+  reportMachineIndex,
 } from "@apf/printers";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
@@ -96,11 +97,6 @@ export const route = createRoute({
   },
 });
 
-/** The machine a dotted zod path points into, or null. */
-function machineIndex(path: readonly PropertyKey[]): number | null {
-  return path[0] === "machines" && typeof path[1] === "number" ? path[1] : null;
-}
-
 /**
  * Validation failures of a report: too many machines is 413 (as a too-large body), anything else
  * a 400 naming the first offending path, with `path` and `machine_index` as fields.
@@ -122,7 +118,7 @@ export function hook(result: {
     "INVALID_REQUEST",
     `Invalid report at "${path || "(body)"}": ${first.message}${more}. Nothing was applied.`,
     {},
-    { path, machine_index: machineIndex(first.path) },
+    { path, machine_index: reportMachineIndex(first.path) },
   );
 }
 
