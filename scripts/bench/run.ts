@@ -12,9 +12,9 @@ import { createDatabase } from "@apf/db";
 import pg from "pg";
 import { measureIngest, measureVisibility } from "./ingest-load.ts";
 import { type LoadResult, measure } from "./load.ts";
-import { postgresCpuMs, postgresCpuSpentMs, scrapeMetrics } from "./postgres-cpu.ts";
-import { seed } from "./seed.ts";
-import { cpuMs, startApi } from "./server.ts";
+import { postgresCpuMs, postgresCpuSpentMs } from "./postgres-cpu.ts";
+import { JOBS, PRINTERS_PER_SMALL_ORG, SCALE_ORG_PRINTERS, SMALL_ORGS, seed } from "./seed.ts";
+import { cpuMs, scrapeMetrics, startApi } from "./server.ts";
 
 const { values } = parseArgs({
   options: {
@@ -148,9 +148,10 @@ try {
       log_level: values["log-level"],
       machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
       seeded: {
-        organizations: 202,
-        printers: 10_000 + 1000,
-        jobs: 5000,
+        // The small organizations, the 1,000-printer one and the ingest one.
+        organizations: SMALL_ORGS + 2,
+        printers: SMALL_ORGS * PRINTERS_PER_SMALL_ORG + SCALE_ORG_PRINTERS,
+        jobs: JOBS,
         keys_per_measured_org: KEYS,
       },
       http: rows,

@@ -1,8 +1,8 @@
 // The service under test: what `npm start` runs, in a child process, and its RSS.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import net from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../apps/api/test/support/private-redis.ts";
 import { buildApi } from "../build-api.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -18,17 +18,6 @@ function startArgs(): string[] {
   const [command, ...args] = words;
   if (command !== "node") throw new Error(`package.json "start" should run node, not ${command}`);
   return args;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resident set size of a process in MB (Linux /proc), or null where unavailable. */
@@ -111,4 +100,22 @@ export async function startApi(
       });
     },
   };
+}
+
+/** Reads a few families of the API's /metrics (Prometheus text) as name{labels} → value. */
+export async function scrapeMetrics(
+  base: string,
+  token: string,
+  names: string[],
+): Promise<Record<string, number>> {
+  const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) return {};
+  const out: Record<string, number> = {};
+  for (const line of (await res.text()).split("\n")) {
+    if (line.startsWith("#")) continue;
+    const [series, value] = line.split(" ");
+    if (!series || value === undefined) continue;
+    if (names.includes(series.split("{")[0]!)) out[series] = Number(value);
+  }
+  return out;
 }
