@@ -6,11 +6,11 @@ import {
   jobs,
   type PrinterStatus,
   printers,
-  skuParts,
   skus,
   stockMovements,
   type Temperatures,
 } from "../schema/index.ts";
+import { isKitSku } from "./kits.ts";
 
 /**
  * Serialises the reports of one agent: two reports of the same agent never interleave, so
@@ -323,8 +323,7 @@ export async function loadSkusWithPrintFile(tx: Transaction, organizationId: str
         eq(skus.organizationId, organizationId),
         isNotNull(skus.printFileName),
         eq(skus.isActive, true),
-        // Qualified by hand: drizzle writes a single-table select's columns bare.
-        sql`not exists (select 1 from ${skuParts} sp where sp.kit_sku_id = ${sql.identifier("skus")}.${sql.identifier("id")})`,
+        sql`not ${isKitSku}`,
       ),
     );
 }

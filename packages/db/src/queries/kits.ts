@@ -3,6 +3,15 @@ import type { Queryable, Transaction } from "../client.ts";
 import { skuParts, skus, type stockMovements } from "../schema/index.ts";
 import { adjustStock } from "./skus.ts";
 
+/**
+ * The outer row's SKU id, always table-qualified: drizzle writes a single-table select's columns
+ * unqualified, and inside a subquery over skus a bare "id" would name the inner row.
+ */
+export const outerSkuId = sql`${sql.identifier("skus")}.${sql.identifier("id")}`;
+
+/** Whether the SKU (of the outer row over `skus`) is a kit: it lists parts. */
+export const isKitSku = sql<boolean>`exists (select 1 from ${skuParts} sp where sp.kit_sku_id = ${outerSkuId})`;
+
 /** A part of a kit: the part SKU and how many one kit takes. */
 export interface KitPartInput {
   partSkuId: string;
@@ -62,8 +71,7 @@ export async function setKitParts(
     const known = await tx
       .select({
         id: skus.id,
-        // Qualified by hand: drizzle writes a single-table select's columns bare.
-        isKit: sql<boolean>`exists (select 1 from ${skuParts} sp where sp.kit_sku_id = ${sql.identifier("skus")}.${sql.identifier("id")})`,
+        isKit: isKitSku,
       })
       .from(skus)
       .where(and(eq(skus.organizationId, organizationId), inArray(skus.id, ids)));

@@ -15,9 +15,8 @@ export interface PrinterFreshness {
  *   current), clamped to 0–100.
  * Computed in SQL so filters on these columns agree with the rows they return.
  */
-export function printerLiveness({ now, staleAfterS }: PrinterFreshness) {
-  const cutoff = new Date(now.getTime() - staleAfterS * 1000);
-  const fresh = and(isNotNull(printers.lastSeenAt), gte(printers.lastSeenAt, cutoff))!;
+export function printerLiveness(freshness: PrinterFreshness) {
+  const fresh = reportedWithinStaleWindow(freshness);
   const progress = printers.progressPercentage;
   return {
     status: sql<PrinterStatus>`(case when ${fresh} then ${printers.status} else 'offline' end)`,
@@ -26,4 +25,10 @@ export function printerLiveness({ now, staleAfterS }: PrinterFreshness) {
       number | null
     >`(case when ${fresh} and ${progress} is not null then least(100, greatest(0, ${progress})) end)`,
   };
+}
+
+/** The printer's agent reported within the stale window. */
+export function reportedWithinStaleWindow({ now, staleAfterS }: PrinterFreshness) {
+  const cutoff = new Date(now.getTime() - staleAfterS * 1000);
+  return and(isNotNull(printers.lastSeenAt), gte(printers.lastSeenAt, cutoff))!;
 }

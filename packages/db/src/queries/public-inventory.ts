@@ -1,6 +1,7 @@
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { skuParts, skus } from "../schema/index.ts";
+import { isKitSku, outerSkuId } from "./kits.ts";
 import type { PageRequest } from "./public-printers.ts";
 
 /** `needs_assembly`: a kit with none in stock whose parts on hand make at least one. */
@@ -17,15 +18,6 @@ export interface PublicInventoryFilters {
 
 /** An item without a threshold is never low. */
 const isLow = sql<boolean>`(${skus.lowStockThreshold} is not null and ${skus.readyStock} <= ${skus.lowStockThreshold})`;
-
-/**
- * The outer row's SKU id, always table-qualified: drizzle writes a single-table select's columns
- * unqualified, and inside a subquery over skus a bare "id" would name the inner row.
- */
-const outerSkuId = sql`${sql.identifier("skus")}.${sql.identifier("id")}`;
-
-/** Whether the SKU is a kit: it lists parts. */
-const isComposite = sql<boolean>`exists (select 1 from ${skuParts} sp where sp.kit_sku_id = ${outerSkuId})`;
 
 /** How many kits the parts on hand make; 0 for a SKU that is not a kit. */
 const availableToBuild = sql<number>`coalesce((
@@ -67,7 +59,7 @@ const columns = {
 
 const detailColumns = {
   ...columns,
-  isComposite,
+  isComposite: isKitSku,
   availableToBuild,
   effectiveStatus,
 };

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNotNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Database, Queryable } from "../client.ts";
 import {
   filamentSpools,
@@ -7,7 +7,11 @@ import {
   printerListVersions,
   printers,
 } from "../schema/index.ts";
-import { type PrinterFreshness, printerLiveness } from "./printer-liveness.ts";
+import {
+  type PrinterFreshness,
+  printerLiveness,
+  reportedWithinStaleWindow,
+} from "./printer-liveness.ts";
 
 /** The statuses integrators see: the observed ones, and `maintenance` while a printer is in it. */
 export const PUBLIC_PRINTER_STATUSES = [...PRINTER_STATUSES, "maintenance"] as const;
@@ -35,8 +39,7 @@ export interface PageRequest {
  */
 export function liveness(freshness: PrinterFreshness) {
   const live = printerLiveness(freshness);
-  const cutoff = new Date(freshness.now.getTime() - freshness.staleAfterS * 1000);
-  const fresh = and(isNotNull(printers.lastSeenAt), gte(printers.lastSeenAt, cutoff))!;
+  const fresh = reportedWithinStaleWindow(freshness);
   return {
     ...live,
     status: sql<PublicPrinterStatus>`(case when ${printers.inMaintenance} then 'maintenance' else ${live.status} end)`,
