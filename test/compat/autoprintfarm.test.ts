@@ -1,9 +1,11 @@
 import { listAuditEvents } from "@apf/db/queries/audit-events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../apps/api/src/app.ts";
+import { autoPrintFarmFixture as fixture } from "../../apps/api/test/public/fixtures.ts";
 import {
   body,
   call,
+  type Json,
   publicTestServices,
   type TestApp,
   tenant,
@@ -11,7 +13,7 @@ import {
 import { createApiKey } from "../../apps/api/test/support/factories.ts";
 import type { TestServices } from "../../apps/api/test/support/services.ts";
 import { type SeededFarm, seedFarm } from "./seed.ts";
-import { expectDocumentedShape, expectEnvelope, fixture, type Json } from "./shape.ts";
+import { expectDocumentedShape, expectEnvelope } from "./shape.ts";
 
 /**
  * AutoPrintFarm's documented requests, replayed against a seeded farm: status, envelope, the

@@ -3,13 +3,13 @@ import { createApp } from "../../apps/api/src/app.ts";
 import {
   body,
   call,
+  type Json,
   publicTestServices,
   type TestApp,
   tenant,
 } from "../../apps/api/test/public/helpers.ts";
 import type { TestServices } from "../../apps/api/test/support/services.ts";
 import { type SeededFarm, seedFarm } from "./seed.ts";
-import type { Json } from "./shape.ts";
 
 /**
  * A known filter is never ignored: every documented query filter of every list route, walked

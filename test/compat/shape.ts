@@ -1,17 +1,5 @@
-import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by assertions.
-export type Json = any;
-
-/** An AutoPrintFarm response fixture (its documented shapes, placeholders as values). */
-export function fixture(name: string): Json {
-  const url = new URL(
-    `../../apps/api/test/fixtures/autoprintfarm/${name}.response.json`,
-    import.meta.url,
-  );
-  return JSON.parse(readFileSync(url, "utf8"));
-}
+import type { Json } from "../../apps/api/test/public/helpers.ts";
 
 /**
  * Asserts that `actual` carries every field of AutoPrintFarm's `documented` shape with a value of

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, createMetricsApp } from "../src/app.ts";
-import { machine, report } from "./agent/report-builder.ts";
+import { machine, postReport, report } from "./agent/report-builder.ts";
 import { body, call, publicTestServices, type TestApp, tenant } from "./public/helpers.ts";
 import { createAgent, createApiKey } from "./support/factories.ts";
 import type { TestServices } from "./support/services.ts";
@@ -109,13 +109,11 @@ describe("GET /metrics", () => {
     const t = await tenant(services.db);
     const agent = await createAgent(services.db, t.organization.id);
     const observedAt = new Date(Date.now() - 2000);
-    const res = await app.request("/agent/v1/reports", {
-      method: "POST",
-      headers: { authorization: `Bearer ${agent.token}`, "content-type": "application/json" },
-      body: JSON.stringify(
-        report([machine({ machineId: "a", observedAt }), machine({ machineId: "b", observedAt })]),
-      ),
-    });
+    const res = await postReport(
+      app,
+      agent.token,
+      report([machine({ machineId: "a", observedAt }), machine({ machineId: "b", observedAt })]),
+    );
     expect(res.status).toBe(202);
     const after = await scrape();
     const count = "apf_ingest_lag_seconds_count";

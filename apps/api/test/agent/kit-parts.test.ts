@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { createAgent, createOrganization } from "../support/factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
-import { FIXTURES, machine, report } from "./report-builder.ts";
+import { FIXTURES, machine, postReport, report } from "./report-builder.ts";
 
 let services: TestServices;
 let app: ReturnType<typeof createApp>;
@@ -25,11 +25,7 @@ beforeEach(async () => {
 const t = (s: number) => new Date(Date.UTC(2026, 10, 23, 10, 0, s)).toISOString();
 
 function post(body: unknown) {
-  return app.request("/agent/v1/reports", {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
+  return postReport(app, token, body);
 }
 
 async function sku(code: string, printFileName: string, unitsPerPrint: number) {

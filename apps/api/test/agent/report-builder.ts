@@ -1,4 +1,5 @@
 import { jobFixture, printerFixture, versionFixture } from "@apf/printers/testing";
+import type { createApp } from "../../src/app.ts";
 
 /** OctoPrint's documented bodies, as they are. */
 export const FIXTURES = {
@@ -106,4 +107,13 @@ export function machine(o: MachineOptions) {
 
 export function report(machines: unknown[], sentAt = new Date().toISOString()) {
   return { agent: { version: "0.1.0", hostname: "farm-pi" }, sent_at: sentAt, machines };
+}
+
+/** POST a report as the agent: a string body is sent as it is, anything else as JSON. */
+export function postReport(app: ReturnType<typeof createApp>, token: string, body: unknown) {
+  return app.request("/agent/v1/reports", {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 }

@@ -10,6 +10,7 @@ import { createAgent, createApiKey } from "../support/factories.ts";
 import { createTestServices, type TestClock, type TestServices } from "../support/services.ts";
 import {
   addPrinter,
+  channelOpen,
   control,
   controlFarm,
   fakeAgentLoop,
@@ -30,11 +31,6 @@ beforeAll(async () => {
 afterAll(() => services.close());
 
 const clock = () => services.clock as TestClock;
-const channelOpen = (agentId: string) =>
-  vi.waitFor(
-    async () => expect(await hasOpenCommandChannel(services.db, agentId, clock().now())).toBe(true),
-    { timeout: 5000, interval: 20 },
-  );
 const commandRows = (printerId: string) =>
   services.db.select().from(commands).where(eq(commands.printerId, printerId));
 
@@ -42,7 +38,7 @@ const commandRows = (printerId: string) =>
 async function pendingCommand(farm: Awaited<ReturnType<typeof controlFarm>>, action = "pause") {
   // A poll that answered keeps the channel open briefly (the test clock stands still meanwhile).
   expect((await poll(app, farm.agent.token, 1)).body.data).toEqual([]);
-  await channelOpen(farm.agent.id);
+  await channelOpen(services, farm.agent.id);
   return requestControl(
     services,
     {
@@ -60,7 +56,7 @@ describe("POST /public/v1/printers/{id}/control", () => {
   it("pauses a printing printer: the agent's channel gets it, and the answer is 200 acknowledged", async () => {
     const farm = await controlFarm(services);
     const agent = fakeAgentLoop(app, farm.agent.token);
-    await channelOpen(farm.agent.id);
+    await channelOpen(services, farm.agent.id);
     const res = await control(app, farm.key, farm.printer.id, "pause");
     await agent.stop();
     expect(res.status).toBe(200);
@@ -91,7 +87,7 @@ describe("POST /public/v1/printers/{id}/control", () => {
       octoprint_status: 409,
       error: "resume: OctoPrint answered HTTP 409 (Printer is not operational)",
     }));
-    await channelOpen(farm.agent.id);
+    await channelOpen(services, farm.agent.id);
     const res = await control(app, farm.key, farm.printer.id, "resume");
     await agent.stop();
     expect(res.status).toBe(503);
@@ -151,7 +147,7 @@ describe("POST /public/v1/printers/{id}/control", () => {
     const farm = await controlFarm(services);
     const controller = new AbortController();
     const open = poll(app, farm.agent.token, 25, controller.signal).catch(() => null);
-    await channelOpen(farm.agent.id);
+    await channelOpen(services, farm.agent.id);
     controller.abort();
     await open;
     await vi.waitFor(
@@ -194,7 +190,7 @@ describe("POST /public/v1/printers/{id}/control", () => {
   it("writes an audit event naming the key, the printer, the action and the result", async () => {
     const farm = await controlFarm(services);
     const agent = fakeAgentLoop(app, farm.agent.token);
-    await channelOpen(farm.agent.id);
+    await channelOpen(services, farm.agent.id);
     const res = await control(app, farm.key, farm.printer.id, "stop");
     await agent.stop();
     const events = await services.db
@@ -224,7 +220,7 @@ describe("Idempotency-Key", () => {
   it("answers a repeat with the first answer and sends nothing; another body is 422", async () => {
     const farm = await controlFarm(services);
     const agent = fakeAgentLoop(app, farm.agent.token);
-    await channelOpen(farm.agent.id);
+    await channelOpen(services, farm.agent.id);
     const headers = { "Idempotency-Key": "pause-once-1" };
     const first = await control(app, farm.key, farm.printer.id, "pause", headers);
     const again = await control(app, farm.key, farm.printer.id, "pause", headers);
@@ -251,7 +247,7 @@ describe("Idempotency-Key", () => {
     const offline = { "Idempotency-Key": "offline-pause" };
     expect((await control(app, farm.key, farm.printer.id, "pause", offline)).status).toBe(503);
     const agent = fakeAgentLoop(app, farm.agent.token);
-    await channelOpen(farm.agent.id);
+    await channelOpen(services, farm.agent.id);
     expect((await control(app, farm.key, farm.printer.id, "pause", offline)).status).toBe(200);
     await agent.stop();
     const bad = await control(app, farm.key, farm.printer.id, "pause", { "Idempotency-Key": "é" });
@@ -334,7 +330,7 @@ describe("the agent's command channel", () => {
   it("closes an open channel with 401 TOKEN_REVOKED when the agent's token is revoked", async () => {
     const farm = await controlFarm(services);
     const open = poll(app, farm.agent.token, 25);
-    await channelOpen(farm.agent.id);
+    await channelOpen(services, farm.agent.id);
     await revokeAgent(services.db, farm.organization.id, farm.agent.id, clock().now());
     await services.commandBus.publish(agentTopic(farm.agent.id));
     const res = await open;

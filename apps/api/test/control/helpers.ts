@@ -1,13 +1,14 @@
 import type { Scope } from "@apf/auth";
 import type { Database, PrinterStatus } from "@apf/db";
+import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
+import { expect, vi } from "vitest";
 import type { createApp } from "../../src/app.ts";
+import type { Json } from "../public/helpers.ts";
 import { createAgent, createApiKey, createOrganization } from "../support/factories.ts";
 import { createPrinter } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
 
 type App = ReturnType<typeof createApp>;
-// biome-ignore lint/suspicious/noExplicitAny: bodies are checked field by field
-export type Json = any;
 
 /** An organization with an agent, a key (control + read scopes) and one printer of that agent. */
 export async function controlFarm(
@@ -23,6 +24,15 @@ export async function controlFarm(
     status: options.status ?? "printing",
   });
   return { organization, owner, agent, key: key.key, keyRow: key, printer };
+}
+
+/** Waits until the agent's command channel shows open (by the services' own clock). */
+export async function channelOpen(services: TestServices, agentId: string) {
+  await vi.waitFor(
+    async () =>
+      expect(await hasOpenCommandChannel(services.db, agentId, services.clock.now())).toBe(true),
+    { timeout: 5000, interval: 20 },
+  );
 }
 
 /** A printer reported by `agentId` at `seenAt`. */

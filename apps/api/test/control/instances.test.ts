@@ -2,11 +2,10 @@
 // Redis pub/sub between them), and the single-instance path on the embedded database.
 import { randomBytes } from "node:crypto";
 import { createDatabase } from "@apf/db";
-import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
-import { control, controlFarm, fakeAgentLoop, getCommand } from "./helpers.ts";
+import { channelOpen, control, controlFarm, fakeAgentLoop, getCommand } from "./helpers.ts";
 
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -14,14 +13,6 @@ const opened: TestServices[] = [];
 afterAll(async () => {
   for (const s of opened.reverse()) await s.close();
 });
-
-async function channelOpen(services: TestServices, agentId: string) {
-  await vi.waitFor(
-    async () =>
-      expect(await hasOpenCommandChannel(services.db, agentId, services.clock.now())).toBe(true),
-    { timeout: 5000, interval: 20 },
-  );
-}
 
 describe.skipIf(!process.env.APF_TEST_REDIS_URL)("two API instances on Postgres and Redis", () => {
   it("a control request on one reaches the agent polling the other, and the result comes back", async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { postReport } from "../agent/report-builder.ts";
 import { call } from "../support/dashboard-factories.ts";
 import { createAgent, createOrganization } from "../support/factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
@@ -54,14 +55,10 @@ describe("Cache-Control: no-store on answers that carry a secret", () => {
   it("marks agent answers no-store", async () => {
     const { organization } = await createOrganization(services.db);
     const agent = await createAgent(services.db, organization.id);
-    const res = await app.request("/agent/v1/reports", {
-      method: "POST",
-      headers: { authorization: `Bearer ${agent.token}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        agent: { version: "1", hostname: "pi" },
-        sent_at: new Date().toISOString(),
-        machines: [],
-      }),
+    const res = await postReport(app, agent.token, {
+      agent: { version: "1", hostname: "pi" },
+      sent_at: new Date().toISOString(),
+      machines: [],
     });
     expect(res.status).toBe(202);
     expect(res.headers.get("cache-control")).toBe("no-store");

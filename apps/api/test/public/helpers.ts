@@ -1,6 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { organizations } from "@apf/db";
+import { createTestDatabase } from "@apf/db/testing";
 import { eq } from "drizzle-orm";
-import type { createApp } from "../../src/app.ts";
+import { createApp } from "../../src/app.ts";
+import { REVALIDATE_MS } from "../../src/services/org-changes.ts";
 import { createApiKey, createOrganization } from "../support/factories.ts";
 import { createTestServices, type TestServicesOptions } from "../support/services.ts";
 
@@ -46,6 +49,32 @@ export function publicTestServices(options: TestServicesOptions = {}) {
     env: { TRUST_PROXY: "x-forwarded-for", ...options.env },
   });
 }
+
+/**
+ * Two API instances on one database and one Redis namespace, each with its own in-memory state
+ * (its app and services are built independently). `options` go to both, e.g. `{ clock }`.
+ */
+export async function twoInstances(options: TestServicesOptions = {}) {
+  const shared = await createTestDatabase();
+  const redisPrefix = `apf-test:${randomBytes(6).toString("hex")}`;
+  const one = await publicTestServices({ ...options, database: shared, redisPrefix });
+  const two = await publicTestServices({ ...options, database: shared, redisPrefix });
+  return {
+    shared,
+    one,
+    two,
+    appOne: createApp(one),
+    appTwo: createApp(two),
+    async close() {
+      await one.close();
+      await two.close();
+      await shared.close();
+    },
+  };
+}
+
+// Well inside REVALIDATE_MS: a change shows because it was announced, not because time passed.
+export const BEFORE_REVALIDATION = { timeout: REVALIDATE_MS / 2, interval: 20 };
 
 /** A fresh organization with a key holding every scope. */
 export async function tenant(db: Parameters<typeof createOrganization>[0], name = "Farm") {

@@ -1,39 +1,34 @@
-import { randomBytes } from "node:crypto";
 import { jobs, skus } from "@apf/db";
-import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
+import type { TestDatabase } from "@apf/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { jobsListCacheOf } from "../../src/services/jobs-list-cache.ts";
-import { machine, report } from "../agent/report-builder.ts";
+import { machine, postReport, report } from "../agent/report-builder.ts";
 import { createAgent } from "../support/factories.ts";
 import { createJob, createSku } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import {
+  BEFORE_REVALIDATION,
+  body,
+  call,
+  publicTestServices,
+  type TestApp,
+  tenant,
+  twoInstances,
+} from "./helpers.ts";
 
 // Two instances on one database: a job list cached by one shows what the other wrote.
 let shared: TestDatabase;
-let one: TestServices;
 let two: TestServices;
 let appOne: TestApp;
 let appTwo: TestApp;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  shared = await createTestDatabase();
-  const redisPrefix = `apf-test:${randomBytes(6).toString("hex")}`;
-  one = await publicTestServices({ database: shared, redisPrefix });
-  two = await publicTestServices({ database: shared, redisPrefix });
-  appOne = createApp(one);
-  appTwo = createApp(two);
+  ({ shared, two, appOne, appTwo, close } = await twoInstances());
 });
-afterAll(async () => {
-  await one.close();
-  await two.close();
-  await shared.close();
-});
-
-// Well inside REVALIDATE_MS: a change shows because it was announced, not because time passed.
-const BEFORE_REVALIDATION = { timeout: 500, interval: 20 };
+afterAll(() => close());
 
 type Listed = { status: string; file_name: string | null; product_name: string | null };
 async function list(app: TestApp, key: string, query = "") {
@@ -62,11 +57,7 @@ it("serves a page from memory until the organization's jobs change, then the cha
     file: "clip.gcode",
     completion: 5,
   });
-  const res = await appOne.request("/agent/v1/reports", {
-    method: "POST",
-    headers: { authorization: `Bearer ${agent.token}`, "content-type": "application/json" },
-    body: JSON.stringify(report([started])),
-  });
+  const res = await postReport(appOne, agent.token, report([started]));
   expect(res.status).toBe(202);
   await expect
     .poll(async () => (await list(appTwo, t.key)).data.map((j) => j.file_name), BEFORE_REVALIDATION)

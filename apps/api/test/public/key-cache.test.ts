@@ -1,33 +1,24 @@
-import { randomBytes } from "node:crypto";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
-import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
+import type { TestDatabase } from "@apf/db/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { keyCacheOf } from "../../src/services/key-cache.ts";
 import { createSession } from "../support/dashboard-factories.ts";
 import type { TestServices } from "../support/services.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import { body, call, type TestApp, tenant, twoInstances } from "./helpers.ts";
 
 let shared: TestDatabase;
 let one: TestServices;
 let two: TestServices;
 let appOne: TestApp;
 let appTwo: TestApp;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  shared = await createTestDatabase();
-  const redisPrefix = `apf-test:${randomBytes(6).toString("hex")}`;
-  one = await publicTestServices({ database: shared, redisPrefix });
-  two = await publicTestServices({ database: shared, redisPrefix });
-  appOne = createApp(one);
-  appTwo = createApp(two);
+  ({ shared, one, two, appOne, appTwo, close } = await twoInstances());
 });
-afterAll(async () => {
-  await one.close();
-  await two.close();
-  await shared.close();
-});
+afterAll(() => close());
 
 it.runIf(process.env.APF_TEST_REDIS_URL)(
   "serves a verified key from process memory, and reloads it everywhere when its organization is renamed",

@@ -1,40 +1,35 @@
-import { randomBytes } from "node:crypto";
 import { printers } from "@apf/db";
-import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
+import type { TestDatabase } from "@apf/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { printerListCacheOf } from "../../src/services/printer-list-cache.ts";
-import { machine, report } from "../agent/report-builder.ts";
+import { machine, postReport, report } from "../agent/report-builder.ts";
 import { createAgent } from "../support/factories.ts";
 import { createPrinter } from "../support/public-factories.ts";
 import { TestClock, type TestServices } from "../support/services.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import {
+  BEFORE_REVALIDATION,
+  body,
+  call,
+  publicTestServices,
+  type TestApp,
+  tenant,
+  twoInstances,
+} from "./helpers.ts";
 
 // Two instances on one database: what one writes, the other's cached list must show at once.
 let shared: TestDatabase;
-let one: TestServices;
 let two: TestServices;
 let appOne: TestApp;
 let appTwo: TestApp;
+let close: () => Promise<void>;
 const clock = new TestClock();
 
 beforeAll(async () => {
-  shared = await createTestDatabase();
-  const redisPrefix = `apf-test:${randomBytes(6).toString("hex")}`;
-  one = await publicTestServices({ database: shared, redisPrefix, clock });
-  two = await publicTestServices({ database: shared, redisPrefix, clock });
-  appOne = createApp(one);
-  appTwo = createApp(two);
+  ({ shared, two, appOne, appTwo, close } = await twoInstances({ clock }));
 });
-afterAll(async () => {
-  await one.close();
-  await two.close();
-  await shared.close();
-});
-
-// Well inside REVALIDATE_MS: a change shows because it was announced, not because time passed.
-const BEFORE_REVALIDATION = { timeout: 500, interval: 20 };
+afterAll(() => close());
 
 type Listed = { name: string; status: string; temperatures: { bed?: { actual: number } } };
 async function list(app: TestApp, key: string, query = ""): Promise<Listed[]> {
@@ -51,11 +46,7 @@ it("serves a report's state on another instance once it has the notification, an
       typeof machine
     > & { octoprint: { printer: { temperature: { bed: { actual: number } } } } };
     m.octoprint.printer.temperature.bed.actual = bed;
-    return appOne.request("/agent/v1/reports", {
-      method: "POST",
-      headers: { authorization: `Bearer ${agent.token}`, "content-type": "application/json" },
-      body: JSON.stringify(report([m])),
-    });
+    return postReport(appOne, agent.token, report([m]));
   };
   expect((await post(40)).status).toBe(202);
   // Once instance two has received what was committed before (it usually has by now).

@@ -1,32 +1,19 @@
-import { randomBytes } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
+import type { TestDatabase } from "@apf/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.ts";
 import { createApiKey } from "../support/factories.ts";
-import type { TestServices } from "../support/services.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import { body, call, type TestApp, tenant, twoInstances } from "./helpers.ts";
 
 let shared: TestDatabase;
-let one: TestServices;
-let two: TestServices;
 let appOne: TestApp;
 let appTwo: TestApp;
+let close: () => Promise<void>;
 let org: string;
 
 beforeAll(async () => {
-  shared = await createTestDatabase();
-  const redisPrefix = `apf-test:${randomBytes(6).toString("hex")}`;
-  one = await publicTestServices({ database: shared, redisPrefix });
-  two = await publicTestServices({ database: shared, redisPrefix });
-  appOne = createApp(one);
-  appTwo = createApp(two);
+  ({ shared, appOne, appTwo, close } = await twoInstances());
   org = (await tenant(shared.db)).organization.id;
 });
-afterAll(async () => {
-  await one.close();
-  await two.close();
-  await shared.close();
-});
+afterAll(() => close());
 
 function expectBudgetHeaders(res: Response, limit: number, remaining: number) {
   expect(res.headers.get("x-ratelimit-limit")).toBe(String(limit));

@@ -1,38 +1,27 @@
-import { randomBytes } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
+import type { TestDatabase } from "@apf/db/testing";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { createApp } from "../../src/app.ts";
 import { createSession } from "../support/dashboard-factories.ts";
 import { createApiKey, createOrganization } from "../support/factories.ts";
 import type { TestServices } from "../support/services.ts";
-import { body, call, publicTestServices, type TestApp } from "./helpers.ts";
+import { body, call, type TestApp, twoInstances } from "./helpers.ts";
 
 // Two API instances: one Postgres database, one Redis namespace, separate processes' worth of
 // in-memory state (each app and its services are built independently).
 let shared: TestDatabase;
 let one: TestServices;
-let two: TestServices;
 let appOne: TestApp;
 let appTwo: TestApp;
+let close: () => Promise<void>;
 let organizationId: string;
 let ownerId: string;
 
 beforeAll(async () => {
-  shared = await createTestDatabase();
-  const redisPrefix = `apf-test:${randomBytes(6).toString("hex")}`;
-  one = await publicTestServices({ database: shared, redisPrefix });
-  two = await publicTestServices({ database: shared, redisPrefix });
-  appOne = createApp(one);
-  appTwo = createApp(two);
+  ({ shared, one, appOne, appTwo, close } = await twoInstances());
   const { organization, owner } = await createOrganization(shared.db);
   organizationId = organization.id;
   ownerId = owner.id;
 });
-afterAll(async () => {
-  await one.close();
-  await two.close();
-  await shared.close();
-});
+afterAll(() => close());
 
 const PATHS = ["/public/v1/me", "/public/v1/printers", "/public/v1/jobs"];
 

@@ -10,6 +10,7 @@ import { revokeApiKey } from "@apf/db/queries/api-keys";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { postReport } from "../agent/report-builder.ts";
 import { createAgent, createApiKey, createOrganization } from "../support/factories.ts";
 import type { TestServices } from "../support/services.ts";
 import { call, freshIp, publicTestServices, type TestApp } from "./helpers.ts";
@@ -111,11 +112,7 @@ describe("POST /public/v1/secret-scanning/github", () => {
     const revoked = await call(app, "/public/v1/me", { key: key.key });
     expect(revoked.status).toBe(401);
     expect((await revoked.json()).code).toBe("TOKEN_REVOKED");
-    const report = await app.request("/agent/v1/reports", {
-      method: "POST",
-      headers: { authorization: `Bearer ${agent.token}`, "content-type": "application/json" },
-      body: "{}",
-    });
+    const report = await postReport(app, agent.token, "{}");
     expect((await report.json()).code).toBe("TOKEN_REVOKED");
 
     // Owners see them marked as leaked.

@@ -51,9 +51,6 @@ export async function serveApp(services: TestServices) {
   };
 }
 
-/** A clock that follows real time: the browser and the agent live in it too. */
-export const realClock = { now: () => new Date() };
-
 /**
  * Collects what would show a broken page: script errors and Content-Security-Policy
  * violations (which would mean something loads from elsewhere or runs inline).

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { systemClock } from "../../src/context.ts";
 import {
   describeInBrowser,
   eventually,
   launchChromium,
-  realClock,
   STEP_TIMEOUT_MS,
   screenshot,
   serveApp,
@@ -28,7 +28,7 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
   let orgId = "";
 
   beforeAll(async () => {
-    services = await createTestServices({ clock: realClock });
+    services = await createTestServices({ clock: systemClock });
     server = await serveApp(services);
     browser = await launchChromium();
   });

@@ -7,11 +7,11 @@ import { runAgent } from "@apf/agent-core";
 import { type SimulatedFarm, startSimulatedFarm } from "@apf/printers/simulator";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { systemClock } from "../../src/context.ts";
 import {
   describeInBrowser,
   eventually,
   launchChromium,
-  realClock,
   STEP_TIMEOUT_MS,
   screenshot,
   serveApp,
@@ -36,7 +36,7 @@ describeInBrowser("the printer board in Chromium", () => {
     page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name }).click();
 
   beforeAll(async () => {
-    services = await createTestServices({ clock: realClock });
+    services = await createTestServices({ clock: systemClock });
     server = await serveApp(services);
     farm = await startSimulatedFarm({
       count: 3,
