@@ -8,7 +8,7 @@ import { httpMetrics } from "./middleware/http-metrics.ts";
 import { readYourWrites } from "./middleware/read-your-writes.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { requestLog } from "./middleware/request-log.ts";
-import { securityHeaders } from "./middleware/response-headers.ts";
+import { securityHeaders, setResponseHeader } from "./middleware/response-headers.ts";
 import { notFoundHandler } from "./not-found.ts";
 import { JSON_UTF8 } from "./openapi/envelope.ts";
 import { createRouter } from "./openapi/router.ts";
@@ -73,8 +73,8 @@ export function createApp(services: Services) {
   // or an organization's private data: no shared or browser cache keeps any of them.
   for (const path of ["/api/*", "/agent/*"]) {
     app.use(path, async (c, next) => {
+      setResponseHeader(c, "Cache-Control", "no-store");
       await next();
-      c.res.headers.set("Cache-Control", "no-store");
     });
   }
 
