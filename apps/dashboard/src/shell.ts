@@ -10,7 +10,7 @@ export function shellHtml(base: string): string {
 <script type="module" src="${base}/assets/app.js"></script>
 </head>
 <body>
-<div id="app" data-base="${base}"><p class="loading">Loading the dashboard…</p></div>
+<div id="app"><p class="loading">Loading the dashboard…</p></div>
 <noscript><p>The apf dashboard needs JavaScript. The API itself is documented at <a href="/docs">/docs</a>.</p></noscript>
 </body>
 </html>

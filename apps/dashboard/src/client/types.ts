@@ -29,7 +29,6 @@ export interface ApiKey {
   expires_at: string | null;
   revoked_at: string | null;
   rate_limit_per_minute: number | null;
-  leaked_at?: string | null;
   revoked_reason?: string | null;
 }
 
@@ -150,8 +149,7 @@ export interface AuditEvent {
 export interface SessionInfo {
   id: string;
   created_at: string;
-  last_used_at?: string | null;
-  last_seen_at?: string | null;
+  last_used_at: string | null;
   ip: string | null;
   user_agent: string | null;
   current?: boolean;

@@ -36,7 +36,7 @@ export async function accountPage(ctx: PageContext): Promise<void> {
           "Your sessions",
           [
             { header: "Started", cell: (s) => dateTime(s.created_at) },
-            { header: "Last used", cell: (s) => ago(s.last_used_at ?? s.last_seen_at) },
+            { header: "Last used", cell: (s) => ago(s.last_used_at) },
             { header: "Address", cell: (s) => s.ip ?? "—" },
             { header: "Browser", cell: (s) => s.user_agent ?? "—" },
             {

@@ -12,7 +12,7 @@ import { table } from "../ui/table.ts";
 
 /** Active, expired, revoked, or revoked because it leaked (reported by a secret scanner). */
 function keyStatus(key: ApiKey): { text: string; className: string } {
-  if (key.revoked_at && (key.leaked_at || key.revoked_reason === "leaked")) {
+  if (key.revoked_at && key.revoked_reason === "leaked") {
     return { text: "Leaked — revoked", className: "badge bad" };
   }
   if (key.revoked_at) return { text: "Revoked", className: "badge muted" };

@@ -22,7 +22,7 @@ interface Credential {
 
 /** Keys and agents the removed person minted, as the API lists them in its answer. */
 function leftBehind(data: Record<string, unknown>): { keys: Credential[]; agents: Credential[] } {
-  const source = (data.credentials ?? data) as Record<string, unknown>;
+  const source = data.credentials as Record<string, unknown>;
   const list = (v: unknown) => (Array.isArray(v) ? (v as Credential[]) : []);
   return { keys: list(source.api_keys), agents: list(source.agents) };
 }
