@@ -59,6 +59,22 @@ export interface CreateDatabaseOptions {
   queryTimeoutMs?: number;
 }
 
+/**
+ * A prepared statement per database handle, built on first use: parsed and planned once per
+ * pooled connection instead of once per call.
+ */
+export function preparedPerDatabase<S>(prepare: (db: Database) => S): (db: Database) => S {
+  const made = new WeakMap<Database, S>();
+  return (db) => {
+    let statement = made.get(db);
+    if (statement === undefined) {
+      statement = prepare(db);
+      made.set(db, statement);
+    }
+    return statement;
+  };
+}
+
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations", import.meta.url));
 
 /**

@@ -1,9 +1,9 @@
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import type { Database, Queryable } from "../client.ts";
+import { type Database, preparedPerDatabase, type Queryable } from "../client.ts";
 import { apiKeys, organizations } from "../schema/index.ts";
 
-function keyByHash(db: Database) {
-  return db
+const keyByHash = preparedPerDatabase((db: Database) =>
+  db
     .select({
       id: apiKeys.id,
       organizationId: apiKeys.organizationId,
@@ -22,10 +22,8 @@ function keyByHash(db: Database) {
     .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
     .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
     .limit(1)
-    .prepare("apf_api_key_for_auth");
-}
-
-const prepared = new WeakMap<Database, ReturnType<typeof keyByHash>>();
+    .prepare("apf_api_key_for_auth"),
+);
 
 /**
  * The key with this SHA-256 hash, with its organization's name and CORS origins, or undefined.
@@ -34,12 +32,7 @@ const prepared = new WeakMap<Database, ReturnType<typeof keyByHash>>();
  * A prepared statement (parsed and planned once per connection).
  */
 export async function findApiKeyForAuth(db: Database, keyHash: string) {
-  let statement = prepared.get(db);
-  if (!statement) {
-    statement = keyByHash(db);
-    prepared.set(db, statement);
-  }
-  const [row] = await statement.execute({ hash: keyHash });
+  const [row] = await keyByHash(db).execute({ hash: keyHash });
   return row;
 }
 

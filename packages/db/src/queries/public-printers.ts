@@ -1,5 +1,5 @@
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
-import type { Database, Queryable } from "../client.ts";
+import { type Database, preparedPerDatabase, type Queryable } from "../client.ts";
 import {
   filamentSpools,
   jobs,
@@ -234,26 +234,19 @@ export async function setPrinterMaintenance(
   return rows.length > 0;
 }
 
-function versionQuery(db: Database) {
-  return db
+const versionQuery = preparedPerDatabase((db: Database) =>
+  db
     .select({ version: printerListVersions.version })
     .from(printerListVersions)
     .where(eq(printerListVersions.organizationId, sql.placeholder("organizationId")))
-    .prepare("apf_printer_list_version");
-}
-
-const preparedVersion = new WeakMap<Database, ReturnType<typeof versionQuery>>();
+    .prepare("apf_printer_list_version"),
+);
 
 /**
  * The organization's printer-list version: a number that Postgres triggers bump with every
  * insert, update or delete of its printers (0 before its first printer). A prepared statement.
  */
 export async function printerListVersion(db: Database, organizationId: string): Promise<number> {
-  let statement = preparedVersion.get(db);
-  if (!statement) {
-    statement = versionQuery(db);
-    preparedVersion.set(db, statement);
-  }
-  const [row] = await statement.execute({ organizationId });
+  const [row] = await versionQuery(db).execute({ organizationId });
   return row?.version ?? 0;
 }
