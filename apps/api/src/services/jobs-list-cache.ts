@@ -4,6 +4,7 @@ import type { Services } from "../context.ts";
 import { toPublicJob } from "../routes/public/v1/jobs/schema.ts";
 import { REVALIDATE_MS } from "./org-changes.ts";
 import { perServices } from "./per-services.ts";
+import { sharedRuns } from "./shared-runs.ts";
 
 export interface JobsPageRequest {
   status?: JobStatus;
@@ -40,7 +41,7 @@ export function createJobsListCache(
 ): JobsListCache {
   const entries = new Map<string, Entry>();
   // Concurrent misses of one page under one token share one read.
-  const building = new Map<string, { token: string; promise: Promise<Entry> }>();
+  const builds = sharedRuns<Entry>();
   let bytes = 0;
   const stats = { hits: 0, misses: 0, entries: () => entries.size, bytes: () => bytes };
 
@@ -80,9 +81,7 @@ export function createJobsListCache(
         return entry.body;
       }
       stats.misses++;
-      const inflight = building.get(key);
-      if (inflight && inflight.token === token) return (await inflight.promise).body;
-      const promise = (async () => {
+      const { promise } = builds.run(key, token, async () => {
         const builtAt = Date.now();
         const body = await build(organizationId, page);
         const built = { token, builtAt, body };
@@ -94,13 +93,8 @@ export function createJobsListCache(
           forget(oldest);
         }
         return built;
-      })();
-      building.set(key, { token, promise });
-      try {
-        return (await promise).body;
-      } finally {
-        if (building.get(key)?.promise === promise) building.delete(key);
-      }
+      });
+      return (await promise).body;
     },
   };
 }

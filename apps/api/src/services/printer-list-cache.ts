@@ -9,6 +9,7 @@ import type { Services } from "../context.ts";
 import { toPublicPrinter } from "../routes/public/v1/printers/schema.ts";
 import { REVALIDATE_MS } from "./org-changes.ts";
 import { perServices } from "./per-services.ts";
+import { sharedRuns } from "./shared-runs.ts";
 
 /**
  * Each organization's printer list, serialised once per change instead of once per request.
@@ -79,7 +80,8 @@ export function createPrinterListCache(
   orgChanges: Services["orgChanges"],
 ): PrinterListCache {
   const entries = new Map<string, Entry>();
-  const building = new Map<string, { version: number; promise: Promise<Entry> }>();
+  // Concurrent misses of one organization at one version share one build.
+  const builds = sharedRuns<Entry>();
   const stats = {
     hits: 0,
     misses: 0,
@@ -142,19 +144,11 @@ export function createPrinterListCache(
    * between their tokens, so a read started under that token already sees every change they
    * must. Without a token (not listening) each request reads for itself.
    */
-  const checking = new Map<string, { token: string; version: Promise<number> }>();
+  const versionChecks = sharedRuns<number>();
   function versionOf(organizationId: string, token: string | null): Promise<number> {
     if (token === null) return printerListVersion(db, organizationId);
-    const shared = checking.get(organizationId);
-    if (shared && shared.token === token) return shared.version;
-    const version = printerListVersion(db, organizationId);
-    const check = { token, version };
-    checking.set(organizationId, check);
-    const done = () => {
-      if (checking.get(organizationId) === check) checking.delete(organizationId);
-    };
-    version.then(done, done);
-    return version;
+    return versionChecks.run(organizationId, token, () => printerListVersion(db, organizationId))
+      .promise;
   }
 
   async function current(organizationId: string, freshness: PrinterFreshness): Promise<Entry> {
@@ -182,19 +176,13 @@ export function createPrinterListCache(
       return entry;
     }
     stats.misses++;
-    // Concurrent misses of one organization at one version share one build.
-    const inflight = building.get(organizationId);
-    if (inflight && inflight.version === version) {
-      const shared = await inflight.promise;
-      if (valid(shared)) return shared;
-    }
-    const promise = build(organizationId, version, token, freshness);
-    building.set(organizationId, { version, promise });
-    try {
-      return await promise;
-    } finally {
-      if (building.get(organizationId)?.promise === promise) building.delete(organizationId);
-    }
+    const { promise, joined } = builds.run(organizationId, version, () =>
+      build(organizationId, version, token, freshness),
+    );
+    const built = await promise;
+    // A joined build was made for another request's instant: it may not hold for this one.
+    if (!joined || valid(built)) return built;
+    return build(organizationId, version, token, freshness);
   }
 
   return {
