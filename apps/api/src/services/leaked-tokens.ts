@@ -1,13 +1,9 @@
 import { hashToken, parseToken } from "@apf/auth";
 import type { Database } from "@apf/db";
-import { findAgentForUpdate } from "@apf/db/queries/agent-admin";
-import { revokeAgent } from "@apf/db/queries/agents";
-import { findApiKeyForUpdate } from "@apf/db/queries/api-key-admin";
-import { revokeApiKey } from "@apf/db/queries/api-keys";
 import { findCredentialsByHash } from "@apf/db/queries/leaked-credentials";
 import type { Services } from "../context.ts";
 import type { AuditOrigin } from "./audit.ts";
-import { type CredentialKind, revokeCredential } from "./revoke-credential.ts";
+import { AGENT_CREDENTIAL, API_KEY_CREDENTIAL, revokeCredential } from "./revoke-credential.ts";
 
 /** One token GitHub found in public (tokens.md, "Leaked keys are revoked by themselves"). */
 export interface LeakReport {
@@ -24,20 +20,7 @@ export interface LeakVerdict {
   label: "true_positive" | "false_positive";
 }
 
-const KINDS: Record<"api_key" | "agent", CredentialKind> = {
-  api_key: {
-    type: "api_key",
-    notFound: "No such API key.",
-    findForUpdate: findApiKeyForUpdate,
-    revoke: revokeApiKey,
-  },
-  agent: {
-    type: "agent",
-    notFound: "No such agent.",
-    findForUpdate: findAgentForUpdate,
-    revoke: revokeAgent,
-  },
-};
+const KINDS = { api_key: API_KEY_CREDENTIAL, agent: AGENT_CREDENTIAL };
 
 /** The hash of a well-formed apf_live_/apf_agent_ token; null for anything else. */
 function revocableHash(token: string): string | null {

@@ -1,4 +1,8 @@
 import type { Queryable, RevokedReason } from "@apf/db";
+import { findAgentForUpdate } from "@apf/db/queries/agent-admin";
+import { revokeAgent } from "@apf/db/queries/agents";
+import { findApiKeyForUpdate } from "@apf/db/queries/api-key-admin";
+import { revokeApiKey } from "@apf/db/queries/api-keys";
 import type { Services } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { type AuditAction, type AuditOrigin, recordAudit } from "./audit.ts";
@@ -29,6 +33,22 @@ export interface CredentialKind {
     reason: RevokedReason,
   ): Promise<{ id: string; revokedAt: Date | null } | undefined>;
 }
+
+/** API keys, as every revoke path finds and revokes them. */
+export const API_KEY_CREDENTIAL: CredentialKind = {
+  type: "api_key",
+  notFound: "No such API key in this organization.",
+  findForUpdate: findApiKeyForUpdate,
+  revoke: revokeApiKey,
+};
+
+/** Agents' tokens, as every revoke path finds and revokes them. */
+export const AGENT_CREDENTIAL: CredentialKind = {
+  type: "agent",
+  notFound: "No such agent in this organization.",
+  findForUpdate: findAgentForUpdate,
+  revoke: revokeAgent,
+};
 
 /** Why and how a revoke is recorded; a person's revoke by default. */
 export interface RevokeOptions {

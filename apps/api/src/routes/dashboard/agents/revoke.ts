@@ -1,11 +1,9 @@
-import { findAgentForUpdate } from "@apf/db/queries/agent-admin";
-import { revokeAgent } from "@apf/db/queries/agents";
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { agentTopic } from "../../../services/control/bus.ts";
-import { revokeCredential } from "../../../services/revoke-credential.ts";
+import { AGENT_CREDENTIAL, revokeCredential } from "../../../services/revoke-credential.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { revokedSchema } from "../revoked.ts";
 
@@ -34,12 +32,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       organizationId: c.get("org").organizationId,
       now: c.get("services").clock.now(),
     },
-    {
-      type: "agent",
-      notFound: "No such agent in this organization.",
-      findForUpdate: findAgentForUpdate,
-      revoke: revokeAgent,
-    },
+    AGENT_CREDENTIAL,
     agentId,
   );
   // Its open command channel, on whatever instance, closes now rather than at the poll's end.

@@ -1,10 +1,8 @@
-import { findApiKeyForUpdate } from "@apf/db/queries/api-key-admin";
-import { revokeApiKey } from "@apf/db/queries/api-keys";
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin } from "../../../services/audit.ts";
-import { revokeCredential } from "../../../services/revoke-credential.ts";
+import { API_KEY_CREDENTIAL, revokeCredential } from "../../../services/revoke-credential.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { revokedSchema } from "../revoked.ts";
 
@@ -33,12 +31,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       organizationId: c.get("org").organizationId,
       now: c.get("services").clock.now(),
     },
-    {
-      type: "api_key",
-      notFound: "No such API key in this organization.",
-      findForUpdate: findApiKeyForUpdate,
-      revoke: revokeApiKey,
-    },
+    API_KEY_CREDENTIAL,
     keyId,
   );
   return c.json(ok({ id: key.id, revoked_at: iso(key.revokedAt) }), 200);
