@@ -5,6 +5,7 @@ import { findControlTarget, markBedCleared } from "@apf/db/queries/printer-contr
 import type { Services } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { idempotent } from "../idempotency.ts";
 import { agentTopic, commandTopic } from "./bus.ts";
 import { refusal } from "./rules.ts";
 import { waitFor } from "./wait.ts";
@@ -154,5 +155,26 @@ async function settledAnswer(
   throw new ApiError(
     "HUB_COMMAND_FAILED",
     `The agent could not carry out command ${settled.id}: ${settled.error ?? "no reason given"}.`,
+  );
+}
+
+/**
+ * requestControl behind an Idempotency-Key (when one is given): a retry with the same key, by the
+ * same requester, for the same printer and action answers what the first request answered.
+ */
+export function requestControlOnce(
+  services: Pick<Services, "db" | "clock" | "config" | "commandBus">,
+  request: ControlRequest,
+  idempotencyKey: string | undefined,
+) {
+  return idempotent(
+    services,
+    {
+      organizationId: request.organizationId,
+      principal: `${request.requester.type}:${request.requester.id}`,
+      key: idempotencyKey,
+      request: ["control", request.printerId.toLowerCase(), request.action],
+    },
+    () => requestControl(services, request),
   );
 }

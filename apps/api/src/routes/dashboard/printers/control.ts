@@ -2,8 +2,7 @@ import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin } from "../../../services/audit.ts";
-import { requestControl } from "../../../services/control/request.ts";
-import { idempotent } from "../../../services/idempotency.ts";
+import { requestControlOnce } from "../../../services/control/request.ts";
 import {
   ControlAnswerSchema,
   ControlBodySchema,
@@ -40,22 +39,16 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const services = c.get("services");
   const session = c.get("session");
   const org = c.get("org");
-  const result = await idempotent(
+  const result = await requestControlOnce(
     services,
     {
       organizationId: org.organizationId,
-      principal: `user:${session.userId}`,
-      key,
-      request: ["control", printerId.toLowerCase(), action],
+      printerId,
+      action,
+      requester: { type: "user", id: session.userId },
+      origin: auditOrigin(c),
     },
-    () =>
-      requestControl(services, {
-        organizationId: org.organizationId,
-        printerId,
-        action,
-        requester: { type: "user", id: session.userId },
-        origin: auditOrigin(c),
-      }),
+    key,
   );
   return result.httpStatus === 200 ? c.json(ok(result.data), 200) : c.json(ok(result.data), 202);
 };

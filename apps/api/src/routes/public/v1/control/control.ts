@@ -7,8 +7,7 @@ import {
 } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
 import { auditOrigin } from "../../../../services/audit.ts";
-import { requestControl } from "../../../../services/control/request.ts";
-import { idempotent } from "../../../../services/idempotency.ts";
+import { requestControlOnce } from "../../../../services/control/request.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { ControlAnswerSchema, ControlBodySchema, IdempotencyHeaderSchema } from "./schema.ts";
@@ -57,22 +56,16 @@ export function registerControlPrinter(router: PublicRouter) {
     const services = c.get("services");
     const apiKey = c.get("apiKey");
     if (!isUuid(id)) throw new ApiError("NOT_FOUND", "Printer not found.");
-    const result = await idempotent(
+    const result = await requestControlOnce(
       services,
       {
         organizationId: apiKey.organizationId,
-        principal: `api_key:${apiKey.keyId}`,
-        key,
-        request: ["control", id.toLowerCase(), action],
+        printerId: id,
+        action,
+        requester: { type: "api_key", id: apiKey.keyId },
+        origin: auditOrigin(c, { type: "api_key", id: apiKey.keyId }),
       },
-      () =>
-        requestControl(services, {
-          organizationId: apiKey.organizationId,
-          printerId: id,
-          action,
-          requester: { type: "api_key", id: apiKey.keyId },
-          origin: auditOrigin(c, { type: "api_key", id: apiKey.keyId }),
-        }),
+      key,
     );
     const body = { success: true as const, data: result.data };
     return result.httpStatus === 200 ? c.json(body, 200) : c.json(body, 202);
