@@ -51,16 +51,14 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { organizationId } = c.get("org");
   const leaving = userId.toLowerCase() === c.get("session").userId.toLowerCase();
   const result = await db.transaction(async (tx) => {
-    if (leaving) {
-      await lockOrganization(tx, organizationId);
-    } else {
-      const actorRole = await lockForMemberChange(tx, organizationId, c.get("session").userId);
-      const target = await findMember(tx, organizationId, userId);
-      if (!target) throw new ApiError("NOT_FOUND", "No such member in this organization.");
-      assertMayAssign(actorRole, target.role, null);
-    }
+    // Leaving needs no rank over oneself; removing someone does (checked once they are read).
+    const actorRole = leaving
+      ? null
+      : await lockForMemberChange(tx, organizationId, c.get("session").userId);
+    if (leaving) await lockOrganization(tx, organizationId);
     const member = await findMember(tx, organizationId, userId);
     if (!member) throw new ApiError("NOT_FOUND", "No such member in this organization.");
+    if (actorRole !== null) assertMayAssign(actorRole, member.role, null);
     await assertKeepsAnOwner(tx, organizationId, member.role, null);
     await removeMember(tx, organizationId, userId);
     await recordAudit(tx, auditOrigin(c), {
