@@ -1,20 +1,16 @@
+import { COMMAND_ACTIONS, COMMAND_STATUSES, TRANSFER_STAGES } from "@apf/domain";
 import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { agents } from "./agents.ts";
 import { id, instant } from "./columns.ts";
 import { organizations } from "./organizations.ts";
 import { printers } from "./printers.ts";
 
-export const COMMAND_ACTIONS = ["pause", "resume", "stop", "clear_bed"] as const;
-export type CommandAction = (typeof COMMAND_ACTIONS)[number];
-
-export const COMMAND_STATUSES = [
-  "pending",
-  "dispatched",
-  "acknowledged",
-  "failed",
-  "expired",
-] as const;
-export type CommandStatus = (typeof COMMAND_STATUSES)[number];
+export {
+  COMMAND_ACTIONS,
+  COMMAND_STATUSES,
+  type CommandAction,
+  type CommandStatus,
+} from "@apf/domain";
 
 /** Who asked for a command: an API key or a dashboard user. */
 export const COMMAND_REQUESTERS = ["api_key", "user"] as const;
@@ -50,6 +46,11 @@ export const commands = pgTable(
     completedAt: instant("completed_at"),
     error: text("error"),
     octoprintStatus: integer("octoprint_status"),
+    /** The queued job a `print` command starts. */
+    jobId: uuid("job_id"),
+    /** A print command's transfer, as the agent last reported it. */
+    transferStage: text("transfer_stage", { enum: TRANSFER_STAGES }),
+    transferPercent: integer("transfer_percent"),
   },
   (t) => [
     index("commands_agent_status_idx").on(t.agentId, t.status, t.requestedAt),

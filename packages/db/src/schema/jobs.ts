@@ -1,5 +1,7 @@
+import { JOB_STATUSES } from "@apf/domain";
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   doublePrecision,
   index,
   integer,
@@ -10,23 +12,11 @@ import {
 } from "drizzle-orm/pg-core";
 import { createdAt, id, instant, updatedAt } from "./columns.ts";
 import { organizations } from "./organizations.ts";
+import { printFiles } from "./print-files.ts";
 import { printers } from "./printers.ts";
 import { skus } from "./skus.ts";
 
-/**
- * `processing`: a start was dispatched to the printer and it has not begun yet
- * (AutoPrintFarm's vocabulary; the rest follow OctoPrint's job states).
- */
-export const JOB_STATUSES = [
-  "queued",
-  "processing",
-  "printing",
-  "paused",
-  "completed",
-  "failed",
-  "cancelled",
-] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+export { JOB_STATUSES, type JobStatus } from "@apf/domain";
 
 export const jobs = pgTable(
   "jobs",
@@ -52,6 +42,26 @@ export const jobs = pgTable(
     timeCompleted: instant("time_completed"),
     /** Set once when a completed job's units were added to its SKU's ready_stock. */
     stockCountedAt: instant("stock_counted_at"),
+    /** The print file a queued job prints (null for jobs OctoPrint started by itself). */
+    printFileId: uuid("print_file_id").references(() => printFiles.id, { onDelete: "set null" }),
+    /** The printer the job was queued for (null: any fitting printer); printer_id is where it runs. */
+    assignedPrinterId: uuid("assigned_printer_id").references(() => printers.id, {
+      onDelete: "set null",
+    }),
+    /** 0–255, higher first. */
+    priority: integer("priority").notNull().default(50),
+    /** Order among queued jobs of the same priority (lower first); null once out of the queue. */
+    queuePosition: bigint("queue_position", { mode: "number" }),
+    /** Transfers tried (a failed transfer puts the job back in the queue; failed after 3). */
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    /** Why no ready printer takes this queued job, as the dispatcher last saw it. */
+    waitingReason: text("waiting_reason"),
+    /** The print command carrying the current attempt. */
+    commandId: uuid("command_id"),
+    /** The name the file has on OctoPrint: apf/<stem>-<first 8 of the job id>.gcode. */
+    octoprintFileName: text("octoprint_file_name"),
+    dispatchedAt: instant("dispatched_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -59,9 +69,13 @@ export const jobs = pgTable(
     index("jobs_org_created_idx").on(t.organizationId, t.createdAt.desc(), t.id),
     index("jobs_org_status_idx").on(t.organizationId, t.status),
     index("jobs_org_printer_idx").on(t.organizationId, t.printerId),
-    /** At most one open job per printer. */
+    /** At most one job on a printer at a time, from dispatch to its end. */
     uniqueIndex("jobs_open_per_printer_key")
       .on(t.printerId)
-      .where(sql`${t.status} in ('printing', 'paused')`),
+      .where(sql`${t.status} in ('processing', 'uploaded', 'printing', 'paused')`),
+    /** The dispatcher's order: priority first, then position. */
+    index("jobs_org_queue_idx")
+      .on(t.organizationId, t.priority.desc(), t.queuePosition)
+      .where(sql`${t.status} = 'queued'`),
   ],
 );

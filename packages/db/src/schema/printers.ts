@@ -1,3 +1,4 @@
+import { PRINTER_STATUSES } from "@apf/domain";
 import {
   boolean,
   doublePrecision,
@@ -14,16 +15,7 @@ import { agents } from "./agents.ts";
 import { createdAt, id, instant, updatedAt } from "./columns.ts";
 import { organizations } from "./organizations.ts";
 
-export const PRINTER_STATUSES = [
-  "idle",
-  "printing",
-  "paused",
-  "pausing",
-  "cancelling",
-  "error",
-  "offline",
-] as const;
-export type PrinterStatus = (typeof PRINTER_STATUSES)[number];
+export { PRINTER_STATUSES, type PrinterStatus } from "@apf/domain";
 
 export type Temperatures = Record<string, { actual: number | null; target: number | null }>;
 
@@ -68,6 +60,8 @@ export const printers = pgTable(
     lastMaintenanceDate: instant("last_maintenance_date"),
     /** When someone last said the bed was cleared (clear_bed): ready for the next job. */
     bedClearedAt: instant("bed_cleared_at"),
+    /** When the printer's last job ended (completed, failed, cancelled): its bed needs clearing. */
+    lastJobEndedAt: instant("last_job_ended_at"),
     /** When the agent observed the state stored here; older reports never overwrite it. */
     observedAt: instant("observed_at"),
     lastSeenAt: instant("last_seen_at"),

@@ -1,7 +1,8 @@
-import type { CommandAction, CommandRequester, CommandStatus } from "@apf/db";
+import type { CommandRequester, CommandStatus } from "@apf/db";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { type CommandRow, findCommand, insertCommand } from "@apf/db/queries/commands";
 import { findControlTarget, markBedCleared } from "@apf/db/queries/printer-control";
+import { type ControlAction, isControlAction } from "@apf/domain";
 import type { Services } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { type AuditOrigin, recordAudit } from "../audit.ts";
@@ -21,7 +22,7 @@ const RECHECK_MS = 1_000;
 export interface ControlRequest {
   organizationId: string;
   printerId: string;
-  action: CommandAction;
+  action: ControlAction;
   requester: { type: CommandRequester; id: string };
   origin: AuditOrigin;
 }
@@ -31,7 +32,7 @@ export interface ControlAnswer {
   httpStatus: 200 | 202;
   data: {
     printer_id: string;
-    action: CommandAction;
+    action: ControlAction;
     status: Extract<CommandStatus, "acknowledged" | "dispatched" | "pending">;
     command_id: string;
   };
@@ -40,6 +41,7 @@ export interface ControlAnswer {
 const TERMINAL: ReadonlySet<CommandStatus> = new Set(["acknowledged", "failed", "expired"]);
 
 function answer(row: CommandRow, httpStatus: 200 | 202): ControlAnswer {
+  if (!isControlAction(row.action)) throw new RangeError(`not a control command: ${row.action}`);
   return {
     httpStatus,
     data: {

@@ -1,4 +1,5 @@
-import type { CommandAction, PrinterStatus } from "@apf/db";
+import type { PrinterStatus } from "@apf/db";
+import type { ControlAction } from "@apf/domain";
 
 /** What a control request needs to know of its printer. */
 export interface ControlTarget {
@@ -8,7 +9,7 @@ export interface ControlTarget {
   hasOpenJob: boolean;
 }
 
-const ALLOWED: Record<CommandAction, readonly PrinterStatus[]> = {
+const ALLOWED: Record<ControlAction, readonly PrinterStatus[]> = {
   pause: ["printing"],
   resume: ["paused"],
   stop: ["printing", "paused"],
@@ -19,7 +20,7 @@ const ALLOWED: Record<CommandAction, readonly PrinterStatus[]> = {
  * Why `action` does not fit the printer now (a sentence naming both), or null when it does.
  * Checked against the latest reported state, before anything is sent.
  */
-export function refusal(action: CommandAction, target: ControlTarget): string | null {
+export function refusal(action: ControlAction, target: ControlTarget): string | null {
   if (!target.isActive)
     return `The printer is inactive; "${action}" is not sent to inactive printers.`;
   const allowed = ALLOWED[action];

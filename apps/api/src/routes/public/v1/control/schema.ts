@@ -1,5 +1,6 @@
 import { COMMAND_ACTIONS, COMMAND_STATUSES } from "@apf/db";
 import type { CommandRow } from "@apf/db/queries/commands";
+import { CONTROL_ACTIONS } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../../openapi/kit.ts";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../../../services/idempotency.ts";
@@ -7,7 +8,7 @@ import { IDEMPOTENCY_KEY_PATTERN } from "../../../../services/idempotency.ts";
 /** `{"action": …}` of both control routes (public and dashboard). */
 export const ControlBodySchema = z
   .object({
-    action: z.enum(COMMAND_ACTIONS).openapi({
+    action: z.enum(CONTROL_ACTIONS).openapi({
       description:
         "`pause` (needs `printing`), `resume` (needs `paused`), `stop` (needs `printing` or `paused`), `clear_bed` (needs `idle` and no open job; recorded by the backend, nothing is sent to the printer).",
     }),
@@ -19,7 +20,7 @@ export const ControlBodySchema = z
 export const ControlAnswerSchema = z
   .object({
     printer_id: z.string(),
-    action: z.enum(COMMAND_ACTIONS),
+    action: z.enum(CONTROL_ACTIONS),
     status: z.enum(["acknowledged", "dispatched", "pending"]).openapi({
       description:
         "`acknowledged` (200): the agent carried it out and OctoPrint accepted it. `dispatched` (202): the agent has it, no result within 10 s. `pending` (202): not yet taken by the agent; it expires unless taken within 30 s of the request.",

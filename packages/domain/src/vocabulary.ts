@@ -1,0 +1,82 @@
+/**
+ * The words the whole product shares, declared once. The API, the agent, the database schema,
+ * the OpenAPI documents and (through the generated client) the dashboard import them from here.
+ */
+
+/** A printer's status as the agent observes it (OctoPrint's state flags, see @apf/printers). */
+export const PRINTER_STATUSES = [
+  "idle",
+  "printing",
+  "paused",
+  "pausing",
+  "cancelling",
+  "error",
+  "offline",
+] as const;
+export type PrinterStatus = (typeof PRINTER_STATUSES)[number];
+
+/** What a printer reads on every surface: the observed status, or `maintenance` over it. */
+export const PRINTER_VIEW_STATUSES = [...PRINTER_STATUSES, "maintenance"] as const;
+export type PrinterViewStatus = (typeof PRINTER_VIEW_STATUSES)[number];
+
+/**
+ * A print job's status. `processing`: the agent is fetching the file and handing it to OctoPrint;
+ * `uploaded`: OctoPrint has it and was told to print; the rest follow OctoPrint's job states.
+ */
+export const JOB_STATUSES = [
+  "queued",
+  "processing",
+  "uploaded",
+  "printing",
+  "paused",
+  "completed",
+  "failed",
+  "cancelled",
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Job statuses after which nothing more happens to the job. */
+export const FINISHED_JOB_STATUSES = ["completed", "failed", "cancelled"] as const;
+export type FinishedJobStatus = (typeof FINISHED_JOB_STATUSES)[number];
+
+/** Physical commands a printer's agent carries (clear_bed is recorded by the backend itself). */
+export const COMMAND_ACTIONS = ["pause", "resume", "stop", "clear_bed", "print"] as const;
+export type CommandAction = (typeof COMMAND_ACTIONS)[number];
+
+/** The actions a person or a key may ask for through the control routes (print goes through the queue). */
+export const CONTROL_ACTIONS = ["pause", "resume", "stop", "clear_bed"] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+
+export const COMMAND_STATUSES = [
+  "pending",
+  "dispatched",
+  "acknowledged",
+  "failed",
+  "expired",
+] as const;
+export type CommandStatus = (typeof COMMAND_STATUSES)[number];
+
+/** Stages of a print command's file transfer, as the agent reports them. */
+export const TRANSFER_STAGES = ["downloading", "uploading"] as const;
+export type TransferStage = (typeof TRANSFER_STAGES)[number];
+
+/** A worklist task's kind (AutoPrintFarm's values). */
+export const TASK_TYPES = [
+  "collection",
+  "assembly",
+  "filament_change",
+  "maintenance",
+  "quality_check",
+] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+export const TASK_STATUSES = ["pending", "in_progress", "completed", "cancelled"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** File extensions OctoPrint prints (G-code); anything else is refused at upload. */
+export const PRINTABLE_EXTENSIONS = [".gcode", ".gco", ".g"] as const;
+
+/** True for the actions of the control routes (not `print`, which only the queue sends). */
+export function isControlAction(action: string): action is ControlAction {
+  return (CONTROL_ACTIONS as readonly string[]).includes(action);
+}
