@@ -2,14 +2,20 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "@apf/db";
 import {
   countCompletedJobs,
+  type FailedHandover,
   insertAgentPrinters,
   insertJobs,
+  type JobEnd,
   type JobInsert,
+  type JobLink,
   type JobUpdate,
+  linkQueuedJobs,
   loadAgentPrinters,
   loadSkusWithPrintFile,
   lockAgentReports,
   type PrinterWrite,
+  recordJobEnds,
+  returnFailedHandovers,
   type StoredMachine,
   updateAgentPrinters,
   updateJobs,
@@ -30,6 +36,10 @@ import { ApiError } from "../errors.ts";
 
 /** Agents' clocks drift; an observation is never taken to be later than we received it. */
 const MAX_CLOCK_SKEW_MS = 5_000;
+/** A queued job's transfers tried before it is failed (queue.md). */
+export const MAX_TRANSFER_ATTEMPTS = 3;
+/** How long OctoPrint may take to show a print it was told to start before the start counts as failed. */
+const UPLOADED_START_GRACE_MS = 120_000;
 
 export interface IngestSummary {
   machines: number;
@@ -86,7 +96,7 @@ export async function ingestReport(
     const transitions = fresh.map((m) => transitionOf(m, stored.get(m.machineId), receivedAt));
     const needsSkus = transitions.some((t) => t.kind === "open" || t.kind === "close");
     const candidates = needsSkus ? await loadSkusWithPrintFile(tx, agent.organizationId) : [];
-    const plan = planWrites(fresh, transitions, stored, candidates);
+    const plan = planWrites(fresh, transitions, stored, candidates, receivedAt);
 
     const { version, hostname } = report.agent;
     await updateAgentPrinters(
@@ -96,16 +106,25 @@ export async function ingestReport(
     );
     const added = plan.printers.filter((p) => !stored.has(p.machineId));
     await insertAgentPrinters(tx, { ...agent, at: receivedAt }, added);
+    // Handed-over jobs that did not begin leave the printer before anything else opens on it.
+    await returnFailedHandovers(
+      tx,
+      agent.organizationId,
+      plan.failedHandovers,
+      MAX_TRANSFER_ATTEMPTS,
+    );
+    await linkQueuedJobs(tx, agent.organizationId, plan.jobLinks);
     await updateJobs(tx, agent.organizationId, plan.jobUpdates);
     await insertJobs(tx, agent.organizationId, plan.jobInserts);
     const units = await countCompletedJobs(tx, agent.organizationId, plan.completed);
+    await recordJobEnds(tx, agent.organizationId, plan.ends);
 
     return {
       machines: machines.length,
       applied: fresh.length,
       ignored_stale: machines.length - fresh.length,
       printers_created: added.length,
-      jobs_opened: plan.jobInserts.length,
+      jobs_opened: plan.jobInserts.length + plan.jobLinks.length,
       jobs_closed: plan.jobUpdates.filter((u) => u.timeCompleted !== null).length,
       units_counted: units,
     };
@@ -135,7 +154,26 @@ interface Plan {
   printers: PrinterWrite[];
   jobInserts: JobInsert[];
   jobUpdates: JobUpdate[];
+  /** Queued jobs the printer has begun printing. */
+  jobLinks: JobLink[];
+  /** Queued jobs handed to a printer that began something else, or never began them. */
+  failedHandovers: FailedHandover[];
   completed: { jobId: string; skuId: string; units: number; at: Date }[];
+  /** Jobs that ended on a printer: beds to clear, collection tasks to create. */
+  ends: JobEnd[];
+}
+
+/** The name OctoPrint shows for a file apf stored as `apf/<name>`: the last path segment. */
+function octoprintBaseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+function isPendingFile(pending: StoredMachine["pendingJob"], fileName: string | null): boolean {
+  if (!pending?.octoprintFileName || fileName === null) return false;
+  return (
+    fileName === pending.octoprintFileName ||
+    octoprintBaseName(fileName) === octoprintBaseName(pending.octoprintFileName)
+  );
 }
 
 /** Decides every write of a report from the stored state and the observations. Pure. */
@@ -144,17 +182,48 @@ function planWrites(
   transitions: JobTransition[],
   stored: Map<string, StoredMachine>,
   skus: Sku[],
+  receivedAt: Date,
 ): Plan {
-  const plan: Plan = { printers: [], jobInserts: [], jobUpdates: [], completed: [] };
+  const plan: Plan = {
+    printers: [],
+    jobInserts: [],
+    jobUpdates: [],
+    jobLinks: [],
+    failedHandovers: [],
+    completed: [],
+    ends: [],
+  };
   machines.forEach((m, index) => {
     const known = stored.get(m.machineId);
     const printerId = known?.printerId ?? randomUUID();
     const open = known?.openJob ?? null;
+    let pending = known?.pendingJob ?? null;
     let currentJobId = open?.id ?? null;
     let progress = open?.progress ?? null;
     const transition = transitions[index]!;
 
     const openJob = (payload: JobOpenPayload) => {
+      if (pending && isPendingFile(pending, payload.fileName)) {
+        // The queued job handed to this printer has begun: it is the job, not a new one.
+        plan.jobLinks.push({
+          id: pending.id,
+          status: payload.status,
+          progressPercentage: payload.progress,
+          estimatedPrintTimeMinutes: estimatedMinutes(payload.estimatedPrintTimeS),
+          timeStarted: payload.startedAt,
+        });
+        currentJobId = pending.id;
+        progress = payload.progress;
+        pending = null;
+        return;
+      }
+      if (pending) {
+        plan.failedHandovers.push({
+          id: pending.id,
+          error: `The printer began another print (${payload.fileName ?? "unnamed"}) before this job's.`,
+        });
+        pending = null;
+      }
       const sku = matchSku(payload.fileName, skus);
       const id = randomUUID();
       plan.jobInserts.push({
@@ -203,6 +272,14 @@ function planWrites(
           failureReason: close.failureReason,
           timeCompleted: close.completedAt,
         });
+        plan.ends.push({
+          jobId: open!.id,
+          printerId,
+          status: close.status,
+          fileName: open!.fileName,
+          failureReason: close.failureReason,
+          at: close.completedAt,
+        });
         if (close.status === "completed") {
           const skuId = open!.productSkuId ?? matchSku(open!.fileName, skus)?.id ?? null;
           const units =
@@ -217,6 +294,7 @@ function planWrites(
         break;
       }
       case "none":
+        if (pending) settleQuietHandover(pending, m, printerId, receivedAt, plan);
         break;
     }
 
@@ -237,6 +315,64 @@ function planWrites(
     });
   });
   return plan;
+}
+
+/**
+ * A handed-over job while the printer shows no print: a tiny print may have begun and finished
+ * between two reports (OctoPrint shows the file at 100 %: completed); an uploaded job OctoPrint
+ * still does not show after a grace period did not start (back to the queue).
+ */
+function settleQuietHandover(
+  pending: NonNullable<StoredMachine["pendingJob"]>,
+  m: NormalizedMachine,
+  printerId: string,
+  receivedAt: Date,
+  plan: Plan,
+): void {
+  if (pending.status !== "uploaded" || !m.online || m.status !== "idle") return;
+  if (isPendingFile(pending, m.job?.fileName ?? null) && (m.job?.progress ?? 0) >= 100) {
+    const startedAt = pending.dispatchedAt ?? m.observedAt;
+    plan.jobLinks.push({
+      id: pending.id,
+      status: "printing",
+      progressPercentage: 100,
+      estimatedPrintTimeMinutes: null,
+      timeStarted: startedAt,
+    });
+    plan.jobUpdates.push({
+      id: pending.id,
+      status: "completed",
+      progressPercentage: 100,
+      estimatedPrintTimeMinutes: null,
+      actualPrintTimeMinutes: minutesBetween(startedAt, m.observedAt),
+      failureReason: null,
+      timeCompleted: m.observedAt,
+    });
+    if (pending.productSkuId) {
+      plan.completed.push({
+        jobId: pending.id,
+        skuId: pending.productSkuId,
+        units: pending.numberOfUnits,
+        at: m.observedAt,
+      });
+    }
+    plan.ends.push({
+      jobId: pending.id,
+      printerId,
+      status: "completed",
+      fileName: m.job?.fileName ?? null,
+      failureReason: null,
+      at: m.observedAt,
+    });
+    return;
+  }
+  const since = pending.dispatchedAt?.getTime() ?? receivedAt.getTime();
+  if (receivedAt.getTime() - since > UPLOADED_START_GRACE_MS) {
+    plan.failedHandovers.push({
+      id: pending.id,
+      error: "OctoPrint accepted the file but never showed the print as started.",
+    });
+  }
 }
 
 /** OctoPrint's seconds as a whole number, or null when it has none. */

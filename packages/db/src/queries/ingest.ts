@@ -9,6 +9,7 @@ import {
   skus,
   stockMovements,
   type Temperatures,
+  tasks,
 } from "../schema/index.ts";
 import { isKitSku } from "./kits.ts";
 
@@ -37,6 +38,19 @@ export interface StoredMachine {
     productSkuId: string | null;
     numberOfUnits: number;
   } | null;
+  /**
+   * A queued job handed to this printer and not printing yet (`processing`: the agent is
+   * transferring the file; `uploaded`: OctoPrint was told to print it). At most one per printer.
+   */
+  pendingJob: {
+    id: string;
+    status: "processing" | "uploaded";
+    /** The file's path on OctoPrint, `apf/<stem>-<job id 8>.gcode`. */
+    octoprintFileName: string | null;
+    dispatchedAt: Date | null;
+    productSkuId: string | null;
+    numberOfUnits: number;
+  } | null;
 }
 
 /** A row of `loadAgentPrinters`, as both drivers return it (times as epoch milliseconds). */
@@ -53,6 +67,8 @@ interface AgentPrinterRow {
   job_progress: number | null;
   job_sku_id: string | null;
   job_units: number | null;
+  job_octoprint_file: string | null;
+  job_dispatched_ms: number | null;
 }
 
 const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
@@ -68,12 +84,16 @@ export async function loadAgentPrinters(
   const result = await tx.execute(sql`
     select p.id, p.machine_id, p.organization_id, p.status,
       (extract(epoch from p.observed_at) * 1000)::float8 as observed_ms,
-      j.id as job_id, j.file_name as job_file_name, j.status as job_status,
+      j.id as job_id, j.status as job_status,
+      -- a queued job's file is named on OctoPrint as apf sent it; that is the name reports carry
+      coalesce(regexp_replace(j.octoprint_file_name, '^.*/', ''), j.file_name) as job_file_name,
       (extract(epoch from j.time_started) * 1000)::float8 as job_started_ms,
       j.progress_percentage as job_progress, j.product_sku_id as job_sku_id,
-      j.number_of_units as job_units
+      j.number_of_units as job_units, j.octoprint_file_name as job_octoprint_file,
+      (extract(epoch from j.dispatched_at) * 1000)::float8 as job_dispatched_ms
     from ${printers} p
-    left join ${jobs} j on j.printer_id = p.id and j.status in ('printing', 'paused')
+    left join ${jobs} j on j.printer_id = p.id
+      and j.status in ('processing', 'uploaded', 'printing', 'paused')
     where p.agent_id = ${agentId}::uuid`);
   // node-postgres and PGlite both answer { rows }.
   return (result as { rows: AgentPrinterRow[] }).rows.map((r) => ({
@@ -82,17 +102,29 @@ export async function loadAgentPrinters(
     organizationId: r.organization_id,
     observedAt: dateOf(r.observed_ms),
     status: r.status,
-    openJob: r.job_id
-      ? {
-          id: r.job_id,
-          fileName: r.job_file_name,
-          status: r.job_status === "paused" ? "paused" : "printing",
-          timeStarted: dateOf(r.job_started_ms),
-          progress: r.job_progress,
-          productSkuId: r.job_sku_id,
-          numberOfUnits: r.job_units ?? 1,
-        }
-      : null,
+    pendingJob:
+      r.job_id && (r.job_status === "processing" || r.job_status === "uploaded")
+        ? {
+            id: r.job_id,
+            status: r.job_status,
+            octoprintFileName: r.job_octoprint_file,
+            dispatchedAt: dateOf(r.job_dispatched_ms),
+            productSkuId: r.job_sku_id,
+            numberOfUnits: r.job_units ?? 1,
+          }
+        : null,
+    openJob:
+      r.job_id && (r.job_status === "printing" || r.job_status === "paused")
+        ? {
+            id: r.job_id,
+            fileName: r.job_file_name,
+            status: r.job_status === "paused" ? "paused" : "printing",
+            timeStarted: dateOf(r.job_started_ms),
+            progress: r.job_progress,
+            productSkuId: r.job_sku_id,
+            numberOfUnits: r.job_units ?? 1,
+          }
+        : null,
   }));
 }
 
@@ -371,4 +403,132 @@ export async function countCompletedJobs(
   const jobIds = inserted.map((m) => m.jobId!).filter(Boolean);
   await tx.update(jobs).set({ stockCountedAt: sql`now()` }).where(inArray(jobs.id, jobIds));
   return inserted.reduce((sum, m) => sum + m.delta, 0);
+}
+
+/** A queued job the printer has begun: it becomes the printer's open job. */
+export interface JobLink {
+  id: string;
+  status: "printing" | "paused";
+  progressPercentage: number | null;
+  estimatedPrintTimeMinutes: number | null;
+  timeStarted: Date;
+}
+
+/**
+ * Moves handed-over queued jobs to what the printer shows (compare-and-set on processing or
+ * uploaded). Returns the ids moved; a job cancelled meanwhile is not among them.
+ */
+export async function linkQueuedJobs(
+  tx: Transaction,
+  organizationId: string,
+  rows: JobLink[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const records = JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      status: r.status,
+      progress: r.progressPercentage,
+      estimated: r.estimatedPrintTimeMinutes,
+      started: r.timeStarted,
+    })),
+  );
+  const result = await tx.execute(sql`
+    update ${jobs} as j set
+      status = v.status,
+      progress_percentage = v.progress,
+      estimated_print_time_minutes = coalesce(v.estimated, j.estimated_print_time_minutes),
+      time_started = v.started,
+      updated_at = now()
+    from jsonb_to_recordset(${records}::jsonb) as v(id uuid, status text, progress float8,
+      estimated int, started timestamptz)
+    where j.id = v.id and j.organization_id = ${organizationId}
+      and j.status in ('processing', 'uploaded')
+    returning j.id`);
+  return new Set((result as { rows: { id: string }[] }).rows.map((r) => r.id));
+}
+
+/** A handed-over job whose print did not begin on the printer. */
+export interface FailedHandover {
+  id: string;
+  error: string;
+}
+
+/**
+ * Puts handed-over jobs whose print did not begin back in the queue (attempts + 1, the error
+ * kept), or fails them on their third attempt. Compare-and-set on processing or uploaded.
+ */
+export async function returnFailedHandovers(
+  tx: Transaction,
+  organizationId: string,
+  rows: FailedHandover[],
+  maxAttempts: number,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const records = JSON.stringify(rows.map((r) => ({ id: r.id, error: r.error })));
+  await tx.execute(sql`
+    update ${jobs} as j set
+      status = case when j.attempts + 1 >= ${maxAttempts} then 'failed' else 'queued' end,
+      attempts = j.attempts + 1,
+      last_error = v.error,
+      failure_reason = case when j.attempts + 1 >= ${maxAttempts} then v.error
+        else j.failure_reason end,
+      time_completed = case when j.attempts + 1 >= ${maxAttempts} then now()
+        else j.time_completed end,
+      printer_id = case when j.attempts + 1 >= ${maxAttempts} then j.printer_id else null end,
+      command_id = null,
+      updated_at = now()
+    from jsonb_to_recordset(${records}::jsonb) as v(id uuid, error text)
+    where j.id = v.id and j.organization_id = ${organizationId}
+      and j.status in ('processing', 'uploaded')`);
+}
+
+/** A job that ended on a printer: its bed needs clearing. */
+export interface JobEnd {
+  jobId: string;
+  printerId: string;
+  status: "completed" | "failed" | "cancelled";
+  fileName: string | null;
+  failureReason: string | null;
+  at: Date;
+}
+
+/**
+ * Records that jobs ended on their printers: the bed is no longer clear (last_job_ended_at) and
+ * a pending `collection` task appears on the worklist, once per job.
+ */
+export async function recordJobEnds(
+  tx: Transaction,
+  organizationId: string,
+  ends: JobEnd[],
+): Promise<void> {
+  if (ends.length === 0) return;
+  const records = JSON.stringify(
+    ends.map((e) => ({
+      job_id: e.jobId,
+      printer_id: e.printerId,
+      status: e.status,
+      file_name: e.fileName,
+      reason: e.failureReason,
+      at: e.at,
+    })),
+  );
+  await tx.execute(sql`
+    with ended as (
+      select * from jsonb_to_recordset(${records}::jsonb) as v(job_id uuid, printer_id uuid,
+        status text, file_name text, reason text, at timestamptz)
+    ), beds as (
+      update ${printers} as p set
+        last_job_ended_at = greatest(coalesce(p.last_job_ended_at, e.at), e.at)
+      from (select printer_id, max(at) as at from ended group by printer_id) e
+      where p.id = e.printer_id and p.organization_id = ${organizationId}
+    )
+    insert into ${tasks} (organization_id, printer_id, job_id, task_type, status, title,
+      subtitle, description, created_at, updated_at)
+    select ${organizationId}::uuid, e.printer_id, e.job_id, 'collection', 'pending',
+      'Collect ' || coalesce(e.file_name, 'the print') || ' from ' || p.name,
+      'Print ' || e.status, e.reason, e.at, e.at
+    from ended e join ${printers} p on p.id = e.printer_id
+      and p.organization_id = ${organizationId}
+    on conflict (job_id, task_type) do nothing`);
 }
