@@ -1,18 +1,20 @@
 # syntax=docker/dockerfile:1
 # apf API. Build: docker build -t apf-api .   Run: see docker-compose.yml.
 
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/agent/package.json apps/agent/
+COPY apps/dashboard/package.json apps/dashboard/
 COPY packages/agent-core/package.json packages/agent-core/
 COPY packages/auth/package.json packages/auth/
 COPY packages/db/package.json packages/db/
+COPY packages/domain/package.json packages/domain/
 COPY packages/printers/package.json packages/printers/
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 APF_DATA_DIR=/data
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -43,6 +43,20 @@ describe("Dockerfile", () => {
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^USER (?!root)\w+/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK[\s\S]*\/readyz/m);
+  });
+
+  it("runs on Node 24 LTS in both stages", () => {
+    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(bases).toEqual(["node:24-bookworm-slim", "node:24-bookworm-slim"]);
+  });
+
+  it("gives npm ci every workspace's package.json", () => {
+    const workspaces = ["apps", "packages"].flatMap((dir) =>
+      readdirSync(`${root}${dir}`).map((name) => `${dir}/${name}/package.json`),
+    );
+    for (const manifest of workspaces) {
+      expect(dockerfile).toContain(`COPY ${manifest} `);
+    }
   });
 
   it("builds the bundle and runs it as `npm start` does, node flags included", () => {
