@@ -199,6 +199,42 @@ describe("POST /public/v1/secret-scanning/github", () => {
     }
   });
 
+  it("accepts a signed report of up to 1 MiB (beyond /public/v1's 64 KiB) and refuses a larger one with 413", async () => {
+    const key = await createApiKey(services.db, organizationId);
+    // GitHub batches its findings: 900 reports with long urls are about 900 KiB.
+    const reports = [leak(key.key)];
+    for (let i = 0; i < 899; i++) {
+      reports.push({
+        ...leak(mintToken("live").token),
+        url: `https://github.com/x/${"y".repeat(800)}`,
+      });
+    }
+    const raw = JSON.stringify(reports);
+    expect(raw.length).toBeGreaterThan(800 * 1024);
+    expect(raw.length).toBeLessThan(1024 * 1024);
+    const res = await post(raw);
+    expect(res.status).toBe(200);
+    expect((await res.json())[0].label).toBe("true_positive");
+    expect(await keyWorks(key.key)).toBe(false);
+
+    const tooLarge = await post(`[${" ".repeat(1024 * 1024)}]`);
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+      error: "A report may be at most 1 MiB.",
+    });
+  });
+
+  it("still refuses other /public/v1 bodies over 64 KiB", async () => {
+    const key = await createApiKey(services.db, organizationId, { scopes: ["write"] });
+    const res = await app.request("/public/v1/materials/filament", {
+      method: "POST",
+      headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "x".repeat(70 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+  });
+
   it("re-reads the key set once when a new key identifier arrives (GitHub rotated its key)", async () => {
     const key = await createApiKey(services.db, organizationId);
     const raw = JSON.stringify([leak(key.key)]);
