@@ -7,10 +7,13 @@ import { auditEvents } from "@apf/db";
 import { listAgents } from "@apf/db/queries/agent-admin";
 import { listApiKeys } from "@apf/db/queries/api-key-admin";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
+import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { agentTopic } from "../../src/services/control/bus.ts";
 import { postReport } from "../agent/report-builder.ts";
+import { channelOpen, poll } from "../control/helpers.ts";
 import { createAgent, createApiKey, createOrganization } from "../support/factories.ts";
 import type { TestServices } from "../support/services.ts";
 import { call, freshIp, publicTestServices, type TestApp } from "./helpers.ts";
@@ -132,6 +135,27 @@ describe("POST /public/v1/secret-scanning/github", () => {
       expect(JSON.stringify(event)).not.toContain(key.key);
       expect(JSON.stringify(event)).not.toContain(agent.token);
     }
+  });
+
+  it("closes a leaked agent's open command channel at once, as the dashboard's revoke does", async () => {
+    const agent = await createAgent(services.db, organizationId, "leaky agent");
+    const open = poll(app, agent.token, 25);
+    await channelOpen(services, agent.id);
+    // The wake-up every instance's open polls of this agent listen on.
+    let wakeUps = 0;
+    const unsubscribe = services.commandBus.subscribe(agentTopic(agent.id), () => {
+      wakeUps += 1;
+    });
+    try {
+      expect((await post(JSON.stringify([leak(agent.token, "apf_agent_token")]))).status).toBe(200);
+      await expect.poll(() => wakeUps).toBeGreaterThan(0);
+    } finally {
+      unsubscribe();
+    }
+    const closed = await open;
+    expect(closed.status).toBe(401);
+    expect(closed.body.code).toBe("TOKEN_REVOKED");
+    expect(await hasOpenCommandChannel(services.db, agent.id, services.clock.now())).toBe(false);
   });
 
   it("labels unknown, malformed, expired, already revoked and session tokens false_positive and changes nothing", async () => {
