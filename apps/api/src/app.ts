@@ -1,4 +1,5 @@
 import { DASHBOARD_SITE_PATH, dashboardSite } from "@apf/dashboard";
+import { except } from "hono/combine";
 import type { Services } from "./context.ts";
 import { ApiError, onError } from "./errors.ts";
 import { limitBody } from "./middleware/body-limit.ts";
@@ -19,6 +20,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { metricsPortRoutes, tokenMetricsRoutes } from "./routes/metrics.ts";
 import { PUBLIC_MAX_BODY_BYTES } from "./routes/public/v1/body.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
+import { githubSecretScanningRoute } from "./routes/public/v1/secret-scanning/github.ts";
 
 export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
 
@@ -61,12 +63,16 @@ export function createApp(services: Services) {
     ),
   );
 
+  // GitHub's secret-scanning reports carry their own, larger limit (on that route).
   app.use(
     `${PUBLIC_BASE_PATH}/*`,
-    limitBody(
-      PUBLIC_MAX_BODY_BYTES,
-      () =>
-        new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /public/v1 may be at most 64 KiB."),
+    except(
+      `${PUBLIC_BASE_PATH}${githubSecretScanningRoute.path}`,
+      limitBody(
+        PUBLIC_MAX_BODY_BYTES,
+        () =>
+          new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /public/v1 may be at most 64 KiB."),
+      ),
     ),
   );
   // Dashboard and agent answers may carry a secret (a session, key, agent or invitation token)

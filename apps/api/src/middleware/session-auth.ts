@@ -2,7 +2,6 @@ import {
   isSessionExpired,
   parseToken,
   SESSION_ABSOLUTE_TTL_MS,
-  SESSION_IDLE_TTL_MS,
   sessionExpiry,
   shouldRefreshSession,
 } from "@apf/auth";
@@ -24,11 +23,20 @@ const COOKIE_OPTIONS = {
   path: "/",
 } as const;
 
-/** Sets the session cookie: HttpOnly (no script reads it), Secure, SameSite=Lax, whole site. */
-export function setSessionCookie(c: Context, token: string): void {
+/**
+ * Sets the session cookie: HttpOnly (no script reads it), Secure, SameSite=Lax, whole site. It
+ * lives as long as the session would at `now` if it were not used again (`sessionExpiry`: 7 days
+ * idle, never past 30 days after sign-in), so the browser forgets it when the session ends.
+ */
+export function setSessionCookie(
+  c: Context,
+  token: string,
+  session: { createdAt: Date; now: Date },
+): void {
+  const expiresAt = sessionExpiry(session.now, session.createdAt);
   setCookie(c, SESSION_COOKIE, token, {
     ...COOKIE_OPTIONS,
-    maxAge: Math.floor(SESSION_IDLE_TTL_MS / 1000),
+    maxAge: Math.max(0, Math.floor((expiresAt.getTime() - session.now.getTime()) / 1000)),
   });
 }
 
@@ -84,7 +92,7 @@ export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (shouldRefreshSession(session.lastSeenAt, now)) {
     await touchSession(db, session.id, now, sessionExpiry(now, session.createdAt));
     // The cookie's Max-Age slides with the session, or the browser would drop a live session.
-    if (viaCookie) setSessionCookie(c, token);
+    if (viaCookie) setSessionCookie(c, token, { createdAt: session.createdAt, now });
   }
   c.set("session", {
     sessionId: session.id,

@@ -3,7 +3,12 @@ import type { Database } from "@apf/db";
 import { findCredentialsByHash } from "@apf/db/queries/leaked-credentials";
 import type { Services } from "../context.ts";
 import type { AuditOrigin } from "./audit.ts";
-import { AGENT_CREDENTIAL, API_KEY_CREDENTIAL, revokeCredential } from "./revoke-credential.ts";
+import {
+  AGENT_CREDENTIAL,
+  API_KEY_CREDENTIAL,
+  type RevokeServices,
+  revokeCredential,
+} from "./revoke-credential.ts";
 
 /** One token GitHub found in public (tokens.md, "Leaked keys are revoked by themselves"). */
 export interface LeakReport {
@@ -38,7 +43,7 @@ function revocableHash(token: string): string | null {
  * unknown, malformed, expired or already revoked.
  */
 export async function revokeLeakedTokens(
-  services: Pick<Services, "db" | "clock" | "redis" | "logger">,
+  services: RevokeServices & Pick<Services, "clock">,
   reports: LeakReport[],
 ): Promise<LeakVerdict[]> {
   const db: Database = services.db;

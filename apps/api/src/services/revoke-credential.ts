@@ -6,7 +6,11 @@ import { revokeApiKey } from "@apf/db/queries/api-keys";
 import type { Services } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { type AuditAction, type AuditOrigin, recordAudit } from "./audit.ts";
+import { agentTopic } from "./control/bus.ts";
 import { invalidateApiKeys } from "./key-cache.ts";
+
+/** What a revoke needs besides the database: the key caches and the agents' command channels. */
+export type RevokeServices = Pick<Services, "db" | "redis" | "logger" | "commandBus">;
 
 /** A credential the organization minted, as its revoke reads it. */
 interface Credential {
@@ -32,6 +36,11 @@ export interface CredentialKind {
     at: Date,
     reason: RevokedReason,
   ): Promise<{ id: string; revokedAt: Date | null } | undefined>;
+  /**
+   * What must follow a committed revoke so that it takes effect at once on every instance (run
+   * also on a repeat, so a retry after a failure completes it).
+   */
+  afterRevoke(services: RevokeServices, organizationId: string, id: string): Promise<void>;
 }
 
 /** API keys, as every revoke path finds and revokes them. */
@@ -40,6 +49,8 @@ export const API_KEY_CREDENTIAL: CredentialKind = {
   notFound: "No such API key in this organization.",
   findForUpdate: findApiKeyForUpdate,
   revoke: revokeApiKey,
+  // Every instance's key cache forgets it before the revoke answers.
+  afterRevoke: (services, organizationId, id) => invalidateApiKeys(services, organizationId, [id]),
 };
 
 /** Agents' tokens, as every revoke path finds and revokes them. */
@@ -48,6 +59,8 @@ export const AGENT_CREDENTIAL: CredentialKind = {
   notFound: "No such agent in this organization.",
   findForUpdate: findAgentForUpdate,
   revoke: revokeAgent,
+  // Its open command channel, on whatever instance, closes now rather than at the poll's end.
+  afterRevoke: (services, _organizationId, id) => services.commandBus.publish(agentTopic(id)),
 };
 
 /** Why and how a revoke is recorded; a person's revoke by default. */
@@ -60,14 +73,14 @@ export interface RevokeOptions {
 
 /**
  * Revokes one of the organization's credentials, in one transaction with its audit event. Every
- * revoke goes through here (dashboard, leaked-token report), so what must follow one (the key-cache
- * invalidation below) has one place to hook in. Revoking twice is harmless: the first revoked_at is kept
- * and no second event is recorded; `revokedNow` says which happened.
- * An API key is invalidated in every instance's key cache before this returns (also on a
- * repeat, so a retry after a failed invalidation completes it).
+ * revoke goes through here (dashboard, leaked-token report), so what must follow one (the kind's
+ * `afterRevoke`: an API key leaves every instance's key cache, an agent's open command channel
+ * closes) happens on every path, before this returns (also on a repeat, so a retry after a
+ * failed step completes it). Revoking twice is harmless: the first revoked_at is kept and no
+ * second event is recorded; `revokedNow` says which happened.
  */
 export async function revokeCredential(
-  services: Pick<Services, "db" | "redis" | "logger">,
+  services: RevokeServices,
   actor: { origin: AuditOrigin; organizationId: string; now: Date },
   kind: CredentialKind,
   id: string,
@@ -88,6 +101,6 @@ export async function revokeCredential(
     });
     return { ...revoked!, revokedNow: true };
   });
-  if (kind.type === "api_key") await invalidateApiKeys(services, organizationId, [row.id]);
+  await kind.afterRevoke(services, organizationId, row.id);
   return { id: row.id, revokedAt: row.revokedAt!, revokedNow: row.revokedNow };
 }

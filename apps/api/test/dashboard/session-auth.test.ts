@@ -156,6 +156,25 @@ describe("session-auth", () => {
     expect(res.headers.get("set-cookie")).toContain("Max-Age=604800");
     clock.set(start);
   });
+
+  it("gives the renewed cookie the session's real lifetime: never past 30 days after sign-in", async () => {
+    const start = clock.now();
+    const team = await createTeam(services);
+    try {
+      // Used every 6 days, the session lives on to its absolute end.
+      for (const day of [6, 12, 18, 24, 28]) {
+        clock.set(new Date(start.getTime() + day * 24 * HOUR));
+        const res = await call(app, "GET", "/api/me", { headers: withCookie(team.owner.token) });
+        expect(res.status).toBe(200);
+        // 7 days, or what is left of the 30 (6 days on day 24, 2 on day 28): the browser
+        // forgets the cookie when the session ends.
+        const days = Math.min(7, 30 - day);
+        expect(res.headers.get("set-cookie")).toContain(`Max-Age=${days * 24 * 60 * 60};`);
+      }
+    } finally {
+      clock.set(start);
+    }
+  });
 });
 
 describe("CSRF rules for cookie sessions", () => {

@@ -7,10 +7,13 @@ import { auditEvents } from "@apf/db";
 import { listAgents } from "@apf/db/queries/agent-admin";
 import { listApiKeys } from "@apf/db/queries/api-key-admin";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
+import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { agentTopic } from "../../src/services/control/bus.ts";
 import { postReport } from "../agent/report-builder.ts";
+import { channelOpen, poll } from "../control/helpers.ts";
 import { createAgent, createApiKey, createOrganization } from "../support/factories.ts";
 import type { TestServices } from "../support/services.ts";
 import { call, freshIp, publicTestServices, type TestApp } from "./helpers.ts";
@@ -134,6 +137,27 @@ describe("POST /public/v1/secret-scanning/github", () => {
     }
   });
 
+  it("closes a leaked agent's open command channel at once, as the dashboard's revoke does", async () => {
+    const agent = await createAgent(services.db, organizationId, "leaky agent");
+    const open = poll(app, agent.token, 25);
+    await channelOpen(services, agent.id);
+    // The wake-up every instance's open polls of this agent listen on.
+    let wakeUps = 0;
+    const unsubscribe = services.commandBus.subscribe(agentTopic(agent.id), () => {
+      wakeUps += 1;
+    });
+    try {
+      expect((await post(JSON.stringify([leak(agent.token, "apf_agent_token")]))).status).toBe(200);
+      await expect.poll(() => wakeUps).toBeGreaterThan(0);
+    } finally {
+      unsubscribe();
+    }
+    const closed = await open;
+    expect(closed.status).toBe(401);
+    expect(closed.body.code).toBe("TOKEN_REVOKED");
+    expect(await hasOpenCommandChannel(services.db, agent.id, services.clock.now())).toBe(false);
+  });
+
   it("labels unknown, malformed, expired, already revoked and session tokens false_positive and changes nothing", async () => {
     const revokedKey = await createApiKey(services.db, organizationId);
     await revokeApiKey(services.db, organizationId, revokedKey.id, new Date());
@@ -197,6 +221,42 @@ describe("POST /public/v1/secret-scanning/github", () => {
       expect(res.status).toBe(400);
       expect((await res.json()).code).toBe("INVALID_REQUEST");
     }
+  });
+
+  it("accepts a signed report of up to 1 MiB (beyond /public/v1's 64 KiB) and refuses a larger one with 413", async () => {
+    const key = await createApiKey(services.db, organizationId);
+    // GitHub batches its findings: 900 reports with long urls are about 900 KiB.
+    const reports = [leak(key.key)];
+    for (let i = 0; i < 899; i++) {
+      reports.push({
+        ...leak(mintToken("live").token),
+        url: `https://github.com/x/${"y".repeat(800)}`,
+      });
+    }
+    const raw = JSON.stringify(reports);
+    expect(raw.length).toBeGreaterThan(800 * 1024);
+    expect(raw.length).toBeLessThan(1024 * 1024);
+    const res = await post(raw);
+    expect(res.status).toBe(200);
+    expect((await res.json())[0].label).toBe("true_positive");
+    expect(await keyWorks(key.key)).toBe(false);
+
+    const tooLarge = await post(`[${" ".repeat(1024 * 1024)}]`);
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+      error: "A report may be at most 1 MiB.",
+    });
+  });
+
+  it("still refuses other /public/v1 bodies over 64 KiB", async () => {
+    const key = await createApiKey(services.db, organizationId, { scopes: ["write"] });
+    const res = await app.request("/public/v1/materials/filament", {
+      method: "POST",
+      headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "x".repeat(70 * 1024) }),
+    });
+    expect(res.status).toBe(413);
   });
 
   it("re-reads the key set once when a new key identifier arrives (GitHub rotated its key)", async () => {

@@ -10,13 +10,35 @@ import type { TestServices } from "./services.ts";
 /** Debian's chromium; the browser tests never download one. */
 export const CHROMIUM = "/usr/bin/chromium";
 
-/** `describe` when Chromium is installed, else a skipped suite and a printed reason. */
+/**
+ * Why the browser tests cannot run here (Chromium at `executable` is absent), or null when they
+ * can. Under CI=true a missing Chromium is an error, not a reason: CI must not pass a run that
+ * never opened the dashboard (as scripts/test.mjs refuses CI without Postgres and Redis).
+ */
+export function chromiumSkipReason(
+  executable: string = CHROMIUM,
+  env: Record<string, string | undefined> = process.env,
+): string | null {
+  if (existsSync(executable)) return null;
+  if (env.CI === "true" || env.CI === "1") {
+    throw new Error(
+      `CI=${env.CI} needs Chromium for the browser tests, but ${executable} is absent (apt-get install -y chromium)`,
+    );
+  }
+  return `${executable} is absent (apt-get install -y chromium)`;
+}
+
+/**
+ * `describe` when Chromium is installed; else a skipped suite and a printed reason, or under
+ * CI=true a failed file.
+ */
 export function describeInBrowser(name: string, body: () => void): void {
-  if (existsSync(CHROMIUM)) {
+  const reason = chromiumSkipReason();
+  if (reason === null) {
     describe(name, body);
     return;
   }
-  console.warn(`skipping "${name}": ${CHROMIUM} is absent (apt-get install -y chromium)`);
+  console.warn(`skipping "${name}": ${reason}`);
   describe.skip(name, body);
 }
 

@@ -370,7 +370,7 @@ export interface paths {
         put?: never;
         /**
          * GitHub secret-scanning partner endpoint
-         * @description GitHub's secret scanning posts the apf tokens it found in public. The body is signed by GitHub (ECDSA P-256 / SHA-256 over the raw body, base64 DER in `GitHub-Public-Key-Signature`, key named by `GitHub-Public-Key-Identifier` in GitHub's published key set): without a valid signature the answer is 401 and nothing changes. Each live `apf_live_` or `apf_agent_` token reported is revoked at once and audited (`key.revoked_leaked`, with the url and source). The answer is GitHub's format: a bare array, one verdict per reported token. No API key.
+         * @description GitHub's secret scanning posts the apf tokens it found in public. The body is signed by GitHub (ECDSA P-256 / SHA-256 over the raw body, base64 DER in `GitHub-Public-Key-Signature`, key named by `GitHub-Public-Key-Identifier` in GitHub's published key set): without a valid signature the answer is 401 and nothing changes. Each live `apf_live_` or `apf_agent_` token reported is revoked at once and audited (`key.revoked_leaked`, with the url and source). The answer is GitHub's format: a bare array, one verdict per reported token. A report may be at most 1 MiB (413 beyond). No API key.
          */
         post: operations["reportLeakedTokens"];
         delete?: never;
@@ -790,7 +790,7 @@ export interface components {
         Job: {
             id: string;
             /** @enum {string} */
-            status: "queued" | "processing" | "printing" | "paused" | "completed" | "failed" | "cancelled";
+            status: "queued" | "processing" | "uploaded" | "printing" | "paused" | "completed" | "failed" | "cancelled";
             printer_id: string | null;
             /** @description The product of the job's SKU. */
             product_id: string | null;
@@ -969,7 +969,7 @@ export interface components {
             id: string;
             printer_id: string;
             /** @enum {string} */
-            action: "pause" | "resume" | "stop" | "clear_bed";
+            action: "pause" | "resume" | "stop" | "clear_bed" | "print";
             /**
              * @description `pending` (waiting for the agent), `dispatched` (handed to the agent), `acknowledged` (carried out), `failed` (the agent or OctoPrint refused; see `error`), `expired` (not delivered within 30 s; never run).
              * @enum {string}
@@ -1381,7 +1381,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only jobs in this status. */
-                status?: "queued" | "processing" | "printing" | "paused" | "completed" | "failed" | "cancelled";
+                status?: "queued" | "processing" | "uploaded" | "printing" | "paused" | "completed" | "failed" | "cancelled";
                 /** @description Only jobs of this printer (an unknown id matches nothing). */
                 printer_id?: string;
                 /** @description Page size, 1 to 100. */
@@ -1942,6 +1942,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -2,7 +2,6 @@ import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { auditOrigin } from "../../../services/audit.ts";
-import { agentTopic } from "../../../services/control/bus.ts";
 import { AGENT_CREDENTIAL, revokeCredential } from "../../../services/revoke-credential.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { revokedSchema } from "../revoked.ts";
@@ -35,7 +34,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     AGENT_CREDENTIAL,
     agentId,
   );
-  // Its open command channel, on whatever instance, closes now rather than at the poll's end.
-  await c.get("services").commandBus.publish(agentTopic(agent.id));
   return c.json(ok({ id: agent.id, revoked_at: iso(agent.revokedAt) }), 200);
 };

@@ -81,12 +81,13 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   if (passwordNeedsRehash(user.passwordHash)) {
     await updatePasswordHash(db, user.id, await hashPassword(body.password), clock.now());
   }
+  const now = clock.now();
   const token = await db.transaction(async (tx) => {
     const session = await startSession(tx, {
       userId: user.id,
       ip: c.get("clientIp") ?? null,
       userAgent: userAgentOf(c),
-      now: clock.now(),
+      now,
     });
     await recordAudit(
       tx,
@@ -95,6 +96,6 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     );
     return session;
   });
-  setSessionCookie(c, token);
+  setSessionCookie(c, token, { createdAt: now, now });
   return c.json(ok({ user: toUser(user), session_token: token }), 200);
 };

@@ -139,19 +139,20 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       ) {
         throw noSuchInvitation();
       }
+      const now = c.get("services").clock.now();
       const token = await startSession(tx, {
         userId: user.id,
         ip: c.get("clientIp") ?? null,
         userAgent: userAgentOf(c),
-        now: c.get("services").clock.now(),
+        now,
       });
-      return { user, organization, token };
+      return { user, organization, token, now };
     })
     .catch((error: unknown) => {
       if (isUniqueViolation(error, "users_email_key")) throw taken();
       throw error;
     });
-  setSessionCookie(c, result.token);
+  setSessionCookie(c, result.token, { createdAt: result.now, now: result.now });
   return c.json(
     ok({
       user: toUser(result.user),

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../../../context.ts";
 import { ApiError } from "../../../../errors.ts";
+import { limitBody } from "../../../../middleware/body-limit.ts";
 import { recordFailedAuth } from "../../../../middleware/rate-limit.ts";
 import { errorResponses } from "../../../../openapi/components.ts";
 import { revokeLeakedTokens } from "../../../../services/leaked-tokens.ts";
@@ -9,7 +10,13 @@ import type { PublicRouter } from "../operation.ts";
 
 /** Most tokens one report may carry (GitHub batches its findings). */
 const MAX_TOKENS_PER_REPORT = 1000;
+/** GitHub sends reports of up to 1 MiB; this route's own limit (app.ts exempts it from 64 KiB). */
 const MAX_BODY_BYTES = 1024 * 1024;
+
+const reportBodyLimit = limitBody(
+  MAX_BODY_BYTES,
+  () => new ApiError("PAYLOAD_TOO_LARGE", "A report may be at most 1 MiB."),
+);
 
 const leakSchema = z
   .object({
@@ -38,14 +45,7 @@ const verdictSchema = z
 const githubSignature = createMiddleware<AppEnv>(async (c, next) => {
   const identifier = c.req.header("github-public-key-identifier") ?? "";
   const signature = c.req.header("github-public-key-signature") ?? "";
-  const length = Number(c.req.header("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) {
-    throw new ApiError("PAYLOAD_TOO_LARGE", "A report may be at most 1 MiB.");
-  }
   const body = new Uint8Array(await c.req.arrayBuffer());
-  if (body.byteLength > MAX_BODY_BYTES) {
-    throw new ApiError("PAYLOAD_TOO_LARGE", "A report may be at most 1 MiB.");
-  }
   const valid = await c.get("services").githubKeys.verify(identifier, signature, body);
   if (!valid) {
     await recordFailedAuth(c);
@@ -64,9 +64,9 @@ export const githubSecretScanningRoute = createRoute({
   tags: ["Secret scanning"],
   summary: "GitHub secret-scanning partner endpoint",
   description:
-    "GitHub's secret scanning posts the apf tokens it found in public. The body is signed by GitHub (ECDSA P-256 / SHA-256 over the raw body, base64 DER in `GitHub-Public-Key-Signature`, key named by `GitHub-Public-Key-Identifier` in GitHub's published key set): without a valid signature the answer is 401 and nothing changes. Each live `apf_live_` or `apf_agent_` token reported is revoked at once and audited (`key.revoked_leaked`, with the url and source). The answer is GitHub's format: a bare array, one verdict per reported token. No API key.",
+    "GitHub's secret scanning posts the apf tokens it found in public. The body is signed by GitHub (ECDSA P-256 / SHA-256 over the raw body, base64 DER in `GitHub-Public-Key-Signature`, key named by `GitHub-Public-Key-Identifier` in GitHub's published key set): without a valid signature the answer is 401 and nothing changes. Each live `apf_live_` or `apf_agent_` token reported is revoked at once and audited (`key.revoked_leaked`, with the url and source). The answer is GitHub's format: a bare array, one verdict per reported token. A report may be at most 1 MiB (413 beyond). No API key.",
   security: [],
-  middleware: [githubSignature] as const,
+  middleware: [reportBodyLimit, githubSignature] as const,
   request: {
     headers: z.object({
       "github-public-key-identifier": z
@@ -88,7 +88,7 @@ export const githubSecretScanningRoute = createRoute({
       description: "One verdict per reported token, in order.",
       content: { "application/json": { schema: z.array(verdictSchema) } },
     },
-    ...errorResponses(400, 401, 429, 500, 503),
+    ...errorResponses(400, 401, 413, 429, 500, 503),
   },
 });
 
