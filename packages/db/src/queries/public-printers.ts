@@ -1,27 +1,18 @@
+import type { PrinterViewStatus } from "@apf/domain";
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { type Database, preparedPerDatabase, type Queryable } from "../client.ts";
-import {
-  filamentSpools,
-  jobs,
-  PRINTER_STATUSES,
-  printerListVersions,
-  printers,
-} from "../schema/index.ts";
+import { filamentSpools, jobs, printerListVersions, printers } from "../schema/index.ts";
 import {
   type PrinterFreshness,
   printerLiveness,
   reportedWithinStaleWindow,
 } from "./printer-liveness.ts";
 
-/** The statuses integrators see: the observed ones, and `maintenance` while a printer is in it. */
-export const PUBLIC_PRINTER_STATUSES = [...PRINTER_STATUSES, "maintenance"] as const;
-export type PublicPrinterStatus = (typeof PUBLIC_PRINTER_STATUSES)[number];
-
 export type { PrinterFreshness } from "./printer-liveness.ts";
 
 export interface PublicPrinterFilters {
   isActive?: boolean;
-  status?: PublicPrinterStatus;
+  status?: PrinterViewStatus;
   location?: string;
   /** Case-insensitive substring of the name. */
   search?: string;
@@ -42,7 +33,7 @@ export function liveness(freshness: PrinterFreshness) {
   const fresh = reportedWithinStaleWindow(freshness);
   return {
     ...live,
-    status: sql<PublicPrinterStatus>`(case when ${printers.inMaintenance} then 'maintenance' else ${live.status} end)`,
+    status: sql<PrinterViewStatus>`(case when ${printers.inMaintenance} then 'maintenance' else ${live.status} end)`,
     fresh: sql<boolean>`(${fresh})`,
   };
 }

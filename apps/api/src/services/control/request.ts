@@ -2,7 +2,7 @@ import type { CommandRequester, CommandStatus } from "@apf/db";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { type CommandRow, findCommand, insertCommand } from "@apf/db/queries/commands";
 import { findControlTarget, markBedCleared } from "@apf/db/queries/printer-control";
-import { type ControlAction, isControlAction } from "@apf/domain";
+import { type ControlAction, type ControlAnswerStatus, isControlAction } from "@apf/domain";
 import type { Services } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { type AuditOrigin, recordAudit } from "../audit.ts";
@@ -33,7 +33,7 @@ export interface ControlAnswer {
   data: {
     printer_id: string;
     action: ControlAction;
-    status: Extract<CommandStatus, "acknowledged" | "dispatched" | "pending">;
+    status: ControlAnswerStatus;
     command_id: string;
   };
 }

@@ -1,6 +1,6 @@
-import type { Queryable } from "@apf/db";
-import { type filamentSpools, SPOOL_STATUSES } from "@apf/db";
+import type { filamentSpools, Queryable } from "@apf/db";
 import { findPrinter } from "@apf/db/queries/printer-admin";
+import { SPOOL_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { clearableText, decimal, hexColor, iso, text, timestamp } from "../../../openapi/kit.ts";

@@ -1,4 +1,4 @@
-import { PUBLIC_PRINTER_STATUSES } from "@apf/db/queries/public-printers";
+import { PRINTER_VIEW_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { JSON_UTF8 } from "../../../../openapi/envelope.ts";
@@ -11,7 +11,7 @@ import { PrinterSchema, printerFreshness } from "./schema.ts";
 const query = z.object({
   is_active: booleanFlag("Only active (`true`) or inactive (`false`) printers."),
   status: oneOf(
-    PUBLIC_PRINTER_STATUSES,
+    PRINTER_VIEW_STATUSES,
     "Only printers in this status (a stale printer counts as `offline`, one in maintenance as `maintenance`).",
   ),
   location: filterText(200, "Only printers at exactly this location."),

@@ -1,9 +1,9 @@
-import {
-  type PrinterFreshness,
-  PUBLIC_PRINTER_STATUSES,
-  type PublicPrinterDetailRow,
-  type PublicPrinterRow,
+import type {
+  PrinterFreshness,
+  PublicPrinterDetailRow,
+  PublicPrinterRow,
 } from "@apf/db/queries/public-printers";
+import { PRINTER_VIEW_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import type { Services } from "../../../../context.ts";
 import { iso, timestamp } from "../../../../openapi/kit.ts";
@@ -19,7 +19,7 @@ export const PrinterSchema = z
     name: z.string(),
     model: z.string().nullable(),
     manufacturer: z.string().nullable(),
-    status: z.enum(PUBLIC_PRINTER_STATUSES).openapi({
+    status: z.enum(PRINTER_VIEW_STATUSES).openapi({
       description:
         "The last observed status; `offline` when the printer's agent has not reported within the stale window; `maintenance` while the printer is in maintenance.",
     }),

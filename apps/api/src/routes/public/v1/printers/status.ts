@@ -1,7 +1,5 @@
-import {
-  findPublicPrinterLiveStatus,
-  PUBLIC_PRINTER_STATUSES,
-} from "@apf/db/queries/public-printers";
+import { findPublicPrinterLiveStatus } from "@apf/db/queries/public-printers";
+import { PRINTER_VIEW_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { iso, itemEnvelope, timestamp } from "../../../../openapi/kit.ts";
@@ -22,7 +20,7 @@ export const PrinterLiveStatusSchema = z
     hub_online: z.boolean().openapi({
       description: "The printer's agent reported within the stale window.",
     }),
-    status: z.enum(PUBLIC_PRINTER_STATUSES),
+    status: z.enum(PRINTER_VIEW_STATUSES),
     progress: z.number().min(0).max(100).nullable().openapi({
       description: "Percent of the current print, 0–100.",
     }),
