@@ -3,7 +3,7 @@ import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { skuParts, skus } from "../schema/index.ts";
 import { isKitSku, outerSkuId } from "./kits.ts";
-import type { PageRequest } from "./public-printers.ts";
+import type { PageRequest } from "./paging.ts";
 
 export interface PublicInventoryFilters {
   /** true: at or below a set threshold; false: everything else (items without a threshold too). */

@@ -4,9 +4,10 @@ import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/compo
 import { JSON_UTF8 } from "../../../../openapi/envelope.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
 import { printerListCacheOf } from "../../../../services/printer-list-cache.ts";
+import { printerFreshness } from "../../../../services/printer-view.ts";
+import { PrinterSchema } from "../../../../services/public-printer.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { booleanFlag, filterText, oneOf, optInPage, optInPaging } from "../params.ts";
-import { PrinterSchema, printerFreshness } from "./schema.ts";
 
 const query = z.object({
   is_active: booleanFlag("Only active (`true`) or inactive (`false`) printers."),
