@@ -118,6 +118,7 @@ describe("printers", () => {
       current_color_hex: null,
       current_filament_type: null,
       last_telemetry_at: farm.printers.printing.observedAt!.toISOString(),
+      available_actions: ["pause", "stop"],
     });
     const stale = await get(`/printers/${farm.printers.stale.id}/status`);
     expect(stale.json.data).toMatchObject({ hub_online: false, status: "offline" });

@@ -1,1 +1,3 @@
+export * from "./control-rules.ts";
+export * from "./printer-view.ts";
 export * from "./vocabulary.ts";

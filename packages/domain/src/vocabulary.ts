@@ -35,6 +35,20 @@ export const JOB_STATUSES = [
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/** True for a job status the product knows. */
+export function isJobStatus(value: string): value is JobStatus {
+  return (JOB_STATUSES as readonly string[]).includes(value);
+}
+
+/** Job statuses while a job holds its printer, from dispatch to its end (one per printer). */
+export const OPEN_JOB_STATUSES = [
+  "processing",
+  "uploaded",
+  "printing",
+  "paused",
+] as const satisfies readonly JobStatus[];
+export type OpenJobStatus = (typeof OPEN_JOB_STATUSES)[number];
+
 /** Job statuses after which nothing more happens to the job. */
 export const FINISHED_JOB_STATUSES = ["completed", "failed", "cancelled"] as const;
 export type FinishedJobStatus = (typeof FINISHED_JOB_STATUSES)[number];
@@ -56,6 +70,14 @@ export const COMMAND_STATUSES = [
 ] as const;
 export type CommandStatus = (typeof COMMAND_STATUSES)[number];
 
+/** What a control request answers while or once its command is carried out (not failed, expired). */
+export const CONTROL_ANSWER_STATUSES = [
+  "acknowledged",
+  "dispatched",
+  "pending",
+] as const satisfies readonly CommandStatus[];
+export type ControlAnswerStatus = (typeof CONTROL_ANSWER_STATUSES)[number];
+
 /** Stages of a print command's file transfer, as the agent reports them. */
 export const TRANSFER_STAGES = ["downloading", "uploading"] as const;
 export type TransferStage = (typeof TRANSFER_STAGES)[number];
@@ -72,6 +94,18 @@ export type TaskType = (typeof TASK_TYPES)[number];
 
 export const TASK_STATUSES = ["pending", "in_progress", "completed", "cancelled"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** A SKU's stock against its low-stock threshold (an item without a threshold is never low). */
+export const STOCK_LEVELS = ["in_stock", "low_stock", "out_of_stock"] as const;
+export type StockLevel = (typeof STOCK_LEVELS)[number];
+
+/** A stock line's status: its level, or `needs_assembly` for a kit with none in stock whose parts on hand make one. */
+export const STOCK_STATUSES = [...STOCK_LEVELS, "needs_assembly"] as const;
+export type StockStatus = (typeof STOCK_STATUSES)[number];
+
+/** A filament spool's status. */
+export const SPOOL_STATUSES = ["available", "in_use", "low", "empty", "archived"] as const;
+export type SpoolStatus = (typeof SPOOL_STATUSES)[number];
 
 /** File extensions OctoPrint prints (G-code); anything else is refused at upload. */
 export const PRINTABLE_EXTENSIONS = [".gcode", ".gco", ".g"] as const;

@@ -1,6 +1,5 @@
 // Everything of @apf/printers except the simulator, which is `@apf/printers/simulator`.
 export * from "./job-lifecycle.ts";
-export { isJobStatus, JOB_STATUSES, type JobStatus } from "./job-status.ts";
 export * from "./normalize.ts";
 export * from "./octoprint/schemas.ts";
 export * from "./printer-status.ts";

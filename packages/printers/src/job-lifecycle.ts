@@ -1,5 +1,6 @@
+import type { PrinterStatus } from "@apf/domain";
 import type { NormalizedJob, NormalizedMachine } from "./normalize.ts";
-import { isJobActiveStatus, type PrinterStatus } from "./printer-status.ts";
+import { isJobActiveStatus } from "./printer-status.ts";
 
 export { estimatedMinutes, jobStatusToPublic, minutesBetween } from "./job-status.ts";
 

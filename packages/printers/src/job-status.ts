@@ -1,20 +1,4 @@
-/** A job's status in the public API (AutoPrintFarm's values). */
-export type JobStatus = "queued" | "printing" | "paused" | "completed" | "failed" | "cancelled";
-
-/** Every job status. */
-export const JOB_STATUSES: readonly JobStatus[] = [
-  "queued",
-  "printing",
-  "paused",
-  "completed",
-  "failed",
-  "cancelled",
-];
-
-/** True for a job status the public API knows. */
-export function isJobStatus(value: string): value is JobStatus {
-  return (JOB_STATUSES as readonly string[]).includes(value);
-}
+import { isJobStatus, type JobStatus } from "@apf/domain";
 
 /**
  * The public `status` of a stored job. Ours are AutoPrintFarm's values already, so this only

@@ -1,5 +1,6 @@
+import type { PrinterStatus } from "@apf/domain";
 import { isHeaterKey, type JobResponse } from "./octoprint/schemas.ts";
-import { type PrinterStatus, statusFromFlags } from "./printer-status.ts";
+import { statusFromFlags } from "./printer-status.ts";
 import type { MachineReport } from "./report-schema.ts";
 
 /** A heater reading as the public API shows it. */

@@ -1,25 +1,5 @@
+import type { PrinterStatus } from "@apf/domain";
 import type { PrinterStateFlags } from "./octoprint/schemas.ts";
-
-/** A printer's status as the public API shows it. */
-export type PrinterStatus =
-  | "idle"
-  | "printing"
-  | "paused"
-  | "pausing"
-  | "cancelling"
-  | "error"
-  | "offline";
-
-/** Every printer status, in display order. */
-export const PRINTER_STATUSES: readonly PrinterStatus[] = [
-  "idle",
-  "printing",
-  "paused",
-  "pausing",
-  "cancelling",
-  "error",
-  "offline",
-];
 
 /**
  * Status from OctoPrint's `state.flags` (never from `state.text`, which is free and localisable).

@@ -1,6 +1,7 @@
+import { PRINTER_STATUSES } from "@apf/domain";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PRINTER_STATUSES, statusFromFlags } from "../src/printer-status.ts";
+import { statusFromFlags } from "../src/printer-status.ts";
 
 // Flag combinations as OctoPrint 1.5+ sets them for each MachineCom state (printer/standard.py
 // get_state_flags; comm.py PRINTING_STATES = STARTING, PRINTING, CANCELLING, PAUSING, RESUMING,

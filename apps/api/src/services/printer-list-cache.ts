@@ -1,18 +1,26 @@
-import {
-  listPublicPrinters,
-  type PageRequest,
-  type PrinterFreshness,
-  type PublicPrinterFilters,
-  printerListVersion,
-} from "@apf/db/queries/public-printers";
+import type { PageRequest } from "@apf/db/queries/paging";
+import { printerListVersion } from "@apf/db/queries/printers";
+import type { PrinterFreshness, PrinterViewStatus } from "@apf/domain";
 import type { Services } from "../context.ts";
-import { toPublicPrinter } from "../routes/public/v1/printers/schema.ts";
 import { REVALIDATE_MS } from "./org-changes.ts";
 import { perServices } from "./per-services.ts";
+import { readPrinterViews } from "./printer-view.ts";
+import { toPublicPrinter } from "./public-printer.ts";
 import { sharedRuns } from "./shared-runs.ts";
 
+/** The filters of GET /public/v1/printers, applied to the cached views. */
+export interface PrinterListFilters {
+  isActive?: boolean;
+  /** As the view reads it (a stale printer is `offline`, one in maintenance `maintenance`). */
+  status?: PrinterViewStatus;
+  location?: string;
+  /** Case-insensitive substring of the name. */
+  search?: string;
+}
+
 /**
- * Each organization's printer list, serialised once per change instead of once per request.
+ * Each organization's printer list, read through the printer view (services/printer-view.ts)
+ * and serialised once per change instead of once per request.
  *
  * The contract: an entry is served only while (1) no change to the organization's printers has
  * been announced since it was built or confirmed — triggers on `printers` NOTIFY every commit,
@@ -29,7 +37,7 @@ export interface PrinterListCache {
   /** The JSON body of GET /public/v1/printers for these filters and page (UTF-8 when whole). */
   body(
     organizationId: string,
-    filters: PublicPrinterFilters,
+    filters: PrinterListFilters,
     freshness: PrinterFreshness,
     page?: PageRequest,
   ): Promise<string | Uint8Array<ArrayBuffer>>;
@@ -62,7 +70,7 @@ interface Entry {
 /** Organizations kept at once; the least recently built are dropped first. */
 const MAX_ORGANIZATIONS = 2_000;
 
-function matches(item: Item, filters: PublicPrinterFilters): boolean {
+function matches(item: Item, filters: PrinterListFilters): boolean {
   if (filters.isActive !== undefined && item.isActive !== filters.isActive) return false;
   if (filters.status !== undefined && item.status !== filters.status) return false;
   if (filters.location !== undefined && item.location !== filters.location) return false;
@@ -100,23 +108,21 @@ export function createPrinterListCache(
     freshness: PrinterFreshness,
   ) {
     // Rows read after the version: a write that lands in between bumps it again, so the entry
-    // is never newer than its version claims, at worst rebuilt once more.
-    const { rows } = await listPublicPrinters(db, organizationId, {}, freshness);
+    // is never newer than its version claims, at worst rebuilt once more. Each row is read
+    // through the view once, here; requests only filter and join the strings it produced.
+    const views = await readPrinterViews(db, organizationId, freshness);
     const now = freshness.now.getTime();
-    const staleMs = freshness.staleAfterS * 1000;
     let validUntil = Number.POSITIVE_INFINITY;
     let bytes = 0;
-    const items = rows.map((row) => {
-      const seen = row.lastSeenAt?.getTime();
-      if (seen !== undefined && seen + staleMs >= now)
-        validUntil = Math.min(validUntil, seen + staleMs);
-      const json = JSON.stringify(toPublicPrinter(row));
-      bytes += json.length + row.name.length + (row.location?.length ?? 0) + 64;
+    const items = views.map((view) => {
+      if (view.freshUntil !== null) validUntil = Math.min(validUntil, view.freshUntil);
+      const json = JSON.stringify(toPublicPrinter(view));
+      bytes += json.length + view.name.length + (view.location?.length ?? 0) + 64;
       return {
-        name: row.name,
-        status: row.status,
-        isActive: row.isActive,
-        location: row.location,
+        name: view.name,
+        status: view.status,
+        isActive: view.isActive,
+        location: view.location,
         json,
       };
     });

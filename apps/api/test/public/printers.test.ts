@@ -87,6 +87,7 @@ describe("GET /public/v1/printers", () => {
       temperatures: { tool0: { actual: 214.8, target: 215 }, bed: { actual: 60.1, target: 60 } },
       current_job_id: job.id,
       progress_percentage: 42.5,
+      available_actions: ["pause", "stop"],
     });
     expect(JSON.stringify(json)).not.toMatch(/machine_id|source_url|last_error|organization/);
   });

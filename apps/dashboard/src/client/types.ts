@@ -1,5 +1,7 @@
 /** The shapes of the /api answers the pages read (see /api/openapi.json). */
 
+import type { JobStatus, PrinterViewStatus, SpoolStatus, StockLevel } from "@apf/domain";
+
 export type Role = "owner" | "admin" | "member";
 
 export interface User {
@@ -63,7 +65,7 @@ export interface Printer {
   current_filament_type: string | null;
   current_build_plate: string | null;
   is_active: boolean;
-  status: string;
+  status: PrinterViewStatus;
   online: boolean;
   machine_id: string;
   last_error: string | null;
@@ -75,7 +77,7 @@ export interface Printer {
 
 export interface Job {
   id: string;
-  status: string;
+  status: JobStatus;
   printer_id: string | null;
   product_name: string | null;
   file_name: string | null;
@@ -97,7 +99,7 @@ export interface Sku {
   units_per_print: number;
   ready_stock: number;
   low_stock_threshold: number | null;
-  status: "in_stock" | "low_stock" | "out_of_stock";
+  status: StockLevel;
   is_active: boolean;
 }
 
@@ -111,7 +113,7 @@ export interface Spool {
   remaining_grams: number;
   spool_weight_grams: number | null;
   low_threshold: number | null;
-  status: string;
+  status: SpoolStatus;
   location: string | null;
 }
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { filamentSpools } from "../schema/index.ts";
-import type { PageRequest } from "./public-printers.ts";
+import type { PageRequest } from "./paging.ts";
 
 const columns = {
   id: filamentSpools.id,

@@ -1,12 +1,9 @@
+import type { StockLevel, StockStatus } from "@apf/domain";
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { skuParts, skus } from "../schema/index.ts";
 import { isKitSku, outerSkuId } from "./kits.ts";
-import type { PageRequest } from "./public-printers.ts";
-
-/** `needs_assembly`: a kit with none in stock whose parts on hand make at least one. */
-export const STOCK_STATUSES = ["in_stock", "low_stock", "out_of_stock", "needs_assembly"] as const;
-export type StockStatus = (typeof STOCK_STATUSES)[number];
+import type { PageRequest } from "./paging.ts";
 
 export interface PublicInventoryFilters {
   /** true: at or below a set threshold; false: everything else (items without a threshold too). */
@@ -33,7 +30,7 @@ const stockStatus = sql<StockStatus>`(case
   else 'in_stock' end)`;
 
 /** The status the stock would have with every kit the parts make assembled. */
-const effectiveStatus = sql<Exclude<StockStatus, "needs_assembly">>`(case
+const effectiveStatus = sql<StockLevel>`(case
   when ${skus.readyStock} + ${availableToBuild} <= 0 then 'out_of_stock'
   when ${skus.lowStockThreshold} is not null
     and ${skus.readyStock} + ${availableToBuild} <= ${skus.lowStockThreshold} then 'low_stock'

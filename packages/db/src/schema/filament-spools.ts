@@ -1,10 +1,10 @@
+import { SPOOL_STATUSES } from "@apf/domain";
 import { index, numeric, pgTable, real, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns.ts";
 import { organizations } from "./organizations.ts";
 import { printers } from "./printers.ts";
 
-export const SPOOL_STATUSES = ["available", "in_use", "low", "empty", "archived"] as const;
-export type SpoolStatus = (typeof SPOOL_STATUSES)[number];
+export { SPOOL_STATUSES, type SpoolStatus } from "@apf/domain";
 
 export const filamentSpools = pgTable(
   "filament_spools",

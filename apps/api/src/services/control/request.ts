@@ -1,14 +1,19 @@
 import type { CommandRequester, CommandStatus } from "@apf/db";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { type CommandRow, findCommand, insertCommand } from "@apf/db/queries/commands";
-import { findControlTarget, markBedCleared } from "@apf/db/queries/printer-control";
-import { type ControlAction, isControlAction } from "@apf/domain";
+import { markBedCleared } from "@apf/db/queries/printers";
+import {
+  type ControlAction,
+  type ControlAnswerStatus,
+  controlRefusal,
+  isControlAction,
+} from "@apf/domain";
 import type { Services } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { type AuditOrigin, recordAudit } from "../audit.ts";
 import { idempotent } from "../idempotency.ts";
+import { readPrinterView } from "../printer-view.ts";
 import { agentTopic, commandTopic } from "./bus.ts";
-import { refusal } from "./rules.ts";
 import { waitFor } from "./wait.ts";
 
 /** A command not delivered to the agent within this long after the request never runs. */
@@ -33,7 +38,7 @@ export interface ControlAnswer {
   data: {
     printer_id: string;
     action: ControlAction;
-    status: Extract<CommandStatus, "acknowledged" | "dispatched" | "pending">;
+    status: ControlAnswerStatus;
     command_id: string;
   };
 }
@@ -67,12 +72,14 @@ export async function requestControl(
   const { db, clock, config, commandBus } = services;
   const { organizationId, printerId, action } = request;
   const now = clock.now();
-  const target = await findControlTarget(db, organizationId, printerId, {
+  // The printer's view, as every surface shows it: refused exactly when `action` is not among
+  // its available_actions (one rule, @apf/domain's control-rules.ts).
+  const target = await readPrinterView(db, organizationId, printerId, {
     now,
     staleAfterS: config.APF_STALE_AFTER_S,
   });
   if (!target) throw new ApiError("NOT_FOUND", "Printer not found.");
-  const refused = refusal(action, target);
+  const refused = controlRefusal(action, target);
   if (refused) throw new ApiError("INVALID_STATE", refused);
 
   const base = {

@@ -1,3 +1,4 @@
+import { SPOOL_STATUSES } from "@apf/domain";
 import { get, post } from "../api.ts";
 import type { PageContext } from "../context.ts";
 import { h, replace } from "../dom.ts";
@@ -6,8 +7,6 @@ import { field, form, input, number, select, text } from "../ui/form.ts";
 import { label } from "../ui/format.ts";
 import { emptyState, failureNotice } from "../ui/notice.ts";
 import { table } from "../ui/table.ts";
-
-const STATUSES = ["available", "in_use", "low", "empty", "archived"];
 
 /** Filament spools: what is left of each, and new spools. */
 export async function filamentPage(ctx: PageContext): Promise<void> {
@@ -93,7 +92,7 @@ export async function filamentPage(ctx: PageContext): Promise<void> {
             "Status",
             select(
               "status",
-              STATUSES.map((s) => [s, label(s)]),
+              SPOOL_STATUSES.map((s) => [s, label(s)]),
               "available",
             ),
           ),

@@ -1,3 +1,4 @@
+import { JOB_STATUSES } from "@apf/domain";
 import { get } from "../api.ts";
 import { BASE, type PageContext } from "../context.ts";
 import { h, replace } from "../dom.ts";
@@ -8,7 +9,6 @@ import { emptyState, failureNotice } from "../ui/notice.ts";
 import { statusBadge } from "../ui/printer-bits.ts";
 import { pager, table } from "../ui/table.ts";
 
-const STATUSES = ["queued", "printing", "paused", "completed", "failed", "cancelled"];
 const PAGE = 25;
 
 export function jobsTable(jobs: Job[], printers: Printer[]): HTMLElement {
@@ -44,7 +44,7 @@ export async function jobsPage(ctx: PageContext): Promise<void> {
   const printers = (await get<Printer[]>(ctx.orgPath("/printers"))).data;
   const status = select(
     "status",
-    [["", "any status"], ...STATUSES.map((s) => [s, s] as [string, string])],
+    [["", "any status"], ...JOB_STATUSES.map((s) => [s, s] as [string, string])],
     ctx.query.get("status") ?? "",
   );
   const printer = select(

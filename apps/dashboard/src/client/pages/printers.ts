@@ -1,3 +1,4 @@
+import { PRINTER_VIEW_STATUSES } from "@apf/domain";
 import { get } from "../api.ts";
 import { BASE, type PageContext } from "../context.ts";
 import { h, replace } from "../dom.ts";
@@ -41,13 +42,7 @@ export async function printersPage(ctx: PageContext): Promise<void> {
   const search = input({ name: "q", type: "search", placeholder: "name or location" });
   const status = select("status", [
     ["", "any status"],
-    ["printing", "printing"],
-    ["paused", "paused"],
-    ["pausing", "pausing"],
-    ["cancelling", "cancelling"],
-    ["idle", "idle"],
-    ["error", "error"],
-    ["offline", "offline"],
+    ...PRINTER_VIEW_STATUSES.map((s) => [s, s] as [string, string]),
   ]);
   const board = h("div", { class: "board" });
   const updated = h("p", { class: "muted", role: "status", "aria-live": "off" });

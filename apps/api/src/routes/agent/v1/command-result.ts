@@ -1,4 +1,4 @@
-import { COMMAND_STATUSES } from "@apf/db";
+import { COMMAND_STATUSES } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";

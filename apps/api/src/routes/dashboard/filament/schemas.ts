@@ -1,6 +1,6 @@
-import type { Queryable } from "@apf/db";
-import { type filamentSpools, SPOOL_STATUSES } from "@apf/db";
-import { findPrinter } from "@apf/db/queries/printer-admin";
+import type { filamentSpools, Queryable } from "@apf/db";
+import { printerExists } from "@apf/db/queries/printers";
+import { SPOOL_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { clearableText, decimal, hexColor, iso, text, timestamp } from "../../../openapi/kit.ts";
@@ -100,7 +100,7 @@ export async function assertOwnPrinter(
   printerId: string | null | undefined,
 ): Promise<void> {
   if (!printerId) return;
-  if (!(await findPrinter(db, organizationId, printerId))) {
+  if (!(await printerExists(db, organizationId, printerId))) {
     throw new ApiError(
       "INVALID_REQUEST",
       'Invalid body field "printer_id": no such printer in this organization.',

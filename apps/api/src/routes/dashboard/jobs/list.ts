@@ -1,5 +1,5 @@
-import { JOB_STATUSES } from "@apf/db";
 import { listPublicJobs } from "@apf/db/queries/public-jobs";
+import { JOB_STATUSES } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";

@@ -1,7 +1,7 @@
-import { listPrinters } from "@apf/db/queries/printer-admin";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { printerFreshness, readPrinterViews } from "../../../services/printer-view.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { printerSchema, toPrinter } from "./schemas.ts";
 
@@ -20,10 +20,11 @@ export const route = createRoute({
 });
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
-  const { db, clock, config } = c.get("services");
-  const rows = await listPrinters(db, c.get("org").organizationId, {
-    now: clock.now(),
-    staleAfterS: config.APF_STALE_AFTER_S,
-  });
-  return c.json(ok(rows.map(toPrinter)), 200);
+  const services = c.get("services");
+  const views = await readPrinterViews(
+    services.db,
+    c.get("org").organizationId,
+    printerFreshness(services),
+  );
+  return c.json(ok(views.map(toPrinter)), 200);
 };

@@ -1,7 +1,7 @@
-import { PRINTER_STATUSES } from "@apf/db";
-import type { LivePrinterRow } from "@apf/db/queries/printer-admin";
+import { CONTROL_ACTIONS, PRINTER_VIEW_STATUSES, type PrinterView } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../openapi/kit.ts";
+import type { PrinterRow } from "../../../services/printer-view.ts";
 
 /** A printer as the dashboard shows it: the agent's view plus the owner's metadata. */
 export const printerSchema = z.object({
@@ -17,12 +17,15 @@ export const printerSchema = z.object({
   current_build_plate: z.string().nullable(),
   has_ams: z.boolean(),
   is_active: z.boolean(),
-  status: z.enum(PRINTER_STATUSES),
+  status: z.enum(PRINTER_VIEW_STATUSES).openapi({
+    description:
+      "As on /public/v1: the observed status; `offline` when stale; `maintenance` while in maintenance.",
+  }),
   online: z.boolean(),
   agent_id: z.uuid().nullable(),
   machine_id: z.string(),
   last_error: z.string().nullable(),
-  progress_percentage: z.number().nullable(),
+  progress_percentage: z.number().min(0).max(100).nullable(),
   temperatures: z
     .record(z.string(), z.object({ actual: z.number().nullable(), target: z.number().nullable() }))
     .openapi({
@@ -32,19 +35,14 @@ export const printerSchema = z.object({
   last_seen_at: timestamp().nullable(),
   created_at: timestamp(),
   updated_at: timestamp(),
+  available_actions: z.array(z.enum(CONTROL_ACTIONS)).openapi({
+    description:
+      "The control actions the printer allows now; the dashboard offers exactly these, any other is answered 409.",
+  }),
 });
 
-function heaters(t: LivePrinterRow["temperatures"]) {
-  return Object.fromEntries(
-    Object.entries(t ?? {}).map(([name, v]) => [
-      name,
-      { actual: v?.actual ?? null, target: v?.target ?? null },
-    ]),
-  );
-}
-
-/** Shapes a printer row; status, online and progress come from the one liveness rule (@apf/db). */
-export function toPrinter(p: LivePrinterRow) {
+/** Shapes a printer's view (services/printer-view.ts); nothing here reads the row again. */
+export function toPrinter(p: PrinterView<PrinterRow>) {
   return {
     id: p.id,
     name: p.name,
@@ -64,10 +62,11 @@ export function toPrinter(p: LivePrinterRow) {
     machine_id: p.machineId,
     last_error: p.lastError,
     progress_percentage: p.progressPercentage,
-    temperatures: p.online ? heaters(p.temperatures) : {},
+    temperatures: p.temperatures,
     current_job_id: p.currentJobId,
     last_seen_at: iso(p.lastSeenAt),
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),
+    available_actions: p.availableActions,
   };
 }

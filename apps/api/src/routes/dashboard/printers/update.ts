@@ -1,4 +1,4 @@
-import { updatePrinter } from "@apf/db/queries/printer-admin";
+import { updatePrinter } from "@apf/db/queries/printers";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import {
@@ -13,6 +13,7 @@ import {
   text,
 } from "../../../openapi/kit.ts";
 import { auditOrigin } from "../../../services/audit.ts";
+import { printerFreshness, readPrinterView } from "../../../services/printer-view.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { printerSchema, toPrinter } from "./schemas.ts";
@@ -57,11 +58,11 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { printerId } = c.req.valid("param");
   const patch = c.req.valid("json");
-  const { db, clock, config } = c.get("services");
+  const services = c.get("services");
   const { organizationId } = c.get("org");
-  const now = clock.now();
-  const printer = await db.transaction(async (tx) => {
-    const row = await updatePrinter(
+  const freshness = printerFreshness(services);
+  const printer = await services.db.transaction(async (tx) => {
+    const found = await updatePrinter(
       tx,
       organizationId,
       printerId,
@@ -77,12 +78,15 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         currentFilamentType: patch.current_filament_type,
         currentBuildPlate: patch.current_build_plate,
       },
-      { now, staleAfterS: config.APF_STALE_AFTER_S },
+      freshness.now,
     );
+    const view = found
+      ? await readPrinterView(tx, organizationId, printerId, freshness)
+      : undefined;
     return recordUpdate(
       tx,
       { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
-      row,
+      view,
       {
         action: "printer.updated",
         target: { type: "printer", id: printerId },

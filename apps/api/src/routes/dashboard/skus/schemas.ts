@@ -1,4 +1,5 @@
 import type { skus } from "@apf/db";
+import { STOCK_LEVELS } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { clearableText, decimal, httpUrl, iso, text, timestamp } from "../../../openapi/kit.ts";
 
@@ -14,7 +15,7 @@ export const skuSchema = z.object({
   units_per_print: z.number().int(),
   ready_stock: z.number().int(),
   low_stock_threshold: z.number().int().nullable(),
-  status: z.enum(["in_stock", "low_stock", "out_of_stock"]),
+  status: z.enum(STOCK_LEVELS),
   image_url: z.string().nullable(),
   unit_price: z.string().nullable().openapi({ example: "12.50" }),
   is_active: z.boolean(),

@@ -1,6 +1,10 @@
-import { COMMAND_ACTIONS, COMMAND_STATUSES } from "@apf/db";
 import type { CommandRow } from "@apf/db/queries/commands";
-import { CONTROL_ACTIONS } from "@apf/domain";
+import {
+  COMMAND_ACTIONS,
+  COMMAND_STATUSES,
+  CONTROL_ACTIONS,
+  CONTROL_ANSWER_STATUSES,
+} from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../../openapi/kit.ts";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../../../services/idempotency.ts";
@@ -21,7 +25,7 @@ export const ControlAnswerSchema = z
   .object({
     printer_id: z.string(),
     action: z.enum(CONTROL_ACTIONS),
-    status: z.enum(["acknowledged", "dispatched", "pending"]).openapi({
+    status: z.enum(CONTROL_ANSWER_STATUSES).openapi({
       description:
         "`acknowledged` (200): the agent carried it out and OctoPrint accepted it. `dispatched` (202): the agent has it, no result within 10 s. `pending` (202): not yet taken by the agent; it expires unless taken within 30 s of the request.",
     }),

@@ -1,4 +1,5 @@
-import { listPublicInventory, STOCK_STATUSES } from "@apf/db/queries/public-inventory";
+import { listPublicInventory } from "@apf/db/queries/public-inventory";
+import { STOCK_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";

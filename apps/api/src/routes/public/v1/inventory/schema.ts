@@ -1,8 +1,5 @@
-import {
-  type PublicInventoryDetail,
-  type PublicInventoryRow,
-  STOCK_STATUSES,
-} from "@apf/db/queries/public-inventory";
+import type { PublicInventoryDetail, PublicInventoryRow } from "@apf/db/queries/public-inventory";
+import { STOCK_LEVELS, STOCK_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../../openapi/kit.ts";
 
@@ -58,7 +55,7 @@ export const InventoryItemDetailSchema = InventoryItemSchema.extend({
   available_to_build: z.int().min(0).openapi({
     description: "How many kits the parts on hand make; 0 for a SKU that is not a kit.",
   }),
-  effective_status: z.enum(["in_stock", "low_stock", "out_of_stock"]).openapi({
+  effective_status: z.enum(STOCK_LEVELS).openapi({
     description:
       "The status the item would have with every kit the parts make assembled (`ready_stock + available_to_build` against the threshold); `status` for a SKU that is not a kit.",
   }),

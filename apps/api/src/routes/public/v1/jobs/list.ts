@@ -1,4 +1,4 @@
-import { JOB_STATUSES } from "@apf/db";
+import { JOB_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { JSON_UTF8 } from "../../../../openapi/envelope.ts";

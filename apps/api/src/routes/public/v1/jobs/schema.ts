@@ -1,5 +1,5 @@
-import { JOB_STATUSES } from "@apf/db";
 import type { PublicJobRow } from "@apf/db/queries/public-jobs";
+import { JOB_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../../openapi/kit.ts";
 

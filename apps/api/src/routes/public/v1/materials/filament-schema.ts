@@ -1,5 +1,5 @@
-import { SPOOL_STATUSES } from "@apf/db";
 import type { PublicFilamentRow } from "@apf/db/queries/public-filament";
+import { SPOOL_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../../openapi/kit.ts";
 

@@ -1,10 +1,10 @@
-import { findPublicPrinter } from "@apf/db/queries/public-printers";
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { printerFreshness, readPrinterDetailView } from "../../../../services/printer-view.ts";
+import { PrinterDetailSchema, toPublicPrinterDetail } from "../../../../services/public-printer.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
-import { PrinterDetailSchema, printerFreshness, toPublicPrinterDetail } from "./schema.ts";
 
 export const getPrinterRoute = createRoute({
   method: "get",
@@ -33,9 +33,14 @@ export function registerGetPrinter(router: PublicRouter) {
     const { id } = c.req.valid("param");
     const services = c.get("services");
     const apiKey = c.get("apiKey");
-    const row = await findOr404(id, "Printer", (printerId) =>
-      findPublicPrinter(services.db, apiKey.organizationId, printerId, printerFreshness(services)),
+    const view = await findOr404(id, "Printer", (printerId) =>
+      readPrinterDetailView(
+        services.db,
+        apiKey.organizationId,
+        printerId,
+        printerFreshness(services),
+      ),
     );
-    return c.json({ success: true as const, data: toPublicPrinterDetail(row) }, 200);
+    return c.json({ success: true as const, data: toPublicPrinterDetail(view) }, 200);
   });
 }

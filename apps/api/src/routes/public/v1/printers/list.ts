@@ -1,17 +1,18 @@
-import { PUBLIC_PRINTER_STATUSES } from "@apf/db/queries/public-printers";
+import { PRINTER_VIEW_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { JSON_UTF8 } from "../../../../openapi/envelope.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
 import { printerListCacheOf } from "../../../../services/printer-list-cache.ts";
+import { printerFreshness } from "../../../../services/printer-view.ts";
+import { PrinterSchema } from "../../../../services/public-printer.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { booleanFlag, filterText, oneOf, optInPage, optInPaging } from "../params.ts";
-import { PrinterSchema, printerFreshness } from "./schema.ts";
 
 const query = z.object({
   is_active: booleanFlag("Only active (`true`) or inactive (`false`) printers."),
   status: oneOf(
-    PUBLIC_PRINTER_STATUSES,
+    PRINTER_VIEW_STATUSES,
     "Only printers in this status (a stale printer counts as `offline`, one in maintenance as `maintenance`).",
   ),
   location: filterText(200, "Only printers at exactly this location."),

@@ -1,12 +1,13 @@
-import { findPublicPrinter, setPrinterMaintenance } from "@apf/db/queries/public-printers";
+import { setPrinterMaintenance } from "@apf/db/queries/printers";
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope, jsonBody, text } from "../../../../openapi/kit.ts";
 import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
+import { printerFreshness, readPrinterDetailView } from "../../../../services/printer-view.ts";
+import { PrinterDetailSchema, toPublicPrinterDetail } from "../../../../services/public-printer.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
-import { PrinterDetailSchema, printerFreshness, toPublicPrinterDetail } from "./schema.ts";
 
 const body = z
   .object({
@@ -74,7 +75,7 @@ export function registerSetPrinterMaintenance(router: PublicRouter) {
           maintenance_type: change.maintenance_type ?? null,
         },
       });
-      return findPublicPrinter(tx, organizationId, id, printerFreshness(services));
+      return readPrinterDetailView(tx, organizationId, id, printerFreshness(services));
     });
     return c.json({ success: true as const, data: toPublicPrinterDetail(printer!) }, 200);
   });

@@ -1,13 +1,10 @@
-import {
-  findPublicPrinterLiveStatus,
-  PUBLIC_PRINTER_STATUSES,
-} from "@apf/db/queries/public-printers";
+import { CONTROL_ACTIONS, PRINTER_VIEW_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { iso, itemEnvelope, timestamp } from "../../../../openapi/kit.ts";
+import { printerFreshness, readPrinterView } from "../../../../services/printer-view.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
-import { printerFreshness } from "./schema.ts";
 
 const celsius = (what: string) =>
   z
@@ -22,7 +19,7 @@ export const PrinterLiveStatusSchema = z
     hub_online: z.boolean().openapi({
       description: "The printer's agent reported within the stale window.",
     }),
-    status: z.enum(PUBLIC_PRINTER_STATUSES),
+    status: z.enum(PRINTER_VIEW_STATUSES),
     progress: z.number().min(0).max(100).nullable().openapi({
       description: "Percent of the current print, 0–100.",
     }),
@@ -42,6 +39,10 @@ export const PrinterLiveStatusSchema = z
     current_filament_type: z.string().nullable(),
     last_telemetry_at: timestamp().nullable().openapi({
       description: "When the agent observed the state shown here.",
+    }),
+    available_actions: z.array(z.enum(CONTROL_ACTIONS)).openapi({
+      description:
+        "The control actions the printer allows now, as on GET /printers (not part of AutoPrintFarm's shape).",
     }),
   })
   .openapi("PrinterLiveStatus");
@@ -64,44 +65,37 @@ export const getPrinterStatusRoute = createRoute({
   },
 });
 
-function clampPercent(value: number | null): number | null {
-  return value === null ? null : Math.min(100, Math.max(0, value));
-}
-
 /** GET /public/v1/printers/{id}/status */
 export function registerGetPrinterStatus(router: PublicRouter) {
   router.openapi(getPrinterStatusRoute, async (c) => {
     const { id } = c.req.valid("param");
     const services = c.get("services");
     const apiKey = c.get("apiKey");
-    const row = await findOr404(id, "Printer", (printerId) =>
-      findPublicPrinterLiveStatus(
-        services.db,
-        apiKey.organizationId,
-        printerId,
-        printerFreshness(services),
-      ),
+    const view = await findOr404(id, "Printer", (printerId) =>
+      readPrinterView(services.db, apiKey.organizationId, printerId, printerFreshness(services)),
     );
-    const heater = (name: string) => row.temperatures?.[name] ?? { actual: null, target: null };
+    // The printer's view, AutoPrintFarm's names: nothing here reads the row again.
+    const heater = (name: string) => view.temperatures[name] ?? { actual: null, target: null };
     const data = PrinterLiveStatusSchema.parse({
-      printer_id: row.id,
-      hub_online: row.hubOnline,
-      status: row.status,
-      progress: row.currentJobId ? clampPercent(row.progressPercentage) : null,
-      nozzle_temp: heater("tool0").actual ?? null,
-      bed_temp: heater("bed").actual ?? null,
-      chamber_temp: heater("chamber").actual ?? null,
-      target_nozzle_temp: heater("tool0").target ?? null,
-      target_bed_temp: heater("bed").target ?? null,
+      printer_id: view.id,
+      hub_online: view.fresh,
+      status: view.status,
+      progress: view.progressPercentage,
+      nozzle_temp: heater("tool0").actual,
+      bed_temp: heater("bed").actual,
+      chamber_temp: heater("chamber").actual,
+      target_nozzle_temp: heater("tool0").target,
+      target_bed_temp: heater("bed").target,
       layer_num: null,
       total_layers: null,
       remaining_time_minutes:
-        row.currentJobId && row.printTimeLeftS !== null ? Math.ceil(row.printTimeLeftS / 60) : null,
-      current_job_id: row.currentJobId,
-      current_color: row.currentColor,
-      current_color_hex: row.currentColorHex,
-      current_filament_type: row.currentFilamentType,
-      last_telemetry_at: iso(row.lastTelemetryAt),
+        view.printTimeLeftS === null ? null : Math.ceil(view.printTimeLeftS / 60),
+      current_job_id: view.currentJobId,
+      current_color: view.currentColor,
+      current_color_hex: view.currentColorHex,
+      current_filament_type: view.currentFilamentType,
+      last_telemetry_at: iso(view.observedAt),
+      available_actions: view.availableActions,
     });
     return c.json({ success: true as const, data }, 200);
   });

@@ -1,12 +1,7 @@
-import {
-  type PrinterFreshness,
-  PUBLIC_PRINTER_STATUSES,
-  type PublicPrinterDetailRow,
-  type PublicPrinterRow,
-} from "@apf/db/queries/public-printers";
+import { CONTROL_ACTIONS, PRINTER_VIEW_STATUSES, type PrinterView } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
-import type { Services } from "../../../../context.ts";
-import { iso, timestamp } from "../../../../openapi/kit.ts";
+import { iso, timestamp } from "../openapi/kit.ts";
+import type { PrinterDetailRow, PrinterRow } from "./printer-view.ts";
 
 const TemperatureSchema = z
   .object({ actual: z.number().nullable(), target: z.number().nullable() })
@@ -19,7 +14,7 @@ export const PrinterSchema = z
     name: z.string(),
     model: z.string().nullable(),
     manufacturer: z.string().nullable(),
-    status: z.enum(PUBLIC_PRINTER_STATUSES).openapi({
+    status: z.enum(PRINTER_VIEW_STATUSES).openapi({
       description:
         "The last observed status; `offline` when the printer's agent has not reported within the stale window; `maintenance` while the printer is in maintenance.",
     }),
@@ -46,11 +41,19 @@ export const PrinterSchema = z
     }),
     last_seen_at: timestamp().nullable(),
     temperatures: z.record(z.string(), TemperatureSchema).openapi({
-      description: "`tool0`, `tool1`…, `bed`, `chamber`: the heaters as reported.",
+      description:
+        "`tool0`, `tool1`…, `bed`, `chamber`: the heaters as reported; empty while the printer is not `online`.",
       example: { tool0: { actual: 214.8, target: 215 }, bed: { actual: 60.1, target: 60 } },
     }),
     current_job_id: z.string().nullable(),
-    progress_percentage: z.number().min(0).max(100).nullable(),
+    progress_percentage: z.number().min(0).max(100).nullable().openapi({
+      description: "Percent of the current print, two decimals; null unless the agent is fresh.",
+    }),
+    available_actions: z.array(z.enum(CONTROL_ACTIONS)).openapi({
+      description:
+        "The control actions (POST /printers/{id}/control) the printer allows now; any other is answered 409 INVALID_STATE. Not part of AutoPrintFarm's shape.",
+      example: ["pause", "stop"],
+    }),
   })
   .openapi("Printer");
 
@@ -74,60 +77,48 @@ export const PrinterDetailSchema = PrinterSchema.extend({
   maintenance_type: z.string().nullable(),
 }).openapi("PrinterDetail");
 
-/** How services decide that a printer is stale. */
-export function printerFreshness(services: Services): PrinterFreshness {
-  return { now: services.clock.now(), staleAfterS: services.config.APF_STALE_AFTER_S };
-}
-
-function clampPercent(value: number | null): number | null {
-  return value === null ? null : Math.min(100, Math.max(0, value));
-}
-
-function fields(row: PublicPrinterRow) {
+function fields(view: PrinterView<PrinterRow>) {
   return {
-    id: row.id,
-    name: row.name,
-    model: row.model,
-    manufacturer: row.manufacturer,
-    status: row.status,
-    location: row.location,
-    nozzle_size: row.nozzleSize,
-    current_color: row.currentColor,
-    current_color_hex: row.currentColorHex,
-    current_filament_type: row.currentFilamentType,
-    current_build_plate: row.currentBuildPlate,
-    has_ams: row.hasAms,
-    is_active: row.isActive,
-    created_at: iso(row.createdAt),
-    updated_at: iso(row.updatedAt),
-    source: { type: row.sourceType, version: row.sourceVersion, agent_id: row.agentId },
-    online: row.online,
-    last_seen_at: iso(row.lastSeenAt),
-    temperatures: Object.fromEntries(
-      Object.entries(row.temperatures ?? {}).map(([heater, t]) => [
-        heater,
-        { actual: t?.actual ?? null, target: t?.target ?? null },
-      ]),
-    ),
-    current_job_id: row.currentJobId,
-    progress_percentage: clampPercent(row.progressPercentage),
+    id: view.id,
+    name: view.name,
+    model: view.model,
+    manufacturer: view.manufacturer,
+    status: view.status,
+    location: view.location,
+    nozzle_size: view.nozzleSize,
+    current_color: view.currentColor,
+    current_color_hex: view.currentColorHex,
+    current_filament_type: view.currentFilamentType,
+    current_build_plate: view.currentBuildPlate,
+    has_ams: view.hasAms,
+    is_active: view.isActive,
+    created_at: iso(view.createdAt),
+    updated_at: iso(view.updatedAt),
+    source: { type: view.sourceType, version: view.sourceVersion, agent_id: view.agentId },
+    online: view.online,
+    last_seen_at: iso(view.lastSeenAt),
+    temperatures: view.temperatures,
+    current_job_id: view.currentJobId,
+    progress_percentage: view.progressPercentage,
+    available_actions: view.availableActions,
   };
 }
 
-/** A stored printer row → the public item (through the schema, so nothing else can leak). */
-export function toPublicPrinter(row: PublicPrinterRow) {
-  return PrinterSchema.parse(fields(row));
+/** A printer's view → the public item (through the schema, so nothing else can leak). */
+export function toPublicPrinter(view: PrinterView<PrinterRow>) {
+  return PrinterSchema.parse(fields(view));
 }
 
-/** A printer row with its detail columns → the item of GET /printers/{id}. */
-export function toPublicPrinterDetail(row: PublicPrinterDetailRow) {
+/** A printer's view with its detail figures → the item of GET /printers/{id}. */
+export function toPublicPrinterDetail(view: PrinterView<PrinterDetailRow>) {
   return PrinterDetailSchema.parse({
-    ...fields(row),
-    firmware_version: row.firmwareVersion,
-    total_print_time: Math.round(row.totalPrintTimeS),
-    filament_level: clampPercent(row.filamentLevel),
-    last_maintenance_date: iso(row.lastMaintenanceDate),
-    in_maintenance: row.inMaintenance,
-    maintenance_type: row.maintenanceType,
+    ...fields(view),
+    firmware_version: view.firmwareVersion,
+    total_print_time: Math.round(view.totalPrintTimeS),
+    filament_level:
+      view.filamentLevel === null ? null : Math.min(100, Math.max(0, view.filamentLevel)),
+    last_maintenance_date: iso(view.lastMaintenanceDate),
+    in_maintenance: view.inMaintenance,
+    maintenance_type: view.maintenanceType,
   });
 }

@@ -1,0 +1,5 @@
+/** One page of a list: at most `limit` items after skipping `offset`. */
+export interface PageRequest {
+  limit: number;
+  offset: number;
+}
