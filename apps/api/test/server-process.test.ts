@@ -28,6 +28,8 @@ describe("npm start with no configuration", () => {
     expect(ready.checks.redis.status).toBe("not_configured");
     expect(server.output).toMatch(/embedded PGlite/);
     expect(server.output).toMatch(/in this process only/);
+    // A fresh data dir: every migration is applied, and the log says so.
+    expect(server.output).toMatch(/migrations: applied 0000_init .*\(\d+ new\), schema at \d{4}_/);
     await vi.waitFor(() => expect(server.output).toContain("curl -s"), {
       timeout: 60_000,
       interval: 100,
@@ -93,6 +95,8 @@ describe.runIf(process.env.APF_TEST_DATABASE_URL && !redisServerMissing)(
         redis: { status: "up" },
       });
       expect(server.output).not.toMatch(/demo@apf\.local/);
+      // The database was copied from a migrated template: nothing to apply.
+      expect(server.output).toMatch(/migrations: schema up to date at \d{4}_\w+/);
 
       await redis.stop();
       const down = await fetch(`${server.url}/readyz`);

@@ -14,6 +14,13 @@ import {
   listenPglite,
   listenPostgres,
 } from "./listen.ts";
+import {
+  appliedStamps,
+  type MigrationReport,
+  migrationReport,
+  type RunQuery,
+  readJournal,
+} from "./migration-report.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -39,6 +46,8 @@ export interface DatabaseHandle {
   /** LISTENs on a NOTIFY channel (on Postgres over a connection of its own, reconnected). */
   listen(channel: string, handlers: ChannelHandlers): ChannelSubscription;
   close(): Promise<void>;
+  /** What migrating did when the database was opened; null when opened with `migrate: false`. */
+  migrations: MigrationReport | null;
 }
 
 export interface CreateDatabaseOptions {
@@ -82,18 +91,26 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations", im
  * Pending migrations from `migrations/` are applied unless `migrate: false`.
  */
 export async function createDatabase(options: CreateDatabaseOptions): Promise<DatabaseHandle> {
-  const handle = options.databaseUrl
+  const { migrate, ...handle } = options.databaseUrl
     ? openPostgres(options.databaseUrl, options)
     : await openPglite(options.dataDir ?? "./.apf");
+  let migrations: MigrationReport | null = null;
   if (options.migrate !== false) {
     try {
-      await handle.migrate();
+      migrations = await migrate();
     } catch (error) {
       await handle.close();
       throw error;
     }
   }
-  return handle;
+  return { ...handle, migrations };
+}
+
+/** Applies the pending migrations with `apply`, and reports what it did from drizzle's table. */
+async function migrateAndReport(query: RunQuery, apply: () => Promise<void>) {
+  const before = await appliedStamps(query);
+  await apply();
+  return migrationReport(readJournal(MIGRATIONS_FOLDER), before, await appliedStamps(query));
 }
 
 function openPostgres(url: string, options: CreateDatabaseOptions) {
@@ -129,7 +146,7 @@ function openPostgres(url: string, options: CreateDatabaseOptions) {
       const migrationPool = new pg.Pool({ connectionString: url, max: 1 });
       migrationPool.on("error", () => {});
       try {
-        await migrateUnderLock(migrationPool);
+        return await migrateUnderLock(migrationPool);
       } finally {
         await migrationPool.end();
       }
@@ -151,9 +168,11 @@ async function migrateUnderLock(pool: pg.Pool) {
   try {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     try {
-      await migrateNodePg(drizzleNodePg(client, { schema }), {
-        migrationsFolder: MIGRATIONS_FOLDER,
-      });
+      return await migrateAndReport(
+        (sql) => client.query(sql),
+        () =>
+          migrateNodePg(drizzleNodePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
+      );
     } finally {
       await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
     }
@@ -180,8 +199,10 @@ async function openPglite(dataDir: string) {
     async close() {
       if (!client.closed) await client.close();
     },
-    async migrate() {
-      await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
-    },
+    migrate: () =>
+      migrateAndReport(
+        (sql) => client.query(sql),
+        () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+      ),
   };
 }

@@ -47,8 +47,21 @@ function page(title: string) {
 `;
 }
 
+/**
+ * Scalar's configuration. `agent.disabled`: no "Ask AI" button, whose chat calls Scalar's hosted
+ * service (blocked by this page's CSP anyway, and a farm's API docs are no place for it).
+ */
+export function docsConfig(specUrl: string) {
+  return {
+    url: specUrl,
+    withDefaultFonts: false,
+    showDeveloperTools: "never",
+    agent: { disabled: true },
+  };
+}
+
 function init(specUrl: string) {
-  const config = { url: specUrl, withDefaultFonts: false, showDeveloperTools: "never" };
+  const config = docsConfig(specUrl);
   return `Scalar.createApiReference("#app", ${JSON.stringify(config)});\n`;
 }
 

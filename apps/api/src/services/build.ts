@@ -1,4 +1,4 @@
-import { createDatabase } from "@apf/db";
+import { createDatabase, describeMigrations } from "@apf/db";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Services, systemClock } from "../context.ts";
@@ -54,6 +54,8 @@ export async function buildServices(
     connectTimeoutMs: env.APF_DB_CONNECT_TIMEOUT_MS,
     queryTimeoutMs: env.APF_DB_QUERY_TIMEOUT_MS,
   });
+  if (database.migrations)
+    logger.info({ migrations: database.migrations }, describeMigrations(database.migrations));
   const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, logger) : null;
   const commandBus = redis
     ? createRedisBus(redis, { channel: COMMAND_BUS_CHANNEL, logger })

@@ -180,6 +180,14 @@ describe("GET /docs", () => {
     expect(init).toContain("Scalar.createApiReference");
   });
 
+  it("turns Scalar's Ask AI agent off, through an option the installed bundle reads", async () => {
+    const init = await (await app.request("/docs/init.js")).text();
+    const config = JSON.parse(init.match(/createApiReference\("#app", (\{.*\})\);/)![1]!);
+    expect(config.agent).toEqual({ disabled: true });
+    const bundle = await (await app.request("/docs/scalar.js")).text();
+    expect(bundle).toContain("agent?.disabled");
+  });
+
   it("references nothing outside this origin and runs no inline script", async () => {
     const html = await (await app.request("/docs")).text();
     expect(html).not.toMatch(/(?:src|href)\s*=\s*"(?:https?:)?\/\//i);
