@@ -32,6 +32,16 @@ async function post(base: string, token: string, body: string) {
   return JSON.parse(text).data as { machines: number; applied?: number };
 }
 
+/** As `post`, but a refused report (a 503 under load) is counted, not fatal: null. */
+async function tryPost(base: string, token: string, body: string) {
+  try {
+    return await post(base, token, body);
+  } catch (error) {
+    console.log(`  ! ${error instanceof Error ? error.message.slice(0, 120) : String(error)}`);
+    return null;
+  }
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0
     ? 0
@@ -65,6 +75,8 @@ export interface IngestRow {
   api_report_ms_p50: number;
   api_report_ms_p99: number;
   runs: number;
+  /** Reports the API did not accept (each counted as no machines). */
+  api_refused: number;
 }
 
 /**
@@ -77,15 +89,20 @@ async function play(
   rounds: string[],
   perReport: number,
   times: number[],
-): Promise<{ machines: number; seconds: number }> {
+): Promise<{ machines: number; seconds: number; refused: number }> {
   const started = performance.now();
   let machines = 0;
+  let refused = 0;
   for (const body of rounds) {
     await Promise.all(
       farmTokens.map(async (token) => {
         const t0 = performance.now();
-        const summary = await post(base, token, body);
+        const summary = await tryPost(base, token, body);
         times.push(performance.now() - t0);
+        if (summary === null) {
+          refused++;
+          return;
+        }
         if (summary.applied !== undefined && summary.applied !== perReport) {
           throw new Error(`a report applied ${summary.applied} of ${perReport} machines`);
         }
@@ -93,7 +110,7 @@ async function play(
       }),
     );
   }
-  return { machines, seconds: (performance.now() - started) / 1000 };
+  return { machines, seconds: (performance.now() - started) / 1000, refused };
 }
 
 /**
@@ -113,11 +130,13 @@ export async function measureIngestRow(
   await play(bare, warmup!, rounds, perReport, []);
   const apiTimes: number[] = [];
   const total = { api: { machines: 0, seconds: 0 }, bare: { machines: 0, seconds: 0 } };
+  let refused = 0;
   for (const tokens of measured) {
     const a = await play(api, tokens, rounds, perReport, apiTimes);
     const b = await play(bare, tokens, rounds, perReport, []);
     total.api.machines += a.machines;
     total.api.seconds += a.seconds;
+    refused += a.refused;
     total.bare.machines += b.machines;
     total.bare.seconds += b.seconds;
   }
@@ -132,6 +151,7 @@ export async function measureIngestRow(
     api_report_ms_p50: Math.round(percentile(apiTimes, 50)),
     api_report_ms_p99: Math.round(percentile(apiTimes, 99)),
     runs: measured.length,
+    api_refused: refused,
   };
 }
 

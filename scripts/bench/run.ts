@@ -236,7 +236,7 @@ try {
       };
       ingestRows.push(withCpu);
       console.log(
-        `  ${name.padEnd(34)} ${String(row.api_machines_per_second).padStart(7)} machines/s (bare ${row.bare_machines_per_second})  ratio ${row.ratio_to_bare}  report p50 ${row.api_report_ms_p50} ms p99 ${row.api_report_ms_p99} ms  ${withCpu.api_cpu_us_per_state} µs API + ${withCpu.postgres_cpu_us_per_state} µs Postgres CPU per state`,
+        `  ${name.padEnd(34)} ${String(row.api_machines_per_second).padStart(7)} machines/s (bare ${row.bare_machines_per_second})  ratio ${row.ratio_to_bare}  report p50 ${row.api_report_ms_p50} ms p99 ${row.api_report_ms_p99} ms  ${withCpu.api_cpu_us_per_state} µs API + ${withCpu.postgres_cpu_us_per_state} µs Postgres CPU per state${row.api_refused ? `  REFUSED ${row.api_refused}` : ""}`,
       );
     };
     await ingestRow(
@@ -329,7 +329,7 @@ try {
         "p99 ms": r.api_report_ms_p99,
         "µs CPU/req": null,
         bytes: null,
-        "non-2xx": null,
+        "non-2xx": r.api_refused,
       })),
     ]);
     const rss = result.api_peak_rss_mb;
