@@ -22,6 +22,7 @@ import {
 } from "./ingest-load.ts";
 import { captureAnswer, type LoadResult, measure } from "./load.ts";
 import { postgresCpuMs, postgresCpuSpentMs } from "./postgres-cpu.ts";
+import { sampleWaits } from "./postgres-waits.ts";
 import {
   FLEET_AGENTS,
   INGEST_FARMS,
@@ -39,6 +40,8 @@ const { values } = parseArgs({
     connections: { type: "string", default: "50" },
     "log-level": { type: "string", default: "warn" },
     out: { type: "string", default: "bench/results/latest.json" },
+    // "http" or "ingest": only those rows (a quick look at one side; no goals for the other).
+    only: { type: "string" },
   },
 });
 const quick = values.quick;
@@ -165,45 +168,49 @@ try {
     };
     const m = seeded.measured.keys;
     const big = seeded.scale.keys;
-    await run({ name: "/healthz", path: "/healthz", keys: [], goal: null });
-    await run({ name: "/public/v1/me", path: "/public/v1/me", keys: m, goal: ofHealthz(0.7) });
-    await run({
-      name: "/public/v1/printers (50)",
-      path: "/public/v1/printers",
-      keys: m,
-      goal: ofHealthz(0.55),
-    });
-    await run({
-      name: "/public/v1/jobs?limit=50",
-      path: "/public/v1/jobs?limit=50",
-      keys: m,
-      goal: ofHealthz(0.55),
-    });
-    const identity = await run({
-      name: "/public/v1/printers (1,000)",
-      path: "/public/v1/printers",
-      keys: big,
-      goal: { of: "bare", min: 0.8 },
-    });
-    // As fetch (undici) asks, and as an older client that takes only gzip asks.
-    for (const [encoding, accept] of [
-      ["br", "gzip, deflate, br"],
-      ["gzip", "gzip"],
-    ] as const) {
-      const answer = await run({
-        name: `/public/v1/printers (1,000) ${encoding}`,
+    const http = values.only !== "ingest";
+    const ingest = values.only !== "http";
+    if (http) {
+      await run({ name: "/healthz", path: "/healthz", keys: [], goal: null });
+      await run({ name: "/public/v1/me", path: "/public/v1/me", keys: m, goal: ofHealthz(0.7) });
+      await run({
+        name: "/public/v1/printers (50)",
+        path: "/public/v1/printers",
+        keys: m,
+        goal: ofHealthz(0.55),
+      });
+      await run({
+        name: "/public/v1/jobs?limit=50",
+        path: "/public/v1/jobs?limit=50",
+        keys: m,
+        goal: ofHealthz(0.55),
+      });
+      const identity = await run({
+        name: "/public/v1/printers (1,000)",
         path: "/public/v1/printers",
         keys: big,
-        headers: { "accept-encoding": accept },
-        goal: ofHealthz(0.3),
+        goal: { of: "bare", min: 0.8 },
       });
-      if (!decodes(answer, identity.body)) {
-        console.log(`  ! the ${encoding} answer does not decode to the identity answer`);
+      // As fetch (undici) asks, and as an older client that takes only gzip asks.
+      for (const [encoding, accept] of [
+        ["br", "gzip, deflate, br"],
+        ["gzip", "gzip"],
+      ] as const) {
+        const answer = await run({
+          name: `/public/v1/printers (1,000) ${encoding}`,
+          path: "/public/v1/printers",
+          keys: big,
+          headers: { "accept-encoding": accept },
+          goal: ofHealthz(0.3),
+        });
+        if (!decodes(answer, identity.body)) {
+          console.log(`  ! the ${encoding} answer does not decode to the identity answer`);
+        }
       }
     }
 
     const repeats = quick ? 2 : 3;
-    const ingestRows: (IngestRow & { goal: Goal })[] = [];
+    const ingestRows: (IngestRow & { goal: Goal; postgres_waits: Record<string, number> })[] = [];
     const ingestRow = async (
       name: string,
       farms: string[][],
@@ -213,6 +220,7 @@ try {
     ) => {
       const cpuBefore = cpuMs(api.pid);
       const pgBefore = postgresCpuMs(dbName);
+      const waits = await sampleWaits(benchUrl, dbName);
       const row = await measureIngestRow(
         name,
         api.base,
@@ -223,6 +231,8 @@ try {
       );
       const cpuAfter = cpuMs(api.pid);
       const pgMs = postgresCpuSpentMs(pgBefore, postgresCpuMs(dbName));
+      // Busy backends by what they waited on (the API's rounds and the bare server's alike).
+      const postgresWaits = await waits.stop();
       // Per state the API applied, warm-up farm included.
       const states = (1 + repeats) * rounds.length * perReport * (farms[0]?.length ?? 0);
       const withCpu = {
@@ -233,26 +243,34 @@ try {
             ? Math.round(((cpuAfter - cpuBefore) * 1000) / states)
             : null,
         postgres_cpu_us_per_state: pgMs === null ? null : Math.round((pgMs * 1000) / states),
+        postgres_waits: postgresWaits,
       };
       ingestRows.push(withCpu);
       console.log(
         `  ${name.padEnd(34)} ${String(row.api_machines_per_second).padStart(7)} machines/s (bare ${row.bare_machines_per_second})  ratio ${row.ratio_to_bare}  report p50 ${row.api_report_ms_p50} ms p99 ${row.api_report_ms_p99} ms  ${withCpu.api_cpu_us_per_state} µs API + ${withCpu.postgres_cpu_us_per_state} µs Postgres CPU per state${row.api_refused ? `  REFUSED ${row.api_refused}` : ""}`,
       );
+      const top = Object.entries(postgresWaits)
+        .slice(0, 6)
+        .map(([wait, n]) => `${wait} ${n}`)
+        .join(", ");
+      console.log(`    Postgres busy backends sampled every 10 ms: ${top}`);
     };
-    await ingestRow(
-      "ingest: 10 reports of 1,000, one by one",
-      seeded.sequences,
-      reportBodies(10, 1000),
-      1000,
-      0.7,
-    );
-    await ingestRow(
-      `ingest: fleet of ${FLEET_AGENTS} × 50, 10 rounds`,
-      seeded.fleets,
-      reportBodies(10, 50),
-      50,
-      0.5,
-    );
+    if (ingest) {
+      await ingestRow(
+        "ingest: 10 reports of 1,000, one by one",
+        seeded.sequences,
+        reportBodies(10, 1000),
+        1000,
+        0.7,
+      );
+      await ingestRow(
+        `ingest: fleet of ${FLEET_AGENTS} × 50, 10 rounds`,
+        seeded.fleets,
+        reportBodies(10, 50),
+        50,
+        0.5,
+      );
+    }
     const visibility = await measureVisibility(
       api.base,
       seeded.measured.agentToken,
@@ -274,7 +292,7 @@ try {
       "nodejs_eventloop_lag_p99_seconds",
       "nodejs_heap_size_used_bytes",
     ]);
-    const ceiling = rows[0]!.per_second;
+    const ceiling = rows[0]?.per_second ?? 1;
     for (const row of rows) row.ratio = Math.round((row.per_second / ceiling) * 1000) / 1000;
     const result = {
       when: new Date().toISOString(),
