@@ -20,6 +20,7 @@ import {
   updateAgentPrinters,
   updateJobs,
 } from "@apf/db/queries/ingest";
+import { deferOrgChanges, deferredOrgChanges } from "@apf/db/queries/org-changes";
 import {
   type AgentReport,
   estimatedMinutes,
@@ -56,13 +57,17 @@ type Sku = Awaited<ReturnType<typeof loadSkusWithPrintFile>>[number];
 
 /**
  * Applies one agent report: normalises every machine (pure), then writes printers, jobs and stock
- * in one transaction of bulk statements. Nothing of a report is applied if any write fails.
+ * in one transaction of bulk statements. Nothing of a report is applied if any write fails. The
+ * transaction's change notifications are handed to `announce` once it has committed (with other
+ * reports' in one NOTIFY, services/org-changes.ts) instead of each commit notifying: notifying
+ * commits queue on a database-wide lock, which made the agents of one farm wait for each other.
  */
 export async function ingestReport(
   db: Database,
   agent: { agentId: string; organizationId: string },
   report: AgentReport,
   receivedAt: Date,
+  announce: (payloads: readonly string[]) => void,
 ): Promise<IngestSummary> {
   const latest = receivedAt.getTime() + MAX_CLOCK_SKEW_MS;
   const machines = report.machines.map((m) => {
@@ -70,8 +75,9 @@ export async function ingestReport(
     return n.observedAt.getTime() > latest ? { ...n, observedAt: new Date(latest) } : n;
   });
 
-  return db.transaction(async (tx) => {
+  const { summary, changes } = await db.transaction(async (tx) => {
     await lockAgentReports(tx, agent.agentId);
+    await deferOrgChanges(tx);
     const agentPrinters = await loadAgentPrinters(tx, agent.agentId);
     const stored = new Map(agentPrinters.map((s) => [s.machineId, s]));
     const created = machines.filter((m) => !stored.has(m.machineId)).length;
@@ -119,7 +125,7 @@ export async function ingestReport(
     const units = await countCompletedJobs(tx, agent.organizationId, plan.completed);
     await recordJobEnds(tx, agent.organizationId, plan.ends);
 
-    return {
+    const summary: IngestSummary = {
       machines: machines.length,
       applied: fresh.length,
       ignored_stale: machines.length - fresh.length,
@@ -128,7 +134,10 @@ export async function ingestReport(
       jobs_closed: plan.jobUpdates.filter((u) => u.timeCompleted !== null).length,
       units_counted: units,
     };
+    return { summary, changes: await deferredOrgChanges(tx) };
   });
+  announce(changes);
+  return summary;
 }
 
 /** What a machine's observation does to its open job (see `nextJobTransition`). */

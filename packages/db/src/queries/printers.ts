@@ -173,7 +173,8 @@ export async function markBedCleared(
 
 const versionQuery = preparedPerDatabase((db: Database) =>
   db
-    .select({ version: printerListVersions.version })
+    // The sum of the organization's counters (one per slot, schema/printer-list-versions.ts).
+    .select({ version: sql<number>`coalesce(sum(${printerListVersions.version}), 0)::float8` })
     .from(printerListVersions)
     .where(eq(printerListVersions.organizationId, sql.placeholder("organizationId")))
     .prepare("apf_printer_list_version"),
