@@ -53,13 +53,17 @@ describe("one reading of a printer on every surface", () => {
     jobId = (await createJob(services.db, org, { printerId, status: "printing" })).id;
   });
 
-  /** The agent's latest report, as ingest stores it, seen now by the services' clock. */
+  /**
+   * The agent's latest report, as ingest stores it, seen now by the services' clock; returns
+   * once this instance received Postgres's notification of it (as after a write through the API).
+   */
   async function report(fields: Partial<typeof printers.$inferInsert>) {
     const now = services.clock.now();
     await services.db
       .update(printers)
       .set({ lastSeenAt: now, observedAt: now, updatedAt: now, ...fields })
       .where(eq(printers.id, printerId));
+    await services.orgChanges.sync();
   }
 
   async function publicJson(path: string) {
