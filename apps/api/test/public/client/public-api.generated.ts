@@ -699,7 +699,7 @@ export interface components {
              */
             last_seen_at: string | null;
             /**
-             * @description `tool0`, `tool1`…, `bed`, `chamber`: the heaters as reported.
+             * @description `tool0`, `tool1`…, `bed`, `chamber`: the heaters as reported; empty while the printer is not `online`.
              * @example {
              *       "tool0": {
              *         "actual": 214.8,
@@ -715,7 +715,16 @@ export interface components {
                 [key: string]: components["schemas"]["Temperature"];
             };
             current_job_id: string | null;
+            /** @description Percent of the current print, two decimals; null unless the agent is fresh. */
             progress_percentage: number | null;
+            /**
+             * @description The control actions (POST /printers/{id}/control) the printer allows now; any other is answered 409 INVALID_STATE. Not part of AutoPrintFarm's shape.
+             * @example [
+             *       "pause",
+             *       "stop"
+             *     ]
+             */
+            available_actions: ("pause" | "resume" | "stop" | "clear_bed")[];
         };
         /** @description Degrees Celsius, as the printer reported them. */
         Temperature: {
@@ -781,6 +790,8 @@ export interface components {
              * @example 2026-11-23T10:00:00.000Z
              */
             last_telemetry_at: string | null;
+            /** @description The control actions the printer allows now, as on GET /printers (not part of AutoPrintFarm's shape). */
+            available_actions: ("pause" | "resume" | "stop" | "clear_bed")[];
         };
         PrinterMaintenanceChange: {
             in_maintenance: boolean;
