@@ -12,6 +12,7 @@ import {
   printerLiveness,
   reportedWithinStaleWindow,
 } from "./printer-liveness.ts";
+import { shownPercent } from "./shown-percent.ts";
 
 /** The statuses integrators see: the observed ones, and `maintenance` while a printer is in it. */
 export const PUBLIC_PRINTER_STATUSES = [...PRINTER_STATUSES, "maintenance"] as const;
@@ -190,7 +191,7 @@ export async function findPublicPrinterLiveStatus(
       id: printers.id,
       status: live.status,
       hubOnline: live.fresh,
-      progressPercentage: printers.progressPercentage,
+      progressPercentage: shownPercent(printers.progressPercentage),
       temperatures: printers.temperatures,
       printTimeLeftS: printers.printTimeLeftS,
       currentJobId: printers.currentJobId,
