@@ -54,7 +54,7 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     name: "printers:read",
     kind: "read",
     description:
-      "Read the organization's printers: state, live status, temperatures, current job and progress.",
+      "Read the organization's printers (state, live status, temperatures, current job and progress) and the outcome of commands sent to them.",
     routes: [
       get("/public/v1/printers"),
       get("/public/v1/printers/{id}"),

@@ -1,6 +1,7 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { type JobStatus, jobs, skus } from "../schema/index.ts";
+import { shownPercent } from "./shown-percent.ts";
 
 export interface PublicJobFilters {
   status?: JobStatus;
@@ -19,7 +20,7 @@ const columns = {
   color: jobs.color,
   filamentType: jobs.filamentType,
   materialType: jobs.materialType,
-  progressPercentage: jobs.progressPercentage,
+  progressPercentage: shownPercent(jobs.progressPercentage),
   estimatedPrintTimeMinutes: jobs.estimatedPrintTimeMinutes,
   actualPrintTimeMinutes: jobs.actualPrintTimeMinutes,
   failureReason: jobs.failureReason,
