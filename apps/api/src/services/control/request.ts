@@ -2,6 +2,7 @@ import type { CommandRequester, CommandStatus } from "@apf/db";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { type CommandRow, findCommand, insertCommand } from "@apf/db/queries/commands";
 import { findControlTarget, markBedCleared } from "@apf/db/queries/printer-control";
+import { completeCollectionTasksOfPrinter } from "@apf/db/queries/tasks";
 import { type ControlAction, isControlAction } from "@apf/domain";
 import type { Services } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
@@ -94,6 +95,7 @@ export async function requestControl(
   if (action === "clear_bed") {
     const row = await db.transaction(async (tx) => {
       await markBedCleared(tx, organizationId, printerId, now);
+      await completeCollectionTasksOfPrinter(tx, organizationId, printerId, now);
       const inserted = await insertCommand(tx, {
         ...base,
         agentId: null,
