@@ -15,12 +15,12 @@ import {
   lockAgentReports,
   type PrinterWrite,
   recordJobEnds,
-  returnFailedHandovers,
   type StoredMachine,
   updateAgentPrinters,
   updateJobs,
 } from "@apf/db/queries/ingest";
 import { deferOrgChanges, deferredOrgChanges } from "@apf/db/queries/org-changes";
+import { failHandover } from "@apf/db/queries/print-queue";
 import {
   type AgentReport,
   estimatedMinutes,
@@ -37,8 +37,6 @@ import { ApiError } from "../errors.ts";
 
 /** Agents' clocks drift; an observation is never taken to be later than we received it. */
 const MAX_CLOCK_SKEW_MS = 5_000;
-/** A queued job's transfers tried before it is failed (queue.md). */
-export const MAX_TRANSFER_ATTEMPTS = 3;
 /** How long OctoPrint may take to show a print it was told to start before the start counts as failed. */
 const UPLOADED_START_GRACE_MS = 120_000;
 
@@ -112,13 +110,11 @@ export async function ingestReport(
     );
     const added = plan.printers.filter((p) => !stored.has(p.machineId));
     await insertAgentPrinters(tx, { ...agent, at: receivedAt }, added);
-    // Handed-over jobs that did not begin leave the printer before anything else opens on it.
-    await returnFailedHandovers(
-      tx,
-      agent.organizationId,
-      plan.failedHandovers,
-      MAX_TRANSFER_ATTEMPTS,
-    );
+    // Handed-over jobs that did not begin leave the printer before anything else opens on it
+    // (rare: one statement each, the queue's own rule for a failed transfer).
+    for (const failed of plan.failedHandovers) {
+      await failHandover(tx, agent.organizationId, failed.id, failed.error, receivedAt);
+    }
     await linkQueuedJobs(tx, agent.organizationId, plan.jobLinks);
     await updateJobs(tx, agent.organizationId, plan.jobUpdates);
     await insertJobs(tx, agent.organizationId, plan.jobInserts);

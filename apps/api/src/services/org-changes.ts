@@ -45,6 +45,11 @@ export interface OrgChanges {
    */
   sync(): Promise<void>;
   readonly listening: boolean;
+  /**
+   * Calls `listener` with the table and organization of every change announced from now on
+   * (a doorbell: the rows stay the truth). Returns the unsubscribe.
+   */
+  onChange(listener: (table: WatchedTable, organizationId: string) => void): () => void;
   readonly stats: { notifications: number; reconnects: number };
   close(): Promise<void>;
 }
@@ -56,6 +61,7 @@ export function createOrgChanges(
 ): OrgChanges {
   const counts = new Map<string, number>();
   const waiting = new Map<string, () => void>();
+  const listeners = new Set<(table: WatchedTable, organizationId: string) => void>();
   const stats = { notifications: 0, reconnects: 0 };
   let epoch = 0;
   let listening = false;
@@ -101,6 +107,12 @@ export function createOrgChanges(
         counts.clear();
       }
       counts.set(payload, (counts.get(payload) ?? 0) + 1);
+      if (listeners.size > 0) {
+        const colon = payload.indexOf(":");
+        const table = payload.slice(0, colon) as WatchedTable;
+        const organizationId = payload.slice(colon + 1);
+        for (const listener of listeners) listener(table, organizationId);
+      }
     },
     listening() {
       // Whatever was announced while not listening is unknown: start a new epoch.
@@ -130,6 +142,10 @@ export function createOrgChanges(
     stats,
     get listening() {
       return listening;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     token(organizationId, tables) {
       if (!listening) return null;

@@ -15,6 +15,8 @@ export async function findOrganization(db: Queryable, organizationId: string) {
 export interface OrganizationPatch {
   name?: string;
   allowedOrigins?: string[];
+  autoStart?: boolean;
+  startSpacingSeconds?: number;
 }
 
 /** Applies the given settings; undefined when there is no such organization. */

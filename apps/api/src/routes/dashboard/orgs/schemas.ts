@@ -5,6 +5,13 @@ export const organizationSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   allowed_origins: z.array(z.string()),
+  auto_start: z.boolean().openapi({
+    description: "The queue starts jobs on ready printers by itself (off by default).",
+  }),
+  start_spacing_seconds: z.int().min(0).max(3600).openapi({
+    description:
+      "Seconds between two automatic starts, so a farm's heaters never switch on at once.",
+  }),
   created_at: timestamp(),
   updated_at: timestamp(),
 });
@@ -13,6 +20,8 @@ export function toOrganization(org: {
   id: string;
   name: string;
   allowedOrigins: string[];
+  autoStart: boolean;
+  startSpacingSeconds: number;
   createdAt: Date;
   updatedAt: Date;
 }) {
@@ -20,6 +29,8 @@ export function toOrganization(org: {
     id: org.id,
     name: org.name,
     allowed_origins: org.allowedOrigins,
+    auto_start: org.autoStart,
+    start_spacing_seconds: org.startSpacingSeconds,
     created_at: iso(org.createdAt),
     updated_at: iso(org.updatedAt),
   };

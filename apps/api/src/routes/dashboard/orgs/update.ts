@@ -16,12 +16,15 @@ import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { allowedOriginsSchema, organizationSchema, toOrganization } from "./schemas.ts";
 
+const SPACING = "must be a whole number of seconds from 0 to 3600";
+
 export const route = createRoute({
   method: "patch",
   path: "/orgs/{orgId}",
   operationId: "dashboardUpdateOrganization",
   tags: TAGS,
-  summary: "Rename the organization or set its allowed browser origins (owner, admin)",
+  summary:
+    "Rename the organization, set its allowed browser origins or its queue settings (owner, admin)",
   security: SESSION_SECURITY,
   middleware: [requireManager] as const,
   request: {
@@ -29,7 +32,12 @@ export const route = createRoute({
     body: jsonBody(
       nonEmptyPatch(
         z
-          .object({ name: text(100).optional(), allowed_origins: allowedOriginsSchema.optional() })
+          .object({
+            name: text(100).optional(),
+            allowed_origins: allowedOriginsSchema.optional(),
+            auto_start: z.boolean({ error: "must be true or false" }).optional(),
+            start_spacing_seconds: z.int(SPACING).min(0, SPACING).max(3600, SPACING).optional(),
+          })
           .strict(),
       ),
     ),
@@ -48,7 +56,12 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     const updated = await updateOrganization(
       tx,
       organizationId,
-      { name: body.name, allowedOrigins: body.allowed_origins },
+      {
+        name: body.name,
+        allowedOrigins: body.allowed_origins,
+        autoStart: body.auto_start,
+        startSpacingSeconds: body.start_spacing_seconds,
+      },
       clock.now(),
     );
     return recordUpdate(
@@ -65,5 +78,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   });
   // Verified keys carry the organization's name and CORS origins: reload them everywhere.
   await invalidateOrganizationKeys(c.get("services"), organizationId);
+  // Auto-start switched on: the queue may have jobs for ready printers now.
+  c.get("services").dispatcher.wake(organizationId);
   return c.json(ok(toOrganization(org)), 200);
 };
