@@ -1,4 +1,6 @@
 // Everything of @apf/printers except the simulator, which is `@apf/printers/simulator`.
+
+export * from "./gcode/index.ts";
 export * from "./job-lifecycle.ts";
 export { isJobStatus, JOB_STATUSES, type JobStatus } from "./job-status.ts";
 export * from "./normalize.ts";
