@@ -18,6 +18,7 @@ import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsPortRoutes, tokenMetricsRoutes } from "./routes/metrics.ts";
 import { PUBLIC_MAX_BODY_BYTES } from "./routes/public/v1/body.ts";
+import { isUploadRequest } from "./routes/public/v1/files/upload-body.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
 
 export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
@@ -53,11 +54,14 @@ export function createApp(services: Services) {
   app.use("*", readYourWrites);
   app.use(`${PUBLIC_BASE_PATH}/*`, publicCors);
   // Dashboard bodies are small; reading a huge one (even unauthenticated, at login) is refused.
+  // The limit is per route: the file uploads take up to APF_MAX_FILE_MB, counted as they stream
+  // (services/files/receive-upload.ts), after the credential was checked.
   app.use(
     "/api/*",
     limitBody(
       DASHBOARD_MAX_BODY_BYTES,
       () => new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /api may be at most 64 KiB."),
+      isUploadRequest,
     ),
   );
 
@@ -67,6 +71,7 @@ export function createApp(services: Services) {
       PUBLIC_MAX_BODY_BYTES,
       () =>
         new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /public/v1 may be at most 64 KiB."),
+      isUploadRequest,
     ),
   );
   // Dashboard and agent answers may carry a secret (a session, key, agent or invitation token)

@@ -9,6 +9,12 @@ export const SCOPES = [
   "printers:write",
   "inventory:write",
   "printers:control",
+  "files:read",
+  "files:write",
+  "jobs:write",
+  "jobs:control",
+  "worklist:read",
+  "worklist:write",
   "read",
   "write",
   "control",
@@ -28,7 +34,7 @@ export type NarrowScope = Exclude<Scope, BroadScope>;
 
 /** A route of `/public/v1` a scope grants, with its path in OpenAPI template form. */
 export interface ScopeRoute {
-  method: "GET" | "POST" | "PUT";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
 }
 
@@ -46,6 +52,8 @@ export interface ScopeDefinition {
 const get = (path: string): ScopeRoute => ({ method: "GET", path });
 const put = (path: string): ScopeRoute => ({ method: "PUT", path });
 const post = (path: string): ScopeRoute => ({ method: "POST", path });
+const patch = (path: string): ScopeRoute => ({ method: "PATCH", path });
+const del = (path: string): ScopeRoute => ({ method: "DELETE", path });
 
 type NarrowDefinition = Omit<ScopeDefinition, "broad" | "name"> & { name: NarrowScope };
 
@@ -100,6 +108,58 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     description:
       "Send physical commands to the organization's printers (pause, resume, stop, clear the bed) and read their outcome.",
     routes: [post("/public/v1/printers/{id}/control")],
+  },
+  "files:read": {
+    name: "files:read",
+    kind: "read",
+    description:
+      "Read the organization's print files: names, sizes, checksums, slicer metadata and thumbnails.",
+    routes: [
+      get("/public/v1/files"),
+      get("/public/v1/files/{id}"),
+      get("/public/v1/files/{id}/thumbnail"),
+    ],
+  },
+  "files:write": {
+    name: "files:write",
+    kind: "write",
+    description: "Upload print files (G-code), record them and delete them.",
+    routes: [
+      post("/public/v1/files/upload-url"),
+      post("/public/v1/files"),
+      del("/public/v1/files/{id}"),
+    ],
+  },
+  "jobs:write": {
+    name: "jobs:write",
+    kind: "write",
+    description:
+      "Queue print jobs, change their priority, printer or place, remove and retry them.",
+    routes: [
+      post("/public/v1/jobs"),
+      patch("/public/v1/jobs/{id}"),
+      del("/public/v1/jobs/{id}"),
+      post("/public/v1/jobs/{id}/retry"),
+    ],
+  },
+  "jobs:control": {
+    name: "jobs:control",
+    kind: "control",
+    description: "Start a queued job on its printer, and cancel a job.",
+    routes: [post("/public/v1/jobs/{id}/start"), post("/public/v1/jobs/{id}/cancel")],
+  },
+  "worklist:read": {
+    name: "worklist:read",
+    kind: "read",
+    description:
+      "Read the farm's worklist: beds to clear and other tasks for the people on the floor.",
+    routes: [get("/public/v1/worklist")],
+  },
+  "worklist:write": {
+    name: "worklist:write",
+    kind: "write",
+    description: "Complete worklist tasks (completing a collection task clears the printer's bed).",
+    routes: [post("/public/v1/worklist/{id}/complete")],
   },
 };
 

@@ -36,7 +36,9 @@ export type AuditAction =
   | "printer.maintenance_changed"
   | "inventory.threshold_changed"
   | "sku.parts_changed"
-  | "sku.kits_assembled";
+  | "sku.kits_assembled"
+  | "file.created"
+  | "file.deleted";
 
 /** Who acted and from where, read once from the request. */
 export interface AuditOrigin {

@@ -4,6 +4,8 @@ import type { Logger } from "pino";
 import { type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
 import { createInProcessBus, createRedisBus } from "./control/bus.ts";
+import { createFileStore, parseFileStoreLocation } from "./file-store/index.ts";
+import { resolveUploadSecret } from "./file-store/upload-secret.ts";
 import { createGithubKeySet } from "./github-keys.ts";
 import { createOrgChanges, ORG_CHANGES_CHANNEL } from "./org-changes.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
@@ -63,6 +65,8 @@ export async function buildServices(
     (handlers) => database.listen(ORG_CHANGES_CHANNEL, handlers),
     logger,
   );
+  const fileStore = createFileStore(parseFileStoreLocation(env.APF_FILE_STORE, env.APF_DATA_DIR));
+  logger.info({ file_store: fileStore.description }, "print files are kept in the file store");
   return {
     db: database.db,
     dbKind: database.kind,
@@ -76,7 +80,10 @@ export async function buildServices(
     clock: systemClock,
     config: env,
     githubKeys: createGithubKeySet(env.APF_GITHUB_KEYS, logger),
+    fileStore,
+    uploadSecret: resolveUploadSecret(env, logger),
     async close() {
+      await fileStore.close();
       await commandBus.close();
       await orgChanges.close();
       redis?.disconnect();

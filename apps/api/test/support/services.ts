@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
 import type { Redis } from "ioredis";
@@ -6,6 +9,11 @@ import type { Clock, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
 import { createRedis } from "../../src/services/build.ts";
 import { createInProcessBus, createRedisBus } from "../../src/services/control/bus.ts";
+import {
+  createFileStore,
+  type FileStore,
+  parseFileStoreLocation,
+} from "../../src/services/file-store/index.ts";
 import { createGithubKeySet } from "../../src/services/github-keys.ts";
 import { createLogger } from "../../src/services/logger.ts";
 import {
@@ -48,6 +56,7 @@ export interface TestServices extends Services {
   clock: Clock;
   logs: LogCapture;
   database: TestDatabase;
+  fileDir: string | null;
   /** Closes what this helper opened (not the shared database when passed in). */
   close(): Promise<void>;
 }
@@ -63,6 +72,8 @@ export interface TestServicesOptions {
   redisUrl?: string;
   env?: Record<string, string>;
   clock?: Clock;
+  /** A file store of the test's own (default: a fresh temporary folder, removed on close). */
+  fileStore?: FileStore;
 }
 
 /**
@@ -90,6 +101,10 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     logger,
   );
   await waitListening(orgChanges);
+  const fileDir = options.fileStore ? null : mkdtempSync(join(tmpdir(), "apf-test-files-"));
+  const fileStore =
+    options.fileStore ??
+    createFileStore(parseFileStoreLocation(config.APF_FILE_STORE, fileDir ?? tmpdir()));
   return {
     db: database.db,
     dbKind: database.kind,
@@ -103,9 +118,15 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     clock: options.clock ?? new TestClock(),
     config,
     githubKeys: createGithubKeySet(config.APF_GITHUB_KEYS, logger),
+    fileStore,
+    uploadSecret: randomBytes(32),
     logs,
     database,
+    /** The temporary folder behind the default file store (null with another store). */
+    fileDir,
     async close() {
+      await fileStore.close();
+      if (fileDir) rmSync(fileDir, { recursive: true, force: true });
       await commandBus.close();
       await orgChanges.close();
       redis?.disconnect();

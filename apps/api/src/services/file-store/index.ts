@@ -34,6 +34,9 @@ export function parseFileStoreLocation(
     return { kind: "folder", path: fileURLToPath(url) };
   }
   if (url.protocol !== "s3:") throw new Error("a file:// or s3:// URL");
+  if (url.username || url.password) {
+    throw new Error("an s3:// URL without credentials (they come from the AWS_* variables)");
+  }
   const bucket = url.hostname;
   if (!BUCKET.test(bucket)) throw new Error("an s3:// URL whose bucket name is 3–63 characters");
   const prefixPath = decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, "");

@@ -4,6 +4,7 @@ import { registerDocumentRoute } from "../../../openapi/document-route.ts";
 import { createRouter, registerAgentScheme } from "../../../openapi/kit.ts";
 import * as commandResult from "./command-result.ts";
 import * as commandsPoll from "./commands-poll.ts";
+import * as fileDownload from "./file-download.ts";
 import * as reports from "./reports.ts";
 
 /** Where app.ts mounts this router. */
@@ -20,6 +21,7 @@ export function agentRoutes() {
   router.openapi(reports.route, reports.handler, reports.hook);
   router.openapi(commandsPoll.route, commandsPoll.handler);
   router.openapi(commandResult.route, commandResult.handler);
+  router.openapi(fileDownload.route, fileDownload.handler);
   registerDocumentRoute(router, {
     info: {
       title: "apf agent API",
