@@ -96,8 +96,9 @@ export const envSchema = z.object({
     .max(10240, "a whole number of megabytes from 1 to 10240")
     .default(100),
   /**
-   * The key that signs upload tokens and agents' download links. Unset: generated once and kept
-   * in `<APF_DATA_DIR>/upload-secret`; instances behind one load balancer need the same value.
+   * The key that signs upload tokens and agents' download links. Unset: on the embedded database
+   * generated once into `<APF_DATA_DIR>/upload-secret`, else a key of the process (with a warning);
+   * instances behind one load balancer need the same value.
    */
   APF_UPLOAD_SECRET: z.string().min(32, "a secret of at least 32 characters").optional(),
   /** Run the demo (seeded organization, simulated printers, in-process agent) on embedded PGlite. */
