@@ -113,7 +113,7 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     name: "files:read",
     kind: "read",
     description:
-      "Read the organization's print files: names, sizes, checksums, slicer metadata and thumbnails.",
+      "Read the organization's print files: sizes, checksums, slicer metadata and thumbnails.",
     routes: [
       get("/public/v1/files"),
       get("/public/v1/files/{id}"),
