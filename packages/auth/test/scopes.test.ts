@@ -17,18 +17,30 @@ describe("scopes", () => {
     expect([...SCOPES].sort()).toEqual(
       [
         "control",
+        "files:read",
+        "files:write",
         "inventory:read",
         "inventory:write",
+        "jobs:control",
         "jobs:read",
+        "jobs:write",
         "printers:control",
         "printers:read",
         "printers:write",
         "read",
+        "worklist:read",
+        "worklist:write",
         "write",
       ].sort(),
     );
     expect([...BROAD_SCOPES]).toEqual(["read", "write", "control"]);
-    expect([...ALL_READ_SCOPES].sort()).toEqual(["inventory:read", "jobs:read", "printers:read"]);
+    expect([...ALL_READ_SCOPES].sort()).toEqual([
+      "files:read",
+      "inventory:read",
+      "jobs:read",
+      "printers:read",
+      "worklist:read",
+    ]);
     expectTypeOf<"read">().toMatchTypeOf<Scope>();
   });
 
@@ -36,7 +48,7 @@ describe("scopes", () => {
     const schema = z.array(z.enum(SCOPES)).nonempty();
     expect(schema.safeParse(["jobs:read"]).success).toBe(true);
     expect(schema.safeParse(["read", "write", "control"]).success).toBe(true);
-    expect(schema.safeParse(["jobs:write"]).success).toBe(false);
+    expect(schema.safeParse(["jobs:delete"]).success).toBe(false);
     expect(schema.safeParse([]).success).toBe(false);
   });
 
@@ -85,6 +97,20 @@ describe("scopes", () => {
       ["POST", "/public/v1/printers/{id}/control", "printers:control"],
       // Also granted by printers:control (the route accepts either).
       ["GET", "/public/v1/commands/{id}", "printers:read"],
+      ["POST", "/public/v1/files/upload-url", "files:write"],
+      ["POST", "/public/v1/files", "files:write"],
+      ["DELETE", "/public/v1/files/{id}", "files:write"],
+      ["GET", "/public/v1/files", "files:read"],
+      ["GET", "/public/v1/files/{id}", "files:read"],
+      ["GET", "/public/v1/files/{id}/thumbnail", "files:read"],
+      ["POST", "/public/v1/jobs", "jobs:write"],
+      ["PATCH", "/public/v1/jobs/{id}", "jobs:write"],
+      ["DELETE", "/public/v1/jobs/{id}", "jobs:write"],
+      ["POST", "/public/v1/jobs/{id}/retry", "jobs:write"],
+      ["POST", "/public/v1/jobs/{id}/start", "jobs:control"],
+      ["POST", "/public/v1/jobs/{id}/cancel", "jobs:control"],
+      ["GET", "/public/v1/worklist", "worklist:read"],
+      ["POST", "/public/v1/worklist/{id}/complete", "worklist:write"],
     ];
     for (const [method, path, scope] of expected) {
       expect(scopeForRoute(method.toLowerCase(), path)).toBe(scope);
@@ -98,6 +124,8 @@ describe("scopes", () => {
   it("guards /me and unknown writes with no scope", () => {
     expect(scopeForRoute("GET", "/public/v1/me")).toBeUndefined();
     expect(scopeForRoute("POST", "/public/v1/printers")).toBeUndefined();
+    // The upload itself: its token is the credential, the key needs no scope.
+    expect(scopeForRoute("PUT", "/public/v1/files/upload/{token}")).toBeUndefined();
     expect(scopeForRoute("GET", "/public/v1/printers/{id}/maintenance")).toBeUndefined();
   });
 
@@ -118,7 +146,7 @@ describe("scopes", () => {
 
   it("recognises scope names and nothing else", () => {
     for (const scope of SCOPES) expect(isScope(scope)).toBe(true);
-    for (const x of ["jobs:write", "PRINTERS:READ", "READ", "", null, 1, ["jobs:read"]]) {
+    for (const x of ["jobs:delete", "PRINTERS:READ", "READ", "", null, 1, ["jobs:read"]]) {
       expect(isScope(x)).toBe(false);
     }
   });

@@ -34,6 +34,11 @@ const TAGS = [
     description:
       "Physical commands carried to printers by their agent (scope `printers:control` or `control`).",
   },
+  {
+    name: "Files",
+    description:
+      "Print files (G-code): the three-step upload and file records (scope `files:write`), reading them (scope `files:read`).",
+  },
   { name: "Key", description: "The calling key." },
   { name: "Documentation", description: "This document." },
 ];
