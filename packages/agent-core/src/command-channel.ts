@@ -129,12 +129,10 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
   }
 
   function progressOf(id: string): ProgressSink {
-    let inFlight = false;
     let unsupported = false;
     return throttleProgress((stage, percent) => {
-      if (inFlight || unsupported) return;
-      inFlight = true;
-      void exchange(
+      if (unsupported) return undefined;
+      return exchange(
         fetchFn,
         `${base}/${encodeURIComponent(id)}/progress`,
         {
@@ -145,7 +143,6 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
         },
         5_000,
       ).then((answer) => {
-        inFlight = false;
         // An older backend has no progress route: the print goes on without progress reports.
         if (answer.ok && answer.status === 404) unsupported = true;
       });

@@ -66,7 +66,10 @@ describe("print against the simulator", () => {
     const outcome = await executor(backend.url, cacheDir, logger)(
       printCommand("tok1", GCODE),
       machine(printer.url),
-      (stage, percent) => stages.push([stage, percent]),
+      (stage, percent) => {
+        stages.push([stage, percent]);
+        return undefined;
+      },
     );
     expect(outcome).toEqual({ ok: true, octoprint_status: 201, error: null });
     expect(printer.state()).toBe("Printing");
@@ -271,7 +274,12 @@ describe("the download", () => {
     const stages: string[] = [];
     expect((await run(printCommand("tok1", GCODE), machine(fake.url), noProgress)).ok).toBe(true);
     expect(
-      (await run(printCommand("tok2", GCODE), machine(fake.url), (stage) => stages.push(stage))).ok,
+      (
+        await run(printCommand("tok2", GCODE), machine(fake.url), (stage) => {
+          stages.push(stage);
+          return undefined;
+        })
+      ).ok,
     ).toBe(true);
     expect(backend.downloads()).toBe(1);
     expect(stages).not.toContain("downloading");

@@ -1,7 +1,10 @@
 import type { TransferStage } from "@apf/domain";
 
-/** Reports how far a print command's transfer got; calls beyond the throttle are dropped. */
-export type ProgressSink = (stage: TransferStage, percent: number) => void;
+/**
+ * Reports how far a print command's transfer got; calls beyond the throttle are dropped. May
+ * return a promise settled once the report was sent; the transfer never waits for it.
+ */
+export type ProgressSink = (stage: TransferStage, percent: number) => Promise<void> | undefined;
 
 /**
  * Lets at most one report through per `intervalMs` (one command's transfer): the first at once,
@@ -15,8 +18,8 @@ export function throttleProgress(
   let last: number | undefined;
   return (stage, percent) => {
     const t = now();
-    if (last !== undefined && t - last < intervalMs) return;
+    if (last !== undefined && t - last < intervalMs) return undefined;
     last = t;
-    send(stage, Math.min(100, Math.max(0, Math.floor(percent))));
+    return send(stage, Math.min(100, Math.max(0, Math.floor(percent))));
   };
 }
