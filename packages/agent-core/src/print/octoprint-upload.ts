@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
-import { Readable } from "node:stream";
 import {
   basicAuthHeader,
   describeFailure,
@@ -104,7 +103,7 @@ export async function uploadToOctoPrint(options: UploadOptions): Promise<UploadR
     const response = await options.fetch(joinUrl(options.baseUrl, "/api/files/local"), {
       method: "POST",
       headers,
-      body: Readable.toWeb(Readable.from(body())),
+      body: pullStream(body()),
       duplex: "half",
       redirect: "manual",
       signal,
@@ -119,6 +118,26 @@ export async function uploadToOctoPrint(options: UploadOptions): Promise<UploadR
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A web stream that reads the next chunk only when fetch asks for it, so the file is read as fast
+ * as the network takes it (Node 20's `Readable.toWeb` reads ahead without limit).
+ */
+function pullStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      async cancel() {
+        await chunks.return(undefined);
+      },
+    },
+    { highWaterMark: 1 },
+  );
 }
 
 /** Maps OctoPrint's answer to the upload to a result, keeping OctoPrint's own words. */
