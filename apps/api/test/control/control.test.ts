@@ -1,4 +1,4 @@
-import { apiKeys, auditEvents, commands, printers } from "@apf/db";
+import { apiKeys, auditEvents, commands, memberships, printers } from "@apf/db";
 import { revokeAgent } from "@apf/db/queries/agents";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { and, eq } from "drizzle-orm";
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { agentTopic } from "../../src/services/control/bus.ts";
 import { requestControl } from "../../src/services/control/request.ts";
+import { call, createSession } from "../support/dashboard-factories.ts";
 import { createAgent, createApiKey } from "../support/factories.ts";
 import { createTestServices, type TestClock, type TestServices } from "../support/services.ts";
 import {
@@ -233,6 +234,42 @@ describe("Idempotency-Key", () => {
     const other = await control(app, farm.key, farm.printer.id, "stop", headers);
     expect(other.status).toBe(422);
     expect(other.body.code).toBe("IDEMPOTENCY_KEY_REUSED");
+  });
+
+  it("keeps a key's answer to its organization: a removed member replaying it through another organization gets nothing of the first", async () => {
+    const farmA = await controlFarm(services);
+    const farmB = await controlFarm(services);
+    // One person, owner of A and admin of B, signed in to the dashboard.
+    const session = await createSession(services, farmA.owner.id);
+    await services.db
+      .insert(memberships)
+      .values({ organizationId: farmB.organization.id, userId: farmA.owner.id, role: "admin" });
+    const headers = { "Idempotency-Key": "replayed-key" };
+    const dashboardControl = (orgId: string) =>
+      call(app, "POST", `/api/orgs/${orgId}/printers/${farmA.printer.id}/control`, {
+        token: session,
+        body: { action: "pause" },
+        headers,
+      });
+    const agent = fakeAgentLoop(app, farmA.agent.token);
+    await channelOpen(services, farmA.agent.id);
+    const first = await dashboardControl(farmA.organization.id);
+    await agent.stop();
+    expect(first.status).toBe(200);
+
+    // Now only a member of B, they replay the key with A's printer through B's route.
+    await services.db
+      .delete(memberships)
+      .where(
+        and(
+          eq(memberships.organizationId, farmA.organization.id),
+          eq(memberships.userId, farmA.owner.id),
+        ),
+      );
+    const replay = await dashboardControl(farmB.organization.id);
+    expect(replay.status).toBe(404);
+    expect(replay.body.code).toBe("NOT_FOUND");
+    expect(replay.text).not.toContain(first.body.data.command_id);
   });
 
   it("repeats a 4xx answer but not a 503, and refuses a malformed key with 400", async () => {
