@@ -1,4 +1,4 @@
-import { apiKeys, auditEvents, commands, memberships, printers } from "@apf/db";
+import { apiKeys, auditEvents, commandChannels, commands, memberships, printers } from "@apf/db";
 import { revokeAgent } from "@apf/db/queries/agents";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { and, eq } from "drizzle-orm";
@@ -375,6 +375,40 @@ describe("the agent's command channel", () => {
     expect(res.body.code).toBe("TOKEN_REVOKED");
     expect(await hasOpenCommandChannel(services.db, farm.agent.id, clock().now())).toBe(false);
     expect((await control(app, farm.key, farm.printer.id, "pause")).body.code).toBe("HUB_OFFLINE");
+  });
+
+  it("holds at most 3 open polls per agent: a 4th is 429 RATE_LIMITED with Retry-After, and one that ends frees its place", async () => {
+    const farm = await controlFarm(services);
+    const controllers = [0, 1, 2].map(() => new AbortController());
+    const open = controllers.map((controller) =>
+      poll(app, farm.agent.token, 25, controller.signal).catch(() => null),
+    );
+    const openChannels = async () =>
+      (
+        await services.db
+          .select()
+          .from(commandChannels)
+          .where(eq(commandChannels.agentId, farm.agent.id))
+      ).length;
+    await expect.poll(openChannels).toBe(3);
+    try {
+      const fourth = await poll(app, farm.agent.token, 1);
+      expect(fourth.status).toBe(429);
+      expect(fourth.body.code).toBe("RATE_LIMITED");
+      expect(fourth.body.error).toContain("3 open command polls");
+      expect(Number(fourth.headers.get("retry-after"))).toBeGreaterThan(0);
+      // Another agent of the farm is not affected.
+      const neighbour = await createAgent(services.db, farm.organization.id, "neighbour");
+      expect((await poll(app, neighbour.token, 1)).status).toBe(200);
+
+      controllers[0]!.abort();
+      await open[0];
+      await expect.poll(openChannels).toBe(2);
+      expect((await poll(app, farm.agent.token, 1)).status).toBe(200);
+    } finally {
+      for (const controller of controllers) controller.abort();
+      await Promise.all(open);
+    }
   });
 
   it("only hands an agent commands of its own printers", async () => {
