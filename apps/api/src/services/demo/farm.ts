@@ -1,12 +1,12 @@
 import { type AgentConfig, inlineSecret, normalizeUrl, runAgent } from "@apf/agent-core";
 import { startSimulatedFarm } from "@apf/printers/simulator";
 import type { Logger } from "pino";
-import { DEMO_PRINT_FILES, type DemoSecrets } from "./seed.ts";
+import type { DemoSecrets } from "./seed.ts";
 
 export const DEMO_PRINTERS = 3;
 
 /**
- * Three simulated OctoPrint hosts printing the demo files in a loop, and a real agent (in this
+ * Three simulated OctoPrint hosts that print what the queue sends them, and a real agent (in this
  * process) polling them and reporting to this API, so the demo's printers are live.
  */
 export async function startDemoFarm(options: {
@@ -17,7 +17,9 @@ export async function startDemoFarm(options: {
   const farm = await startSimulatedFarm({
     count: DEMO_PRINTERS,
     apiKey: options.secrets.octoprint_api_key,
-    autoPrint: { files: DEMO_PRINT_FILES, durationS: 150, idleS: 20, heatS: 15 },
+    // Idle until the queue sends them a file (OctoPrint's upload-and-print), as a real farm.
+    startIdle: true,
+    uploads: { timeScale: 1, heatS: 8 },
   });
   // The agent core with the configuration a technician's agent.json would give it.
   const apiKey = inlineSecret(options.secrets.octoprint_api_key);

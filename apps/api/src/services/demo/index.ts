@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { Services } from "../../context.ts";
 import type { Env } from "../../env.ts";
 import { startDemoFarm } from "./farm.ts";
+import { startDemoQueue } from "./queue.ts";
 import { DEMO_KEY_SCOPES, type DemoSecrets, seedDemo } from "./seed.ts";
 
 /** Demo data and live simulated printers: by default only on the embedded database. */
@@ -19,7 +20,9 @@ function baseUrl(host: string, port: number): string {
 function banner(base: string, secrets: DemoSecrets): string {
   return [
     "",
-    "  apf demo: embedded database, 3 simulated OctoPrint printers and an agent in this process.",
+    "  apf demo: embedded database, 3 simulated OctoPrint printers and an agent in this process;",
+    "  three sliced files and a queue with auto_start on: the farm runs itself (a simulated",
+    "  technician clears each bed a little after its print ends).",
     "  (Set DATABASE_URL for a real deployment; nothing is seeded then.)",
     "",
     `  dashboard:  ${base}/dashboard`,
@@ -53,6 +56,12 @@ export async function startDemo(
     secrets,
     logger: services.logger.child({ component: "demo-agent" }),
   });
+  const queue = await startDemoQueue(services, services.logger.child({ component: "demo-queue" }));
   process.stdout.write(`${banner(base, secrets)}\n`);
-  return farm;
+  return {
+    async stop() {
+      queue.stop();
+      await farm.stop();
+    },
+  };
 }
