@@ -6,6 +6,7 @@ export const SCOPES = [
   "printers:read",
   "jobs:read",
   "inventory:read",
+  "analytics:read",
   "printers:write",
   "inventory:write",
   "printers:control",
@@ -80,6 +81,19 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
       get("/public/v1/inventory/{id}"),
       get("/public/v1/materials/filament"),
       get("/public/v1/materials/filament/{id}"),
+    ],
+  },
+  "analytics:read": {
+    name: "analytics:read",
+    kind: "read",
+    description:
+      "Read the organization's analytics: production, printer utilization, failures, material usage and live counts.",
+    routes: [
+      get("/public/v1/analytics/production"),
+      get("/public/v1/analytics/printers"),
+      get("/public/v1/analytics/failures"),
+      get("/public/v1/analytics/inventory"),
+      get("/public/v1/analytics/overview"),
     ],
   },
   "printers:write": {

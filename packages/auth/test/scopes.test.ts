@@ -16,6 +16,7 @@ describe("scopes", () => {
   it("lists the fine-grained scopes of public-api.md and AutoPrintFarm's three broad ones", () => {
     expect([...SCOPES].sort()).toEqual(
       [
+        "analytics:read",
         "control",
         "inventory:read",
         "inventory:write",
@@ -28,7 +29,12 @@ describe("scopes", () => {
       ].sort(),
     );
     expect([...BROAD_SCOPES]).toEqual(["read", "write", "control"]);
-    expect([...ALL_READ_SCOPES].sort()).toEqual(["inventory:read", "jobs:read", "printers:read"]);
+    expect([...ALL_READ_SCOPES].sort()).toEqual([
+      "analytics:read",
+      "inventory:read",
+      "jobs:read",
+      "printers:read",
+    ]);
     expectTypeOf<"read">().toMatchTypeOf<Scope>();
   });
 
@@ -83,6 +89,11 @@ describe("scopes", () => {
       ["POST", "/public/v1/materials/filament", "inventory:write"],
       ["GET", "/public/v1/materials/filament/{id}", "inventory:read"],
       ["POST", "/public/v1/printers/{id}/control", "printers:control"],
+      ["GET", "/public/v1/analytics/production", "analytics:read"],
+      ["GET", "/public/v1/analytics/printers", "analytics:read"],
+      ["GET", "/public/v1/analytics/failures", "analytics:read"],
+      ["GET", "/public/v1/analytics/inventory", "analytics:read"],
+      ["GET", "/public/v1/analytics/overview", "analytics:read"],
       // Also granted by printers:control (the route accepts either).
       ["GET", "/public/v1/commands/{id}", "printers:read"],
     ];

@@ -25,6 +25,11 @@ const TAGS = [
     description:
       "Physical commands carried to printers by their agent (scope `printers:control` or `control`).",
   },
+  {
+    name: "Analytics",
+    description:
+      "Production, printer utilization, failures, material usage and live counts over days of the organization's time zone (scope `analytics:read`).",
+  },
   { name: "Key", description: "The calling key." },
   { name: "Documentation", description: "This document." },
 ];

@@ -7,7 +7,7 @@ export interface ProtectedRoute {
   scope: NarrowScope | null;
   resource: "printer" | "job" | "inventory" | "spool" | "sku" | null;
   /** list / get / me: reads; write: a data change (its body below). */
-  kind: "list" | "get" | "me" | "write";
+  kind: "list" | "get" | "me" | "write" | "report";
   body?: unknown;
 }
 
@@ -101,6 +101,15 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
     resource: "spool",
     kind: "get",
   },
+  ...["production", "printers", "failures", "inventory", "overview"].map(
+    (report): ProtectedRoute => ({
+      method: "GET",
+      path: `/public/v1/analytics/${report}`,
+      scope: "analytics:read",
+      resource: null,
+      kind: "report",
+    }),
+  ),
   { method: "GET", path: "/public/v1/me", scope: null, resource: null, kind: "me" },
 ];
 

@@ -1,5 +1,10 @@
 import { registerPublicComponents } from "../../../openapi/components.ts";
 import { createRouter } from "../../../openapi/kit.ts";
+import { registerGetFailureAnalytics } from "./analytics/failures.ts";
+import { registerGetInventoryAnalytics } from "./analytics/inventory.ts";
+import { registerGetAnalyticsOverview } from "./analytics/overview.ts";
+import { registerGetPrinterAnalytics } from "./analytics/printers.ts";
+import { registerGetProductionAnalytics } from "./analytics/production.ts";
 import { registerControlPrinter } from "./control/control.ts";
 import { registerGetCommand } from "./control/get-command.ts";
 import { registerListInventoryAlerts } from "./inventory/alerts.ts";
@@ -45,6 +50,11 @@ export function publicRoutes() {
   registerListFilament(router);
   registerCreateFilament(router);
   registerGetFilament(router);
+  registerGetProductionAnalytics(router);
+  registerGetPrinterAnalytics(router);
+  registerGetFailureAnalytics(router);
+  registerGetInventoryAnalytics(router);
+  registerGetAnalyticsOverview(router);
   registerControlPrinter(router);
   registerGetCommand(router);
   registerMe(router);
