@@ -20,6 +20,8 @@ export function dayInZone(now: Date, timeZone: string): string {
 
 /** Whether `name` is an IANA time zone this runtime knows. */
 export function isTimeZone(name: string): boolean {
+  // A zone's name, not an offset: "+05:00" means the opposite to Postgres (POSIX signs).
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: name });
     return true;

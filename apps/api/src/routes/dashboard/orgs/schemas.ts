@@ -1,10 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../openapi/kit.ts";
+import { isTimeZone } from "../../../services/analytics/window.ts";
 
 export const organizationSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   allowed_origins: z.array(z.string()),
+  time_zone: z.string().openapi({
+    description: "IANA time zone (e.g. Europe/Berlin) in which analytics count days.",
+  }),
   created_at: timestamp(),
   updated_at: timestamp(),
 });
@@ -13,6 +17,7 @@ export function toOrganization(org: {
   id: string;
   name: string;
   allowedOrigins: string[];
+  timeZone: string;
   createdAt: Date;
   updatedAt: Date;
 }) {
@@ -20,6 +25,7 @@ export function toOrganization(org: {
     id: org.id,
     name: org.name,
     allowed_origins: org.allowedOrigins,
+    time_zone: org.timeZone,
     created_at: iso(org.createdAt),
     updated_at: iso(org.updatedAt),
   };
@@ -64,3 +70,10 @@ export const allowedOriginsSchema = z
   })
   .transform((entries) => [...new Set(entries)])
   .openapi({ example: ["https://app.example.com"] });
+
+/** An IANA time zone name this runtime knows (Intl), e.g. `America/New_York` or `UTC`. */
+export const timeZoneSchema = z
+  .string()
+  .max(64, "must be an IANA time zone name such as Europe/Berlin")
+  .refine(isTimeZone, "must be an IANA time zone name such as Europe/Berlin")
+  .openapi({ example: "Europe/Berlin" });

@@ -14,14 +14,20 @@ import { auditOrigin } from "../../../services/audit.ts";
 import { invalidateOrganizationKeys } from "../../../services/key-cache.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParams, TAGS } from "../params.ts";
-import { allowedOriginsSchema, organizationSchema, toOrganization } from "./schemas.ts";
+import {
+  allowedOriginsSchema,
+  organizationSchema,
+  timeZoneSchema,
+  toOrganization,
+} from "./schemas.ts";
 
 export const route = createRoute({
   method: "patch",
   path: "/orgs/{orgId}",
   operationId: "dashboardUpdateOrganization",
   tags: TAGS,
-  summary: "Rename the organization or set its allowed browser origins (owner, admin)",
+  summary:
+    "Rename the organization, set its allowed browser origins or its time zone (owner, admin)",
   security: SESSION_SECURITY,
   middleware: [requireManager] as const,
   request: {
@@ -29,7 +35,11 @@ export const route = createRoute({
     body: jsonBody(
       nonEmptyPatch(
         z
-          .object({ name: text(100).optional(), allowed_origins: allowedOriginsSchema.optional() })
+          .object({
+            name: text(100).optional(),
+            allowed_origins: allowedOriginsSchema.optional(),
+            time_zone: timeZoneSchema.optional(),
+          })
           .strict(),
       ),
     ),
@@ -48,7 +58,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     const updated = await updateOrganization(
       tx,
       organizationId,
-      { name: body.name, allowedOrigins: body.allowed_origins },
+      { name: body.name, allowedOrigins: body.allowed_origins, timeZone: body.time_zone },
       clock.now(),
     );
     return recordUpdate(
