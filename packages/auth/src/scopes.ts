@@ -55,12 +55,14 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     name: "printers:read",
     kind: "read",
     description:
-      "Read the organization's printers: state, live status, temperatures, current job and progress.",
+      "Read the organization's printers: state, live status, temperatures, current job and progress; and its hubs (agents).",
     routes: [
       get("/public/v1/printers"),
       get("/public/v1/printers/{id}"),
       get("/public/v1/printers/{id}/status"),
       get("/public/v1/commands/{id}"),
+      get("/public/v1/hubs"),
+      get("/public/v1/hubs/{id}"),
     ],
   },
   "jobs:read": {

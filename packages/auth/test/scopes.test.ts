@@ -89,6 +89,8 @@ describe("scopes", () => {
       ["POST", "/public/v1/materials/filament", "inventory:write"],
       ["GET", "/public/v1/materials/filament/{id}", "inventory:read"],
       ["POST", "/public/v1/printers/{id}/control", "printers:control"],
+      ["GET", "/public/v1/hubs", "printers:read"],
+      ["GET", "/public/v1/hubs/{id}", "printers:read"],
       ["GET", "/public/v1/analytics/production", "analytics:read"],
       ["GET", "/public/v1/analytics/printers", "analytics:read"],
       ["GET", "/public/v1/analytics/failures", "analytics:read"],

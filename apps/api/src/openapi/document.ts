@@ -26,6 +26,10 @@ const TAGS = [
       "Physical commands carried to printers by their agent (scope `printers:control` or `control`).",
   },
   {
+    name: "Hubs",
+    description: "The farm's agents, in AutoPrintFarm's hub fields (scope `printers:read`).",
+  },
+  {
     name: "Analytics",
     description:
       "Production, printer utilization, failures, material usage and live counts over days of the organization's time zone (scope `analytics:read`).",

@@ -5,7 +5,7 @@ export interface ProtectedRoute {
   method: "GET" | "POST" | "PUT";
   path: string;
   scope: NarrowScope | null;
-  resource: "printer" | "job" | "inventory" | "spool" | "sku" | null;
+  resource: "printer" | "job" | "inventory" | "spool" | "sku" | "hub" | null;
   /** list / get / me: reads; write: a data change (its body below). */
   kind: "list" | "get" | "me" | "write" | "report";
   body?: unknown;
@@ -99,6 +99,14 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
     path: "/public/v1/materials/filament/{id}",
     scope: "inventory:read",
     resource: "spool",
+    kind: "get",
+  },
+  { method: "GET", path: "/public/v1/hubs", scope: "printers:read", resource: "hub", kind: "list" },
+  {
+    method: "GET",
+    path: "/public/v1/hubs/{id}",
+    scope: "printers:read",
+    resource: "hub",
     kind: "get",
   },
   ...["production", "printers", "failures", "inventory", "overview"].map(

@@ -2,7 +2,7 @@ import { mintToken, SCOPE_REGISTRY, SCOPES, scopeForRoute } from "@apf/auth";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { createApiKey } from "../support/factories.ts";
+import { createAgent, createApiKey } from "../support/factories.ts";
 import { createJob, createPrinter, createSku, createSpool } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
 import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
@@ -23,6 +23,7 @@ async function seededTenant(name: string) {
   const sku = await createSku(services.db, org, { readyStock: 2, lowStockThreshold: 5 });
   const job = await createJob(services.db, org, { printerId: printer.id, productSkuId: sku.id });
   const spool = await createSpool(services.db, org, { printerId: printer.id });
+  const hub = await createAgent(services.db, org);
   return {
     ...t,
     ids: {
@@ -31,6 +32,7 @@ async function seededTenant(name: string) {
       sku: sku.id,
       inventory: sku.inventoryId,
       spool: spool.id,
+      hub: hub.id,
     },
   };
 }

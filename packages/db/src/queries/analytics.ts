@@ -288,18 +288,16 @@ export interface LiveCounts {
   jobs: { queued: number; processing: number; printing: number };
   today: { completed: number; failed: number };
   tasks: { pending: number; collection: number };
-  hubs: { total: number; online: number };
 }
 
 /**
  * What the farm is doing now: jobs by state, today's ended jobs (`today` in the time zone),
- * pending tasks, agents (not revoked; online when seen since `onlineSince`).
+ * pending tasks.
  */
 export async function liveCounts(
   db: Queryable,
   organizationId: string,
   today: AnalyticsWindow,
-  onlineSince: Date,
 ): Promise<LiveCounts> {
   const result = await db.execute(sql`select
       (select count(*) from ${jobs} j where j.organization_id = ${organizationId}::uuid and j.status = 'queued')::int as queued,
@@ -310,16 +308,12 @@ export async function liveCounts(
       (select count(*) from ${jobs} j where j.organization_id = ${organizationId}::uuid and j.status = 'failed'
         and j.time_completed >= ${windowStart(today)} and j.time_completed < ${windowEnd(today)})::int as today_failed,
       (select count(*) from ${tasks} t where t.organization_id = ${organizationId}::uuid and t.status = 'pending')::int as tasks_pending,
-      (select count(*) from ${tasks} t where t.organization_id = ${organizationId}::uuid and t.status = 'pending' and t.task_type = 'collection')::int as tasks_collection,
-      (select count(*) from ${agents} a where a.organization_id = ${organizationId}::uuid and a.revoked_at is null)::int as hubs_total,
-      (select count(*) from ${agents} a where a.organization_id = ${organizationId}::uuid and a.revoked_at is null
-        and a.last_seen_at >= ${onlineSince.toISOString()}::timestamptz)::int as hubs_online`);
+      (select count(*) from ${tasks} t where t.organization_id = ${organizationId}::uuid and t.status = 'pending' and t.task_type = 'collection')::int as tasks_collection`);
   const r = rowsOf<Record<string, number>>(result)[0] ?? {};
   const n = (k: string) => Number(r[k] ?? 0);
   return {
     jobs: { queued: n("queued"), processing: n("processing"), printing: n("printing") },
     today: { completed: n("today_completed"), failed: n("today_failed") },
     tasks: { pending: n("tasks_pending"), collection: n("tasks_collection") },
-    hubs: { total: n("hubs_total"), online: n("hubs_online") },
   };
 }

@@ -12,6 +12,7 @@ import { listPublicFilamentSpools } from "@apf/db/queries/public-filament";
 import { listPublicInventoryAlerts } from "@apf/db/queries/public-inventory";
 import { normalizeFailureReason } from "@apf/domain";
 import type { Services } from "../../context.ts";
+import { readHubViews } from "../hubs.ts";
 import { printerFreshness, readPrinterViews } from "../printer-view.ts";
 import { dayInZone, resolveWindow, type WindowOutcome } from "./window.ts";
 
@@ -209,14 +210,10 @@ export async function overviewReport(deps: Deps, organizationId: string) {
   const now = deps.clock.now();
   const today = dayInZone(now, timeZone);
   const freshness = printerFreshness(deps);
-  const [views, live, alerts] = await Promise.all([
+  const [views, hubs, live, alerts] = await Promise.all([
     readPrinterViews(deps.db, organizationId, freshness),
-    liveCounts(
-      deps.db,
-      organizationId,
-      { from: today, to: today, timeZone, now },
-      new Date(now.getTime() - freshness.staleAfterS * 1000),
-    ),
+    readHubViews(deps, organizationId),
+    liveCounts(deps.db, organizationId, { from: today, to: today, timeZone, now }),
     listPublicInventoryAlerts(deps.db, organizationId),
   ]);
   const count = (...statuses: string[]) => views.filter((v) => statuses.includes(v.status)).length;
@@ -238,7 +235,8 @@ export async function overviewReport(deps: Deps, organizationId: string) {
       today_failed: live.today.failed,
     },
     tasks: live.tasks,
-    hubs: live.hubs,
+    // The hubs' one reading (services/hubs.ts), as GET /hubs shows them.
+    hubs: { total: hubs.length, online: hubs.filter((h) => h.online).length },
     alerts: { low_stock: alerts.length },
   };
 }

@@ -293,6 +293,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/v1/hubs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List hubs
+         * @description The organization's agents (hubs), by name.
+         *
+         *     Requires scope `printers:read` (or any of `read`).
+         */
+        get: operations["listHubs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/hubs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a hub
+         * @description One agent (hub) with the printers it reports.
+         *
+         *     Requires scope `printers:read` (or any of `read`).
+         */
+        get: operations["getHub"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/v1/analytics/production": {
         parameters: {
             query?: never;
@@ -1066,6 +1110,50 @@ export interface components {
             location?: string | null;
             /** Format: uuid */
             printer_id?: string | null;
+        };
+        Hub: {
+            id: string;
+            name: string;
+            /** @description The agent's version, as its last report stated it. */
+            firmware_version: string | null;
+            /** @description Always null: an apf agent is software on a host of the farm's choosing; it reports no hardware revision. */
+            hardware_version: string | null;
+            /** @description Reported within the printers' stale window, or holds its command channel open now. */
+            is_online: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            last_seen_at: string | null;
+            printer_count: number;
+            /**
+             * Format: date-time
+             * @description When the agent was paired with the organization (its token minted).
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            claimed_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Its last report, else its creation.
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            updated_at: string;
+        };
+        HubDetail: components["schemas"]["Hub"] & {
+            /** @description No report within the stale window. */
+            is_stale: boolean;
+            printers: {
+                id: string;
+                name: string;
+                model: string | null;
+                /** @enum {string} */
+                status: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline" | "maintenance";
+            }[];
         };
         ProductionReport: {
             date_range: components["schemas"]["AnalyticsDateRange"];
@@ -2078,6 +2166,76 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         data: components["schemas"]["FilamentSpool"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listHubs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hubs. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Hub"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getHub: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hub. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["HubDetail"];
                     };
                 };
             };

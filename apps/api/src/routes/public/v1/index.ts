@@ -7,6 +7,8 @@ import { registerGetPrinterAnalytics } from "./analytics/printers.ts";
 import { registerGetProductionAnalytics } from "./analytics/production.ts";
 import { registerControlPrinter } from "./control/control.ts";
 import { registerGetCommand } from "./control/get-command.ts";
+import { registerGetHub } from "./hubs/get.ts";
+import { registerListHubs } from "./hubs/list.ts";
 import { registerListInventoryAlerts } from "./inventory/alerts.ts";
 import { registerGetInventoryBySku } from "./inventory/by-sku.ts";
 import { registerGetInventoryItem } from "./inventory/get.ts";
@@ -50,6 +52,8 @@ export function publicRoutes() {
   registerListFilament(router);
   registerCreateFilament(router);
   registerGetFilament(router);
+  registerListHubs(router);
+  registerGetHub(router);
   registerGetProductionAnalytics(router);
   registerGetPrinterAnalytics(router);
   registerGetFailureAnalytics(router);
