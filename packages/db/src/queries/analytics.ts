@@ -2,7 +2,6 @@ import { OPEN_JOB_STATUSES } from "@apf/domain";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import {
-  agents,
   filamentSpools,
   jobs,
   printers,
