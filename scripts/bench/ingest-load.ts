@@ -1,5 +1,6 @@
-// Ingest under load: agents post 1,000-machine reports back to back (machine states per second),
-// then a report's effect is looked for through /public/v1 right after its 202 (report → visible).
+// Ingest as a client sees it: pre-serialised reports posted to the API and, by the same client,
+// to a bare server that only reads and parses them (the limit); then a report's effect is looked
+// for through /public/v1 right after its 202 (report → visible).
 import { machine, report } from "../../apps/api/test/agent/report-builder.ts";
 
 type Machine = ReturnType<typeof machine> & {
@@ -28,7 +29,17 @@ async function post(base: string, token: string, body: string) {
   });
   const text = await res.text();
   if (res.status !== 202) throw new Error(`report answered ${res.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text).data as { machines: number; applied: number };
+  return JSON.parse(text).data as { machines: number; applied?: number };
+}
+
+/** As `post`, but a refused report (a 503 under load) is counted, not fatal: null. */
+async function tryPost(base: string, token: string, body: string) {
+  try {
+    return await post(base, token, body);
+  } catch (error) {
+    console.log(`  ! ${error instanceof Error ? error.message.slice(0, 120) : String(error)}`);
+    return null;
+  }
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -36,60 +47,111 @@ const percentile = (sorted: number[], p: number) =>
     ? 0
     : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-export interface IngestResult {
-  agents: number;
-  machines_per_report: number;
-  reports: number;
-  machine_states_per_second: number;
-  /** States applied in the measured part (the warm-up round excluded). */
-  machine_states_total: number;
-  report_ms_p50: number;
-  report_ms_p99: number;
+/**
+ * `count` reports of `perReport` machines, serialised before anything is timed, each observed a
+ * second after the one before (in the past, so no clock-skew clamp): every one is applied.
+ */
+export function reportBodies(count: number, perReport: number): string[] {
+  const machines = farm(perReport, new Date());
+  const start = Date.now() - (count + 60) * 1000;
+  return Array.from({ length: count }, (_, i) => {
+    const at = new Date(start + i * 1000).toISOString();
+    for (const m of machines) m.observed_at = at;
+    return JSON.stringify(report(machines, at));
+  });
 }
 
-/** Each agent posts reports of `perReport` machines one after another for `durationS`. */
-export async function measureIngest(
+/** A fresh organization's agents: one token per agent (a sequence uses one). */
+export type FreshFarm = string[];
+
+export interface IngestRow {
+  name: string;
+  /** Machine states per second the API took, seen from the client (first inserts included). */
+  api_machines_per_second: number;
+  /** The same bodies, the same client, to the bare server that only reads and parses them. */
+  bare_machines_per_second: number;
+  ratio_to_bare: number;
+  /** Report round trip as the client saw it. */
+  api_report_ms_p50: number;
+  api_report_ms_p99: number;
+  runs: number;
+  /** Reports the API did not accept (each counted as no machines). */
+  api_refused: number;
+}
+
+/**
+ * Plays `rounds` on each farm: in a round every agent posts its body at once, and the next round
+ * starts when all are answered. Returns machine states per second and each report's time.
+ */
+async function play(
   base: string,
-  tokens: string[],
+  farmTokens: FreshFarm,
+  rounds: string[],
   perReport: number,
-  durationS: number,
-): Promise<IngestResult> {
-  const machines = farm(perReport, new Date());
-  let clock = Date.now();
-  const bodyAt = () => {
-    // Each report is newer than the last one applied (else it would be ignored as stale).
-    clock += 1000;
-    const at = new Date(Math.min(clock, Date.now())).toISOString();
-    for (const m of machines) m.observed_at = at;
-    return JSON.stringify(report(machines));
-  };
-  // Warm-up: the first report of each agent creates its printers.
-  await Promise.all(tokens.map((t) => post(base, t, bodyAt())));
-  const times: number[] = [];
-  let applied = 0;
+  times: number[],
+): Promise<{ machines: number; seconds: number; refused: number }> {
   const started = performance.now();
-  const until = started + durationS * 1000;
-  await Promise.all(
-    tokens.map(async (token) => {
-      while (performance.now() < until) {
-        const body = bodyAt();
+  let machines = 0;
+  let refused = 0;
+  for (const body of rounds) {
+    await Promise.all(
+      farmTokens.map(async (token) => {
         const t0 = performance.now();
-        const summary = await post(base, token, body);
+        const summary = await tryPost(base, token, body);
         times.push(performance.now() - t0);
-        applied += summary.applied;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  times.sort((a, b) => a - b);
+        if (summary === null) {
+          refused++;
+          return;
+        }
+        if (summary.applied !== undefined && summary.applied !== perReport) {
+          throw new Error(`a report applied ${summary.applied} of ${perReport} machines`);
+        }
+        machines += summary.machines;
+      }),
+    );
+  }
+  return { machines, seconds: (performance.now() - started) / 1000, refused };
+}
+
+/**
+ * Each farm is a fresh organization; the first is a warm-up for both servers. The rest alternate
+ * API, bare, API, bare… so that both see the same phases of a machine whose speed drifts.
+ */
+export async function measureIngestRow(
+  name: string,
+  api: string,
+  bare: string,
+  farms: FreshFarm[],
+  rounds: string[],
+  perReport: number,
+): Promise<IngestRow> {
+  const [warmup, ...measured] = farms;
+  await play(api, warmup!, rounds, perReport, []);
+  await play(bare, warmup!, rounds, perReport, []);
+  const apiTimes: number[] = [];
+  const total = { api: { machines: 0, seconds: 0 }, bare: { machines: 0, seconds: 0 } };
+  let refused = 0;
+  for (const tokens of measured) {
+    const a = await play(api, tokens, rounds, perReport, apiTimes);
+    const b = await play(bare, tokens, rounds, perReport, []);
+    total.api.machines += a.machines;
+    total.api.seconds += a.seconds;
+    refused += a.refused;
+    total.bare.machines += b.machines;
+    total.bare.seconds += b.seconds;
+  }
+  apiTimes.sort((x, y) => x - y);
+  const apiRate = total.api.machines / total.api.seconds;
+  const bareRate = total.bare.machines / total.bare.seconds;
   return {
-    agents: tokens.length,
-    machines_per_report: perReport,
-    reports: times.length,
-    machine_states_per_second: Math.round(applied / seconds),
-    machine_states_total: applied,
-    report_ms_p50: Math.round(percentile(times, 50)),
-    report_ms_p99: Math.round(percentile(times, 99)),
+    name,
+    api_machines_per_second: Math.round(apiRate),
+    bare_machines_per_second: Math.round(bareRate),
+    ratio_to_bare: Math.round((apiRate / bareRate) * 1000) / 1000,
+    api_report_ms_p50: Math.round(percentile(apiTimes, 50)),
+    api_report_ms_p99: Math.round(percentile(apiTimes, 99)),
+    runs: measured.length,
+    api_refused: refused,
   };
 }
 

@@ -1,5 +1,7 @@
 // HTTP load from this process (not the API's): autocannon, 50 connections, keys round-robin.
+import { request } from "node:http";
 import autocannon from "autocannon";
+import type { CannedAnswer } from "./server.ts";
 
 export interface LoadResult {
   name: string;
@@ -23,6 +25,8 @@ export interface LoadOptions {
   path: string;
   /** Bearer credentials to rotate through, one per request; none for open routes. */
   keys: string[];
+  /** Headers sent with every request (e.g. Accept-Encoding). */
+  headers?: Record<string, string>;
   connections: number;
   durationS: number;
   /** The API process's CPU time so far (ms), to charge each row its own CPU. */
@@ -40,6 +44,7 @@ function fire(options: LoadOptions): Promise<autocannon.Result> {
       {
         method: "GET",
         path: options.path,
+        headers: options.headers ?? {},
         setupRequest: (request) => {
           if (keys.length === 0) return request;
           const key = keys[next++ % keys.length]!;
@@ -85,4 +90,32 @@ export async function measure(
     ms_p99: r.latency.p99,
     cpu_us_per_request: cpu,
   };
+}
+
+/**
+ * One answer of a route exactly as it went over the socket (no decoding): what the bare server
+ * then sends for the same row, and what the bench checks (encoding, size).
+ */
+export function captureAnswer(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<CannedAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, base), { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const shaping: Record<string, string> = {};
+        for (const name of ["content-type", "content-encoding", "vary", "etag"]) {
+          const value = res.headers[name];
+          if (typeof value === "string") shaping[name] = value;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: shaping, body: Buffer.concat(chunks) });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }

@@ -1,20 +1,38 @@
 // npm run bench [-- --quick] [-- --log-level info]
 // Starts the real service (a child process, as `npm start` does) on Postgres and Redis with a
-// fresh database of its own, seeds it, loads it from this process with autocannon
-// (50 connections) and prints, side by side, req/s, p50, p99 and the ratio to /healthz, the
-// API's peak RSS and ingest throughput; writes bench/results/latest.json.
+// fresh database of its own, seeds it, and beside it a bare node:http server (bare-server.ts,
+// another child process) that does only the unavoidable part of each row's work: it sends the
+// very bytes the API answered, or reads and parses the very same reports. Each row loads both
+// from this process, one after the other (autocannon, 50 connections, requests spread over many
+// keys), and prints the API's figure, the bare server's, the ratios and the row's goal; then the
+// API's peak RSS. Writes bench/results/latest.json.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { createDatabase } from "@apf/db";
 import pg from "pg";
-import { measureIngest, measureVisibility } from "./ingest-load.ts";
-import { type LoadResult, measure } from "./load.ts";
+import {
+  type IngestRow,
+  measureIngestRow,
+  measureVisibility,
+  reportBodies,
+} from "./ingest-load.ts";
+import { captureAnswer, type LoadResult, measure } from "./load.ts";
 import { postgresCpuMs, postgresCpuSpentMs } from "./postgres-cpu.ts";
-import { JOBS, PRINTERS_PER_SMALL_ORG, SCALE_ORG_PRINTERS, SMALL_ORGS, seed } from "./seed.ts";
-import { cpuMs, scrapeMetrics, startApi } from "./server.ts";
+import { sampleWaits } from "./postgres-waits.ts";
+import {
+  FLEET_AGENTS,
+  INGEST_FARMS,
+  JOBS,
+  PRINTERS_PER_SMALL_ORG,
+  SCALE_ORG_PRINTERS,
+  SMALL_ORGS,
+  seed,
+} from "./seed.ts";
+import { type CannedAnswer, cpuMs, scrapeMetrics, startApi, startBare } from "./server.ts";
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +40,8 @@ const { values } = parseArgs({
     connections: { type: "string", default: "50" },
     "log-level": { type: "string", default: "warn" },
     out: { type: "string", default: "bench/results/latest.json" },
+    // "http" or "ingest": only those rows (a quick look at one side; no goals for the other).
+    only: { type: "string" },
   },
 });
 const quick = values.quick;
@@ -34,6 +54,42 @@ const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 // At most 10,000 requests per key per minute (the contract's ceiling): the load rotates over
 // enough keys that no request of the run is refused. Each request still pays the limiter.
 const KEYS = 400;
+
+/** What a row must reach: a share of /healthz's req/s, or of the bare server's same work. */
+interface Goal {
+  of: "/healthz" | "bare";
+  min: number;
+}
+const ofHealthz = (min: number): Goal => ({ of: "/healthz", min });
+
+interface RowSpec {
+  name: string;
+  path: string;
+  /** Bearer keys rotated over the requests (none for open routes). */
+  keys: string[];
+  headers?: Record<string, string>;
+  goal: Goal | null;
+}
+
+type HttpRow = LoadResult & {
+  bare_per_second?: number;
+  ratio_to_bare?: number;
+  bytes?: number;
+  encoding?: string;
+  goal?: Goal | null;
+};
+
+/** Whether a compressed answer decodes to the identity answer's bytes. */
+function decodes(answer: CannedAnswer, identity: Buffer): boolean {
+  const encoding = answer.headers["content-encoding"];
+  const decoded =
+    encoding === "br"
+      ? brotliDecompressSync(answer.body)
+      : encoding === "gzip"
+        ? gunzipSync(answer.body)
+        : answer.body;
+  return decoded.equals(identity);
+}
 
 function databaseAt(url: string, name: string) {
   const u = new URL(url);
@@ -71,52 +127,150 @@ try {
     METRICS_TOKEN: metricsToken,
   });
   console.log(`API ready in ${Math.round((performance.now() - tApi) / 100) / 10} s`);
-  const rows: LoadResult[] = [];
+  const bare = await startBare();
+  const rows: HttpRow[] = [];
   try {
-    const run = async (name: string, path: string, keys: string[]) => {
+    const run = async (spec: RowSpec) => {
+      // The answer the row's clients get, byte for byte: the bare server sends the very same.
+      const answer = await captureAnswer(api.base, spec.path, {
+        ...(spec.keys[0] ? { authorization: `Bearer ${spec.keys[0]}` } : {}),
+        ...spec.headers,
+      });
+      if (answer.status !== 200) throw new Error(`${spec.name} answered ${answer.status}`);
+      await bare.answer(answer);
+      const options = {
+        path: spec.path,
+        keys: spec.keys,
+        headers: spec.headers,
+        connections,
+        durationS,
+      };
       const pgBefore = postgresCpuMs(dbName);
-      const row = await measure(
-        name,
-        { base: api.base, path, keys, connections, durationS, cpuMs: () => cpuMs(api.pid) },
+      const row: HttpRow = await measure(
+        spec.name,
+        { ...options, base: api.base, cpuMs: () => cpuMs(api.pid) },
         warmupS,
       );
       const pgAfter = postgresCpuMs(dbName);
       // Warm-up included: Postgres's share of the row, to see which routes still reach it.
       row.postgres_cpu_ms = postgresCpuSpentMs(pgBefore, pgAfter);
+      const limit = await measure(spec.name, { ...options, base: bare.base }, warmupS);
+      row.bare_per_second = limit.per_second;
+      row.ratio_to_bare = Math.round((row.per_second / limit.per_second) * 1000) / 1000;
+      row.bytes = answer.body.byteLength;
+      row.encoding = answer.headers["content-encoding"] ?? "identity";
+      row.goal = spec.goal;
       rows.push(row);
       console.log(
-        `  ${name.padEnd(28)} ${String(row.per_second).padStart(7)} req/s  p50 ${row.ms_p50} ms  p99 ${row.ms_p99} ms  ${row.cpu_us_per_request} µs CPU/req${row.non_2xx ? `  NON-2XX ${row.non_2xx}` : ""}${row.errors ? `  ERRORS ${row.errors}` : ""}`,
+        `  ${spec.name.padEnd(34)} ${String(row.per_second).padStart(7)} req/s (bare ${String(limit.per_second).padStart(6)})  p50 ${row.ms_p50} ms  p99 ${row.ms_p99} ms  ${row.cpu_us_per_request} µs CPU/req  ${row.bytes} B ${row.encoding}${row.non_2xx ? `  NON-2XX ${row.non_2xx}` : ""}${row.errors ? `  ERRORS ${row.errors}` : ""}`,
       );
+      return answer;
     };
     const m = seeded.measured.keys;
-    await run("/healthz", "/healthz", []);
-    await run("/public/v1/me", "/public/v1/me", m);
-    await run("/public/v1/printers (50)", "/public/v1/printers", m);
-    await run("/public/v1/printers (1,000)", "/public/v1/printers", seeded.scale.keys);
-    await run("/public/v1/jobs?limit=50", "/public/v1/jobs?limit=50", m);
+    const big = seeded.scale.keys;
+    const http = values.only !== "ingest";
+    const ingest = values.only !== "http";
+    if (http) {
+      await run({ name: "/healthz", path: "/healthz", keys: [], goal: null });
+      await run({ name: "/public/v1/me", path: "/public/v1/me", keys: m, goal: ofHealthz(0.7) });
+      await run({
+        name: "/public/v1/printers (50)",
+        path: "/public/v1/printers",
+        keys: m,
+        goal: ofHealthz(0.55),
+      });
+      await run({
+        name: "/public/v1/jobs?limit=50",
+        path: "/public/v1/jobs?limit=50",
+        keys: m,
+        goal: ofHealthz(0.55),
+      });
+      const identity = await run({
+        name: "/public/v1/printers (1,000)",
+        path: "/public/v1/printers",
+        keys: big,
+        goal: { of: "bare", min: 0.8 },
+      });
+      // As fetch (undici) asks, and as an older client that takes only gzip asks.
+      for (const [encoding, accept] of [
+        ["br", "gzip, deflate, br"],
+        ["gzip", "gzip"],
+      ] as const) {
+        const answer = await run({
+          name: `/public/v1/printers (1,000) ${encoding}`,
+          path: "/public/v1/printers",
+          keys: big,
+          headers: { "accept-encoding": accept },
+          goal: ofHealthz(0.3),
+        });
+        if (!decodes(answer, identity.body)) {
+          console.log(`  ! the ${encoding} answer does not decode to the identity answer`);
+        }
+      }
+    }
 
-    const ingestCpuBefore = cpuMs(api.pid);
-    const ingestPgBefore = postgresCpuMs(dbName);
-    const ingest = await measureIngest(
-      api.base,
-      seeded.ingest.agents.map((a) => a.token),
-      1000,
-      durationS,
-    );
-    const ingestCpu = cpuMs(api.pid);
-    const ingestPg = postgresCpuMs(dbName);
-    const ingestPgMs = postgresCpuSpentMs(ingestPgBefore, ingestPg);
-    const postgresCpuPerState =
-      ingestPgMs === null
-        ? null
-        : Math.round((ingestPgMs * 1000) / (ingest.machine_states_total || 1));
-    const ingestCpuPerState =
-      ingestCpuBefore !== null && ingestCpu !== null
-        ? Math.round(((ingestCpu - ingestCpuBefore) * 1000) / (ingest.machine_states_total || 1))
-        : null;
-    console.log(
-      `  ingest: ${ingest.machine_states_per_second} machine states/s (${ingest.reports} reports of ${ingest.machines_per_report}, p50 ${ingest.report_ms_p50} ms, ${ingestCpuPerState} µs API CPU and ${postgresCpuPerState} µs Postgres CPU per state)`,
-    );
+    const repeats = quick ? 2 : 3;
+    const ingestRows: (IngestRow & { goal: Goal; postgres_waits: Record<string, number> })[] = [];
+    const ingestRow = async (
+      name: string,
+      farms: string[][],
+      rounds: string[],
+      perReport: number,
+      min: number,
+    ) => {
+      const cpuBefore = cpuMs(api.pid);
+      const pgBefore = postgresCpuMs(dbName);
+      const waits = await sampleWaits(benchUrl, dbName);
+      const row = await measureIngestRow(
+        name,
+        api.base,
+        bare.base,
+        farms.slice(0, 1 + repeats),
+        rounds,
+        perReport,
+      );
+      const cpuAfter = cpuMs(api.pid);
+      const pgMs = postgresCpuSpentMs(pgBefore, postgresCpuMs(dbName));
+      // Busy backends by what they waited on (the API's rounds and the bare server's alike).
+      const postgresWaits = await waits.stop();
+      // Per state the API applied, warm-up farm included.
+      const states = (1 + repeats) * rounds.length * perReport * (farms[0]?.length ?? 0);
+      const withCpu = {
+        ...row,
+        goal: { of: "bare" as const, min },
+        api_cpu_us_per_state:
+          cpuBefore !== null && cpuAfter !== null
+            ? Math.round(((cpuAfter - cpuBefore) * 1000) / states)
+            : null,
+        postgres_cpu_us_per_state: pgMs === null ? null : Math.round((pgMs * 1000) / states),
+        postgres_waits: postgresWaits,
+      };
+      ingestRows.push(withCpu);
+      console.log(
+        `  ${name.padEnd(34)} ${String(row.api_machines_per_second).padStart(7)} machines/s (bare ${row.bare_machines_per_second})  ratio ${row.ratio_to_bare}  report p50 ${row.api_report_ms_p50} ms p99 ${row.api_report_ms_p99} ms  ${withCpu.api_cpu_us_per_state} µs API + ${withCpu.postgres_cpu_us_per_state} µs Postgres CPU per state${row.api_refused ? `  REFUSED ${row.api_refused}` : ""}`,
+      );
+      const top = Object.entries(postgresWaits)
+        .slice(0, 6)
+        .map(([wait, n]) => `${wait} ${n}`)
+        .join(", ");
+      console.log(`    Postgres busy backends sampled every 10 ms: ${top}`);
+    };
+    if (ingest) {
+      await ingestRow(
+        "ingest: 10 reports of 1,000, one by one",
+        seeded.sequences,
+        reportBodies(10, 1000),
+        1000,
+        0.7,
+      );
+      await ingestRow(
+        `ingest: fleet of ${FLEET_AGENTS} × 50, 10 rounds`,
+        seeded.fleets,
+        reportBodies(10, 50),
+        50,
+        0.5,
+      );
+    }
     const visibility = await measureVisibility(
       api.base,
       seeded.measured.agentToken,
@@ -138,7 +292,7 @@ try {
       "nodejs_eventloop_lag_p99_seconds",
       "nodejs_heap_size_used_bytes",
     ]);
-    const ceiling = rows[0]!.per_second;
+    const ceiling = rows[0]?.per_second ?? 1;
     for (const row of rows) row.ratio = Math.round((row.per_second / ceiling) * 1000) / 1000;
     const result = {
       when: new Date().toISOString(),
@@ -148,37 +302,58 @@ try {
       log_level: values["log-level"],
       machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
       seeded: {
-        // The small organizations, the 1,000-printer one and the ingest one.
-        organizations: SMALL_ORGS + 2,
+        // The small organizations, the 1,000-printer one and the fresh ingest ones.
+        organizations: SMALL_ORGS + 1 + 2 * INGEST_FARMS,
         printers: SMALL_ORGS * PRINTERS_PER_SMALL_ORG + SCALE_ORG_PRINTERS,
         jobs: JOBS,
         keys_per_measured_org: KEYS,
       },
       http: rows,
-      ingest: {
-        ...ingest,
-        api_cpu_us_per_state: ingestCpuPerState,
-        postgres_cpu_us_per_state: postgresCpuPerState,
-      },
+      ingest: ingestRows,
       report_to_visible: visibility,
       api_peak_rss_mb: api.peakRssMb(),
       // The API's own counters at the end of the run (cache hits and sizes, event-loop lag).
       api_metrics: metrics,
     };
+    const goalOf = (ratio: number, bareRatio: number, goal: Goal | null) => {
+      if (!goal) return { goal: "(ceiling)", met: "" };
+      const got = goal.of === "bare" ? bareRatio : ratio;
+      return {
+        goal: `≥ ${goal.min} of ${goal.of === "bare" ? "bare" : "/healthz"}`,
+        met: got >= goal.min ? "yes" : "NO",
+      };
+    };
     console.log("");
-    console.table(
-      rows.map((r) => ({
-        route: r.name,
-        "req/s": r.per_second,
-        "p50 ms": r.ms_p50,
-        "p99 ms": r.ms_p99,
+    console.table([
+      ...rows.map((r) => ({
+        row: r.name,
+        "per second": r.per_second,
+        "bare per second": r.bare_per_second,
         "ratio to /healthz": r.ratio,
+        "ratio to bare": r.ratio_to_bare,
+        ...goalOf(r.ratio!, r.ratio_to_bare!, r.goal ?? null),
+        "p99 ms": r.ms_p99,
         "µs CPU/req": r.cpu_us_per_request,
-        "Postgres CPU ms": r.postgres_cpu_ms,
+        bytes: r.bytes,
         "non-2xx": r.non_2xx,
       })),
+      ...ingestRows.map((r) => ({
+        row: r.name,
+        "per second": r.api_machines_per_second,
+        "bare per second": r.bare_machines_per_second,
+        "ratio to /healthz": null,
+        "ratio to bare": r.ratio_to_bare,
+        ...goalOf(0, r.ratio_to_bare, r.goal),
+        "p99 ms": r.api_report_ms_p99,
+        "µs CPU/req": null,
+        bytes: null,
+        "non-2xx": r.api_refused,
+      })),
+    ]);
+    const rss = result.api_peak_rss_mb;
+    console.log(
+      `API peak RSS: ${rss} MB (goal ≤ 250: ${rss !== null && rss <= 250 ? "yes" : "NO"})`,
     );
-    console.log(`API peak RSS: ${result.api_peak_rss_mb} MB`);
     console.log("API metrics at the end:", metrics);
     // Relative to the project's root (the default, bench/results/latest.json), or absolute.
     const out = resolve(fileURLToPath(new URL("../..", import.meta.url)), values.out!);
@@ -186,6 +361,7 @@ try {
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`wrote ${values.out}`);
   } finally {
+    await bare.stop();
     await api.stop();
   }
 } finally {

@@ -1,6 +1,7 @@
 // Seeds a fresh benchmark database straight through drizzle (no HTTP, no password hashing):
 // 200 organizations of 50 printers (10,000), the first of them the measured one; 5,000 jobs;
-// a 1,000-printer organization for the scaling row; API keys and agent tokens to call with.
+// a 1,000-printer organization for the scaling row; API keys and agent tokens to call with;
+// fresh organizations (agents, no printers) for the ingest rows.
 import { mintToken, SCOPES } from "@apf/auth";
 import {
   agents,
@@ -27,10 +28,17 @@ export interface SeededOrg {
   printerIds: string[];
 }
 
+/** Fresh organizations for the ingest rows, each a list of agent tokens (no printers yet). */
+export const INGEST_FARMS = 4;
+export const FLEET_AGENTS = 20;
+
 export interface Seeded {
   measured: SeededOrg & { keys: string[] };
   scale: SeededOrg & { keys: string[] };
-  ingest: { organizationId: string; agents: { agentId: string; token: string }[] };
+  /** INGEST_FARMS organizations of one agent each. */
+  sequences: string[][];
+  /** INGEST_FARMS organizations of FLEET_AGENTS agents each. */
+  fleets: string[][];
 }
 
 const STATUSES: PrinterStatus[] = ["idle", "printing", "idle", "paused", "idle", "error"];
@@ -95,12 +103,12 @@ export async function seed(db: Database, keys: number): Promise<Seeded> {
     .values([
       ...Array.from({ length: SMALL_ORGS }, (_, i) => ({ name: `Bench Farm ${i}` })),
       { name: "Bench Scale Farm" },
-      { name: "Bench Ingest Farm" },
+      ...Array.from({ length: 2 * INGEST_FARMS }, (_, i) => ({ name: `Bench Ingest Farm ${i}` })),
     ])
     .returning({ id: organizations.id });
   const small = orgRows.slice(0, SMALL_ORGS);
   const scaleOrg = orgRows[SMALL_ORGS]!.id;
-  const ingestOrg = orgRows[SMALL_ORGS + 1]!.id;
+  const ingestOrgs = orgRows.slice(SMALL_ORGS + 1).map((o) => o.id);
 
   const agentTokens = [...small.map((o) => o.id), scaleOrg].map((organizationId) => ({
     organizationId,
@@ -165,14 +173,22 @@ export async function seed(db: Database, keys: number): Promise<Seeded> {
   });
   await inChunks(jobRows, (chunk) => db.insert(jobs).values(chunk).returning({ id: jobs.id }));
 
-  const ingestAgents = [];
-  for (let i = 0; i < 4; i++) {
-    const a = await insertAgent(db, ingestOrg, `ingest agent ${i}`);
-    ingestAgents.push({ agentId: a.agentId, token: a.token });
+  const farmAgents = async (organizationId: string, count: number) => {
+    const tokens: string[] = [];
+    for (let i = 0; i < count; i++)
+      tokens.push((await insertAgent(db, organizationId, `agent ${i}`)).token);
+    return tokens;
+  };
+  const sequences: string[][] = [];
+  const fleets: string[][] = [];
+  for (let i = 0; i < INGEST_FARMS; i++) {
+    sequences.push(await farmAgents(ingestOrgs[i]!, 1));
+    fleets.push(await farmAgents(ingestOrgs[INGEST_FARMS + i]!, FLEET_AGENTS));
   }
   return {
     measured: { ...farmOf(small[0]!.id), keys: await insertKeys(db, small[0]!.id, keys) },
     scale: { ...farmOf(scaleOrg), keys: await insertKeys(db, scaleOrg, keys) },
-    ingest: { organizationId: ingestOrg, agents: ingestAgents },
+    sequences,
+    fleets,
   };
 }

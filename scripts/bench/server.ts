@@ -1,5 +1,5 @@
 // The service under test: what `npm start` runs, in a child process, and its RSS.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, fork, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../apps/api/test/support/private-redis.ts";
@@ -44,6 +44,52 @@ export function cpuMs(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** A canned answer for the bare server: status, the headers that shape it, the exact bytes. */
+export interface CannedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface BareServer {
+  base: string;
+  pid: number;
+  /** From now on every GET is answered with these bytes. */
+  answer(canned: CannedAnswer): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The bare node:http server of scripts/bench/bare-server.ts in a child process, on the node flags
+ * of `npm start` (the API's own), so both sides of a ratio run on the same runtime settings.
+ */
+export async function startBare(): Promise<BareServer> {
+  const flags = startArgs().filter((a) => a.startsWith("--"));
+  const child = fork(fileURLToPath(new URL("./bare-server.ts", import.meta.url)), [], {
+    execArgv: [...flags, "--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (m) => resolve((m as { port: number }).port));
+    child.once("exit", () => reject(new Error("the bare server exited before listening")));
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    answer: (canned) =>
+      new Promise<void>((resolve) => {
+        child.once("message", () => resolve());
+        child.send({ ...canned, body: canned.body.toString("base64") });
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
 }
 
 export interface RunningApi {

@@ -104,7 +104,8 @@ describe("printers", () => {
       printer_id: farm.printers.printing.id,
       hub_online: true,
       status: "printing",
-      progress: null,
+      // The printer's progress as GET /printers shows it (one view; no job row is linked here).
+      progress: 42.5,
       nozzle_temp: 214.8,
       bed_temp: 60.1,
       chamber_temp: null,

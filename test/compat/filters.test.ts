@@ -1,3 +1,4 @@
+import { tasks } from "@apf/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../apps/api/src/app.ts";
 import {
@@ -29,6 +30,21 @@ beforeAll(async () => {
   const t = await tenant(services.db, "Filter farm");
   key = t.key;
   farm = await seedFarm(services.db, t.organization.id, services.clock.now());
+  // The worklist: a bed to clear and a finished maintenance task.
+  await services.db.insert(tasks).values([
+    {
+      organizationId: t.organization.id,
+      taskType: "collection",
+      status: "pending",
+      title: "Clear the bed",
+    },
+    {
+      organizationId: t.organization.id,
+      taskType: "maintenance",
+      status: "completed",
+      title: "Grease the rods",
+    },
+  ]);
   doc = await (await app.request("/public/v1/openapi.json")).json();
 });
 afterAll(() => services.close());
@@ -83,6 +99,10 @@ const FILTERS: Record<string, Record<string, FilterCase[]>> = {
       { value: () => "out_of_stock", matches: (i) => i.status === "out_of_stock" },
       { value: () => "needs_assembly", matches: (i) => i.status === "needs_assembly" },
     ],
+  },
+  "/public/v1/worklist": {
+    status: [{ value: () => "pending", matches: (t) => t.status === "pending" }],
+    task_type: [{ value: () => "maintenance", matches: (t) => t.task_type === "maintenance" }],
   },
   "/public/v1/materials/filament": {
     low_stock: [

@@ -5,6 +5,8 @@ import type { Env } from "./env.ts";
 import type { CommandBus } from "./services/control/bus.ts";
 import type { GithubKeySet } from "./services/github-keys.ts";
 import type { OrgChanges } from "./services/org-changes.ts";
+import type { Dispatcher } from "./services/print-queue/dispatcher.ts";
+import type { PrintFileLinks } from "./services/print-queue/transfer.ts";
 import type { RateLimiterFactory } from "./services/rate-limiter.ts";
 
 /** The time source; tests swap it, never the database. */
@@ -29,6 +31,10 @@ export interface Services {
   commandBus: CommandBus;
   /** Which organizations' printers, jobs and SKUs changed, as Postgres announces (LISTEN). */
   orgChanges: OrgChanges;
+  /** The print queue's dispatcher (auto-start) and sweep, running once per Services. */
+  dispatcher: Dispatcher;
+  /** Mints a print file's signed agent download link (the files capability). */
+  printFileLinks: PrintFileLinks;
   logger: Logger;
   clock: Clock;
   config: Env;

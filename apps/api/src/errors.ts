@@ -26,6 +26,16 @@ export const ERROR_STATUS = {
   UNAVAILABLE: 503,
   HUB_OFFLINE: 503,
   HUB_COMMAND_FAILED: 503,
+  // The print queue (AutoPrintFarm's codes, on enqueue and start).
+  JOB_NOT_FOUND: 404,
+  PRINTER_NOT_FOUND: 404,
+  SKU_NOT_FOUND: 404,
+  FILE_NOT_FOUND: 404,
+  JOB_STATE_CHANGED: 409,
+  NO_PRINTER_ASSIGNED: 400,
+  PRINTER_UNAVAILABLE: 400,
+  PRINTER_MODEL_MISMATCH: 400,
+  NO_HUB_ASSIGNED: 400,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

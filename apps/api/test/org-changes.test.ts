@@ -1,9 +1,12 @@
-import type { ChannelHandlers } from "@apf/db";
+import { type ChannelHandlers, printers } from "@apf/db";
+import { deferOrgChanges, deferredOrgChanges } from "@apf/db/queries/org-changes";
+import { printerListVersion } from "@apf/db/queries/printers";
 import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../src/services/logger.ts";
 import { createOrgChanges, ORG_CHANGES_CHANNEL } from "../src/services/org-changes.ts";
+import { createOrganization } from "./support/factories.ts";
 import { LogCapture } from "./support/services.ts";
 
 let database: TestDatabase;
@@ -77,5 +80,58 @@ describe("on the database", () => {
     } finally {
       await changes.close();
     }
+  });
+});
+
+describe("writers that do not queue on each other", () => {
+  const printerOf = (organizationId: string, machineId: string) => ({
+    organizationId,
+    machineId,
+    name: machineId,
+    status: "idle" as const,
+    reachable: true,
+  });
+
+  it("defers a transaction's notifications to announce(), which listeners then hear", async () => {
+    const changes = createOrgChanges(
+      database.db,
+      (h) => database.listen(ORG_CHANGES_CHANNEL, h),
+      createLogger("debug", new LogCapture()),
+    );
+    try {
+      await expect.poll(() => changes.listening).toBe(true);
+      const { organization } = await createOrganization(database.db, "Deferred");
+      const before = changes.token(organization.id, ["printers"]);
+      const payloads = await database.db.transaction(async (tx) => {
+        await deferOrgChanges(tx);
+        await tx.insert(printers).values(printerOf(organization.id, "m1"));
+        await tx.insert(printers).values(printerOf(organization.id, "m2"));
+        return deferredOrgChanges(tx);
+      });
+      expect(payloads).toEqual([`printers:${organization.id}`]);
+      // Committed, but announced by nobody yet.
+      await changes.sync();
+      expect(changes.token(organization.id, ["printers"])).toBe(before);
+      changes.announce(payloads);
+      await changes.sync();
+      expect(changes.token(organization.id, ["printers"])).not.toBe(before);
+    } finally {
+      await changes.close();
+    }
+  });
+
+  it("lets a second writer of the organization commit while the first is still open, and counts both in the version", async () => {
+    const { organization } = await createOrganization(database.db, "Two agents");
+    const start = await printerListVersion(database.db, organization.id);
+    await database.db.transaction(async (first) => {
+      await first.insert(printers).values(printerOf(organization.id, "a1"));
+      // Another connection: it would wait for this transaction's commit if both bumped one row.
+      await database.db.transaction(async (second) => {
+        await second.execute(sql`set local lock_timeout = '3s'`);
+        await second.insert(printers).values(printerOf(organization.id, "b1"));
+      });
+      expect(await printerListVersion(database.db, organization.id)).toBe(start + 1);
+    });
+    expect(await printerListVersion(database.db, organization.id)).toBe(start + 2);
   });
 });

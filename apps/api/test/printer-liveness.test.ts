@@ -3,6 +3,7 @@ import { createApp } from "../src/app.ts";
 import { body, call as publicCall, publicTestServices } from "./public/helpers.ts";
 import { createPrinter, createTeam, call as dashboardCall } from "./support/dashboard-factories.ts";
 import { createApiKey } from "./support/factories.ts";
+import { createJob } from "./support/public-factories.ts";
 import type { TestServices } from "./support/services.ts";
 
 let services: TestServices;
@@ -77,6 +78,39 @@ describe("one liveness rule for the public API and the dashboard", () => {
     };
     expect(view((await body(pub)).data)).toEqual(expected);
     expect(view(dash.body.data)).toEqual(expected);
+  });
+
+  it("shows progress to 2 decimals on every surface, never OctoPrint's float noise", async () => {
+    const team = await createTeam(services);
+    const org = team.organization.id;
+    const { key } = await createApiKey(services.db, org);
+    const noisy = 38.007999999999996;
+    const job = await createJob(services.db, org, {
+      status: "printing",
+      progressPercentage: noisy,
+    });
+    const printer = await createPrinter(services.db, org, {
+      name: "noisy",
+      status: "printing",
+      progressPercentage: noisy,
+      currentJobId: job.id,
+      lastSeenAt: ago(1),
+    });
+    const read = async (path: string) => (await body(await publicCall(app, path, { key }))).data;
+    const dashboard = async (path: string) =>
+      (await dashboardCall(app, "GET", `/api/orgs/${org}${path}`, { token: team.member.token }))
+        .body.data;
+
+    const shown = {
+      "public printers": (await read("/public/v1/printers"))[0].progress_percentage,
+      "public printer": (await read(`/public/v1/printers/${printer.id}`)).progress_percentage,
+      "public status": (await read(`/public/v1/printers/${printer.id}/status`)).progress,
+      "dashboard printers": (await dashboard("/printers"))[0].progress_percentage,
+      "public jobs": (await read("/public/v1/jobs"))[0].progress_percentage,
+      "public job": (await read(`/public/v1/jobs/${job.id}`)).progress_percentage,
+      "dashboard jobs": (await dashboard("/jobs"))[0].progress_percentage,
+    };
+    expect(shown).toEqual(Object.fromEntries(Object.keys(shown).map((k) => [k, 38.01])));
   });
 
   it("answers a dashboard PATCH with the printer read through the same rule", async () => {

@@ -47,6 +47,15 @@ describe("npm start with no configuration", () => {
     const body = await res.json();
     expect(body.success).toBe(true);
     expect(Array.isArray(body.data)).toBe(true);
+    // The banner names the key's scopes as the key holds them: read, and printer control.
+    const named = server.output.match(/API key \(([^)]+)\):/)![1]!.split(" ");
+    const keyInfo = await (
+      await fetch(`${url!.replace(/\/printers$/, "/me")}`, {
+        headers: { Authorization: `Bearer ${key}` },
+      })
+    ).json();
+    expect(keyInfo.data.key.scopes).toEqual(named);
+    expect(named).toEqual(expect.arrayContaining(["printers:read", "printers:control"]));
 
     // The printed dashboard URL serves the dashboard; the printed sign-in opens it on the demo farm.
     const dashboard = server.output.match(/dashboard:\s+(http\S+\/dashboard)\s/);

@@ -7,9 +7,13 @@ export const SCOPES = [
   "jobs:read",
   "inventory:read",
   "analytics:read",
+  "worklist:read",
   "printers:write",
   "inventory:write",
+  "jobs:write",
+  "worklist:write",
   "printers:control",
+  "jobs:control",
   "read",
   "write",
   "control",
@@ -29,7 +33,7 @@ export type NarrowScope = Exclude<Scope, BroadScope>;
 
 /** A route of `/public/v1` a scope grants, with its path in OpenAPI template form. */
 export interface ScopeRoute {
-  method: "GET" | "POST" | "PUT";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
 }
 
@@ -47,6 +51,8 @@ export interface ScopeDefinition {
 const get = (path: string): ScopeRoute => ({ method: "GET", path });
 const put = (path: string): ScopeRoute => ({ method: "PUT", path });
 const post = (path: string): ScopeRoute => ({ method: "POST", path });
+const patch = (path: string): ScopeRoute => ({ method: "PATCH", path });
+const del = (path: string): ScopeRoute => ({ method: "DELETE", path });
 
 type NarrowDefinition = Omit<ScopeDefinition, "broad" | "name"> & { name: NarrowScope };
 
@@ -55,7 +61,7 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     name: "printers:read",
     kind: "read",
     description:
-      "Read the organization's printers: state, live status, temperatures, current job and progress; and its hubs (agents).",
+      "Read the organization's printers (state, live status, temperatures, current job and progress), the outcome of commands sent to them, and its hubs (agents).",
     routes: [
       get("/public/v1/printers"),
       get("/public/v1/printers/{id}"),
@@ -98,6 +104,12 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
       get("/public/v1/analytics/overview"),
     ],
   },
+  "worklist:read": {
+    name: "worklist:read",
+    kind: "read",
+    description: "Read the technicians' worklist: beds to clear and other tasks.",
+    routes: [get("/public/v1/worklist")],
+  },
   "printers:write": {
     name: "printers:write",
     kind: "write",
@@ -110,12 +122,37 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     description: "Change inventory data: set an item's low-stock threshold, add filament spools.",
     routes: [put("/public/v1/inventory/{id}/threshold"), post("/public/v1/materials/filament")],
   },
+  "jobs:write": {
+    name: "jobs:write",
+    kind: "write",
+    description:
+      "Queue print files as jobs, change a queued job's priority, printer or place, remove it, and queue a failed or cancelled job again.",
+    routes: [
+      post("/public/v1/jobs"),
+      patch("/public/v1/jobs/{id}"),
+      del("/public/v1/jobs/{id}"),
+      post("/public/v1/jobs/{id}/retry"),
+    ],
+  },
+  "worklist:write": {
+    name: "worklist:write",
+    kind: "write",
+    description: "Complete worklist tasks (completing a collection task clears its printer's bed).",
+    routes: [post("/public/v1/worklist/{id}/complete")],
+  },
   "printers:control": {
     name: "printers:control",
     kind: "control",
     description:
       "Send physical commands to the organization's printers (pause, resume, stop, clear the bed) and read their outcome.",
     routes: [post("/public/v1/printers/{id}/control")],
+  },
+  "jobs:control": {
+    name: "jobs:control",
+    kind: "control",
+    description:
+      "Start a queued job on its printer (the agent fetches the file and OctoPrint prints it) and cancel a job (stopping the printer when it prints).",
+    routes: [post("/public/v1/jobs/{id}/start"), post("/public/v1/jobs/{id}/cancel")],
   },
 };
 

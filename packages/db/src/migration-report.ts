@@ -36,16 +36,22 @@ export async function appliedStamps(query: RunQuery): Promise<Set<number>> {
   return new Set(applied.rows.map((r) => Number(r.created_at)));
 }
 
-/** Compares the stamps held before and after migrating against the journal. */
+/**
+ * Compares the stamps held before and after migrating against the journal, the way drizzle's
+ * migrator reads them: a migration counts as applied once the newest stamp is at or past its
+ * `when` (a database migrated under an older journal holds other stamps for the same files).
+ */
 export function migrationReport(
   journal: readonly JournalEntry[],
   before: ReadonlySet<number>,
   after: ReadonlySet<number>,
 ): MigrationReport {
-  const held = journal.filter((e) => after.has(e.when));
+  const newest = (stamps: ReadonlySet<number>) => Math.max(-Infinity, ...stamps);
+  const from = newest(before);
+  const to = newest(after);
   return {
-    applied: held.filter((e) => !before.has(e.when)).map((e) => e.tag),
-    schema: held.at(-1)?.tag ?? null,
+    applied: journal.filter((e) => e.when > from && e.when <= to).map((e) => e.tag),
+    schema: journal.filter((e) => e.when <= to).at(-1)?.tag ?? null,
   };
 }
 

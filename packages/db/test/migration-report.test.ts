@@ -28,6 +28,17 @@ describe("what migrating at start reports", () => {
     expect(describeMigrations(report)).toBe(`migrations: schema up to date at ${newest}`);
   });
 
+  it("reads a database migrated under an older journal (other stamps) as drizzle does", () => {
+    // Stamps just before each of the first three migrations: those files ran under other stamps.
+    const older = new Set(journal.slice(0, 3).map((e) => e.when - 1));
+    const upgraded = new Set([...older, ...journal.slice(2).map((e) => e.when)]);
+    expect(migrationReport(journal, older, upgraded)).toEqual({
+      applied: tags.slice(2),
+      schema: newest,
+    });
+    expect(migrationReport(journal, upgraded, upgraded)).toEqual({ applied: [], schema: newest });
+  });
+
   it("names the first and last of a long run of new migrations", () => {
     const report = migrationReport(journal, new Set(), new Set(journal.map((e) => e.when)));
     expect(report.applied).toEqual(tags);

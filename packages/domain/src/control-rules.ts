@@ -5,7 +5,7 @@ export interface ControlState {
   /** As every surface shows it: `offline` when stale, `maintenance` while in maintenance. */
   status: PrinterViewStatus;
   isActive: boolean;
-  /** A job holds the printer (processing, uploaded, printing or paused). */
+  /** A job holds the printer (its current job is set). */
   hasOpenJob: boolean;
 }
 

@@ -24,10 +24,14 @@ export interface PrinterFacts {
   lastSeenAt: Date | null;
   progressPercentage: number | null;
   printTimeLeftS: number | null;
+  /**
+   * The job that holds the printer (set by ingest while a job is open on it, cleared when it
+   * ends; whoever else opens a job on a printer sets it in the same transaction). Read from the
+   * printer's own row, so every change to the view is a change to the row and the list caches,
+   * which watch the row, never serve an old one.
+   */
   currentJobId: string | null;
   temperatures: Record<string, Partial<Temperature> | null | undefined> | null;
-  /** A job holds the printer (processing, uploaded, printing or paused). */
-  hasOpenJob: boolean;
 }
 
 /** What every surface shows of a printer's state, read once from its facts and the clock. */
@@ -44,6 +48,8 @@ export interface PrinterReading {
   printTimeLeftS: number | null;
   /** The heaters as reported; empty unless online (a silent printer's readings are not current). */
   temperatures: Record<string, Temperature>;
+  /** A job holds the printer (its current job is set). */
+  hasOpenJob: boolean;
   /** The control actions the printer allows now (control-rules.ts). */
   availableActions: ControlAction[];
   /** While fresh: the last instant it stays fresh (ms since the epoch); else null. */
@@ -78,6 +84,7 @@ export function readPrinter(facts: PrinterFacts, freshness: PrinterFreshness): P
   const observed: PrinterStatus = fresh ? facts.status : "offline";
   const status: PrinterViewStatus = facts.inMaintenance ? "maintenance" : observed;
   const online = fresh && facts.reachable && facts.status !== "offline";
+  const hasOpenJob = facts.currentJobId !== null;
   return {
     status,
     fresh,
@@ -86,11 +93,8 @@ export function readPrinter(facts: PrinterFacts, freshness: PrinterFreshness): P
       fresh && facts.progressPercentage !== null ? percent(facts.progressPercentage) : null,
     printTimeLeftS: fresh && facts.currentJobId !== null ? facts.printTimeLeftS : null,
     temperatures: online ? heaters(facts.temperatures) : {},
-    availableActions: availableActions({
-      status,
-      isActive: facts.isActive,
-      hasOpenJob: facts.hasOpenJob,
-    }),
+    hasOpenJob,
+    availableActions: availableActions({ status, isActive: facts.isActive, hasOpenJob }),
     freshUntil: fresh ? freshUntil : null,
   };
 }

@@ -23,7 +23,6 @@ function facts(over: Partial<PrinterFacts> = {}): PrinterFacts {
     printTimeLeftS: 600,
     currentJobId: "job-1",
     temperatures: { tool0: { actual: 214.8, target: 215 }, bed: { actual: 60.1 } },
-    hasOpenJob: true,
     ...over,
   };
 }
@@ -37,6 +36,7 @@ describe("readPrinter", () => {
       progressPercentage: 38.01,
       printTimeLeftS: 600,
       temperatures: { tool0: { actual: 214.8, target: 215 }, bed: { actual: 60.1, target: null } },
+      hasOpenJob: true,
       availableActions: ["pause", "stop"],
       freshUntil: ago(5).getTime() + 60_000,
     });
@@ -78,10 +78,9 @@ describe("readPrinter", () => {
 
   it("offers clear_bed on an idle printer only when no job holds it", () => {
     const idle = facts({ status: "idle", currentJobId: null, progressPercentage: null });
-    expect(readPrinter({ ...idle, hasOpenJob: false }, freshness).availableActions).toEqual([
-      "clear_bed",
-    ]);
-    expect(readPrinter(idle, freshness).availableActions).toEqual([]);
+    expect(readPrinter(idle, freshness).availableActions).toEqual(["clear_bed"]);
+    const held = { ...idle, currentJobId: "job-1" };
+    expect(readPrinter(held, freshness).availableActions).toEqual([]);
     expect(readPrinter({ ...idle, isActive: false }, freshness).availableActions).toEqual([]);
   });
 });
@@ -97,7 +96,7 @@ describe("controlRefusal", () => {
               status: status === "maintenance" ? "printing" : status,
               inMaintenance: status === "maintenance",
               isActive,
-              hasOpenJob,
+              currentJobId: hasOpenJob ? "job-1" : null,
             }),
             freshness,
           ).availableActions;

@@ -22,7 +22,7 @@ export const publicCors = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === "OPTIONS") {
     return c.body(null, 204, {
       "Access-Control-Allow-Origin": "*",
-      "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, OPTIONS",
+      "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
       "Access-Control-Allow-Headers": "Authorization, Content-Type, Idempotency-Key, X-Request-Id",
       "Access-Control-Max-Age": "600",
     });

@@ -1,11 +1,14 @@
 import { createRoute, type OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
 import type { Env } from "hono";
+import { createEncodedBodies } from "../services/encoded-bodies.ts";
 import { buildDocument, type DocumentOptions } from "./document.ts";
+import { cachedJson, NOT_MODIFIED_RESPONSE } from "./encoded-json.ts";
 import { OPEN } from "./security.ts";
 
 /**
  * GET <surface>/openapi.json: the surface's document, open (no credential) and readable from any
- * origin (it holds no data). Built once, on first request, from the router's routes. `hide`
+ * origin (it holds no data). Built once, on first request, from the router's routes, and sent
+ * compressed to clients that accept it. `hide`
  * leaves the route out of the document itself.
  */
 export function registerDocumentRoute<E extends Env>(
@@ -32,13 +35,15 @@ export function registerDocumentRoute<E extends Env>(
         description: "The document.",
         content: { "application/json": { schema: z.looseObject({ openapi: z.string() }) } },
       },
+      ...NOT_MODIFIED_RESPONSE,
       ...(options.errorResponses ?? {}),
     },
   });
-  let document: ReturnType<typeof buildDocument> | undefined;
+  // Serialised once; compressed at most once per coding, for clients that accept it.
+  let document: Uint8Array<ArrayBuffer> | undefined;
+  const encoded = createEncodedBodies();
   router.openapi(route, (c) => {
-    document ??= buildDocument(router, options);
-    c.header("Access-Control-Allow-Origin", "*");
-    return c.json(document, 200);
+    document ??= Buffer.from(JSON.stringify(buildDocument(router, options)));
+    return cachedJson(c, document, encoded, { "access-control-allow-origin": "*" });
   });
 }

@@ -9,7 +9,16 @@ const TAGS = [
     description:
       "Printers and their live state (scope `printers:read`); maintenance (scope `printers:write`).",
   },
-  { name: "Jobs", description: "Print jobs (scope `jobs:read`)." },
+  {
+    name: "Jobs",
+    description:
+      "Print jobs (scope `jobs:read`); the print queue: enqueue, edit, remove and retry (scope `jobs:write`), start and cancel (scope `jobs:control`).",
+  },
+  {
+    name: "Worklist",
+    description:
+      "The technicians' tasks, such as clearing a printer's bed after a job (scopes `worklist:read`, `worklist:write`).",
+  },
   {
     name: "Inventory",
     description:

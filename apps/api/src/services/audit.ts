@@ -36,7 +36,14 @@ export type AuditAction =
   | "printer.maintenance_changed"
   | "inventory.threshold_changed"
   | "sku.parts_changed"
-  | "sku.kits_assembled";
+  | "sku.kits_assembled"
+  | "job.queued"
+  | "job.updated"
+  | "job.removed"
+  | "job.cancelled"
+  | "job.retried"
+  | "job.started"
+  | "task.completed";
 
 /** Who acted and from where, read once from the request. */
 export interface AuditOrigin {

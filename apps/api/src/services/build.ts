@@ -6,6 +6,8 @@ import type { Env } from "../env.ts";
 import { createInProcessBus, createRedisBus } from "./control/bus.ts";
 import { createGithubKeySet } from "./github-keys.ts";
 import { createOrgChanges, ORG_CHANGES_CHANNEL } from "./org-changes.ts";
+import { createDispatcher } from "./print-queue/dispatcher.ts";
+import { unwiredPrintFileLinks } from "./print-queue/file-links.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
 
 /** The Redis pub/sub channel of the command bus. */
@@ -65,7 +67,7 @@ export async function buildServices(
     (handlers) => database.listen(ORG_CHANGES_CHANNEL, handlers),
     logger,
   );
-  return {
+  const base = {
     db: database.db,
     dbKind: database.kind,
     pingDb: () => database.ping(),
@@ -74,11 +76,19 @@ export async function buildServices(
     rateLimiters: createRateLimiterFactory(redis),
     commandBus,
     orgChanges,
+    printFileLinks: unwiredPrintFileLinks(logger),
     logger,
     clock: systemClock,
     config: env,
     githubKeys: createGithubKeySet(env.APF_GITHUB_KEYS, logger),
+  };
+  // Stopped first: it uses the database, the bus and the doorbell closed after it.
+  const dispatcher = createDispatcher(base);
+  return {
+    ...base,
+    dispatcher,
     async close() {
+      await dispatcher.close();
       await commandBus.close();
       await orgChanges.close();
       redis?.disconnect();

@@ -15,11 +15,12 @@ import {
   lockAgentReports,
   type PrinterWrite,
   recordJobEnds,
-  returnFailedHandovers,
   type StoredMachine,
   updateAgentPrinters,
   updateJobs,
 } from "@apf/db/queries/ingest";
+import { deferOrgChanges, deferredOrgChanges } from "@apf/db/queries/org-changes";
+import { failHandover } from "@apf/db/queries/print-queue";
 import {
   type AgentReport,
   estimatedMinutes,
@@ -36,8 +37,6 @@ import { ApiError } from "../errors.ts";
 
 /** Agents' clocks drift; an observation is never taken to be later than we received it. */
 const MAX_CLOCK_SKEW_MS = 5_000;
-/** A queued job's transfers tried before it is failed (queue.md). */
-export const MAX_TRANSFER_ATTEMPTS = 3;
 /** How long OctoPrint may take to show a print it was told to start before the start counts as failed. */
 const UPLOADED_START_GRACE_MS = 120_000;
 
@@ -56,13 +55,17 @@ type Sku = Awaited<ReturnType<typeof loadSkusWithPrintFile>>[number];
 
 /**
  * Applies one agent report: normalises every machine (pure), then writes printers, jobs and stock
- * in one transaction of bulk statements. Nothing of a report is applied if any write fails.
+ * in one transaction of bulk statements. Nothing of a report is applied if any write fails. The
+ * transaction's change notifications are handed to `announce` once it has committed (with other
+ * reports' in one NOTIFY, services/org-changes.ts) instead of each commit notifying: notifying
+ * commits queue on a database-wide lock, which made the agents of one farm wait for each other.
  */
 export async function ingestReport(
   db: Database,
   agent: { agentId: string; organizationId: string },
   report: AgentReport,
   receivedAt: Date,
+  announce: (payloads: readonly string[]) => void,
 ): Promise<IngestSummary> {
   const latest = receivedAt.getTime() + MAX_CLOCK_SKEW_MS;
   const machines = report.machines.map((m) => {
@@ -70,8 +73,9 @@ export async function ingestReport(
     return n.observedAt.getTime() > latest ? { ...n, observedAt: new Date(latest) } : n;
   });
 
-  return db.transaction(async (tx) => {
+  const { summary, changes } = await db.transaction(async (tx) => {
     await lockAgentReports(tx, agent.agentId);
+    await deferOrgChanges(tx);
     const agentPrinters = await loadAgentPrinters(tx, agent.agentId);
     const stored = new Map(agentPrinters.map((s) => [s.machineId, s]));
     const created = machines.filter((m) => !stored.has(m.machineId)).length;
@@ -106,20 +110,18 @@ export async function ingestReport(
     );
     const added = plan.printers.filter((p) => !stored.has(p.machineId));
     await insertAgentPrinters(tx, { ...agent, at: receivedAt }, added);
-    // Handed-over jobs that did not begin leave the printer before anything else opens on it.
-    await returnFailedHandovers(
-      tx,
-      agent.organizationId,
-      plan.failedHandovers,
-      MAX_TRANSFER_ATTEMPTS,
-    );
+    // Handed-over jobs that did not begin leave the printer before anything else opens on it
+    // (rare: one statement each, the queue's own rule for a failed transfer).
+    for (const failed of plan.failedHandovers) {
+      await failHandover(tx, agent.organizationId, failed.id, failed.error, receivedAt);
+    }
     await linkQueuedJobs(tx, agent.organizationId, plan.jobLinks);
     await updateJobs(tx, agent.organizationId, plan.jobUpdates);
     await insertJobs(tx, agent.organizationId, plan.jobInserts);
     const units = await countCompletedJobs(tx, agent.organizationId, plan.completed);
     await recordJobEnds(tx, agent.organizationId, plan.ends);
 
-    return {
+    const summary: IngestSummary = {
       machines: machines.length,
       applied: fresh.length,
       ignored_stale: machines.length - fresh.length,
@@ -128,7 +130,10 @@ export async function ingestReport(
       jobs_closed: plan.jobUpdates.filter((u) => u.timeCompleted !== null).length,
       units_counted: units,
     };
+    return { summary, changes: await deferredOrgChanges(tx) };
   });
+  announce(changes);
+  return summary;
 }
 
 /** What a machine's observation does to its open job (see `nextJobTransition`). */

@@ -21,8 +21,11 @@ export interface JobsPageRequest {
  * built first out.
  */
 export interface JobsListCache {
-  /** The page's JSON body, UTF-8 encoded. */
-  body(organizationId: string, page: JobsPageRequest): Promise<Uint8Array<ArrayBuffer>>;
+  /**
+   * The page's JSON body: the cached bytes (the same Uint8Array until the page is rebuilt), or a
+   * string when it was read for this request alone (not listening).
+   */
+  body(organizationId: string, page: JobsPageRequest): Promise<string | Uint8Array<ArrayBuffer>>;
   readonly stats: { hits: number; misses: number; entries(): number; bytes(): number };
 }
 
@@ -52,10 +55,7 @@ export function createJobsListCache(
     entries.delete(key);
   };
 
-  async function build(
-    organizationId: string,
-    page: JobsPageRequest,
-  ): Promise<Uint8Array<ArrayBuffer>> {
+  async function build(organizationId: string, page: JobsPageRequest): Promise<string> {
     const { rows, count } = await listPublicJobs(
       db,
       organizationId,
@@ -63,7 +63,7 @@ export function createJobsListCache(
       { limit: page.limit, offset: page.offset },
     );
     const meta = { limit: page.limit, offset: page.offset, count };
-    return Buffer.from(JSON.stringify({ success: true, data: rows.map(toPublicJob), meta }));
+    return JSON.stringify({ success: true, data: rows.map(toPublicJob), meta });
   }
 
   return {
@@ -83,7 +83,7 @@ export function createJobsListCache(
       stats.misses++;
       const { promise } = builds.run(key, token, async () => {
         const builtAt = Date.now();
-        const body = await build(organizationId, page);
+        const body = Buffer.from(await build(organizationId, page));
         const built = { token, builtAt, body };
         forget(key);
         entries.set(key, built);

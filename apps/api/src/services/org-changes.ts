@@ -32,11 +32,24 @@ export interface OrgChanges {
   /** Changes whenever one of these tables of the organization changed; null while not listening. */
   token(organizationId: string, tables: readonly WatchedTable[]): string | null;
   /**
-   * Resolves once every change committed before the call has been received here, so a write's
-   * answer is followed by reads on this instance that see it (at most SYNC_TIMEOUT_MS).
+   * Announces changes a transaction committed with their notifications deferred
+   * (`deferOrgChanges`): "<table>:<organization id>" payloads. Announcements and sync markers
+   * queued while one NOTIFY statement is on its way go together in the next, each payload once:
+   * concurrent writers of one organization cost one notifying commit, not one each.
+   */
+  announce(payloads: readonly string[]): void;
+  /**
+   * Resolves once every change committed (or announced) before the call has been received here,
+   * so a write's answer is followed by reads on this instance that see it (at most
+   * SYNC_TIMEOUT_MS).
    */
   sync(): Promise<void>;
   readonly listening: boolean;
+  /**
+   * Calls `listener` with the table and organization of every change announced from now on
+   * (a doorbell: the rows stay the truth). Returns the unsubscribe.
+   */
+  onChange(listener: (table: WatchedTable, organizationId: string) => void): () => void;
   readonly stats: { notifications: number; reconnects: number };
   close(): Promise<void>;
 }
@@ -48,10 +61,39 @@ export function createOrgChanges(
 ): OrgChanges {
   const counts = new Map<string, number>();
   const waiting = new Map<string, () => void>();
+  const listeners = new Set<(table: WatchedTable, organizationId: string) => void>();
   const stats = { notifications: 0, reconnects: 0 };
   let epoch = 0;
   let listening = false;
   let everListened = false;
+  // Payloads waiting for the next NOTIFY statement, in order; at most one statement at a time.
+  let queued: string[] = [];
+  let sending: Promise<void> | null = null;
+
+  async function send(): Promise<void> {
+    while (queued.length > 0) {
+      const batch = [...new Set(queued)];
+      queued = [];
+      try {
+        // One statement, one commit; notifications are delivered in the order they were sent,
+        // so a sync marker arrives after every announcement queued before it.
+        await db.execute(
+          sql`select pg_notify(${ORG_CHANGES_CHANNEL}, p) from json_array_elements_text(${JSON.stringify(batch)}::json) p`,
+        );
+      } catch (error) {
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          "announcing organization changes failed; other instances rebuild within a second",
+        );
+        for (const payload of batch) waiting.get(payload)?.();
+      }
+    }
+    sending = null;
+  }
+  function enqueue(payloads: readonly string[]) {
+    queued.push(...payloads);
+    sending ??= send();
+  }
 
   const subscription = subscribe({
     message(payload) {
@@ -65,6 +107,12 @@ export function createOrgChanges(
         counts.clear();
       }
       counts.set(payload, (counts.get(payload) ?? 0) + 1);
+      if (listeners.size > 0) {
+        const colon = payload.indexOf(":");
+        const table = payload.slice(0, colon) as WatchedTable;
+        const organizationId = payload.slice(colon + 1);
+        for (const listener of listeners) listener(table, organizationId);
+      }
     },
     listening() {
       // Whatever was announced while not listening is unknown: start a new epoch.
@@ -95,11 +143,18 @@ export function createOrgChanges(
     get listening() {
       return listening;
     },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     token(organizationId, tables) {
       if (!listening) return null;
       let token = String(epoch);
       for (const table of tables) token += `:${counts.get(`${table}:${organizationId}`) ?? 0}`;
       return token;
+    },
+    announce(payloads) {
+      if (payloads.length > 0) enqueue(payloads);
     },
     async sync() {
       if (!listening) return;
@@ -112,16 +167,15 @@ export function createOrgChanges(
       try {
         // Notifications reach a listener in commit order: once this one is here, so is every
         // notification of a transaction that committed before it was sent.
-        await db.execute(sql`select pg_notify(${ORG_CHANGES_CHANNEL}, ${nonce})`);
+        enqueue([nonce]);
         await arrived;
-      } catch (error) {
-        logger.warn({ err: error instanceof Error ? error.message : String(error) }, "sync failed");
       } finally {
         clearTimeout(timer);
         waiting.delete(nonce);
       }
     },
     async close() {
+      await sending;
       listening = false;
       for (const wake of waiting.values()) wake();
       await subscription.close();

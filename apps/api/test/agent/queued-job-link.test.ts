@@ -120,7 +120,7 @@ describe("a queued job on its printer", () => {
       status: "pending",
       printerId: printer.id,
       jobId,
-      title: `Collect ${name} from printer-a`,
+      title: "Clear the bed of printer-a",
     });
   });
 
@@ -194,7 +194,8 @@ describe("a job OctoPrint started by itself", () => {
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({
       jobId: ended!.id,
-      subtitle: "Print failed",
+      subtitle: "manual.gcode failed",
+      priority: "high",
       status: "pending",
     });
   });

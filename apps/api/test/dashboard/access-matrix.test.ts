@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Role } from "@apf/db";
+import { type Role, tasks } from "@apf/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { OPEN_DASHBOARD_ROUTES } from "../../src/routes/dashboard/index.ts";
+import { createPrintFile } from "../queue/helpers.ts";
 import { call, createMember, createPrinter, createTeam } from "../support/dashboard-factories.ts";
+import { createJob } from "../support/public-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
 let services: TestServices;
@@ -185,6 +187,7 @@ const READ_ROUTES: [string, (t: Team) => Promise<Request>][] = [
   ["GET /agents", async () => ({ method: "GET", path: "/agents" })],
   ["GET /printers", async () => ({ method: "GET", path: "/printers" })],
   ["GET /jobs", async () => ({ method: "GET", path: "/jobs" })],
+  ["GET /worklist", async () => ({ method: "GET", path: "/worklist" })],
   ["GET /skus", async () => ({ method: "GET", path: "/skus" })],
   [
     "GET /skus/{skuId}",
@@ -213,6 +216,65 @@ const READ_ROUTES: [string, (t: Team) => Promise<Request>][] = [
       method: "GET",
       path: `/filament/${await created(t, "/filament", { type: "PLA" })}`,
     }),
+  ],
+];
+
+/** A job of the team for the queue routes (direct rows: print files come from the files API). */
+async function queueJob(t: Team, status: "queued" | "cancelled" = "queued") {
+  const file = await createPrintFile(services.db, t.organization.id);
+  return createJob(services.db, t.organization.id, { status, printFileId: file.id });
+}
+
+/** Routes every member may call that change something, with the answer each gets. */
+const MEMBER_ROUTES: [string, (t: Team) => Promise<Request & { expect: number }>][] = [
+  [
+    "POST /jobs",
+    async (t) => ({
+      method: "POST",
+      path: "/jobs",
+      body: { print_file_id: (await createPrintFile(services.db, t.organization.id)).id },
+      expect: 201,
+    }),
+  ],
+  [
+    "PATCH /jobs/{jobId}",
+    async (t) => ({
+      method: "PATCH",
+      path: `/jobs/${(await queueJob(t)).id}`,
+      body: { priority: 90, position: "top" },
+      expect: 200,
+    }),
+  ],
+  [
+    "DELETE /jobs/{jobId}",
+    async (t) => ({ method: "DELETE", path: `/jobs/${(await queueJob(t)).id}`, expect: 200 }),
+  ],
+  [
+    "POST /jobs/{jobId}/cancel",
+    async (t) => ({ method: "POST", path: `/jobs/${(await queueJob(t)).id}/cancel`, expect: 200 }),
+  ],
+  [
+    "POST /jobs/{jobId}/retry",
+    async (t) => ({
+      method: "POST",
+      path: `/jobs/${(await queueJob(t, "cancelled")).id}/retry`,
+      expect: 200,
+    }),
+  ],
+  [
+    // Past the role check: the job has no printer, the first of the start's own answers.
+    "POST /jobs/{jobId}/start",
+    async (t) => ({ method: "POST", path: `/jobs/${(await queueJob(t)).id}/start`, expect: 400 }),
+  ],
+  [
+    "POST /worklist/{taskId}/complete",
+    async (t) => {
+      const [task] = await services.db
+        .insert(tasks)
+        .values({ organizationId: t.organization.id, taskType: "collection", title: "Clear" })
+        .returning();
+      return { method: "POST", path: `/worklist/${task!.id}/complete`, expect: 200 };
+    },
   ],
 ];
 
@@ -247,7 +309,7 @@ describe("the /api route list", () => {
     const listed = [
       ...OPEN_DASHBOARD_ROUTES,
       ...SESSION_ROUTES,
-      ...[...MANAGER_ROUTES, ...READ_ROUTES].map(([name]) => fullRoute(name)),
+      ...[...MANAGER_ROUTES, ...READ_ROUTES, ...MEMBER_ROUTES].map(([name]) => fullRoute(name)),
     ];
     expect(new Set(listed).size).toBe(listed.length);
     expect(dashboardAppRoutes()).toEqual(listed.sort());
@@ -297,7 +359,16 @@ describe.each(MANAGER_ROUTES)("%s", (_, setup) => {
   });
 });
 
-describe.each([...MANAGER_ROUTES, ...READ_ROUTES])("%s", (_, setup) => {
+describe.each(MEMBER_ROUTES)("%s", (_, setup) => {
+  it.each(["owner", "admin", "member"] as const)("is allowed to a %s", async (role) => {
+    const team = await createTeam(services);
+    const request = await setup(team);
+    const res = await send(team, tokenOf(team, role), request);
+    expect(res.status, res.text).toBe(request.expect);
+  });
+});
+
+describe.each([...MANAGER_ROUTES, ...READ_ROUTES, ...MEMBER_ROUTES])("%s", (_, setup) => {
   it("answers 404 NOT_FOUND to the owner of another organization", async () => {
     const team = await createTeam(services);
     const stranger = await createTeam(services);

@@ -93,7 +93,7 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
   });
 
   it.each([
-    ["an unknown scope", { name: "k", scopes: ["jobs:write"] }, "scopes.0"],
+    ["an unknown scope", { name: "k", scopes: ["jobs:delete"] }, "scopes.0"],
     ["empty scopes", { name: "k", scopes: [] }, "scopes"],
     ["missing scopes", { name: "k" }, "scopes"],
     ["an empty name", { name: "", scopes: ["jobs:read"] }, "name"],

@@ -25,9 +25,35 @@ describe("GET /api/orgs/{orgId}", () => {
       name: "Gear Works",
       allowed_origins: [],
       time_zone: "UTC",
+      auto_start: false,
+      start_spacing_seconds: 0,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
+  });
+
+  it("sets the queue settings (auto_start, start_spacing_seconds) and names a bad value", async () => {
+    const team = await createTeam(services);
+    const path = `/api/orgs/${team.organization.id}`;
+    const res = await call(app, "PATCH", path, {
+      token: team.admin.token,
+      body: { auto_start: true, start_spacing_seconds: 90 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ auto_start: true, start_spacing_seconds: 90 });
+    const read = await call(app, "GET", path, { token: team.member.token });
+    expect(read.body.data).toMatchObject({ auto_start: true, start_spacing_seconds: 90 });
+    const bad = await call(app, "PATCH", path, {
+      token: team.owner.token,
+      body: { start_spacing_seconds: 3601 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain("start_spacing_seconds");
+    const member = await call(app, "PATCH", path, {
+      token: team.member.token,
+      body: { auto_start: false },
+    });
+    expect(member.status).toBe(403);
   });
 
   it("answers 404 to someone outside the organization, for real and made-up ids alike", async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { createJob, createPrinter, createSku } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
-import { autoPrintFarmFixture, keysOf } from "./fixtures.ts";
+import { autoPrintFarmFixture, keysOf, withQueueFields } from "./fixtures.ts";
 import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 
 let services: TestServices;
@@ -51,7 +51,7 @@ describe("GET /public/v1/jobs", () => {
     expect(res.status).toBe(200);
     const fixture = autoPrintFarmFixture("jobs.list");
     expect(keysOf(json)).toEqual(keysOf(fixture));
-    expect(keysOf(json.data[0])).toEqual(keysOf(fixture.data[0]));
+    expect(keysOf(json.data[0])).toEqual(withQueueFields(keysOf(fixture.data[0])));
     expect(json.meta).toEqual({ limit: 50, offset: 0, count: 1 });
     expect(json.data[0]).toEqual({
       id: job.id,
@@ -72,6 +72,12 @@ describe("GET /public/v1/jobs", () => {
       time_submitted: at(1).toISOString(),
       time_started: at(2).toISOString(),
       time_completed: at(43).toISOString(),
+      print_file_id: null,
+      priority: 50,
+      attempts: 0,
+      last_error: null,
+      waiting_reason: null,
+      position: null,
       created_at: job.createdAt.toISOString(),
       updated_at: job.updatedAt.toISOString(),
     });
@@ -172,7 +178,9 @@ describe("GET /public/v1/jobs/{id}", () => {
     expect(res.status).toBe(200);
     const json = await body(res);
     expect(json.data).toMatchObject({ id: job.id, status: "failed", failure_reason: "spaghetti" });
-    expect(keysOf(json.data)).toEqual(keysOf(autoPrintFarmFixture("jobs.list").data[0]));
+    expect(keysOf(json.data)).toEqual(
+      withQueueFields(keysOf(autoPrintFarmFixture("jobs.list").data[0])),
+    );
   });
 
   it.each(["6f1d2c3b-4a5e-4f60-8172-93a4b5c6d7e8", "42", "%20"])(

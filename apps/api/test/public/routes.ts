@@ -127,6 +127,21 @@ export const CONTROL_ROUTES = [
   "POST /public/v1/printers/{id}/control",
 ] as const;
 
+/**
+ * The print queue's routes: their answers depend on a job's state, so their security cases
+ * (credentials, scopes, other tenants) are in test/queue/security.test.ts.
+ */
+export const QUEUE_ROUTES = [
+  "POST /public/v1/jobs",
+  "PATCH /public/v1/jobs/{id}",
+  "DELETE /public/v1/jobs/{id}",
+  "POST /public/v1/jobs/{id}/start",
+  "POST /public/v1/jobs/{id}/cancel",
+  "POST /public/v1/jobs/{id}/retry",
+  "GET /public/v1/worklist",
+  "POST /public/v1/worklist/{id}/complete",
+] as const;
+
 /** The app's routes under /public/v1 in OpenAPI template form, e.g. GET /public/v1/jobs/{id}. */
 export function publicAppRoutes(routes: readonly { method: string; path: string }[]) {
   const seen = new Set<string>();

@@ -6,7 +6,7 @@ import { createAgent, createApiKey } from "../support/factories.ts";
 import { createJob, createPrinter, createSku, createSpool } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
 import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
-import { CONTROL_ROUTES, PROTECTED_ROUTES, publicAppRoutes } from "./routes.ts";
+import { CONTROL_ROUTES, PROTECTED_ROUTES, publicAppRoutes, QUEUE_ROUTES } from "./routes.ts";
 
 let services: TestServices;
 let app: TestApp;
@@ -59,10 +59,13 @@ function urlFor(path: string, owner: Tenant, resource: keyof Tenant["ids"] | nul
 it("covers every protected route the app registers, with the registry's scopes", () => {
   const covered = PROTECTED_ROUTES.map((r) => `${r.method} ${r.path}`);
   // Open on purpose: the OpenAPI document, and GitHub's reports (signed by GitHub, not a key).
-  // The control routes have their own security cases (test/control).
+  // The control and queue routes have their own security cases (test/control, test/queue).
   const open = ["GET /public/v1/openapi.json", "POST /public/v1/secret-scanning/github"];
   const registered = publicAppRoutes(app.routes).filter(
-    (r) => !open.includes(r) && !(CONTROL_ROUTES as readonly string[]).includes(r),
+    (r) =>
+      !open.includes(r) &&
+      !(CONTROL_ROUTES as readonly string[]).includes(r) &&
+      !(QUEUE_ROUTES as readonly string[]).includes(r),
   );
   expect(registered).toEqual([...covered].sort());
   for (const route of PROTECTED_ROUTES) {

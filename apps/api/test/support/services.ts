@@ -13,6 +13,8 @@ import {
   ORG_CHANGES_CHANNEL,
   type OrgChanges,
 } from "../../src/services/org-changes.ts";
+import { createDispatcher } from "../../src/services/print-queue/dispatcher.ts";
+import type { PrintFileLinks } from "../../src/services/print-queue/transfer.ts";
 import { createRateLimiterFactory } from "../../src/services/rate-limiter.ts";
 
 /** A clock tests can move. */
@@ -63,7 +65,15 @@ export interface TestServicesOptions {
   redisUrl?: string;
   env?: Record<string, string>;
   clock?: Clock;
+  /** How the print queue mints download links (default: a recognisable test link). */
+  printFileLinks?: PrintFileLinks;
 }
+
+/** The test double of the files capability's link minting: the ids, readable in assertions. */
+export const testPrintFileLinks: PrintFileLinks = {
+  downloadUrl: (organizationId, printFileId) =>
+    `/agent/v1/files/test-${organizationId}-${printFileId}`,
+};
 
 /**
  * Services for an in-process app against the test run's real Postgres (a database of this
@@ -90,7 +100,7 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     logger,
   );
   await waitListening(orgChanges);
-  return {
+  const base = {
     db: database.db,
     dbKind: database.kind,
     pingDb: () => database.ping(),
@@ -99,13 +109,20 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     rateLimiters: createRateLimiterFactory(redis, prefix),
     commandBus,
     orgChanges,
+    printFileLinks: options.printFileLinks ?? testPrintFileLinks,
     logger,
     clock: options.clock ?? new TestClock(),
     config,
     githubKeys: createGithubKeySet(config.APF_GITHUB_KEYS, logger),
+  };
+  const dispatcher = createDispatcher(base);
+  return {
+    ...base,
+    dispatcher,
     logs,
     database,
     async close() {
+      await dispatcher.close();
       await commandBus.close();
       await orgChanges.close();
       redis?.disconnect();

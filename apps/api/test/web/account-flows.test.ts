@@ -80,6 +80,12 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
           .textContent(),
       ).toMatch(/must name at least one of printers:read/);
 
+      // Every scope is described by what it lets a key do, Markdown code shown as code.
+      const scopes = owner.getByRole("group", { name: "Scopes (what the key may do)" });
+      expect(await scopes.textContent()).not.toContain("`");
+      expect(await scopes.locator("code").allTextContents()).toEqual(
+        expect.arrayContaining(["read", "write", "control"]),
+      );
       await owner.getByLabel(/printers:read/).check();
       await owner.getByRole("button", { name: "Mint key" }).click();
       const secret = owner.getByLabel(`API key “${name}”`);

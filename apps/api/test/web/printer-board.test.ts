@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@apf/agent/config";
 import { runAgent } from "@apf/agent-core";
+import { printers } from "@apf/db";
+import { setPrinterMaintenance } from "@apf/db/queries/printers";
 import { type SimulatedFarm, startSimulatedFarm } from "@apf/printers/simulator";
+import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemClock } from "../../src/context.ts";
@@ -147,6 +150,32 @@ describeInBrowser("the printer board in Chromium", () => {
           .nth(2)
           .textContent(),
       ).toBe("3");
+      expect(problems).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "offers the commands the server allows, none while a printer is in maintenance",
+    async () => {
+      const [rack2] = await services.db.select().from(printers).where(eq(printers.name, "rack-2"));
+      await setPrinterMaintenance(
+        services.db,
+        rack2!.organizationId,
+        rack2!.id,
+        { inMaintenance: true, maintenanceType: "nozzle" },
+        new Date(),
+      );
+      await nav("Printers");
+      const card = page.getByRole("article", { name: "rack-2" });
+      await eventually(() => card.getByText("maintenance", { exact: true }).count()).toBe(1);
+      await eventually(() => card.getByTestId("commands").textContent()).toBe("none now");
+
+      await page.getByRole("link", { name: "rack-2" }).click();
+      await page.getByRole("heading", { name: "rack-2", level: 1 }).waitFor();
+      const commands = page.getByRole("group", { name: "Commands for rack-2" });
+      await commands.getByText("No command fits the printer now.").waitFor();
+      expect(await commands.getByRole("button").count()).toBe(0);
       expect(problems).toEqual([]);
     },
     STEP_TIMEOUT_MS,

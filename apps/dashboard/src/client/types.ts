@@ -1,6 +1,12 @@
 /** The shapes of the /api answers the pages read (see /api/openapi.json). */
 
-import type { JobStatus, PrinterViewStatus, SpoolStatus, StockLevel } from "@apf/domain";
+import type {
+  ControlAction,
+  JobStatus,
+  PrinterViewStatus,
+  SpoolStatus,
+  StockLevel,
+} from "@apf/domain";
 
 export type Role = "owner" | "admin" | "member";
 
@@ -73,6 +79,8 @@ export interface Printer {
   last_seen_at: string | null;
   temperatures?: Record<string, Temperature>;
   current_job_id?: string | null;
+  /** The control actions the printer allows now: the only ones the pages offer. */
+  available_actions: ControlAction[];
 }
 
 export interface Job {

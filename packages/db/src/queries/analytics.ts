@@ -1,14 +1,7 @@
 import { OPEN_JOB_STATUSES } from "@apf/domain";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
-import {
-  filamentSpools,
-  jobs,
-  printers,
-  printFiles,
-  skus,
-  tasks,
-} from "../schema/index.ts";
+import { filamentSpools, jobs, printers, printFiles, skus, tasks } from "../schema/index.ts";
 
 /**
  * Analytics reads: aggregates over the organization's jobs in a window of whole days of the

@@ -85,6 +85,7 @@ export async function dispatchPendingCommands(db: Queryable, agentId: string, no
       machineId: commands.machineId,
       action: commands.action,
       requestedAt: commands.requestedAt,
+      jobId: commands.jobId,
     });
   return rows.sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime());
 }

@@ -9,9 +9,9 @@ import {
   skus,
   stockMovements,
   type Temperatures,
-  tasks,
 } from "../schema/index.ts";
 import { isKitSku } from "./kits.ts";
+import { createCollectionTask } from "./tasks.ts";
 
 /**
  * Serialises the reports of one agent: two reports of the same agent never interleave, so
@@ -454,35 +454,6 @@ export interface FailedHandover {
   error: string;
 }
 
-/**
- * Puts handed-over jobs whose print did not begin back in the queue (attempts + 1, the error
- * kept), or fails them on their third attempt. Compare-and-set on processing or uploaded.
- */
-export async function returnFailedHandovers(
-  tx: Transaction,
-  organizationId: string,
-  rows: FailedHandover[],
-  maxAttempts: number,
-): Promise<void> {
-  if (rows.length === 0) return;
-  const records = JSON.stringify(rows.map((r) => ({ id: r.id, error: r.error })));
-  await tx.execute(sql`
-    update ${jobs} as j set
-      status = case when j.attempts + 1 >= ${maxAttempts} then 'failed' else 'queued' end,
-      attempts = j.attempts + 1,
-      last_error = v.error,
-      failure_reason = case when j.attempts + 1 >= ${maxAttempts} then v.error
-        else j.failure_reason end,
-      time_completed = case when j.attempts + 1 >= ${maxAttempts} then now()
-        else j.time_completed end,
-      printer_id = case when j.attempts + 1 >= ${maxAttempts} then j.printer_id else null end,
-      command_id = null,
-      updated_at = now()
-    from jsonb_to_recordset(${records}::jsonb) as v(id uuid, error text)
-    where j.id = v.id and j.organization_id = ${organizationId}
-      and j.status in ('processing', 'uploaded')`);
-}
-
 /** A job that ended on a printer: its bed needs clearing. */
 export interface JobEnd {
   jobId: string;
@@ -495,7 +466,7 @@ export interface JobEnd {
 
 /**
  * Records that jobs ended on their printers: the bed is no longer clear (last_job_ended_at) and
- * a pending `collection` task appears on the worklist, once per job.
+ * a pending `collection` task appears on the worklist, once per job (tasks.ts words it).
  */
 export async function recordJobEnds(
   tx: Transaction,
@@ -503,32 +474,31 @@ export async function recordJobEnds(
   ends: JobEnd[],
 ): Promise<void> {
   if (ends.length === 0) return;
-  const records = JSON.stringify(
-    ends.map((e) => ({
-      job_id: e.jobId,
-      printer_id: e.printerId,
-      status: e.status,
-      file_name: e.fileName,
-      reason: e.failureReason,
-      at: e.at,
-    })),
+  const records = JSON.stringify(ends.map((e) => ({ printer_id: e.printerId, at: e.at })));
+  const beds = await tx.execute(sql`
+    update ${printers} as p set
+      last_job_ended_at = greatest(coalesce(p.last_job_ended_at, e.at), e.at)
+    from (
+      select printer_id, max(at) as at
+      from jsonb_to_recordset(${records}::jsonb) as v(printer_id uuid, at timestamptz)
+      group by printer_id
+    ) e
+    where p.id = e.printer_id and p.organization_id = ${organizationId}
+    returning p.id, p.name`);
+  const names = new Map(
+    (beds as { rows: { id: string; name: string }[] }).rows.map((r) => [r.id, r.name]),
   );
-  await tx.execute(sql`
-    with ended as (
-      select * from jsonb_to_recordset(${records}::jsonb) as v(job_id uuid, printer_id uuid,
-        status text, file_name text, reason text, at timestamptz)
-    ), beds as (
-      update ${printers} as p set
-        last_job_ended_at = greatest(coalesce(p.last_job_ended_at, e.at), e.at)
-      from (select printer_id, max(at) as at from ended group by printer_id) e
-      where p.id = e.printer_id and p.organization_id = ${organizationId}
-    )
-    insert into ${tasks} (organization_id, printer_id, job_id, task_type, status, title,
-      subtitle, description, created_at, updated_at)
-    select ${organizationId}::uuid, e.printer_id, e.job_id, 'collection', 'pending',
-      'Collect ' || coalesce(e.file_name, 'the print') || ' from ' || p.name,
-      'Print ' || e.status, e.reason, e.at, e.at
-    from ended e join ${printers} p on p.id = e.printer_id
-      and p.organization_id = ${organizationId}
-    on conflict (job_id, task_type) do nothing`);
+  for (const end of ends) {
+    const printerName = names.get(end.printerId);
+    if (printerName === undefined) continue;
+    await createCollectionTask(tx, {
+      organizationId,
+      printerId: end.printerId,
+      jobId: end.jobId,
+      jobStatus: end.status,
+      printerName,
+      fileName: end.fileName,
+      now: end.at,
+    });
+  }
 }

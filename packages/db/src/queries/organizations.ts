@@ -17,6 +17,8 @@ export interface OrganizationPatch {
   allowedOrigins?: string[];
   /** IANA time zone in which analytics count days. */
   timeZone?: string;
+  autoStart?: boolean;
+  startSpacingSeconds?: number;
 }
 
 /** Applies the given settings; undefined when there is no such organization. */

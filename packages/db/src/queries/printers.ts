@@ -1,4 +1,3 @@
-import { OPEN_JOB_STATUSES } from "@apf/domain";
 import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import { type Database, preparedPerDatabase, type Queryable } from "../client.ts";
 import { filamentSpools, jobs, printerListVersions, printers } from "../schema/index.ts";
@@ -12,16 +11,6 @@ import { filamentSpools, jobs, printerListVersions, printers } from "../schema/i
 /** The outer row's columns, table-qualified (drizzle leaves a single-table select's bare). */
 const outerPrinterId = sql`${sql.identifier("printers")}.${sql.identifier("id")}`;
 const outerPrinterOrg = sql`${sql.identifier("printers")}.${sql.identifier("organization_id")}`;
-
-/** Literals, not parameters, so the planner matches the partial index's predicate. */
-const OPEN_STATUS_LIST = sql.raw(OPEN_JOB_STATUSES.map((s) => `'${s}'`).join(", "));
-
-/** A job holds the printer (the partial unique index jobs_open_per_printer_key answers it). */
-const hasOpenJob = sql<boolean>`exists (
-  select 1 from ${jobs} j
-  where j.printer_id = ${outerPrinterId} and j.organization_id = ${outerPrinterOrg}
-    and j.status in (${OPEN_STATUS_LIST})
-)`;
 
 /** Seconds of the printer's completed prints (start to end, else the reported print time). */
 const totalPrintTimeS = sql<number>`coalesce((
@@ -47,8 +36,9 @@ const filamentLevel = sql<number | null>`(
   limit 1
 )`;
 
-/** The printer's stored columns and whether a job holds it: what its view reads. */
-const rowColumns = { ...getTableColumns(printers), hasOpenJob };
+/** The printer's stored columns: what its view reads (nothing of another table, so a change to
+ * the view is a change to the row, which the list caches watch). */
+const rowColumns = getTableColumns(printers);
 
 /** One printer's row with its detail figures (print time, filament level). */
 const detailColumns = { ...rowColumns, totalPrintTimeS, filamentLevel };
@@ -173,7 +163,8 @@ export async function markBedCleared(
 
 const versionQuery = preparedPerDatabase((db: Database) =>
   db
-    .select({ version: printerListVersions.version })
+    // The sum of the organization's counters (one per slot, schema/printer-list-versions.ts).
+    .select({ version: sql<number>`coalesce(sum(${printerListVersions.version}), 0)::float8` })
     .from(printerListVersions)
     .where(eq(printerListVersions.organizationId, sql.placeholder("organizationId")))
     .prepare("apf_printer_list_version"),

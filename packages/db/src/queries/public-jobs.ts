@@ -1,6 +1,8 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { type JobStatus, jobs, skus } from "../schema/index.ts";
+import { QUEUE_ORDER, queuePlace } from "./print-queue.ts";
+import { shownPercent } from "./shown-percent.ts";
 
 export interface PublicJobFilters {
   status?: JobStatus;
@@ -19,13 +21,19 @@ const columns = {
   color: jobs.color,
   filamentType: jobs.filamentType,
   materialType: jobs.materialType,
-  progressPercentage: jobs.progressPercentage,
+  progressPercentage: shownPercent(jobs.progressPercentage),
   estimatedPrintTimeMinutes: jobs.estimatedPrintTimeMinutes,
   actualPrintTimeMinutes: jobs.actualPrintTimeMinutes,
   failureReason: jobs.failureReason,
   timeSubmitted: jobs.timeSubmitted,
   timeStarted: jobs.timeStarted,
   timeCompleted: jobs.timeCompleted,
+  printFileId: jobs.printFileId,
+  priority: jobs.priority,
+  attempts: jobs.attempts,
+  lastError: jobs.lastError,
+  waitingReason: jobs.waitingReason,
+  position: queuePlace,
   createdAt: jobs.createdAt,
   updatedAt: jobs.updatedAt,
 };
@@ -42,7 +50,10 @@ function filtersWhere(organizationId: string, filters: PublicJobFilters): SQL {
 
 export type PublicJobRow = NonNullable<Awaited<ReturnType<typeof findPublicJob>>>;
 
-/** One page of the organization's jobs, newest first, and how many match in all. */
+/**
+ * One page of the organization's jobs, newest first (queued jobs alone: in queue order, priority
+ * then position), and how many match in all.
+ */
 export async function listPublicJobs(
   db: Queryable,
   organizationId: string,
@@ -56,7 +67,9 @@ export async function listPublicJobs(
       .from(jobs)
       .leftJoin(skus, skuOfJob)
       .where(where)
-      .orderBy(desc(jobs.createdAt), desc(jobs.id))
+      .orderBy(
+        ...(filters.status === "queued" ? QUEUE_ORDER : [desc(jobs.createdAt), desc(jobs.id)]),
+      )
       .limit(page.limit)
       .offset(page.offset),
     db.select({ count: sql<number>`count(*)::int` }).from(jobs).where(where),

@@ -12,8 +12,8 @@ export {
   type CommandStatus,
 } from "@apf/domain";
 
-/** Who asked for a command: an API key or a dashboard user. */
-export const COMMAND_REQUESTERS = ["api_key", "user"] as const;
+/** Who asked for a command: an API key, a dashboard user, or the queue's dispatcher (system). */
+export const COMMAND_REQUESTERS = ["api_key", "user", "system"] as const;
 export type CommandRequester = (typeof COMMAND_REQUESTERS)[number];
 
 /**

@@ -17,7 +17,13 @@ import * as spoolCreate from "./filament/create.ts";
 import * as spoolGet from "./filament/get.ts";
 import * as spoolList from "./filament/list.ts";
 import * as spoolUpdate from "./filament/update.ts";
+import * as jobCancel from "./jobs/cancel.ts";
+import * as jobCreate from "./jobs/create.ts";
+import * as jobDelete from "./jobs/delete.ts";
 import * as jobList from "./jobs/list.ts";
+import * as jobRetry from "./jobs/retry.ts";
+import * as jobStart from "./jobs/start.ts";
+import * as jobUpdate from "./jobs/update.ts";
 import * as memberAdd from "./members/add.ts";
 import * as memberList from "./members/list.ts";
 import * as invitationList from "./members/list-invitations.ts";
@@ -37,6 +43,8 @@ import * as skuList from "./skus/list.ts";
 import * as skuListParts from "./skus/list-parts.ts";
 import * as skuSetParts from "./skus/set-parts.ts";
 import * as skuUpdate from "./skus/update.ts";
+import * as worklistComplete from "./worklist/complete.ts";
+import * as worklistList from "./worklist/list.ts";
 
 /**
  * /api/orgs/{orgId}/…: after the session (dashboard/index.ts), membership (404 for
@@ -64,6 +72,14 @@ export function orgRoutes() {
     .openapi(printerList.route, printerList.handler)
     .openapi(printerUpdate.route, printerUpdate.handler)
     .openapi(jobList.route, jobList.handler)
+    .openapi(jobCreate.route, jobCreate.handler)
+    .openapi(jobUpdate.route, jobUpdate.handler)
+    .openapi(jobDelete.route, jobDelete.handler)
+    .openapi(jobStart.route, jobStart.handler)
+    .openapi(jobCancel.route, jobCancel.handler)
+    .openapi(jobRetry.route, jobRetry.handler)
+    .openapi(worklistList.route, worklistList.handler)
+    .openapi(worklistComplete.route, worklistComplete.handler)
     .openapi(printerControl.route, printerControl.handler)
     .openapi(skuCreate.route, skuCreate.handler)
     .openapi(skuList.route, skuList.handler)

@@ -30,6 +30,8 @@ export interface DeliveredCommand {
   machineId: string | null;
   action: CommandAction;
   requestedAt: Date;
+  /** The queued job a `print` command starts. */
+  jobId: string | null;
 }
 
 export type ChannelOutcome =

@@ -2,6 +2,7 @@ import type { CommandRequester, CommandStatus } from "@apf/db";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { type CommandRow, findCommand, insertCommand } from "@apf/db/queries/commands";
 import { markBedCleared } from "@apf/db/queries/printers";
+import { completeCollectionTasksOfPrinter } from "@apf/db/queries/tasks";
 import {
   type ControlAction,
   type ControlAnswerStatus,
@@ -101,6 +102,7 @@ export async function requestControl(
   if (action === "clear_bed") {
     const row = await db.transaction(async (tx) => {
       await markBedCleared(tx, organizationId, printerId, now);
+      await completeCollectionTasksOfPrinter(tx, organizationId, printerId, now);
       const inserted = await insertCommand(tx, {
         ...base,
         agentId: null,

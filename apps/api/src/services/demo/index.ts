@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { Services } from "../../context.ts";
 import type { Env } from "../../env.ts";
 import { startDemoFarm } from "./farm.ts";
-import { type DemoSecrets, seedDemo } from "./seed.ts";
+import { DEMO_KEY_SCOPES, type DemoSecrets, seedDemo } from "./seed.ts";
 
 /** Demo data and live simulated printers: by default only on the embedded database. */
 export function demoEnabled(env: Env, dbKind: Services["dbKind"]): boolean {
@@ -24,7 +24,7 @@ function banner(base: string, secrets: DemoSecrets): string {
     "",
     `  dashboard:  ${base}/dashboard`,
     `    sign in as ${secrets.email}  /  ${secrets.password}`,
-    `  API key (printers:read jobs:read inventory:read printers:control):`,
+    `  API key (${DEMO_KEY_SCOPES.join(" ")}):`,
     `    ${secrets.api_key}`,
     "",
     "  try it:",

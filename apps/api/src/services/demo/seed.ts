@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ALL_READ_SCOPES, hashPassword, mintToken } from "@apf/auth";
+import { ALL_READ_SCOPES, hashPassword, mintToken, type Scope } from "@apf/auth";
 import type { Database } from "@apf/db";
 import { filamentSpools, printers, skus } from "@apf/db";
 import { createAccount, findUserByEmail, insertAgent, insertApiKey } from "@apf/db/queries";
@@ -71,7 +71,14 @@ function readSecrets(dataDir: string): DemoSecrets | null {
 }
 
 /**
- * Seeds the demo organization on first start: owner, an API key with every read scope, an agent,
+ * The demo key's scopes: read everything, and control the simulated printers (pause, resume,
+ * stop through the agent), so the demo shows both. The banner prints this list.
+ */
+export const DEMO_KEY_SCOPES: readonly Scope[] = [...ALL_READ_SCOPES, "printers:control"];
+
+/**
+ * Seeds the demo organization on first start: owner, an API key with every read scope and
+ * `printers:control` (DEMO_KEY_SCOPES), an agent,
  * SKUs for the simulated print files and a few filament spools. Later starts reuse it.
  */
 export async function seedDemo(db: Database, dataDir: string): Promise<DemoSecrets> {
@@ -99,8 +106,7 @@ export async function seedDemo(db: Database, dataDir: string): Promise<DemoSecre
       name: "demo key",
       keyHash: apiKey.hash,
       preview: apiKey.preview,
-      // Read everything, and control the simulated printers (pause/resume/stop through the agent).
-      scopes: [...ALL_READ_SCOPES, "printers:control"],
+      scopes: [...DEMO_KEY_SCOPES],
       createdBy: user.id,
     });
     const agent = await insertAgent(tx, {

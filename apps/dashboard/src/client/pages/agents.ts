@@ -1,3 +1,4 @@
+import { agentJson, SIMULATOR_COMMAND, SIMULATOR_MACHINES } from "../agent-json.ts";
 import { del, get, post } from "../api.ts";
 import type { PageContext } from "../context.ts";
 import { h, replace } from "../dom.ts";
@@ -8,24 +9,6 @@ import { ago, dateTime } from "../ui/format.ts";
 import { emptyState, failureNotice } from "../ui/notice.ts";
 import { onceSecret } from "../ui/secret.ts";
 import { table } from "../ui/table.ts";
-
-/** A ready-to-save agent.json for the new token; the technician adds the printers. */
-function agentJson(token: string): string {
-  const config = {
-    api_url: location.origin,
-    agent_token: token,
-    poll_interval_s: 5,
-    machines: [
-      {
-        type: "OCTOPRINT",
-        url: "http://octopi.local",
-        api_key: "<the printer's OctoPrint API key>",
-        custom_name: "printer-1",
-      },
-    ],
-  };
-  return JSON.stringify(config, null, 2);
-}
 
 export async function agentsPage(ctx: PageContext): Promise<void> {
   const created = h("div");
@@ -124,17 +107,33 @@ export async function agentsPage(ctx: PageContext): Promise<void> {
           replace(
             created,
             h("h2", null, "New agent"),
-            onceSecret(`agent.json for “${result.data.name}”`, agentJson(result.data.token), [
-              h(
-                "p",
-                { class: "hint" },
-                "Save it as agent.json on the computer next to the printers, list the printers under ",
-                h("code", null, "machines"),
-                ", then run ",
-                h("code", null, "apf-agent run --config agent.json"),
-                ".",
-              ),
-            ]),
+            onceSecret(
+              `agent.json for “${result.data.name}”`,
+              agentJson(location.origin, result.data.token),
+              [
+                h(
+                  "p",
+                  { class: "hint" },
+                  "Save it as agent.json on the computer next to the printers. Under ",
+                  h("code", null, "machines"),
+                  ", give each printer its OctoPrint ",
+                  h("code", null, "url"),
+                  " and ",
+                  h("code", null, "api_key"),
+                  " (one entry per printer), then run ",
+                  h("code", null, "apf-agent run --config agent.json"),
+                  ".",
+                ),
+                h(
+                  "p",
+                  { class: "hint" },
+                  "No printer at hand? Start simulated ones from the repository with ",
+                  h("code", null, SIMULATOR_COMMAND),
+                  " and use these machines:",
+                ),
+                h("pre", null, JSON.stringify(SIMULATOR_MACHINES, null, 2)),
+              ],
+            ),
           );
           await load();
         },

@@ -3,6 +3,7 @@ import { del, get, post } from "../api.ts";
 import type { PageContext } from "../context.ts";
 import { h, replace } from "../dom.ts";
 import type { ApiKey, MintedKey } from "../types.ts";
+import { withCodeSpans } from "../ui/code-spans.ts";
 import { confirmDialog } from "../ui/confirm.ts";
 import { checkboxes, field, form, input, number, select, text } from "../ui/form.ts";
 import { ago, dateTime } from "../ui/format.ts";
@@ -47,7 +48,7 @@ export async function keysPage(ctx: PageContext): Promise<void> {
         "p",
         null,
         ctx.canManage
-          ? "Mint one above to let a script or an app read your farm through /public/v1."
+          ? "Mint one above to let a script or an app use your farm through /public/v1."
           : "An owner or admin of this organization can mint one.",
       ),
     );
@@ -176,8 +177,12 @@ export async function keysPage(ctx: PageContext): Promise<void> {
           ),
           checkboxes(
             "scopes",
-            "Scopes (what the key may read)",
-            SCOPES.map((s) => ({ value: s, label: s, hint: SCOPE_REGISTRY[s].description })),
+            "Scopes (what the key may do)",
+            SCOPES.map((s) => ({
+              value: s,
+              label: s,
+              hint: withCodeSpans(SCOPE_REGISTRY[s].description),
+            })),
           ),
           field(
             "Expires on (optional)",
@@ -211,7 +216,7 @@ export async function keysPage(ctx: PageContext): Promise<void> {
     h(
       "p",
       { class: "lead" },
-      "Keys let scripts and apps read this organization through /public/v1.",
+      "Keys let scripts and apps use this organization through /public/v1: read it, change its data or control its printers, as far as their scopes allow.",
     ),
     minted,
     create ? h("section", { class: "card" }, h("h2", null, "Mint a key"), create) : null,

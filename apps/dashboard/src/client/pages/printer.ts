@@ -1,20 +1,13 @@
-import { get, patch, post } from "../api.ts";
+import { get, patch } from "../api.ts";
 import { BASE, type PageContext } from "../context.ts";
 import { h, replace } from "../dom.ts";
 import type { Job, Printer } from "../types.ts";
-import { confirmDialog } from "../ui/confirm.ts";
 import { field, form, input, text } from "../ui/form.ts";
-import { ago, label, percent } from "../ui/format.ts";
+import { ago, percent } from "../ui/format.ts";
 import { failureNotice, flash } from "../ui/notice.ts";
 import { progress, statusBadge, temperatures } from "../ui/printer-bits.ts";
+import { printerControls } from "../ui/printer-controls.ts";
 import { jobsTable } from "./jobs.ts";
-
-const ACTIONS = [
-  ["pause", "Pause"],
-  ["resume", "Resume"],
-  ["stop", "Stop"],
-  ["clear_bed", "Bed cleared"],
-] as const;
 
 /** One printer: its state, what an owner knows of it, commands, and its recent jobs. */
 export async function printerPage(ctx: PageContext): Promise<void> {
@@ -43,23 +36,19 @@ export async function printerPage(ctx: PageContext): Promise<void> {
     ["Last error", p.last_error ?? "—"],
   ];
   const jobs = h("div");
-  const controls = h("div", { class: "row-actions" });
-  for (const [action, name] of ACTIONS) {
-    const button = h("button", { type: "button" }, name);
-    button.addEventListener("click", async () => {
-      if (action === "stop" && !(await confirmDialog(`Stop the print on ${p.name}?`, "Stop print")))
-        return;
-      try {
-        const res = await post<{ status: string }>(ctx.orgPath(`/printers/${p.id}/control`), {
-          action,
-        });
-        flash(controls, `${name}: ${label(res.data.status)}.`);
-      } catch (error) {
-        controls.after(failureNotice(error));
-      }
-    });
-    controls.append(button);
+  const controls = h("div");
+  // After a command the printer is read again: its next actions are the server's to say.
+  const drawControls = (printer: Printer) =>
+    replace(controls, printerControls(ctx, printer, reread));
+  async function reread() {
+    try {
+      const again = (await get<Printer[]>(ctx.orgPath("/printers"))).data.find((x) => x.id === id);
+      if (again) drawControls(again);
+    } catch (error) {
+      replace(controls, failureNotice(error));
+    }
   }
+  drawControls(p);
   const edit = ctx.canManage
     ? form(
         { label: "Printer details", submit: "Save" },

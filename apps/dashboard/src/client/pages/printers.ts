@@ -7,6 +7,7 @@ import { field, input, select } from "../ui/form.ts";
 import { ago } from "../ui/format.ts";
 import { emptyState, failureNotice } from "../ui/notice.ts";
 import { progress, statusBadge, temperatures } from "../ui/printer-bits.ts";
+import { actionNames } from "../ui/printer-controls.ts";
 
 const REFRESH_MS = 2000;
 
@@ -32,6 +33,10 @@ function card(p: Printer): HTMLElement {
       h("dd", null, p.location ?? "—"),
       h("dt", null, "Last seen"),
       h("dd", null, ago(p.last_seen_at)),
+      // What the server allows now (the buttons are on the printer's page; the board redraws
+      // every 2 s, which would take a focused button away from under the keyboard).
+      h("dt", null, "Commands"),
+      h("dd", { "data-testid": "commands" }, actionNames(p) || "none now"),
     ),
     p.last_error ? h("p", { class: "error-text" }, p.last_error) : null,
   );

@@ -39,7 +39,7 @@ export function select(name: string, options: [string, string][], value?: string
 export function checkboxes(
   name: string,
   legend: string,
-  options: { value: string; label: string; hint: string; checked?: boolean }[],
+  options: { value: string; label: string; hint: Child; checked?: boolean }[],
 ): HTMLElement {
   return h(
     "fieldset",

@@ -4,7 +4,7 @@ import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { AGENT_SECURITY, dataResponse, errors, isUuid, jsonBody } from "../../../openapi/kit.ts";
 import { auditOrigin } from "../../../services/audit.ts";
-import { recordCommandResult } from "../../../services/control/result.ts";
+import { recordAgentResult } from "../../../services/print-queue/transfer.ts";
 
 const bodySchema = z
   .object({
@@ -27,7 +27,7 @@ export const route = createRoute({
   tags: ["Agent"],
   summary: "Report what a command came to",
   description:
-    "The first result of a command counts; a repeat answers the command as it stands. A command of another agent is 404.",
+    "The first result of a command counts; a repeat answers the command as it stands. A command of another agent is 404. For `print`: ok → the job is `uploaded`; not ok → the job goes back to the queue (failed after 3 attempts). A late ok for a print command already failed with NO_RESULT still counts when its job was not started elsewhere (the print did start).",
   security: AGENT_SECURITY,
   request: {
     params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) }),
@@ -49,7 +49,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const agent = c.get("agent");
   const services = c.get("services");
-  const row = await recordCommandResult(
+  const row = await recordAgentResult(
     services,
     agent,
     id,

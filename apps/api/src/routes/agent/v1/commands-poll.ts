@@ -4,6 +4,7 @@ import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { AGENT_SECURITY, dataResponse, errors } from "../../../openapi/kit.ts";
 import { awaitAgentCommands } from "../../../services/control/channel.ts";
+import { describeForAgent } from "../../../services/print-queue/transfer.ts";
 
 const WAIT = "must be a whole number of seconds from 1 to 30";
 
@@ -16,6 +17,24 @@ const commandSchema = z
       .openapi({ description: "The machine, as the agent named it." }),
     action: z.enum(COMMAND_ACTIONS),
     requested_at: z.string().openapi({ format: "date-time" }),
+    job_id: z
+      .string()
+      .optional()
+      .openapi({ description: "`print` only: the queued job it starts." }),
+    file: z
+      .object({
+        name: z.string().openapi({
+          description:
+            "Store it on OctoPrint as `apf/<name>`: `<original stem>-<first 8 of the job id>.gcode`.",
+        }),
+        size_bytes: z.int(),
+        sha256: z.string(),
+        url: z.string().openapi({
+          description: "Signed relative download link (GET with the agent token), valid 1 hour.",
+        }),
+      })
+      .optional()
+      .openapi({ description: "`print` only: the file to fetch, check and hand to OctoPrint." }),
   })
   .openapi("AgentCommand");
 
@@ -58,14 +77,20 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       "This agent token was revoked; create a new agent in the dashboard and update the agent's token file.",
     );
   }
-  const data =
-    outcome.kind === "commands"
-      ? outcome.commands.map((command) => ({
-          id: command.id,
-          machine_id: command.machineId,
-          action: command.action,
-          requested_at: command.requestedAt.toISOString(),
-        }))
-      : [];
+  const commands = outcome.kind === "commands" ? outcome.commands : [];
+  const prints = commands.filter((command) => command.action === "print").map((c) => c.id);
+  const { payloads, dropped } = await describeForAgent(c.get("services"), prints);
+  const data = commands
+    .filter((command) => !dropped.has(command.id))
+    .map((command) => {
+      const print = payloads.get(command.id);
+      return {
+        id: command.id,
+        machine_id: command.machineId,
+        action: command.action,
+        requested_at: command.requestedAt.toISOString(),
+        ...(print ? { job_id: print.jobId, file: print.file } : {}),
+      };
+    });
   return c.json({ success: true as const, data }, 200);
 };

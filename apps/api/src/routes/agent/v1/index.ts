@@ -2,6 +2,7 @@ import { agentAuth } from "../../../middleware/agent-auth.ts";
 import { exceptOpen } from "../../../middleware/closed-by-default.ts";
 import { registerDocumentRoute } from "../../../openapi/document-route.ts";
 import { createRouter, registerAgentScheme } from "../../../openapi/kit.ts";
+import * as commandProgress from "./command-progress.ts";
 import * as commandResult from "./command-result.ts";
 import * as commandsPoll from "./commands-poll.ts";
 import * as reports from "./reports.ts";
@@ -20,6 +21,7 @@ export function agentRoutes() {
   router.openapi(reports.route, reports.handler, reports.hook);
   router.openapi(commandsPoll.route, commandsPoll.handler);
   router.openapi(commandResult.route, commandResult.handler);
+  router.openapi(commandProgress.route, commandProgress.handler);
   registerDocumentRoute(router, {
     info: {
       title: "apf agent API",

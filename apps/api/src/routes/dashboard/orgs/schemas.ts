@@ -9,6 +9,13 @@ export const organizationSchema = z.object({
   time_zone: z.string().openapi({
     description: "IANA time zone (e.g. Europe/Berlin) in which analytics count days.",
   }),
+  auto_start: z.boolean().openapi({
+    description: "The queue starts jobs on ready printers by itself (off by default).",
+  }),
+  start_spacing_seconds: z.int().min(0).max(3600).openapi({
+    description:
+      "Seconds between two automatic starts, so a farm's heaters never switch on at once.",
+  }),
   created_at: timestamp(),
   updated_at: timestamp(),
 });
@@ -18,6 +25,8 @@ export function toOrganization(org: {
   name: string;
   allowedOrigins: string[];
   timeZone: string;
+  autoStart: boolean;
+  startSpacingSeconds: number;
   createdAt: Date;
   updatedAt: Date;
 }) {
@@ -26,6 +35,8 @@ export function toOrganization(org: {
     name: org.name,
     allowed_origins: org.allowedOrigins,
     time_zone: org.timeZone,
+    auto_start: org.autoStart,
+    start_spacing_seconds: org.startSpacingSeconds,
     created_at: iso(org.createdAt),
     updated_at: iso(org.updatedAt),
   };

@@ -21,13 +21,15 @@ import {
   toOrganization,
 } from "./schemas.ts";
 
+const SPACING = "must be a whole number of seconds from 0 to 3600";
+
 export const route = createRoute({
   method: "patch",
   path: "/orgs/{orgId}",
   operationId: "dashboardUpdateOrganization",
   tags: TAGS,
   summary:
-    "Rename the organization, set its allowed browser origins or its time zone (owner, admin)",
+    "Rename the organization, set its allowed browser origins, queue settings or time zone (owner, admin)",
   security: SESSION_SECURITY,
   middleware: [requireManager] as const,
   request: {
@@ -39,6 +41,8 @@ export const route = createRoute({
             name: text(100).optional(),
             allowed_origins: allowedOriginsSchema.optional(),
             time_zone: timeZoneSchema.optional(),
+            auto_start: z.boolean({ error: "must be true or false" }).optional(),
+            start_spacing_seconds: z.int(SPACING).min(0, SPACING).max(3600, SPACING).optional(),
           })
           .strict(),
       ),
@@ -58,7 +62,13 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     const updated = await updateOrganization(
       tx,
       organizationId,
-      { name: body.name, allowedOrigins: body.allowed_origins, timeZone: body.time_zone },
+      {
+        name: body.name,
+        allowedOrigins: body.allowed_origins,
+        autoStart: body.auto_start,
+        startSpacingSeconds: body.start_spacing_seconds,
+        timeZone: body.time_zone,
+      },
       clock.now(),
     );
     return recordUpdate(
@@ -75,5 +85,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   });
   // Verified keys carry the organization's name and CORS origins: reload them everywhere.
   await invalidateOrganizationKeys(c.get("services"), organizationId);
+  // Auto-start switched on: the queue may have jobs for ready printers now.
+  c.get("services").dispatcher.wake(organizationId);
   return c.json(ok(toOrganization(org)), 200);
 };

@@ -14,8 +14,14 @@ import { registerGetInventoryBySku } from "./inventory/by-sku.ts";
 import { registerGetInventoryItem } from "./inventory/get.ts";
 import { registerListInventory } from "./inventory/list.ts";
 import { registerSetInventoryThreshold } from "./inventory/threshold.ts";
+import { registerCancelJob } from "./jobs/cancel.ts";
+import { registerCreateJob } from "./jobs/create.ts";
+import { registerDeleteJob } from "./jobs/delete.ts";
 import { registerGetJob } from "./jobs/get.ts";
 import { registerListJobs } from "./jobs/list.ts";
+import { registerRetryJob } from "./jobs/retry.ts";
+import { registerStartJob } from "./jobs/start.ts";
+import { registerUpdateJob } from "./jobs/update.ts";
 import { registerCreateFilament } from "./materials/filament-create.ts";
 import { registerGetFilament } from "./materials/filament-get.ts";
 import { registerListFilament } from "./materials/filament-list.ts";
@@ -26,6 +32,8 @@ import { registerListPrinters } from "./printers/list.ts";
 import { registerSetPrinterMaintenance } from "./printers/maintenance.ts";
 import { registerGetPrinterStatus } from "./printers/status.ts";
 import { registerGithubSecretScanning } from "./secret-scanning/github.ts";
+import { registerCompleteWorklistTask } from "./worklist/complete.ts";
+import { registerListWorklist } from "./worklist/list.ts";
 
 /** Where app.ts mounts this router; the OpenAPI document's paths start with it. */
 export const PUBLIC_BASE_PATH = "/public/v1";
@@ -44,6 +52,14 @@ export function publicRoutes() {
   registerSetPrinterMaintenance(router);
   registerListJobs(router);
   registerGetJob(router);
+  registerCreateJob(router);
+  registerUpdateJob(router);
+  registerDeleteJob(router);
+  registerStartJob(router);
+  registerCancelJob(router);
+  registerRetryJob(router);
+  registerListWorklist(router);
+  registerCompleteWorklistTask(router);
   registerListInventory(router);
   registerListInventoryAlerts(router);
   registerGetInventoryBySku(router);

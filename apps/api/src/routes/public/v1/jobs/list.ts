@@ -1,8 +1,9 @@
 import { JOB_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { JSON_UTF8 } from "../../../../openapi/envelope.ts";
+import { cachedJson, NOT_MODIFIED_RESPONSE } from "../../../../openapi/encoded-json.ts";
 import { isUuid, listEnvelope } from "../../../../openapi/kit.ts";
+import { encodedBodiesOf } from "../../../../services/encoded-bodies.ts";
 import { jobsListCacheOf } from "../../../../services/jobs-list-cache.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { filterText, MAX_OFFSET, oneOf, wholeNumberOr } from "../params.ts";
@@ -29,6 +30,7 @@ export const listJobsRoute = createRoute({
       headers: AUTHENTICATED_HEADERS,
       content: { "application/json": { schema: listEnvelope(JobSchema, "always") } },
     },
+    ...NOT_MODIFIED_RESPONSE,
     ...errorResponses(400, 401, 403, 429, 500, 503),
   },
 });
@@ -51,6 +53,6 @@ export function registerListJobs(router: PublicRouter) {
       status: q.status,
       printerId: q.printer_id,
     });
-    return c.body(body, 200, { "content-type": JSON_UTF8 });
+    return cachedJson(c, body, encodedBodiesOf(services));
   });
 }

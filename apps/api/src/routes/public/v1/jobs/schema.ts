@@ -24,6 +24,20 @@ export const JobSchema = z
     time_submitted: timestamp(),
     time_started: timestamp().nullable(),
     time_completed: timestamp().nullable(),
+    print_file_id: z.string().nullable().openapi({
+      description: "The print file a queued job prints; null for jobs started on the printer.",
+    }),
+    priority: z.int().min(0).max(255).openapi({ description: "0–255, higher first (default 50)." }),
+    attempts: z.int().openapi({ description: "File transfers tried; failed after 3." }),
+    last_error: z.string().nullable().openapi({ description: "Why the last transfer failed." }),
+    waiting_reason: z.string().nullable().openapi({
+      description:
+        'Why no ready printer took this queued job yet (with auto_start on), e.g. "no printer with PETG loaded".',
+    }),
+    position: z.int().min(1).nullable().openapi({
+      description:
+        "1-based place among the organization's queued jobs (queue order); null unless queued.",
+    }),
     created_at: timestamp(),
     updated_at: timestamp(),
   })
@@ -51,6 +65,12 @@ export function toPublicJob(row: PublicJobRow) {
     time_submitted: iso(row.timeSubmitted),
     time_started: iso(row.timeStarted),
     time_completed: iso(row.timeCompleted),
+    print_file_id: row.printFileId,
+    priority: row.priority,
+    attempts: row.attempts,
+    last_error: row.lastError,
+    waiting_reason: row.waitingReason,
+    position: row.position,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
   });

@@ -1,8 +1,9 @@
 import { PRINTER_VIEW_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { JSON_UTF8 } from "../../../../openapi/envelope.ts";
+import { cachedJson, NOT_MODIFIED_RESPONSE } from "../../../../openapi/encoded-json.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
+import { encodedBodiesOf } from "../../../../services/encoded-bodies.ts";
 import { printerListCacheOf } from "../../../../services/printer-list-cache.ts";
 import { printerFreshness } from "../../../../services/printer-view.ts";
 import { PrinterSchema } from "../../../../services/public-printer.ts";
@@ -37,6 +38,7 @@ export const listPrintersRoute = createRoute({
       headers: AUTHENTICATED_HEADERS,
       content: { "application/json": { schema: listEnvelope(PrinterSchema, "when paged") } },
     },
+    ...NOT_MODIFIED_RESPONSE,
     ...errorResponses(400, 401, 403, 429, 500, 503),
   },
 });
@@ -55,6 +57,7 @@ export function registerListPrinters(router: PublicRouter) {
       printerFreshness(services),
       optInPage(q),
     );
-    return c.body(body, 200, { "content-type": JSON_UTF8 });
+    // The whole list is the cache's bytes: sent compressed when the client accepts it.
+    return cachedJson(c, body, encodedBodiesOf(services));
   });
 }

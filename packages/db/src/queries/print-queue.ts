@@ -1,0 +1,757 @@
+import { type PrinterFreshness, readPrinter } from "@apf/domain";
+import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import type { Queryable } from "../client.ts";
+import {
+  type CommandRequester,
+  commands,
+  type JobStatus,
+  jobs,
+  organizations,
+  printers,
+  printFiles,
+  skus,
+} from "../schema/index.ts";
+
+/**
+ * What the queue needs of a print file. A minimal read of print_files until the files capability
+ * (queries/print-files.ts, getPrintFile) is merged; the coordinator may point this at it.
+ */
+export async function findQueuePrintFile(db: Queryable, organizationId: string, id: string) {
+  const [row] = await db
+    .select({
+      id: printFiles.id,
+      name: printFiles.name,
+      originalFilename: printFiles.originalFilename,
+      fileSizeBytes: printFiles.fileSizeBytes,
+      sha256: printFiles.sha256,
+      printerModel: printFiles.printerModel,
+      nozzleDiameter: printFiles.nozzleDiameter,
+      filamentType: printFiles.filamentType,
+      numberOfUnits: printFiles.numberOfUnits,
+      printTimeSeconds: printFiles.printTimeSeconds,
+    })
+    .from(printFiles)
+    .where(and(eq(printFiles.organizationId, organizationId), eq(printFiles.id, id)))
+    .limit(1);
+  return row;
+}
+export type QueuePrintFile = NonNullable<Awaited<ReturnType<typeof findQueuePrintFile>>>;
+
+/** Whether the organization has this SKU. */
+export async function skuExists(db: Queryable, organizationId: string, id: string) {
+  const [row] = await db
+    .select({ id: skus.id })
+    .from(skus)
+    .where(and(eq(skus.organizationId, organizationId), eq(skus.id, id)))
+    .limit(1);
+  return row !== undefined;
+}
+
+// Subqueries name their tables in full: drizzle leaves columns of a one-table select unqualified.
+const SPOOL_OF_PRINTER = `from filament_spools fs where fs.printer_id = "printers"."id" and fs.status <> 'archived' order by fs.updated_at desc limit 1`;
+
+/** The material of the spool assigned to each printer (the newest one). */
+const assignedSpool = {
+  type: sql<string | null>`(select fs.type ${sql.raw(SPOOL_OF_PRINTER)})`,
+  color: sql<string | null>`(select fs.color ${sql.raw(SPOOL_OF_PRINTER)})`,
+};
+
+/**
+ * Every fact about a printer the queue decides on: its live status, whether it could take a job
+ * now (and if not, the facts that say why), and what it has loaded.
+ */
+function queuePrinterColumns(now: Date) {
+  const openJob = sql<boolean>`exists (select 1 from jobs oj where oj.printer_id = "printers"."id" and oj.status in ('processing', 'uploaded', 'printing', 'paused'))`;
+  const channelOpen = sql<boolean>`exists (select 1 from command_channels cc join agents ca on ca.id = cc.agent_id where cc.agent_id = "printers"."agent_id" and cc.open_until > ${now} and ca.revoked_at is null)`;
+  return {
+    id: printers.id,
+    name: printers.name,
+    model: printers.model,
+    nozzleSize: printers.nozzleSize,
+    currentFilamentType: printers.currentFilamentType,
+    currentColor: printers.currentColor,
+    spoolType: assignedSpool.type,
+    spoolColor: assignedSpool.color,
+    // What the one printer view reads (@apf/domain readPrinter): status and online come from it.
+    observedStatus: printers.status,
+    reachable: printers.reachable,
+    lastSeenAt: printers.lastSeenAt,
+    progressPercentage: printers.progressPercentage,
+    printTimeLeftS: printers.printTimeLeftS,
+    currentJobId: printers.currentJobId,
+    temperatures: printers.temperatures,
+    isActive: printers.isActive,
+    inMaintenance: printers.inMaintenance,
+    bedCleared: sql<boolean>`(${printers.lastJobEndedAt} is null or (${printers.bedClearedAt} is not null and ${printers.bedClearedAt} >= ${printers.lastJobEndedAt}))`,
+    agentId: printers.agentId,
+    machineId: printers.machineId,
+    hasOpenJob: openJob,
+    channelOpen,
+  };
+}
+
+type QueuePrinterRow = Awaited<ReturnType<typeof selectQueuePrinters>>[number];
+
+function selectQueuePrinters(db: Queryable, now: Date) {
+  return db.select(queuePrinterColumns(now)).from(printers);
+}
+
+/** A printer with the queue's facts, its status and liveness read by the one printer view. */
+function withView(row: QueuePrinterRow, freshness: PrinterFreshness) {
+  const { observedStatus, ...rest } = row;
+  const view = readPrinter({ ...rest, status: observedStatus }, freshness);
+  return { ...rest, status: view.status, online: view.online };
+}
+
+export type QueuePrinter = NonNullable<Awaited<ReturnType<typeof findQueuePrinter>>>;
+
+/** One printer of the organization with the queue's facts, or undefined. */
+export async function findQueuePrinter(
+  db: Queryable,
+  organizationId: string,
+  printerId: string,
+  freshness: PrinterFreshness,
+) {
+  const [row] = await selectQueuePrinters(db, freshness.now)
+    .where(and(eq(printers.organizationId, organizationId), eq(printers.id, printerId)))
+    .limit(1);
+  return row && withView(row, freshness);
+}
+
+/** Every printer of the organization with the queue's facts. */
+export async function listQueuePrinters(
+  db: Queryable,
+  organizationId: string,
+  freshness: PrinterFreshness,
+) {
+  const rows = await selectQueuePrinters(db, freshness.now)
+    .where(eq(printers.organizationId, organizationId))
+    .orderBy(asc(printers.lastJobEndedAt), asc(printers.id));
+  return rows.map((row) => withView(row, freshness));
+}
+
+/**
+ * A place in the queue behind every job queued so far: the database's clock in microseconds,
+ * which only grows, so no read of the queue is needed (enqueue stays one statement). Ties (the
+ * same microsecond) fall back to the job id.
+ */
+const BOTTOM = sql<number>`(extract(epoch from clock_timestamp()) * 1000000)::bigint`;
+
+export interface NewQueuedJob {
+  organizationId: string;
+  printFileId: string;
+  fileName: string;
+  printerId: string | null;
+  productSkuId: string | null;
+  color: string | null;
+  filamentType: string | null;
+  materialType: string | null;
+  numberOfUnits: number;
+  priority: number;
+  estimatedPrintTimeMinutes: number | null;
+  now: Date;
+}
+
+/** Stores a queued job at the bottom of the queue. */
+export async function insertQueuedJob(db: Queryable, input: NewQueuedJob) {
+  const [row] = await db
+    .insert(jobs)
+    .values({
+      organizationId: input.organizationId,
+      status: "queued",
+      printFileId: input.printFileId,
+      fileName: input.fileName,
+      printerId: input.printerId,
+      assignedPrinterId: input.printerId,
+      productSkuId: input.productSkuId,
+      color: input.color,
+      filamentType: input.filamentType,
+      materialType: input.materialType,
+      numberOfUnits: input.numberOfUnits,
+      priority: input.priority,
+      estimatedPrintTimeMinutes: input.estimatedPrintTimeMinutes,
+      queuePosition: BOTTOM,
+      timeSubmitted: input.now,
+      createdAt: input.now,
+      updatedAt: input.now,
+    })
+    .returning({ id: jobs.id });
+  return row!.id;
+}
+
+/** One job of the organization (every column), or undefined. */
+export async function findQueueJob(db: Queryable, organizationId: string, jobId: string) {
+  const [row] = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.organizationId, organizationId), eq(jobs.id, jobId)))
+    .limit(1);
+  return row;
+}
+export type QueueJob = NonNullable<Awaited<ReturnType<typeof findQueueJob>>>;
+
+const queued = (organizationId: string, jobId: string) =>
+  and(eq(jobs.organizationId, organizationId), eq(jobs.id, jobId), eq(jobs.status, "queued"));
+
+export interface QueuedJobPatch {
+  priority?: number;
+  /** null: any printer. */
+  printerId?: string | null;
+}
+
+/** Changes a job while it is queued (compare-and-set); undefined when it is not queued (any more). */
+export async function updateQueuedJob(
+  db: Queryable,
+  organizationId: string,
+  jobId: string,
+  patch: QueuedJobPatch,
+  now: Date,
+) {
+  const set: Partial<typeof jobs.$inferInsert> = { updatedAt: now };
+  if (patch.priority !== undefined) set.priority = patch.priority;
+  if (patch.printerId !== undefined) {
+    set.printerId = patch.printerId;
+    set.assignedPrinterId = patch.printerId;
+    set.waitingReason = null;
+  }
+  const [row] = await db
+    .update(jobs)
+    .set(set)
+    .where(queued(organizationId, jobId))
+    .returning({ id: jobs.id });
+  return row;
+}
+
+/** Moves a queued job to the top or the bottom of the queue; undefined when it is not queued. */
+export async function moveQueuedJobToEnd(
+  db: Queryable,
+  organizationId: string,
+  jobId: string,
+  end: "top" | "bottom",
+  now: Date,
+) {
+  const others = sql`(select ${end === "top" ? sql`min` : sql`max`}(q.queue_position) from jobs q where q.organization_id = ${organizationId} and q.status = 'queued' and q.id <> ${jobId})`;
+  const position =
+    end === "top"
+      ? sql`coalesce(${others} - 1, 0)`
+      : sql`greatest(coalesce(${others} + 1, 0), ${BOTTOM})`;
+  const [row] = await db
+    .update(jobs)
+    .set({ queuePosition: position, updatedAt: now })
+    .where(queued(organizationId, jobId))
+    .returning({ id: jobs.id });
+  return row;
+}
+
+/**
+ * Puts a queued job at `place` (1-based) among the organization's queued jobs and renumbers the
+ * queue 1…n in its new order (the queue is locked meanwhile). Priority still comes first: the
+ * place orders the job among the jobs of its priority. Undefined when the job is not queued.
+ */
+export async function moveQueuedJobToPlace(
+  db: Queryable,
+  organizationId: string,
+  jobId: string,
+  place: number,
+  now: Date,
+) {
+  const rows = await db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.organizationId, organizationId), eq(jobs.status, "queued")))
+    .orderBy(...QUEUE_ORDER)
+    .for("update");
+  const ids = rows.map((r) => r.id);
+  const from = ids.indexOf(jobId);
+  if (from < 0) return undefined;
+  ids.splice(from, 1);
+  ids.splice(Math.min(place - 1, ids.length), 0, jobId);
+  // Renumber in one statement: position i for the i-th id.
+  await db.execute(sql`
+    update ${jobs} set queue_position = v.position,
+      updated_at = case when ${jobs.id} = ${jobId} then ${now}::timestamptz else ${jobs.updatedAt} end
+    from (select unnest(${sql.param(ids)}::uuid[]) as id, generate_series(1, ${ids.length}) as position) v
+    where ${jobs.id} = v.id and ${jobs.status} = 'queued'`);
+  return { id: jobId };
+}
+
+/** The queue's order: priority first (higher first), then position, then id. */
+export const QUEUE_ORDER = [desc(jobs.priority), asc(jobs.queuePosition), asc(jobs.id)] as const;
+
+/** Deletes a job while it is queued; undefined when it is not queued (any more). */
+export async function deleteQueuedJob(db: Queryable, organizationId: string, jobId: string) {
+  const [row] = await db
+    .delete(jobs)
+    .where(queued(organizationId, jobId))
+    .returning({ id: jobs.id });
+  return row;
+}
+
+/**
+ * Cancels a job that is in `from` (compare-and-set); undefined when it is not. The print
+ * command carrying it, if still pending, never goes out.
+ */
+export async function cancelJobFrom(
+  db: Queryable,
+  organizationId: string,
+  jobId: string,
+  from: readonly JobStatus[],
+  now: Date,
+) {
+  const [row] = await db
+    .update(jobs)
+    .set({
+      status: "cancelled",
+      queuePosition: null,
+      waitingReason: null,
+      timeCompleted: now,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(jobs.organizationId, organizationId),
+        eq(jobs.id, jobId),
+        inArray(jobs.status, [...from]),
+      ),
+    )
+    .returning();
+  if (row?.commandId) {
+    await db
+      .update(commands)
+      .set({ status: "expired", completedAt: now, error: "the job was cancelled" })
+      .where(and(eq(commands.id, row.commandId), eq(commands.status, "pending")));
+  }
+  return row;
+}
+
+/** Puts a failed or cancelled queue job back at the bottom of the queue (attempts kept). */
+export async function requeueFinishedJob(
+  db: Queryable,
+  organizationId: string,
+  jobId: string,
+  now: Date,
+) {
+  const [row] = await db
+    .update(jobs)
+    .set({
+      status: "queued",
+      printerId: jobs.assignedPrinterId,
+      queuePosition: BOTTOM,
+      waitingReason: null,
+      commandId: null,
+      octoprintFileName: null,
+      dispatchedAt: null,
+      progressPercentage: null,
+      timeStarted: null,
+      timeCompleted: null,
+      failureReason: null,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(jobs.organizationId, organizationId),
+        eq(jobs.id, jobId),
+        inArray(jobs.status, ["failed", "cancelled"]),
+        sql`${jobs.printFileId} is not null`,
+      ),
+    )
+    .returning({ id: jobs.id });
+  return row;
+}
+
+export interface PrintStart {
+  organizationId: string;
+  jobId: string;
+  printerId: string;
+  agentId: string;
+  machineId: string;
+  octoprintFileName: string;
+  requester: { type: CommandRequester; id: string };
+  now: Date;
+  /** A command not taken by the agent by then expires; the job goes back to the queue. */
+  expiresAt: Date;
+}
+
+/**
+ * queued → processing on `printerId` with a new `print` command for its agent, in the caller's
+ * transaction. Undefined when the job is no longer queued (compare-and-set). Throws the
+ * database's unique violation (23505, jobs_open_per_printer_key) when the printer has a job.
+ */
+export async function startQueuedJob(db: Queryable, start: PrintStart) {
+  const [command] = await db
+    .insert(commands)
+    .values({
+      organizationId: start.organizationId,
+      printerId: start.printerId,
+      agentId: start.agentId,
+      machineId: start.machineId,
+      action: "print",
+      status: "pending",
+      requestedByType: start.requester.type,
+      requestedById: start.requester.id,
+      requestedAt: start.now,
+      expiresAt: start.expiresAt,
+      jobId: start.jobId,
+    })
+    .returning();
+  const [job] = await db
+    .update(jobs)
+    .set({
+      status: "processing",
+      printerId: start.printerId,
+      commandId: command!.id,
+      octoprintFileName: start.octoprintFileName,
+      dispatchedAt: start.now,
+      queuePosition: null,
+      waitingReason: null,
+      lastError: null,
+      updatedAt: start.now,
+    })
+    .where(queued(start.organizationId, start.jobId))
+    .returning({ id: jobs.id });
+  if (!job) {
+    await db.delete(commands).where(eq(commands.id, command!.id));
+    return undefined;
+  }
+  return command!;
+}
+
+/** Most transfers a job gets: after this many failures it is `failed`. */
+export const MAX_ATTEMPTS = 3;
+
+/**
+ * A failed transfer of the job's current attempt (`commandId`): back to the queue with
+ * `last_error` and one more attempt (its printer cleared unless it was assigned), or `failed`
+ * after MAX_ATTEMPTS. Compare-and-set on the job still carrying that command in `processing`.
+ */
+export async function failTransfer(db: Queryable, commandId: string, error: string, now: Date) {
+  return requeueOrFail(
+    db,
+    and(eq(jobs.commandId, commandId), eq(jobs.status, "processing")),
+    error,
+    now,
+  );
+}
+
+/**
+ * A job handed to a printer whose print did not begin there (the printer began another, or
+ * OctoPrint never showed it): the same as a failed transfer, compare-and-set on the job still
+ * being `processing` or `uploaded`.
+ */
+export async function failHandover(
+  db: Queryable,
+  organizationId: string,
+  jobId: string,
+  error: string,
+  now: Date,
+) {
+  return requeueOrFail(
+    db,
+    and(
+      eq(jobs.organizationId, organizationId),
+      eq(jobs.id, jobId),
+      inArray(jobs.status, ["processing", "uploaded"]),
+    ),
+    error,
+    now,
+  );
+}
+
+async function requeueOrFail(db: Queryable, where: SQL | undefined, error: string, now: Date) {
+  const exhausted = sql`${jobs.attempts} + 1 >= ${MAX_ATTEMPTS}`;
+  const [row] = await db
+    .update(jobs)
+    .set({
+      attempts: sql`${jobs.attempts} + 1`,
+      lastError: error,
+      status: sql`case when ${exhausted} then 'failed' else 'queued' end`,
+      printerId: sql`case when ${exhausted} then ${jobs.printerId} else ${jobs.assignedPrinterId} end`,
+      queuePosition: sql`case when ${exhausted} then null else ${BOTTOM} end`,
+      failureReason: sql`case when ${exhausted} then ${error} else null end`,
+      timeCompleted: sql`case when ${exhausted} then ${now}::timestamptz else null end`,
+      commandId: sql`case when ${exhausted} then ${jobs.commandId} else null end`,
+      updatedAt: now,
+    })
+    .where(where)
+    .returning({
+      id: jobs.id,
+      organizationId: jobs.organizationId,
+      status: jobs.status,
+      attempts: jobs.attempts,
+    });
+  return row;
+}
+
+/** OctoPrint has the job's file and was told to print: processing → uploaded. */
+export async function markUploaded(db: Queryable, commandId: string, now: Date) {
+  const [row] = await db
+    .update(jobs)
+    .set({ status: "uploaded", updatedAt: now })
+    .where(and(eq(jobs.commandId, commandId), eq(jobs.status, "processing")))
+    .returning({ id: jobs.id, organizationId: jobs.organizationId });
+  return row;
+}
+
+/** The NO_RESULT error of a dispatched command nobody answered. */
+export const NO_RESULT = "NO_RESULT";
+
+/**
+ * Dispatched print commands without a result since `before` become `failed` with NO_RESULT.
+ * Returns them.
+ */
+export async function failUnansweredPrintCommands(db: Queryable, before: Date, now: Date) {
+  return db
+    .update(commands)
+    .set({ status: "failed", error: NO_RESULT, completedAt: now })
+    .where(
+      and(
+        eq(commands.action, "print"),
+        eq(commands.status, "dispatched"),
+        lte(commands.dispatchedAt, before),
+      ),
+    )
+    .returning({ id: commands.id, organizationId: commands.organizationId });
+}
+
+/** Pending print commands past their deadline expire (the agent never took them). */
+export async function expireUntakenPrintCommands(db: Queryable, now: Date) {
+  return db
+    .update(commands)
+    .set({
+      status: "expired",
+      completedAt: now,
+      error: "not taken by the agent in time; never sent to the printer",
+    })
+    .where(
+      and(
+        eq(commands.action, "print"),
+        eq(commands.status, "pending"),
+        lte(commands.expiresAt, now),
+      ),
+    )
+    .returning({ id: commands.id });
+}
+
+/**
+ * Jobs still `processing` whose print command has settled (a result recorded by a request that
+ * stopped before moving the job, or a command failed or expired elsewhere): the backstop of the
+ * sweep. At most `limit`.
+ */
+export async function jobsOfSettledCommands(db: Queryable, limit: number) {
+  return db
+    .select({
+      commandId: commands.id,
+      status: commands.status,
+      error: commands.error,
+    })
+    .from(jobs)
+    .innerJoin(commands, eq(commands.id, jobs.commandId))
+    .where(
+      and(
+        eq(jobs.status, "processing"),
+        inArray(commands.status, ["acknowledged", "failed", "expired"]),
+      ),
+    )
+    .limit(limit);
+}
+
+/**
+ * A late `ok` for a print command that was failed with NO_RESULT: the print did start. The
+ * command becomes acknowledged, and its job (back in the queue, or failed, and not started
+ * elsewhere) is `uploaded` on that printer again, so it is not sent twice. Undefined when that
+ * cannot be (the job moved on, or the printer has another job).
+ */
+export async function acceptLateResult(
+  db: Queryable,
+  agentId: string,
+  commandId: string,
+  octoprintStatus: number | null,
+  now: Date,
+) {
+  const [command] = await db
+    .update(commands)
+    .set({ status: "acknowledged", error: null, octoprintStatus, completedAt: now })
+    .where(
+      and(
+        eq(commands.agentId, agentId),
+        eq(commands.id, commandId),
+        eq(commands.action, "print"),
+        eq(commands.status, "failed"),
+        eq(commands.error, NO_RESULT),
+      ),
+    )
+    .returning();
+  if (!command?.jobId) return command;
+  const busy = sql`exists (select 1 from jobs o where o.printer_id = ${command.printerId} and o.id <> ${command.jobId} and o.status in ('processing', 'uploaded', 'printing', 'paused'))`;
+  await db
+    .update(jobs)
+    .set({
+      status: "uploaded",
+      printerId: command.printerId,
+      commandId: command.id,
+      queuePosition: null,
+      waitingReason: null,
+      failureReason: null,
+      timeCompleted: null,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(jobs.id, command.jobId),
+        inArray(jobs.status, ["queued", "failed"]),
+        or(isNull(jobs.commandId), eq(jobs.commandId, command.id)),
+        sql`not ${busy}`,
+      ),
+    );
+  return command;
+}
+
+/** Records a print command's transfer progress while it is dispatched; undefined otherwise. */
+export async function recordTransferProgress(
+  db: Queryable,
+  agentId: string,
+  commandId: string,
+  stage: "downloading" | "uploading",
+  percent: number,
+) {
+  const [row] = await db
+    .update(commands)
+    .set({ transferStage: stage, transferPercent: percent })
+    .where(
+      and(
+        eq(commands.agentId, agentId),
+        eq(commands.id, commandId),
+        eq(commands.status, "dispatched"),
+      ),
+    )
+    .returning({
+      id: commands.id,
+      stage: commands.transferStage,
+      percent: commands.transferPercent,
+    });
+  return row;
+}
+
+/** Print commands being handed to an agent: their job and the file to fetch. */
+export async function describePrintCommands(db: Queryable, commandIds: readonly string[]) {
+  if (commandIds.length === 0) return [];
+  return db
+    .select({
+      commandId: commands.id,
+      organizationId: commands.organizationId,
+      jobId: jobs.id,
+      octoprintFileName: jobs.octoprintFileName,
+      printFileId: printFiles.id,
+      sizeBytes: printFiles.fileSizeBytes,
+      sha256: printFiles.sha256,
+    })
+    .from(commands)
+    .innerJoin(jobs, eq(jobs.id, commands.jobId))
+    .leftJoin(
+      printFiles,
+      and(eq(printFiles.id, jobs.printFileId), eq(printFiles.organizationId, jobs.organizationId)),
+    )
+    .where(inArray(commands.id, [...commandIds]));
+}
+
+/** Organizations with auto_start on and something queued: where the dispatcher has work. */
+export async function organizationsToDispatch(db: Queryable) {
+  const rows = await db
+    .selectDistinct({ id: jobs.organizationId })
+    .from(jobs)
+    .innerJoin(organizations, eq(organizations.id, jobs.organizationId))
+    .where(and(eq(jobs.status, "queued"), eq(organizations.autoStart, true)));
+  return rows.map((r) => r.id);
+}
+
+/** The organization's dispatch settings, locked against a second dispatcher (or undefined). */
+export async function lockDispatch(db: Queryable, organizationId: string) {
+  const result = await db.execute(
+    sql`select pg_try_advisory_xact_lock(hashtextextended(${`apf:dispatch:${organizationId}`}, 0)) as locked`,
+  );
+  // node-postgres and PGlite both answer { rows }.
+  if (!(result as unknown as { rows: { locked: boolean }[] }).rows[0]?.locked) return undefined;
+  const [org] = await db
+    .select({
+      autoStart: organizations.autoStart,
+      startSpacingSeconds: organizations.startSpacingSeconds,
+      lastAutoStartAt: organizations.lastAutoStartAt,
+    })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId))
+    .limit(1);
+  return org;
+}
+
+/** Records an automatic start (for start_spacing_seconds). */
+export async function recordAutoStart(db: Queryable, organizationId: string, at: Date) {
+  await db
+    .update(organizations)
+    .set({ lastAutoStartAt: at })
+    .where(eq(organizations.id, organizationId));
+}
+
+/** The first `limit` queued jobs of the organization in queue order, with their file's facts. */
+export async function listQueueHead(db: Queryable, organizationId: string, limit: number) {
+  return db
+    .select({
+      id: jobs.id,
+      printFileId: jobs.printFileId,
+      assignedPrinterId: jobs.assignedPrinterId,
+      color: jobs.color,
+      filamentType: jobs.filamentType,
+      materialType: jobs.materialType,
+      waitingReason: jobs.waitingReason,
+      fileName: printFiles.originalFilename,
+      filePrinterModel: printFiles.printerModel,
+      fileNozzleDiameter: printFiles.nozzleDiameter,
+      fileExists: sql<boolean>`(${printFiles.id} is not null)`,
+    })
+    .from(jobs)
+    .leftJoin(
+      printFiles,
+      and(eq(printFiles.id, jobs.printFileId), eq(printFiles.organizationId, jobs.organizationId)),
+    )
+    .where(and(eq(jobs.organizationId, organizationId), eq(jobs.status, "queued")))
+    .orderBy(...QUEUE_ORDER)
+    .limit(limit);
+}
+
+/** Stores each job's waiting reason where it changed (queued jobs only). */
+export async function setWaitingReasons(
+  db: Queryable,
+  organizationId: string,
+  reasons: readonly { id: string; reason: string | null }[],
+) {
+  if (reasons.length === 0) return;
+  await db.execute(sql`
+    update ${jobs} set waiting_reason = v.reason
+    from (select unnest(${sql.param(reasons.map((r) => r.id))}::uuid[]) as id,
+                 unnest(${sql.param(reasons.map((r) => r.reason))}::text[]) as reason) v
+    where ${jobs.id} = v.id and ${jobs.organizationId} = ${organizationId}
+      and ${jobs.status} = 'queued' and ${jobs.waitingReason} is distinct from v.reason`);
+}
+
+/** Where a queued job stands: 1-based among the organization's queued jobs, null otherwise. */
+export const queuePlace: SQL<number | null> = sql<
+  number | null
+>`(case when "jobs"."status" = 'queued' then (select count(*)::int + 1 from jobs q where q.organization_id = "jobs"."organization_id" and q.status = 'queued' and (q.priority > "jobs"."priority" or (q.priority = "jobs"."priority" and (q.queue_position < "jobs"."queue_position" or (q.queue_position = "jobs"."queue_position" and q.id < "jobs"."id"))))) end)`;
+
+/** One command by id (the queue's own reads, below any organization check). */
+export async function findPrintCommand(db: Queryable, commandId: string) {
+  const [row] = await db.select().from(commands).where(eq(commands.id, commandId)).limit(1);
+  return row;
+}
+
+/** Fails a command that was just marked dispatched and must not leave (its file is gone). */
+export async function failDispatchedCommand(
+  db: Queryable,
+  commandId: string,
+  error: string,
+  now: Date,
+) {
+  await db
+    .update(commands)
+    .set({ status: "failed", error, completedAt: now })
+    .where(and(eq(commands.id, commandId), eq(commands.status, "dispatched")));
+}
