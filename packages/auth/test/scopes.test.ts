@@ -20,7 +20,11 @@ describe("scopes", () => {
         "control",
         "inventory:read",
         "inventory:write",
+        "jobs:control",
         "jobs:read",
+        "jobs:write",
+        "worklist:read",
+        "worklist:write",
         "printers:control",
         "printers:read",
         "printers:write",
@@ -34,6 +38,7 @@ describe("scopes", () => {
       "inventory:read",
       "jobs:read",
       "printers:read",
+      "worklist:read",
     ]);
     expectTypeOf<"read">().toMatchTypeOf<Scope>();
   });
@@ -42,7 +47,7 @@ describe("scopes", () => {
     const schema = z.array(z.enum(SCOPES)).nonempty();
     expect(schema.safeParse(["jobs:read"]).success).toBe(true);
     expect(schema.safeParse(["read", "write", "control"]).success).toBe(true);
-    expect(schema.safeParse(["jobs:write"]).success).toBe(false);
+    expect(schema.safeParse(["jobs:delete"]).success).toBe(false);
     expect(schema.safeParse([]).success).toBe(false);
   });
 
@@ -91,6 +96,14 @@ describe("scopes", () => {
       ["POST", "/public/v1/printers/{id}/control", "printers:control"],
       ["GET", "/public/v1/hubs", "printers:read"],
       ["GET", "/public/v1/hubs/{id}", "printers:read"],
+      ["GET", "/public/v1/worklist", "worklist:read"],
+      ["POST", "/public/v1/jobs", "jobs:write"],
+      ["PATCH", "/public/v1/jobs/{id}", "jobs:write"],
+      ["DELETE", "/public/v1/jobs/{id}", "jobs:write"],
+      ["POST", "/public/v1/jobs/{id}/retry", "jobs:write"],
+      ["POST", "/public/v1/worklist/{id}/complete", "worklist:write"],
+      ["POST", "/public/v1/jobs/{id}/start", "jobs:control"],
+      ["POST", "/public/v1/jobs/{id}/cancel", "jobs:control"],
       ["GET", "/public/v1/analytics/production", "analytics:read"],
       ["GET", "/public/v1/analytics/printers", "analytics:read"],
       ["GET", "/public/v1/analytics/failures", "analytics:read"],
@@ -131,7 +144,7 @@ describe("scopes", () => {
 
   it("recognises scope names and nothing else", () => {
     for (const scope of SCOPES) expect(isScope(scope)).toBe(true);
-    for (const x of ["jobs:write", "PRINTERS:READ", "READ", "", null, 1, ["jobs:read"]]) {
+    for (const x of ["jobs:delete", "PRINTERS:READ", "READ", "", null, 1, ["jobs:read"]]) {
       expect(isScope(x)).toBe(false);
     }
   });
