@@ -1,4 +1,5 @@
-import { tasks } from "@apf/db";
+import { randomUUID } from "node:crypto";
+import { printFiles, tasks } from "@apf/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../apps/api/src/app.ts";
 import {
@@ -23,6 +24,7 @@ let app: TestApp;
 let farm: SeededFarm;
 let key: string;
 let doc: Json;
+const PRODUCT_ID = randomUUID();
 
 beforeAll(async () => {
   services = await publicTestServices();
@@ -45,6 +47,26 @@ beforeAll(async () => {
       title: "Grease the rods",
     },
   ]);
+  // Print files: two slicings of different parts, materials and printers.
+  const file = (name: string, values: Partial<typeof printFiles.$inferInsert>) => {
+    const id = randomUUID();
+    return {
+      id,
+      organizationId: t.organization.id,
+      name,
+      originalFilename: `${name}.gcode`,
+      storageKey: `${t.organization.id}/${id}.gcode`,
+      fileSizeBytes: 100,
+      sha256: "0".repeat(64),
+      ...values,
+    };
+  };
+  await services.db
+    .insert(printFiles)
+    .values([
+      file("hook", { productId: PRODUCT_ID, filamentType: "PLA", printerModel: "MK4S" }),
+      file("bracket", { filamentType: "PETG", printerModel: "MINI" }),
+    ]);
   doc = await (await app.request("/public/v1/openapi.json")).json();
 });
 afterAll(() => services.close());
@@ -99,6 +121,11 @@ const FILTERS: Record<string, Record<string, FilterCase[]>> = {
       { value: () => "out_of_stock", matches: (i) => i.status === "out_of_stock" },
       { value: () => "needs_assembly", matches: (i) => i.status === "needs_assembly" },
     ],
+  },
+  "/public/v1/files": {
+    product_id: [{ value: () => PRODUCT_ID, matches: (f) => f.product_id === PRODUCT_ID }],
+    filament_type: [{ value: () => "PETG", matches: (f) => f.filament_type === "PETG" }],
+    model_id: [{ value: () => "MK4S", matches: (f) => f.printer_model_id === "MK4S" }],
   },
   "/public/v1/worklist": {
     status: [{ value: () => "pending", matches: (t) => t.status === "pending" }],

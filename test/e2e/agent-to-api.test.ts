@@ -239,24 +239,24 @@ describe("simulator → apf-agent process → API → /public/v1", () => {
     expect(agentProcess.exitCode).toBeNull();
   });
 
-  it("logs one clear error per backoff step once its token is revoked, not one per poll", async () => {
+  it("stops with one clear error and exit code 3 once its token is revoked", async () => {
     await revokeAgent(services.db, orgId, agentId, new Date());
     const logsBefore = services.logs.lines.length;
     const agentLinesBefore = agentLogLines().length;
-    await new Promise((r) => setTimeout(r, 10_000));
+    await expect.poll(() => agentProcess.exitCode, { timeout: 15_000 }).toBe(3);
 
     const refusals = services.logs
       .entries()
       .slice(logsBefore)
-      .filter((e) => e.path === "/agent/v1/reports" && e.status === 401);
+      .filter((e) => String(e.path).startsWith("/agent/v1/") && e.status === 401);
     const errors = agentLogLines()
       .slice(agentLinesBefore)
-      .filter((l) => l.code === "TOKEN_REVOKED" && l.channel === undefined);
+      .filter((l) => l.code === "TOKEN_REVOKED");
+    // The first refusal stops reports and commands alike: no retries, one line.
     expect(refusals.length).toBeGreaterThanOrEqual(1);
-    expect(errors.length).toBe(refusals.length);
-    // 10 poll rounds passed; backoff (1 s, 2 s, 4 s … with jitter) allows far fewer attempts.
-    expect(refusals.length).toBeLessThanOrEqual(7);
-    expect(String(errors[0]!.msg)).toMatch(/revoked|TOKEN_REVOKED/i);
-    expect(agentProcess.exitCode).toBeNull();
+    expect(refusals.length).toBeLessThanOrEqual(2);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]!.msg)).toMatch(/revoked this agent's token \(TOKEN_REVOKED\)/);
+    expect(agentOutput).toContain("apf-agent: the backend revoked this agent's token");
   });
 });

@@ -14,6 +14,8 @@ export const agentFileSchema = z.looseObject({
   poll_interval_s: z.number().min(1).default(5),
   request_timeout_s: z.number().min(0.1).max(300).default(5),
   machines: z.array(z.unknown()).min(1),
+  file_cache_dir: nonEmpty.optional(),
+  file_cache_mb: z.number().int().min(1).max(1_048_576).optional(),
 });
 export type AgentFile = z.infer<typeof agentFileSchema>;
 

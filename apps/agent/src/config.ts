@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { defaultFileCacheDir } from "@apf/agent-core/agent";
 import type { AgentConfig, MachineConfig } from "@apf/agent-core/agent-config";
+import { DEFAULT_FILE_CACHE_MAX_BYTES } from "@apf/agent-core/print/file-cache";
 import {
   fileSecret,
   inlineSecret,
@@ -155,6 +157,21 @@ export async function loadConfig(
     pollIntervalS: data.poll_interval_s,
     requestTimeoutS: data.request_timeout_s,
     machines,
+    ...fileCacheOf(data, configDir),
     warnings,
+  };
+}
+
+/** `file_cache_dir` (relative to the config file) and `file_cache_mb`; unset → agent-core's defaults. */
+function fileCacheOf(
+  data: { file_cache_dir?: string | undefined; file_cache_mb?: number | undefined },
+  configDir: string,
+): Pick<AgentConfig, "fileCache"> {
+  if (data.file_cache_dir === undefined && data.file_cache_mb === undefined) return {};
+  return {
+    fileCache: {
+      dir: data.file_cache_dir ? resolve(configDir, data.file_cache_dir) : defaultFileCacheDir(),
+      maxBytes: (data.file_cache_mb ?? DEFAULT_FILE_CACHE_MAX_BYTES / 1024 / 1024) * 1024 * 1024,
+    },
   };
 }

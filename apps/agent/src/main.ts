@@ -27,7 +27,8 @@ Commands:
          --user        OctoPrint user who may approve (recommended)
          --timeout     seconds to wait for the decision (default 300)
 
-Exit codes: 0 done or stopped cleanly, 1 configuration or pairing failed, 2 bad usage.
+Exit codes: 0 done or stopped cleanly, 1 configuration or pairing failed, 2 bad usage,
+3 the backend revoked the agent token (run stops; put a new token in place and start again).
 `;
 
 class UsageError extends Error {}

@@ -1,4 +1,4 @@
-import { runAgent } from "@apf/agent-core/agent";
+import { type AgentStop, runAgent, tokenRevokedMessage } from "@apf/agent-core/agent";
 import type { DestinationStream, Level } from "pino";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger, createRedactor } from "./logger.ts";
@@ -13,7 +13,10 @@ export interface CommandIo {
   fetch?: typeof globalThis.fetch;
 }
 
-/** `apf-agent run`: 0 after a clean stop, 1 when the config is unusable. */
+/** Exit code of `apf-agent run` when the backend revoked the agent token. */
+export const EXIT_TOKEN_REVOKED = 3;
+
+/** `apf-agent run`: 0 after a clean stop, 1 when the config is unusable, 3 when the token was revoked. */
 export async function runCommand(
   options: { config: string; logLevel: Level | "silent" },
   io: CommandIo,
@@ -32,6 +35,16 @@ export async function runCommand(
     redactor,
     ...(io.logDestination ? { destination: io.logDestination } : {}),
   });
-  await runAgent(config, { logger, signal: io.signal, ...(io.fetch ? { fetch: io.fetch } : {}) });
-  return 0;
+  let stop = "signal" as AgentStop;
+  await runAgent(config, {
+    logger,
+    signal: io.signal,
+    onStopped: (reason) => {
+      stop = reason;
+    },
+    ...(io.fetch ? { fetch: io.fetch } : {}),
+  });
+  if (stop !== "token_revoked") return 0;
+  io.stderr.write(`apf-agent: ${tokenRevokedMessage(config.agentToken.file === undefined)}\n`);
+  return EXIT_TOKEN_REVOKED;
 }

@@ -144,6 +144,29 @@ describe("loadConfig", () => {
     expect((await errorOf(rest)).message).toBe("api_url: is required");
   });
 
+  it("reads the file cache settings, the folder relative to the config file", async () => {
+    const { dir, path } = await setup({
+      ...validConfig(),
+      file_cache_dir: "cache",
+      file_cache_mb: 200,
+    });
+    expect((await loadConfig(path)).fileCache).toEqual({
+      dir: join(dir, "cache"),
+      maxBytes: 200 * 1024 * 1024,
+    });
+    const { path: plain } = await setup(validConfig());
+    expect((await loadConfig(plain)).fileCache).toBeUndefined();
+  });
+
+  it("rejects a file cache size that is not a whole number of MiB", async () => {
+    expect((await errorOf({ ...validConfig(), file_cache_mb: 0 })).message).toBe(
+      "file_cache_mb: must be at least 1",
+    );
+    expect((await errorOf({ ...validConfig(), file_cache_mb: "lots" })).message).toBe(
+      "file_cache_mb: must be a number",
+    );
+  });
+
   it("rejects a poll interval under 1 s", async () => {
     expect((await errorOf({ ...validConfig(), poll_interval_s: 0.5 })).message).toBe(
       "poll_interval_s: must be at least 1",

@@ -19,6 +19,7 @@ import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsPortRoutes, tokenMetricsRoutes } from "./routes/metrics.ts";
 import { PUBLIC_MAX_BODY_BYTES } from "./routes/public/v1/body.ts";
+import { isUploadRequest } from "./routes/public/v1/files/upload-body.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
 import { githubSecretScanningRoute } from "./routes/public/v1/secret-scanning/github.ts";
 
@@ -55,11 +56,14 @@ export function createApp(services: Services) {
   app.use("*", readYourWrites);
   app.use(`${PUBLIC_BASE_PATH}/*`, publicCors);
   // Dashboard bodies are small; reading a huge one (even unauthenticated, at login) is refused.
+  // The limit is per route: the file uploads take up to APF_MAX_FILE_MB, counted as they stream
+  // (services/files/receive-upload.ts), after the credential was checked.
   app.use(
     "/api/*",
     limitBody(
       DASHBOARD_MAX_BODY_BYTES,
       () => new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /api may be at most 64 KiB."),
+      isUploadRequest,
     ),
   );
 
@@ -72,6 +76,7 @@ export function createApp(services: Services) {
         PUBLIC_MAX_BODY_BYTES,
         () =>
           new ApiError("PAYLOAD_TOO_LARGE", "Request bodies of /public/v1 may be at most 64 KiB."),
+        isUploadRequest,
       ),
     ),
   );

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Env } from "./env.ts";
 import type { CommandBus } from "./services/control/bus.ts";
+import type { FileStore } from "./services/file-store/index.ts";
 import type { GithubKeySet } from "./services/github-keys.ts";
 import type { OrgChanges } from "./services/org-changes.ts";
 import type { Dispatcher } from "./services/print-queue/dispatcher.ts";
@@ -40,6 +41,10 @@ export interface Services {
   config: Env;
   /** GitHub's secret-scanning keys (APF_GITHUB_KEYS), read on first use and cached. */
   githubKeys: GithubKeySet;
+  /** Where print files and thumbnails live (APF_FILE_STORE). */
+  fileStore: FileStore;
+  /** Signs upload tokens and agents' download links (APF_UPLOAD_SECRET); never logged. */
+  uploadSecret: Buffer;
 }
 
 /** Who called /public/v1: set by the api-key-auth middleware. */

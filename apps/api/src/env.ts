@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseFileStoreLocation } from "./services/file-store/index.ts";
 import { GITHUB_SECRET_SCANNING_KEYS_URL } from "./services/github-keys.ts";
 
 const TRUST_PROXY_VALUES = ["none", "x-forwarded-for", "x-real-ip", "cf-connecting-ip"] as const;
@@ -76,6 +77,30 @@ export const envSchema = z.object({
     .string()
     .min(1, "a file path or an http(s) URL")
     .default(GITHUB_SECRET_SCANNING_KEYS_URL),
+  /** Where print files live: unset → `<APF_DATA_DIR>/files`; `file:///abs/path`; `s3://bucket/prefix?endpoint=…&region=…`. */
+  APF_FILE_STORE: z
+    .string()
+    .superRefine((value, ctx) => {
+      try {
+        parseFileStoreLocation(value, ".");
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    })
+    .optional(),
+  /** Largest print file accepted by an upload, in MiB (decimal megabytes of 2^20 bytes). */
+  APF_MAX_FILE_MB: z.coerce
+    .number({ error: "a whole number of megabytes from 1 to 10240" })
+    .int("a whole number of megabytes from 1 to 10240")
+    .min(1, "a whole number of megabytes from 1 to 10240")
+    .max(10240, "a whole number of megabytes from 1 to 10240")
+    .default(100),
+  /**
+   * The key that signs upload tokens and agents' download links. Unset: on the embedded database
+   * generated once into `<APF_DATA_DIR>/upload-secret`, else a key of the process (with a warning);
+   * instances behind one load balancer need the same value.
+   */
+  APF_UPLOAD_SECRET: z.string().min(32, "a secret of at least 32 characters").optional(),
   /** Run the demo (seeded organization, simulated printers, in-process agent) on embedded PGlite. */
   APF_DEMO: z.enum(["auto", "on", "off"], { error: "auto, on or off" }).default("auto"),
 });
@@ -97,6 +122,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const name = String(issue.path[0] ?? "environment");
   const given = cleaned[name];
   const shown =
-    name.endsWith("_URL") || name.endsWith("_TOKEN") ? "(value hidden)" : JSON.stringify(given);
+    name.endsWith("_URL") ||
+    name.endsWith("_TOKEN") ||
+    name.endsWith("_SECRET") ||
+    name === "APF_FILE_STORE"
+      ? "(value hidden)"
+      : JSON.stringify(given);
   throw new ConfigError(`invalid ${name}=${shown}: expected ${issue.message}`);
 }

@@ -36,6 +36,16 @@ export const ERROR_STATUS = {
   PRINTER_UNAVAILABLE: 400,
   PRINTER_MODEL_MISMATCH: 400,
   NO_HUB_ASSIGNED: 400,
+  // Print files: the three-step upload, file records and the agent's download links.
+  FILE_TOO_LARGE: 413,
+  NO_CONTENT: 400,
+  LENGTH_REQUIRED: 411,
+  INVALID_TOKEN: 401,
+  UNSUPPORTED_FILE_TYPE: 415,
+  FILE_NOT_UPLOADED: 400,
+  DUPLICATE_NAME: 409,
+  PRODUCT_NOT_FOUND: 404,
+  FILE_IN_USE: 409,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

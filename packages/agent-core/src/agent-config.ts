@@ -25,6 +25,8 @@ export interface AgentConfig {
   pollIntervalS: number;
   requestTimeoutS: number;
   machines: MachineConfig[];
+  /** Where downloaded print files are kept; default `$CACHE_DIRECTORY` or the temp folder, 1 GiB. */
+  fileCache?: { dir: string; maxBytes: number };
   /** Things worth a log line that do not stop the agent. */
   warnings: string[];
 }

@@ -1,4 +1,5 @@
-import { hostname } from "node:os";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Logger } from "pino";
 import type { AgentConfig } from "./agent-config.ts";
 import { sleep as realSleep, type Sleep } from "./backoff.ts";
@@ -7,6 +8,8 @@ import { createCommandExecutor } from "./command-executor.ts";
 import { LatestState } from "./latest-state.ts";
 import { redactUrlCredentials } from "./machine-identity.ts";
 import { createPoller } from "./poller.ts";
+import { DEFAULT_FILE_CACHE_MAX_BYTES, FileCache } from "./print/file-cache.ts";
+import { createPrintExecutor } from "./print/print-executor.ts";
 import { createReporter } from "./reporter.ts";
 import { AGENT_VERSION } from "./version.ts";
 
@@ -29,16 +32,42 @@ export interface RunAgentOptions {
   shutdownFlushMs?: number;
   /** Called after each poll round (tests use it to step the agent). */
   onRound?: (round: number) => void;
+  /** Told why the agent stopped, just before `runAgent` resolves. */
+  onStopped?: (reason: AgentStop) => void;
   /** Seconds the backend may hold a command poll open; default 25. */
   commandWaitS?: number;
 }
 
+/** Why {@link runAgent} stopped. */
+export type AgentStop = "signal" | "token_revoked";
+
+/** The one line a revoked agent logs (and the CLI prints) before it stops. */
+export function tokenRevokedMessage(inlineToken: boolean): string {
+  const where = inlineToken ? "agent_token in the config file" : "agent_token_file";
+  return `the backend revoked this agent's token (TOKEN_REVOKED): the agent stopped. Create a new agent token in the dashboard, put it in ${where} and start the agent again`;
+}
+
 /**
  * Runs the agent until `signal` aborts: polls every machine every `poll_interval_s`, keeps the
- * newest state per machine and reports it. Resolves (never rejects) once stopped.
+ * newest state per machine and reports it, and carries out the backend's commands. Stops by
+ * itself when the backend revokes its token (one error line). Resolves (never rejects) once
+ * stopped, after telling `onStopped` why.
  */
 export async function runAgent(config: AgentConfig, options: RunAgentOptions): Promise<void> {
-  const { logger, signal } = options;
+  const { logger } = options;
+  // Aborted by the caller's signal, or by a revoked token.
+  const stopping = new AbortController();
+  const signal = AbortSignal.any([options.signal, stopping.signal]);
+  let stop = "signal" as AgentStop;
+  const revoked = (status: number) => {
+    if (stop === "token_revoked") return;
+    stop = "token_revoked";
+    logger.error(
+      { code: "TOKEN_REVOKED", status, file: config.agentToken.file },
+      tokenRevokedMessage(config.agentToken.file === undefined),
+    );
+    stopping.abort();
+  };
   const clock: Clock = options.clock ?? { now: Date.now, sleep: realSleep };
   const state = new LatestState();
   const poller = createPoller({
@@ -58,7 +87,22 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
     sleep: clock.sleep,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.random ? { random: options.random } : {}),
+    onRevoked: revoked,
   });
+
+  const fileCacheSettings = {
+    dir: config.fileCache?.dir ?? defaultFileCacheDir(),
+    maxBytes: config.fileCache?.maxBytes ?? DEFAULT_FILE_CACHE_MAX_BYTES,
+  };
+  let fileCache: Promise<FileCache> | undefined;
+  const openFileCache = () => {
+    fileCache ??= FileCache.open(fileCacheSettings, logger).catch((error: unknown) => {
+      fileCache = undefined;
+      throw error;
+    });
+    return fileCache;
+  };
+  const userAgent = `apf-agent/${AGENT_VERSION}`;
 
   // Wakes the poll loop early: after a command, its printer's new state is reported at once.
   let pollNow: (() => void) | undefined;
@@ -71,9 +115,18 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
       requestTimeoutMs: config.requestTimeoutS * 1000,
       logger,
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      print: createPrintExecutor({
+        apiUrl: config.apiUrl,
+        agentToken: config.agentToken,
+        userAgent,
+        fileCache: openFileCache,
+        logger,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
     }),
     onExecuted: () => pollNow?.(),
-    userAgent: `apf-agent/${AGENT_VERSION}`,
+    onRevoked: revoked,
+    userAgent,
     ...(options.commandWaitS ? { waitS: options.commandWaitS } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.random ? { random: options.random } : {}),
@@ -115,7 +168,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
 
   await Promise.all([reporting, commanding]);
   const pending = state.size;
-  if (pending > 0) {
+  if (pending > 0 && stop !== "token_revoked") {
     const result = await reporter.flush({ timeoutMs: options.shutdownFlushMs ?? 3000 });
     if (result.remaining > 0) {
       const reason =
@@ -128,5 +181,12 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
       );
     }
   }
-  logger.info({ rounds: round }, "agent stopped");
+  logger.info({ rounds: round, reason: stop }, "agent stopped");
+  options.onStopped?.(stop);
+}
+
+/** `$CACHE_DIRECTORY` (systemd's CacheDirectory=), else a folder in the system's temp folder. */
+export function defaultFileCacheDir(): string {
+  const systemd = process.env.CACHE_DIRECTORY?.split(":")[0];
+  return systemd ? join(systemd, "files") : join(tmpdir(), "apf-agent-files");
 }

@@ -3,6 +3,7 @@ import { classifyAnswer, type SendOutcome, tokenRefusedMessage } from "./backend
 import { backoffDelayMs, sleep as realSleep, type Sleep } from "./backoff.ts";
 import type { CommandExecutor, CommandOutcome, ReceivedCommand } from "./command-executor.ts";
 import { exchange } from "./octoprint.ts";
+import { type ProgressSink, throttleProgress } from "./print/progress.ts";
 import type { SecretProvider } from "./secret-provider.ts";
 
 /** Options of {@link createCommandChannel}. */
@@ -24,12 +25,21 @@ export interface CommandChannelOptions {
   /** A command held longer than this after it arrived is not run any more; default 10 s. */
   maxHoldMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
+  /**
+   * Called once when the backend says the agent token was revoked (and the token file holds no
+   * new one): the channel has stopped. Without it the channel keeps retrying like other refusals.
+   */
+  onRevoked?: (status: number) => void;
+  /** Results kept for re-sending while the backend is away; default 1,000. */
+  maxUndelivered?: number;
 }
 
 /** The agent's command channel, beside its polling. */
 export interface CommandChannel {
-  /** Long-polls for commands and carries them out until `signal` aborts. */
+  /** Long-polls for commands and carries them out until `signal` aborts or the token is revoked. */
   run(signal: AbortSignal): Promise<void>;
+  /** Results not delivered yet (the backend was away), by command id. */
+  undelivered(): ReadonlyMap<string, CommandOutcome>;
 }
 
 const RESULT_ATTEMPTS = 5;
@@ -51,6 +61,8 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
   const base = `${options.apiUrl.replace(/\/+$/, "")}/agent/v1/commands`;
   const { logger, agentToken } = options;
   const seen = new Set<string>();
+  const undelivered = new Map<string, CommandOutcome>();
+  const maxUndelivered = options.maxUndelivered ?? 1_000;
 
   const headers = (json: boolean) => ({
     authorization: `Bearer ${agentToken.get()}`,
@@ -59,33 +71,82 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
     ...(json ? { "content-type": "application/json" } : {}),
   });
 
+  /** One attempt to deliver a result: true when the backend settled it (2xx, or 4xx: never). */
+  async function sendResult(id: string, outcome: CommandOutcome, signal: AbortSignal) {
+    const answer = await exchange(
+      fetchFn,
+      `${base}/${encodeURIComponent(id)}/result`,
+      {
+        method: "POST",
+        headers: headers(true),
+        body: JSON.stringify(outcome),
+        redirect: "manual",
+      },
+      10_000,
+      signal,
+    );
+    if (!answer.ok || answer.status < 200 || answer.status >= 500) return false;
+    if (answer.status >= 300) {
+      logger.warn({ command_id: id, status: answer.status }, "backend refused a command result");
+    }
+    return true;
+  }
+
   async function postResult(id: string, outcome: CommandOutcome, signal: AbortSignal) {
     for (let attempt = 1; attempt <= RESULT_ATTEMPTS; attempt++) {
-      const answer = await exchange(
+      if (await sendResult(id, outcome, signal)) return;
+      if (signal.aborted) break;
+      if (attempt < RESULT_ATTEMPTS) {
+        await sleep(backoffDelayMs(attempt, { baseMs: 500, capMs: 5_000 }), signal);
+      }
+    }
+    // Kept and sent again when the backend answers: it learns what was carried out, and the
+    // command is never run a second time to find out.
+    undelivered.set(id, outcome);
+    if (undelivered.size > maxUndelivered) {
+      const oldest = undelivered.keys().next().value as string;
+      undelivered.delete(oldest);
+      logger.warn(
+        { command_id: oldest },
+        "too many undelivered command results; dropped the oldest",
+      );
+    }
+    logger.warn(
+      { command_id: id },
+      "could not deliver a command result; will send it again when the backend answers",
+    );
+  }
+
+  async function resendUndelivered(signal: AbortSignal) {
+    for (const [id, outcome] of [...undelivered]) {
+      if (signal.aborted || !(await sendResult(id, outcome, signal))) return;
+      undelivered.delete(id);
+      logger.info(
+        { command_id: id, ok: outcome.ok },
+        "command result delivered after the backend came back",
+      );
+    }
+  }
+
+  function progressOf(id: string): ProgressSink {
+    let unsupported = false;
+    return throttleProgress((stage, percent) => {
+      if (unsupported) return undefined;
+      return exchange(
         fetchFn,
-        `${base}/${encodeURIComponent(id)}/result`,
+        `${base}/${encodeURIComponent(id)}/progress`,
         {
           method: "POST",
           headers: headers(true),
-          body: JSON.stringify(outcome),
+          body: JSON.stringify({ stage, percent }),
           redirect: "manual",
         },
-        10_000,
-        signal,
-      );
-      if (answer.ok && answer.status >= 200 && answer.status < 500) {
-        if (answer.status >= 300) {
-          logger.warn(
-            { command_id: id, status: answer.status },
-            "backend refused a command result",
-          );
-        }
-        return;
-      }
-      if (signal.aborted) return;
-      await sleep(backoffDelayMs(attempt, { baseMs: 500, capMs: 5_000 }), signal);
-    }
-    logger.warn({ command_id: id }, "could not deliver a command result; giving up");
+        5_000,
+      ).then((answer) => {
+        // An older backend has no progress route: the print goes on without progress reports.
+        if (answer.ok && answer.status === 404) unsupported = true;
+      });
+    }, monotonic);
   }
 
   async function carryOut(command: ReceivedCommand, receivedAt: number, signal: AbortSignal) {
@@ -98,7 +159,7 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
       outcome = { ok: false, octoprint_status: null, error: "held too long by the agent; not run" };
       logger.warn({ command_id: command.id }, "command held too long; not run");
     } else {
-      outcome = await options.execute(command);
+      outcome = await options.execute(command, { progress: progressOf(command.id) });
       if (outcome.octoprint_status !== null) options.onExecuted?.(command.machine_id);
     }
     await postResult(command.id, outcome, signal);
@@ -119,6 +180,7 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
       if (answer.ok && answer.status === 200) {
         if (failures > 0) logger.info("command channel open again");
         failures = 0;
+        if (undelivered.size > 0) await resendUndelivered(signal);
         let commands: ReceivedCommand[] = [];
         try {
           commands = (JSON.parse(answer.text) as { data?: ReceivedCommand[] }).data ?? [];
@@ -139,6 +201,17 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
       const retryAfter = outcome.kind === "unavailable" ? (outcome.retryAfterMs ?? 0) : 0;
       const delayMs = Math.max(backoff, retryAfter);
       const retry_in_s = Math.round(delayMs / 100) / 10;
+      if (
+        outcome.kind === "auth" &&
+        outcome.envelope.code === "TOKEN_REVOKED" &&
+        options.onRevoked
+      ) {
+        // A revoked token never works again: stop, unless the token file was replaced meanwhile.
+        const reload = await agentToken.reload();
+        if (reload.changed) continue;
+        options.onRevoked(outcome.status);
+        return;
+      }
       if (outcome.kind === "auth") {
         logger.error(
           { channel: "commands", code: outcome.envelope.code, status: outcome.status, retry_in_s },
@@ -156,5 +229,5 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
     }
   }
 
-  return { run };
+  return { run, undelivered: () => undelivered };
 }

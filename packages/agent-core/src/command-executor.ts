@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import type { MachineConfig } from "./agent-config.ts";
 import { createOctoPrintClient, type JobCommand, type OctoPrintClient } from "./octoprint.ts";
+import type { PrintExecutor } from "./print/print-executor.ts";
+import type { ProgressSink } from "./print/progress.ts";
 
 /** A command as the backend hands it over. */
 export interface ReceivedCommand {
@@ -8,6 +10,9 @@ export interface ReceivedCommand {
   machine_id: string | null;
   action: string;
   requested_at: string;
+  /** `print` only: the queued job and the file to fetch (checked by the print executor). */
+  job_id?: unknown;
+  file?: unknown;
 }
 
 /** What the agent tells the backend it came to. */
@@ -17,7 +22,7 @@ export interface CommandOutcome {
   error: string | null;
 }
 
-// The only writes the agent ever makes to OctoPrint: POST /api/job with these three bodies.
+// The agent's writes to OctoPrint: POST /api/job with these three bodies, and the upload of print.
 const JOB_COMMANDS: Record<string, JobCommand> = {
   pause: "pause",
   resume: "resume",
@@ -30,10 +35,21 @@ export interface CommandExecutorOptions {
   requestTimeoutMs: number;
   logger: Logger;
   fetch?: typeof globalThis.fetch;
+  /** Carries out `print`; without it a print command fails as unknown. */
+  print?: PrintExecutor;
+}
+
+/** What the channel gives a command while it runs. */
+export interface CommandContext {
+  /** Transfer progress of a `print` (already throttled by the channel). */
+  progress: ProgressSink;
 }
 
 /** Carries a command to its machine's OctoPrint and says what came of it; never throws. */
-export type CommandExecutor = (command: ReceivedCommand) => Promise<CommandOutcome>;
+export type CommandExecutor = (
+  command: ReceivedCommand,
+  context?: CommandContext,
+) => Promise<CommandOutcome>;
 
 /** Builds the executor over the configured machines, one OctoPrint client each. */
 export function createCommandExecutor(options: CommandExecutorOptions): CommandExecutor {
@@ -48,20 +64,24 @@ export function createCommandExecutor(options: CommandExecutorOptions): CommandE
       }),
     ]),
   );
-  return async (command) => {
+  const machines = new Map(options.machines.map((machine) => [machine.id, machine]));
+  return async (command, context) => {
     const jobCommand = JOB_COMMANDS[command.action];
-    if (!jobCommand) {
+    const print = command.action === "print" ? options.print : undefined;
+    if (!jobCommand && !print) {
       return { ok: false, octoprint_status: null, error: `unknown action "${command.action}"` };
     }
     const client = command.machine_id ? clients.get(command.machine_id) : undefined;
-    if (!client) {
+    const machine = command.machine_id ? machines.get(command.machine_id) : undefined;
+    if (!client || !machine) {
       return {
         ok: false,
         octoprint_status: null,
         error: "this agent's configuration has no such machine",
       };
     }
-    const result = await client.sendJobCommand(jobCommand);
+    if (print) return print(command, machine, context?.progress ?? (() => undefined));
+    const result = await client.sendJobCommand(jobCommand as JobCommand);
     const fields = {
       command_id: command.id,
       machine_id: command.machine_id,

@@ -28,6 +28,11 @@ export interface ReporterOptions {
   requestTimeoutMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
   limits?: ChunkLimits;
+  /**
+   * Called once when the backend says the agent token was revoked (and the token file holds no
+   * new one): `run` has stopped. Without it `run` keeps retrying like other refusals.
+   */
+  onRevoked?: (status: number) => void;
 }
 
 /** What one pass over the pending state achieved. */
@@ -200,8 +205,19 @@ export function createReporter(options: ReporterOptions): Reporter {
         failures = 0;
         continue;
       }
-      failures += 1;
       const { failure } = result;
+      if (
+        failure.kind === "auth" &&
+        failure.envelope.code === "TOKEN_REVOKED" &&
+        options.onRevoked
+      ) {
+        // A revoked token never works again: stop, unless the token file was replaced meanwhile.
+        const reload = await agentToken.reload();
+        if (reload.changed) continue;
+        options.onRevoked(failure.status);
+        return;
+      }
+      failures += 1;
       const backoff = backoffDelayMs(failures, {
         ...options.backoff,
         ...(options.random ? { random: options.random } : {}),

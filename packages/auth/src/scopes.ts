@@ -6,10 +6,12 @@ export const SCOPES = [
   "printers:read",
   "jobs:read",
   "inventory:read",
+  "files:read",
   "analytics:read",
   "worklist:read",
   "printers:write",
   "inventory:write",
+  "files:write",
   "jobs:write",
   "worklist:write",
   "printers:control",
@@ -104,12 +106,6 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
       get("/public/v1/analytics/overview"),
     ],
   },
-  "worklist:read": {
-    name: "worklist:read",
-    kind: "read",
-    description: "Read the technicians' worklist: beds to clear and other tasks.",
-    routes: [get("/public/v1/worklist")],
-  },
   "printers:write": {
     name: "printers:write",
     kind: "write",
@@ -122,24 +118,6 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     description: "Change inventory data: set an item's low-stock threshold, add filament spools.",
     routes: [put("/public/v1/inventory/{id}/threshold"), post("/public/v1/materials/filament")],
   },
-  "jobs:write": {
-    name: "jobs:write",
-    kind: "write",
-    description:
-      "Queue print files as jobs, change a queued job's priority, printer or place, remove it, and queue a failed or cancelled job again.",
-    routes: [
-      post("/public/v1/jobs"),
-      patch("/public/v1/jobs/{id}"),
-      del("/public/v1/jobs/{id}"),
-      post("/public/v1/jobs/{id}/retry"),
-    ],
-  },
-  "worklist:write": {
-    name: "worklist:write",
-    kind: "write",
-    description: "Complete worklist tasks (completing a collection task clears its printer's bed).",
-    routes: [post("/public/v1/worklist/{id}/complete")],
-  },
   "printers:control": {
     name: "printers:control",
     kind: "control",
@@ -147,12 +125,57 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
       "Send physical commands to the organization's printers (pause, resume, stop, clear the bed) and read their outcome.",
     routes: [post("/public/v1/printers/{id}/control")],
   },
+  "files:read": {
+    name: "files:read",
+    kind: "read",
+    description:
+      "Read the organization's print files: sizes, checksums, slicer metadata and thumbnails.",
+    routes: [
+      get("/public/v1/files"),
+      get("/public/v1/files/{id}"),
+      get("/public/v1/files/{id}/thumbnail"),
+    ],
+  },
+  "files:write": {
+    name: "files:write",
+    kind: "write",
+    description: "Upload print files (G-code), record them and delete them.",
+    routes: [
+      post("/public/v1/files/upload-url"),
+      post("/public/v1/files"),
+      del("/public/v1/files/{id}"),
+    ],
+  },
+  "jobs:write": {
+    name: "jobs:write",
+    kind: "write",
+    description:
+      "Queue print jobs, change their priority, printer or place, remove and retry them.",
+    routes: [
+      post("/public/v1/jobs"),
+      patch("/public/v1/jobs/{id}"),
+      del("/public/v1/jobs/{id}"),
+      post("/public/v1/jobs/{id}/retry"),
+    ],
+  },
   "jobs:control": {
     name: "jobs:control",
     kind: "control",
-    description:
-      "Start a queued job on its printer (the agent fetches the file and OctoPrint prints it) and cancel a job (stopping the printer when it prints).",
+    description: "Start a queued job on its printer, and cancel a job.",
     routes: [post("/public/v1/jobs/{id}/start"), post("/public/v1/jobs/{id}/cancel")],
+  },
+  "worklist:read": {
+    name: "worklist:read",
+    kind: "read",
+    description:
+      "Read the farm's worklist: beds to clear and other tasks for the people on the floor.",
+    routes: [get("/public/v1/worklist")],
+  },
+  "worklist:write": {
+    name: "worklist:write",
+    kind: "write",
+    description: "Complete worklist tasks (completing a collection task clears the printer's bed).",
+    routes: [post("/public/v1/worklist/{id}/complete")],
   },
 };
 

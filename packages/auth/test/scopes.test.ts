@@ -18,23 +18,26 @@ describe("scopes", () => {
       [
         "analytics:read",
         "control",
+        "files:read",
+        "files:write",
         "inventory:read",
         "inventory:write",
         "jobs:control",
         "jobs:read",
         "jobs:write",
-        "worklist:read",
-        "worklist:write",
         "printers:control",
         "printers:read",
         "printers:write",
         "read",
+        "worklist:read",
+        "worklist:write",
         "write",
       ].sort(),
     );
     expect([...BROAD_SCOPES]).toEqual(["read", "write", "control"]);
     expect([...ALL_READ_SCOPES].sort()).toEqual([
       "analytics:read",
+      "files:read",
       "inventory:read",
       "jobs:read",
       "printers:read",
@@ -111,6 +114,20 @@ describe("scopes", () => {
       ["GET", "/public/v1/analytics/overview", "analytics:read"],
       // Also granted by printers:control (the route accepts either).
       ["GET", "/public/v1/commands/{id}", "printers:read"],
+      ["POST", "/public/v1/files/upload-url", "files:write"],
+      ["POST", "/public/v1/files", "files:write"],
+      ["DELETE", "/public/v1/files/{id}", "files:write"],
+      ["GET", "/public/v1/files", "files:read"],
+      ["GET", "/public/v1/files/{id}", "files:read"],
+      ["GET", "/public/v1/files/{id}/thumbnail", "files:read"],
+      ["POST", "/public/v1/jobs", "jobs:write"],
+      ["PATCH", "/public/v1/jobs/{id}", "jobs:write"],
+      ["DELETE", "/public/v1/jobs/{id}", "jobs:write"],
+      ["POST", "/public/v1/jobs/{id}/retry", "jobs:write"],
+      ["POST", "/public/v1/jobs/{id}/start", "jobs:control"],
+      ["POST", "/public/v1/jobs/{id}/cancel", "jobs:control"],
+      ["GET", "/public/v1/worklist", "worklist:read"],
+      ["POST", "/public/v1/worklist/{id}/complete", "worklist:write"],
     ];
     for (const [method, path, scope] of expected) {
       expect(scopeForRoute(method.toLowerCase(), path)).toBe(scope);
@@ -124,6 +141,8 @@ describe("scopes", () => {
   it("guards /me and unknown writes with no scope", () => {
     expect(scopeForRoute("GET", "/public/v1/me")).toBeUndefined();
     expect(scopeForRoute("POST", "/public/v1/printers")).toBeUndefined();
+    // The upload itself: its token is the credential, the key needs no scope.
+    expect(scopeForRoute("PUT", "/public/v1/files/upload/{token}")).toBeUndefined();
     expect(scopeForRoute("GET", "/public/v1/printers/{id}/maintenance")).toBeUndefined();
   });
 

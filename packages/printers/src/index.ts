@@ -1,4 +1,6 @@
 // Everything of @apf/printers except the simulator, which is `@apf/printers/simulator`.
+
+export * from "./gcode/index.ts";
 export * from "./job-lifecycle.ts";
 export * from "./normalize.ts";
 export * from "./octoprint/schemas.ts";

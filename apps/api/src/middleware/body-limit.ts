@@ -10,7 +10,12 @@ import { requestHeader } from "./request-headers.ts";
  * the body of a request that declares its length, which keeps @hono/node-server's fast path (no
  * web Request built) for GETs and for reports read with c.req.json().
  */
-export function limitBody(maxSize: number, tooLarge: () => ApiError) {
+export function limitBody(
+  maxSize: number,
+  tooLarge: () => ApiError,
+  /** Routes with a limit of their own (the file uploads), left untouched here. */
+  exempt: (method: string, path: string) => boolean = () => false,
+) {
   const streaming = bodyLimit({
     maxSize,
     onError: () => {
@@ -18,6 +23,7 @@ export function limitBody(maxSize: number, tooLarge: () => ApiError) {
     },
   });
   return createMiddleware(async (c, next) => {
+    if (exempt(c.req.method, c.req.path)) return next();
     const chunked = requestHeader(c, "transfer-encoding") !== undefined;
     const length = requestHeader(c, "content-length");
     if (!chunked) {

@@ -43,6 +43,11 @@ const TAGS = [
     description:
       "Production, printer utilization, failures, material usage and live counts over days of the organization's time zone (scope `analytics:read`).",
   },
+  {
+    name: "Files",
+    description:
+      "Print files (G-code): the three-step upload and file records (scope `files:write`), reading them (scope `files:read`).",
+  },
   { name: "Key", description: "The calling key." },
   { name: "Documentation", description: "This document." },
 ];

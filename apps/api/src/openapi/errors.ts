@@ -126,6 +126,21 @@ export const HUB_UNAVAILABLE_RESPONSE = {
   example: "The printer's agent has no open command channel; nothing was sent.",
 } as const;
 
+/**
+ * An error response with its own list of codes (an operation whose errors are more specific than
+ * the shared ones of its status, such as the upload's 413 FILE_TOO_LARGE).
+ */
+export function codedErrorResponse(
+  codes: readonly [ErrorCode, ...ErrorCode[]],
+  description: string,
+  example: string,
+) {
+  return {
+    description,
+    content: { "application/json": { schema: errorBody(codes, codes[0], example) } },
+  };
+}
+
 /** The zod schema of each error status's body, for components.schemas. */
 export function errorSchemas() {
   return [...Object.values(ERROR_RESPONSES), HUB_UNAVAILABLE_RESPONSE].map((spec) => ({

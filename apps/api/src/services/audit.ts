@@ -43,7 +43,9 @@ export type AuditAction =
   | "job.cancelled"
   | "job.retried"
   | "job.started"
-  | "task.completed";
+  | "task.completed"
+  | "file.created"
+  | "file.deleted";
 
 /** Who acted and from where, read once from the request. */
 export interface AuditOrigin {

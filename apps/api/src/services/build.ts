@@ -4,10 +4,12 @@ import type { Logger } from "pino";
 import { type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
 import { createInProcessBus, createRedisBus } from "./control/bus.ts";
+import { createFileStore, parseFileStoreLocation } from "./file-store/index.ts";
+import { resolveUploadSecret } from "./file-store/upload-secret.ts";
 import { createGithubKeySet } from "./github-keys.ts";
 import { createOrgChanges, ORG_CHANGES_CHANNEL } from "./org-changes.ts";
 import { createDispatcher } from "./print-queue/dispatcher.ts";
-import { unwiredPrintFileLinks } from "./print-queue/file-links.ts";
+import { printFileLinks } from "./print-queue/file-links.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
 
 /** The Redis pub/sub channel of the command bus. */
@@ -67,6 +69,9 @@ export async function buildServices(
     (handlers) => database.listen(ORG_CHANGES_CHANNEL, handlers),
     logger,
   );
+  const fileStore = createFileStore(parseFileStoreLocation(env.APF_FILE_STORE, env.APF_DATA_DIR));
+  logger.info({ file_store: fileStore.description }, "print files are kept in the file store");
+  const uploadSecret = resolveUploadSecret(env, logger);
   const base = {
     db: database.db,
     dbKind: database.kind,
@@ -76,11 +81,14 @@ export async function buildServices(
     rateLimiters: createRateLimiterFactory(redis),
     commandBus,
     orgChanges,
-    printFileLinks: unwiredPrintFileLinks(logger),
+
     logger,
     clock: systemClock,
     config: env,
     githubKeys: createGithubKeySet(env.APF_GITHUB_KEYS, logger),
+    fileStore,
+    uploadSecret,
+    printFileLinks: printFileLinks({ clock: systemClock, uploadSecret }),
   };
   // Stopped first: it uses the database, the bus and the doorbell closed after it.
   const dispatcher = createDispatcher(base);
@@ -89,6 +97,7 @@ export async function buildServices(
     dispatcher,
     async close() {
       await dispatcher.close();
+      await fileStore.close();
       await commandBus.close();
       await orgChanges.close();
       redis?.disconnect();

@@ -142,6 +142,17 @@ export const QUEUE_ROUTES = [
   "POST /public/v1/worklist/{id}/complete",
 ] as const;
 
+/** The print-file routes: their security cases are in test/files (uploads take a token and bytes). */
+export const FILE_ROUTES = [
+  "POST /public/v1/files/upload-url",
+  "PUT /public/v1/files/upload/{token}",
+  "POST /public/v1/files",
+  "GET /public/v1/files",
+  "GET /public/v1/files/{id}",
+  "DELETE /public/v1/files/{id}",
+  "GET /public/v1/files/{id}/thumbnail",
+] as const;
+
 /** The app's routes under /public/v1 in OpenAPI template form, e.g. GET /public/v1/jobs/{id}. */
 export function publicAppRoutes(routes: readonly { method: string; path: string }[]) {
   const seen = new Set<string>();

@@ -91,6 +91,7 @@ export async function call(app: App, method: string, path: string, options: Call
   });
   const text = await res.text();
   // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
-  const body: any = text ? JSON.parse(text) : null;
+  const body: any =
+    text && res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : null;
   return { status: res.status, headers: res.headers, body, text };
 }

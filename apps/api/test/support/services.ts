@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
 import type { Redis } from "ioredis";
@@ -6,6 +9,11 @@ import type { Clock, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
 import { createRedis } from "../../src/services/build.ts";
 import { createInProcessBus, createRedisBus } from "../../src/services/control/bus.ts";
+import {
+  createFileStore,
+  type FileStore,
+  parseFileStoreLocation,
+} from "../../src/services/file-store/index.ts";
 import { createGithubKeySet } from "../../src/services/github-keys.ts";
 import { createLogger } from "../../src/services/logger.ts";
 import {
@@ -14,6 +22,7 @@ import {
   type OrgChanges,
 } from "../../src/services/org-changes.ts";
 import { createDispatcher } from "../../src/services/print-queue/dispatcher.ts";
+import { printFileLinks } from "../../src/services/print-queue/file-links.ts";
 import type { PrintFileLinks } from "../../src/services/print-queue/transfer.ts";
 import { createRateLimiterFactory } from "../../src/services/rate-limiter.ts";
 
@@ -50,6 +59,7 @@ export interface TestServices extends Services {
   clock: Clock;
   logs: LogCapture;
   database: TestDatabase;
+  fileDir: string | null;
   /** Closes what this helper opened (not the shared database when passed in). */
   close(): Promise<void>;
 }
@@ -65,15 +75,11 @@ export interface TestServicesOptions {
   redisUrl?: string;
   env?: Record<string, string>;
   clock?: Clock;
-  /** How the print queue mints download links (default: a recognisable test link). */
+  /** How the print queue mints download links (default: the files capability's signed links). */
   printFileLinks?: PrintFileLinks;
+  /** A file store of the test's own (default: a fresh temporary folder, removed on close). */
+  fileStore?: FileStore;
 }
-
-/** The test double of the files capability's link minting: the ids, readable in assertions. */
-export const testPrintFileLinks: PrintFileLinks = {
-  downloadUrl: (organizationId, printFileId) =>
-    `/agent/v1/files/test-${organizationId}-${printFileId}`,
-};
 
 /**
  * Services for an in-process app against the test run's real Postgres (a database of this
@@ -100,6 +106,12 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     logger,
   );
   await waitListening(orgChanges);
+  const fileDir = options.fileStore ? null : mkdtempSync(join(tmpdir(), "apf-test-files-"));
+  const fileStore =
+    options.fileStore ??
+    createFileStore(parseFileStoreLocation(config.APF_FILE_STORE, fileDir ?? tmpdir()));
+  const uploadSecret = randomBytes(32);
+  const clock = options.clock ?? new TestClock();
   const base = {
     db: database.db,
     dbKind: database.kind,
@@ -109,11 +121,13 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     rateLimiters: createRateLimiterFactory(redis, prefix),
     commandBus,
     orgChanges,
-    printFileLinks: options.printFileLinks ?? testPrintFileLinks,
+    printFileLinks: options.printFileLinks ?? printFileLinks({ clock, uploadSecret }),
     logger,
-    clock: options.clock ?? new TestClock(),
+    clock,
     config,
     githubKeys: createGithubKeySet(config.APF_GITHUB_KEYS, logger),
+    fileStore,
+    uploadSecret,
   };
   const dispatcher = createDispatcher(base);
   return {
@@ -121,8 +135,12 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     dispatcher,
     logs,
     database,
+    /** The temporary folder behind the default file store (null with another store). */
+    fileDir,
     async close() {
       await dispatcher.close();
+      await fileStore.close();
+      if (fileDir) rmSync(fileDir, { recursive: true, force: true });
       await commandBus.close();
       await orgChanges.close();
       redis?.disconnect();

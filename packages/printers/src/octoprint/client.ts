@@ -87,7 +87,11 @@ const NETWORK_MESSAGES: Record<string, string> = {
   UND_ERR_SOCKET: "connection closed",
 };
 
-function describeFailure(error: unknown, timeoutMs: number): Extract<HttpExchange, { ok: false }> {
+/** Why a fetch threw, in a few words: timeout, or the network error's code and meaning. */
+export function describeFailure(
+  error: unknown,
+  timeoutMs: number,
+): Extract<HttpExchange, { ok: false }> {
   const err = error as {
     name?: string;
     message?: string;
@@ -151,7 +155,7 @@ function toResult(answer: Extract<HttpExchange, { ok: true }>, path: string): Oc
 }
 
 /** OctoPrint's own reason from an error body (`{"error": "…"}`), shortened; or "". */
-function octoprintReason(text: string): string {
+export function octoprintReason(text: string): string {
   try {
     const error = (JSON.parse(text) as { error?: unknown })?.error;
     return typeof error === "string" ? error.slice(0, 200) : "";

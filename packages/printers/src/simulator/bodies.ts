@@ -71,6 +71,7 @@ function totalMs(run: Run): number {
 }
 
 function fileSize(run: Run): number {
+  if (run.sizeBytes !== null) return run.sizeBytes;
   return Math.round((run.durationMs / 1000) * BYTES_PER_SECOND);
 }
 
@@ -82,7 +83,7 @@ function selectedJob(run: Run) {
       display: run.fileName.split("/").pop() ?? run.fileName,
       origin: "local",
       size: fileSize(run),
-      date: Math.floor(run.startedAt / 1000),
+      date: Math.floor(run.fileDate / 1000),
     },
     estimatedPrintTime: Math.round(totalMs(run) / 1000),
     averagePrintTime: null,
@@ -115,7 +116,7 @@ function emptyProgress() {
 
 function progress(p: VirtualPrinter, run: Run, t: number) {
   // OctoPrint resets progress to nulls after a cancel, and reports 100 % after a finished print
-  if (run.outcome === "cancelled") return emptyProgress();
+  if (run.outcome === "cancelled" || !run.started) return emptyProgress();
   const size = fileSize(run);
   if (run.outcome === "done") {
     return {

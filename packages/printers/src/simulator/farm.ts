@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { UploadSettings } from "./files-api.ts";
 import { type RunningHost, type SimulatedPrinter, startSimulatedHost } from "./simulated-host.ts";
 import type { AutoPrintPlan } from "./virtual-printer.ts";
 
@@ -21,6 +22,17 @@ export interface SimulatedFarmOptions {
   now?: () => number;
   /** Each printer loops idle → print → finish forever, staggered across the farm. */
   autoPrint?: { files: string[]; durationS: number; idleS: number; heatS?: number };
+  /**
+   * Start every printer idle and never print by itself, whatever `autoPrint` says: prints come
+   * only through `POST /api/files/local` (the queue-driven demo) or the test's own calls.
+   */
+  startIdle?: boolean;
+  /**
+   * How uploaded files print: `timeScale` multiplies the slicer's estimate (the demo's clock),
+   * `defaultPrintS` stands in when a file has none, `heatS` heats first (scaled too); storage is
+   * bounded by `maxFiles` and `maxBytes` (oldest files go first), uploads by `maxUploadBytes`.
+   */
+  uploads?: Partial<UploadSettings> & { maxFiles?: number; maxBytes?: number };
   /** Grant Application Keys requests without waiting for `approvePairing()`. */
   autoApprovePairing?: boolean;
   /** Version `/api/version` reports; default 1.10.2. */
@@ -45,9 +57,10 @@ export async function startSimulatedFarm(opts: SimulatedFarmOptions): Promise<Si
           apiKey: keyFor(opts.apiKey, i),
           now,
           autoApprovePairing: opts.autoApprovePairing ?? false,
-          autoPrint: autoPlan(opts.autoPrint, i),
-          startOffsetMs: staggerMs(opts.autoPrint, i, opts.count),
+          autoPrint: opts.startIdle ? null : autoPlan(opts.autoPrint, i),
+          startOffsetMs: opts.startIdle ? 0 : staggerMs(opts.autoPrint, i, opts.count),
           serverVersion: opts.serverVersion,
+          ...(opts.uploads ? { uploads: opts.uploads } : {}),
         }),
       );
     }

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { appKeysRequestBodySchema } from "../octoprint/schemas.ts";
 import { connectionBody, jobBody, printerBody } from "./bodies.ts";
+import { fileInfo, listFiles, type UploadSettings, uploadFile } from "./files-api.ts";
 import type { PairingStore } from "./pairing.ts";
 import { isOperationalPhase } from "./phases.ts";
 import { SimulatorConflict } from "./print-run.ts";
+import type { UploadedFiles } from "./uploaded-files.ts";
 import type { VirtualPrinter } from "./virtual-printer.ts";
 
 /** What the HTTP layer needs from one simulated OctoPrint host. */
@@ -15,6 +17,9 @@ export interface HostContext {
   baseUrl: () => string;
   acceptsKey: (key: string) => boolean;
   serverVersion: string;
+  /** The host's local storage for `POST /api/files/local`. */
+  uploads: UploadedFiles;
+  uploadSettings: UploadSettings;
 }
 
 // Werkzeug's default description for 403, which OctoPrint's permission checks abort with.
@@ -23,7 +28,7 @@ const FORBIDDEN =
 const NOT_OPERATIONAL = "Printer is not operational";
 const MAX_BODY_BYTES = 64 * 1024;
 
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+type Reply = { status: number; body?: unknown; html?: string; headers?: Record<string, string> };
 
 /** One `POST /api/job` as the host saw it: when (host clock), what, and what it answered. */
 export interface JobCommandEntry {
@@ -86,10 +91,36 @@ async function route(ctx: HostContext, req: IncomingMessage): Promise<Reply> {
     }
     case "POST /api/job":
       return logged(ctx, t, await postJob(p, req));
+    case "POST /api/files/local":
+      return uploadFile(files(ctx), req, t);
+    case "GET /api/files":
+    case "GET /api/files/local":
+      return listFiles(files(ctx));
   }
-  const known = ["/api/version", "/api/server", "/api/connection", "/api/job", "/api/printer"];
+  if (method === "GET" && path.startsWith("/api/files/local/")) {
+    const filePath = path.slice("/api/files/local/".length).split("/").map(decodeURIComponent);
+    return fileInfo(files(ctx), filePath.join("/"));
+  }
+  const known = [
+    "/api/version",
+    "/api/server",
+    "/api/connection",
+    "/api/job",
+    "/api/printer",
+    "/api/files",
+    "/api/files/local",
+  ];
   if (known.includes(path)) return { status: 405, body: { error: "Method Not Allowed" } };
   return { status: 404, body: { error: "Not Found" } };
+}
+
+function files(ctx: HostContext) {
+  return {
+    printer: ctx.printer,
+    uploads: ctx.uploads,
+    settings: ctx.uploadSettings,
+    baseUrl: ctx.baseUrl,
+  };
 }
 
 type JobReply = Reply & { command: string | null; action: string | null };
@@ -135,6 +166,8 @@ function jobCommand(p: VirtualPrinter, data: { command?: unknown; action?: unkno
       p.startPrint(p.run.fileName, {
         durationS: p.run.durationMs / 1000,
         heatS: p.run.heatMs / 1000,
+        ...(p.run.sizeBytes === null ? {} : { sizeBytes: p.run.sizeBytes }),
+        fileDate: p.run.fileDate,
       });
       return { status: 204 };
     case "cancel":
@@ -203,6 +236,11 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 function send(res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = { ...reply.headers };
+  if (reply.html !== undefined) {
+    headers["Content-Type"] = "text/html; charset=UTF-8";
+    res.writeHead(reply.status, headers).end(reply.html);
+    return;
+  }
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers).end();
     return;

@@ -1,7 +1,10 @@
 export { type SimulatedFarm, type SimulatedFarmOptions, startSimulatedFarm } from "./farm.ts";
+export { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from "./files-api.ts";
 export type { JobCommandEntry } from "./http-handler.ts";
 export { PAIRING_STALE_MS } from "./pairing.ts";
 export type { PhaseKind } from "./phases.ts";
 export { TRANSIENT_MS } from "./phases.ts";
 export { type PrintOptions, SIMULATED_FAILURE, SimulatorConflict } from "./print-run.ts";
+export { slicerPrintSeconds } from "./print-time.ts";
 export type { SimulatedPrinter } from "./simulated-host.ts";
+export type { UploadedFile } from "./uploaded-files.ts";

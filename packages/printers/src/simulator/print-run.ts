@@ -7,6 +7,10 @@ export interface PrintOptions {
   /** Fail with a firmware error half-way through (or at `failAtPercent`). */
   fail?: boolean;
   failAtPercent?: number;
+  /** Size of the file in bytes (an uploaded file's real size); default derived from the duration. */
+  sizeBytes?: number;
+  /** When the file was stored, epoch ms; default the start of the run. */
+  fileDate?: number;
 }
 
 /** The print job that is (or was last) selected; OctoPrint keeps the file selected after it. */
@@ -19,6 +23,10 @@ export interface Run {
   /** Print-clock milliseconds accumulated before the current phase began. */
   printMs: number;
   outcome: "done" | "cancelled" | "failed" | null;
+  sizeBytes: number | null;
+  fileDate: number;
+  /** False while the file is only selected (uploaded with `select` but not `print`). */
+  started: boolean;
 }
 
 /** Error text a failing simulated print reports, as Marlin's kill message reads in OctoPrint. */
@@ -38,6 +46,9 @@ export function createRun(fileName: string, opts: PrintOptions, t: number): Run 
     failAtMs: failShare === null ? null : heatMs + durationMs * failShare,
     printMs: 0,
     outcome: null,
+    sizeBytes: opts.sizeBytes ?? null,
+    fileDate: opts.fileDate ?? t,
+    started: true,
   };
 }
 

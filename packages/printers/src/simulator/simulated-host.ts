@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from "./files-api.ts";
 import { createHandler, type JobCommandEntry } from "./http-handler.ts";
 import { PairingStore } from "./pairing.ts";
 import { PHASE_TEXT } from "./phases.ts";
 import type { PrintOptions } from "./print-run.ts";
+import { DEFAULT_UPLOAD_LIMITS, type UploadedFile, UploadedFiles } from "./uploaded-files.ts";
 import { type AutoPrintPlan, VirtualPrinter } from "./virtual-printer.ts";
 
 /** One simulated printer, reachable over HTTP like a real OctoPrint host. */
@@ -27,6 +29,8 @@ export interface SimulatedPrinter {
   state(): string;
   /** Pairing requests still waiting for a decision. */
   pendingPairings(): number;
+  /** Files stored through `POST /api/files/local`, oldest first. */
+  files(): readonly UploadedFile[];
   /** Every `POST /api/job` this host answered, oldest first. */
   jobCommands(): readonly JobCommandEntry[];
   /** Calls `listener` on each `POST /api/job` as it is answered; returns the unsubscribe. */
@@ -44,6 +48,7 @@ export interface HostOptions {
   autoPrint: AutoPrintPlan | null;
   startOffsetMs: number;
   serverVersion?: string;
+  uploads?: Partial<UploadSettings> & { maxFiles?: number; maxBytes?: number };
 }
 
 /** A listening simulated host plus the means to stop it. */
@@ -59,6 +64,11 @@ export async function startSimulatedHost(opts: HostOptions): Promise<RunningHost
   const grantedKeys = new Set<string>();
   let baseUrl = "";
   const commands: JobCommandEntry[] = [];
+  const { maxFiles, maxBytes, ...settings } = opts.uploads ?? {};
+  const uploads = new UploadedFiles({
+    maxFiles: maxFiles ?? DEFAULT_UPLOAD_LIMITS.maxFiles,
+    maxBytes: maxBytes ?? DEFAULT_UPLOAD_LIMITS.maxBytes,
+  });
   const listeners = new Set<(entry: JobCommandEntry) => void>();
   const pairing = new PairingStore(
     opts.now,
@@ -81,6 +91,8 @@ export async function startSimulatedHost(opts: HostOptions): Promise<RunningHost
       baseUrl: () => baseUrl,
       acceptsKey: (key) => key !== "" && (key === apiKey || grantedKeys.has(key)),
       serverVersion: opts.serverVersion ?? "1.10.2",
+      uploads,
+      uploadSettings: { ...DEFAULT_UPLOAD_SETTINGS, ...settings },
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -114,6 +126,7 @@ export async function startSimulatedHost(opts: HostOptions): Promise<RunningHost
       return PHASE_TEXT[vp.phase];
     },
     pendingPairings: () => pairing.pendingCount(),
+    files: () => uploads.list(),
     jobCommands: () => [...commands],
     onJobCommand: (listener) => {
       listeners.add(listener);

@@ -73,6 +73,27 @@ export class VirtualPrinter {
     this.startRun(fileName, opts, t);
   }
 
+  /** Selects `fileName` without printing it (an upload with `select` and no `print`). */
+  selectFile(fileName: string, opts: PrintOptions = {}): void {
+    const t = this.advance();
+    if (!isOperationalPhase(this.phase) || isActivePhase(this.phase)) {
+      throw new SimulatorConflict("Printer is already printing, cannot select a new file");
+    }
+    this.run = { ...createRun(fileName, opts, t), started: false };
+  }
+
+  /** True while `path` is the file of a print in progress (OctoPrint's `can_modify_file`). */
+  isPrintingFile(path: string): boolean {
+    this.advance();
+    return this.run?.fileName === path && isActivePhase(this.phase);
+  }
+
+  /** Ready for a new print: operational and neither printing nor paused. */
+  isReady(): boolean {
+    this.advance();
+    return isOperationalPhase(this.phase) && !isActivePhase(this.phase);
+  }
+
   pause(): void {
     const t = this.requireActive("pause");
     // A pause that arrives while a resume is still under way is not lost: it pauses again.

@@ -23,3 +23,16 @@ export const printerFixture = () => fixture("printer.get.history-limit2.response
 export const jobFixture = () => fixture("job.get.response.json");
 /** `GET /api/version` of the docs. */
 export const versionFixture = () => fixture("version.get.response.json");
+
+const REAL_DIR = new URL("./octoprint-real/", import.meta.url);
+
+/** One recorded answer of a real OctoPrint 1.10.3 (`octoprint-real/`): status and body. */
+export interface RealAnswer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+}
+
+/** A fresh copy of a real OctoPrint answer, e.g. `files_upload_wrong_extension__415`. */
+export function realAnswer<T = Record<string, unknown>>(name: string): RealAnswer<T> {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, REAL_DIR), "utf8")) as RealAnswer<T>;
+}

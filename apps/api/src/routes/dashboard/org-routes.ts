@@ -17,6 +17,13 @@ import * as spoolCreate from "./filament/create.ts";
 import * as spoolGet from "./filament/get.ts";
 import * as spoolList from "./filament/list.ts";
 import * as spoolUpdate from "./filament/update.ts";
+import * as fileCreate from "./files/create.ts";
+import * as fileDelete from "./files/delete.ts";
+import * as fileGet from "./files/get.ts";
+import * as fileList from "./files/list.ts";
+import * as fileThumbnail from "./files/thumbnail.ts";
+import * as fileUpload from "./files/upload.ts";
+import * as fileUploadUrl from "./files/upload-url.ts";
 import * as jobCancel from "./jobs/cancel.ts";
 import * as jobCreate from "./jobs/create.ts";
 import * as jobDelete from "./jobs/delete.ts";
@@ -98,5 +105,12 @@ export function orgRoutes() {
     .openapi(analyticsPrinters.route, analyticsPrinters.handler)
     .openapi(analyticsFailures.route, analyticsFailures.handler)
     .openapi(analyticsInventory.route, analyticsInventory.handler)
-    .openapi(analyticsOverview.route, analyticsOverview.handler);
+    .openapi(analyticsOverview.route, analyticsOverview.handler)
+    .openapi(fileUploadUrl.route, fileUploadUrl.handler)
+    .openapi(fileUpload.route, fileUpload.handler)
+    .openapi(fileCreate.route, fileCreate.handler)
+    .openapi(fileList.route, fileList.handler)
+    .openapi(fileGet.route, fileGet.handler)
+    .openapi(fileDelete.route, fileDelete.handler)
+    .openapi(fileThumbnail.route, fileThumbnail.handler);
 }

@@ -1,20 +1,11 @@
-import type { Logger } from "pino";
+import type { Services } from "../../context.ts";
+import { mintDownloadLink } from "../files/download-link.ts";
 import type { PrintFileLinks } from "./transfer.ts";
 
-/**
- * Until the files capability is wired in (it mints `/agent/v1/files/<token>` for an
- * organization's print file), print commands carry a link that answers 404: the agent reports
- * the download as failed and the job goes back to the queue with that error.
- */
-export function unwiredPrintFileLinks(logger: Logger): PrintFileLinks {
-  let warned = false;
+/** Print commands carry a signed, single-organization download link minted by the files capability. */
+export function printFileLinks(services: Pick<Services, "clock" | "uploadSecret">): PrintFileLinks {
   return {
-    downloadUrl(_organizationId, printFileId) {
-      if (!warned) {
-        logger.warn("print file downloads are not wired to the file store yet");
-        warned = true;
-      }
-      return `/agent/v1/files/unavailable-${printFileId}`;
-    },
+    downloadUrl: (organizationId, printFileId) =>
+      mintDownloadLink(services, organizationId, printFileId),
   };
 }

@@ -619,6 +619,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/v1/files/upload-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an upload (step 1 of 3)
+         * @description Hands out a new file id, its storage key and an upload token (signed, valid 1 hour, bound to this organization and this key). PUT the bytes to `upload_url` (step 2), then record the file with `POST /files` (step 3).
+         *
+         *     Requires scope `files:write` (or any of `write`).
+         */
+        post: operations["createFileUploadUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/files/upload/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload the bytes (step 2 of 3)
+         * @description The file's raw bytes as the body (`application/octet-stream`, with a Content-Length or chunked), at most `APF_MAX_FILE_MB` (default 100 MB). The upload token is the credential; the key (checked first, for its rate limit) needs no scope. Streamed to storage while its SHA-256 and slicer metadata are read. Uploading again with the same token within the hour replaces the bytes.
+         *
+         *     Any valid key; no scope required.
+         */
+        put: operations["uploadFile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List print files
+         * @description The organization's print files, newest first, one page at a time.
+         *
+         *     Requires scope `files:read` (or any of `read`).
+         */
+        get: operations["listPrintFiles"];
+        put?: never;
+        /**
+         * Record an uploaded file (step 3 of 3)
+         * @description Makes the bytes uploaded under `storage_key` (within the last hour) a print file of the organization, with the metadata its slicer wrote. Its id is the upload's `file_id`. Audited with the key.
+         *
+         *     Requires scope `files:write` (or any of `write`).
+         */
+        post: operations["createPrintFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a print file
+         * @description One print file of the organization (metadata only).
+         *
+         *     Requires scope `files:read` (or any of `read`).
+         */
+        get: operations["getPrintFile"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a print file
+         * @description Deletes the print file, its bytes and its thumbnail; refused while a job that has not finished (not completed, failed or cancelled) prints it. Audited with the key.
+         *
+         *     Requires scope `files:write` (or any of `write`).
+         */
+        delete: operations["deletePrintFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/files/{id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A print file's thumbnail
+         * @description The largest PNG preview the slicer embedded in the file (at most 256 KiB). 404 when the file has none (`has_thumbnail: false`).
+         *
+         *     Requires scope `files:read` (or any of `read`).
+         */
+        get: operations["getPrintFileThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/v1/me": {
         parameters: {
             query?: never;
@@ -1140,7 +1262,7 @@ export interface components {
             /** @enum {boolean} */
             success: false;
             /** @enum {string} */
-            code: "INVALID_REQUEST" | "UNAUTHORIZED" | "TOKEN_INVALID" | "TOKEN_REVOKED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INSUFFICIENT_SCOPE" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UNAVAILABLE" | "HUB_OFFLINE" | "HUB_COMMAND_FAILED" | "JOB_NOT_FOUND" | "PRINTER_NOT_FOUND" | "SKU_NOT_FOUND" | "FILE_NOT_FOUND" | "JOB_STATE_CHANGED" | "NO_PRINTER_ASSIGNED" | "PRINTER_UNAVAILABLE" | "PRINTER_MODEL_MISMATCH" | "NO_HUB_ASSIGNED";
+            code: "INVALID_REQUEST" | "UNAUTHORIZED" | "TOKEN_INVALID" | "TOKEN_REVOKED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INSUFFICIENT_SCOPE" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UNAVAILABLE" | "HUB_OFFLINE" | "HUB_COMMAND_FAILED" | "JOB_NOT_FOUND" | "PRINTER_NOT_FOUND" | "SKU_NOT_FOUND" | "FILE_NOT_FOUND" | "JOB_STATE_CHANGED" | "NO_PRINTER_ASSIGNED" | "PRINTER_UNAVAILABLE" | "PRINTER_MODEL_MISMATCH" | "NO_HUB_ASSIGNED" | "FILE_TOO_LARGE" | "NO_CONTENT" | "LENGTH_REQUIRED" | "INVALID_TOKEN" | "UNSUPPORTED_FILE_TYPE" | "FILE_NOT_UPLOADED" | "DUPLICATE_NAME" | "PRODUCT_NOT_FOUND" | "FILE_IN_USE";
             error: string;
             request_id: string;
         };
@@ -1615,6 +1737,81 @@ export interface components {
             completed_at: string | null;
             error: string | null;
         };
+        UploadUrl: {
+            file_id: string;
+            filename: string;
+            upload_token: string;
+            /** @description Where to PUT the bytes: a path on this API (prefix it with the API's origin), valid for `expires_in` seconds. */
+            upload_url: string;
+            /** @description Pass it to `POST /files` after the upload. */
+            storage_key: string;
+            content_type: string;
+            /** @example 3600 */
+            expires_in: number;
+        };
+        UploadUrlRequest: {
+            /**
+             * @description The file's name; must be one file name of 1 to 255 characters: no / or \, not . or .., no control characters.
+             * @example benchy.gcode
+             */
+            filename: string;
+            /** @example application/octet-stream */
+            content_type?: string;
+        };
+        UploadResult: {
+            size_bytes: number;
+            /** @description SHA-256 of the bytes received, lowercase hex. */
+            sha256: string;
+        };
+        PrintFile: {
+            /** @description The print file's id (the `file_id` of the upload). */
+            id: string;
+            name: string;
+            product_id: string | null;
+            file_size_bytes: number;
+            /** @description SHA-256 of the bytes, lowercase hex. */
+            sha256: string;
+            number_of_units: number;
+            print_time_seconds: number | null;
+            filament_weight_grams: number | null;
+            filament_length_meters: number | null;
+            /** @description The slicer's filament type; a multi-extruder file lists its distinct types in extruder order, joined by `;` (`PLA;PETG`; `PLA;PLA` reads `PLA`). */
+            filament_type: string | null;
+            /** @description AutoPrintFarm's name for the slicer's raw `printer_model` text (e.g. `MK4S`); not an id. */
+            printer_model_id: string | null;
+            /** @description In mm; null when the file does not say or its extruders differ. */
+            nozzle_diameter: number | null;
+            layer_count: number | null;
+            layer_height_mm: number | null;
+            /** @example PrusaSlicer 2.7.1 */
+            slicer: string | null;
+            has_thumbnail: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            updated_at: string;
+        };
+        PrintFileCreate: {
+            /** @description Unique in the organization. */
+            name: string;
+            /** @description From the upload URL step. */
+            storage_key: string;
+            /** @description A product id of one of the organization's SKUs. */
+            product_id?: string;
+            /** @description Parts one print of this file makes (default 1). */
+            number_of_units?: number;
+        };
+        PrintFileDeleted: {
+            id: string;
+            /** @enum {boolean} */
+            deleted: true;
+        };
         Me: {
             key: {
                 id: string;
@@ -1624,7 +1821,7 @@ export interface components {
                  * @example apf_live_1a2b…9f0e
                  */
                 prefix: string;
-                scopes: ("printers:read" | "jobs:read" | "inventory:read" | "analytics:read" | "worklist:read" | "printers:write" | "inventory:write" | "jobs:write" | "worklist:write" | "printers:control" | "jobs:control" | "read" | "write" | "control")[];
+                scopes: ("printers:read" | "jobs:read" | "inventory:read" | "files:read" | "analytics:read" | "worklist:read" | "printers:write" | "inventory:write" | "files:write" | "jobs:write" | "worklist:write" | "printers:control" | "jobs:control" | "read" | "write" | "control")[];
                 /**
                  * Format: date-time
                  * @example 2026-11-23T10:00:00.000Z
@@ -3286,6 +3483,506 @@ export interface operations {
                         success: true;
                         data: components["schemas"]["Command"];
                     };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createFileUploadUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadUrlRequest"];
+            };
+        };
+        responses: {
+            /** @description Where and how to upload. */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["UploadUrl"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description UNSUPPORTED_FILE_TYPE: the filename's extension is not a printable one (the message lists them); UNSUPPORTED_MEDIA_TYPE: the body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: false;
+                        /**
+                         * @description Stable, machine-readable error code.
+                         * @enum {string}
+                         */
+                        code: "UNSUPPORTED_FILE_TYPE" | "UNSUPPORTED_MEDIA_TYPE";
+                        /** @description A human sentence; never holds a secret. */
+                        error: string;
+                        /** @description Also in the X-Request-Id header; quote it when reporting. */
+                        request_id: string;
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    uploadFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The upload token. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Stored: the size and SHA-256 of what arrived. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["UploadResult"];
+                    };
+                };
+            };
+            /** @description NO_CONTENT: the body is empty; INVALID_REQUEST: a malformed Content-Length, or the body ended early. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: false;
+                        /**
+                         * @description Stable, machine-readable error code.
+                         * @enum {string}
+                         */
+                        code: "NO_CONTENT" | "INVALID_REQUEST";
+                        /** @description A human sentence; never holds a secret. */
+                        error: string;
+                        /** @description Also in the X-Request-Id header; quote it when reporting. */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description The API key is checked first (UNAUTHORIZED, TOKEN_INVALID, TOKEN_REVOKED, TOKEN_EXPIRED of the key); then the upload token: INVALID_TOKEN (malformed or tampered with) or TOKEN_EXPIRED (older than 1 hour). The message says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: false;
+                        /**
+                         * @description Stable, machine-readable error code.
+                         * @enum {string}
+                         */
+                        code: "INVALID_TOKEN" | "TOKEN_EXPIRED" | "UNAUTHORIZED" | "TOKEN_INVALID" | "TOKEN_REVOKED";
+                        /** @description A human sentence; never holds a secret. */
+                        error: string;
+                        /** @description Also in the X-Request-Id header; quote it when reporting. */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description The upload token belongs to another organization or was issued to another key. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: false;
+                        /**
+                         * @description Stable, machine-readable error code.
+                         * @enum {string}
+                         */
+                        code: "FORBIDDEN";
+                        /** @description A human sentence; never holds a secret. */
+                        error: string;
+                        /** @description Also in the X-Request-Id header; quote it when reporting. */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description This upload was already made a print file; ask for a new upload URL. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: false;
+                        /**
+                         * @description Stable, machine-readable error code.
+                         * @enum {string}
+                         */
+                        code: "CONFLICT";
+                        /** @description A human sentence; never holds a secret. */
+                        error: string;
+                        /** @description Also in the X-Request-Id header; quote it when reporting. */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description Neither a Content-Length nor chunked transfer encoding. */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: false;
+                        /**
+                         * @description Stable, machine-readable error code.
+                         * @enum {string}
+                         */
+                        code: "LENGTH_REQUIRED";
+                        /** @description A human sentence; never holds a secret. */
+                        error: string;
+                        /** @description Also in the X-Request-Id header; quote it when reporting. */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description The body passed APF_MAX_FILE_MB: it is cut off there, nothing is stored, the connection closes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: false;
+                        /**
+                         * @description Stable, machine-readable error code.
+                         * @enum {string}
+                         */
+                        code: "FILE_TOO_LARGE";
+                        /** @description A human sentence; never holds a secret. */
+                        error: string;
+                        /** @description Also in the X-Request-Id header; quote it when reporting. */
+                        request_id: string;
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPrintFiles: {
+        parameters: {
+            query?: {
+                /** @description Only files of this product (an unknown id matches nothing). */
+                product_id?: string;
+                /** @description Only files whose `filament_type` is exactly this. */
+                filament_type?: string;
+                /** @description Only files whose `printer_model_id` is exactly this (e.g. `MK4S`). */
+                model_id?: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Files to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of print files and `meta` (always). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["PrintFile"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createPrintFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrintFileCreate"];
+            };
+        };
+        responses: {
+            /** @description The new print file. */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["PrintFile"];
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST: a body field is invalid (the message names it); FILE_NOT_UPLOADED: nothing was uploaded under `storage_key` in this organization in the last hour. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: false;
+                        /**
+                         * @description Stable, machine-readable error code.
+                         * @enum {string}
+                         */
+                        code: "INVALID_REQUEST" | "FILE_NOT_UPLOADED";
+                        /** @description A human sentence; never holds a secret. */
+                        error: string;
+                        /** @description Also in the X-Request-Id header; quote it when reporting. */
+                        request_id: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No SKU of this organization has this `product_id`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: false;
+                        /**
+                         * @description Stable, machine-readable error code.
+                         * @enum {string}
+                         */
+                        code: "PRODUCT_NOT_FOUND";
+                        /** @description A human sentence; never holds a secret. */
+                        error: string;
+                        /** @description Also in the X-Request-Id header; quote it when reporting. */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description The organization already has a print file of this name. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: false;
+                        /**
+                         * @description Stable, machine-readable error code.
+                         * @enum {string}
+                         */
+                        code: "DUPLICATE_NAME";
+                        /** @description A human sentence; never holds a secret. */
+                        error: string;
+                        /** @description Also in the X-Request-Id header; quote it when reporting. */
+                        request_id: string;
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPrintFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The print file. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["PrintFile"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deletePrintFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["PrintFileDeleted"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description A job that has not finished prints this file. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: false;
+                        /**
+                         * @description Stable, machine-readable error code.
+                         * @enum {string}
+                         */
+                        code: "FILE_IN_USE";
+                        /** @description A human sentence; never holds a secret. */
+                        error: string;
+                        /** @description Also in the X-Request-Id header; quote it when reporting. */
+                        request_id: string;
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPrintFileThumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PNG image. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
                 };
             };
             401: components["responses"]["Unauthorized"];

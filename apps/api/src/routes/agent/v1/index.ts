@@ -5,6 +5,7 @@ import { createRouter, registerAgentScheme } from "../../../openapi/kit.ts";
 import * as commandProgress from "./command-progress.ts";
 import * as commandResult from "./command-result.ts";
 import * as commandsPoll from "./commands-poll.ts";
+import * as fileDownload from "./file-download.ts";
 import * as reports from "./reports.ts";
 
 /** Where app.ts mounts this router. */
@@ -22,6 +23,7 @@ export function agentRoutes() {
   router.openapi(commandsPoll.route, commandsPoll.handler);
   router.openapi(commandResult.route, commandResult.handler);
   router.openapi(commandProgress.route, commandProgress.handler);
+  router.openapi(fileDownload.route, fileDownload.handler);
   registerDocumentRoute(router, {
     info: {
       title: "apf agent API",
