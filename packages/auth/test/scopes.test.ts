@@ -120,14 +120,6 @@ describe("scopes", () => {
       ["GET", "/public/v1/files", "files:read"],
       ["GET", "/public/v1/files/{id}", "files:read"],
       ["GET", "/public/v1/files/{id}/thumbnail", "files:read"],
-      ["POST", "/public/v1/jobs", "jobs:write"],
-      ["PATCH", "/public/v1/jobs/{id}", "jobs:write"],
-      ["DELETE", "/public/v1/jobs/{id}", "jobs:write"],
-      ["POST", "/public/v1/jobs/{id}/retry", "jobs:write"],
-      ["POST", "/public/v1/jobs/{id}/start", "jobs:control"],
-      ["POST", "/public/v1/jobs/{id}/cancel", "jobs:control"],
-      ["GET", "/public/v1/worklist", "worklist:read"],
-      ["POST", "/public/v1/worklist/{id}/complete", "worklist:write"],
     ];
     for (const [method, path, scope] of expected) {
       expect(scopeForRoute(method.toLowerCase(), path)).toBe(scope);
