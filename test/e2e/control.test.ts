@@ -64,14 +64,19 @@ const control = (printerId: string, action: string, key = controlKey) =>
     body: JSON.stringify({ action }),
   });
 
+/** The first value of `probe` that `accept` takes, read every 200 ms for up to 30 s. */
 async function until<T>(probe: () => Promise<T>, accept: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not met; last: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  let last: T | undefined;
+  await expect
+    .poll(
+      async () => {
+        last = await probe();
+        return accept(last);
+      },
+      { timeout: 30_000, interval: 200, message: "condition not met in 30 s" },
+    )
+    .toBe(true);
+  return last as T;
 }
 
 const printerNamed = async (name: string) =>

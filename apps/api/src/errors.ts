@@ -84,6 +84,29 @@ export interface ErrorBody {
   [field: string]: unknown;
 }
 
+/** The surfaces whose credentials are Bearer tokens (API keys, agent tokens). */
+const BEARER_SURFACES = ["/public/v1/", "/agent/v1/"];
+/** 401 codes for a token that was presented but is not (or no longer) good. */
+const BAD_TOKEN_CODES: ReadonlySet<ErrorCode> = new Set([
+  "TOKEN_INVALID",
+  "TOKEN_REVOKED",
+  "TOKEN_EXPIRED",
+]);
+
+/**
+ * The RFC 6750 challenge of a 401 on a Bearer surface: `Bearer realm="apf"`, with
+ * `error="invalid_token"` when a token was presented but is malformed, unknown, revoked or expired
+ * (no error attribute when none was sent). Undefined elsewhere.
+ */
+function bearerChallenge(c: Context<AppEnv>, error: ApiError): string | undefined {
+  if (error.status !== 401 || !BEARER_SURFACES.some((p) => c.req.path.startsWith(p))) {
+    return undefined;
+  }
+  return BAD_TOKEN_CODES.has(error.code)
+    ? 'Bearer realm="apf", error="invalid_token"'
+    : 'Bearer realm="apf"';
+}
+
 /** Writes the error envelope; the one place an error becomes an HTTP response. */
 export function errorResponse(c: Context<AppEnv>, error: ApiError): Response {
   const body: ErrorBody = {
@@ -93,6 +116,8 @@ export function errorResponse(c: Context<AppEnv>, error: ApiError): Response {
     error: error.message,
     request_id: c.get("requestId") ?? "",
   };
+  const challenge = bearerChallenge(c, error);
+  if (challenge) c.header("WWW-Authenticate", challenge);
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   return c.json(body, error.status);
 }

@@ -8,3 +8,4 @@ export * from "./printer-status.ts";
 export { acceptedAsIs } from "./report-fast-path.ts";
 export * from "./report-schema.ts";
 export * from "./sku-match.ts";
+export { replaceLoneSurrogates } from "./well-formed-text.ts";

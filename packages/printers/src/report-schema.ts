@@ -13,6 +13,7 @@ import {
   MAX_HEATERS_PER_PRINTER,
   MAX_MACHINES_PER_REPORT,
 } from "./report-limits.ts";
+import { replaceLoneSurrogates } from "./well-formed-text.ts";
 
 export {
   EARLIEST_REPORT_DATE,
@@ -178,10 +179,15 @@ function reportIssue(path: ReadonlyArray<PropertyKey>, message: string): ReportI
   };
 }
 
-/** Parses a report body; on failure returns every issue with its dotted path, nothing applied. */
+/**
+ * Parses a report body; on failure returns every issue with its dotted path, nothing applied.
+ * Lone surrogates become U+FFFD first (`replaceLoneSurrogates`): one host's non-UTF-8 file name
+ * never costs the farm its report.
+ */
 export function parseAgentReport(
-  body: unknown,
+  raw: unknown,
 ): { success: true; data: AgentReport } | { success: false; issues: ReportIssue[] } {
+  const body = replaceLoneSurrogates(raw);
   const asIs = acceptedAsIs(body);
   if (asIs) return { success: true, data: asIs };
   const parsed = agentReportSchema.safeParse(body);

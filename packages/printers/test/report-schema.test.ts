@@ -7,6 +7,7 @@ import {
   parseAgentReport,
 } from "../src/report-schema.ts";
 import { jobFixture, printerFixture, versionFixture } from "../src/testing/octoprint-fixtures.ts";
+import { replaceLoneSurrogates } from "../src/well-formed-text.ts";
 import type { Loose } from "./helpers/loose.ts";
 
 function machine(i: number, overrides: Record<string, unknown> = {}) {
@@ -178,5 +179,28 @@ describe("formatZodIssuePath", () => {
   it("joins path segments with dots, root is empty", () => {
     expect(formatZodIssuePath({ path: ["machines", 3, "octoprint"] })).toBe("machines.3.octoprint");
     expect(formatZodIssuePath({ path: [] })).toBe("");
+  });
+});
+
+describe("lone surrogates in a report", () => {
+  it("become U+FFFD in values and keys, however deep; proper pairs and clean reports stay as they are", () => {
+    const odd: Loose = machine(1, { name: "caf\udce9" });
+    odd.octoprint.job.job.file.name = "caf\udce9.gcode";
+    odd.octoprint.printer["plugin\ud800"] = { note: "end\udfff", emoji: "🖨️" };
+    const body = JSON.parse(JSON.stringify(report([odd, machine(2)])));
+    const parsed = parseAgentReport(body);
+    expect(parsed.success).toBe(true);
+    if (!parsed.success) return;
+    const [first, second] = parsed.data.machines as Loose[];
+    expect(first.name).toBe("caf\ufffd");
+    expect(first.octoprint.job.job.file.name).toBe("caf\ufffd.gcode");
+    expect(first.octoprint.printer["plugin\ufffd"]).toEqual({ note: "end\ufffd", emoji: "🖨️" });
+    expect(Object.keys(first.octoprint.printer)).not.toContain("plugin\ud800");
+    expect(second).toEqual(machine(2));
+
+    const clean = report([machine(3)]);
+    expect(replaceLoneSurrogates(clean)).toBe(clean);
+    expect(replaceLoneSurrogates("a\ud83d\udda8b")).toBe("a\ud83d\udda8b");
+    expect(replaceLoneSurrogates("\udda8\ud83d")).toBe("\ufffd\ufffd");
   });
 });

@@ -25,6 +25,11 @@ export interface IdempotencyScope {
   organizationId: string;
   /** Whose key space: `api_key:<id>` or `user:<id>`. */
   principal: string;
+  /**
+   * The operation (its operationId): with the organization and the principal, the key's identity,
+   * so a key replayed through another organization's or another operation's route is a new key.
+   */
+  operation: string;
   /** The Idempotency-Key header, or undefined when the request carries none. */
   key: string | undefined;
   /** The operation and everything that makes the request what it is (path ids, body). */
@@ -32,7 +37,7 @@ export interface IdempotencyScope {
 }
 
 /**
- * Runs `run` once per Idempotency-Key: a repeat with the same request within 24 hours answers
+ * Runs `run` once per Idempotency-Key (of this organization, principal and operation): a repeat with the same request within 24 hours answers
  * what the first answered (success or 4xx) without running again; the same key with another
  * request is 422 IDEMPOTENCY_KEY_REUSED; a repeat while the first is still running is 409
  * CONFLICT. A 5xx answer is not kept, so a retry with the same key runs again.
@@ -49,6 +54,7 @@ export async function idempotent<T>(
   const { claimed, record } = await claimIdempotencyKey(db, {
     organizationId: scope.organizationId,
     principal: scope.principal,
+    operation: scope.operation,
     key: scope.key,
     requestHash,
     now,

@@ -1,5 +1,5 @@
 import { mintToken } from "@apf/auth";
-import { findApiKeyForRoll } from "@apf/db/queries/api-key-admin";
+import { findApiKeyForRoll, findRollSuccessor } from "@apf/db/queries/api-key-admin";
 import { insertApiKey } from "@apf/db/queries/api-keys";
 import type { Services } from "../context.ts";
 import { ApiError } from "../errors.ts";
@@ -14,6 +14,10 @@ export const MAX_ROLL_GRACE_HOURS = 72;
  * Rolls a key: a new key with the same name, scopes and budget (and the old key's expiry), and the
  * old one expiring at the earlier of its own expiry and now + grace (0: at once). One
  * transaction, audited on both keys. A revoked or expired key cannot be rolled (409).
+ *
+ * At most the current key and one old key work at any time: a key that was already rolled cannot
+ * be rolled again (409 naming its replacement), and rolling the replacement while the key before
+ * it is still in its grace period ends that grace at once.
  */
 export async function rollApiKey(
   services: Pick<Services, "db" | "redis" | "logger">,
@@ -30,6 +34,21 @@ export async function rollApiKey(
     if (old.expiresAt && old.expiresAt <= now) {
       throw new ApiError("CONFLICT", "This key has expired; mint a new one.");
     }
+    const successor = await findRollSuccessor(tx, organizationId, old.id);
+    if (successor) {
+      throw new ApiError(
+        "CONFLICT",
+        `This key was already rolled (its replacement is ${successor.preview}, id ${successor.id}); roll the replacement instead.`,
+      );
+    }
+    // The key this one replaced stops now: only this key (in its grace) and the new one remain.
+    const before = old.rolledFromId
+      ? await findApiKeyForRoll(tx, organizationId, old.rolledFromId)
+      : undefined;
+    const graceEnded =
+      before && !before.revokedAt && (!before.expiresAt || before.expiresAt > now)
+        ? { id: before.id, expiresAt: await shortenKeyExpiry(tx, organizationId, before, now) }
+        : null;
     const key = await insertApiKey(tx, {
       organizationId,
       name: old.name,
@@ -39,6 +58,7 @@ export async function rollApiKey(
       expiresAt: old.expiresAt,
       rateLimitPerMinute: old.rateLimitPerMinute,
       createdBy: actor.userId,
+      rolledFromId: old.id,
     });
     const oldExpiresAt = await shortenKeyExpiry(
       tx,
@@ -62,11 +82,21 @@ export async function rollApiKey(
         new_key_id: key.id,
         grace_hours: graceHours,
         expires_at: oldExpiresAt.toISOString(),
+        ...(graceEnded ? { ended_grace_of: graceEnded.id } : {}),
       },
     });
-    return { key, token: minted.token, old: { id: old.id, expiresAt: oldExpiresAt } };
+    return {
+      key,
+      token: minted.token,
+      old: { id: old.id, expiresAt: oldExpiresAt },
+      graceEnded,
+    };
   });
-  // After the commit: every instance holding the old key in its cache re-reads its expiry.
-  await invalidateApiKeys(services, organizationId, [rolled.old.id]);
+  // After the commit: every instance holding the old keys in its cache re-reads their expiry.
+  await invalidateApiKeys(
+    services,
+    organizationId,
+    rolled.graceEnded ? [rolled.old.id, rolled.graceEnded.id] : [rolled.old.id],
+  );
   return rolled;
 }

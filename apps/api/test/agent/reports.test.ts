@@ -196,6 +196,29 @@ describe("POST /agent/v1/reports validation", () => {
     expect((await post(report([multiLine]))).status).toBe(202);
   });
 
+  it("stores a lone surrogate (a non-UTF-8 file name of a Python host) as U+FFFD, never refusing the farm's report", async () => {
+    const odd: Loose = structuredClone(
+      machine({
+        machineId: "caf\udce9-host",
+        observedAt: t(1),
+        flags: { printing: true },
+        file: "caf\udce9.gcode",
+        completion: 5,
+      }),
+    );
+    odd.octoprint.printer["plugin\ud800"] = { note: "\udfff" };
+    const raw = JSON.stringify(report([odd, machine({ machineId: "plain", observedAt: t(1) })]));
+    // As such a host's agent sends it: the escape, not a character.
+    expect(raw).toContain("caf\\udce9.gcode");
+    const res = await post(undefined, token, raw);
+    expect(res.status).toBe(202);
+    expect((await res.json()).data).toMatchObject({ machines: 2, applied: 2 });
+    const names = (await printerRows()).map((p) => p.machineId).sort();
+    expect(names).toEqual(["caf\ufffd-host", "plain"]);
+    const [job] = await jobRows();
+    expect(job!.fileName).toBe("caf\ufffd.gcode");
+  });
+
   it("answers 400 naming the path of a date before 2000", async () => {
     const old = await post(report([machine({ observedAt: "1999-12-31T23:59:59Z" })]));
     expect(old.status).toBe(400);

@@ -1,4 +1,4 @@
-import { apiKeys, auditEvents, commands, printers } from "@apf/db";
+import { apiKeys, auditEvents, commandChannels, commands, memberships, printers } from "@apf/db";
 import { revokeAgent } from "@apf/db/queries/agents";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { and, eq } from "drizzle-orm";
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { agentTopic } from "../../src/services/control/bus.ts";
 import { requestControl } from "../../src/services/control/request.ts";
+import { call, createSession } from "../support/dashboard-factories.ts";
 import { createAgent, createApiKey } from "../support/factories.ts";
 import { createTestServices, type TestClock, type TestServices } from "../support/services.ts";
 import {
@@ -235,6 +236,42 @@ describe("Idempotency-Key", () => {
     expect(other.body.code).toBe("IDEMPOTENCY_KEY_REUSED");
   });
 
+  it("keeps a key's answer to its organization: a removed member replaying it through another organization gets nothing of the first", async () => {
+    const farmA = await controlFarm(services);
+    const farmB = await controlFarm(services);
+    // One person, owner of A and admin of B, signed in to the dashboard.
+    const session = await createSession(services, farmA.owner.id);
+    await services.db
+      .insert(memberships)
+      .values({ organizationId: farmB.organization.id, userId: farmA.owner.id, role: "admin" });
+    const headers = { "Idempotency-Key": "replayed-key" };
+    const dashboardControl = (orgId: string) =>
+      call(app, "POST", `/api/orgs/${orgId}/printers/${farmA.printer.id}/control`, {
+        token: session,
+        body: { action: "pause" },
+        headers,
+      });
+    const agent = fakeAgentLoop(app, farmA.agent.token);
+    await channelOpen(services, farmA.agent.id);
+    const first = await dashboardControl(farmA.organization.id);
+    await agent.stop();
+    expect(first.status).toBe(200);
+
+    // Now only a member of B, they replay the key with A's printer through B's route.
+    await services.db
+      .delete(memberships)
+      .where(
+        and(
+          eq(memberships.organizationId, farmA.organization.id),
+          eq(memberships.userId, farmA.owner.id),
+        ),
+      );
+    const replay = await dashboardControl(farmB.organization.id);
+    expect(replay.status).toBe(404);
+    expect(replay.body.code).toBe("NOT_FOUND");
+    expect(replay.text).not.toContain(first.body.data.command_id);
+  });
+
   it("repeats a 4xx answer but not a 503, and refuses a malformed key with 400", async () => {
     const farm = await controlFarm(services, { status: "idle" });
     const headers = { "Idempotency-Key": "idle-pause" };
@@ -338,6 +375,40 @@ describe("the agent's command channel", () => {
     expect(res.body.code).toBe("TOKEN_REVOKED");
     expect(await hasOpenCommandChannel(services.db, farm.agent.id, clock().now())).toBe(false);
     expect((await control(app, farm.key, farm.printer.id, "pause")).body.code).toBe("HUB_OFFLINE");
+  });
+
+  it("holds at most 3 open polls per agent: a 4th is 429 RATE_LIMITED with Retry-After, and one that ends frees its place", async () => {
+    const farm = await controlFarm(services);
+    const controllers = [0, 1, 2].map(() => new AbortController());
+    const open = controllers.map((controller) =>
+      poll(app, farm.agent.token, 25, controller.signal).catch(() => null),
+    );
+    const openChannels = async () =>
+      (
+        await services.db
+          .select()
+          .from(commandChannels)
+          .where(eq(commandChannels.agentId, farm.agent.id))
+      ).length;
+    await expect.poll(openChannels).toBe(3);
+    try {
+      const fourth = await poll(app, farm.agent.token, 1);
+      expect(fourth.status).toBe(429);
+      expect(fourth.body.code).toBe("RATE_LIMITED");
+      expect(fourth.body.error).toContain("3 open command polls");
+      expect(Number(fourth.headers.get("retry-after"))).toBeGreaterThan(0);
+      // Another agent of the farm is not affected.
+      const neighbour = await createAgent(services.db, farm.organization.id, "neighbour");
+      expect((await poll(app, neighbour.token, 1)).status).toBe(200);
+
+      controllers[0]!.abort();
+      await open[0];
+      await expect.poll(openChannels).toBe(2);
+      expect((await poll(app, farm.agent.token, 1)).status).toBe(200);
+    } finally {
+      for (const controller of controllers) controller.abort();
+      await Promise.all(open);
+    }
   });
 
   it("only hands an agent commands of its own printers", async () => {

@@ -134,3 +134,43 @@ describe("POST /api/orgs/{orgId}/api-keys/{keyId}/roll", () => {
     expect((await publicStatus(live.key)).status).toBe(200);
   });
 });
+
+describe("rolling again during a grace window", () => {
+  it("leaves at most the current key and one old key working: a second roll ends the first old key's grace at once", async () => {
+    const team = await createTeam(services);
+    const k0 = await createApiKey(services.db, team.organization.id, { name: "ci" });
+    const first = await roll(team, k0.id, { grace_hours: 24 });
+    expect(first.status).toBe(201);
+    const k1 = first.body.data;
+    const second = await roll(team, k1.id, { grace_hours: 24 });
+    expect(second.status).toBe(201);
+    const k2 = second.body.data;
+
+    expect(await publicStatus(k0.key)).toEqual({ status: 401, code: "TOKEN_EXPIRED" });
+    expect((await publicStatus(k1.key)).status).toBe(200);
+    expect((await publicStatus(k2.key)).status).toBe(200);
+    const list = await call(app, "GET", `/api/orgs/${team.organization.id}/api-keys`, {
+      token: team.owner.token,
+    });
+    const k0Row = list.body.data.find((k: { id: string }) => k.id === k0.id);
+    expect(new Date(k0Row.expires_at).getTime()).toBeLessThanOrEqual(
+      services.clock.now().getTime(),
+    );
+  });
+
+  it("refuses to roll a key that was already rolled (409 naming its replacement), so no third copy appears", async () => {
+    const team = await createTeam(services);
+    const k0 = await createApiKey(services.db, team.organization.id, { name: "ci" });
+    const first = await roll(team, k0.id, { grace_hours: 24 });
+    const again = await roll(team, k0.id, { grace_hours: 24 });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe("CONFLICT");
+    expect(again.body.error).toContain("already rolled");
+    expect(again.body.error).toContain(first.body.data.preview);
+    const list = await call(app, "GET", `/api/orgs/${team.organization.id}/api-keys`, {
+      token: team.owner.token,
+    });
+    expect(list.body.data.filter((k: { name: string }) => k.name === "ci")).toHaveLength(2);
+    expect((await publicStatus(k0.key)).status).toBe(200);
+  });
+});

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { vi } from "vitest";
 
 /**
  * Why tests that start their own redis-server cannot run here (it is not installed), or null.
@@ -28,21 +29,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, open: boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const isOpen = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: "127.0.0.1", port });
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
+function portIsOpen(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
     });
-    if (isOpen === open) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`port ${port} did not become ${open ? "open" : "closed"}`);
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitForPort(port: number, open: boolean, timeoutMs = 10_000): Promise<void> {
+  // vi.waitFor, not expect.poll: this also runs in beforeAll/afterAll hooks, outside any test.
+  await vi.waitFor(
+    async () => {
+      if ((await portIsOpen(port)) !== open) {
+        throw new Error(`port ${port} did not become ${open ? "open" : "closed"}`);
+      }
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 /** A redis-server of the test's own on a spare port, which the test may stop and start again. */

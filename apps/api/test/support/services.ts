@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
 import type { Redis } from "ioredis";
+import { vi } from "vitest";
 import type { Clock, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
 import { createRedis } from "../../src/services/build.ts";
@@ -151,11 +152,13 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
 
 /** LISTEN in place, so a test's first reads already use (and test) the caches keyed by it. */
 async function waitListening(orgChanges: OrgChanges): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!orgChanges.listening) {
-    if (Date.now() > deadline) throw new Error("LISTEN on the test database did not start");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  // vi.waitFor, not expect.poll: this runs in beforeAll hooks, outside any test.
+  await vi.waitFor(
+    () => {
+      if (!orgChanges.listening) throw new Error("LISTEN on the test database did not start");
+    },
+    { timeout: 5000, interval: 5 },
+  );
 }
 
 async function waitReady(redis: Redis): Promise<void> {

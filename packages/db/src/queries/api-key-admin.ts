@@ -51,10 +51,21 @@ export async function findApiKeyForRoll(db: Queryable, organizationId: string, k
       rateLimitPerMinute: apiKeys.rateLimitPerMinute,
       expiresAt: apiKeys.expiresAt,
       revokedAt: apiKeys.revokedAt,
+      rolledFromId: apiKeys.rolledFromId,
     })
     .from(apiKeys)
     .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, keyId)))
     .for("update");
+  return row;
+}
+
+/** The key that replaced `keyId` in a roll, if it was rolled; undefined when none. */
+export async function findRollSuccessor(db: Queryable, organizationId: string, keyId: string) {
+  const [row] = await db
+    .select({ id: apiKeys.id, preview: apiKeys.preview })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.rolledFromId, keyId)))
+    .limit(1);
   return row;
 }
 

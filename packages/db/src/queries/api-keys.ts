@@ -11,6 +11,8 @@ export interface NewApiKey {
   expiresAt?: Date | null;
   rateLimitPerMinute?: number | null;
   createdBy?: string | null;
+  /** The key this one replaces in a roll. */
+  rolledFromId?: string | null;
 }
 
 /** Stores a minted key (its hash and preview only). */
@@ -26,6 +28,7 @@ export async function insertApiKey(db: Queryable, input: NewApiKey) {
       expiresAt: input.expiresAt ?? null,
       rateLimitPerMinute: input.rateLimitPerMinute ?? null,
       createdBy: input.createdBy ?? null,
+      rolledFromId: input.rolledFromId ?? null,
     })
     .returning();
   return row!;

@@ -1,28 +1,39 @@
-import { and, eq, gt, isNull, lt, lte, sql } from "drizzle-orm";
-import type { Queryable } from "../client.ts";
+import { and, count, eq, gt, isNull, lt, lte, sql } from "drizzle-orm";
+import type { Database, Queryable } from "../client.ts";
 import { agents, commandChannels } from "../schema/index.ts";
 
 /**
- * Opens a channel row for one long poll of the agent and returns its id. Rows of the agent's
+ * Opens a channel row for one long poll of the agent and returns its id, or null when the agent
+ * already holds `maxOpen` open polls (on any instance: the rows are shared). Rows of the agent's
  * finished polls (open until `supersedeBefore` at most: kept for the next poll) give way to it, so
- * an agent that stops right after a poll reads offline at once.
+ * an agent that stops right after a poll reads offline at once. The agent's row is locked while
+ * counting, so concurrent polls cannot both take the last place.
  */
 export async function openCommandChannel(
-  db: Queryable,
+  db: Database,
   agentId: string,
   openUntil: Date,
   supersedeBefore: Date,
-) {
-  await db
-    .delete(commandChannels)
-    .where(
-      and(eq(commandChannels.agentId, agentId), lte(commandChannels.openUntil, supersedeBefore)),
-    );
-  const [row] = await db
-    .insert(commandChannels)
-    .values({ agentId, openUntil })
-    .returning({ id: commandChannels.id });
-  return row!.id;
+  maxOpen: number,
+): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, agentId)).for("update");
+    await tx
+      .delete(commandChannels)
+      .where(
+        and(eq(commandChannels.agentId, agentId), lte(commandChannels.openUntil, supersedeBefore)),
+      );
+    const [open] = await tx
+      .select({ n: count() })
+      .from(commandChannels)
+      .where(eq(commandChannels.agentId, agentId));
+    if ((open?.n ?? 0) >= maxOpen) return null;
+    const [row] = await tx
+      .insert(commandChannels)
+      .values({ agentId, openUntil })
+      .returning({ id: commandChannels.id });
+    return row!.id;
+  });
 }
 
 /** Moves a channel's end (a finished poll keeps it open briefly for the agent's next one). */

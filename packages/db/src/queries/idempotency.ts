@@ -4,9 +4,11 @@ import { idempotencyRecords } from "../schema/index.ts";
 
 export type IdempotencyRecord = typeof idempotencyRecords.$inferSelect;
 
+/** A key's identity: organization, principal, operation and the key itself. */
 export interface IdempotencyClaim {
   organizationId: string;
   principal: string;
+  operation: string;
   key: string;
   requestHash: string;
   now: Date;
@@ -23,7 +25,9 @@ export async function claimIdempotencyKey(
   claim: IdempotencyClaim,
 ): Promise<{ claimed: boolean; record: IdempotencyRecord }> {
   const same = and(
+    eq(idempotencyRecords.organizationId, claim.organizationId),
     eq(idempotencyRecords.principal, claim.principal),
+    eq(idempotencyRecords.operation, claim.operation),
     eq(idempotencyRecords.key, claim.key),
   );
   await db
@@ -34,6 +38,7 @@ export async function claimIdempotencyKey(
     .values({
       organizationId: claim.organizationId,
       principal: claim.principal,
+      operation: claim.operation,
       key: claim.key,
       requestHash: claim.requestHash,
       createdAt: claim.now,

@@ -1,4 +1,12 @@
-import { index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  type AnyPgColumn,
+  index,
+  integer,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { createdAt, id, instant, REVOKED_REASONS } from "./columns.ts";
 import { organizations } from "./organizations.ts";
 import { users } from "./users.ts";
@@ -23,11 +31,16 @@ export const apiKeys = pgTable(
     /** Why it was revoked: "manual" (an owner or admin) or "leaked" (reported by secret scanning). */
     revokedReason: text("revoked_reason", { enum: REVOKED_REASONS }),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    /** The key this one replaced in a roll (that key then works only for its grace period). */
+    rolledFromId: uuid("rolled_from_id").references((): AnyPgColumn => apiKeys.id, {
+      onDelete: "set null",
+    }),
     createdAt: createdAt(),
     lastUsedAt: instant("last_used_at"),
   },
   (t) => [
     uniqueIndex("api_keys_key_hash_key").on(t.keyHash),
     index("api_keys_org_created_idx").on(t.organizationId, t.createdAt),
+    index("api_keys_rolled_from_idx").on(t.rolledFromId),
   ],
 );

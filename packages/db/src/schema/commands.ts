@@ -84,6 +84,8 @@ export const idempotencyRecords = pgTable(
       .references(() => organizations.id, { onDelete: "cascade" }),
     /** Whose key space: `api_key:<id>` or `user:<id>`. */
     principal: text("principal").notNull(),
+    /** The operation (route) the key was used on: a key answers only there. */
+    operation: text("operation").notNull(),
     key: text("key").notNull(),
     /** SHA-256 of the operation and its body: the same key with another body is refused. */
     requestHash: text("request_hash").notNull(),
@@ -93,5 +95,14 @@ export const idempotencyRecords = pgTable(
     createdAt: instant("created_at").notNull(),
     expiresAt: instant("expires_at").notNull(),
   },
-  (t) => [uniqueIndex("idempotency_records_principal_key").on(t.principal, t.key)],
+  // A key's answer belongs to one organization, one principal and one operation: replayed
+  // elsewhere (another organization's route after a removal, another route) it is a new key.
+  (t) => [
+    uniqueIndex("idempotency_records_org_principal_operation_key").on(
+      t.organizationId,
+      t.principal,
+      t.operation,
+      t.key,
+    ),
+  ],
 );

@@ -23,6 +23,12 @@ export const CHANNEL_GRACE_MS = 15_000;
 const RECHECK_MS = 2_000;
 /** Channel rows that lapsed this long ago are removed (left by a stopped instance). */
 const PRUNE_AFTER_MS = 60_000;
+/**
+ * Most long polls one agent may hold open at once, across instances (an agent needs one; a few
+ * allow for a restart while the old process's poll is still open). More would let one token fill
+ * an instance's connections.
+ */
+export const MAX_OPEN_POLLS_PER_AGENT = 3;
 
 /** A command as the agent receives it. */
 export interface DeliveredCommand {
@@ -39,14 +45,17 @@ export type ChannelOutcome =
   /** The agent's token was revoked while it waited: the channel closes with 401. */
   | { kind: "revoked" }
   /** Nothing within the wait, or the agent went away. */
-  | { kind: "empty" };
+  | { kind: "empty" }
+  /** The agent already holds MAX_OPEN_POLLS_PER_AGENT open polls: this one is refused. */
+  | { kind: "too_many_polls" };
 
 type ChannelServices = Pick<Services, "db" | "clock" | "commandBus">;
 
 /**
  * One long poll of an agent's command channel: while it is open the agent counts as connected.
  * Answers as soon as commands are pending for the agent (each marked dispatched exactly once),
- * after `waitMs` with nothing, or when the agent's token is revoked.
+ * after `waitMs` with nothing, or when the agent's token is revoked; at once, with
+ * `too_many_polls`, when the agent already holds MAX_OPEN_POLLS_PER_AGENT open polls.
  */
 export async function awaitAgentCommands(
   services: ChannelServices,
@@ -62,7 +71,9 @@ export async function awaitAgentCommands(
     agentId,
     new Date(opened.getTime() + options.waitMs + CHANNEL_GRACE_MS),
     new Date(opened.getTime() + CHANNEL_GRACE_MS),
+    MAX_OPEN_POLLS_PER_AGENT,
   );
+  if (channelId === null) return { kind: "too_many_polls" };
   const { signal } = options;
   let outcome: ChannelOutcome = { kind: "empty" };
   try {

@@ -171,19 +171,21 @@ async function settledAnswer(
 
 /**
  * requestControl behind an Idempotency-Key (when one is given): a retry with the same key, by the
- * same requester, for the same printer and action answers what the first request answered.
+ * same requester, in the same organization, on the same operation (the route's operationId), for
+ * the same printer and action answers what the first request answered.
  */
 export function requestControlOnce(
   services: Pick<Services, "db" | "clock" | "config" | "commandBus">,
   request: ControlRequest,
-  idempotencyKey: string | undefined,
+  idempotency: { key: string | undefined; operation: string },
 ) {
   return idempotent(
     services,
     {
       organizationId: request.organizationId,
       principal: `${request.requester.type}:${request.requester.id}`,
-      key: idempotencyKey,
+      operation: idempotency.operation,
+      key: idempotency.key,
       request: ["control", request.printerId.toLowerCase(), request.action],
     },
     () => requestControl(services, request),

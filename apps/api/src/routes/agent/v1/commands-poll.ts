@@ -3,7 +3,11 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { AGENT_SECURITY, dataResponse, errors } from "../../../openapi/kit.ts";
-import { awaitAgentCommands } from "../../../services/control/channel.ts";
+import {
+  awaitAgentCommands,
+  CHANNEL_GRACE_MS,
+  MAX_OPEN_POLLS_PER_AGENT,
+} from "../../../services/control/channel.ts";
 import { describeForAgent } from "../../../services/print-queue/transfer.ts";
 
 const WAIT = "must be a whole number of seconds from 1 to 30";
@@ -44,8 +48,7 @@ export const route = createRoute({
   operationId: "agentPollCommands",
   tags: ["Agent"],
   summary: "Wait for commands (long poll)",
-  description:
-    "Answers as soon as commands are pending for this agent's printers (each command is handed out once, never again), or with an empty list after `wait` seconds. While a request is open the agent counts as connected; a revoked token closes it with 401 TOKEN_REVOKED. Run each command at once, then POST its result.",
+  description: `Answers as soon as commands are pending for this agent's printers (each command is handed out once, never again), or with an empty list after \`wait\` seconds. While a request is open the agent counts as connected; a revoked token closes it with 401 TOKEN_REVOKED. One agent may hold at most ${MAX_OPEN_POLLS_PER_AGENT} polls open at once; another is 429 RATE_LIMITED with Retry-After. Run each command at once, then POST its result.`,
   security: AGENT_SECURITY,
   request: {
     query: z.object({
@@ -71,6 +74,13 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     waitMs: wait * 1000,
     signal: c.req.raw.signal,
   });
+  if (outcome.kind === "too_many_polls") {
+    throw new ApiError(
+      "RATE_LIMITED",
+      `This agent already holds ${MAX_OPEN_POLLS_PER_AGENT} open command polls (GET /agent/v1/commands); one at a time is enough. Retry when one has answered.`,
+      { "Retry-After": String(CHANNEL_GRACE_MS / 1000) },
+    );
+  }
   if (outcome.kind === "revoked") {
     throw new ApiError(
       "TOKEN_REVOKED",

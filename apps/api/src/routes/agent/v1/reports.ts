@@ -4,6 +4,7 @@ import {
   agentReportSchema,
   MAX_MACHINES_PER_REPORT,
   MAX_REPORT_BYTES,
+  replaceLoneSurrogates,
   reportMachineIndex,
 } from "@apf/printers";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
@@ -40,10 +41,12 @@ const requireJson = createMiddleware<AppEnv>(async (c, next) => {
 
 /**
  * The body as documented (agentReportSchema); a body the fast path accepts as it is skips zod's
- * copy of it, and every other body is zod's to accept or reject.
+ * copy of it, and every other body is zod's to accept or reject. Lone surrogates (a Python host's
+ * non-UTF-8 file name, which Postgres cannot store) are U+FFFD before either looks.
  */
 const reportBodySchema = Object.assign(agentReportSchema.clone(), {
-  safeParseAsync: async (body: unknown) => {
+  safeParseAsync: async (raw: unknown) => {
+    const body = replaceLoneSurrogates(raw);
     const asIs = acceptedAsIs(body);
     return asIs ? { success: true as const, data: asIs } : agentReportSchema.safeParseAsync(body);
   },

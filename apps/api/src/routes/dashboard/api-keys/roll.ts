@@ -25,7 +25,7 @@ export const route = createRoute({
   summary:
     "Replace an API key with a new one, the old one working for a grace period (owner, admin)",
   description:
-    "Mints a new key with the same name, scopes, budget and expiry, shown this once, and brings the old key's `expires_at` forward to the earlier of its own expiry and now + `grace_hours` (0: it stops at once). Audited (`api_key.rolled`). A revoked or expired key is 409.",
+    "Mints a new key with the same name, scopes, budget and expiry, shown this once, and brings the old key's `expires_at` forward to the earlier of its own expiry and now + `grace_hours` (0: it stops at once). Audited (`api_key.rolled`). A revoked or expired key is 409. At most the current key and one old key work: rolling the new key while the old one is in its grace ends that grace at once, and a key already rolled is 409 (roll its replacement).",
   security: SESSION_SECURITY,
   middleware: [requireManager] as const,
   request: {

@@ -48,7 +48,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       requester: { type: "user", id: session.userId },
       origin: auditOrigin(c),
     },
-    key,
+    { key, operation: route.operationId },
   );
   return result.httpStatus === 200 ? c.json(ok(result.data), 200) : c.json(ok(result.data), 202);
 };

@@ -65,7 +65,7 @@ export function registerControlPrinter(router: PublicRouter) {
         requester: { type: "api_key", id: apiKey.keyId },
         origin: auditOrigin(c, { type: "api_key", id: apiKey.keyId }),
       },
-      key,
+      { key, operation: controlPrinterRoute.operationId },
     );
     const body = { success: true as const, data: result.data };
     return result.httpStatus === 200 ? c.json(body, 200) : c.json(body, 202);

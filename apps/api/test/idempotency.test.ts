@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { idempotent } from "../src/services/idempotency.ts";
+import { createOrganization } from "./support/factories.ts";
+import { createTestServices, type TestServices } from "./support/services.ts";
+
+let services: TestServices;
+beforeAll(async () => {
+  services = await createTestServices();
+});
+afterAll(() => services.close());
+
+describe("idempotent", () => {
+  it("keeps a key's answer to its organization and its operation", async () => {
+    const a = (await createOrganization(services.db)).organization.id;
+    const b = (await createOrganization(services.db)).organization.id;
+    const once = (organizationId: string, operation: string, data: string) =>
+      idempotent(
+        services,
+        { organizationId, principal: "user:same", operation, key: "same-key", request: ["x"] },
+        async () => ({ httpStatus: 200, data }),
+      );
+    expect((await once(a, "controlPrinter", "first")).data).toBe("first");
+    expect((await once(a, "controlPrinter", "again")).data).toBe("first");
+    expect((await once(b, "controlPrinter", "other org")).data).toBe("other org");
+    expect((await once(a, "addToQueue", "other operation")).data).toBe("other operation");
+  });
+});
