@@ -7,6 +7,7 @@ export const SCOPES = [
   "jobs:read",
   "inventory:read",
   "files:read",
+  "analytics:read",
   "worklist:read",
   "printers:write",
   "inventory:write",
@@ -62,12 +63,14 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     name: "printers:read",
     kind: "read",
     description:
-      "Read the organization's printers (state, live status, temperatures, current job and progress) and the outcome of commands sent to them.",
+      "Read the organization's printers (state, live status, temperatures, current job and progress), the outcome of commands sent to them, and its hubs (agents).",
     routes: [
       get("/public/v1/printers"),
       get("/public/v1/printers/{id}"),
       get("/public/v1/printers/{id}/status"),
       get("/public/v1/commands/{id}"),
+      get("/public/v1/hubs"),
+      get("/public/v1/hubs/{id}"),
     ],
   },
   "jobs:read": {
@@ -88,6 +91,19 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
       get("/public/v1/inventory/{id}"),
       get("/public/v1/materials/filament"),
       get("/public/v1/materials/filament/{id}"),
+    ],
+  },
+  "analytics:read": {
+    name: "analytics:read",
+    kind: "read",
+    description:
+      "Read the organization's analytics: production, printer utilization, failures, material usage and live counts.",
+    routes: [
+      get("/public/v1/analytics/production"),
+      get("/public/v1/analytics/printers"),
+      get("/public/v1/analytics/failures"),
+      get("/public/v1/analytics/inventory"),
+      get("/public/v1/analytics/overview"),
     ],
   },
   "printers:write": {

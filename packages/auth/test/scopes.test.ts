@@ -16,6 +16,7 @@ describe("scopes", () => {
   it("lists the fine-grained scopes of public-api.md and AutoPrintFarm's three broad ones", () => {
     expect([...SCOPES].sort()).toEqual(
       [
+        "analytics:read",
         "control",
         "files:read",
         "files:write",
@@ -35,6 +36,7 @@ describe("scopes", () => {
     );
     expect([...BROAD_SCOPES]).toEqual(["read", "write", "control"]);
     expect([...ALL_READ_SCOPES].sort()).toEqual([
+      "analytics:read",
       "files:read",
       "inventory:read",
       "jobs:read",
@@ -95,6 +97,21 @@ describe("scopes", () => {
       ["POST", "/public/v1/materials/filament", "inventory:write"],
       ["GET", "/public/v1/materials/filament/{id}", "inventory:read"],
       ["POST", "/public/v1/printers/{id}/control", "printers:control"],
+      ["GET", "/public/v1/hubs", "printers:read"],
+      ["GET", "/public/v1/hubs/{id}", "printers:read"],
+      ["GET", "/public/v1/worklist", "worklist:read"],
+      ["POST", "/public/v1/jobs", "jobs:write"],
+      ["PATCH", "/public/v1/jobs/{id}", "jobs:write"],
+      ["DELETE", "/public/v1/jobs/{id}", "jobs:write"],
+      ["POST", "/public/v1/jobs/{id}/retry", "jobs:write"],
+      ["POST", "/public/v1/worklist/{id}/complete", "worklist:write"],
+      ["POST", "/public/v1/jobs/{id}/start", "jobs:control"],
+      ["POST", "/public/v1/jobs/{id}/cancel", "jobs:control"],
+      ["GET", "/public/v1/analytics/production", "analytics:read"],
+      ["GET", "/public/v1/analytics/printers", "analytics:read"],
+      ["GET", "/public/v1/analytics/failures", "analytics:read"],
+      ["GET", "/public/v1/analytics/inventory", "analytics:read"],
+      ["GET", "/public/v1/analytics/overview", "analytics:read"],
       // Also granted by printers:control (the route accepts either).
       ["GET", "/public/v1/commands/{id}", "printers:read"],
       ["POST", "/public/v1/files/upload-url", "files:write"],
@@ -103,14 +120,6 @@ describe("scopes", () => {
       ["GET", "/public/v1/files", "files:read"],
       ["GET", "/public/v1/files/{id}", "files:read"],
       ["GET", "/public/v1/files/{id}/thumbnail", "files:read"],
-      ["POST", "/public/v1/jobs", "jobs:write"],
-      ["PATCH", "/public/v1/jobs/{id}", "jobs:write"],
-      ["DELETE", "/public/v1/jobs/{id}", "jobs:write"],
-      ["POST", "/public/v1/jobs/{id}/retry", "jobs:write"],
-      ["POST", "/public/v1/jobs/{id}/start", "jobs:control"],
-      ["POST", "/public/v1/jobs/{id}/cancel", "jobs:control"],
-      ["GET", "/public/v1/worklist", "worklist:read"],
-      ["POST", "/public/v1/worklist/{id}/complete", "worklist:write"],
     ];
     for (const [method, path, scope] of expected) {
       expect(scopeForRoute(method.toLowerCase(), path)).toBe(scope);

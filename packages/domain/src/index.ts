@@ -1,3 +1,4 @@
 export * from "./control-rules.ts";
+export * from "./failure-reason.ts";
 export * from "./printer-view.ts";
 export * from "./vocabulary.ts";

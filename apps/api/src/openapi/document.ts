@@ -35,6 +35,15 @@ const TAGS = [
       "Physical commands carried to printers by their agent (scope `printers:control` or `control`).",
   },
   {
+    name: "Hubs",
+    description: "The farm's agents, in AutoPrintFarm's hub fields (scope `printers:read`).",
+  },
+  {
+    name: "Analytics",
+    description:
+      "Production, printer utilization, failures, material usage and live counts over days of the organization's time zone (scope `analytics:read`).",
+  },
+  {
     name: "Files",
     description:
       "Print files (G-code): the three-step upload and file records (scope `files:write`), reading them (scope `files:read`).",

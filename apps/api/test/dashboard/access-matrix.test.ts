@@ -239,6 +239,12 @@ const READ_ROUTES: [string, (t: Team) => Promise<Request>][] = [
     }),
   ],
   ["GET /filament", async () => ({ method: "GET", path: "/filament" })],
+  ...["production", "printers", "failures", "inventory", "overview"].map(
+    (report): [string, (t: Team) => Promise<Request>] => [
+      `GET /analytics/${report}`,
+      async () => ({ method: "GET", path: `/analytics/${report}` }),
+    ],
+  ),
   [
     "GET /filament/{spoolId}",
     async (t) => ({

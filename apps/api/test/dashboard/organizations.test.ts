@@ -24,6 +24,7 @@ describe("GET /api/orgs/{orgId}", () => {
       id: team.organization.id,
       name: "Gear Works",
       allowed_origins: [],
+      time_zone: "UTC",
       auto_start: false,
       start_spacing_seconds: 0,
       created_at: expect.any(String),
@@ -67,6 +68,62 @@ describe("GET /api/orgs/{orgId}", () => {
 });
 
 describe("PATCH /api/orgs/{orgId}", () => {
+  it("sets the time zone analytics count days in; the dashboard's reports follow it", async () => {
+    const team = await createTeam(services);
+    const path = `/api/orgs/${team.organization.id}`;
+    const res = await call(app, "PATCH", path, {
+      token: team.owner.token,
+      body: { time_zone: "Pacific/Auckland" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.time_zone).toBe("Pacific/Auckland");
+    expect((await call(app, "GET", path, { token: team.member.token })).body.data.time_zone).toBe(
+      "Pacific/Auckland",
+    );
+    // The fixed test clock reads 2026-11-23T10:00Z: already the 23rd, 23:00, in Auckland.
+    const report = await call(app, "GET", `${path}/analytics/production?from=2026-11-20`, {
+      token: team.member.token,
+    });
+    expect(report.status).toBe(200);
+    expect(report.body.data.date_range).toEqual({
+      from: "2026-11-20",
+      to: "2026-11-23",
+      time_zone: "Pacific/Auckland",
+    });
+    expect(report.body.data.daily.map((d: { date: string }) => d.date)).toEqual([
+      "2026-11-20",
+      "2026-11-21",
+      "2026-11-22",
+      "2026-11-23",
+    ]);
+  });
+
+  it.each(["Mars/Olympus_Mons", "+05:00", "", "Europe/Berlin; drop table"])(
+    "answers 400 naming time_zone for %j",
+    async (zone) => {
+      const team = await createTeam(services);
+      const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}`, {
+        token: team.owner.token,
+        body: { time_zone: zone },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe("INVALID_REQUEST");
+      expect(res.body.error).toContain("time_zone");
+    },
+  );
+
+  it("answers 400 naming the window's parameter on the dashboard's reports too", async () => {
+    const team = await createTeam(services);
+    const res = await call(
+      app,
+      "GET",
+      `/api/orgs/${team.organization.id}/analytics/failures?from=2026-11-23&to=2026-11-01`,
+      { token: team.member.token },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error).toContain('"from"');
+  });
+
   it("renames the organization and sets allowed origins (admin), with an audit event", async () => {
     const team = await createTeam(services);
     const res = await call(app, "PATCH", `/api/orgs/${team.organization.id}`, {

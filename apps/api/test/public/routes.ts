@@ -5,9 +5,9 @@ export interface ProtectedRoute {
   method: "GET" | "POST" | "PUT";
   path: string;
   scope: NarrowScope | null;
-  resource: "printer" | "job" | "inventory" | "spool" | "sku" | null;
+  resource: "printer" | "job" | "inventory" | "spool" | "sku" | "hub" | null;
   /** list / get / me: reads; write: a data change (its body below). */
-  kind: "list" | "get" | "me" | "write";
+  kind: "list" | "get" | "me" | "write" | "report";
   body?: unknown;
 }
 
@@ -101,6 +101,23 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
     resource: "spool",
     kind: "get",
   },
+  { method: "GET", path: "/public/v1/hubs", scope: "printers:read", resource: "hub", kind: "list" },
+  {
+    method: "GET",
+    path: "/public/v1/hubs/{id}",
+    scope: "printers:read",
+    resource: "hub",
+    kind: "get",
+  },
+  ...["production", "printers", "failures", "inventory", "overview"].map(
+    (report): ProtectedRoute => ({
+      method: "GET",
+      path: `/public/v1/analytics/${report}`,
+      scope: "analytics:read",
+      resource: null,
+      kind: "report",
+    }),
+  ),
   { method: "GET", path: "/public/v1/me", scope: null, resource: null, kind: "me" },
 ];
 

@@ -15,6 +15,8 @@ export async function findOrganization(db: Queryable, organizationId: string) {
 export interface OrganizationPatch {
   name?: string;
   allowedOrigins?: string[];
+  /** IANA time zone in which analytics count days. */
+  timeZone?: string;
   autoStart?: boolean;
   startSpacingSeconds?: number;
 }

@@ -69,6 +69,10 @@ export const jobs = pgTable(
     index("jobs_org_created_idx").on(t.organizationId, t.createdAt.desc(), t.id),
     index("jobs_org_status_idx").on(t.organizationId, t.status),
     index("jobs_org_printer_idx").on(t.organizationId, t.printerId),
+    /** Analytics: jobs by the instant they ended (a window of days is a range of it). */
+    index("jobs_org_ended_idx")
+      .on(t.organizationId, t.timeCompleted, t.status)
+      .where(sql`${t.timeCompleted} is not null`),
     /** At most one job on a printer at a time, from dispatch to its end. */
     uniqueIndex("jobs_open_per_printer_key")
       .on(t.printerId)

@@ -3,6 +3,11 @@ import { createRouter } from "../../openapi/kit.ts";
 import * as agentCreate from "./agents/create.ts";
 import * as agentList from "./agents/list.ts";
 import * as agentRevoke from "./agents/revoke.ts";
+import * as analyticsFailures from "./analytics/failures.ts";
+import * as analyticsInventory from "./analytics/inventory.ts";
+import * as analyticsOverview from "./analytics/overview.ts";
+import * as analyticsPrinters from "./analytics/printers.ts";
+import * as analyticsProduction from "./analytics/production.ts";
 import * as keyCreate from "./api-keys/create.ts";
 import * as keyList from "./api-keys/list.ts";
 import * as keyRevoke from "./api-keys/revoke.ts";
@@ -96,6 +101,11 @@ export function orgRoutes() {
     .openapi(spoolGet.route, spoolGet.handler)
     .openapi(spoolUpdate.route, spoolUpdate.handler)
     .openapi(auditList.route, auditList.handler)
+    .openapi(analyticsProduction.route, analyticsProduction.handler)
+    .openapi(analyticsPrinters.route, analyticsPrinters.handler)
+    .openapi(analyticsFailures.route, analyticsFailures.handler)
+    .openapi(analyticsInventory.route, analyticsInventory.handler)
+    .openapi(analyticsOverview.route, analyticsOverview.handler)
     .openapi(fileUploadUrl.route, fileUploadUrl.handler)
     .openapi(fileUpload.route, fileUpload.handler)
     .openapi(fileCreate.route, fileCreate.handler)

@@ -421,6 +421,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/v1/hubs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List hubs
+         * @description The organization's agents (hubs), by name.
+         *
+         *     Requires scope `printers:read` (or any of `read`).
+         */
+        get: operations["listHubs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/hubs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a hub
+         * @description One agent (hub) with the printers it reports.
+         *
+         *     Requires scope `printers:read` (or any of `read`).
+         */
+        get: operations["getHub"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/analytics/production": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Production by day
+         * @description Jobs completed and failed, units produced and print time, by the day each job ended in the organization's time zone (a job spanning midnight counts on the day it ended). Optional printer and product filters.
+         *
+         *     Requires scope `analytics:read` (or any of `read`).
+         */
+        get: operations["getProductionAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/analytics/printers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Printer performance
+         * @description Every printer with its jobs ended in the window, success rate, print hours and utilization (printing time over the window's length, the window's end clipped to now).
+         *
+         *     Requires scope `analytics:read` (or any of `read`).
+         */
+        get: operations["getPrinterAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/analytics/failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Failure analysis
+         * @description Failed jobs of the window by normalised reason, printer, file and day, and the 20 most recent.
+         *
+         *     Requires scope `analytics:read` (or any of `read`).
+         */
+        get: operations["getFailureAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/analytics/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inventory and material usage
+         * @description Low-stock SKUs and spools (the inventory alert and spool low-threshold rules), the spools, and grams of filament used by the window's completed jobs, from their print file's slicer figure.
+         *
+         *     Requires scope `analytics:read` (or any of `read`).
+         */
+        get: operations["getInventoryAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live overview
+         * @description Live counts: printers by status (as the printer view reads them), jobs by state and ended today in the organization's time zone, pending tasks, agents (hubs) and low-stock alerts.
+         *
+         *     Requires scope `analytics:read` (or any of `read`).
+         */
+        get: operations["getAnalyticsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/v1/printers/{id}/control": {
         parameters: {
             query?: never;
@@ -1305,6 +1459,238 @@ export interface components {
             /** Format: uuid */
             printer_id?: string | null;
         };
+        Hub: {
+            id: string;
+            name: string;
+            /** @description The agent's version, as its last report stated it. */
+            firmware_version: string | null;
+            /** @description Always null: an apf agent is software on a host of the farm's choosing; it reports no hardware revision. */
+            hardware_version: string | null;
+            /** @description Reported within the printers' stale window, or holds its command channel open now. */
+            is_online: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            last_seen_at: string | null;
+            printer_count: number;
+            /**
+             * Format: date-time
+             * @description When the agent was paired with the organization (its token minted).
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            claimed_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Its last report, else its creation.
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            updated_at: string;
+        };
+        HubDetail: components["schemas"]["Hub"] & {
+            /** @description No report within the stale window. */
+            is_stale: boolean;
+            printers: {
+                id: string;
+                name: string;
+                model: string | null;
+                /** @enum {string} */
+                status: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline" | "maintenance";
+            }[];
+        };
+        ProductionReport: {
+            date_range: components["schemas"]["AnalyticsDateRange"];
+            summary: {
+                jobs_completed: number;
+                jobs_failed: number;
+                /** @description Completed over completed + failed, percent (0 when neither). */
+                completion_rate: number;
+                /** @description Units of the completed jobs. */
+                units_produced: number;
+                /** @description Start to end of the completed jobs, hours (two decimals). */
+                total_print_time_hours: number;
+            };
+            daily: {
+                /**
+                 * Format: date
+                 * @example 2026-11-23
+                 */
+                date: string;
+                jobs_completed: number;
+                jobs_failed: number;
+                units_produced: number;
+                total_print_time_minutes: number;
+            }[];
+        };
+        AnalyticsDateRange: {
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            from: string;
+            /**
+             * Format: date
+             * @example 2026-11-23
+             */
+            to: string;
+            /** @description The organization's IANA time zone. */
+            time_zone: string;
+        };
+        PrintersReport: {
+            date_range: components["schemas"]["AnalyticsDateRange"];
+            summary: {
+                total_printers: number;
+                /** @description Mean of the printers' utilization_percent. */
+                average_utilization: number;
+                /** @description Mean of the success rates of printers that completed or failed a job in the window. */
+                average_success_rate: number;
+                total_jobs: number;
+                total_print_hours: number;
+            };
+            printers: {
+                printer_id: string;
+                name: string;
+                /**
+                 * @description The printer's status now, as GET /printers/{id} reads it.
+                 * @enum {string}
+                 */
+                status: "idle" | "printing" | "paused" | "pausing" | "cancelling" | "error" | "offline" | "maintenance";
+                in_maintenance: boolean;
+                /** @description Jobs that ended in the window: completed, failed or cancelled. */
+                total_jobs: number;
+                completed: number;
+                failed: number;
+                /** @description Completed over completed + failed (0 when neither). */
+                success_rate: number;
+                failure_count: number;
+                /** @description Printing time inside the window (jobs' start to end, clipped). */
+                total_print_hours: number;
+                /** @description Printing time over the window's length (its end clipped to now). */
+                utilization_percent: number;
+            }[];
+        };
+        FailuresReport: {
+            date_range: components["schemas"]["AnalyticsDateRange"];
+            summary: {
+                total_failures: number;
+            };
+            by_type: {
+                /** @description The failure reason normalised: lower case, ids as <id>, numbers as #; `unknown` when none. */
+                reason: string;
+                count: number;
+                /** @description Share of the window's failures. */
+                percentage: number;
+            }[];
+            by_printer: {
+                printer_id: string | null;
+                printer_name: string | null;
+                count: number;
+            }[];
+            by_file: {
+                file_name: string | null;
+                count: number;
+            }[];
+            daily_trend: {
+                /**
+                 * Format: date
+                 * @example 2026-11-23
+                 */
+                date: string;
+                count: number;
+            }[];
+            recent: {
+                job_id: string;
+                printer_id: string | null;
+                printer_name: string | null;
+                file_name: string | null;
+                reason: string;
+                /** @description As reported. */
+                failure_reason: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                failed_at: string;
+            }[];
+        };
+        InventoryReport: {
+            date_range: components["schemas"]["AnalyticsDateRange"];
+            summary: {
+                low_stock_skus: number;
+                low_filament_spools: number;
+                total_material_types: number;
+            };
+            low_stock_items: {
+                /** @description The inventory item id. */
+                id: string;
+                sku: string;
+                color: string | null;
+                stock_level: number;
+                low_stock_threshold: number | null;
+                product_name: string;
+            }[];
+            filament_inventory: {
+                id: string;
+                type: string;
+                color: string | null;
+                /** @enum {string} */
+                status: "available" | "in_use" | "low" | "empty" | "archived";
+                remaining_grams: number;
+                low_threshold: number | null;
+            }[];
+            material_usage: {
+                material_type: string;
+                /** @description Grams. */
+                total_usage: number;
+            }[];
+            usage_trend: {
+                /**
+                 * Format: date
+                 * @example 2026-11-23
+                 */
+                date: string;
+                /** @description Grams. */
+                usage: number;
+            }[];
+        };
+        OverviewReport: {
+            printers: {
+                total: number;
+                idle: number;
+                /** @description Printing or cancelling. */
+                printing: number;
+                /** @description Paused or pausing. */
+                paused: number;
+                maintenance: number;
+                offline: number;
+                error: number;
+            };
+            jobs: {
+                queued: number;
+                /** @description Processing or uploaded. */
+                processing: number;
+                /** @description Printing or paused. */
+                printing: number;
+                today_completed: number;
+                today_failed: number;
+            };
+            tasks: {
+                pending: number;
+                collection: number;
+            };
+            hubs: {
+                total: number;
+                online: number;
+            };
+            alerts: {
+                low_stock: number;
+            };
+        };
         ControlAnswer: {
             printer_id: string;
             /** @enum {string} */
@@ -1435,7 +1821,7 @@ export interface components {
                  * @example apf_live_1a2b…9f0e
                  */
                 prefix: string;
-                scopes: ("printers:read" | "jobs:read" | "inventory:read" | "files:read" | "worklist:read" | "printers:write" | "inventory:write" | "files:write" | "jobs:write" | "worklist:write" | "printers:control" | "jobs:control" | "read" | "write" | "control")[];
+                scopes: ("printers:read" | "jobs:read" | "inventory:read" | "files:read" | "analytics:read" | "worklist:read" | "printers:write" | "inventory:write" | "files:write" | "jobs:write" | "worklist:write" | "printers:control" | "jobs:control" | "read" | "write" | "control")[];
                 /**
                  * Format: date-time
                  * @example 2026-11-23T10:00:00.000Z
@@ -2738,6 +3124,269 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listHubs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hubs. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Hub"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getHub: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hub. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["HubDetail"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getProductionAnalytics: {
+        parameters: {
+            query?: {
+                /** @description First day of the window, included, in the organization's time zone (default: `to` − 29 days). At most 366 days from `from` to `to`. */
+                from?: string;
+                /** @description Last day of the window, included (default: today in the organization's time zone). */
+                to?: string;
+                /** @description Only this printer's jobs. */
+                printer_id?: string;
+                /** @description Only jobs of this product's SKUs. */
+                product_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ProductionReport"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPrinterAnalytics: {
+        parameters: {
+            query?: {
+                /** @description First day of the window, included, in the organization's time zone (default: `to` − 29 days). At most 366 days from `from` to `to`. */
+                from?: string;
+                /** @description Last day of the window, included (default: today in the organization's time zone). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["PrintersReport"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getFailureAnalytics: {
+        parameters: {
+            query?: {
+                /** @description First day of the window, included, in the organization's time zone (default: `to` − 29 days). At most 366 days from `from` to `to`. */
+                from?: string;
+                /** @description Last day of the window, included (default: today in the organization's time zone). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["FailuresReport"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getInventoryAnalytics: {
+        parameters: {
+            query?: {
+                /** @description First day of the window, included, in the organization's time zone (default: `to` − 29 days). At most 366 days from `from` to `to`. */
+                from?: string;
+                /** @description Last day of the window, included (default: today in the organization's time zone). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["InventoryReport"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnalyticsOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts now. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["OverviewReport"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -1,10 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../openapi/kit.ts";
+import { isTimeZone } from "../../../services/analytics/window.ts";
 
 export const organizationSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   allowed_origins: z.array(z.string()),
+  time_zone: z.string().openapi({
+    description: "IANA time zone (e.g. Europe/Berlin) in which analytics count days.",
+  }),
   auto_start: z.boolean().openapi({
     description: "The queue starts jobs on ready printers by itself (off by default).",
   }),
@@ -20,6 +24,7 @@ export function toOrganization(org: {
   id: string;
   name: string;
   allowedOrigins: string[];
+  timeZone: string;
   autoStart: boolean;
   startSpacingSeconds: number;
   createdAt: Date;
@@ -29,6 +34,7 @@ export function toOrganization(org: {
     id: org.id,
     name: org.name,
     allowed_origins: org.allowedOrigins,
+    time_zone: org.timeZone,
     auto_start: org.autoStart,
     start_spacing_seconds: org.startSpacingSeconds,
     created_at: iso(org.createdAt),
@@ -75,3 +81,10 @@ export const allowedOriginsSchema = z
   })
   .transform((entries) => [...new Set(entries)])
   .openapi({ example: ["https://app.example.com"] });
+
+/** An IANA time zone name this runtime knows (Intl), e.g. `America/New_York` or `UTC`. */
+export const timeZoneSchema = z
+  .string()
+  .max(64, "must be an IANA time zone name such as Europe/Berlin")
+  .refine(isTimeZone, "must be an IANA time zone name such as Europe/Berlin")
+  .openapi({ example: "Europe/Berlin" });

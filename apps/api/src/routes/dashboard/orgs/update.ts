@@ -14,7 +14,12 @@ import { auditOrigin } from "../../../services/audit.ts";
 import { invalidateOrganizationKeys } from "../../../services/key-cache.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParams, TAGS } from "../params.ts";
-import { allowedOriginsSchema, organizationSchema, toOrganization } from "./schemas.ts";
+import {
+  allowedOriginsSchema,
+  organizationSchema,
+  timeZoneSchema,
+  toOrganization,
+} from "./schemas.ts";
 
 const SPACING = "must be a whole number of seconds from 0 to 3600";
 
@@ -24,7 +29,7 @@ export const route = createRoute({
   operationId: "dashboardUpdateOrganization",
   tags: TAGS,
   summary:
-    "Rename the organization, set its allowed browser origins or its queue settings (owner, admin)",
+    "Rename the organization, set its allowed browser origins, queue settings or time zone (owner, admin)",
   security: SESSION_SECURITY,
   middleware: [requireManager] as const,
   request: {
@@ -35,6 +40,7 @@ export const route = createRoute({
           .object({
             name: text(100).optional(),
             allowed_origins: allowedOriginsSchema.optional(),
+            time_zone: timeZoneSchema.optional(),
             auto_start: z.boolean({ error: "must be true or false" }).optional(),
             start_spacing_seconds: z.int(SPACING).min(0, SPACING).max(3600, SPACING).optional(),
           })
@@ -61,6 +67,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         allowedOrigins: body.allowed_origins,
         autoStart: body.auto_start,
         startSpacingSeconds: body.start_spacing_seconds,
+        timeZone: body.time_zone,
       },
       clock.now(),
     );

@@ -1,0 +1,25 @@
+import { createRoute, type RouteHandler } from "@hono/zod-openapi";
+import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { overviewReport } from "../../../services/analytics/reports.ts";
+import { OverviewReportSchema } from "../../public/v1/analytics/schema.ts";
+import { orgParams, TAGS } from "../params.ts";
+
+export const route = createRoute({
+  method: "get",
+  path: "/orgs/{orgId}/analytics/overview",
+  operationId: "dashboardAnalyticsOverview",
+  tags: TAGS,
+  summary: "Live counts (any member; the report of GET /public/v1/analytics/overview)",
+  security: SESSION_SECURITY,
+  request: { params: orgParams },
+  responses: {
+    200: dataResponse(OverviewReportSchema, "The counts now."),
+    ...errors(401, 404),
+  },
+});
+
+export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
+  const report = await overviewReport(c.get("services"), c.get("org").organizationId);
+  return c.json(ok(OverviewReportSchema.parse(report)), 200);
+};

@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_org_ended_idx" ON "jobs" USING btree ("organization_id","time_completed","status") WHERE "jobs"."time_completed" is not null;

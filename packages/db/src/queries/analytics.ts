@@ -1,0 +1,311 @@
+import { OPEN_JOB_STATUSES } from "@apf/domain";
+import { sql } from "drizzle-orm";
+import type { Queryable } from "../client.ts";
+import { filamentSpools, jobs, printers, printFiles, skus, tasks } from "../schema/index.ts";
+
+/**
+ * Analytics reads: aggregates over the organization's jobs in a window of whole days of the
+ * organization's time zone. Days are `YYYY-MM-DD` strings; every daily series has one row per day
+ * of the window, oldest first, zeros included (generate_series left-joined to the aggregate).
+ * A job counts on the day it ended (time_completed) in the time zone.
+ */
+export interface AnalyticsWindow {
+  /** First day, `YYYY-MM-DD`, included. */
+  from: string;
+  /** Last day, `YYYY-MM-DD`, included. */
+  to: string;
+  /** IANA time zone the days are read in. */
+  timeZone: string;
+  /** The clock's now: busy time is never counted past it. */
+  now: Date;
+}
+
+/** node-postgres and PGlite both answer { rows }. */
+function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}
+
+const OPEN_STATUS_LIST = sql.raw(OPEN_JOB_STATUSES.map((s) => `'${s}'`).join(", "));
+
+/** The window's first instant: local midnight of `from`. */
+const windowStart = (w: AnalyticsWindow) =>
+  sql`((${w.from}::date)::timestamp at time zone ${w.timeZone})`;
+/** The instant after the window: local midnight of the day after `to`. */
+const windowEnd = (w: AnalyticsWindow) =>
+  sql`(((${w.to}::date) + 1)::timestamp at time zone ${w.timeZone})`;
+const nowOf = (w: AnalyticsWindow) => sql`(${w.now.toISOString()}::timestamptz)`;
+const endedDay = (w: AnalyticsWindow) => sql`((j.time_completed at time zone ${w.timeZone})::date)`;
+const days = (w: AnalyticsWindow) =>
+  sql`(select d::date as day from generate_series(${w.from}::date, ${w.to}::date, interval '1 day') d)`;
+
+/** Seconds a completed job printed: start to end, else what OctoPrint reported. */
+const printedSeconds = sql`coalesce(extract(epoch from (j.time_completed - j.time_started)), j.actual_print_time_minutes * 60)`;
+
+export interface ProductionFilters {
+  printerId?: string;
+  /** A product groups its SKUs (skus.product_id). */
+  productId?: string;
+}
+
+export interface ProductionDay {
+  date: string;
+  completed: number;
+  failed: number;
+  units: number;
+  printSeconds: number;
+}
+
+/** Completed and failed jobs by the day they ended, with units and print time of completed ones. */
+export async function productionByDay(
+  db: Queryable,
+  organizationId: string,
+  w: AnalyticsWindow,
+  filters: ProductionFilters,
+): Promise<ProductionDay[]> {
+  const printer = filters.printerId ? sql`and j.printer_id = ${filters.printerId}::uuid` : sql``;
+  const product = filters.productId
+    ? sql`and j.product_sku_id in (select s.id from ${skus} s where s.organization_id = ${organizationId}::uuid and s.product_id = ${filters.productId}::uuid)`
+    : sql``;
+  const result = await db.execute(sql`
+    with ended as (
+      select ${endedDay(w)} as day,
+        count(*) filter (where j.status = 'completed')::int as completed,
+        count(*) filter (where j.status = 'failed')::int as failed,
+        coalesce(sum(j.number_of_units) filter (where j.status = 'completed'), 0)::int as units,
+        coalesce(sum(${printedSeconds}) filter (where j.status = 'completed'), 0)::float8 as print_seconds
+      from ${jobs} j
+      where j.organization_id = ${organizationId}::uuid
+        and j.status in ('completed', 'failed')
+        and j.time_completed >= ${windowStart(w)} and j.time_completed < ${windowEnd(w)}
+        ${printer} ${product}
+      group by 1
+    )
+    select to_char(days.day, 'YYYY-MM-DD') as date,
+      coalesce(e.completed, 0) as completed, coalesce(e.failed, 0) as failed,
+      coalesce(e.units, 0) as units, coalesce(e.print_seconds, 0) as print_seconds
+    from ${days(w)} days left join ended e on e.day = days.day
+    order by days.day`);
+  return rowsOf<{
+    date: string;
+    completed: number;
+    failed: number;
+    units: number;
+    print_seconds: number;
+  }>(result).map((r) => ({
+    date: r.date,
+    completed: Number(r.completed),
+    failed: Number(r.failed),
+    units: Number(r.units),
+    printSeconds: Number(r.print_seconds),
+  }));
+}
+
+export interface PrinterJobFigures {
+  printerId: string;
+  /** Completed, failed and cancelled jobs that ended in the window. */
+  total: number;
+  completed: number;
+  failed: number;
+  /** Seconds printed inside the window (start to end, clipped to the window and to now). */
+  busySeconds: number;
+}
+
+/**
+ * Per printer: jobs ended in the window, and printing time inside it; and the window's length
+ * in seconds up to now (a window wholly in the future has none), the utilization's denominator.
+ */
+export async function printerJobFigures(
+  db: Queryable,
+  organizationId: string,
+  w: AnalyticsWindow,
+): Promise<{ printers: PrinterJobFigures[]; windowSeconds: number }> {
+  const start = windowStart(w);
+  const end = windowEnd(w);
+  const now = nowOf(w);
+  const inWindow = sql`j.time_completed >= ${start} and j.time_completed < ${end}`;
+  const length = db.execute(
+    sql`select greatest(0, extract(epoch from (least(${end}, ${now}) - ${start})))::float8 as s`,
+  );
+  const result = await db.execute(sql`
+    select j.printer_id,
+      count(*) filter (where j.status in ('completed', 'failed', 'cancelled') and ${inWindow})::int as total,
+      count(*) filter (where j.status = 'completed' and ${inWindow})::int as completed,
+      count(*) filter (where j.status = 'failed' and ${inWindow})::int as failed,
+      coalesce(sum(greatest(0, extract(epoch from (
+        least(coalesce(j.time_completed, ${now}), ${end}, ${now}) - greatest(j.time_started, ${start})
+      )))), 0)::float8 as busy_seconds
+    from ${jobs} j
+    where j.organization_id = ${organizationId}::uuid and j.printer_id is not null
+      and (j.time_completed >= ${start}
+        or (j.time_completed is null and j.status in (${OPEN_STATUS_LIST})))
+    group by j.printer_id`);
+  const windowSeconds = Number(rowsOf<{ s: number }>(await length)[0]?.s ?? 0);
+  const printers = rowsOf<{
+    printer_id: string;
+    total: number;
+    completed: number;
+    failed: number;
+    busy_seconds: number;
+  }>(result).map((r) => ({
+    printerId: r.printer_id,
+    total: Number(r.total),
+    completed: Number(r.completed),
+    failed: Number(r.failed),
+    busySeconds: Number(r.busy_seconds),
+  }));
+  return { printers, windowSeconds };
+}
+
+export interface FailureFigures {
+  byReason: { reason: string | null; count: number }[];
+  byPrinter: { printerId: string | null; name: string | null; count: number }[];
+  byFile: { fileName: string | null; count: number }[];
+  byDay: { date: string; count: number }[];
+  recent: {
+    jobId: string;
+    printerId: string | null;
+    printerName: string | null;
+    fileName: string | null;
+    failureReason: string | null;
+    failedAt: Date;
+  }[];
+}
+
+/** Failed jobs that ended in the window, grouped four ways, and the 20 most recent. */
+export async function failureFigures(
+  db: Queryable,
+  organizationId: string,
+  w: AnalyticsWindow,
+): Promise<FailureFigures> {
+  const failed = sql`j.organization_id = ${organizationId}::uuid and j.status = 'failed'
+    and j.time_completed >= ${windowStart(w)} and j.time_completed < ${windowEnd(w)}`;
+  const [reasons, byPrinter, byFile, byDay, recent] = await Promise.all([
+    db.execute(sql`select j.failure_reason as reason, count(*)::int as count
+      from ${jobs} j where ${failed} group by 1`),
+    db.execute(sql`select j.printer_id, p.name, count(*)::int as count
+      from ${jobs} j left join ${printers} p on p.id = j.printer_id
+      where ${failed} group by 1, 2 order by 3 desc, 2`),
+    db.execute(sql`select j.file_name, count(*)::int as count
+      from ${jobs} j where ${failed} group by 1 order by 2 desc, 1`),
+    db.execute(sql`with f as (select ${endedDay(w)} as day, count(*)::int as count
+        from ${jobs} j where ${failed} group by 1)
+      select to_char(days.day, 'YYYY-MM-DD') as date, coalesce(f.count, 0) as count
+      from ${days(w)} days left join f on f.day = days.day order by days.day`),
+    db.execute(sql`select j.id, j.printer_id, p.name, j.file_name, j.failure_reason,
+        j.time_completed
+      from ${jobs} j left join ${printers} p on p.id = j.printer_id
+      where ${failed} order by j.time_completed desc, j.id limit 20`),
+  ]);
+  return {
+    byReason: rowsOf<{ reason: string | null; count: number }>(reasons).map((r) => ({
+      reason: r.reason,
+      count: Number(r.count),
+    })),
+    byPrinter: rowsOf<{ printer_id: string | null; name: string | null; count: number }>(
+      byPrinter,
+    ).map((r) => ({ printerId: r.printer_id, name: r.name, count: Number(r.count) })),
+    byFile: rowsOf<{ file_name: string | null; count: number }>(byFile).map((r) => ({
+      fileName: r.file_name,
+      count: Number(r.count),
+    })),
+    byDay: rowsOf<{ date: string; count: number }>(byDay).map((r) => ({
+      date: r.date,
+      count: Number(r.count),
+    })),
+    recent: rowsOf<{
+      id: string;
+      printer_id: string | null;
+      name: string | null;
+      file_name: string | null;
+      failure_reason: string | null;
+      time_completed: string | Date;
+    }>(recent).map((r) => ({
+      jobId: r.id,
+      printerId: r.printer_id,
+      printerName: r.name,
+      fileName: r.file_name,
+      failureReason: r.failure_reason,
+      failedAt: new Date(r.time_completed),
+    })),
+  };
+}
+
+export interface MaterialUsage {
+  byMaterial: { materialType: string; grams: number }[];
+  byDay: { date: string; grams: number }[];
+}
+
+/**
+ * Grams of filament used by completed jobs that ended in the window, from their print file's
+ * slicer figure (jobs without one count nothing), by material and by day.
+ */
+export async function materialUsage(
+  db: Queryable,
+  organizationId: string,
+  w: AnalyticsWindow,
+): Promise<MaterialUsage> {
+  const used = sql`from ${jobs} j join ${printFiles} f on f.id = j.print_file_id
+    where j.organization_id = ${organizationId}::uuid and j.status = 'completed'
+      and f.filament_weight_grams is not null
+      and j.time_completed >= ${windowStart(w)} and j.time_completed < ${windowEnd(w)}`;
+  const [byMaterial, byDay] = await Promise.all([
+    db.execute(sql`select coalesce(f.filament_type, j.material_type, j.filament_type, 'unknown') as material,
+        sum(f.filament_weight_grams)::float8 as grams
+      ${used} group by 1 order by 2 desc, 1`),
+    db.execute(sql`with u as (select ${endedDay(w)} as day, sum(f.filament_weight_grams)::float8 as grams
+        ${used} group by 1)
+      select to_char(days.day, 'YYYY-MM-DD') as date, coalesce(u.grams, 0)::float8 as grams
+      from ${days(w)} days left join u on u.day = days.day order by days.day`),
+  ]);
+  return {
+    byMaterial: rowsOf<{ material: string; grams: number }>(byMaterial).map((r) => ({
+      materialType: r.material,
+      grams: Number(r.grams),
+    })),
+    byDay: rowsOf<{ date: string; grams: number }>(byDay).map((r) => ({
+      date: r.date,
+      grams: Number(r.grams),
+    })),
+  };
+}
+
+/** Distinct spool material types of the organization. */
+export async function spoolMaterialTypes(db: Queryable, organizationId: string): Promise<number> {
+  const result = await db.execute(sql`select count(distinct s.type)::int as n
+    from ${filamentSpools} s where s.organization_id = ${organizationId}::uuid`);
+  return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+}
+
+export interface LiveCounts {
+  jobs: { queued: number; processing: number; printing: number };
+  today: { completed: number; failed: number };
+  tasks: { pending: number; collection: number };
+}
+
+/**
+ * What the farm is doing now: jobs by state, today's ended jobs (`today` in the time zone),
+ * pending tasks.
+ */
+export async function liveCounts(
+  db: Queryable,
+  organizationId: string,
+  today: AnalyticsWindow,
+): Promise<LiveCounts> {
+  const result = await db.execute(sql`select
+      (select count(*) from ${jobs} j where j.organization_id = ${organizationId}::uuid and j.status = 'queued')::int as queued,
+      (select count(*) from ${jobs} j where j.organization_id = ${organizationId}::uuid and j.status in ('processing', 'uploaded'))::int as processing,
+      (select count(*) from ${jobs} j where j.organization_id = ${organizationId}::uuid and j.status in ('printing', 'paused'))::int as printing,
+      (select count(*) from ${jobs} j where j.organization_id = ${organizationId}::uuid and j.status = 'completed'
+        and j.time_completed >= ${windowStart(today)} and j.time_completed < ${windowEnd(today)})::int as today_completed,
+      (select count(*) from ${jobs} j where j.organization_id = ${organizationId}::uuid and j.status = 'failed'
+        and j.time_completed >= ${windowStart(today)} and j.time_completed < ${windowEnd(today)})::int as today_failed,
+      (select count(*) from ${tasks} t where t.organization_id = ${organizationId}::uuid and t.status = 'pending')::int as tasks_pending,
+      (select count(*) from ${tasks} t where t.organization_id = ${organizationId}::uuid and t.status = 'pending' and t.task_type = 'collection')::int as tasks_collection`);
+  const r = rowsOf<Record<string, number>>(result)[0] ?? {};
+  const n = (k: string) => Number(r[k] ?? 0);
+  return {
+    jobs: { queued: n("queued"), processing: n("processing"), printing: n("printing") },
+    today: { completed: n("today_completed"), failed: n("today_failed") },
+    tasks: { pending: n("tasks_pending"), collection: n("tasks_collection") },
+  };
+}
