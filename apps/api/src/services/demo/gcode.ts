@@ -11,6 +11,8 @@ export interface DemoPrint {
   filamentType: string;
   /** RGB of the thumbnail's square. */
   color: readonly [number, number, number];
+  /** The printer the file was sliced for; null: a generic profile that fits any printer. */
+  printerModel: string | null;
 }
 
 /** Three parts a small farm prints all day; short, so a newcomer sees jobs finish. */
@@ -22,6 +24,7 @@ export const DEMO_PRINTS: readonly DemoPrint[] = [
     filamentGrams: 4.2,
     filamentType: "PLA",
     color: [230, 57, 70],
+    printerModel: "MK4",
   },
   {
     filename: "cable_clip.gcode",
@@ -30,6 +33,7 @@ export const DEMO_PRINTS: readonly DemoPrint[] = [
     filamentGrams: 1.9,
     filamentType: "PLA",
     color: [42, 157, 143],
+    printerModel: null,
   },
   {
     filename: "phone_stand.gcode",
@@ -38,6 +42,7 @@ export const DEMO_PRINTS: readonly DemoPrint[] = [
     filamentGrams: 18.5,
     filamentType: "PLA",
     color: [69, 123, 157],
+    printerModel: "MK4",
   },
 ];
 
@@ -109,7 +114,7 @@ export function demoGcode(print: DemoPrint): string {
     `; filament_type = ${print.filamentType}`,
     "; layer_height = 0.2",
     "; nozzle_diameter = 0.4",
-    "; printer_model = MK4",
+    ...(print.printerModel ? [`; printer_model = ${print.printerModel}`] : []),
     "; prusaslicer_config = end",
     "",
   ].join("\n");
