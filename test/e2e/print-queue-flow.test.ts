@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { organizations } from "@apf/db";
 import { type SimulatedFarm, startSimulatedFarm } from "@apf/printers/simulator";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { systemClock } from "../../apps/api/src/context.ts";
 import { serveApp } from "../../apps/api/test/support/browser.ts";
 import {
@@ -133,6 +133,9 @@ const ORDER = ["queued", "processing", "uploaded", "printing", "completed"];
 
 describe("printing a file end to end", () => {
   it("uploads, queues two jobs, prints the first, waits for the bed, then prints the second on its own", async () => {
+    onTestFailed(() => {
+      process.stderr.write(`the agent's output:\n${agentOutput}\n`);
+    });
     // The agent reports the printer.
     await expect
       .poll(async () => (await api("GET", "/printers")).body?.data?.length ?? 0, {
