@@ -1,8 +1,7 @@
-import { listPrintFiles } from "@apf/db/queries/print-files";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
-import { errors, isUuid, listEnvelope, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { PrintFileSchema, toPrintFile } from "../../public/v1/files/schema.ts";
+import { errors, listEnvelope, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { PrintFileSchema, printFilePage } from "../../public/v1/files/schema.ts";
 import { filterText, MAX_OFFSET, wholeNumberOr } from "../../public/v1/params.ts";
 import { orgParams, TAGS } from "../params.ts";
 
@@ -34,18 +33,5 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const q = c.req.valid("query");
-  const page = { limit: q.limit, offset: q.offset };
-  if (q.product_id !== undefined && !isUuid(q.product_id)) {
-    return c.json({ success: true as const, data: [], meta: { ...page, count: 0 } }, 200);
-  }
-  const { rows, count } = await listPrintFiles(
-    c.get("services").db,
-    c.get("org").organizationId,
-    { productId: q.product_id, filamentType: q.filament_type, printerModel: q.model_id },
-    page,
-  );
-  return c.json(
-    { success: true as const, data: rows.map(toPrintFile), meta: { ...page, count } },
-    200,
-  );
+  return c.json(await printFilePage(c.get("services").db, c.get("org").organizationId, q), 200);
 };

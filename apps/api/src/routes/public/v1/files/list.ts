@@ -1,10 +1,9 @@
-import { listPrintFiles } from "@apf/db/queries/print-files";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
-import { isUuid, listEnvelope } from "../../../../openapi/kit.ts";
+import { listEnvelope } from "../../../../openapi/kit.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { filterText, MAX_OFFSET, wholeNumberOr } from "../params.ts";
-import { PrintFileSchema, toPrintFile } from "./schema.ts";
+import { PrintFileSchema, printFilePage } from "./schema.ts";
 
 const query = z.object({
   product_id: filterText(100, "Only files of this product (an unknown id matches nothing)."),
@@ -39,19 +38,8 @@ export const listPrintFilesRoute = createRoute({
 export function registerListPrintFiles(router: PublicRouter) {
   router.openapi(listPrintFilesRoute, async (c) => {
     const q = c.req.valid("query");
-    const page = { limit: q.limit, offset: q.offset };
-    // Ids are opaque: a product_id that cannot exist filters everything out rather than erring.
-    if (q.product_id !== undefined && !isUuid(q.product_id)) {
-      return c.json({ success: true as const, data: [], meta: { ...page, count: 0 } }, 200);
-    }
-    const { rows, count } = await listPrintFiles(
-      c.get("services").db,
-      c.get("apiKey").organizationId,
-      { productId: q.product_id, filamentType: q.filament_type, printerModel: q.model_id },
-      page,
-    );
     return c.json(
-      { success: true as const, data: rows.map(toPrintFile), meta: { ...page, count } },
+      await printFilePage(c.get("services").db, c.get("apiKey").organizationId, q),
       200,
     );
   });

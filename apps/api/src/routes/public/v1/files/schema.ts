@@ -1,6 +1,8 @@
+import type { Database } from "@apf/db";
 import type { PrintFileRow } from "@apf/db/queries/print-files";
+import { listPrintFiles } from "@apf/db/queries/print-files";
 import { z } from "@hono/zod-openapi";
-import { iso, text, timestamp } from "../../../../openapi/kit.ts";
+import { iso, isUuid, text, timestamp } from "../../../../openapi/kit.ts";
 import type { PreparedUpload } from "../../../../services/files/prepare-upload.ts";
 
 /** A print file as integrators and the dashboard see it: metadata only, never where it is stored. */
@@ -146,3 +148,30 @@ export const tokenParams = z.object({
 export const DeletedSchema = z
   .object({ id: z.string(), deleted: z.literal(true) })
   .openapi("PrintFileDeleted");
+
+/** What both file lists (public and dashboard) take from their query string. */
+export interface PrintFileListQuery {
+  product_id?: string | undefined;
+  filament_type?: string | undefined;
+  model_id?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * One page of the organization's print files as both lists answer it. Ids are opaque: a
+ * product_id that cannot exist filters everything out rather than erring.
+ */
+export async function printFilePage(db: Database, organizationId: string, q: PrintFileListQuery) {
+  const page = { limit: q.limit, offset: q.offset };
+  if (q.product_id !== undefined && !isUuid(q.product_id)) {
+    return { success: true as const, data: [], meta: { ...page, count: 0 } };
+  }
+  const { rows, count } = await listPrintFiles(
+    db,
+    organizationId,
+    { productId: q.product_id, filamentType: q.filament_type, printerModel: q.model_id },
+    page,
+  );
+  return { success: true as const, data: rows.map(toPrintFile), meta: { ...page, count } };
+}
