@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { call, createTeam } from "../support/dashboard-factories.ts";
+import { createApiKey } from "../support/factories.ts";
 import { createSku } from "../support/public-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
@@ -161,5 +162,52 @@ describe("assembling kits", () => {
     const zero = await f.assemble(0);
     expect(zero.status).toBe(400);
     expect(zero.body.error).toContain('"count"');
+  });
+});
+
+describe("the stock view", () => {
+  async function statuses(f: Awaited<ReturnType<typeof kitFarm>>) {
+    const { key } = await createApiKey(services.db, f.org, { scopes: ["read"] });
+    const dashboard = await call(app, "GET", `/api/orgs/${f.org}/skus/${f.kit.id}`, {
+      token: f.team.member.token,
+    });
+    const listed = await call(app, "GET", `/api/orgs/${f.org}/skus`, { token: f.team.member.token });
+    const publicRes = await app.request(`/public/v1/inventory/by-sku/${f.kit.id}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    const publicItem = (await publicRes.json()) as { data: { status: string } };
+    return {
+      dashboard: dashboard.body.data.status as string,
+      dashboardList: (listed.body.data as { id: string; status: string }[]).find(
+        (s) => s.id === f.kit.id,
+      )?.status,
+      public: publicItem.data.status,
+    };
+  }
+
+  it("reads a kit the same on the dashboard and /public/v1: needs_assembly, then in stock, then out", async () => {
+    const f = await kitFarm(4, 1);
+    await f.setParts([
+      { part_sku_id: f.wheel.id, quantity: 4 },
+      { part_sku_id: f.frame.id, quantity: 1 },
+    ]);
+    expect(await statuses(f)).toEqual({
+      dashboard: "needs_assembly",
+      dashboardList: "needs_assembly",
+      public: "needs_assembly",
+    });
+    const assembled = await f.assemble(1);
+    expect(assembled.body.data.kit.status).toBe("in_stock");
+    expect(await statuses(f)).toEqual({
+      dashboard: "in_stock",
+      dashboardList: "in_stock",
+      public: "in_stock",
+    });
+    await services.db.update(skus).set({ readyStock: 0 }).where(eq(skus.id, f.kit.id));
+    expect(await statuses(f)).toEqual({
+      dashboard: "out_of_stock",
+      dashboardList: "out_of_stock",
+      public: "out_of_stock",
+    });
   });
 });

@@ -10,7 +10,7 @@ import {
   stockMovements,
   type Temperatures,
 } from "../schema/index.ts";
-import { isKitSku } from "./kits.ts";
+import { isKitSku } from "./stock-status.ts";
 import { createCollectionTask } from "./tasks.ts";
 
 /**

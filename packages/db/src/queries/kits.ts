@@ -1,16 +1,9 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Queryable, Transaction } from "../client.ts";
 import { skuParts, skus, type stockMovements } from "../schema/index.ts";
-import { adjustStock } from "./skus.ts";
+import { adjustStock, type SkuView } from "./skus.ts";
 
-/**
- * The outer row's SKU id, always table-qualified: drizzle writes a single-table select's columns
- * unqualified, and inside a subquery over skus a bare "id" would name the inner row.
- */
-export const outerSkuId = sql`${sql.identifier("skus")}.${sql.identifier("id")}`;
-
-/** Whether the SKU (of the outer row over `skus`) is a kit: it lists parts. */
-export const isKitSku = sql<boolean>`exists (select 1 from ${skuParts} sp where sp.kit_sku_id = ${outerSkuId})`;
+import { isKitSku } from "./stock-status.ts";
 
 /** A part of a kit: the part SKU and how many one kit takes. */
 export interface KitPartInput {
@@ -98,7 +91,7 @@ export async function setKitParts(
 export type AssemblyResult =
   | {
       ok: true;
-      kit: typeof skus.$inferSelect;
+      kit: SkuView;
       movements: (typeof stockMovements.$inferSelect)[];
     }
   | { ok: false; reason: "not_found" }

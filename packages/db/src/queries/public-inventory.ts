@@ -1,9 +1,15 @@
-import type { StockLevel, StockStatus } from "@apf/domain";
+import type { StockStatus } from "@apf/domain";
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { skuParts, skus } from "../schema/index.ts";
-import { isKitSku, outerSkuId } from "./kits.ts";
 import type { PageRequest } from "./paging.ts";
+import {
+  availableToBuild,
+  effectiveStockLevel as effectiveStatus,
+  isKitSku,
+  isLowStock as isLow,
+  stockStatus,
+} from "./stock-status.ts";
 
 export interface PublicInventoryFilters {
   /** true: at or below a set threshold; false: everything else (items without a threshold too). */
@@ -12,29 +18,6 @@ export interface PublicInventoryFilters {
   material?: string;
   status?: StockStatus;
 }
-
-/** An item without a threshold is never low. */
-const isLow = sql<boolean>`(${skus.lowStockThreshold} is not null and ${skus.readyStock} <= ${skus.lowStockThreshold})`;
-
-/** How many kits the parts on hand make; 0 for a SKU that is not a kit. */
-const availableToBuild = sql<number>`coalesce((
-  select min(part.ready_stock / sp.quantity)::int
-  from ${skuParts} sp join ${skus} part on part.id = sp.part_sku_id
-  where sp.kit_sku_id = ${outerSkuId}
-), 0)`;
-
-const stockStatus = sql<StockStatus>`(case
-  when ${skus.readyStock} <= 0 and ${availableToBuild} >= 1 then 'needs_assembly'
-  when ${skus.readyStock} <= 0 then 'out_of_stock'
-  when ${isLow} then 'low_stock'
-  else 'in_stock' end)`;
-
-/** The status the stock would have with every kit the parts make assembled. */
-const effectiveStatus = sql<StockLevel>`(case
-  when ${skus.readyStock} + ${availableToBuild} <= 0 then 'out_of_stock'
-  when ${skus.lowStockThreshold} is not null
-    and ${skus.readyStock} + ${availableToBuild} <= ${skus.lowStockThreshold} then 'low_stock'
-  else 'in_stock' end)`;
 
 /** Every column an integrator may see; prices and costs are deliberately absent. */
 const columns = {

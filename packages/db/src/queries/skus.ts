@@ -1,6 +1,11 @@
-import { and, asc, eq, gte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gte, ne, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { skus, stockMovements } from "../schema/index.ts";
+import { stockStatus } from "./stock-status.ts";
+
+/** A SKU row with its stock status (the stock view, kits included). */
+const skuView = { ...getTableColumns(skus), status: stockStatus };
+export type SkuView = typeof skus.$inferSelect & { status: (typeof stockStatus)["_"]["type"] };
 
 export interface SkuFields {
   sku: string;
@@ -23,14 +28,14 @@ export async function insertSku(db: Queryable, organizationId: string, input: Sk
     .insert(skus)
     .values({ ...input, organizationId, createdAt: at, updatedAt: at })
     .onConflictDoNothing({ target: [skus.organizationId, skus.sku] })
-    .returning();
+    .returning(skuView);
   return row;
 }
 
 /** The organization's SKUs, by code. */
 export async function listSkus(db: Queryable, organizationId: string) {
   return db
-    .select()
+    .select(skuView)
     .from(skus)
     .where(eq(skus.organizationId, organizationId))
     .orderBy(asc(skus.sku), asc(skus.id));
@@ -39,7 +44,7 @@ export async function listSkus(db: Queryable, organizationId: string) {
 /** One SKU of the organization, or undefined. */
 export async function findSku(db: Queryable, organizationId: string, skuId: string) {
   const [row] = await db
-    .select()
+    .select(skuView)
     .from(skus)
     .where(and(eq(skus.organizationId, organizationId), eq(skus.id, skuId)))
     .limit(1);
@@ -75,14 +80,14 @@ export async function updateSku(
     .update(skus)
     .set({ ...patch, updatedAt: at })
     .where(and(eq(skus.organizationId, organizationId), eq(skus.id, skuId)))
-    .returning();
+    .returning(skuView);
   return row;
 }
 
 export type StockAdjustment =
   | {
       ok: true;
-      sku: typeof skus.$inferSelect;
+      sku: SkuView;
       movement: typeof stockMovements.$inferSelect;
     }
   | { ok: false; reason: "not_found" }
@@ -109,7 +114,7 @@ export async function adjustStock(
     .update(skus)
     .set({ readyStock: sql`${skus.readyStock} + ${input.delta}`, updatedAt: input.at })
     .where(and(where, gte(sql`${skus.readyStock} + ${input.delta}`, 0)))
-    .returning();
+    .returning(skuView);
   if (!sku) {
     const existing = await findSku(db, input.organizationId, input.skuId);
     return existing

@@ -1,5 +1,5 @@
-import type { skus } from "@apf/db";
-import { STOCK_LEVELS } from "@apf/domain";
+import type { SkuView } from "@apf/db/queries/skus";
+import { STOCK_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { clearableText, decimal, httpUrl, iso, text, timestamp } from "../../../openapi/kit.ts";
 
@@ -15,7 +15,10 @@ export const skuSchema = z.object({
   units_per_print: z.number().int(),
   ready_stock: z.number().int(),
   low_stock_threshold: z.number().int().nullable(),
-  status: z.enum(STOCK_LEVELS),
+  status: z.enum(STOCK_STATUSES).openapi({
+    description:
+      "`needs_assembly`: a kit with none ready whose parts on hand make at least one; else `out_of_stock` at 0; `low_stock` at or below a set threshold; else `in_stock`.",
+  }),
   image_url: z.string().nullable(),
   unit_price: z.string().nullable().openapi({ example: "12.50" }),
   is_active: z.boolean(),
@@ -23,13 +26,7 @@ export const skuSchema = z.object({
   updated_at: timestamp(),
 });
 
-export function stockStatus(readyStock: number, threshold: number | null) {
-  if (readyStock <= 0) return "out_of_stock" as const;
-  if (threshold !== null && readyStock <= threshold) return "low_stock" as const;
-  return "in_stock" as const;
-}
-
-export function toSku(s: typeof skus.$inferSelect) {
+export function toSku(s: SkuView) {
   return {
     id: s.id,
     product_id: s.productId,
@@ -41,7 +38,7 @@ export function toSku(s: typeof skus.$inferSelect) {
     units_per_print: s.unitsPerPrint,
     ready_stock: s.readyStock,
     low_stock_threshold: s.lowStockThreshold,
-    status: stockStatus(s.readyStock, s.lowStockThreshold),
+    status: s.status,
     image_url: s.imageUrl,
     unit_price: s.unitPrice,
     is_active: s.isActive,
