@@ -3,6 +3,7 @@
 // imports) into dist/api.mjs, so `npm start` runs plain JavaScript instead of compiling
 // TypeScript through tsx at every start. Every npm package stays external (node_modules).
 import { readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
@@ -38,11 +39,18 @@ const importMetaUrlPerFile = {
   },
 };
 
-export async function buildApi() {
-  await build({
+/** Bundles into `outdir` (dist/ by default); answers esbuild's result with its metafile. */
+export async function buildApi(outdir = dirname(API_BUNDLE)) {
+  return build({
+    metafile: true,
     absWorkingDir: ROOT,
-    entryPoints: ["apps/api/src/server.ts"],
-    outfile: API_BUNDLE,
+    // dist/api.mjs, plus chunks for what server.ts imports lazily (the demo): a production
+    // start never loads the demo's code.
+    entryPoints: { api: "apps/api/src/server.ts" },
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
     platform: "node",
     target: "node20",

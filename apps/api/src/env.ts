@@ -130,3 +130,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       : JSON.stringify(given);
   throw new ConfigError(`invalid ${name}=${shown}: expected ${issue.message}`);
 }
+
+/**
+ * Demo data and live simulated printers: by default only on the embedded database, so a
+ * production server (DATABASE_URL set) never even loads the demo module.
+ */
+export function demoEnabled(env: Env, dbKind: "embedded" | "postgres"): boolean {
+  if (env.APF_DEMO === "off") return false;
+  if (env.APF_DEMO === "on") return true;
+  return dbKind === "embedded";
+}

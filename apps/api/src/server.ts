@@ -1,9 +1,8 @@
 import net, { type AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp, createMetricsApp } from "./app.ts";
-import { ConfigError, parseEnv } from "./env.ts";
+import { ConfigError, demoEnabled, parseEnv } from "./env.ts";
 import { buildServices } from "./services/build.ts";
-import { startDemo } from "./services/demo/index.ts";
 import { createLogger } from "./services/logger.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -94,7 +93,10 @@ async function main() {
     process.exit(1);
   });
 
-  const demo = await startDemo(services, env, address);
+  // The demo is its own module (its own chunk of the build), loaded only when it runs.
+  const demo = demoEnabled(env, services.dbKind)
+    ? await (await import("./services/demo/index.ts")).startDemo(services, env, address)
+    : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {

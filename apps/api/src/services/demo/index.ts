@@ -5,13 +5,6 @@ import { startDemoFarm } from "./farm.ts";
 import { startDemoQueue } from "./queue.ts";
 import { DEMO_KEY_SCOPES, type DemoSecrets, seedDemo } from "./seed.ts";
 
-/** Demo data and live simulated printers: by default only on the embedded database. */
-export function demoEnabled(env: Env, dbKind: Services["dbKind"]): boolean {
-  if (env.APF_DEMO === "off") return false;
-  if (env.APF_DEMO === "on") return true;
-  return dbKind === "embedded";
-}
-
 function baseUrl(host: string, port: number): string {
   const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
@@ -41,14 +34,13 @@ function banner(base: string, secrets: DemoSecrets): string {
 
 /**
  * Seeds the demo on first start and runs its farm; prints how to sign in and a curl line.
- * Returns null (and does nothing) when the demo is off.
+ * Loaded by server.ts only when the demo is on (demoEnabled in env.ts).
  */
 export async function startDemo(
   services: Services,
   env: Env,
   address: AddressInfo,
-): Promise<{ stop(): Promise<void> } | null> {
-  if (!demoEnabled(env, services.dbKind)) return null;
+): Promise<{ stop(): Promise<void> }> {
   const secrets = await seedDemo(services.db, env.APF_DATA_DIR);
   const base = baseUrl(env.HOST, address.port);
   const farm = await startDemoFarm({
