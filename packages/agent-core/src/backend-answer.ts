@@ -21,42 +21,52 @@ export type SendOutcome =
   /** Another 4xx or a redirect: api_url is probably wrong; back off and retry. */
   | { kind: "misconfigured"; status: number; message: string };
 
-/** Reads `{success:false, code, error, request_id}`; tolerant of any other body. */
-export function readEnvelope(text: string): ErrorEnvelope {
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    const pick = (key: string) =>
-      typeof body?.[key] === "string" ? (body[key] as string) : undefined;
-    const envelope: ErrorEnvelope = {};
-    const code = pick("code");
-    const error = pick("error");
-    const requestId = pick("request_id");
-    if (code) envelope.code = code;
-    if (error) envelope.error = error.slice(0, 1000);
-    if (requestId) envelope.requestId = requestId;
-    if (Number.isInteger(body?.machine_index)) envelope.machineIndex = body.machine_index as number;
-    return envelope;
-  } catch {
-    return {};
+/**
+ * Reads `{success:false, code, error, request_id}` from an error body: as openapi-fetch hands it
+ * over (parsed JSON, or the text when it is not JSON) or as text. Tolerant of any other body: a
+ * proxy in front of the backend answers what it likes, whatever the document says.
+ */
+export function readEnvelope(body: unknown): ErrorEnvelope {
+  let value = body;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return {};
+    }
   }
+  if (typeof value !== "object" || value === null) return {};
+  const fields = value as Record<string, unknown>;
+  const pick = (key: string) =>
+    typeof fields[key] === "string" ? (fields[key] as string) : undefined;
+  const envelope: ErrorEnvelope = {};
+  const code = pick("code");
+  const error = pick("error");
+  const requestId = pick("request_id");
+  if (code) envelope.code = code;
+  if (error) envelope.error = error.slice(0, 1000);
+  if (requestId) envelope.requestId = requestId;
+  if (Number.isInteger(fields.machine_index))
+    envelope.machineIndex = fields.machine_index as number;
+  return envelope;
 }
 
-/** Classifies an HTTP answer of the reports endpoint. */
+/** Classifies an HTTP answer of the agent API; `body` is what {@link readEnvelope} reads. */
 export function classifyAnswer(
   status: number,
   headers: Headers,
-  text: string,
+  body: unknown,
   now: number,
 ): SendOutcome {
   if (status >= 200 && status <= 299) return { kind: "delivered", status };
   if (status === 400 || status === 413 || status === 422) {
-    return { kind: "rejected", status, envelope: readEnvelope(text) };
+    return { kind: "rejected", status, envelope: readEnvelope(body) };
   }
   if (status === 401 || status === 403)
-    return { kind: "auth", status, envelope: readEnvelope(text) };
+    return { kind: "auth", status, envelope: readEnvelope(body) };
   if (status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(headers.get("retry-after"), now);
-    const { code } = readEnvelope(text);
+    const { code } = readEnvelope(body);
     const message = `HTTP ${status}${code ? ` ${code}` : ""}`;
     return retryAfterMs === undefined
       ? { kind: "unavailable", status, message }

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
+import { createAgentApi, within } from "./api/agent-client.ts";
 import { classifyAnswer, type SendOutcome, tokenRefusedMessage } from "./backend-answer.ts";
 import { backoffDelayMs, sleep as realSleep, type Sleep } from "./backoff.ts";
 import type { CommandExecutor, CommandOutcome, ReceivedCommand } from "./command-executor.ts";
-import { exchange } from "./octoprint.ts";
 import { type ProgressSink, throttleProgress } from "./print/progress.ts";
 import type { SecretProvider } from "./secret-provider.ts";
 
@@ -53,41 +53,37 @@ const MAX_REMEMBERED = 10_000;
  * backs off like the reporter; a command held too long on this side is reported, not run.
  */
 export function createCommandChannel(options: CommandChannelOptions): CommandChannel {
-  const fetchFn = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? realSleep;
   const monotonic = options.monotonic ?? (() => performance.now());
   const waitS = options.waitS ?? 25;
   const maxHoldMs = options.maxHoldMs ?? 10_000;
-  const base = `${options.apiUrl.replace(/\/+$/, "")}/agent/v1/commands`;
   const { logger, agentToken } = options;
+  const api = createAgentApi({
+    apiUrl: options.apiUrl,
+    agentToken,
+    userAgent: options.userAgent,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const seen = new Set<string>();
   const undelivered = new Map<string, CommandOutcome>();
   const maxUndelivered = options.maxUndelivered ?? 1_000;
 
-  const headers = (json: boolean) => ({
-    authorization: `Bearer ${agentToken.get()}`,
-    "user-agent": options.userAgent,
-    accept: "application/json",
-    ...(json ? { "content-type": "application/json" } : {}),
-  });
-
   /** One attempt to deliver a result: true when the backend settled it (2xx, or 4xx: never). */
   async function sendResult(id: string, outcome: CommandOutcome, signal: AbortSignal) {
-    const answer = await exchange(
-      fetchFn,
-      `${base}/${encodeURIComponent(id)}/result`,
-      {
-        method: "POST",
-        headers: headers(true),
-        body: JSON.stringify(outcome),
-        redirect: "manual",
-      },
-      10_000,
-      signal,
+    const sent = await within(10_000, signal, (signal) =>
+      api.POST("/commands/{id}/result", {
+        params: { path: { id } },
+        body: outcome,
+        // Settled by the status alone; the body is not read.
+        parseAs: "text",
+        signal,
+      }),
     );
-    if (!answer.ok || answer.status < 200 || answer.status >= 500) return false;
-    if (answer.status >= 300) {
-      logger.warn({ command_id: id, status: answer.status }, "backend refused a command result");
+    if (!sent.ok) return false;
+    const { status } = sent.answer.response;
+    if (status < 200 || status >= 500) return false;
+    if (status >= 300) {
+      logger.warn({ command_id: id, status }, "backend refused a command result");
     }
     return true;
   }
@@ -132,19 +128,16 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
     let unsupported = false;
     return throttleProgress((stage, percent) => {
       if (unsupported) return undefined;
-      return exchange(
-        fetchFn,
-        `${base}/${encodeURIComponent(id)}/progress`,
-        {
-          method: "POST",
-          headers: headers(true),
-          body: JSON.stringify({ stage, percent }),
-          redirect: "manual",
-        },
-        5_000,
-      ).then((answer) => {
+      return within(5_000, undefined, (signal) =>
+        api.POST("/commands/{id}/progress", {
+          params: { path: { id } },
+          body: { stage, percent },
+          parseAs: "text",
+          signal,
+        }),
+      ).then((sent) => {
         // An older backend has no progress route: the print goes on without progress reports.
-        if (answer.ok && answer.status === 404) unsupported = true;
+        if (sent.ok && sent.answer.response.status === 404) unsupported = true;
       });
     }, monotonic);
   }
@@ -168,32 +161,31 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
   async function run(signal: AbortSignal): Promise<void> {
     let failures = 0;
     while (!signal.aborted) {
-      const answer = await exchange(
-        fetchFn,
-        `${base}?wait=${waitS}`,
-        { headers: headers(false), redirect: "manual" },
-        (waitS + 10) * 1000,
-        signal,
+      // The backend holds the poll open up to `wait` seconds: the timeout leaves it 10 s more.
+      const sent = await within((waitS + 10) * 1000, signal, (signal) =>
+        api.GET("/commands", { params: { query: { wait: waitS } }, signal }),
       );
       if (signal.aborted) break;
       const receivedAt = monotonic();
-      if (answer.ok && answer.status === 200) {
+      const notJson = !sent.ok && sent.kind === "not_json";
+      if (notJson || (sent.ok && sent.answer.response.status === 200)) {
         if (failures > 0) logger.info("command channel open again");
         failures = 0;
         if (undelivered.size > 0) await resendUndelivered(signal);
-        let commands: ReceivedCommand[] = [];
-        try {
-          commands = (JSON.parse(answer.text) as { data?: ReceivedCommand[] }).data ?? [];
-        } catch {
-          logger.warn("command channel answer is not JSON; ignored");
-        }
+        if (notJson) logger.warn("command channel answer is not JSON; ignored");
+        const commands: ReceivedCommand[] = sent.ok ? (sent.answer.data?.data ?? []) : [];
         await Promise.all(commands.map((command) => carryOut(command, receivedAt, signal)));
         continue;
       }
       failures += 1;
-      const outcome: SendOutcome = answer.ok
-        ? classifyAnswer(answer.status, answer.headers, answer.text, Date.now())
-        : { kind: "unavailable", message: answer.message };
+      const outcome: SendOutcome = sent.ok
+        ? classifyAnswer(
+            sent.answer.response.status,
+            sent.answer.response.headers,
+            sent.answer.error,
+            Date.now(),
+          )
+        : { kind: "unavailable", message: sent.message };
       const backoff = backoffDelayMs(failures, {
         ...options.backoff,
         ...(options.random ? { random: options.random } : {}),

@@ -1,26 +1,18 @@
 import type { Logger } from "pino";
 import type { MachineConfig } from "./agent-config.ts";
+import type { AgentCommand, CommandResultRequest } from "./api/agent-client.ts";
 import { createOctoPrintClient, type JobCommand, type OctoPrintClient } from "./octoprint.ts";
 import type { PrintExecutor } from "./print/print-executor.ts";
 import type { ProgressSink } from "./print/progress.ts";
 
-/** A command as the backend hands it over. */
-export interface ReceivedCommand {
-  id: string;
-  machine_id: string | null;
-  action: string;
-  requested_at: string;
-  /** `print` only: the queued job and the file to fetch (checked by the print executor). */
-  job_id?: unknown;
-  file?: unknown;
-}
+/**
+ * A command as the backend hands it over. Nothing checks it on arrival: an action this agent does
+ * not know fails as unknown, and the print executor checks `job_id` and `file` before using them.
+ */
+export type ReceivedCommand = AgentCommand;
 
-/** What the agent tells the backend it came to. */
-export interface CommandOutcome {
-  ok: boolean;
-  octoprint_status: number | null;
-  error: string | null;
-}
+/** What the agent tells the backend a command came to (every field sent, none left to defaults). */
+export type CommandOutcome = Required<CommandResultRequest>;
 
 // The agent's writes to OctoPrint: POST /api/job with these three bodies, and the upload of print.
 const JOB_COMMANDS: Record<string, JobCommand> = {

@@ -3,7 +3,8 @@
  * OctoPrint hosts (poller.ts), keep the newest state per machine (latest-state.ts), report it
  * (reporter.ts, report-chunks.ts, backend-answer.ts) with backoff (backoff.ts), and carry out the
  * backend's commands (command-channel.ts, command-executor.ts; `print` in print/: download to a
- * bounded file cache, upload to OctoPrint).
+ * bounded file cache, upload to OctoPrint). Calls to /agent/v1 go through api/agent-client.ts, an
+ * openapi-fetch client typed by api/agent-api.generated.ts (`npm run generate:agent-api`).
  */
 
 export {

@@ -1,33 +1,26 @@
-/** What OctoPrint said in one poll, bodies as received (the server normalises them). */
-export interface OctoPrintObservation {
-  version: unknown;
-  printer_http_status: number | null;
-  printer: unknown;
-  job: unknown;
-  filament: unknown[] | null;
-}
+import type { ReportRequest } from "./api/agent-client.ts";
 
-/** One machine's entry in `POST /agent/v1/reports` (see docs of the agent). */
-export interface MachineReport {
-  machine_id: string;
-  name: string;
-  type: "OCTOPRINT";
-  url: string;
-  observed_at: string;
-  reachable: boolean;
-  error: string | null;
+type ReportedMachine = ReportRequest["machines"][number];
+type ReportedObservation = NonNullable<ReportedMachine["octoprint"]>;
+
+/**
+ * What OctoPrint said in one poll, bodies as received: the backend checks and normalises them
+ * (the generated types describe what it accepts; a body it refuses is a 400 naming the machine,
+ * which the reporter then drops), so the agent keeps them as `unknown`.
+ */
+export type OctoPrintObservation = {
+  [K in keyof ReportedObservation]: K extends "printer_http_status"
+    ? ReportedObservation[K]
+    : unknown;
+};
+
+/** One machine's entry in `POST /agent/v1/reports` (the generated type, OctoPrint's bodies unchecked). */
+export type MachineReport = Omit<ReportedMachine, "octoprint"> & {
   octoprint: OctoPrintObservation | null;
-}
+};
 
 /** Who sends the report. */
-export interface AgentInfo {
-  version: string;
-  hostname: string;
-}
+export type AgentInfo = ReportRequest["agent"];
 
-/** Body of `POST /agent/v1/reports`. */
-export interface ReportBody {
-  agent: AgentInfo;
-  sent_at: string;
-  machines: MachineReport[];
-}
+/** Body of `POST /agent/v1/reports` as the agent sends it. */
+export type ReportBody = Omit<ReportRequest, "machines"> & { machines: MachineReport[] };

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
+import { agentApiBase, createAgentApi, type ReportRequest, within } from "./api/agent-client.ts";
 import { classifyAnswer, type SendOutcome, tokenRefusedMessage } from "./backend-answer.ts";
 import { backoffDelayMs, sleep as realSleep, type Sleep } from "./backoff.ts";
 import type { LatestState } from "./latest-state.ts";
-import { exchange } from "./octoprint.ts";
 import {
   type Chunk,
   type ChunkLimits,
@@ -61,36 +61,40 @@ export interface Reporter {
  * before each retry; network errors, 5xx and 429 (Retry-After honoured) back off with full jitter.
  */
 export function createReporter(options: ReporterOptions): Reporter {
-  const fetchFn = options.fetch ?? globalThis.fetch;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const limits = options.limits ?? DEFAULT_CHUNK_LIMITS;
   const { state, logger, agentToken } = options;
-  const endpoint = `${options.apiUrl.replace(/\/+$/, "")}/agent/v1/reports`;
+  const endpoint = `${agentApiBase(options.apiUrl)}/reports`;
+  const api = createAgentApi({
+    apiUrl: options.apiUrl,
+    agentToken,
+    userAgent: `apf-agent/${options.agent.version}`,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   let wake: (() => void) | undefined;
 
   async function post(chunk: Chunk, timeoutMs: number, signal?: AbortSignal): Promise<SendOutcome> {
-    const head = JSON.stringify({ agent: options.agent, sent_at: new Date(now()).toISOString() });
-    const body = `${head.slice(0, -1)},"machines":[${chunk.json.join(",")}]}`;
-    const answer = await exchange(
-      fetchFn,
-      endpoint,
-      {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${agentToken.get()}`,
-          "content-type": "application/json",
-          "user-agent": `apf-agent/${options.agent.version}`,
-        },
-        body,
-        redirect: "manual",
-      },
-      timeoutMs,
-      signal,
+    const report: ReportRequest = {
+      agent: options.agent,
+      sent_at: new Date(now()).toISOString(),
+      machines: [],
+    };
+    const sent = await within(timeoutMs, signal, (signal) =>
+      api.POST("/reports", {
+        body: report,
+        // The machines were serialised once already, while chunking (their sizes make the
+        // chunks): they go into the report's empty list as they are, not serialised again.
+        bodySerializer: (envelope) => withMachines(envelope, chunk.json),
+        // Any 2xx settles the report, whatever its body says.
+        parseAs: "text",
+        signal,
+      }),
     );
-    if (!answer.ok) return { kind: "unavailable", message: answer.message };
-    return classifyAnswer(answer.status, answer.headers, answer.text, now());
+    if (!sent.ok) return { kind: "unavailable", message: sent.message };
+    const { response, error } = sent.answer;
+    return classifyAnswer(response.status, response.headers, error, now());
   }
 
   async function flush(
@@ -240,6 +244,12 @@ export function createReporter(options: ReporterOptions): Reporter {
   }
 
   return { run, flush, notify: () => wake?.() };
+}
+
+/** The report's JSON with `machines` (already serialised, one JSON text each) as its list. */
+function withMachines(report: ReportRequest, machines: readonly string[]): string {
+  const { machines: _empty, ...head } = report;
+  return `${JSON.stringify(head).slice(0, -1)},"machines":[${machines.join(",")}]}`;
 }
 
 /** The machine a 400 names in its `machine_index`, when it is one of this chunk's; else null. */

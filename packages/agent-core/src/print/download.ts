@@ -3,6 +3,7 @@ import { createWriteStream } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { describeFailure } from "@apf/printers/octoprint/client";
+import type { paths } from "../api/agent-client.ts";
 import { readEnvelope } from "../backend-answer.ts";
 
 /** What a download came to; `error` is the sentence the backend will show on the job. */
@@ -26,6 +27,18 @@ export interface DownloadOptions {
 }
 
 const MAX_REDIRECTS = 3;
+
+/**
+ * The route a print command's `file.url` points at (`GET /agent/v1/files/{token}`). The download
+ * stays on plain fetch rather than the openapi-fetch client (which could stream it with
+ * `parseAs: "stream"`): the agent never builds this path from a token, it follows the link the
+ * backend signed, as given, so the backend may move or re-sign links without a new agent; and
+ * after a redirect the next hop is a storage service outside the agent API, where the client's
+ * base URL and paths do not apply and the agent token must not go. The answers are the
+ * document's: 200 with the bytes, else the error envelope.
+ */
+type FileDownload = paths["/files/{token}"]["get"];
+const BYTES: keyof FileDownload["responses"] = 200;
 
 class TooLarge extends Error {}
 
@@ -63,7 +76,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
       kick();
     }
     if (!response) return { ok: false, status: null, error: "DOWNLOAD_FAILED: no answer" };
-    if (response.status !== 200 || !response.body) {
+    if (response.status !== BYTES || !response.body) {
       const { code, error } = readEnvelope(await response.text().catch(() => ""));
       const detail = [code, error].filter(Boolean).join(": ");
       return {

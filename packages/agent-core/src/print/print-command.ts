@@ -1,15 +1,12 @@
 import { PRINTABLE_EXTENSIONS } from "@apf/domain";
+import type { AgentCommand } from "../api/agent-client.ts";
 
-/** The file of a `print` command, as the backend hands it over. */
-export interface PrintFile {
-  /** Name to store on OctoPrint, without folder: `<stem>-<first 8 of the job id>.gcode`. */
-  name: string;
-  size_bytes: number;
-  /** Lowercase hex SHA-256 of the bytes. */
-  sha256: string;
-  /** Where to download it: relative to the backend, or absolute on the backend's origin. */
-  url: string;
-}
+/**
+ * The file of a `print` command, as the backend hands it over: `name` to store on OctoPrint
+ * (without folder), `size_bytes`, `sha256` (lowercase hex once read) and `url`, the signed link to
+ * download it from (relative to the backend, or absolute on the backend's origin).
+ */
+export type PrintFile = NonNullable<AgentCommand["file"]>;
 
 /** A `print` command whose fields were checked, with its download URL resolved. */
 export interface PrintOrder {

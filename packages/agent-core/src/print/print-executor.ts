@@ -1,6 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 import type { Logger } from "pino";
 import type { MachineConfig } from "../agent-config.ts";
+import type { CommandOutcome } from "../command-executor.ts";
 import type { SecretProvider } from "../secret-provider.ts";
 import { downloadFile } from "./download.ts";
 import type { FileCache } from "./file-cache.ts";
@@ -9,11 +10,7 @@ import { readPrintOrder } from "./print-command.ts";
 import type { ProgressSink } from "./progress.ts";
 
 /** What the agent tells the backend a command came to. */
-export interface PrintOutcome {
-  ok: boolean;
-  octoprint_status: number | null;
-  error: string | null;
-}
+export type PrintOutcome = CommandOutcome;
 
 /** Options of {@link createPrintExecutor}. */
 export interface PrintExecutorOptions {
