@@ -90,7 +90,7 @@ describe("reports through the generated client", () => {
 });
 
 describe("the command long poll through the generated client", () => {
-  it("asks with ?wait=, ignores an answer that is not JSON, and polls again", async () => {
+  it("asks with ?wait=, backs off from an answer that is not JSON, and polls again", async () => {
     const replies: FakeReply[] = [{ status: 200, body: "<html>login</html>" }];
     server = await startFakeServer(
       () => replies.shift() ?? { status: 200, body: { success: true, data: [] }, delayMs: 20 },
@@ -98,6 +98,7 @@ describe("the command long poll through the generated client", () => {
     const { logger, lines } = memoryLogger();
     const stop = new AbortController();
     controllers.push(stop);
+    const slept: number[] = [];
     const running = createCommandChannel({
       apiUrl: server.url,
       agentToken: inlineSecret(AGENT_TOKEN),
@@ -105,7 +106,10 @@ describe("the command long poll through the generated client", () => {
       execute: async () => ({ ok: true, octoprint_status: 204, error: null }),
       userAgent: "apf-agent/test",
       waitS: 7,
-      sleep: (ms, signal) => sleep(Math.min(ms, 5), signal),
+      sleep: (ms, signal) => {
+        slept.push(ms);
+        return sleep(Math.min(ms, 5), signal);
+      },
     }).run(stop.signal);
     await until(() => expect(server?.requests.length).toBeGreaterThanOrEqual(2));
     stop.abort();
@@ -113,6 +117,15 @@ describe("the command long poll through the generated client", () => {
 
     expect(server.requests[0]?.path).toBe("/agent/v1/commands?wait=7");
     expect(server.requests[0]?.headers.accept).toBe("application/json");
-    expect(lines.map((l) => l.msg)).toContain("command channel answer is not JSON; ignored");
+    // A page instead of JSON (a wrong api_url) is a failure like any other: backed off, not a
+    // tight loop.
+    expect(slept.length).toBeGreaterThanOrEqual(1);
+    expect(slept[0]).toBeGreaterThan(0);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: "command channel unavailable; retrying",
+        error: "the answer is not JSON (is api_url right?)",
+      }),
+    );
   });
 });

@@ -167,13 +167,11 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
       );
       if (signal.aborted) break;
       const receivedAt = monotonic();
-      const notJson = !sent.ok && sent.kind === "not_json";
-      if (notJson || (sent.ok && sent.answer.response.status === 200)) {
+      if (sent.ok && sent.answer.response.status === 200) {
         if (failures > 0) logger.info("command channel open again");
         failures = 0;
         if (undelivered.size > 0) await resendUndelivered(signal);
-        if (notJson) logger.warn("command channel answer is not JSON; ignored");
-        const commands: ReceivedCommand[] = sent.ok ? (sent.answer.data?.data ?? []) : [];
+        const commands: ReceivedCommand[] = sent.answer.data?.data ?? [];
         await Promise.all(commands.map((command) => carryOut(command, receivedAt, signal)));
         continue;
       }
@@ -185,7 +183,11 @@ export function createCommandChannel(options: CommandChannelOptions): CommandCha
             sent.answer.error,
             Date.now(),
           )
-        : { kind: "unavailable", message: sent.message };
+        : sent.kind === "not_json"
+          ? // e.g. api_url points at a site that answers every path with a page: back off like
+            // any other failure instead of polling it in a tight loop.
+            { kind: "unavailable", message: "the answer is not JSON (is api_url right?)" }
+          : { kind: "unavailable", message: sent.message };
       const backoff = backoffDelayMs(failures, {
         ...options.backoff,
         ...(options.random ? { random: options.random } : {}),
