@@ -5,6 +5,7 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../openapi/kit.ts";
+import { json } from "../../openapi/respond.ts";
 import { toUser, userSchema } from "./auth/schemas.ts";
 import { TAGS } from "./params.ts";
 
@@ -40,7 +41,8 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     listUserMemberships(db, userId),
   ]);
   if (!user) throw new ApiError("TOKEN_INVALID", "No such session; sign in again.");
-  return c.json(
+  return json(
+    c,
     ok({
       user: toUser(user),
       memberships: memberships.map((m) => ({ organization: m.organization, role: m.role })),

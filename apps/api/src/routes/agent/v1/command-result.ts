@@ -3,6 +3,7 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { AGENT_SECURITY, dataResponse, errors, isUuid, jsonBody } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { recordAgentResult } from "../../../services/print-queue/transfer.ts";
 
@@ -61,5 +62,5 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     },
     auditOrigin(c, { type: "agent", id: agent.agentId }),
   );
-  return c.json({ success: true as const, data: { id: row.id, status: row.status } }, 200);
+  return json(c, { success: true as const, data: { id: row.id, status: row.status } }, 200);
 };

@@ -3,6 +3,7 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { AGENT_SECURITY, dataResponse, errors } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import {
   awaitAgentCommands,
   CHANNEL_GRACE_MS,
@@ -102,5 +103,5 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
         ...(print ? { job_id: print.jobId, file: print.file } : {}),
       };
     });
-  return c.json({ success: true as const, data }, 200);
+  return json(c, { success: true as const, data }, 200);
 };

@@ -1,3 +1,4 @@
+import { agentReportSchema } from "@apf/printers";
 import { agentAuth } from "../../../middleware/agent-auth.ts";
 import { exceptOpen } from "../../../middleware/closed-by-default.ts";
 import { registerDocumentRoute } from "../../../openapi/document-route.ts";
@@ -19,7 +20,8 @@ export function agentRoutes() {
   const router = createRouter();
   registerAgentScheme(router.openAPIRegistry);
   router.use("*", exceptOpen(OPEN_AGENT_ROUTES, agentAuth));
-  router.openapi(reports.route, reports.handler, reports.hook);
+  router.openAPIRegistry.register(reports.AGENT_REPORT_COMPONENT, agentReportSchema);
+  router.openapi(reports.route, reports.handler);
   router.openapi(commandsPoll.route, commandsPoll.handler);
   router.openapi(commandResult.route, commandResult.handler);
   router.openapi(commandProgress.route, commandProgress.handler);

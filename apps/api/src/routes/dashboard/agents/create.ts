@@ -12,6 +12,7 @@ import {
   text,
   timestamp,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 
@@ -60,7 +61,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     });
     return row;
   });
-  return c.json(
+  return json(
+    c,
     ok({
       id: agent.id,
       name: agent.name,

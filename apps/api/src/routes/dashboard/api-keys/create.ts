@@ -1,7 +1,6 @@
 import { mintToken, SCOPES } from "@apf/auth";
 import { insertApiKey } from "@apf/db/queries/api-keys";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import {
   dataResponse,
@@ -12,6 +11,8 @@ import {
   SESSION_SECURITY,
   text,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { invalidField } from "../../../openapi/validation.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { mintedKeySchema, scopeSchema } from "./schemas.ts";
@@ -66,10 +67,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { organizationId } = c.get("org");
   const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
   if (expiresAt && expiresAt.getTime() <= clock.now().getTime()) {
-    throw new ApiError(
-      "INVALID_REQUEST",
-      'Invalid body field "expires_at": must be in the future.',
-    );
+    throw invalidField("json", ["expires_at"], "must be in the future.");
   }
   const minted = mintToken("live");
   const row = await db.transaction(async (tx) => {
@@ -97,7 +95,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     });
     return key;
   });
-  return c.json(
+  return json(
+    c,
     ok({
       id: row.id,
       key: minted.token,

@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { API_KEY_CREDENTIAL, revokeCredential } from "../../../services/revoke-credential.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
@@ -34,5 +35,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     API_KEY_CREDENTIAL,
     keyId,
   );
-  return c.json(ok({ id: key.id, revoked_at: iso(key.revokedAt) }), 200);
+  return json(c, ok({ id: key.id, revoked_at: iso(key.revokedAt) }), 200);
 };

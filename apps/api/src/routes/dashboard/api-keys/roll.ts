@@ -10,6 +10,7 @@ import {
   SESSION_SECURITY,
   timestamp,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { MAX_ROLL_GRACE_HOURS, rollApiKey } from "../../../services/roll-api-key.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
@@ -69,7 +70,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     grace_hours,
   );
   const { key } = rolled;
-  return c.json(
+  return json(
+    c,
     ok({
       id: key.id,
       key: rolled.token,

@@ -4,6 +4,7 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { endOtherSessions } from "../../../services/end-other-sessions.ts";
 import { loginSucceeded, reserveLoginAttempt } from "../../../services/sign-in-throttle.ts";
@@ -58,5 +59,5 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       now,
     });
   });
-  return c.json(ok({ changed: true as const, sessions_ended: ended }), 200);
+  return json(c, ok({ changed: true as const, sessions_ended: ended }), 200);
 };

@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { endOtherSessions } from "../../../services/end-other-sessions.ts";
 import { TAGS } from "../params.ts";
@@ -32,5 +33,5 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       now: clock.now(),
     }),
   );
-  return c.json(ok({ sessions_ended: ended }), 200);
+  return json(c, ok({ sessions_ended: ended }), 200);
 };

@@ -9,6 +9,7 @@ import {
   SESSION_SECURITY,
   timestamp,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { TAGS } from "../params.ts";
 
 const sessionSchema = z.object({
@@ -40,7 +41,8 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { db, clock } = c.get("services");
   const session = c.get("session");
   const rows = await listLiveSessions(db, session.userId, clock.now());
-  return c.json(
+  return json(
+    c,
     ok(
       rows.map((s) => ({
         id: s.id,

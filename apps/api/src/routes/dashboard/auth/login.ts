@@ -13,6 +13,7 @@ import { ApiError } from "../../../errors.ts";
 import { refuseCrossOrigin } from "../../../middleware/csrf.ts";
 import { setSessionCookie } from "../../../middleware/session-auth.ts";
 import { dataResponse, errors, jsonBody, OPEN, ok } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { type AuditEntry, auditOrigin, recordAudit, userAgentOf } from "../../../services/audit.ts";
 import { startSession } from "../../../services/sessions.ts";
 import { loginSucceeded, reserveLoginAttempt } from "../../../services/sign-in-throttle.ts";
@@ -97,5 +98,5 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     return session;
   });
   setSessionCookie(c, token, { createdAt: now, now });
-  return c.json(ok({ user: toUser(user), session_token: token }), 200);
+  return json(c, ok({ user: toUser(user), session_token: token }), 200);
 };

@@ -25,6 +25,8 @@ import {
   text,
   timestamp,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { invalidField } from "../../../openapi/validation.ts";
 import { auditOrigin, recordAudit, userAgentOf } from "../../../services/audit.ts";
 import { acceptInvitation } from "../../../services/invitations.ts";
 import { startSession } from "../../../services/sessions.ts";
@@ -100,9 +102,10 @@ export const route = createRoute({
 
 const taken = () => new ApiError("CONFLICT", "An account with this email already exists.");
 const noSuchInvitation = () =>
-  new ApiError(
-    "INVALID_REQUEST",
-    'Invalid body field "invitation_token": no pending invitation for this email has this token.',
+  invalidField(
+    "json",
+    ["invitation_token"],
+    "no pending invitation for this email has this token.",
   );
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
@@ -153,7 +156,8 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       throw error;
     });
   setSessionCookie(c, result.token, { createdAt: result.now, now: result.now });
-  return c.json(
+  return json(
+    c,
     ok({
       user: toUser(result.user),
       organization: {

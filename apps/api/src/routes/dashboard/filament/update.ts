@@ -9,6 +9,7 @@ import {
   ok,
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
@@ -53,5 +54,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       },
     );
   });
-  return c.json(ok(toSpool(spool)), 200);
+  return json(c, ok(toSpool(spool)), 200);
 };

@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { createPrintFile } from "../../../services/files/print-files.ts";
 import {
@@ -39,5 +40,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       numberOfUnits: input.number_of_units,
     },
   );
-  return c.json(ok(toPrintFile(row)), 201);
+  return json(c, ok(toPrintFile(row)), 201);
 };

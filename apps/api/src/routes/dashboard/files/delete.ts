@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { removePrintFile } from "../../../services/files/print-files.ts";
 import { DeletedSchema } from "../../public/v1/files/schema.ts";
@@ -25,5 +26,5 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { fileId } = c.req.valid("param");
   await removePrintFile(c.get("services"), c.get("org").organizationId, auditOrigin(c), fileId);
-  return c.json(ok({ id: fileId, deleted: true as const }), 200);
+  return json(c, ok({ id: fileId, deleted: true as const }), 200);
 };

@@ -4,6 +4,7 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { acceptInvitation } from "../../../services/invitations.ts";
 import {
@@ -64,5 +65,5 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   });
   if (!result) throw new ApiError("NOT_FOUND", "No pending invitation for you with this token.");
   await invitationAccepted(services, c.get("clientIp"));
-  return c.json(ok(result), 200);
+  return json(c, ok(result), 200);
 };

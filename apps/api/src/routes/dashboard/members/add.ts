@@ -13,6 +13,7 @@ import {
   ok,
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { assertMayAssign, lockForMemberChange } from "../../../services/owner-rules.ts";
 import { orgParams, TAGS } from "../params.ts";
@@ -81,5 +82,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       invitation: { ...toInvitation(invitation), accept_token: token },
     };
   });
-  return c.json(ok(result), 201);
+  return json(c, ok(result), 201);
 };

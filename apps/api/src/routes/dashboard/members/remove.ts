@@ -5,6 +5,7 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import {
   assertKeepsAnOwner,
@@ -75,7 +76,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     );
     return { member, minted };
   });
-  return c.json(
+  return json(
+    c,
     ok({
       user_id: result.member.userId,
       role: result.member.role,

@@ -3,6 +3,7 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import {
   assertKeepsAnOwner,
@@ -51,5 +52,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     });
     return { ...before, role };
   });
-  return c.json(ok(toMember(member)), 200);
+  return json(c, ok(toMember(member)), 200);
 };

@@ -3,6 +3,7 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { assertMayAssign, lockForMemberChange } from "../../../services/owner-rules.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
@@ -42,5 +43,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       details: { email: invitation.email, role: invitation.role },
     });
   });
-  return c.json(ok({ id: invitationId, withdrawn: true as const }), 200);
+  return json(c, ok({ id: invitationId, withdrawn: true as const }), 200);
 };

@@ -10,6 +10,7 @@ import {
   SESSION_SECURITY,
   text,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { invalidateOrganizationKeys } from "../../../services/key-cache.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
@@ -87,5 +88,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   await invalidateOrganizationKeys(c.get("services"), organizationId);
   // Auto-start switched on: the queue may have jobs for ready printers now.
   c.get("services").dispatcher.wake(organizationId);
-  return c.json(ok(toOrganization(org)), 200);
+  return json(c, ok(toOrganization(org)), 200);
 };

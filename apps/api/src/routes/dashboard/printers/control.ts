@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { requestControlOnce } from "../../../services/control/request.ts";
 import {
@@ -50,5 +51,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     },
     { key, operation: route.operationId },
   );
-  return result.httpStatus === 200 ? c.json(ok(result.data), 200) : c.json(ok(result.data), 202);
+  return result.httpStatus === 200 ? json(c, ok(result.data), 200) : json(c, ok(result.data), 202);
 };

@@ -12,6 +12,7 @@ import {
   SESSION_SECURITY,
   text,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { printerFreshness, readPrinterView } from "../../../services/printer-view.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
@@ -95,5 +96,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       },
     );
   });
-  return c.json(ok(toPrinter(printer)), 200);
+  return json(c, ok(toPrinter(printer)), 200);
 };

@@ -12,6 +12,7 @@ import {
   text,
   timestamp,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
@@ -97,7 +98,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     return adjusted;
   });
   const { movement, sku } = result;
-  return c.json(
+  return json(
+    c,
     ok({
       movement: {
         id: movement.id,

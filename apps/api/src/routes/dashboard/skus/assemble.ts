@@ -11,6 +11,7 @@ import {
   SESSION_SECURITY,
   timestamp,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin, recordAudit } from "../../../services/audit.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
@@ -92,7 +93,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     });
     return assembled;
   });
-  return c.json(
+  return json(
+    c,
     ok({
       kit: toSku(result.kit),
       movements: result.movements.map((m) => ({

@@ -11,6 +11,7 @@ import {
   ok,
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { auditOrigin } from "../../../services/audit.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
@@ -69,5 +70,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       if (isUniqueViolation(error, "skus_org_sku_key")) throw duplicate();
       throw error;
     });
-  return c.json(ok(toSku(sku)), 200);
+  return json(c, ok(toSku(sku)), 200);
 };

@@ -6,6 +6,7 @@ import {
   hubUnavailableResponse,
 } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { auditOrigin } from "../../../../services/audit.ts";
 import { requestControlOnce } from "../../../../services/control/request.ts";
 import { idParams } from "../lookup.ts";
@@ -68,6 +69,6 @@ export function registerControlPrinter(router: PublicRouter) {
       { key, operation: controlPrinterRoute.operationId },
     );
     const body = { success: true as const, data: result.data };
-    return result.httpStatus === 200 ? c.json(body, 200) : c.json(body, 202);
+    return result.httpStatus === 200 ? json(c, body, 200) : json(c, body, 202);
   });
 }

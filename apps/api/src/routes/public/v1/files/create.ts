@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { codedErrorResponse, itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { apiKeyAuditOrigin } from "../../../../services/audit.ts";
 import { createPrintFile } from "../../../../services/files/print-files.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -58,6 +59,6 @@ export function registerCreatePrintFile(router: PublicRouter) {
         numberOfUnits: input.number_of_units,
       },
     );
-    return c.json({ success: true as const, data: toPrintFile(row) }, 201);
+    return json(c, { success: true as const, data: toPrintFile(row) }, 201);
   });
 }

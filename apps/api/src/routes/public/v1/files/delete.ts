@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { codedErrorResponse, isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { apiKeyAuditOrigin } from "../../../../services/audit.ts";
 import { removePrintFile } from "../../../../services/files/print-files.ts";
 import { idParams } from "../lookup.ts";
@@ -41,6 +42,6 @@ export function registerDeletePrintFile(router: PublicRouter) {
     if (!isUuid(id)) throw new ApiError("NOT_FOUND", "Print file not found.");
     const organizationId = c.get("apiKey").organizationId;
     await removePrintFile(c.get("services"), organizationId, apiKeyAuditOrigin(c), id);
-    return c.json({ success: true as const, data: { id, deleted: true as const } }, 200);
+    return json(c, { success: true as const, data: { id, deleted: true as const } }, 200);
   });
 }

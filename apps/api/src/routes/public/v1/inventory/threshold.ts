@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -72,6 +73,6 @@ export function registerSetInventoryThreshold(router: PublicRouter) {
       });
       return findPublicInventoryItem(tx, organizationId, id);
     });
-    return c.json({ success: true as const, data: toInventoryItemDetail(item!) }, 200);
+    return json(c, { success: true as const, data: toInventoryItemDetail(item!) }, 200);
   });
 }

@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { cachedJson, NOT_MODIFIED_RESPONSE } from "../../../../openapi/encoded-json.ts";
 import { isUuid, listEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { encodedBodiesOf } from "../../../../services/encoded-bodies.ts";
 import { jobsListCacheOf } from "../../../../services/jobs-list-cache.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -44,7 +45,7 @@ export function registerListJobs(router: PublicRouter) {
     const page = { limit: q.limit, offset: q.offset };
     // Ids are opaque: a printer_id that cannot exist filters everything out rather than erring.
     if (q.printer_id !== undefined && !isUuid(q.printer_id)) {
-      return c.json({ success: true as const, data: [], meta: { ...page, count: 0 } }, 200);
+      return json(c, { success: true as const, data: [], meta: { ...page, count: 0 } }, 200);
     }
     // Served from the organization's serialised pages, rebuilt when its jobs or SKUs changed
     // (services/jobs-list-cache.ts); the bytes are what toPublicJob produced.

@@ -2,6 +2,7 @@ import { insertSpool } from "@apf/db/queries/filament";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope, jsonBody, text } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
 import {
   assertOwnPrinter,
@@ -61,6 +62,6 @@ export function registerCreateFilament(router: PublicRouter) {
       });
       return row;
     });
-    return c.json({ success: true as const, data: toFilamentSpool(spool) }, 201);
+    return json(c, { success: true as const, data: toFilamentSpool(spool) }, 201);
   });
 }

@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope, jsonBody, text } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
 import { printerFreshness, readPrinterDetailView } from "../../../../services/printer-view.ts";
 import { PrinterDetailSchema, toPublicPrinterDetail } from "../../../../services/public-printer.ts";
@@ -77,6 +78,6 @@ export function registerSetPrinterMaintenance(router: PublicRouter) {
       });
       return readPrinterDetailView(tx, organizationId, id, printerFreshness(services));
     });
-    return c.json({ success: true as const, data: toPublicPrinterDetail(printer!) }, 200);
+    return json(c, { success: true as const, data: toPublicPrinterDetail(printer!) }, 200);
   });
 }

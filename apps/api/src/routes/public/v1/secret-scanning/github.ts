@@ -5,6 +5,7 @@ import { ApiError } from "../../../../errors.ts";
 import { limitBody } from "../../../../middleware/body-limit.ts";
 import { recordFailedAuth } from "../../../../middleware/rate-limit.ts";
 import { errorResponses } from "../../../../openapi/components.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { revokeLeakedTokens } from "../../../../services/leaked-tokens.ts";
 import type { PublicRouter } from "../operation.ts";
 
@@ -97,6 +98,6 @@ export function registerGithubSecretScanning(router: PublicRouter) {
   router.openapi(githubSecretScanningRoute, async (c) => {
     const verdicts = await revokeLeakedTokens(c.get("services"), c.req.valid("json"));
     c.header("Cache-Control", "no-store");
-    return c.json(verdicts, 200);
+    return json(c, verdicts, 200);
   });
 }
