@@ -1,4 +1,4 @@
-import { isDatabaseUnreachable } from "@apf/db";
+import { isDatabaseUnreachable, sqlState } from "@apf/db";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -6,7 +6,7 @@ import type { AppEnv } from "./context.ts";
 import { DomainError, ERROR_CODES, type ErrorCode, type FieldIssue } from "./domain-error.ts";
 import { json } from "./openapi/respond.ts";
 
-export { ERROR_CODES, type ErrorCode };
+export { ERROR_CODES, type ErrorCode, sqlState };
 
 /**
  * The one table from error code to HTTP status: every code of the union (domain-error.ts), each
@@ -54,6 +54,12 @@ export const ERROR_STATUS = {
   PRODUCT_NOT_FOUND: 404,
   FILE_IN_USE: 409,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
+
+/** Headers every answer of a code carries, whoever raised it. */
+const CODE_HEADERS: Partial<Record<ErrorCode, Record<string, string>>> = {
+  // The upload's body was cut off unread: the connection cannot carry another request.
+  FILE_TOO_LARGE: { Connection: "close" },
+};
 
 /** The HTTP status of an error code. */
 export function statusOf(code: ErrorCode): ContentfulStatusCode {
@@ -132,6 +138,7 @@ export function errorResponse(c: Context<AppEnv>, error: DomainError): Response 
   const challenge = bearerChallenge(c, error);
   if (challenge) c.header("WWW-Authenticate", challenge);
   if (error.retryAfterS !== undefined) c.header("Retry-After", String(error.retryAfterS));
+  for (const [name, value] of Object.entries(CODE_HEADERS[error.code] ?? {})) c.header(name, value);
   if (error instanceof ApiError) {
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   }
@@ -155,15 +162,6 @@ function fromHttpException(error: HTTPException): ApiError {
     default:
       return new ApiError("INTERNAL_ERROR", "Something went wrong on our side.");
   }
-}
-
-/** The SQLSTATE of a database error, looked for along the error's causes (drizzle wraps pg's). */
-export function sqlState(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const { code } = e as { code?: unknown };
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
 }
 
 /**

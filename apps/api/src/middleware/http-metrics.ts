@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../context.ts";
-import { ApiError } from "../errors.ts";
+import { DomainError } from "../domain-error.ts";
 import { metricsOf } from "../services/metrics.ts";
 
 const AUTH_CODES = new Set(["UNAUTHORIZED", "TOKEN_INVALID", "TOKEN_REVOKED", "TOKEN_EXPIRED"]);
@@ -20,7 +20,7 @@ export const httpMetrics = createMiddleware<AppEnv>(async (c, next) => {
   metrics.requests.inc({ method, route, status: String(c.res.status) });
   metrics.duration.observe({ method, route }, (performance.now() - started) / 1000);
   const error = c.error;
-  if (error instanceof ApiError) {
+  if (error instanceof DomainError) {
     if (AUTH_CODES.has(error.code)) metrics.authFailures.inc({ code: error.code });
     else if (error.code === "RATE_LIMITED") metrics.rateLimited.inc({ route });
   }

@@ -1,5 +1,5 @@
 import type { Queryable } from "@apf/db";
-import { ApiError } from "../errors.ts";
+import { DomainError } from "../domain-error.ts";
 import { type AuditAction, type AuditOrigin, recordAudit } from "./audit.ts";
 
 /** The audit event of a PATCH. */
@@ -22,7 +22,7 @@ export async function recordUpdate<T>(
   row: T | undefined,
   event: UpdateEvent,
 ): Promise<T> {
-  if (!row) throw new ApiError("NOT_FOUND", event.notFound);
+  if (!row) throw new DomainError("NOT_FOUND", event.notFound);
   await recordAudit(tx, actor.origin, {
     organizationId: actor.organizationId,
     action: event.action,

@@ -1,6 +1,6 @@
 import { type CommandRow, completeCommand, findAgentCommand } from "@apf/db/queries/commands";
 import type { AgentPrincipal, Services } from "../../context.ts";
-import { ApiError } from "../../errors.ts";
+import { DomainError } from "../../domain-error.ts";
 import { type AuditOrigin, recordAudit } from "../audit.ts";
 import { commandTopic } from "./bus.ts";
 
@@ -46,9 +46,9 @@ export async function recordCommandResult(
     return completed;
   }
   const existing = await findAgentCommand(db, agent.agentId, commandId);
-  if (!existing) throw new ApiError("NOT_FOUND", "This agent has no such command.");
+  if (!existing) throw new DomainError("NOT_FOUND", "This agent has no such command.");
   if (existing.status === "pending") {
-    throw new ApiError("CONFLICT", "This command was not handed to the agent yet.");
+    throw new DomainError("CONFLICT", "This command was not handed to the agent yet.");
   }
   return existing;
 }

@@ -1,4 +1,5 @@
 import type { Transaction } from "@apf/db";
+import { sqlState } from "@apf/db";
 import {
   listQueueHead,
   listQueuePrinters,
@@ -9,7 +10,6 @@ import {
   startQueuedJob,
 } from "@apf/db/queries/print-queue";
 import type { Services } from "../../context.ts";
-import { sqlState } from "../../errors.ts";
 import { type AuditOrigin, recordAudit } from "../audit.ts";
 import { agentTopic } from "../control/bus.ts";
 import { dispatchable, type JobFacts, misfit, octoprintFileName, waitingReason } from "./rules.ts";

@@ -27,5 +27,5 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { jobId } = c.req.valid("param");
   const answer = await startJob(c.get("services"), memberActor(c), jobId);
-  return answer.httpStatus === 200 ? json(c, ok(answer.data), 200) : json(c, ok(answer.data), 202);
+  return answer.taken ? json(c, ok(answer.data), 200) : json(c, ok(answer.data), 202);
 };

@@ -51,5 +51,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     },
     { key, operation: route.operationId },
   );
-  return result.httpStatus === 200 ? json(c, ok(result.data), 200) : json(c, ok(result.data), 202);
+  return result.carriedOut ? json(c, ok(result.data), 200) : json(c, ok(result.data), 202);
 };

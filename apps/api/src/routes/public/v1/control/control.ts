@@ -69,6 +69,6 @@ export function registerControlPrinter(router: PublicRouter) {
       { key, operation: controlPrinterRoute.operationId },
     );
     const body = { success: true as const, data: result.data };
-    return result.httpStatus === 200 ? json(c, body, 200) : json(c, body, 202);
+    return result.carriedOut ? json(c, body, 200) : json(c, body, 202);
   });
 }

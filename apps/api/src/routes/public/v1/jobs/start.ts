@@ -59,6 +59,6 @@ export function registerStartJob(router: PublicRouter) {
     if (!isUuid(id)) throw new ApiError("JOB_NOT_FOUND", "Job not found.");
     const answer = await startJob(c.get("services"), keyActor(c), id);
     const body = { success: true as const, data: answer.data };
-    return answer.httpStatus === 200 ? json(c, body, 200) : json(c, body, 202);
+    return answer.taken ? json(c, body, 200) : json(c, body, 202);
   });
 }
