@@ -32,10 +32,8 @@ export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
 export function createApp(services: Services) {
   const app = createRouter();
 
-  const keyTouches = new Set<string>();
   app.use("*", async (c, next) => {
     c.set("services", services);
-    c.set("keyTouches", keyTouches);
     await next();
   });
   app.use("*", httpMetrics);

@@ -3,11 +3,17 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Env } from "./env.ts";
 import type { CommandBus } from "./services/control/bus.ts";
+import type { EncodedBodies } from "./services/encoded-bodies.ts";
 import type { FileStore } from "./services/file-store/index.ts";
 import type { GithubKeySet } from "./services/github-keys.ts";
+import type { JobsListCache } from "./services/jobs-list-cache.ts";
+import type { KeyCache } from "./services/key-cache.ts";
+import type { KeyTouches } from "./services/key-touches.ts";
+import type { Metrics } from "./services/metrics.ts";
 import type { OrgChanges } from "./services/org-changes.ts";
 import type { Dispatcher } from "./services/print-queue/dispatcher.ts";
 import type { PrintFileLinks } from "./services/print-queue/transfer.ts";
+import type { PrinterListCache } from "./services/printer-list-cache.ts";
 import type { RateLimiterFactory } from "./services/rate-limiter.ts";
 
 /** The time source; tests swap it, never the database. */
@@ -17,8 +23,11 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Everything a handler may depend on, built once in server.ts (or a test) and handed to createApp. */
-export interface Services {
+/**
+ * What buildServices opens or reads first (connections, clients, configuration): everything the
+ * stateful parts of Services are built over.
+ */
+export interface Platform {
   db: Database;
   dbKind: DatabaseKind;
   /** Resolves when the database answers. */
@@ -32,8 +41,6 @@ export interface Services {
   commandBus: CommandBus;
   /** Which organizations' printers, jobs and SKUs changed, as Postgres announces (LISTEN). */
   orgChanges: OrgChanges;
-  /** The print queue's dispatcher (auto-start) and sweep, running once per Services. */
-  dispatcher: Dispatcher;
   /** Mints a print file's signed agent download link (the files capability). */
   printFileLinks: PrintFileLinks;
   logger: Logger;
@@ -45,6 +52,27 @@ export interface Services {
   fileStore: FileStore;
   /** Signs upload tokens and agents' download links (APF_UPLOAD_SECRET); never logged. */
   uploadSecret: Buffer;
+}
+
+/**
+ * Everything a handler may depend on: the platform and the stateful parts built over it, each
+ * explicitly, in services/build.ts (once per API instance, or per test) and handed to createApp.
+ */
+export interface Services extends Platform {
+  /** The print queue's dispatcher (auto-start) and sweep. */
+  dispatcher: Dispatcher;
+  /** Verified API keys kept in process, confirmed against Redis on every request. */
+  keyCache: KeyCache;
+  /** The API keys' last_used_at writes, off the request path. */
+  keyTouches: KeyTouches;
+  /** Each organization's serialised printer list. */
+  printerListCache: PrinterListCache;
+  /** Each organization's serialised job-list pages. */
+  jobsListCache: JobsListCache;
+  /** Compressed copies of the cached answers' bytes. */
+  encodedBodies: EncodedBodies;
+  /** This instance's Prometheus metrics. */
+  metrics: Metrics;
 }
 
 /** Who called /public/v1: set by the api-key-auth middleware. */
@@ -109,11 +137,6 @@ export interface AppEnv {
     keyBudgetRetryAfterS: number;
     /** A spend of a cached key's budget started while its version was being confirmed. */
     keyBudgetSpend: EarlyBudgetSpend;
-    /**
-     * Ids of keys whose last_used_at write is in flight, shared by every request of one app
-     * (createApp makes it), so a burst of requests writes once.
-     */
-    keyTouches: Set<string>;
     session: SessionPrincipal;
     agent: AgentPrincipal;
   };

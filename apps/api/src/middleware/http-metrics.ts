@@ -2,7 +2,6 @@ import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../context.ts";
 import { DomainError } from "../domain-error.ts";
-import { metricsOf } from "../services/metrics.ts";
 
 const AUTH_CODES = new Set(["UNAUTHORIZED", "TOKEN_INVALID", "TOKEN_REVOKED", "TOKEN_EXPIRED"]);
 
@@ -13,7 +12,7 @@ const AUTH_CODES = new Set(["UNAUTHORIZED", "TOKEN_INVALID", "TOKEN_REVOKED", "T
 export const httpMetrics = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now();
   await next();
-  const metrics = metricsOf(c.get("services"));
+  const { metrics } = c.get("services");
   const last = matchedRoutes(c).at(-1);
   const route = last && last.method !== "ALL" ? last.path : "unmatched";
   const method = c.req.method;

@@ -19,7 +19,6 @@ import { AGENT_SECURITY, anyErrorSchema, dataResponse, errors } from "../../../o
 import { json } from "../../../openapi/respond.ts";
 import { dottedPath, fieldIssues } from "../../../openapi/validation.ts";
 import { ingestReport } from "../../../services/ingest.ts";
-import { metricsOf } from "../../../services/metrics.ts";
 
 const tooLarge = () =>
   new ApiError(
@@ -146,7 +145,7 @@ export const handler: RouteHandler<typeof route, AppEnv, ReportInput> = async (c
   logger.debug({ agent_id: agent.agentId, ...summary }, "report applied");
   // Committed, so visible: observed → visible, per machine (an agent clock ahead counts 0).
   const visibleAt = Date.now();
-  const { ingestLag } = metricsOf(c.get("services"));
+  const { ingestLag } = c.get("services").metrics;
   for (const m of report.machines) {
     ingestLag.observe(Math.max(0, visibleAt - Date.parse(m.observed_at)) / 1000);
   }

@@ -4,8 +4,6 @@ import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/compo
 import { cachedJson, NOT_MODIFIED_RESPONSE } from "../../../../openapi/encoded-json.ts";
 import { isUuid, listEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { encodedBodiesOf } from "../../../../services/encoded-bodies.ts";
-import { jobsListCacheOf } from "../../../../services/jobs-list-cache.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { filterText, MAX_OFFSET, oneOf, wholeNumberOr } from "../params.ts";
 import { JobSchema } from "./schema.ts";
@@ -49,11 +47,11 @@ export function registerListJobs(router: PublicRouter) {
     }
     // Served from the organization's serialised pages, rebuilt when its jobs or SKUs changed
     // (services/jobs-list-cache.ts); the bytes are what toPublicJob produced.
-    const body = await jobsListCacheOf(services).body(apiKey.organizationId, {
+    const body = await services.jobsListCache.body(apiKey.organizationId, {
       ...page,
       status: q.status,
       printerId: q.printer_id,
     });
-    return cachedJson(c, body, encodedBodiesOf(services));
+    return cachedJson(c, body, services.encodedBodies);
   });
 }
