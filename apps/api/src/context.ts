@@ -2,6 +2,7 @@ import type { Database, DatabaseKind } from "@apf/db";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Env } from "./env.ts";
+import type { Actor, OrgActor } from "./services/audit.ts";
 import type { CommandBus } from "./services/control/bus.ts";
 import type { EncodedBodies } from "./services/encoded-bodies.ts";
 import type { FileStore } from "./services/file-store/index.ts";
@@ -123,21 +124,52 @@ export interface AgentPrincipal {
   organizationId: string;
 }
 
-/** The typed Hono environment of every route. `auth` is filled by the auth middlewares. */
+/** What every request carries from the first middleware on (app.ts). */
+interface RequestVariables {
+  services: Services;
+  requestId: string;
+  /** The client address: the socket peer unless TRUST_PROXY names a header to believe. */
+  clientIp: string;
+}
+
+/** What the auth middlewares set, each on its own surface. */
+interface AuthVariables {
+  /** The calling API key (api-key-auth, /public/v1). */
+  apiKey: ApiKeyPrincipal;
+  /** The verified key's preview and organization, set with apiKey. */
+  apiKeyDetails: ApiKeyDetails;
+  /** Set by meterKeyBudget when the key's budget is spent: seconds until it refills. */
+  keyBudgetRetryAfterS: number;
+  /** A spend of a cached key's budget started while its version was being confirmed. */
+  keyBudgetSpend: EarlyBudgetSpend;
+  /** The member's session (session-auth, /api). */
+  session: SessionPrincipal;
+  /** The calling agent (agent-auth, /agent/v1). */
+  agent: AgentPrincipal;
+  /** Who acts, set by whichever auth middleware ran; audit events record it. */
+  actor: Actor;
+}
+
+/**
+ * The Hono environment of any request, before (or without) a credential: what an auth
+ * middleware sets may be absent. Shared middleware and the open routes see this.
+ */
 export interface AppEnv {
-  Variables: {
-    services: Services;
-    requestId: string;
-    /** The client address: the socket peer unless TRUST_PROXY names a header to believe. */
-    clientIp: string;
-    apiKey: ApiKeyPrincipal;
-    /** The verified key's preview and organization, set with apiKey. */
-    apiKeyDetails: ApiKeyDetails;
-    /** Set by meterKeyBudget when the key's budget is spent: seconds until it refills. */
-    keyBudgetRetryAfterS: number;
-    /** A spend of a cached key's budget started while its version was being confirmed. */
-    keyBudgetSpend: EarlyBudgetSpend;
-    session: SessionPrincipal;
-    agent: AgentPrincipal;
-  };
+  Variables: RequestVariables & Partial<AuthVariables>;
+}
+
+/** A /public/v1 operation after api-key-auth: the key, its details and its actor are present. */
+export interface PublicEnv {
+  Variables: AppEnv["Variables"] &
+    Pick<AuthVariables, "apiKey" | "apiKeyDetails"> & { actor: OrgActor };
+}
+
+/** An /api route after session-auth: the session and the member as actor are present. */
+export interface SessionEnv {
+  Variables: AppEnv["Variables"] & Pick<AuthVariables, "session" | "actor">;
+}
+
+/** An /agent/v1 route after agent-auth: the agent and its actor are present. */
+export interface AgentEnv {
+  Variables: AppEnv["Variables"] & Pick<AuthVariables, "agent"> & { actor: OrgActor };
 }

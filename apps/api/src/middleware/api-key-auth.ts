@@ -1,12 +1,13 @@
 import type { ApiKeyForAuth } from "@apf/db/queries/api-key-auth";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { ApiKeyDetails, ApiKeyPrincipal, AppEnv } from "../context.ts";
+import type { ApiKeyDetails, ApiKeyPrincipal, AppEnv, PublicEnv } from "../context.ts";
+import { requestActor } from "./actor.ts";
 import { type BearerVerdict, verifyBearerToken } from "./bearer-credential.ts";
 import { DEFAULT_KEY_BUDGET, startKeyBudget } from "./rate-limit.ts";
 
 /** The verified key's preview and organization, once api-key-auth has run; else undefined. */
-export function apiKeyDetails(c: Context<AppEnv>): ApiKeyDetails | undefined {
+export function apiKeyDetails<E extends AppEnv>(c: Context<E>): ApiKeyDetails | undefined {
   return c.get("apiKeyDetails");
 }
 
@@ -33,7 +34,7 @@ function verdict(row: ApiKeyForAuth | undefined, now: Date): BearerVerdict<ApiKe
  * Authenticates /public/v1: Bearer credential → well-formed apf_live_ key (offline) → lookup by
  * SHA-256 → not revoked → not expired; then sets c.get("apiKey").
  */
-export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
+export const apiKeyAuth = createMiddleware<PublicEnv>(async (c, next) => {
   const services = c.get("services");
   const now = services.clock.now();
   let keyHash = "";
@@ -69,6 +70,7 @@ export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
     },
   });
   c.set("apiKey", principal);
+  c.set("actor", { ...requestActor(c, "api_key", row.id), organizationId: row.organizationId });
   // Written off the request path, at most once a minute per key (services/key-touches.ts).
   services.keyTouches.note(keyHash, row, now);
   await next();

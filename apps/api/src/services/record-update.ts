@@ -1,6 +1,6 @@
 import type { Queryable } from "@apf/db";
 import { DomainError } from "../domain-error.ts";
-import { type AuditAction, type AuditOrigin, recordAudit } from "./audit.ts";
+import { type Actor, type AuditAction, recordAudit } from "./audit.ts";
 
 /** The audit event of a PATCH. */
 export interface UpdateEvent {
@@ -18,7 +18,7 @@ export interface UpdateEvent {
  */
 export async function recordUpdate<T>(
   tx: Queryable,
-  actor: { origin: AuditOrigin; organizationId: string },
+  actor: { origin: Actor; organizationId: string },
   row: T | undefined,
   event: UpdateEvent,
 ): Promise<T> {

@@ -5,7 +5,7 @@ import { findApiKeyForUpdate } from "@apf/db/queries/api-key-admin";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
 import type { Services } from "../context.ts";
 import { DomainError } from "../domain-error.ts";
-import { type AuditAction, type AuditOrigin, recordAudit } from "./audit.ts";
+import { type Actor, type AuditAction, recordAudit } from "./audit.ts";
 import { agentTopic } from "./control/bus.ts";
 import { invalidateApiKeys } from "./key-cache.ts";
 
@@ -81,7 +81,7 @@ export interface RevokeOptions {
  */
 export async function revokeCredential(
   services: RevokeServices,
-  actor: { origin: AuditOrigin; organizationId: string; now: Date },
+  actor: { origin: Actor; organizationId: string; now: Date },
   kind: CredentialKind,
   id: string,
   options: RevokeOptions = {},

@@ -3,7 +3,7 @@ import { findApiKeyForRoll, findRollSuccessor } from "@apf/db/queries/api-key-ad
 import { insertApiKey } from "@apf/db/queries/api-keys";
 import type { Services } from "../context.ts";
 import { DomainError } from "../domain-error.ts";
-import { type AuditOrigin, recordAudit } from "./audit.ts";
+import { type Actor, recordAudit } from "./audit.ts";
 import { invalidateApiKeys } from "./key-cache.ts";
 import { shortenKeyExpiry } from "./key-expiry.ts";
 
@@ -21,7 +21,7 @@ export const MAX_ROLL_GRACE_HOURS = 72;
  */
 export async function rollApiKey(
   services: Pick<Services, "db" | "redis" | "logger">,
-  actor: { origin: AuditOrigin; organizationId: string; userId: string; now: Date },
+  actor: { origin: Actor; organizationId: string; userId: string; now: Date },
   keyId: string,
   graceHours: number,
 ) {

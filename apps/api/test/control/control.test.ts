@@ -47,7 +47,13 @@ async function pendingCommand(farm: Awaited<ReturnType<typeof controlFarm>>, act
       printerId: farm.printer.id,
       action: action as "pause",
       requester: { type: "api_key", id: farm.keyRow.id },
-      origin: { actorType: "api_key", actorId: farm.keyRow.id, ip: null, userAgent: null },
+      origin: {
+        organizationId: farm.organization.id,
+        kind: "api_key",
+        id: farm.keyRow.id,
+        address: null,
+        userAgent: null,
+      },
     },
     { waitMs: 0 },
   );

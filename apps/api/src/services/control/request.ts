@@ -11,7 +11,7 @@ import {
 } from "@apf/domain";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { type Actor, recordAudit } from "../audit.ts";
 import { idempotent } from "../idempotency.ts";
 import { readPrinterView } from "../printer-view.ts";
 import { agentTopic, commandTopic } from "./bus.ts";
@@ -30,7 +30,7 @@ export interface ControlRequest {
   printerId: string;
   action: ControlAction;
   requester: { type: CommandRequester; id: string };
-  origin: AuditOrigin;
+  origin: Actor;
 }
 
 /** What a control request came to: carried out, or still on its way (the command as it stands). */

@@ -1,7 +1,7 @@
 import { type CommandRow, completeCommand, findAgentCommand } from "@apf/db/queries/commands";
 import type { AgentPrincipal, Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { type Actor, recordAudit } from "../audit.ts";
 import { commandTopic } from "./bus.ts";
 
 /** What the agent says it came to. */
@@ -21,7 +21,7 @@ export async function recordCommandResult(
   agent: AgentPrincipal,
   commandId: string,
   result: AgentResult,
-  origin: AuditOrigin,
+  origin: Actor,
 ): Promise<CommandRow> {
   const { db, clock, commandBus } = services;
   const completed = await db.transaction(async (tx) => {

@@ -10,7 +10,7 @@ import {
 } from "@apf/db/queries/print-files";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { type Actor, recordAudit } from "../audit.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,7 +32,7 @@ export interface NewPrintFile {
 export async function createPrintFile(
   services: FileServices,
   organizationId: string,
-  origin: AuditOrigin,
+  origin: Actor,
   input: NewPrintFile,
 ): Promise<PrintFileRow> {
   const now = services.clock.now();
@@ -102,7 +102,7 @@ export async function createPrintFile(
 export async function removePrintFile(
   services: FileServices,
   organizationId: string,
-  origin: AuditOrigin,
+  origin: Actor,
   id: string,
 ): Promise<void> {
   const row = await services.db.transaction(async (tx) => {

@@ -15,7 +15,7 @@ import {
 } from "@apf/db/queries/print-queue";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { type Actor, recordAudit } from "../audit.ts";
 import type { ControlAnswer } from "../control/request.ts";
 import { requestControl } from "../control/request.ts";
 import { modelMismatch } from "./rules.ts";
@@ -24,7 +24,7 @@ import { modelMismatch } from "./rules.ts";
 export interface QueueActor {
   organizationId: string;
   requester: { type: CommandRequester; id: string };
-  origin: AuditOrigin;
+  origin: Actor;
 }
 
 type QueueServices = Pick<Services, "db" | "clock" | "config" | "commandBus" | "dispatcher">;

@@ -14,7 +14,7 @@ import {
 import type { TransferStage } from "@apf/domain";
 import type { AgentPrincipal, Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import type { AuditOrigin } from "../audit.ts";
+import type { Actor } from "../audit.ts";
 import { commandTopic } from "../control/bus.ts";
 import { type AgentResult, recordCommandResult } from "../control/result.ts";
 
@@ -57,7 +57,7 @@ export async function recordAgentResult(
   agent: AgentPrincipal,
   commandId: string,
   result: AgentResult,
-  origin: AuditOrigin,
+  origin: Actor,
 ) {
   const row = await recordCommandResult(services, agent, commandId, result, origin);
   if (row.action !== "print") return row;

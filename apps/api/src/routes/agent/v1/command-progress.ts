@@ -1,6 +1,6 @@
 import { TRANSFER_STAGES } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { AgentEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { AGENT_SECURITY, dataResponse, errors, isUuid, jsonBody } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
@@ -38,7 +38,7 @@ export const route = createRoute({
 });
 
 /** POST /agent/v1/commands/{id}/progress */
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, AgentEnv> = async (c) => {
   const { id } = c.req.valid("param");
   if (!isUuid(id)) throw new ApiError("NOT_FOUND", "This agent has no such command.");
   const body = c.req.valid("json");

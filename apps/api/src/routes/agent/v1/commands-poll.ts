@@ -1,6 +1,6 @@
 import { COMMAND_ACTIONS } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { AgentEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { AGENT_SECURITY, dataResponse, errors } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
@@ -69,7 +69,7 @@ export const route = createRoute({
 });
 
 /** GET /agent/v1/commands?wait=25 */
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, AgentEnv> = async (c) => {
   const { wait } = c.req.valid("query");
   const outcome = await awaitAgentCommands(c.get("services"), c.get("agent"), {
     waitMs: wait * 1000,

@@ -11,7 +11,7 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { validator } from "hono/validator";
 import type { z as zod } from "zod";
-import type { AppEnv } from "../../../context.ts";
+import type { AgentEnv, AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { limitBody } from "../../../middleware/body-limit.ts";
 import { requestHeader } from "../../../middleware/request-headers.ts";
@@ -135,7 +135,7 @@ export const route = createRoute({
 });
 
 /** POST /agent/v1/reports: one poll round of an agent. */
-export const handler: RouteHandler<typeof route, AppEnv, ReportInput> = async (c) => {
+export const handler: RouteHandler<typeof route, AgentEnv, ReportInput> = async (c) => {
   const report: AgentReport = c.req.valid("json");
   const { db, clock, logger, orgChanges } = c.get("services");
   const agent = c.get("agent");

@@ -13,7 +13,7 @@ import {
   timestamp,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 
 export const route = createRoute({
@@ -53,7 +53,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       preview: minted.preview,
       createdBy: c.get("session").userId,
     });
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "agent.created",
       target: { type: "agent", id: row.id },

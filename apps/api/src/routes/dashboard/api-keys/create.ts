@@ -13,7 +13,7 @@ import {
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
 import { invalidField } from "../../../openapi/validation.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { mintedKeySchema, scopeSchema } from "./schemas.ts";
 
@@ -81,7 +81,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       rateLimitPerMinute: body.rate_limit_per_minute ?? null,
       createdBy: c.get("session").userId,
     });
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "api_key.created",
       target: { type: "api_key", id: key.id },

@@ -2,7 +2,6 @@ import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin } from "../../../services/audit.ts";
 import { API_KEY_CREDENTIAL, revokeCredential } from "../../../services/revoke-credential.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { revokedSchema } from "../revoked.ts";
@@ -28,7 +27,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const key = await revokeCredential(
     c.get("services"),
     {
-      origin: auditOrigin(c),
+      origin: c.get("actor"),
       organizationId: c.get("org").organizationId,
       now: c.get("services").clock.now(),
     },

@@ -11,7 +11,6 @@ import {
   timestamp,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin } from "../../../services/audit.ts";
 import { MAX_ROLL_GRACE_HOURS, rollApiKey } from "../../../services/roll-api-key.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { mintedKeySchema } from "./schemas.ts";
@@ -61,7 +60,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const rolled = await rollApiKey(
     c.get("services"),
     {
-      origin: auditOrigin(c),
+      origin: c.get("actor"),
       organizationId: c.get("org").organizationId,
       userId: c.get("session").userId,
       now: clock.now(),

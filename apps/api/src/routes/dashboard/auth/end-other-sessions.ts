@@ -1,8 +1,7 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { SessionEnv } from "../../../context.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin } from "../../../services/audit.ts";
 import { endOtherSessions } from "../../../services/end-other-sessions.ts";
 import { TAGS } from "../params.ts";
 
@@ -24,12 +23,12 @@ export const route = createRoute({
   },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, SessionEnv> = async (c) => {
   const { db, clock } = c.get("services");
   const session = c.get("session");
   const ended = await db.transaction((tx) =>
     endOtherSessions(tx, session, "auth.sessions_ended", {
-      origin: auditOrigin(c, { type: "user", id: session.userId }),
+      origin: c.get("actor"),
       now: clock.now(),
     }),
   );

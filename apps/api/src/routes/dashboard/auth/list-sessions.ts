@@ -1,6 +1,6 @@
 import { listLiveSessions } from "@apf/db/queries/sessions";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { SessionEnv } from "../../../context.ts";
 import {
   dataResponse,
   errors,
@@ -37,7 +37,7 @@ export const route = createRoute({
   },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, SessionEnv> = async (c) => {
   const { db, clock } = c.get("services");
   const session = c.get("session");
   const rows = await listLiveSessions(db, session.userId, clock.now());

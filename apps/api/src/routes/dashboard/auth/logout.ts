@@ -1,6 +1,6 @@
 import { revokeSession } from "@apf/db/queries/sessions";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { SessionEnv } from "../../../context.ts";
 import { clearSessionCookie } from "../../../middleware/session-auth.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
@@ -22,7 +22,7 @@ export const route = createRoute({
   },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, SessionEnv> = async (c) => {
   const { db, clock } = c.get("services");
   await revokeSession(db, c.get("session").sessionId, clock.now());
   clearSessionCookie(c);

@@ -10,7 +10,6 @@ import {
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin } from "../../../services/audit.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { assertOwnPrinter, spoolFields, spoolSchema, toSpool, toSpoolColumns } from "./schemas.ts";
@@ -44,7 +43,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     const row = await updateSpool(tx, organizationId, spoolId, toSpoolColumns(patch), clock.now());
     return recordUpdate(
       tx,
-      { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
+      { origin: c.get("actor"), organizationId: c.get("org").organizationId },
       row,
       {
         action: "filament.updated",

@@ -14,7 +14,7 @@ import {
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { assertMayAssign, lockForMemberChange } from "../../../services/owner-rules.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { issuedInvitationSchema, roleSchema, toInvitation } from "./schemas.ts";
@@ -70,7 +70,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       tokenHash: hash,
       at: clock.now(),
     });
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "member.invited",
       target: { type: "invitation", id: invitation.id },

@@ -6,7 +6,7 @@ import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import {
   assertKeepsAnOwner,
   assertMayAssign,
@@ -62,7 +62,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     if (actorRole !== null) assertMayAssign(actorRole, member.role, null);
     await assertKeepsAnOwner(tx, organizationId, member.role, null);
     await removeMember(tx, organizationId, userId);
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: leaving ? "member.left" : "member.removed",
       target: { type: "user", id: member.userId },

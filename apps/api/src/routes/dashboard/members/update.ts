@@ -4,7 +4,7 @@ import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import {
   assertKeepsAnOwner,
   assertMayAssign,
@@ -44,7 +44,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     if (before.role === role) return before;
     await assertKeepsAnOwner(tx, organizationId, before.role, role);
     await setMemberRole(tx, organizationId, userId, role);
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "member.role_changed",
       target: { type: "user", id: userId },

@@ -11,7 +11,6 @@ import {
   text,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin } from "../../../services/audit.ts";
 import { invalidateOrganizationKeys } from "../../../services/key-cache.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParams, TAGS } from "../params.ts";
@@ -74,7 +73,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     );
     return recordUpdate(
       tx,
-      { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
+      { origin: c.get("actor"), organizationId: c.get("org").organizationId },
       updated,
       {
         action: "organization.updated",

@@ -2,7 +2,6 @@ import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin } from "../../../services/audit.ts";
 import { requestControlOnce } from "../../../services/control/request.ts";
 import {
   ControlAnswerSchema,
@@ -47,7 +46,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       printerId,
       action,
       requester: { type: "user", id: session.userId },
-      origin: auditOrigin(c),
+      origin: c.get("actor"),
     },
     { key, operation: route.operationId },
   );

@@ -13,7 +13,6 @@ import {
   text,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin } from "../../../services/audit.ts";
 import { printerFreshness, readPrinterView } from "../../../services/printer-view.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
@@ -86,7 +85,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       : undefined;
     return recordUpdate(
       tx,
-      { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
+      { origin: c.get("actor"), organizationId: c.get("org").organizationId },
       view,
       {
         action: "printer.updated",

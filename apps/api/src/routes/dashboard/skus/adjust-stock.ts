@@ -13,7 +13,7 @@ import {
   timestamp,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 
@@ -84,7 +84,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         `Stock cannot go below zero: ${adjusted.readyStock} ready, delta ${delta}.`,
       );
     }
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "sku.stock_adjusted",
       target: { type: "sku", id: skuId },

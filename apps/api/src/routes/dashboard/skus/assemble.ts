@@ -12,7 +12,7 @@ import {
   timestamp,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 
@@ -81,7 +81,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
           );
       }
     }
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "sku.kits_assembled",
       target: { type: "sku", id: skuId },

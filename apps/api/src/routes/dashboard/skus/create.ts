@@ -4,7 +4,7 @@ import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { skuFields, skuSchema, toSku, toSkuColumns } from "./schemas.ts";
 
@@ -35,7 +35,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       clock.now(),
     );
     if (!row) throw new ApiError("CONFLICT", `The organization already has a SKU "${body.sku}".`);
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "sku.created",
       target: { type: "sku", id: row.id },

@@ -5,7 +5,7 @@ import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
 import { invalidField } from "../../../openapi/validation.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { kitPartSchema, toKitPart } from "./parts-schema.ts";
 
@@ -89,7 +89,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     if (parts.some((p) => p.part_sku_id === skuId)) {
       throw invalidField("json", ["parts"], "a kit cannot contain itself.");
     }
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "sku.parts_changed",
       target: { type: "sku", id: skuId },

@@ -12,7 +12,6 @@ import {
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { auditOrigin } from "../../../services/audit.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuFields, skuSchema, toSku, toSkuColumns } from "./schemas.ts";
@@ -56,7 +55,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       const row = await updateSku(tx, organizationId, skuId, toSkuColumns(patch), clock.now());
       return recordUpdate(
         tx,
-        { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
+        { origin: c.get("actor"), organizationId: c.get("org").organizationId },
         row,
         {
           action: "sku.updated",

@@ -7,7 +7,6 @@ import {
 } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { auditOrigin } from "../../../../services/audit.ts";
 import { requestControlOnce } from "../../../../services/control/request.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -64,7 +63,7 @@ export function registerControlPrinter(router: PublicRouter) {
         printerId: id,
         action,
         requester: { type: "api_key", id: apiKey.keyId },
-        origin: auditOrigin(c, { type: "api_key", id: apiKey.keyId }),
+        origin: c.get("actor"),
       },
       { key, operation: controlPrinterRoute.operationId },
     );

@@ -3,7 +3,6 @@ import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { codedErrorResponse, isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { apiKeyAuditOrigin } from "../../../../services/audit.ts";
 import { removePrintFile } from "../../../../services/files/print-files.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -41,7 +40,7 @@ export function registerDeletePrintFile(router: PublicRouter) {
     const { id } = c.req.valid("param");
     if (!isUuid(id)) throw new ApiError("NOT_FOUND", "Print file not found.");
     const organizationId = c.get("apiKey").organizationId;
-    await removePrintFile(c.get("services"), organizationId, apiKeyAuditOrigin(c), id);
+    await removePrintFile(c.get("services"), organizationId, c.get("actor"), id);
     return json(c, { success: true as const, data: { id, deleted: true as const } }, 200);
   });
 }

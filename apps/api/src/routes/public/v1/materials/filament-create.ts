@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope, jsonBody, text } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
+import { recordAudit } from "../../../../services/audit.ts";
 import {
   assertOwnPrinter,
   spoolFields,
@@ -54,7 +54,7 @@ export function registerCreateFilament(router: PublicRouter) {
         { ...toSpoolColumns(input), type: input.type },
         services.clock.now(),
       );
-      await recordAudit(tx, apiKeyAuditOrigin(c), {
+      await recordAudit(tx, c.get("actor"), {
         organizationId,
         action: "filament.created",
         target: { type: "filament_spool", id: row.id },

@@ -7,7 +7,7 @@ import { recordFailedAuth } from "../../../../middleware/rate-limit.ts";
 import { errorResponses } from "../../../../openapi/components.ts";
 import { json } from "../../../../openapi/respond.ts";
 import { revokeLeakedTokens } from "../../../../services/leaked-tokens.ts";
-import type { PublicRouter } from "../operation.ts";
+import type { OpenPublicRouter } from "../operation.ts";
 
 /** Most tokens one report may carry (GitHub batches its findings). */
 const MAX_TOKENS_PER_REPORT = 1000;
@@ -94,7 +94,7 @@ export const githubSecretScanningRoute = createRoute({
 });
 
 /** POST /public/v1/secret-scanning/github */
-export function registerGithubSecretScanning(router: PublicRouter) {
+export function registerGithubSecretScanning(router: OpenPublicRouter) {
   router.openapi(githubSecretScanningRoute, async (c) => {
     const verdicts = await revokeLeakedTokens(c.get("services"), c.req.valid("json"));
     c.header("Cache-Control", "no-store");
