@@ -11,7 +11,6 @@ import { requestId } from "./middleware/request-id.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { securityHeaders, setResponseHeader } from "./middleware/response-headers.ts";
 import { notFoundHandler } from "./not-found.ts";
-import { JSON_UTF8 } from "./openapi/envelope.ts";
 import { createRouter } from "./openapi/router.ts";
 import { AGENT_BASE_PATH, agentRoutes } from "./routes/agent/v1/index.ts";
 import { DASHBOARD_BASE_PATH, dashboardRoutes } from "./routes/dashboard/index.ts";
@@ -33,19 +32,8 @@ export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
 export function createApp(services: Services) {
   const app = createRouter();
 
-  const keyTouches = new Set<string>();
   app.use("*", async (c, next) => {
     c.set("services", services);
-    c.set("keyTouches", keyTouches);
-    // The contract says JSON is UTF-8 and says so in the header. Set as c.json makes the answer
-    // (the same "Content-Type" key it writes), not rewritten afterwards: that would build the
-    // answer's web Headers, which @hono/node-server otherwise never needs.
-    const json = c.json;
-    c.json = ((object: unknown, arg?: unknown, headers?: Record<string, string>) =>
-      json(object as never, arg as never, {
-        "Content-Type": JSON_UTF8,
-        ...headers,
-      })) as typeof c.json;
     await next();
   });
   app.use("*", httpMetrics);

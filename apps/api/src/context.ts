@@ -2,12 +2,19 @@ import type { Database, DatabaseKind } from "@apf/db";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Env } from "./env.ts";
+import type { Actor, OrgActor } from "./services/audit.ts";
 import type { CommandBus } from "./services/control/bus.ts";
+import type { EncodedBodies } from "./services/encoded-bodies.ts";
 import type { FileStore } from "./services/file-store/index.ts";
 import type { GithubKeySet } from "./services/github-keys.ts";
+import type { JobsListCache } from "./services/jobs-list-cache.ts";
+import type { KeyCache } from "./services/key-cache.ts";
+import type { KeyTouches } from "./services/key-touches.ts";
+import type { Metrics } from "./services/metrics.ts";
 import type { OrgChanges } from "./services/org-changes.ts";
 import type { Dispatcher } from "./services/print-queue/dispatcher.ts";
 import type { PrintFileLinks } from "./services/print-queue/transfer.ts";
+import type { PrinterListCache } from "./services/printer-list-cache.ts";
 import type { RateLimiterFactory } from "./services/rate-limiter.ts";
 
 /** The time source; tests swap it, never the database. */
@@ -17,8 +24,11 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Everything a handler may depend on, built once in server.ts (or a test) and handed to createApp. */
-export interface Services {
+/**
+ * What buildServices opens or reads first (connections, clients, configuration): everything the
+ * stateful parts of Services are built over.
+ */
+export interface Platform {
   db: Database;
   dbKind: DatabaseKind;
   /** Resolves when the database answers. */
@@ -32,8 +42,6 @@ export interface Services {
   commandBus: CommandBus;
   /** Which organizations' printers, jobs and SKUs changed, as Postgres announces (LISTEN). */
   orgChanges: OrgChanges;
-  /** The print queue's dispatcher (auto-start) and sweep, running once per Services. */
-  dispatcher: Dispatcher;
   /** Mints a print file's signed agent download link (the files capability). */
   printFileLinks: PrintFileLinks;
   logger: Logger;
@@ -45,6 +53,27 @@ export interface Services {
   fileStore: FileStore;
   /** Signs upload tokens and agents' download links (APF_UPLOAD_SECRET); never logged. */
   uploadSecret: Buffer;
+}
+
+/**
+ * Everything a handler may depend on: the platform and the stateful parts built over it, each
+ * explicitly, in services/build.ts (once per API instance, or per test) and handed to createApp.
+ */
+export interface Services extends Platform {
+  /** The print queue's dispatcher (auto-start) and sweep. */
+  dispatcher: Dispatcher;
+  /** Verified API keys kept in process, confirmed against Redis on every request. */
+  keyCache: KeyCache;
+  /** The API keys' last_used_at writes, off the request path. */
+  keyTouches: KeyTouches;
+  /** Each organization's serialised printer list. */
+  printerListCache: PrinterListCache;
+  /** Each organization's serialised job-list pages. */
+  jobsListCache: JobsListCache;
+  /** Compressed copies of the cached answers' bytes. */
+  encodedBodies: EncodedBodies;
+  /** This instance's Prometheus metrics. */
+  metrics: Metrics;
 }
 
 /** Who called /public/v1: set by the api-key-auth middleware. */
@@ -95,26 +124,52 @@ export interface AgentPrincipal {
   organizationId: string;
 }
 
-/** The typed Hono environment of every route. `auth` is filled by the auth middlewares. */
+/** What every request carries from the first middleware on (app.ts). */
+interface RequestVariables {
+  services: Services;
+  requestId: string;
+  /** The client address: the socket peer unless TRUST_PROXY names a header to believe. */
+  clientIp: string;
+}
+
+/** What the auth middlewares set, each on its own surface. */
+interface AuthVariables {
+  /** The calling API key (api-key-auth, /public/v1). */
+  apiKey: ApiKeyPrincipal;
+  /** The verified key's preview and organization, set with apiKey. */
+  apiKeyDetails: ApiKeyDetails;
+  /** Set by meterKeyBudget when the key's budget is spent: seconds until it refills. */
+  keyBudgetRetryAfterS: number;
+  /** A spend of a cached key's budget started while its version was being confirmed. */
+  keyBudgetSpend: EarlyBudgetSpend;
+  /** The member's session (session-auth, /api). */
+  session: SessionPrincipal;
+  /** The calling agent (agent-auth, /agent/v1). */
+  agent: AgentPrincipal;
+  /** Who acts, set by whichever auth middleware ran; audit events record it. */
+  actor: Actor;
+}
+
+/**
+ * The Hono environment of any request, before (or without) a credential: what an auth
+ * middleware sets may be absent. Shared middleware and the open routes see this.
+ */
 export interface AppEnv {
-  Variables: {
-    services: Services;
-    requestId: string;
-    /** The client address: the socket peer unless TRUST_PROXY names a header to believe. */
-    clientIp: string;
-    apiKey: ApiKeyPrincipal;
-    /** The verified key's preview and organization, set with apiKey. */
-    apiKeyDetails: ApiKeyDetails;
-    /** Set by meterKeyBudget when the key's budget is spent: seconds until it refills. */
-    keyBudgetRetryAfterS: number;
-    /** A spend of a cached key's budget started while its version was being confirmed. */
-    keyBudgetSpend: EarlyBudgetSpend;
-    /**
-     * Ids of keys whose last_used_at write is in flight, shared by every request of one app
-     * (createApp makes it), so a burst of requests writes once.
-     */
-    keyTouches: Set<string>;
-    session: SessionPrincipal;
-    agent: AgentPrincipal;
-  };
+  Variables: RequestVariables & Partial<AuthVariables>;
+}
+
+/** A /public/v1 operation after api-key-auth: the key, its details and its actor are present. */
+export interface PublicEnv {
+  Variables: AppEnv["Variables"] &
+    Pick<AuthVariables, "apiKey" | "apiKeyDetails"> & { actor: OrgActor };
+}
+
+/** An /api route after session-auth: the session and the member as actor are present. */
+export interface SessionEnv {
+  Variables: AppEnv["Variables"] & Pick<AuthVariables, "session" | "actor">;
+}
+
+/** An /agent/v1 route after agent-auth: the agent and its actor are present. */
+export interface AgentEnv {
+  Variables: AppEnv["Variables"] & Pick<AuthVariables, "agent"> & { actor: OrgActor };
 }

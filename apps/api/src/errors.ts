@@ -1,10 +1,17 @@
-import { isDatabaseUnreachable } from "@apf/db";
+import { isDatabaseUnreachable, sqlState } from "@apf/db";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./context.ts";
+import { DomainError, ERROR_CODES, type ErrorCode, type FieldIssue } from "./domain-error.ts";
+import { json } from "./openapi/respond.ts";
 
-/** Every error code an API client can see, with its HTTP status. */
+export { ERROR_CODES, type ErrorCode, sqlState };
+
+/**
+ * The one table from error code to HTTP status: every code of the union (domain-error.ts), each
+ * once. Operations throw DomainError; onError answers with the status named here.
+ */
 export const ERROR_STATUS = {
   INVALID_REQUEST: 400,
   UNAUTHORIZED: 401,
@@ -46,18 +53,26 @@ export const ERROR_STATUS = {
   DUPLICATE_NAME: 409,
   PRODUCT_NOT_FOUND: 404,
   FILE_IN_USE: 409,
-} as const satisfies Record<string, ContentfulStatusCode>;
+} as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
-export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+/** Headers every answer of a code carries, whoever raised it. */
+const CODE_HEADERS: Partial<Record<ErrorCode, Record<string, string>>> = {
+  // The upload's body was cut off unread: the connection cannot carry another request.
+  FILE_TOO_LARGE: { Connection: "close" },
+};
 
-/** A failure that is the client's to see: a code from ERROR_STATUS and a human sentence. */
-export class ApiError extends Error {
+/** The HTTP status of an error code. */
+export function statusOf(code: ErrorCode): ContentfulStatusCode {
+  return ERROR_STATUS[code];
+}
+
+/**
+ * A failure the HTTP layer (routes, middleware) raises: a DomainError that may also carry
+ * response headers (Allow, WWW-Authenticate…). Operations below the routes throw DomainError.
+ */
+export class ApiError extends DomainError {
   override name = "ApiError";
-  readonly code: ErrorCode;
   readonly headers: Record<string, string>;
-  /** Structured fields the envelope carries besides code and error (documented per route). */
-  readonly fields: Record<string, unknown>;
 
   constructor(
     code: ErrorCode,
@@ -65,10 +80,8 @@ export class ApiError extends Error {
     headers: Record<string, string> = {},
     fields: Record<string, unknown> = {},
   ) {
-    super(message);
-    this.code = code;
+    super(code, message, { fields });
     this.headers = headers;
-    this.fields = fields;
   }
 
   get status(): ContentfulStatusCode {
@@ -81,6 +94,8 @@ export interface ErrorBody {
   code: ErrorCode;
   error: string;
   request_id: string;
+  /** On INVALID_REQUEST: each offending field (empty when no field is to blame). */
+  details?: FieldIssue[];
   [field: string]: unknown;
 }
 
@@ -98,8 +113,8 @@ const BAD_TOKEN_CODES: ReadonlySet<ErrorCode> = new Set([
  * `error="invalid_token"` when a token was presented but is malformed, unknown, revoked or expired
  * (no error attribute when none was sent). Undefined elsewhere.
  */
-function bearerChallenge(c: Context<AppEnv>, error: ApiError): string | undefined {
-  if (error.status !== 401 || !BEARER_SURFACES.some((p) => c.req.path.startsWith(p))) {
+function bearerChallenge(c: Context<AppEnv>, error: DomainError): string | undefined {
+  if (statusOf(error.code) !== 401 || !BEARER_SURFACES.some((p) => c.req.path.startsWith(p))) {
     return undefined;
   }
   return BAD_TOKEN_CODES.has(error.code)
@@ -107,9 +122,13 @@ function bearerChallenge(c: Context<AppEnv>, error: ApiError): string | undefine
     : 'Bearer realm="apf"';
 }
 
-/** Writes the error envelope; the one place an error becomes an HTTP response. */
-export function errorResponse(c: Context<AppEnv>, error: ApiError): Response {
+/**
+ * Writes the error envelope; the one place an error (a DomainError, or an ApiError of the HTTP
+ * layer) becomes an HTTP response. Every INVALID_REQUEST carries `details`.
+ */
+export function errorResponse(c: Context<AppEnv>, error: DomainError): Response {
   const body: ErrorBody = {
+    ...(error.code === "INVALID_REQUEST" ? { details: [] } : {}),
     ...error.fields,
     success: false,
     code: error.code,
@@ -118,8 +137,12 @@ export function errorResponse(c: Context<AppEnv>, error: ApiError): Response {
   };
   const challenge = bearerChallenge(c, error);
   if (challenge) c.header("WWW-Authenticate", challenge);
-  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  return c.json(body, error.status);
+  if (error.retryAfterS !== undefined) c.header("Retry-After", String(error.retryAfterS));
+  for (const [name, value] of Object.entries(CODE_HEADERS[error.code] ?? {})) c.header(name, value);
+  if (error instanceof ApiError) {
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  }
+  return json(c, body, statusOf(error.code));
 }
 
 function fromHttpException(error: HTTPException): ApiError {
@@ -139,15 +162,6 @@ function fromHttpException(error: HTTPException): ApiError {
     default:
       return new ApiError("INTERNAL_ERROR", "Something went wrong on our side.");
   }
-}
-
-/** The SQLSTATE of a database error, looked for along the error's causes (drizzle wraps pg's). */
-export function sqlState(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const { code } = e as { code?: unknown };
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
 }
 
 /**
@@ -177,9 +191,12 @@ function fromDatabase(error: unknown): ApiError | null {
   return null;
 }
 
-/** Hono onError: ApiErrors as they are, anything else as INTERNAL_ERROR with nothing internal. */
+/**
+ * Hono onError: DomainErrors (ApiErrors included) as they are, with the status of their code;
+ * anything else as INTERNAL_ERROR with nothing internal.
+ */
 export function onError(error: Error, c: Context<AppEnv>): Response {
-  if (error instanceof ApiError) return errorResponse(c, error);
+  if (error instanceof DomainError) return errorResponse(c, error);
   if (error instanceof HTTPException && error.status < 500) {
     return errorResponse(c, fromHttpException(error));
   }

@@ -40,9 +40,15 @@ export function notFoundHandler(routes: () => readonly RouteLike[]) {
         }),
       );
     }
+    // `no_route` tells a client (the dashboard) that the route itself is missing, not a record.
     return errorResponse(
       c,
-      new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`),
+      new ApiError(
+        "NOT_FOUND",
+        `No route for ${c.req.method} ${c.req.path}.`,
+        {},
+        { no_route: true },
+      ),
     );
   };
 }

@@ -188,7 +188,9 @@ async function migrateUnderLock(pool: pg.Pool) {
 async function openPglite(dataDir: string) {
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const pglite = drizzlePglite(client, { schema });
+  // The same query builder as node-postgres's, over PGlite's driver: callers see one Database.
+  const db = pglite as unknown as Database;
   return {
     db,
     kind: "embedded" as const,
@@ -202,7 +204,7 @@ async function openPglite(dataDir: string) {
     migrate: () =>
       migrateAndReport(
         (sql) => client.query(sql),
-        () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+        () => migratePglite(pglite, { migrationsFolder: MIGRATIONS_FOLDER }),
       ),
   };
 }

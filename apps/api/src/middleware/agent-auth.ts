@@ -1,16 +1,17 @@
 import { findAgentByTokenHash } from "@apf/db/queries/agent-auth";
 import { createMiddleware } from "hono/factory";
-import type { AgentPrincipal, AppEnv } from "../context.ts";
+import type { AgentEnv, AgentPrincipal } from "../context.ts";
+import { requestActor } from "./actor.ts";
 import { verifyBearerToken } from "./bearer-credential.ts";
 
 /**
  * Authenticates an agent with the same checks, order and codes as the public API's keys:
  * UNAUTHORIZED → TOKEN_INVALID (malformed: before any I/O; or unknown) → TOKEN_REVOKED, with
- * failures counted per client address.
+ * failures counted per client address. Sets c.var.agent and the agent as c.var.actor.
  */
-export const agentAuth = createMiddleware<AppEnv>(async (c, next) => {
+export const agentAuth = createMiddleware<AgentEnv>(async (c, next) => {
   const { db } = c.get("services");
-  const principal = await verifyBearerToken<AgentPrincipal>(c, {
+  const principal = await verifyBearerToken<AgentPrincipal, AgentEnv>(c, {
     kind: "agent",
     noun: "agent token",
     async verify(hash) {
@@ -28,5 +29,9 @@ export const agentAuth = createMiddleware<AppEnv>(async (c, next) => {
     },
   });
   c.set("agent", principal);
+  c.set("actor", {
+    ...requestActor(c, "agent", principal.agentId),
+    organizationId: principal.organizationId,
+  });
   await next();
 });

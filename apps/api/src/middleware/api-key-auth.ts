@@ -1,16 +1,13 @@
-import { type ApiKeyForAuth, touchApiKeyLastUsed } from "@apf/db/queries/api-key-auth";
+import type { ApiKeyForAuth } from "@apf/db/queries/api-key-auth";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { ApiKeyDetails, ApiKeyPrincipal, AppEnv, Services } from "../context.ts";
-import { keyCacheOf } from "../services/key-cache.ts";
+import type { ApiKeyDetails, ApiKeyPrincipal, AppEnv, PublicEnv } from "../context.ts";
+import { requestActor } from "./actor.ts";
 import { type BearerVerdict, verifyBearerToken } from "./bearer-credential.ts";
 import { DEFAULT_KEY_BUDGET, startKeyBudget } from "./rate-limit.ts";
 
-/** last_used_at is kept to the minute: one write per key per interval, at most. */
-export const LAST_USED_INTERVAL_MS = 60_000;
-
 /** The verified key's preview and organization, once api-key-auth has run; else undefined. */
-export function apiKeyDetails(c: Context<AppEnv>): ApiKeyDetails | undefined {
+export function apiKeyDetails<E extends AppEnv>(c: Context<E>): ApiKeyDetails | undefined {
   return c.get("apiKeyDetails");
 }
 
@@ -34,35 +31,10 @@ function verdict(row: ApiKeyForAuth | undefined, now: Date): BearerVerdict<ApiKe
 // from Postgres; so a revoke is seen by every instance on the very next request.
 
 /**
- * Records that the key was used, off the request path: never awaited by the response, errors
- * logged. Skipped when the stored value is recent; the update's own condition keeps concurrent
- * instances to one write per interval.
- */
-function noteKeyUsed(
-  services: Services,
-  pending: Set<string>,
-  hash: string,
-  row: ApiKeyForAuth,
-  now: Date,
-): void {
-  const notBefore = new Date(now.getTime() - LAST_USED_INTERVAL_MS);
-  if (row.lastUsedAt && row.lastUsedAt >= notBefore) return;
-  // The cached copy shows this use from now on (and is not written again for a minute).
-  keyCacheOf(services).noteUsed(hash, now);
-  if (pending.has(row.id)) return;
-  pending.add(row.id);
-  touchApiKeyLastUsed(services.db, row.organizationId, row.id, now, notBefore)
-    .catch((error: unknown) =>
-      services.logger.warn({ err: error, key_id: row.id }, "could not record last_used_at"),
-    )
-    .finally(() => pending.delete(row.id));
-}
-
-/**
  * Authenticates /public/v1: Bearer credential → well-formed apf_live_ key (offline) → lookup by
  * SHA-256 → not revoked → not expired; then sets c.get("apiKey").
  */
-export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
+export const apiKeyAuth = createMiddleware<PublicEnv>(async (c, next) => {
   const services = c.get("services");
   const now = services.clock.now();
   let keyHash = "";
@@ -71,7 +43,7 @@ export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
     noun: "API key",
     verify: async (hash) => {
       keyHash = hash;
-      const cache = keyCacheOf(services);
+      const cache = services.keyCache;
       const cached = cache.peek(hash);
       if (cached) {
         startKeyBudget(c, cached.id, cached.rateLimitPerMinute ?? DEFAULT_KEY_BUDGET);
@@ -98,6 +70,8 @@ export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
     },
   });
   c.set("apiKey", principal);
-  noteKeyUsed(services, c.get("keyTouches"), keyHash, row, now);
+  c.set("actor", { ...requestActor(c, "api_key", row.id), organizationId: row.organizationId });
+  // Written off the request path, at most once a minute per key (services/key-touches.ts).
+  services.keyTouches.note(keyHash, row, now);
   await next();
 });

@@ -26,7 +26,7 @@ export function parseBearer(header: string): string | null {
  * message that says where the key goes; the query check comes first so a key pasted into a URL is
  * flagged even when the header is also sent.
  */
-export function bearerCredential(c: Context<AppEnv>, noun = "API key"): string {
+export function bearerCredential<E extends AppEnv>(c: Context<E>, noun = "API key"): string {
   const usage = `send it in the Authorization header: "Authorization: Bearer <${noun}>"`;
   const url = c.req.url;
   const params = url.includes("?") ? new URL(url).searchParams.keys() : [];
@@ -82,8 +82,8 @@ export interface VerifyBearerOptions<P> {
  * except a malformed token is counted against the client address; past the limit the answer
  * is RATE_LIMITED. A successful verification is never slowed or refused by that count.
  */
-export async function verifyBearerToken<P>(
-  c: Context<AppEnv>,
+export async function verifyBearerToken<P, E extends AppEnv = AppEnv>(
+  c: Context<E>,
   options: VerifyBearerOptions<P>,
 ): Promise<P> {
   let credential: string;

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, SessionPrincipal } from "../context.ts";
+import type { AppEnv, SessionEnv, SessionPrincipal } from "../context.ts";
 import { ApiError } from "../errors.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -30,7 +30,7 @@ function saysCrossOrigin(c: Context): boolean {
  * refused too. Bearer requests are exempt: no browser attaches an Authorization header to a
  * cross-site request on its own.
  */
-export const sameOriginCookieWrites = createMiddleware<AppEnv>(async (c, next) => {
+export const sameOriginCookieWrites = createMiddleware<SessionEnv>(async (c, next) => {
   const session = c.get("session") as SessionPrincipal | undefined;
   if (session?.viaCookie && !SAFE_METHODS.has(c.req.method) && !provenSameOrigin(c)) {
     throw new ApiError(

@@ -1,9 +1,10 @@
 import type { Role } from "@apf/db";
 import { findMembership } from "@apf/db/queries/members";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../context.ts";
+import type { SessionEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { isUuid } from "../openapi/fields.ts";
+import type { OrgActor } from "../services/audit.ts";
 import { canManage } from "../services/owner-rules.ts";
 
 /** The organization of the request and the caller's role in it. */
@@ -12,9 +13,12 @@ export interface OrgAccess {
   role: Role;
 }
 
-/** The environment of routes under /api/orgs/{orgId}: AppEnv plus c.get("org"). */
+/**
+ * The environment of routes under /api/orgs/{orgId}: the session's, plus c.get("org"), and the
+ * member as actor in that organization.
+ */
 export interface OrgEnv {
-  Variables: AppEnv["Variables"] & { org: OrgAccess };
+  Variables: SessionEnv["Variables"] & { org: OrgAccess; actor: OrgActor };
 }
 
 /**
@@ -29,7 +33,10 @@ export const orgAccess = createMiddleware<OrgEnv>(async (c, next) => {
       ? await findMembership(c.get("services").db, organizationId, c.get("session").userId)
       : undefined;
   if (!membership) throw new ApiError("NOT_FOUND", "No such organization.");
-  c.set("org", { organizationId: organizationId!.toLowerCase(), role: membership.role });
+  const orgId = organizationId!.toLowerCase();
+  c.set("org", { organizationId: orgId, role: membership.role });
+  // The member acts in this organization from here on.
+  c.set("actor", { ...c.get("actor"), organizationId: orgId });
   await next();
 });
 

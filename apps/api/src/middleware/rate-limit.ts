@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, BudgetSpend, Services } from "../context.ts";
+import type { AppEnv, BudgetSpend, PublicEnv, Services } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { type Limiter, RateLimiterRes, retryAfterS } from "../services/rate-limiter.ts";
 import { setResponseHeader } from "./response-headers.ts";
@@ -18,8 +18,8 @@ export const FAILED_AUTH_WINDOW_S = 60;
  * here (the factory's limiters fall back to memory); anything else unexpected is logged and the
  * request is let through, since refusing every request would be worse than a missed count.
  */
-async function spend(
-  c: Context<AppEnv>,
+async function spend<E extends AppEnv>(
+  c: Context<E>,
   limiter: Limiter,
   key: string,
 ): Promise<{ res: RateLimiterRes; allowed: boolean } | null> {
@@ -49,7 +49,7 @@ export function failedAuthLimiter(services: Services): Limiter {
  * RATE_LIMITED (with Retry-After) instead of letting the caller answer with the failure itself,
  * so keys cannot be guessed at speed.
  */
-export async function recordFailedAuth(c: Context<AppEnv>): Promise<void> {
+export async function recordFailedAuth<E extends AppEnv>(c: Context<E>): Promise<void> {
   const spent = await spend(c, failedAuthLimiter(c.get("services")), c.get("clientIp"));
   if (!spent || spent.allowed) return;
   const wait = retryAfterS(spent.res);
@@ -61,8 +61,8 @@ export async function recordFailedAuth(c: Context<AppEnv>): Promise<void> {
 }
 
 /** Spends one point of a key's budget of `limit` requests per window. Never rejects. */
-async function spendKeyBudget(
-  c: Context<AppEnv>,
+async function spendKeyBudget<E extends AppEnv>(
+  c: Context<E>,
   keyId: string,
   limit: number,
 ): Promise<BudgetSpend | null> {
@@ -87,7 +87,11 @@ async function spendKeyBudget(
  * confirmed key is the same key with the same budget, else spends again (a key found revoked
  * meanwhile has then spent a point it will never use; a changed budget, one point more).
  */
-export function startKeyBudget(c: Context<AppEnv>, keyId: string, limit: number): void {
+export function startKeyBudget<E extends AppEnv>(
+  c: Context<E>,
+  keyId: string,
+  limit: number,
+): void {
   c.set("keyBudgetSpend", { keyId, limit, result: spendKeyBudget(c, keyId, limit) });
 }
 
@@ -96,7 +100,7 @@ export function startKeyBudget(c: Context<AppEnv>, keyId: string, limit: number)
  * -Reset on whatever the answer turns out to be (403, 404 and 400 included). It does not refuse:
  * enforceKeyBudget does, after the scope check, because INSUFFICIENT_SCOPE comes first.
  */
-export const meterKeyBudget = createMiddleware<AppEnv>(async (c, next) => {
+export const meterKeyBudget = createMiddleware<PublicEnv>(async (c, next) => {
   const key = c.get("apiKey");
   const limit = key.rateLimitPerMinute;
   const early = c.get("keyBudgetSpend");
@@ -121,7 +125,7 @@ export const meterKeyBudget = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** Answers 429 RATE_LIMITED with Retry-After when meterKeyBudget found the budget spent. */
-export const enforceKeyBudget = createMiddleware<AppEnv>(async (c, next) => {
+export const enforceKeyBudget = createMiddleware<PublicEnv>(async (c, next) => {
   const wait = c.get("keyBudgetRetryAfterS");
   if (wait !== undefined) {
     throw new ApiError(

@@ -1,6 +1,6 @@
 import { holdsScope, type Scope } from "@apf/auth";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../context.ts";
+import type { PublicEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 
 /**
@@ -10,7 +10,7 @@ import { ApiError } from "../errors.ts";
  */
 export function requireScope(scope: Scope | readonly [Scope, ...Scope[]]) {
   const accepted: readonly Scope[] = typeof scope === "string" ? [scope] : scope;
-  return createMiddleware<AppEnv>(async (c, next) => {
+  return createMiddleware<PublicEnv>(async (c, next) => {
     if (!accepted.some((s) => holdsScope(c.get("apiKey").scopes, s))) {
       throw new ApiError("INSUFFICIENT_SCOPE", `API key missing required scope: ${accepted[0]}`);
     }

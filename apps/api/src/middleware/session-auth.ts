@@ -9,8 +9,9 @@ import { findSessionByTokenHash, touchSession } from "@apf/db/queries/sessions";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../context.ts";
+import type { AppEnv, SessionEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
+import { requestActor } from "./actor.ts";
 import { parseBearer } from "./bearer-credential.ts";
 
 /** Name of the dashboard's session cookie. */
@@ -48,7 +49,7 @@ export function clearSessionCookie(c: Context): void {
 const HOW = "Send the session as 'Authorization: Bearer apf_sess_…' or the apf_session cookie.";
 
 /** The presented credential: the Authorization header wins over the cookie. */
-function credential(c: Context<AppEnv>): { token: string; viaCookie: boolean } {
+function credential<E extends AppEnv>(c: Context<E>): { token: string; viaCookie: boolean } {
   const header = c.req.header("authorization");
   if (header !== undefined) {
     const token = parseBearer(header);
@@ -61,13 +62,13 @@ function credential(c: Context<AppEnv>): { token: string; viaCookie: boolean } {
 }
 
 /**
- * Authenticates a dashboard session and sets c.get("session"). The token is checked offline
+ * Authenticates a dashboard session and sets c.get("session") and the member as c.get("actor"). The token is checked offline
  * (prefix, length, alphabet, checksum) before any database call. Answers, all 401:
  * UNAUTHORIZED (no credential, or not a Bearer one), TOKEN_INVALID (malformed, or no such
  * session), TOKEN_REVOKED (signed out), TOKEN_EXPIRED (7 days idle, or 30 days after sign-in).
  * A used session's expiry slides forward, written at most once per refresh interval.
  */
-export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
+export const sessionAuth = createMiddleware<SessionEnv>(async (c, next) => {
   const { token, viaCookie } = credential(c);
   const parsed = parseToken(token, "sess");
   if (!parsed.ok) {
@@ -100,5 +101,7 @@ export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
     email: session.email,
     viaCookie,
   });
+  // The member acts in no organization until a route under /orgs/{orgId} says which.
+  c.set("actor", requestActor(c, "user", session.userId));
   await next();
 });

@@ -45,6 +45,3 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 export function ok<T>(data: T): { success: true; data: T } {
   return { success: true, data };
 }
-
-/** The Content-Type of every JSON answer: the contract says JSON is UTF-8, and says so. */
-export const JSON_UTF8 = "application/json; charset=utf-8";

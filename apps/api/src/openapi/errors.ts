@@ -1,6 +1,24 @@
 import { z } from "@hono/zod-openapi";
 import { ERROR_CODES, type ErrorCode } from "../errors.ts";
 
+/** One offending field of an INVALID_REQUEST: where it is and what is wrong with it. */
+export const FieldIssueSchema = z
+  .object({
+    path: z.array(z.union([z.string(), z.number()])).openapi({
+      description:
+        'Where the value is: object keys and array indexes from the body (or the query, path parameter or header) down, e.g. `["machines", 3, "name"]` or `["limit"]`; empty for the body itself.',
+      example: ["machines", 3, "name"],
+    }),
+    message: z.string().openapi({ description: "What is wrong with it, in English." }),
+  })
+  .openapi("FieldIssue");
+
+/** `details` of an error envelope: present on every INVALID_REQUEST. */
+const detailsField = z.array(FieldIssueSchema).optional().openapi({
+  description:
+    "On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes.",
+});
+
 /** An error envelope whose `code` is one of `codes`. */
 function errorBody(codes: readonly [ErrorCode, ...ErrorCode[]], example: ErrorCode, text: string) {
   return z
@@ -11,8 +29,19 @@ function errorBody(codes: readonly [ErrorCode, ...ErrorCode[]], example: ErrorCo
       request_id: z
         .string()
         .openapi({ description: "Also in the X-Request-Id header; quote it when reporting." }),
+      details: detailsField,
     })
-    .openapi({ example: { success: false, code: example, error: text, request_id: "0f9d…" } });
+    .openapi({
+      example: {
+        success: false,
+        code: example,
+        error: text,
+        request_id: "0f9d…",
+        ...(example === "INVALID_REQUEST"
+          ? { details: [{ path: ["limit"], message: "must be a whole number from 1 to 100" }] }
+          : {}),
+      },
+    });
 }
 
 /**
@@ -25,7 +54,7 @@ export const ERROR_RESPONSES = {
     codes: ["INVALID_REQUEST"],
     afterAuth: true,
     description:
-      "A query or path parameter or a body field is invalid (or the body is not valid JSON); the message names it and what is allowed.",
+      "A query or path parameter, a header or a body field is invalid (or the body is not valid JSON); the message names it and what is allowed, and `details` lists each offending field with its path.",
     example: 'Invalid query parameter "limit": must be a whole number from 1 to 100',
   },
   401: {
@@ -153,14 +182,15 @@ export function errorSchemas() {
 export const anyErrorSchema = z
   .object({
     success: z.literal(false),
-    code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+    code: z.enum(ERROR_CODES),
     error: z.string(),
     request_id: z.string(),
+    details: detailsField,
   })
   .openapi("Error");
 
 const ERROR_DESCRIPTIONS = {
-  400: "INVALID_REQUEST: a body field or parameter is invalid; the message names it.",
+  400: "INVALID_REQUEST: a body field or parameter is invalid; the message names it and `details` lists each offending field with its path.",
   401: "UNAUTHORIZED, TOKEN_INVALID, TOKEN_REVOKED, TOKEN_EXPIRED or INVALID_CREDENTIALS.",
   403: "FORBIDDEN: the caller's role does not allow this, or a cross-origin cookie write.",
   404: "NOT_FOUND: no such resource in this organization (or not a member of it).",

@@ -3,5 +3,6 @@
 export * from "./envelope.ts";
 export { anyErrorSchema, codedErrorResponse, errors } from "./errors.ts";
 export * from "./fields.ts";
+export { JSON_UTF8, json } from "./respond.ts";
 export { createRouter } from "./router.ts";
 export * from "./security.ts";

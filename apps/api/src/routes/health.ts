@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv, Services } from "../context.ts";
+import { json } from "../openapi/respond.ts";
 
 type CheckStatus = "up" | "down";
 
@@ -41,11 +42,11 @@ export async function readiness(services: Services) {
 /** Liveness and readiness for load balancers and orchestrators; no authentication. */
 export function healthRoutes() {
   const router = new Hono<AppEnv>();
-  router.get("/healthz", (c) => c.json({ status: "ok" }));
+  router.get("/healthz", (c) => json(c, { status: "ok" }));
   router.get("/readyz", async (c) => {
     const { ready, body } = await readiness(c.get("services"));
     c.header("Cache-Control", "no-store");
-    return c.json(body, ready ? 200 : 503);
+    return json(c, body, ready ? 200 : 503);
   });
   return router;
 }

@@ -3,11 +3,10 @@ import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { parseBearer } from "../middleware/bearer-credential.ts";
-import { metricsOf } from "../services/metrics.ts";
 
 /** GET /metrics: this instance's metrics in the Prometheus text format. */
 async function serveMetrics(c: import("hono").Context<AppEnv>) {
-  const { registry } = metricsOf(c.get("services"));
+  const { registry } = c.get("services").metrics;
   c.header("Cache-Control", "no-store");
   return c.body(await registry.metrics(), 200, { "content-type": registry.contentType });
 }

@@ -1,8 +1,6 @@
 import { isSecretField, redactTokens } from "@apf/auth";
 import type { ActorType, Queryable } from "@apf/db";
 import { insertAuditEvents } from "@apf/db/queries/audit-events";
-import type { Context } from "hono";
-import type { AppEnv } from "../context.ts";
 
 /** Everything the audit log records. */
 export type AuditAction =
@@ -47,13 +45,35 @@ export type AuditAction =
   | "file.created"
   | "file.deleted";
 
-/** Who acted and from where, read once from the request. */
-export interface AuditOrigin {
-  actorType: ActorType;
-  actorId: string | null;
-  ip: string | null;
+/**
+ * Who acts, and from where: set once per request by the surface's auth middleware (an API key,
+ * a member's session, an agent), or made by the system's own work; audit events record it.
+ */
+export interface Actor {
+  /**
+   * The organization the actor acts in: the key's or the agent's; for a member, the organization
+   * of the path (null outside one, e.g. changing their own password).
+   */
+  organizationId: string | null;
+  kind: ActorType;
+  /** The key's, the user's or the agent's id (null for the system and the anonymous). */
+  id: string | null;
+  /** The client address (null for the system's own work). */
+  address: string | null;
   userAgent: string | null;
 }
+
+/** An actor that acts in one organization (a key, an agent, a member on an organization's path). */
+export type OrgActor = Actor & { organizationId: string };
+
+/** The system's own work (sweeps, expiries): no one asked, from nowhere. */
+export const SYSTEM_ACTOR: Actor = {
+  organizationId: null,
+  kind: "system",
+  id: null,
+  address: null,
+  userAgent: null,
+};
 
 /** One audited change. */
 export interface AuditEntry {
@@ -62,39 +82,6 @@ export interface AuditEntry {
   action: AuditAction;
   target?: { type: string; id: string | null } | null;
   details?: Record<string, unknown>;
-}
-
-const USER_AGENT_MAX = 512;
-
-/** The request's User-Agent, cut to what the audit log and sessions store. */
-export function userAgentOf(c: { req: { header(name: string): string | undefined } }) {
-  return c.req.header("user-agent")?.slice(0, USER_AGENT_MAX) ?? null;
-}
-
-/** What the audit reads of a request (any route's context fits). */
-export interface AuditedRequest {
-  get: Context<AppEnv>["get"];
-  req: { header(name: string): string | undefined };
-}
-
-/** The origin of a change made through /public/v1: the API key that made it. */
-export function apiKeyAuditOrigin(c: AuditedRequest): AuditOrigin {
-  return auditOrigin(c, { type: "api_key", id: c.get("apiKey")?.keyId ?? null });
-}
-
-/** The request's actor (the session's user, or `actor` when given), address and user agent. */
-export function auditOrigin(
-  c: AuditedRequest,
-  actor?: { type: ActorType; id: string | null },
-): AuditOrigin {
-  const session = c.get("session");
-  const resolved = actor ?? (session ? { type: "user" as const, id: session.userId } : null);
-  return {
-    actorType: resolved?.type ?? "anonymous",
-    actorId: resolved?.id ?? null,
-    ip: c.get("clientIp") ?? null,
-    userAgent: userAgentOf(c),
-  };
 }
 
 // More of a token body than a preview shows (prefix + 4 hex + "…"): worth redacting.
@@ -120,7 +107,7 @@ export function scrubDetails(value: unknown, depth = 0): unknown {
  */
 export async function recordAudit(
   db: Queryable,
-  origin: AuditOrigin,
+  actor: Actor,
   entries: AuditEntry | readonly AuditEntry[],
 ): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries as AuditEntry];
@@ -129,12 +116,12 @@ export async function recordAudit(
     list.map((e) => ({
       organizationId: e.organizationId,
       action: e.action,
-      actorType: origin.actorType,
-      actorId: origin.actorId,
+      actorType: actor.kind,
+      actorId: actor.id,
       targetType: e.target?.type ?? null,
       targetId: e.target?.id ?? null,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
+      ip: actor.address,
+      userAgent: actor.userAgent,
       details: scrubDetails(e.details ?? {}) as Record<string, unknown>,
     })),
   );

@@ -1,15 +1,21 @@
 import { createDatabase, describeMigrations } from "@apf/db";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { type Services, systemClock } from "../context.ts";
+import { type Platform, type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
 import { createInProcessBus, createRedisBus } from "./control/bus.ts";
+import { createEncodedBodies } from "./encoded-bodies.ts";
 import { createFileStore, parseFileStoreLocation } from "./file-store/index.ts";
 import { resolveUploadSecret } from "./file-store/upload-secret.ts";
 import { createGithubKeySet } from "./github-keys.ts";
+import { createJobsListCache } from "./jobs-list-cache.ts";
+import { createKeyCache } from "./key-cache.ts";
+import { createKeyTouches } from "./key-touches.ts";
+import { createMetrics } from "./metrics.ts";
 import { createOrgChanges, ORG_CHANGES_CHANNEL } from "./org-changes.ts";
 import { createDispatcher } from "./print-queue/dispatcher.ts";
 import { printFileLinks } from "./print-queue/file-links.ts";
+import { createPrinterListCache } from "./printer-list-cache.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
 
 /** The Redis pub/sub channel of the command bus. */
@@ -47,11 +53,57 @@ export function createRedis(url: string, logger: Logger): Redis {
   return redis;
 }
 
+/** Services that can be closed: the stateful parts first, then the platform under them. */
+export type ClosableServices = Services & { close(): Promise<void> };
+
+/** The parts of Services a request uses that keep state in memory (no timers of their own). */
+export type RequestParts = Pick<
+  Services,
+  "keyCache" | "keyTouches" | "printerListCache" | "jobsListCache" | "encodedBodies" | "metrics"
+>;
+
+/**
+ * Builds the request path's stateful parts over the platform, each explicitly: the caches, the
+ * API keys' last_used_at writes, the compressed copies and the metrics that read them.
+ */
+export function buildRequestParts(platform: Platform): RequestParts {
+  const keyCache = createKeyCache(platform.db, platform.redis);
+  const keyTouches = createKeyTouches(platform.db, platform.logger, keyCache);
+  const printerListCache = createPrinterListCache(platform.db, platform.orgChanges);
+  const jobsListCache = createJobsListCache(platform.db, platform.orgChanges);
+  const encodedBodies = createEncodedBodies();
+  const metrics = createMetrics(platform, { keyCache, printerListCache, jobsListCache });
+  return { keyCache, keyTouches, printerListCache, jobsListCache, encodedBodies, metrics };
+}
+
+/**
+ * Services over a platform: the request parts and the dispatcher built on it, and a close that
+ * stops them in order before `closePlatform` closes the platform (bus, doorbell, Redis, pool):
+ * the dispatcher's timers first (it uses the database and the bus), then the last_used_at writes
+ * under way are flushed (they need the pool), then the caches and metrics let go.
+ */
+export function assembleServices(
+  platform: Platform,
+  closePlatform: () => Promise<void>,
+): ClosableServices {
+  const parts = buildRequestParts(platform);
+  const dispatcher = createDispatcher(platform);
+  return {
+    ...platform,
+    ...parts,
+    dispatcher,
+    async close() {
+      await dispatcher.close();
+      await parts.keyTouches.flush();
+      parts.keyCache.close();
+      parts.metrics.close();
+      await closePlatform();
+    },
+  };
+}
+
 /** Builds every long-lived dependency once, from the parsed environment. */
-export async function buildServices(
-  env: Env,
-  logger: Logger,
-): Promise<Services & { close(): Promise<void> }> {
+export async function buildServices(env: Env, logger: Logger): Promise<ClosableServices> {
   const database = await createDatabase({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.APF_DATA_DIR,
@@ -72,7 +124,7 @@ export async function buildServices(
   const fileStore = createFileStore(parseFileStoreLocation(env.APF_FILE_STORE, env.APF_DATA_DIR));
   logger.info({ file_store: fileStore.description }, "print files are kept in the file store");
   const uploadSecret = resolveUploadSecret(env, logger);
-  const base = {
+  const platform: Platform = {
     db: database.db,
     dbKind: database.kind,
     pingDb: () => database.ping(),
@@ -81,7 +133,6 @@ export async function buildServices(
     rateLimiters: createRateLimiterFactory(redis),
     commandBus,
     orgChanges,
-
     logger,
     clock: systemClock,
     config: env,
@@ -90,18 +141,11 @@ export async function buildServices(
     uploadSecret,
     printFileLinks: printFileLinks({ clock: systemClock, uploadSecret }),
   };
-  // Stopped first: it uses the database, the bus and the doorbell closed after it.
-  const dispatcher = createDispatcher(base);
-  return {
-    ...base,
-    dispatcher,
-    async close() {
-      await dispatcher.close();
-      await fileStore.close();
-      await commandBus.close();
-      await orgChanges.close();
-      redis?.disconnect();
-      await database.close();
-    },
-  };
+  return assembleServices(platform, async () => {
+    await fileStore.close();
+    await commandBus.close();
+    await orgChanges.close();
+    redis?.disconnect();
+    await database.close();
+  });
 }

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
-import { perServices } from "./per-services.ts";
 
 /** The content codings apf answers with, most preferred first on equal weight. */
 export const CODINGS = ["br", "gzip", "identity"] as const;
@@ -129,6 +128,3 @@ export function createEncodedBodies(): EncodedBodies {
     },
   };
 }
-
-/** This instance's compressed copies (one per Services, i.e. per createApp). */
-export const encodedBodiesOf = perServices((): EncodedBodies => createEncodedBodies());

@@ -1,7 +1,7 @@
 import type { Queryable } from "@apf/db";
 import { listUserMemberships } from "@apf/db/queries/members";
 import { revokeOtherSessions } from "@apf/db/queries/sessions";
-import { type AuditAction, type AuditOrigin, recordAudit } from "./audit.ts";
+import { type Actor, type AuditAction, recordAudit } from "./audit.ts";
 
 /**
  * Ends every other session of the signed-in user and audits `action` in each organization they
@@ -11,7 +11,7 @@ export async function endOtherSessions(
   tx: Queryable,
   principal: { userId: string; sessionId: string; email: string },
   action: AuditAction,
-  request: { origin: AuditOrigin; now: Date },
+  request: { origin: Actor; now: Date },
 ): Promise<number> {
   const ended = await revokeOtherSessions(tx, principal.userId, principal.sessionId, request.now);
   const orgIds = (await listUserMemberships(tx, principal.userId)).map((m) => m.organization.id);

@@ -5,7 +5,7 @@ import {
   storeIdempotentResponse,
 } from "@apf/db/queries/idempotency";
 import type { Services } from "../context.ts";
-import { ApiError, ERROR_STATUS, type ErrorCode } from "../errors.ts";
+import { DomainError, type ErrorCode, OUR_SIDE_CODES } from "../domain-error.ts";
 
 /** How long a key's first answer is kept and repeated. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -13,13 +13,10 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** The Idempotency-Key header: 1–255 printable ASCII characters. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
-/** A success to answer: its HTTP status and `data`. */
-export interface Answer<T> {
-  httpStatus: number;
-  data: T;
-}
-
-type Stored = { data: unknown } | { code: ErrorCode; error: string };
+/** What a key keeps: the operation's answer, or its refusal (code, sentence, fields). */
+type Stored =
+  | { answer: unknown }
+  | { code: ErrorCode; error: string; fields?: Record<string, unknown> };
 
 export interface IdempotencyScope {
   organizationId: string;
@@ -37,16 +34,18 @@ export interface IdempotencyScope {
 }
 
 /**
- * Runs `run` once per Idempotency-Key (of this organization, principal and operation): a repeat with the same request within 24 hours answers
- * what the first answered (success or 4xx) without running again; the same key with another
- * request is 422 IDEMPOTENCY_KEY_REUSED; a repeat while the first is still running is 409
- * CONFLICT. A 5xx answer is not kept, so a retry with the same key runs again.
+ * Runs `run` once per Idempotency-Key (of this organization, principal and operation): a repeat
+ * with the same request within 24 hours gets what the first got (its answer, or its refusal
+ * thrown again) without running again; the same key with another request is
+ * IDEMPOTENCY_KEY_REUSED; a repeat while the first is still running is CONFLICT. A failure on
+ * our side (OUR_SIDE_CODES, or any other error) is not kept, so a retry with the same key runs
+ * again.
  */
 export async function idempotent<T>(
   services: Pick<Services, "db" | "clock">,
   scope: IdempotencyScope,
-  run: () => Promise<Answer<T>>,
-): Promise<Answer<T>> {
+  run: () => Promise<T>,
+): Promise<T> {
   if (scope.key === undefined) return run();
   const { db, clock } = services;
   const now = clock.now();
@@ -62,30 +61,33 @@ export async function idempotent<T>(
   });
   if (!claimed) {
     if (record.requestHash !== requestHash) {
-      throw new ApiError(
+      throw new DomainError(
         "IDEMPOTENCY_KEY_REUSED",
         "This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.",
       );
     }
-    if (record.responseStatus === null) {
-      throw new ApiError(
+    if (record.responseBody === null) {
+      throw new DomainError(
         "CONFLICT",
         "A request with this Idempotency-Key is still being answered; retry in a few seconds.",
-        { "Retry-After": "2" },
+        { retryAfterS: 2 },
       );
     }
     const stored = record.responseBody as Stored;
-    if ("code" in stored) throw new ApiError(stored.code, stored.error);
-    return { httpStatus: record.responseStatus, data: stored.data as T };
+    if ("code" in stored) {
+      throw new DomainError(stored.code, stored.error, { fields: stored.fields ?? {} });
+    }
+    return stored.answer as T;
   }
   try {
     const answer = await run();
-    await storeIdempotentResponse(db, record.id, answer.httpStatus, { data: answer.data });
+    const stored: Stored = { answer };
+    await storeIdempotentResponse(db, record.id, stored);
     return answer;
   } catch (error) {
-    if (error instanceof ApiError && ERROR_STATUS[error.code] < 500) {
-      const stored: Stored = { code: error.code, error: error.message };
-      await storeIdempotentResponse(db, record.id, error.status, stored);
+    if (error instanceof DomainError && !OUR_SIDE_CODES.has(error.code)) {
+      const stored: Stored = { code: error.code, error: error.message, fields: error.fields };
+      await storeIdempotentResponse(db, record.id, stored);
     } else {
       await releaseIdempotencyKey(db, record.id);
     }

@@ -33,7 +33,7 @@ import {
   nextJobTransition,
   normalizeMachine,
 } from "@apf/printers";
-import { ApiError } from "../errors.ts";
+import { DomainError } from "../domain-error.ts";
 
 /** Agents' clocks drift; an observation is never taken to be later than we received it. */
 const MAX_CLOCK_SKEW_MS = 5_000;
@@ -86,7 +86,7 @@ export async function ingestReport(
           .map((s) => s.printerId),
       ).size;
       if (existing + created > MAX_PRINTERS_PER_AGENT) {
-        throw new ApiError(
+        throw new DomainError(
           "CONFLICT",
           `An agent may report at most ${MAX_PRINTERS_PER_AGENT} printers; this one has ${existing} and the report adds ${created}. Nothing was applied.`,
         );

@@ -1,7 +1,7 @@
 import { hashToken, isInvitationToken } from "@apf/auth";
 import type { Queryable } from "@apf/db";
 import { claimInvitation } from "@apf/db/queries/invitations";
-import { type AuditOrigin, recordAudit } from "./audit.ts";
+import { type Actor, recordAudit } from "./audit.ts";
 
 /**
  * Accepts the invitation that `token` opens, for `user`, inside the caller's transaction, and
@@ -13,7 +13,7 @@ export async function acceptInvitation(
   tx: Queryable,
   token: string,
   user: { id: string; email: string },
-  request: { origin: AuditOrigin; now: Date },
+  request: { origin: Actor; now: Date },
 ) {
   if (!isInvitationToken(token)) return undefined;
   const claimed = await claimInvitation(tx, {
@@ -25,7 +25,7 @@ export async function acceptInvitation(
   if (!claimed) return undefined;
   await recordAudit(
     tx,
-    { ...request.origin, actorType: "user", actorId: user.id },
+    { ...request.origin, kind: "user", id: user.id },
     {
       organizationId: claimed.organizationId,
       action: "invitation.accepted",

@@ -1,9 +1,9 @@
 import type { JobStatus } from "@apf/db";
 import { listPublicJobs } from "@apf/db/queries/public-jobs";
+import { LRUCache } from "lru-cache";
 import type { Services } from "../context.ts";
 import { toPublicJob } from "../routes/public/v1/jobs/schema.ts";
 import { REVALIDATE_MS } from "./org-changes.ts";
-import { perServices } from "./per-services.ts";
 import { sharedRuns } from "./shared-runs.ts";
 
 export interface JobsPageRequest {
@@ -18,7 +18,7 @@ export interface JobsPageRequest {
  * A page is served only while no change to the organization's jobs or SKUs (a job shows its
  * SKU's product) has been announced since it was built (services/org-changes.ts), and for at
  * most REVALIDATE_MS; while LISTEN is down nothing is cached. Bounded by bytes, least recently
- * built first out.
+ * used first out.
  */
 export interface JobsListCache {
   /**
@@ -42,17 +42,17 @@ export function createJobsListCache(
   db: Services["db"],
   orgChanges: Services["orgChanges"],
 ): JobsListCache {
-  const entries = new Map<string, Entry>();
+  const entries = new LRUCache<string, Entry>({
+    maxSize: MAX_BYTES,
+    sizeCalculation: (entry) => Math.max(1, entry.body.byteLength),
+  });
   // Concurrent misses of one page under one token share one read.
   const builds = sharedRuns<Entry>();
-  let bytes = 0;
-  const stats = { hits: 0, misses: 0, entries: () => entries.size, bytes: () => bytes };
-
-  const forget = (key: string) => {
-    const old = entries.get(key);
-    if (!old) return;
-    bytes -= old.body.byteLength;
-    entries.delete(key);
+  const stats = {
+    hits: 0,
+    misses: 0,
+    entries: () => entries.size,
+    bytes: () => entries.calculatedSize,
   };
 
   async function build(organizationId: string, page: JobsPageRequest): Promise<string> {
@@ -85,21 +85,10 @@ export function createJobsListCache(
         const builtAt = Date.now();
         const body = Buffer.from(await build(organizationId, page));
         const built = { token, builtAt, body };
-        forget(key);
         entries.set(key, built);
-        bytes += body.byteLength;
-        for (const oldest of entries.keys()) {
-          if (bytes <= MAX_BYTES) break;
-          forget(oldest);
-        }
         return built;
       });
       return (await promise).body;
     },
   };
 }
-
-/** This instance's job-list cache (one per Services, i.e. per createApp). */
-export const jobsListCacheOf = perServices(
-  (services): JobsListCache => createJobsListCache(services.db, services.orgChanges),
-);

@@ -5,8 +5,8 @@ import {
   findApiKeyHashes,
 } from "@apf/db/queries/api-key-auth";
 import type { Redis } from "ioredis";
+import { LRUCache } from "lru-cache";
 import type { Services } from "../context.ts";
-import { perServices } from "./per-services.ts";
 
 /**
  * Verified API keys kept in process, keyed by the key's SHA-256.
@@ -33,6 +33,8 @@ export interface KeyCache {
   /** Records a last_used_at written (or seen) for the cached key, so /me shows it. */
   noteUsed(hash: string, at: Date): void;
   readonly stats: { hits: number; misses: number; bypassed: number; entries(): number };
+  /** Stops following the Redis connection and forgets every key. */
+  close(): void;
 }
 
 const VERSION_PREFIX = "apf:keyver:";
@@ -51,15 +53,11 @@ function usable(redis: Redis | null): redis is Redis {
   return redis !== null && redis.status === "ready";
 }
 
-function remember(map: Map<string, Entry>, hash: string, entry: Entry, max: number) {
-  map.delete(hash);
-  if (map.size >= max) map.delete(map.keys().next().value!);
-  map.set(hash, entry);
-}
-
 export function createKeyCache(db: Database, redis: Redis | null): KeyCache {
-  const known = new Map<string, Entry>();
-  const unknown = new Map<string, Entry>();
+  // Bounded, least recently used first out: live keys, and apart from them the unknown and
+  // revoked hashes a flood of bad keys brings, so such a flood cannot push live keys out.
+  const known = new LRUCache<string, Entry>({ max: MAX_KEYS });
+  const unknown = new LRUCache<string, Entry>({ max: MAX_UNKNOWN });
   const stats = { hits: 0, misses: 0, bypassed: 0, entries: () => known.size + unknown.size };
   const clear = () => {
     known.clear();
@@ -108,25 +106,25 @@ export function createKeyCache(db: Database, redis: Redis | null): KeyCache {
       const fresh = { row, version: current, loadedAt: now };
       if (row) {
         unknown.delete(hash);
-        remember(known, hash, fresh, MAX_KEYS);
-      } else remember(unknown, hash, fresh, MAX_UNKNOWN);
+        known.set(hash, fresh);
+      } else unknown.set(hash, fresh);
       return row;
     },
     peek(hash) {
-      const row = known.get(hash)?.row;
+      const row = known.peek(hash)?.row;
       return row && !row.revokedAt ? row : undefined;
     },
     noteUsed(hash, at) {
-      const row = known.get(hash)?.row;
+      const row = known.peek(hash)?.row;
       if (row && (!row.lastUsedAt || row.lastUsedAt < at)) row.lastUsedAt = at;
+    },
+    close() {
+      redis?.off("close", clear);
+      redis?.off("end", clear);
+      clear();
     },
   };
 }
-
-/** This instance's key cache (one per Services, i.e. per createApp). */
-export const keyCacheOf = perServices(
-  (services): KeyCache => createKeyCache(services.db, services.redis),
-);
 
 async function bump(services: Pick<Services, "redis" | "logger">, hashes: string[]) {
   const { redis, logger } = services;

@@ -2,7 +2,7 @@ import { hashToken, parseToken } from "@apf/auth";
 import type { Database } from "@apf/db";
 import { findCredentialsByHash } from "@apf/db/queries/leaked-credentials";
 import type { Services } from "../context.ts";
-import type { AuditOrigin } from "./audit.ts";
+import { type Actor, SYSTEM_ACTOR } from "./audit.ts";
 import {
   AGENT_CREDENTIAL,
   API_KEY_CREDENTIAL,
@@ -54,10 +54,8 @@ export async function revokeLeakedTokens(
     hashes.filter((h): h is string => h !== null),
   );
   const byHash = new Map(found.map((c) => [c.hash, c]));
-  const origin: AuditOrigin = {
-    actorType: "system",
-    actorId: null,
-    ip: null,
+  const origin: Actor = {
+    ...SYSTEM_ACTOR,
     userAgent: "GitHub secret scanning",
   };
 

@@ -1,9 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { Services } from "../context.ts";
-import { jobsListCacheOf } from "./jobs-list-cache.ts";
-import { keyCacheOf } from "./key-cache.ts";
-import { perServices } from "./per-services.ts";
-import { printerListCacheOf } from "./printer-list-cache.ts";
+import type { Platform } from "../context.ts";
+import type { JobsListCache } from "./jobs-list-cache.ts";
+import type { KeyCache } from "./key-cache.ts";
+import type { PrinterListCache } from "./printer-list-cache.ts";
 
 /** Prometheus metrics of one API instance (one registry per Services, i.e. per createApp). */
 export interface Metrics {
@@ -13,9 +12,22 @@ export interface Metrics {
   authFailures: Counter<"code">;
   rateLimited: Counter<"route">;
   ingestLag: Histogram;
+  /** Unregisters every metric (the registry's collectors stop reading the parts). */
+  close(): void;
 }
 
-function create(services: Services): Metrics {
+/** What the metrics read besides the platform: the caches of this instance. */
+export interface MeasuredParts {
+  keyCache: KeyCache;
+  printerListCache: PrinterListCache;
+  jobsListCache: JobsListCache;
+}
+
+/** This instance's Prometheus metrics, reading the platform and the caches when scraped. */
+export function createMetrics(
+  services: Pick<Platform, "orgChanges" | "dbPool" | "redis">,
+  parts: MeasuredParts,
+): Metrics {
   const registry = new Registry();
   // Process metrics, including nodejs_eventloop_lag_seconds and its percentiles.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
@@ -56,7 +68,7 @@ function create(services: Services): Metrics {
     labelNames: ["result"] as const,
     registers: [registry],
     collect() {
-      const { stats } = keyCacheOf(services);
+      const { stats } = parts.keyCache;
       this.reset();
       this.inc({ result: "hit" }, stats.hits);
       this.inc({ result: "miss" }, stats.misses);
@@ -69,7 +81,7 @@ function create(services: Services): Metrics {
     labelNames: ["result"] as const,
     registers: [registry],
     collect() {
-      const { stats } = printerListCacheOf(services);
+      const { stats } = parts.printerListCache;
       this.reset();
       this.inc({ result: "hit" }, stats.hits);
       this.inc({ result: "miss" }, stats.misses);
@@ -80,7 +92,7 @@ function create(services: Services): Metrics {
     help: "Approximate bytes held by the serialised printer lists of this instance.",
     registers: [registry],
     collect() {
-      this.set(printerListCacheOf(services).stats.bytes());
+      this.set(parts.printerListCache.stats.bytes());
     },
   });
   new Counter({
@@ -89,7 +101,7 @@ function create(services: Services): Metrics {
     labelNames: ["result"] as const,
     registers: [registry],
     collect() {
-      const { stats } = jobsListCacheOf(services);
+      const { stats } = parts.jobsListCache;
       this.reset();
       this.inc({ result: "hit" }, stats.hits);
       this.inc({ result: "miss" }, stats.misses);
@@ -100,7 +112,7 @@ function create(services: Services): Metrics {
     help: "Bytes held by the serialised job-list pages of this instance.",
     registers: [registry],
     collect() {
-      this.set(jobsListCacheOf(services).stats.bytes());
+      this.set(parts.jobsListCache.stats.bytes());
     },
   });
   new Gauge({
@@ -141,8 +153,13 @@ function create(services: Services): Metrics {
       if (services.redis) this.set(services.redis.status === "ready" ? 1 : 0);
     },
   });
-  return { registry, requests, duration, authFailures, rateLimited, ingestLag };
+  return {
+    registry,
+    requests,
+    duration,
+    authFailures,
+    rateLimited,
+    ingestLag,
+    close: () => registry.clear(),
+  };
 }
-
-/** This instance's metrics. */
-export const metricsOf = perServices((services): Metrics => create(services));

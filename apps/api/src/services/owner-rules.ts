@@ -1,7 +1,7 @@
 import type { Queryable, Role } from "@apf/db";
 import { countOwners, findMembership } from "@apf/db/queries/members";
 import { lockOrganization } from "@apf/db/queries/organizations";
-import { ApiError } from "../errors.ts";
+import { DomainError } from "../domain-error.ts";
 
 /** Owners and admins manage (keys, agents, members, settings); members only read. */
 export function canManage(role: Role): boolean {
@@ -31,9 +31,9 @@ export async function lockForMemberChange(
 ): Promise<Role> {
   await lockOrganization(tx, organizationId);
   const actor = await findMembership(tx, organizationId, actorUserId);
-  if (!actor) throw new ApiError("NOT_FOUND", "No such organization.");
+  if (!actor) throw new DomainError("NOT_FOUND", "No such organization.");
   if (!canManage(actor.role)) {
-    throw new ApiError("FORBIDDEN", "Only owners and admins of the organization may do this.");
+    throw new DomainError("FORBIDDEN", "Only owners and admins of the organization may do this.");
   }
   return actor.role;
 }
@@ -41,7 +41,7 @@ export async function lockForMemberChange(
 /** 403 unless `actor` may move a member from `from` to `to` (only owners make or unmake owners). */
 export function assertMayAssign(actor: Role, from: Role | null, to: Role | null): void {
   if (!canAssignRole(actor, from, to)) {
-    throw new ApiError("FORBIDDEN", "Only owners may grant or take away the owner role.");
+    throw new DomainError("FORBIDDEN", "Only owners may grant or take away the owner role.");
   }
 }
 
@@ -58,7 +58,7 @@ export async function assertKeepsAnOwner(
 ): Promise<void> {
   if (from !== "owner" || to === "owner") return;
   if ((await countOwners(tx, organizationId)) <= 1) {
-    throw new ApiError(
+    throw new DomainError(
       "CONFLICT",
       "The organization's last owner cannot be removed or demoted; make someone else owner first.",
     );

@@ -1,9 +1,9 @@
 import type { PageRequest } from "@apf/db/queries/paging";
 import { printerListVersion } from "@apf/db/queries/printers";
 import type { PrinterFreshness, PrinterViewStatus } from "@apf/domain";
+import { LRUCache } from "lru-cache";
 import type { Services } from "../context.ts";
 import { REVALIDATE_MS } from "./org-changes.ts";
-import { perServices } from "./per-services.ts";
 import { readPrinterViews } from "./printer-view.ts";
 import { toPublicPrinter } from "./public-printer.ts";
 import { sharedRuns } from "./shared-runs.ts";
@@ -67,7 +67,7 @@ interface Entry {
   bytes: number;
 }
 
-/** Organizations kept at once; the least recently built are dropped first. */
+/** Organizations kept at once; the least recently used are dropped first. */
 const MAX_ORGANIZATIONS = 2_000;
 
 function matches(item: Item, filters: PrinterListFilters): boolean {
@@ -87,7 +87,7 @@ export function createPrinterListCache(
   db: Services["db"],
   orgChanges: Services["orgChanges"],
 ): PrinterListCache {
-  const entries = new Map<string, Entry>();
+  const entries = new LRUCache<string, Entry>({ max: MAX_ORGANIZATIONS });
   // Concurrent misses of one organization at one version share one build.
   const builds = sharedRuns<Entry>();
   const stats = {
@@ -138,8 +138,6 @@ export function createPrinterListCache(
       whole,
       bytes,
     };
-    entries.delete(organizationId);
-    if (entries.size >= MAX_ORGANIZATIONS) entries.delete(entries.keys().next().value!);
     entries.set(organizationId, entry);
     return entry;
   }
@@ -205,8 +203,3 @@ export function createPrinterListCache(
     },
   };
 }
-
-/** This instance's printer-list cache (one per Services, i.e. per createApp). */
-export const printerListCacheOf = perServices(
-  (services): PrinterListCache => createPrinterListCache(services.db, services.orgChanges),
-);

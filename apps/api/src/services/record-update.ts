@@ -1,6 +1,6 @@
 import type { Queryable } from "@apf/db";
-import { ApiError } from "../errors.ts";
-import { type AuditAction, type AuditOrigin, recordAudit } from "./audit.ts";
+import { DomainError } from "../domain-error.ts";
+import { type Actor, type AuditAction, recordAudit } from "./audit.ts";
 
 /** The audit event of a PATCH. */
 export interface UpdateEvent {
@@ -18,11 +18,11 @@ export interface UpdateEvent {
  */
 export async function recordUpdate<T>(
   tx: Queryable,
-  actor: { origin: AuditOrigin; organizationId: string },
+  actor: { origin: Actor; organizationId: string },
   row: T | undefined,
   event: UpdateEvent,
 ): Promise<T> {
-  if (!row) throw new ApiError("NOT_FOUND", event.notFound);
+  if (!row) throw new DomainError("NOT_FOUND", event.notFound);
   await recordAudit(tx, actor.origin, {
     organizationId: actor.organizationId,
     action: event.action,

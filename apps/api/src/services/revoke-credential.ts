@@ -4,8 +4,8 @@ import { revokeAgent } from "@apf/db/queries/agents";
 import { findApiKeyForUpdate } from "@apf/db/queries/api-key-admin";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
 import type { Services } from "../context.ts";
-import { ApiError } from "../errors.ts";
-import { type AuditAction, type AuditOrigin, recordAudit } from "./audit.ts";
+import { DomainError } from "../domain-error.ts";
+import { type Actor, type AuditAction, recordAudit } from "./audit.ts";
 import { agentTopic } from "./control/bus.ts";
 import { invalidateApiKeys } from "./key-cache.ts";
 
@@ -81,7 +81,7 @@ export interface RevokeOptions {
  */
 export async function revokeCredential(
   services: RevokeServices,
-  actor: { origin: AuditOrigin; organizationId: string; now: Date },
+  actor: { origin: Actor; organizationId: string; now: Date },
   kind: CredentialKind,
   id: string,
   options: RevokeOptions = {},
@@ -89,7 +89,7 @@ export async function revokeCredential(
   const { organizationId } = actor;
   const row = await services.db.transaction(async (tx) => {
     const existing = await kind.findForUpdate(tx, organizationId, id);
-    if (!existing) throw new ApiError("NOT_FOUND", kind.notFound);
+    if (!existing) throw new DomainError("NOT_FOUND", kind.notFound);
     if (existing.revokedAt) return { ...existing, revokedNow: false };
     const reason = options.reason ?? "manual";
     const revoked = await kind.revoke(tx, organizationId, id, actor.now, reason);

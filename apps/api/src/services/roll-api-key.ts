@@ -2,8 +2,8 @@ import { mintToken } from "@apf/auth";
 import { findApiKeyForRoll, findRollSuccessor } from "@apf/db/queries/api-key-admin";
 import { insertApiKey } from "@apf/db/queries/api-keys";
 import type { Services } from "../context.ts";
-import { ApiError } from "../errors.ts";
-import { type AuditOrigin, recordAudit } from "./audit.ts";
+import { DomainError } from "../domain-error.ts";
+import { type Actor, recordAudit } from "./audit.ts";
 import { invalidateApiKeys } from "./key-cache.ts";
 import { shortenKeyExpiry } from "./key-expiry.ts";
 
@@ -21,7 +21,7 @@ export const MAX_ROLL_GRACE_HOURS = 72;
  */
 export async function rollApiKey(
   services: Pick<Services, "db" | "redis" | "logger">,
-  actor: { origin: AuditOrigin; organizationId: string; userId: string; now: Date },
+  actor: { origin: Actor; organizationId: string; userId: string; now: Date },
   keyId: string,
   graceHours: number,
 ) {
@@ -29,14 +29,14 @@ export async function rollApiKey(
   const minted = mintToken("live");
   const rolled = await services.db.transaction(async (tx) => {
     const old = await findApiKeyForRoll(tx, organizationId, keyId);
-    if (!old) throw new ApiError("NOT_FOUND", "No such API key in this organization.");
-    if (old.revokedAt) throw new ApiError("CONFLICT", "This key is revoked; mint a new one.");
+    if (!old) throw new DomainError("NOT_FOUND", "No such API key in this organization.");
+    if (old.revokedAt) throw new DomainError("CONFLICT", "This key is revoked; mint a new one.");
     if (old.expiresAt && old.expiresAt <= now) {
-      throw new ApiError("CONFLICT", "This key has expired; mint a new one.");
+      throw new DomainError("CONFLICT", "This key has expired; mint a new one.");
     }
     const successor = await findRollSuccessor(tx, organizationId, old.id);
     if (successor) {
-      throw new ApiError(
+      throw new DomainError(
         "CONFLICT",
         `This key was already rolled (its replacement is ${successor.preview}, id ${successor.id}); roll the replacement instead.`,
       );

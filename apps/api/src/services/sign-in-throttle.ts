@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Services } from "../context.ts";
-import { ApiError } from "../errors.ts";
+import { DomainError } from "../domain-error.ts";
 import { type LimiterSpec, RateLimiterRes, retryAfterS } from "./rate-limiter.ts";
 
 /** More than 10 failed sign-ins for one email in 15 minutes are refused. */
@@ -25,8 +25,8 @@ export const SIGNUP_PER_IP: LimiterSpec = { name: "signup-ip", points: 20, durat
 // Emails are hashed so that Redis never holds a list of the addresses people tried.
 const emailKey = (email: string) => createHash("sha256").update(email.toLowerCase()).digest("hex");
 
-function rateLimited(res: RateLimiterRes, message: string): ApiError {
-  return new ApiError("RATE_LIMITED", message, { "Retry-After": String(retryAfterS(res)) });
+function rateLimited(res: RateLimiterRes, message: string): DomainError {
+  return new DomainError("RATE_LIMITED", message, { retryAfterS: retryAfterS(res) });
 }
 
 async function take(services: Services, spec: LimiterSpec, key: string, message: string) {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
 import type { Services } from "../../src/context.ts";
 import { createApiKey } from "../support/factories.ts";
-import type { TestClock, TestServices } from "../support/services.ts";
+import { type TestClock, type TestServices, withPlatform } from "../support/services.ts";
 import { body, call, freshIp, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 
 let services: TestServices;
@@ -127,7 +127,7 @@ describe("malformed keys", () => {
       },
     };
     const redisCommands = services.redis ? vi.spyOn(services.redis, "sendCommand") : null;
-    const spied = createApp({ ...services, db, rateLimiters });
+    const spied = createApp(withPlatform(services, { db, rateLimiters }));
     try {
       for (const bad of [`${key.slice(0, -8)}ffffffff`, key.toUpperCase(), `${key}0`, "x"]) {
         redisCommands?.mockClear();
@@ -204,7 +204,7 @@ describe("the order of the checks", () => {
         return Reflect.get(target, property, receiver);
       },
     }) as Database;
-    const broken = createApp({ ...services, db });
+    const broken = createApp(withPlatform(services, { db }));
     const res = await call(broken, ME, { key });
     expect(res.status).toBe(503);
     const json = await body(res);
@@ -282,7 +282,7 @@ describe("last_used_at", () => {
         return Reflect.get(target, property, receiver);
       },
     }) as Database;
-    const counted = createApp({ ...services, db });
+    const counted = createApp(withPlatform(services, { db }));
     const start = clock.now();
     try {
       expect(await lastUsed(k.id)).toBeNull();
@@ -317,7 +317,7 @@ describe("last_used_at", () => {
         return Reflect.get(target, property, receiver);
       },
     }) as Database;
-    const res = await call(createApp({ ...services, db }), ME, { key: k.key });
+    const res = await call(createApp(withPlatform(services, { db })), ME, { key: k.key });
     expect(res.status).toBe(200);
   });
 
@@ -333,7 +333,7 @@ describe("last_used_at", () => {
         return Reflect.get(target, property, receiver);
       },
     }) as Database;
-    const res = await call(createApp({ ...services, db }), ME, { key: k.key });
+    const res = await call(createApp(withPlatform(services, { db })), ME, { key: k.key });
     expect(res.status).toBe(200);
     await vi.waitFor(() => expect(services.logs.text).toContain("could not record last_used_at"));
   });

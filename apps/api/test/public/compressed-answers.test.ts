@@ -1,7 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { encodedBodiesOf } from "../../src/services/encoded-bodies.ts";
 import { createPrinter } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
 import { call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
@@ -71,7 +70,7 @@ describe("GET /public/v1/printers, compressed", () => {
   });
 
   it("compresses a cached list once per coding and reuses it", async () => {
-    const { stats } = encodedBodiesOf(services);
+    const { stats } = services.encodedBodies;
     await printers("br");
     await printers("gzip");
     const compressions = stats.compressions;

@@ -3,7 +3,6 @@ import type { TestDatabase } from "@apf/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { jobsListCacheOf } from "../../src/services/jobs-list-cache.ts";
 import { machine, postReport, report } from "../agent/report-builder.ts";
 import { createAgent } from "../support/factories.ts";
 import { createJob, createSku } from "../support/public-factories.ts";
@@ -41,7 +40,7 @@ async function list(app: TestApp, key: string, query = "") {
 it("serves a page from memory until the organization's jobs change, then the change", async () => {
   const t = await tenant(shared.db);
   const agent = await createAgent(shared.db, t.organization.id);
-  const { stats } = jobsListCacheOf(two);
+  const { stats } = two.jobsListCache;
   expect((await list(appTwo, t.key)).data).toEqual([]);
   const misses = stats.misses;
   const hits = stats.hits;

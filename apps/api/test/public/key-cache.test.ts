@@ -3,9 +3,8 @@ import type { TestDatabase } from "@apf/db/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { keyCacheOf } from "../../src/services/key-cache.ts";
 import { createSession } from "../support/dashboard-factories.ts";
-import type { TestServices } from "../support/services.ts";
+import { type TestServices, withPlatform } from "../support/services.ts";
 import { body, call, type TestApp, tenant, twoInstances } from "./helpers.ts";
 
 let shared: TestDatabase;
@@ -24,7 +23,7 @@ it.runIf(process.env.APF_TEST_REDIS_URL)(
   "serves a verified key from process memory, and reloads it everywhere when its organization is renamed",
   async () => {
     const t = await tenant(shared.db, "Old Name");
-    const { stats } = keyCacheOf(two);
+    const { stats } = two.keyCache;
     const me = async () => (await body(await call(appTwo, "/public/v1/me", { key: t.key }))).data;
     expect((await me()).organization.name).toBe("Old Name");
     const hits = stats.hits;
@@ -49,12 +48,12 @@ it("reads Postgres on every request while Redis is not ready, so a revoke there 
     maxRetriesPerRequest: 0,
   });
   broken.on("error", () => {});
-  const down = { ...one, redis: broken };
+  const down = withPlatform(one, { redis: broken });
   const app = createApp(down);
   try {
     const t = await tenant(shared.db);
     expect((await call(app, "/public/v1/me", { key: t.key })).status).toBe(200);
-    expect(keyCacheOf(down).stats.bypassed).toBeGreaterThanOrEqual(1);
+    expect(down.keyCache.stats.bypassed).toBeGreaterThanOrEqual(1);
     await revokeApiKey(shared.db, t.organization.id, t.keyRow.id, new Date());
     const res = await call(app, "/public/v1/me", { key: t.key });
     expect((await body(res)).code).toBe("TOKEN_REVOKED");

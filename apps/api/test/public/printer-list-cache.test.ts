@@ -3,7 +3,6 @@ import type { TestDatabase } from "@apf/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { printerListCacheOf } from "../../src/services/printer-list-cache.ts";
 import { machine, postReport, report } from "../agent/report-builder.ts";
 import { createAgent } from "../support/factories.ts";
 import { createPrinter } from "../support/public-factories.ts";
@@ -52,7 +51,7 @@ it("serves a report's state on another instance once it has the notification, an
   // Once instance two has received what was committed before (it usually has by now).
   await two.orgChanges.sync();
   expect((await list(appTwo, t.key))[0]!.temperatures.bed!.actual).toBe(40);
-  const { stats } = printerListCacheOf(two);
+  const { stats } = two.printerListCache;
   const misses = stats.misses;
   await list(appTwo, t.key);
   expect(stats.misses).toBe(misses);
@@ -96,7 +95,7 @@ it("reads the version from Postgres on every request while it is not listening",
     await shared.db.update(printers).set({ name: "after" }).where(eq(printers.id, printer.id));
     // No notification can arrive: the very next read sees the change all the same.
     expect((await list(app, t.key)).map((p) => p.name)).toEqual(["after"]);
-    const { stats } = printerListCacheOf(alone);
+    const { stats } = alone.printerListCache;
     const misses = stats.misses;
     expect((await list(app, t.key)).map((p) => p.name)).toEqual(["after"]);
     expect(stats.misses).toBe(misses);

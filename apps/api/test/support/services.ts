@@ -6,9 +6,9 @@ import { Writable } from "node:stream";
 import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
 import type { Redis } from "ioredis";
 import { vi } from "vitest";
-import type { Clock, Services } from "../../src/context.ts";
+import type { Clock, Platform, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
-import { createRedis } from "../../src/services/build.ts";
+import { assembleServices, buildRequestParts, createRedis } from "../../src/services/build.ts";
 import { createInProcessBus, createRedisBus } from "../../src/services/control/bus.ts";
 import {
   createFileStore,
@@ -22,7 +22,6 @@ import {
   ORG_CHANGES_CHANNEL,
   type OrgChanges,
 } from "../../src/services/org-changes.ts";
-import { createDispatcher } from "../../src/services/print-queue/dispatcher.ts";
 import { printFileLinks } from "../../src/services/print-queue/file-links.ts";
 import type { PrintFileLinks } from "../../src/services/print-queue/transfer.ts";
 import { createRateLimiterFactory } from "../../src/services/rate-limiter.ts";
@@ -113,7 +112,7 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     createFileStore(parseFileStoreLocation(config.APF_FILE_STORE, fileDir ?? tmpdir()));
   const uploadSecret = randomBytes(32);
   const clock = options.clock ?? new TestClock();
-  const base = {
+  const platform: Platform = {
     db: database.db,
     dbKind: database.kind,
     pingDb: () => database.ping(),
@@ -130,24 +129,33 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     fileStore,
     uploadSecret,
   };
-  const dispatcher = createDispatcher(base);
+  // Built as buildServices builds them: the stateful parts, then the platform's own close.
+  const services = assembleServices(platform, async () => {
+    await fileStore.close();
+    if (fileDir) rmSync(fileDir, { recursive: true, force: true });
+    await commandBus.close();
+    await orgChanges.close();
+    redis?.disconnect();
+    if (!options.database) await database.close();
+  });
   return {
-    ...base,
-    dispatcher,
+    ...services,
     logs,
     database,
     /** The temporary folder behind the default file store (null with another store). */
     fileDir,
-    async close() {
-      await dispatcher.close();
-      await fileStore.close();
-      if (fileDir) rmSync(fileDir, { recursive: true, force: true });
-      await commandBus.close();
-      await orgChanges.close();
-      redis?.disconnect();
-      if (!options.database) await database.close();
-    },
   };
+}
+
+/**
+ * `services` with platform parts swapped (a spying or failing database, a Redis that is down)
+ * and the request path's stateful parts (caches, last_used_at writes, metrics) built afresh over
+ * them, as buildServices would build them over those parts; the dispatcher stays `services`'.
+ * Nothing of it needs closing beyond `services`.
+ */
+export function withPlatform(services: Services, swapped: Partial<Platform>): Services {
+  const platform = { ...services, ...swapped };
+  return { ...platform, ...buildRequestParts(platform) };
 }
 
 /** LISTEN in place, so a test's first reads already use (and test) the caches keyed by it. */

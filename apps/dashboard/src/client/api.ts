@@ -6,31 +6,47 @@ export interface Envelope<T> {
   meta?: { limit: number; offset: number; count: number };
 }
 
-/** An error answer of the API, with the body field it names when it names one. */
+/** One offending field of an INVALID_REQUEST, as the API lists them in `details`. */
+export interface FieldIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** An error envelope of the API: the code, the sentence and what the code comes with. */
+interface ErrorEnvelope {
+  code?: string;
+  error?: string;
+  details?: FieldIssue[];
+  no_route?: boolean;
+}
+
+/** An error answer of the API, with the fields it names (`details`) when it names some. */
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly field?: string,
+    readonly details: readonly FieldIssue[] = [],
+    /** The answer says the route itself does not exist (rather than a resource of it). */
+    readonly noRoute = false,
   ) {
     super(message);
   }
 
+  /** The top-level body field or parameter of the first issue (`["scopes", 0]` → `scopes`). */
+  get field(): string | undefined {
+    const first = this.details[0]?.path[0];
+    return typeof first === "string" ? first : undefined;
+  }
+
   /** The endpoint does not exist on this server (yet): a 404 for the route itself. */
   get notAvailable(): boolean {
-    return this.status === 404 && /^No route for /.test(this.message);
+    return this.status === 404 && this.noRoute;
   }
 
   get signedOut(): boolean {
     return this.status === 401;
   }
-}
-
-/** `Invalid body field "scopes.0": …` names the field `scopes`. */
-function fieldOf(message: string): string | undefined {
-  const match = /^Invalid (?:body field|query parameter) "([^".]+)/.exec(message);
-  return match?.[1];
 }
 
 /** Fired on window when the API says the session is gone. */
@@ -60,9 +76,16 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT));
   }
   if (!res.ok) {
-    const err = (parsed ?? {}) as { code?: string; error?: string };
+    const err = (parsed ?? {}) as ErrorEnvelope;
     const message = err.error ?? `The server answered ${res.status}.`;
-    throw new ApiFailure(res.status, err.code ?? "UNKNOWN", message, fieldOf(message));
+    const details = Array.isArray(err.details) ? err.details : [];
+    throw new ApiFailure(
+      res.status,
+      err.code ?? "UNKNOWN",
+      message,
+      details,
+      err.no_route === true,
+    );
   }
   return parsed as Envelope<T>;
 }

@@ -17,7 +17,7 @@ export interface IdempotencyClaim {
 
 /**
  * Claims an Idempotency-Key for a first request, or returns the record that already holds it
- * (`claimed: false`): the first request's answer, or null status while it is still in flight.
+ * (`claimed: false`): the first request's answer, or a null body while it is still in flight.
  * A record past its expiry is dropped first, so the key is free again after 24 hours.
  */
 export async function claimIdempotencyKey(
@@ -52,16 +52,14 @@ export async function claimIdempotencyKey(
   return { claimed: false, record: existing };
 }
 
-/** Stores the answer of the request that claimed the key. */
-export async function storeIdempotentResponse(
-  db: Queryable,
-  recordId: string,
-  status: number,
-  body: unknown,
-) {
+/**
+ * Stores the answer (or refusal) of the request that claimed the key: from then on the record is
+ * no longer in flight.
+ */
+export async function storeIdempotentResponse(db: Queryable, recordId: string, body: object) {
   await db
     .update(idempotencyRecords)
-    .set({ responseStatus: status, responseBody: body })
+    .set({ responseBody: body })
     .where(eq(idempotencyRecords.id, recordId));
 }
 

@@ -89,8 +89,13 @@ export const idempotencyRecords = pgTable(
     key: text("key").notNull(),
     /** SHA-256 of the operation and its body: the same key with another body is refused. */
     requestHash: text("request_hash").notNull(),
-    /** Null while the first request is still being answered. */
+    /**
+     * The HTTP status of the first answer, as records written before the answer's body alone
+     * said it; no longer written (the API derives the status from the body). Drop it with the
+     * next migration.
+     */
     responseStatus: integer("response_status"),
+    /** The first request's answer or refusal; null while it is still being answered. */
     responseBody: jsonb("response_body").$type<unknown>(),
     createdAt: instant("created_at").notNull(),
     expiresAt: instant("expires_at").notNull(),

@@ -1,3 +1,4 @@
+import type { SessionEnv } from "../../context.ts";
 import { exceptOpen } from "../../middleware/closed-by-default.ts";
 import { sameOriginCookieWrites } from "../../middleware/csrf.ts";
 import { sessionAuth } from "../../middleware/session-auth.ts";
@@ -29,25 +30,15 @@ export const OPEN_DASHBOARD_ROUTES = [
 
 /**
  * /api: the dashboard's API. Closed by default: every route but OPEN_DASHBOARD_ROUTES needs a
- * session (session-auth, then CSRF rules for cookie sessions), and everything under
- * /orgs/{orgId} also needs a membership of that organization (see org-routes.ts).
+ * session (session-auth, then CSRF rules for cookie sessions, for every path of the surface,
+ * listed or not: sessionRoutes), and everything under /orgs/{orgId} also needs a membership of
+ * that organization (see org-routes.ts).
  */
 export function dashboardRoutes() {
   const router = createRouter();
   registerSessionSchemes(router.openAPIRegistry);
-  router.use("*", exceptOpen(OPEN_DASHBOARD_ROUTES, sessionAuth, sameOriginCookieWrites));
-
-  router
-    .openapi(signup.route, signup.handler)
-    .openapi(login.route, login.handler)
-    .openapi(logout.route, logout.handler)
-    .openapi(changePassword.route, changePassword.handler)
-    .openapi(listSessions.route, listSessions.handler)
-    .openapi(endOtherSessions.route, endOtherSessions.handler)
-    .openapi(me.route, me.handler)
-    .openapi(acceptInvitation.route, acceptInvitation.handler);
-
-  router.route("/", orgRoutes());
+  router.openapi(signup.route, signup.handler).openapi(login.route, login.handler);
+  router.route("/", sessionRoutes());
 
   // The dashboard's own description, for owners who script it.
   registerDocumentRoute(router, {
@@ -63,5 +54,20 @@ export function dashboardRoutes() {
     routeTags: TAGS,
     hide: true,
   });
+  return router;
+}
+
+/** Everything behind a session: its handlers see the session and the member (SessionEnv). */
+function sessionRoutes() {
+  const router = createRouter<SessionEnv>();
+  router.use("*", exceptOpen(OPEN_DASHBOARD_ROUTES, sessionAuth, sameOriginCookieWrites));
+  router
+    .openapi(logout.route, logout.handler)
+    .openapi(changePassword.route, changePassword.handler)
+    .openapi(listSessions.route, listSessions.handler)
+    .openapi(endOtherSessions.route, endOtherSessions.handler)
+    .openapi(me.route, me.handler)
+    .openapi(acceptInvitation.route, acceptInvitation.handler);
+  router.route("/", orgRoutes());
   return router;
 }

@@ -2,9 +2,10 @@ import { ROLES } from "@apf/db";
 import { listUserMemberships } from "@apf/db/queries/members";
 import { findUserById } from "@apf/db/queries/users";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../context.ts";
+import type { SessionEnv } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../openapi/kit.ts";
+import { json } from "../../openapi/respond.ts";
 import { toUser, userSchema } from "./auth/schemas.ts";
 import { TAGS } from "./params.ts";
 
@@ -32,7 +33,7 @@ export const route = createRoute({
   },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, SessionEnv> = async (c) => {
   const { db } = c.get("services");
   const { userId } = c.get("session");
   const [user, memberships] = await Promise.all([
@@ -40,7 +41,8 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     listUserMemberships(db, userId),
   ]);
   if (!user) throw new ApiError("TOKEN_INVALID", "No such session; sign in again.");
-  return c.json(
+  return json(
+    c,
     ok({
       user: toUser(user),
       memberships: memberships.map((m) => ({ organization: m.organization, role: m.role })),

@@ -1,9 +1,7 @@
 import { expireOverdueCommands } from "@apf/db/queries/commands";
 import type { Services } from "../../context.ts";
-import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { recordAudit, SYSTEM_ACTOR } from "../audit.ts";
 import { commandTopic } from "./bus.ts";
-
-const SYSTEM: AuditOrigin = { actorType: "system", actorId: null, ip: null, userAgent: null };
 
 /**
  * Marks overdue pending commands (the agent's, or one) expired, never to run, records each as an
@@ -18,7 +16,7 @@ export async function expireOverdue(
   if (expired.length === 0) return;
   await recordAudit(
     db,
-    SYSTEM,
+    SYSTEM_ACTOR,
     expired.map((c) => ({
       organizationId: c.organizationId,
       action: "printer.control_result" as const,

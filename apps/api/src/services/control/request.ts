@@ -10,8 +10,8 @@ import {
   isControlAction,
 } from "@apf/domain";
 import type { Services } from "../../context.ts";
-import { ApiError } from "../../errors.ts";
-import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { DomainError } from "../../domain-error.ts";
+import { type Actor, recordAudit } from "../audit.ts";
 import { idempotent } from "../idempotency.ts";
 import { readPrinterView } from "../printer-view.ts";
 import { agentTopic, commandTopic } from "./bus.ts";
@@ -30,12 +30,13 @@ export interface ControlRequest {
   printerId: string;
   action: ControlAction;
   requester: { type: CommandRequester; id: string };
-  origin: AuditOrigin;
+  origin: Actor;
 }
 
-/** What both routes answer on success: 200 once carried out, 202 while still on its way. */
+/** What a control request came to: carried out, or still on its way (the command as it stands). */
 export interface ControlAnswer {
-  httpStatus: 200 | 202;
+  /** True once the agent carried it out (acknowledged); false while it is still on its way. */
+  carriedOut: boolean;
   data: {
     printer_id: string;
     action: ControlAction;
@@ -46,10 +47,10 @@ export interface ControlAnswer {
 
 const TERMINAL: ReadonlySet<CommandStatus> = new Set(["acknowledged", "failed", "expired"]);
 
-function answer(row: CommandRow, httpStatus: 200 | 202): ControlAnswer {
+function answer(row: CommandRow, carriedOut: boolean): ControlAnswer {
   if (!isControlAction(row.action)) throw new RangeError(`not a control command: ${row.action}`);
   return {
-    httpStatus,
+    carriedOut,
     data: {
       printer_id: row.printerId,
       action: row.action,
@@ -62,7 +63,7 @@ function answer(row: CommandRow, httpStatus: 200 | 202): ControlAnswer {
 /**
  * The one code path of `POST …/control`: checks the printer's latest state, records the command
  * (with its audit event), wakes the agent's channel on whatever instance holds it, and waits up
- * to `waitMs` for the result. Throws ApiError NOT_FOUND, INVALID_STATE, HUB_OFFLINE or
+ * to `waitMs` for the result. Throws DomainError NOT_FOUND, INVALID_STATE, HUB_OFFLINE or
  * HUB_COMMAND_FAILED.
  */
 export async function requestControl(
@@ -79,9 +80,9 @@ export async function requestControl(
     now,
     staleAfterS: config.APF_STALE_AFTER_S,
   });
-  if (!target) throw new ApiError("NOT_FOUND", "Printer not found.");
+  if (!target) throw new DomainError("NOT_FOUND", "Printer not found.");
   const refused = controlRefusal(action, target);
-  if (refused) throw new ApiError("INVALID_STATE", refused);
+  if (refused) throw new DomainError("INVALID_STATE", refused);
 
   const base = {
     organizationId,
@@ -113,15 +114,15 @@ export async function requestControl(
       await recordAudit(tx, request.origin, audited(inserted));
       return inserted;
     });
-    return answer(row, 200);
+    return answer(row, true);
   }
 
   const agentId = target.agentId;
   if (!agentId || !(await hasOpenCommandChannel(db, agentId, now))) {
-    throw new ApiError(
+    throw new DomainError(
       "HUB_OFFLINE",
       "The printer's agent has no open command channel; nothing was sent. Check that the agent is running and can reach the backend.",
-      { "Retry-After": "5" },
+      { retryAfterS: 5 },
     );
   }
   const row = await db.transaction(async (tx) => {
@@ -155,15 +156,15 @@ async function settledAnswer(
   db: Services["db"],
   organizationId: string,
 ): Promise<ControlAnswer> {
-  if (!settled) return answer((await findCommand(db, organizationId, row.id)) ?? row, 202);
-  if (settled.status === "acknowledged") return answer(settled, 200);
+  if (!settled) return answer((await findCommand(db, organizationId, row.id)) ?? row, false);
+  if (settled.status === "acknowledged") return answer(settled, true);
   if (settled.status === "expired") {
-    throw new ApiError(
+    throw new DomainError(
       "HUB_OFFLINE",
       `The agent did not take command ${settled.id} in time; it expired and will never run.`,
     );
   }
-  throw new ApiError(
+  throw new DomainError(
     "HUB_COMMAND_FAILED",
     `The agent could not carry out command ${settled.id}: ${settled.error ?? "no reason given"}.`,
   );

@@ -1,7 +1,7 @@
 import { type CommandRow, completeCommand, findAgentCommand } from "@apf/db/queries/commands";
 import type { AgentPrincipal, Services } from "../../context.ts";
-import { ApiError } from "../../errors.ts";
-import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { DomainError } from "../../domain-error.ts";
+import { type Actor, recordAudit } from "../audit.ts";
 import { commandTopic } from "./bus.ts";
 
 /** What the agent says it came to. */
@@ -21,7 +21,7 @@ export async function recordCommandResult(
   agent: AgentPrincipal,
   commandId: string,
   result: AgentResult,
-  origin: AuditOrigin,
+  origin: Actor,
 ): Promise<CommandRow> {
   const { db, clock, commandBus } = services;
   const completed = await db.transaction(async (tx) => {
@@ -46,9 +46,9 @@ export async function recordCommandResult(
     return completed;
   }
   const existing = await findAgentCommand(db, agent.agentId, commandId);
-  if (!existing) throw new ApiError("NOT_FOUND", "This agent has no such command.");
+  if (!existing) throw new DomainError("NOT_FOUND", "This agent has no such command.");
   if (existing.status === "pending") {
-    throw new ApiError("CONFLICT", "This command was not handed to the agent yet.");
+    throw new DomainError("CONFLICT", "This command was not handed to the agent yet.");
   }
   return existing;
 }

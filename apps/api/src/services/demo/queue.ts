@@ -4,7 +4,7 @@ import { listTasks } from "@apf/db/queries/tasks";
 import { and, eq, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Services } from "../../context.ts";
-import type { AuditOrigin } from "../audit.ts";
+import { type Actor, SYSTEM_ACTOR } from "../audit.ts";
 import { prepareUpload } from "../files/prepare-upload.ts";
 import { createPrintFile } from "../files/print-files.ts";
 import { receiveUpload } from "../files/receive-upload.ts";
@@ -33,7 +33,7 @@ async function demoOrganization(db: Services["db"]) {
 }
 
 function demoActor(organizationId: string, userId: string): QueueActor {
-  const origin: AuditOrigin = { actorType: "system", actorId: "demo", ip: null, userAgent: null };
+  const origin: Actor = { ...SYSTEM_ACTOR, id: "demo" };
   return { organizationId, requester: { type: "user", id: userId }, origin };
 }
 

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { getPrintFile, type PrintFileRow } from "@apf/db/queries/print-files";
 import type { Services } from "../../context.ts";
-import { ApiError } from "../../errors.ts";
+import { DomainError } from "../../domain-error.ts";
 import { signToken, verifyToken } from "./signed-token.ts";
 
 /** How long a download link handed to an agent stays valid. */
@@ -49,17 +49,17 @@ export async function openDownload(
     isDownloadClaims,
   );
   if (check.kind === "invalid") {
-    throw new ApiError("INVALID_TOKEN", "The download link is not valid.");
+    throw new DomainError("INVALID_TOKEN", "The download link is not valid.");
   }
-  if (check.claims.o !== organizationId) throw new ApiError("NOT_FOUND", "No such print file.");
+  if (check.claims.o !== organizationId) throw new DomainError("NOT_FOUND", "No such print file.");
   if (check.kind === "expired") {
-    throw new ApiError(
+    throw new DomainError(
       "TOKEN_EXPIRED",
       "The download link has expired (it is valid for 1 hour); the next print command carries a new one.",
     );
   }
   const file = await getPrintFile(services.db, organizationId, check.claims.f);
   const stored = file ? await services.fileStore.get(file.storageKey) : null;
-  if (!file || !stored) throw new ApiError("NOT_FOUND", "No such print file.");
+  if (!file || !stored) throw new DomainError("NOT_FOUND", "No such print file.");
   return { file, ...stored };
 }

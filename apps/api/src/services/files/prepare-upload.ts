@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PRINTABLE_EXTENSIONS } from "@apf/domain";
 import type { Services } from "../../context.ts";
-import { ApiError } from "../../errors.ts";
+import { DomainError } from "../../domain-error.ts";
 import { storageKeyOf } from "./keys.ts";
 import { signToken } from "./signed-token.ts";
 
@@ -60,7 +60,7 @@ export function prepareUpload(
 ): PreparedUpload {
   const extension = printableExtension(request.filename);
   if (!extension) {
-    throw new ApiError(
+    throw new DomainError(
       "UNSUPPORTED_FILE_TYPE",
       `"${request.filename}" is not a printable file: the accepted extensions are ${PRINTABLE_EXTENSIONS.join(", ")} (G-code).`,
     );

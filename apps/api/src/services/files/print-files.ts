@@ -9,8 +9,8 @@ import {
   productExists,
 } from "@apf/db/queries/print-files";
 import type { Services } from "../../context.ts";
-import { ApiError } from "../../errors.ts";
-import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { DomainError } from "../../domain-error.ts";
+import { type Actor, recordAudit } from "../audit.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,14 +32,14 @@ export interface NewPrintFile {
 export async function createPrintFile(
   services: FileServices,
   organizationId: string,
-  origin: AuditOrigin,
+  origin: Actor,
   input: NewPrintFile,
 ): Promise<PrintFileRow> {
   const now = services.clock.now();
   return services.db.transaction(async (tx) => {
     const upload = await lockFileUpload(tx, organizationId, input.storageKey, now);
     if (!upload) {
-      throw new ApiError(
+      throw new DomainError(
         "FILE_NOT_UPLOADED",
         "Nothing was uploaded under this storage_key (or it was more than an hour ago): PUT the bytes to the upload_url first.",
       );
@@ -49,7 +49,10 @@ export async function createPrintFile(
       productId !== undefined &&
       !(UUID.test(productId) && (await productExists(tx, organizationId, productId)))
     ) {
-      throw new ApiError("PRODUCT_NOT_FOUND", "No SKU of this organization has this product_id.");
+      throw new DomainError(
+        "PRODUCT_NOT_FOUND",
+        "No SKU of this organization has this product_id.",
+      );
     }
     const m = upload.metadata;
     const row = await insertPrintFile(tx, {
@@ -76,7 +79,7 @@ export async function createPrintFile(
       updatedAt: now,
     });
     if (!row) {
-      throw new ApiError(
+      throw new DomainError(
         "DUPLICATE_NAME",
         `This organization already has a print file named "${input.name}".`,
       );
@@ -99,14 +102,14 @@ export async function createPrintFile(
 export async function removePrintFile(
   services: FileServices,
   organizationId: string,
-  origin: AuditOrigin,
+  origin: Actor,
   id: string,
 ): Promise<void> {
   const row = await services.db.transaction(async (tx) => {
     const outcome = await deletePrintFile(tx, organizationId, id);
-    if (outcome.kind === "not_found") throw new ApiError("NOT_FOUND", "Print file not found.");
+    if (outcome.kind === "not_found") throw new DomainError("NOT_FOUND", "Print file not found.");
     if (outcome.kind === "in_use") {
-      throw new ApiError(
+      throw new DomainError(
         "FILE_IN_USE",
         "A job that has not finished prints this file; cancel it or wait for it to end first.",
       );

@@ -4,7 +4,7 @@ import type { SlicerMetadata } from "@apf/db";
 import { getPrintFile, upsertFileUpload } from "@apf/db/queries/print-files";
 import { GcodeInspector } from "@apf/printers";
 import type { Services } from "../../context.ts";
-import { ApiError } from "../../errors.ts";
+import { DomainError } from "../../domain-error.ts";
 import { thumbnailKeyOf } from "./keys.ts";
 import { isUploadClaims, type UploadClaims } from "./prepare-upload.ts";
 import { verifyToken } from "./signed-token.ts";
@@ -38,22 +38,22 @@ export function checkUploadToken(
     isUploadClaims,
   );
   if (check.kind === "invalid") {
-    throw new ApiError(
+    throw new DomainError(
       "INVALID_TOKEN",
       "The upload token is not valid: use the upload_url exactly as POST /files/upload-url returned it.",
     );
   }
   if (check.claims.o !== caller.organizationId) {
-    throw new ApiError("FORBIDDEN", "This upload token belongs to another organization.");
+    throw new DomainError("FORBIDDEN", "This upload token belongs to another organization.");
   }
   if (check.claims.i !== caller.issuer) {
-    throw new ApiError(
+    throw new DomainError(
       "FORBIDDEN",
       "This upload token was issued to another API key or member; upload with the credential that asked for it.",
     );
   }
   if (check.kind === "expired") {
-    throw new ApiError(
+    throw new DomainError(
       "TOKEN_EXPIRED",
       "The upload token has expired (it is valid for 1 hour); ask for a new one with POST /files/upload-url.",
     );
@@ -77,15 +77,14 @@ export async function receiveUpload(
   const maxMb = services.config.APF_MAX_FILE_MB;
   const maxBytes = maxMb * 1024 * 1024;
   const tooLarge = () =>
-    new ApiError(
+    new DomainError(
       "FILE_TOO_LARGE",
       `The file is larger than the ${maxMb} MB this server accepts (APF_MAX_FILE_MB).`,
-      { Connection: "close" },
     );
   const noContent = () =>
-    new ApiError("NO_CONTENT", "The request body is empty: send the file's bytes.");
+    new DomainError("NO_CONTENT", "The request body is empty: send the file's bytes.");
   if (!body.chunked && body.declaredLength === null) {
-    throw new ApiError(
+    throw new DomainError(
       "LENGTH_REQUIRED",
       "Send the file with a Content-Length header (or chunked transfer encoding).",
     );
@@ -93,7 +92,7 @@ export async function receiveUpload(
   if (body.declaredLength !== null && body.declaredLength > maxBytes) throw tooLarge();
   if (!body.chunked && body.declaredLength === 0) throw noContent();
   if (await getPrintFile(services.db, claims.o, claims.f)) {
-    throw new ApiError(
+    throw new DomainError(
       "CONFLICT",
       "This upload was already made a print file; ask for a new upload URL to upload another file.",
     );
@@ -128,7 +127,7 @@ export async function receiveUpload(
     if (error instanceof TooLarge || meter.errored instanceof TooLarge) throw tooLarge();
     if (error instanceof Empty || meter.errored instanceof Empty) throw noContent();
     if (source.errored || (source as { aborted?: boolean }).aborted) {
-      throw new ApiError("INVALID_REQUEST", "The upload ended before the whole body arrived.");
+      throw new DomainError("INVALID_REQUEST", "The upload ended before the whole body arrived.");
     }
     throw error;
   }

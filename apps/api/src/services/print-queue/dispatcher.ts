@@ -1,4 +1,5 @@
 import type { Transaction } from "@apf/db";
+import { sqlState } from "@apf/db";
 import {
   listQueueHead,
   listQueuePrinters,
@@ -9,8 +10,7 @@ import {
   startQueuedJob,
 } from "@apf/db/queries/print-queue";
 import type { Services } from "../../context.ts";
-import { sqlState } from "../../errors.ts";
-import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { recordAudit, SYSTEM_ACTOR } from "../audit.ts";
 import { agentTopic } from "../control/bus.ts";
 import { dispatchable, type JobFacts, misfit, octoprintFileName, waitingReason } from "./rules.ts";
 import { PRINT_TAKE_TTL_MS } from "./start.ts";
@@ -38,7 +38,6 @@ type DispatchServices = Pick<
 
 /** Jobs read per pass, in queue order: a printer takes the first that fits among them. */
 const HEAD_LIMIT = 1000;
-const SYSTEM: AuditOrigin = { actorType: "system", actorId: null, ip: null, userAgent: null };
 
 /** A dispatcher that does nothing (services built for a one-off task, or a test without one). */
 export const idleDispatcher: Dispatcher = {
@@ -236,7 +235,7 @@ async function startInPass(
         expiresAt: new Date(now.getTime() + PRINT_TAKE_TTL_MS),
       });
       if (!command) return false;
-      await recordAudit(sp, SYSTEM, {
+      await recordAudit(sp, SYSTEM_ACTOR, {
         organizationId,
         action: "job.started",
         target: { type: "job", id: job.id },

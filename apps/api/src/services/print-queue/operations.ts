@@ -14,8 +14,8 @@ import {
   updateQueuedJob,
 } from "@apf/db/queries/print-queue";
 import type { Services } from "../../context.ts";
-import { ApiError } from "../../errors.ts";
-import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { DomainError } from "../../domain-error.ts";
+import { type Actor, recordAudit } from "../audit.ts";
 import type { ControlAnswer } from "../control/request.ts";
 import { requestControl } from "../control/request.ts";
 import { modelMismatch } from "./rules.ts";
@@ -24,7 +24,7 @@ import { modelMismatch } from "./rules.ts";
 export interface QueueActor {
   organizationId: string;
   requester: { type: CommandRequester; id: string };
-  origin: AuditOrigin;
+  origin: Actor;
 }
 
 type QueueServices = Pick<Services, "db" | "clock" | "config" | "commandBus" | "dispatcher">;
@@ -44,17 +44,16 @@ export interface EnqueueInput {
 export const DEFAULT_PRIORITY = 50;
 
 const stateChanged = (job: { status: string }, wanted: string) =>
-  new ApiError(
+  new DomainError(
     "JOB_STATE_CHANGED",
     `The job is "${job.status}"; this needs a job that is ${wanted}.`,
-    {},
-    { current_status: job.status },
+    { fields: { current_status: job.status } },
   );
 
 /** Reads the job's current status to explain why a compare-and-set found nothing. */
 async function explainMissed(db: Services["db"], actor: QueueActor, jobId: string, wanted: string) {
   const now = await findQueueJob(db, actor.organizationId, jobId);
-  if (!now) return new ApiError("NOT_FOUND", "Job not found.");
+  if (!now) return new DomainError("NOT_FOUND", "Job not found.");
   return stateChanged(now, wanted);
 }
 
@@ -71,22 +70,23 @@ export async function enqueueJob(
   const org = actor.organizationId;
   const now = clock.now();
   const file = await findQueuePrintFile(db, org, input.printFileId);
-  if (!file) throw new ApiError("FILE_NOT_FOUND", `Print file ${input.printFileId} not found.`);
+  if (!file) throw new DomainError("FILE_NOT_FOUND", `Print file ${input.printFileId} not found.`);
   if (input.printerId !== undefined) {
     const printer = await findQueuePrinter(db, org, input.printerId, {
       now,
       staleAfterS: config.APF_STALE_AFTER_S,
     });
-    if (!printer) throw new ApiError("PRINTER_NOT_FOUND", `Printer ${input.printerId} not found.`);
+    if (!printer)
+      throw new DomainError("PRINTER_NOT_FOUND", `Printer ${input.printerId} not found.`);
     if (modelMismatch(file, printer)) {
-      throw new ApiError(
+      throw new DomainError(
         "PRINTER_MODEL_MISMATCH",
         `The file is sliced for "${file.printerModel}", printer ${printer.name} is a "${printer.model}".`,
       );
     }
   }
   if (input.productSkuId !== undefined && !(await skuExists(db, org, input.productSkuId))) {
-    throw new ApiError("SKU_NOT_FOUND", `SKU ${input.productSkuId} not found.`);
+    throw new DomainError("SKU_NOT_FOUND", `SKU ${input.productSkuId} not found.`);
   }
   const jobId = await db.transaction(async (tx) => {
     const id = await insertQueuedJob(tx, {
@@ -137,17 +137,18 @@ export async function editQueuedJob(
   const org = actor.organizationId;
   const now = clock.now();
   const job = await findQueueJob(db, org, jobId);
-  if (!job) throw new ApiError("NOT_FOUND", "Job not found.");
+  if (!job) throw new DomainError("NOT_FOUND", "Job not found.");
   if (job.status !== "queued") throw stateChanged(job, "queued");
   if (edit.printerId) {
     const printer = await findQueuePrinter(db, org, edit.printerId, {
       now,
       staleAfterS: config.APF_STALE_AFTER_S,
     });
-    if (!printer) throw new ApiError("PRINTER_NOT_FOUND", `Printer ${edit.printerId} not found.`);
+    if (!printer)
+      throw new DomainError("PRINTER_NOT_FOUND", `Printer ${edit.printerId} not found.`);
     const file = job.printFileId ? await findQueuePrintFile(db, org, job.printFileId) : undefined;
     if (file && modelMismatch(file, printer)) {
-      throw new ApiError(
+      throw new DomainError(
         "PRINTER_MODEL_MISMATCH",
         `The file is sliced for "${file.printerModel}", printer ${printer.name} is a "${printer.model}".`,
       );
@@ -204,16 +205,15 @@ export async function removeQueuedJob(services: QueueServices, actor: QueueActor
 export async function retryJob(services: QueueServices, actor: QueueActor, jobId: string) {
   const { db, clock } = services;
   const job = await findQueueJob(db, actor.organizationId, jobId);
-  if (!job) throw new ApiError("NOT_FOUND", "Job not found.");
+  if (!job) throw new DomainError("NOT_FOUND", "Job not found.");
   if (job.status !== "failed" && job.status !== "cancelled") {
     throw stateChanged(job, '"failed" or "cancelled"');
   }
   if (!job.printFileId) {
-    throw new ApiError(
+    throw new DomainError(
       "JOB_STATE_CHANGED",
       "This job was started on the printer itself, not from a print file; only queued print files can be retried.",
-      {},
-      { current_status: job.status },
+      { fields: { current_status: job.status } },
     );
   }
   const done = await db.transaction(async (tx) => {
@@ -250,7 +250,7 @@ export async function cancelJob(
 ): Promise<CancelOutcome> {
   const { db, clock } = services;
   const job = await findQueueJob(db, actor.organizationId, jobId);
-  if (!job) throw new ApiError("NOT_FOUND", "Job not found.");
+  if (!job) throw new DomainError("NOT_FOUND", "Job not found.");
   if ((job.status === "printing" || job.status === "paused") && job.printerId) {
     const control = await requestControl(services, {
       organizationId: actor.organizationId,

@@ -1,3 +1,4 @@
+import { sqlState } from "@apf/db";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { findCommand } from "@apf/db/queries/commands";
 import {
@@ -8,7 +9,7 @@ import {
   startQueuedJob,
 } from "@apf/db/queries/print-queue";
 import type { Services } from "../../context.ts";
-import { ApiError, sqlState } from "../../errors.ts";
+import { DomainError } from "../../domain-error.ts";
 import { recordAudit } from "../audit.ts";
 import { agentTopic, commandTopic } from "../control/bus.ts";
 import { waitFor } from "../control/wait.ts";
@@ -24,9 +25,10 @@ const REFUSAL_GRACE_MS = 2_000;
 export const PRINT_TAKE_TTL_MS = 30_000;
 const RECHECK_MS = 500;
 
-/** What a start answers: 200 once the agent took it, 202 while it has not yet. */
+/** What a start came to: the agent took the print command, or has not yet. */
 export interface StartAnswer {
-  httpStatus: 200 | 202;
+  /** True once the agent took the command (it may still be transferring the file). */
+  taken: boolean;
   data: { job_id: string; printer_id: string; command_id: string; status: "processing" };
 }
 
@@ -75,18 +77,17 @@ export async function startJob(
   const org = actor.organizationId;
   const now = clock.now();
   const job = await findQueueJob(db, org, jobId);
-  if (!job) throw new ApiError("JOB_NOT_FOUND", `Job ${jobId} not found.`);
+  if (!job) throw new DomainError("JOB_NOT_FOUND", `Job ${jobId} not found.`);
   if (job.status !== "queued") {
-    throw new ApiError(
+    throw new DomainError(
       "JOB_STATE_CHANGED",
       `The job is "${job.status}"; only a queued job can be started.`,
-      {},
-      { current_status: job.status },
+      { fields: { current_status: job.status } },
     );
   }
   const printerId = job.assignedPrinterId ?? job.printerId;
   if (!printerId) {
-    throw new ApiError(
+    throw new DomainError(
       "NO_PRINTER_ASSIGNED",
       "The job has no printer; set one with PATCH /jobs/{id} {printer_id} first.",
     );
@@ -95,28 +96,28 @@ export async function startJob(
     now,
     staleAfterS: config.APF_STALE_AFTER_S,
   });
-  if (!printer) throw new ApiError("PRINTER_NOT_FOUND", `Printer ${printerId} not found.`);
+  if (!printer) throw new DomainError("PRINTER_NOT_FOUND", `Printer ${printerId} not found.`);
   const why = unavailability(printer);
-  if (why) throw new ApiError("PRINTER_UNAVAILABLE", `Printer ${printer.name} ${why}.`);
+  if (why) throw new DomainError("PRINTER_UNAVAILABLE", `Printer ${printer.name} ${why}.`);
   const file = job.printFileId ? await findQueuePrintFile(db, org, job.printFileId) : undefined;
   if (file && modelMismatch(file, printer)) {
-    throw new ApiError(
+    throw new DomainError(
       "PRINTER_MODEL_MISMATCH",
       `The file is sliced for "${file.printerModel}", printer ${printer.name} is a "${printer.model}".`,
     );
   }
   if (!printer.agentId) {
-    throw new ApiError("NO_HUB_ASSIGNED", `No agent reports printer ${printer.name}.`);
+    throw new DomainError("NO_HUB_ASSIGNED", `No agent reports printer ${printer.name}.`);
   }
   const agentId = printer.agentId;
   if (!(await hasOpenCommandChannel(db, agentId, now))) {
-    throw new ApiError(
+    throw new DomainError(
       "HUB_OFFLINE",
       "The printer's agent has no open command channel; nothing was sent and the job stays queued.",
-      { "Retry-After": "5" },
+      { retryAfterS: 5 },
     );
   }
-  if (!file) throw new ApiError("FILE_NOT_FOUND", "The job's print file no longer exists.");
+  if (!file) throw new DomainError("FILE_NOT_FOUND", "The job's print file no longer exists.");
 
   const name = octoprintFileName(file.originalFilename, job.id);
   const command = await startOnPrinter(
@@ -135,19 +136,18 @@ export async function startJob(
     actor.origin,
   );
   if (command === "printer-busy") {
-    throw new ApiError("PRINTER_UNAVAILABLE", `Printer ${printer.name} has a job on its way.`);
+    throw new DomainError("PRINTER_UNAVAILABLE", `Printer ${printer.name} has a job on its way.`);
   }
   if (!command) {
     const current = await findQueueJob(db, org, jobId);
-    throw new ApiError(
+    throw new DomainError(
       "JOB_STATE_CHANGED",
       `The job is "${current?.status ?? "gone"}"; only a queued job can be started.`,
-      {},
-      { current_status: current?.status ?? null },
+      { fields: { current_status: current?.status ?? null } },
     );
   }
-  const answer = (httpStatus: 200 | 202): StartAnswer => ({
-    httpStatus,
+  const answer = (taken: boolean): StartAnswer => ({
+    taken,
     data: { job_id: jobId, printer_id: printer.id, command_id: command.id, status: "processing" },
   });
 
@@ -168,14 +168,14 @@ export async function startJob(
   });
   if (!settled) {
     const row = await findCommand(db, org, command.id);
-    return answer(row?.status === "dispatched" ? 200 : 202);
+    return answer(row?.status === "dispatched");
   }
   if (settled.status === "failed" || settled.status === "expired") {
     await settlePrintCommand(services, settled.id);
-    throw new ApiError(
+    throw new DomainError(
       "HUB_COMMAND_FAILED",
       `The agent could not start the job: ${settled.error ?? "no reason given"}. The job is queued again.`,
     );
   }
-  return answer(200);
+  return answer(true);
 }

@@ -13,8 +13,8 @@ import {
 } from "@apf/db/queries/print-queue";
 import type { TransferStage } from "@apf/domain";
 import type { AgentPrincipal, Services } from "../../context.ts";
-import { ApiError } from "../../errors.ts";
-import type { AuditOrigin } from "../audit.ts";
+import { DomainError } from "../../domain-error.ts";
+import type { Actor } from "../audit.ts";
 import { commandTopic } from "../control/bus.ts";
 import { type AgentResult, recordCommandResult } from "../control/result.ts";
 
@@ -57,7 +57,7 @@ export async function recordAgentResult(
   agent: AgentPrincipal,
   commandId: string,
   result: AgentResult,
-  origin: AuditOrigin,
+  origin: Actor,
 ) {
   const row = await recordCommandResult(services, agent, commandId, result, origin);
   if (row.action !== "print") return row;
@@ -95,8 +95,8 @@ export async function recordProgress(
   );
   if (row) return row;
   const existing = await findAgentCommand(services.db, agent.agentId, commandId);
-  if (!existing) throw new ApiError("NOT_FOUND", "This agent has no such command.");
-  throw new ApiError(
+  if (!existing) throw new DomainError("NOT_FOUND", "This agent has no such command.");
+  throw new DomainError(
     "CONFLICT",
     `This command is "${existing.status}", not being carried out; progress is no longer recorded.`,
   );

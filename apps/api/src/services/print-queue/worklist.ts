@@ -1,6 +1,6 @@
 import { completeTask, findTask } from "@apf/db/queries/tasks";
 import type { Services } from "../../context.ts";
-import { ApiError } from "../../errors.ts";
+import { DomainError } from "../../domain-error.ts";
 import { recordAudit } from "../audit.ts";
 import type { QueueActor } from "./operations.ts";
 
@@ -32,8 +32,8 @@ export async function completeWorklistTask(
     return done;
   }
   const task = await findTask(db, org, taskId);
-  if (!task) throw new ApiError("NOT_FOUND", "Task not found.");
-  throw new ApiError(
+  if (!task) throw new DomainError("NOT_FOUND", "Task not found.");
+  throw new DomainError(
     "CONFLICT",
     `The task is "${task.status}"; only an open task can be completed.`,
   );

@@ -812,7 +812,15 @@ export interface components {
          *       "success": false,
          *       "code": "INVALID_REQUEST",
          *       "error": "Invalid query parameter \"limit\": must be a whole number from 1 to 100",
-         *       "request_id": "0f9d…"
+         *       "request_id": "0f9d…",
+         *       "details": [
+         *         {
+         *           "path": [
+         *             "limit"
+         *           ],
+         *           "message": "must be a whole number from 1 to 100"
+         *         }
+         *       ]
          *     }
          */
         BadRequestError: {
@@ -827,6 +835,21 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
+        };
+        FieldIssue: {
+            /**
+             * @description Where the value is: object keys and array indexes from the body (or the query, path parameter or header) down, e.g. `["machines", 3, "name"]` or `["limit"]`; empty for the body itself.
+             * @example [
+             *       "machines",
+             *       3,
+             *       "name"
+             *     ]
+             */
+            path: (string | number)[];
+            /** @description What is wrong with it, in English. */
+            message: string;
         };
         /**
          * @example {
@@ -848,6 +871,8 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         /**
          * @example {
@@ -869,6 +894,8 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         /**
          * @example {
@@ -890,6 +917,8 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         /**
          * @example {
@@ -911,6 +940,8 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         /**
          * @example {
@@ -932,6 +963,8 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         /**
          * @example {
@@ -953,6 +986,8 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         /**
          * @example {
@@ -974,6 +1009,8 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         /**
          * @example {
@@ -995,6 +1032,8 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         /**
          * @example {
@@ -1016,6 +1055,8 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         /**
          * @example {
@@ -1037,6 +1078,8 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         /**
          * @example {
@@ -1058,6 +1101,8 @@ export interface components {
             error: string;
             /** @description Also in the X-Request-Id header; quote it when reporting. */
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         Printer: {
             id: string;
@@ -1265,6 +1310,8 @@ export interface components {
             code: "INVALID_REQUEST" | "UNAUTHORIZED" | "TOKEN_INVALID" | "TOKEN_REVOKED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INSUFFICIENT_SCOPE" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UNAVAILABLE" | "HUB_OFFLINE" | "HUB_COMMAND_FAILED" | "JOB_NOT_FOUND" | "PRINTER_NOT_FOUND" | "SKU_NOT_FOUND" | "FILE_NOT_FOUND" | "JOB_STATE_CHANGED" | "NO_PRINTER_ASSIGNED" | "PRINTER_UNAVAILABLE" | "PRINTER_MODEL_MISMATCH" | "NO_HUB_ASSIGNED" | "FILE_TOO_LARGE" | "NO_CONTENT" | "LENGTH_REQUIRED" | "INVALID_TOKEN" | "UNSUPPORTED_FILE_TYPE" | "FILE_NOT_UPLOADED" | "DUPLICATE_NAME" | "PRODUCT_NOT_FOUND" | "FILE_IN_USE";
             error: string;
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         JobCreate: {
             /** @description The print file to print. */
@@ -1867,7 +1914,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description A query or path parameter or a body field is invalid (or the body is not valid JSON); the message names it and what is allowed. */
+        /** @description A query or path parameter, a header or a body field is invalid (or the body is not valid JSON); the message names it and what is allowed, and `details` lists each offending field with its path. */
         BadRequest: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3545,6 +3592,8 @@ export interface operations {
                         error: string;
                         /** @description Also in the X-Request-Id header; quote it when reporting. */
                         request_id: string;
+                        /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+                        details?: components["schemas"]["FieldIssue"][];
                     };
                 };
             };
@@ -3604,6 +3653,8 @@ export interface operations {
                         error: string;
                         /** @description Also in the X-Request-Id header; quote it when reporting. */
                         request_id: string;
+                        /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+                        details?: components["schemas"]["FieldIssue"][];
                     };
                 };
             };
@@ -3625,6 +3676,8 @@ export interface operations {
                         error: string;
                         /** @description Also in the X-Request-Id header; quote it when reporting. */
                         request_id: string;
+                        /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+                        details?: components["schemas"]["FieldIssue"][];
                     };
                 };
             };
@@ -3646,6 +3699,8 @@ export interface operations {
                         error: string;
                         /** @description Also in the X-Request-Id header; quote it when reporting. */
                         request_id: string;
+                        /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+                        details?: components["schemas"]["FieldIssue"][];
                     };
                 };
             };
@@ -3667,6 +3722,8 @@ export interface operations {
                         error: string;
                         /** @description Also in the X-Request-Id header; quote it when reporting. */
                         request_id: string;
+                        /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+                        details?: components["schemas"]["FieldIssue"][];
                     };
                 };
             };
@@ -3688,6 +3745,8 @@ export interface operations {
                         error: string;
                         /** @description Also in the X-Request-Id header; quote it when reporting. */
                         request_id: string;
+                        /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+                        details?: components["schemas"]["FieldIssue"][];
                     };
                 };
             };
@@ -3709,6 +3768,8 @@ export interface operations {
                         error: string;
                         /** @description Also in the X-Request-Id header; quote it when reporting. */
                         request_id: string;
+                        /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+                        details?: components["schemas"]["FieldIssue"][];
                     };
                 };
             };
@@ -3811,6 +3872,8 @@ export interface operations {
                         error: string;
                         /** @description Also in the X-Request-Id header; quote it when reporting. */
                         request_id: string;
+                        /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+                        details?: components["schemas"]["FieldIssue"][];
                     };
                 };
             };
@@ -3834,6 +3897,8 @@ export interface operations {
                         error: string;
                         /** @description Also in the X-Request-Id header; quote it when reporting. */
                         request_id: string;
+                        /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+                        details?: components["schemas"]["FieldIssue"][];
                     };
                 };
             };
@@ -3855,6 +3920,8 @@ export interface operations {
                         error: string;
                         /** @description Also in the X-Request-Id header; quote it when reporting. */
                         request_id: string;
+                        /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+                        details?: components["schemas"]["FieldIssue"][];
                     };
                 };
             };
@@ -3952,6 +4019,8 @@ export interface operations {
                         error: string;
                         /** @description Also in the X-Request-Id header; quote it when reporting. */
                         request_id: string;
+                        /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+                        details?: components["schemas"]["FieldIssue"][];
                     };
                 };
             };

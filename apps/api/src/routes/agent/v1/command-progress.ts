@@ -1,8 +1,9 @@
 import { TRANSFER_STAGES } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { AgentEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { AGENT_SECURITY, dataResponse, errors, isUuid, jsonBody } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { recordProgress } from "../../../services/print-queue/transfer.ts";
 
 const PERCENT = "must be a whole number from 0 to 100";
@@ -37,12 +38,13 @@ export const route = createRoute({
 });
 
 /** POST /agent/v1/commands/{id}/progress */
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, AgentEnv> = async (c) => {
   const { id } = c.req.valid("param");
   if (!isUuid(id)) throw new ApiError("NOT_FOUND", "This agent has no such command.");
   const body = c.req.valid("json");
   const row = await recordProgress(c.get("services"), c.get("agent"), id, body);
-  return c.json(
+  return json(
+    c,
     { success: true as const, data: { id: row.id, stage: body.stage, percent: body.percent } },
     200,
   );

@@ -1,9 +1,9 @@
 import { COMMAND_STATUSES } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { AgentEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { AGENT_SECURITY, dataResponse, errors, isUuid, jsonBody } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { recordAgentResult } from "../../../services/print-queue/transfer.ts";
 
 const bodySchema = z
@@ -43,7 +43,7 @@ export const route = createRoute({
 });
 
 /** POST /agent/v1/commands/{id}/result */
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, AgentEnv> = async (c) => {
   const { id } = c.req.valid("param");
   if (!isUuid(id)) throw new ApiError("NOT_FOUND", "This agent has no such command.");
   const body = c.req.valid("json");
@@ -59,7 +59,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       // Shown to integrators: no control characters from a remote host's text.
       error: body.error?.replace(/\p{Cc}/gu, " ") ?? null,
     },
-    auditOrigin(c, { type: "agent", id: agent.agentId }),
+    c.get("actor"),
   );
-  return c.json({ success: true as const, data: { id: row.id, status: row.status } }, 200);
+  return json(c, { success: true as const, data: { id: row.id, status: row.status } }, 200);
 };

@@ -1,8 +1,9 @@
 import { COMMAND_ACTIONS } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { AgentEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { AGENT_SECURITY, dataResponse, errors } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import {
   awaitAgentCommands,
   CHANNEL_GRACE_MS,
@@ -68,7 +69,7 @@ export const route = createRoute({
 });
 
 /** GET /agent/v1/commands?wait=25 */
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, AgentEnv> = async (c) => {
   const { wait } = c.req.valid("query");
   const outcome = await awaitAgentCommands(c.get("services"), c.get("agent"), {
     waitMs: wait * 1000,
@@ -102,5 +103,5 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
         ...(print ? { job_id: print.jobId, file: print.file } : {}),
       };
     });
-  return c.json({ success: true as const, data }, 200);
+  return json(c, { success: true as const, data }, 200);
 };

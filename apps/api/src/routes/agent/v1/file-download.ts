@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { AgentEnv } from "../../../context.ts";
 import { AGENT_SECURITY, errors } from "../../../openapi/kit.ts";
 import { openDownload } from "../../../services/files/download-link.ts";
 
@@ -33,7 +33,7 @@ export const route = createRoute({
 });
 
 /** GET /agent/v1/files/{token} */
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, AgentEnv> = async (c) => {
   const { token } = c.req.valid("param");
   const download = await openDownload(c.get("services"), c.get("agent").organizationId, token);
   return c.body(Readable.toWeb(download.body) as ReadableStream, 200, {

@@ -1,3 +1,5 @@
+import { agentReportSchema } from "@apf/printers";
+import type { AgentEnv } from "../../../context.ts";
 import { agentAuth } from "../../../middleware/agent-auth.ts";
 import { exceptOpen } from "../../../middleware/closed-by-default.ts";
 import { registerDocumentRoute } from "../../../openapi/document-route.ts";
@@ -14,16 +16,16 @@ export const AGENT_BASE_PATH = "/agent/v1";
 /** The only /agent/v1 route without an agent token. */
 export const OPEN_AGENT_ROUTES = [`GET ${AGENT_BASE_PATH}/openapi.json`] as const;
 
-/** /agent/v1: where agents report. Every route but OPEN_AGENT_ROUTES needs an apf_agent_ token. */
+/**
+ * /agent/v1: where agents report. Every route but OPEN_AGENT_ROUTES needs an apf_agent_ token:
+ * agent-auth runs for every path of the surface, listed or not (agentOperations), and those
+ * routes' handlers see the agent (AgentEnv).
+ */
 export function agentRoutes() {
   const router = createRouter();
   registerAgentScheme(router.openAPIRegistry);
-  router.use("*", exceptOpen(OPEN_AGENT_ROUTES, agentAuth));
-  router.openapi(reports.route, reports.handler, reports.hook);
-  router.openapi(commandsPoll.route, commandsPoll.handler);
-  router.openapi(commandResult.route, commandResult.handler);
-  router.openapi(commandProgress.route, commandProgress.handler);
-  router.openapi(fileDownload.route, fileDownload.handler);
+  router.openAPIRegistry.register(reports.AGENT_REPORT_COMPONENT, agentReportSchema);
+  router.route("/", agentOperations());
   registerDocumentRoute(router, {
     info: {
       title: "apf agent API",
@@ -40,5 +42,17 @@ export function agentRoutes() {
     operationId: "agentOpenApiDocument",
     routeTags: ["Documentation"],
   });
+  return router;
+}
+
+/** The agent's operations, behind agent-auth (which also guards every unlisted path). */
+function agentOperations() {
+  const router = createRouter<AgentEnv>();
+  router.use("*", exceptOpen(OPEN_AGENT_ROUTES, agentAuth));
+  router.openapi(reports.route, reports.handler);
+  router.openapi(commandsPoll.route, commandsPoll.handler);
+  router.openapi(commandResult.route, commandResult.handler);
+  router.openapi(commandProgress.route, commandProgress.handler);
+  router.openapi(fileDownload.route, fileDownload.handler);
   return router;
 }

@@ -9,21 +9,16 @@ import {
 } from "@apf/printers";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
+import { validator } from "hono/validator";
 import type { z as zod } from "zod";
-import type { AppEnv } from "../../../context.ts";
+import type { AgentEnv, AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { limitBody } from "../../../middleware/body-limit.ts";
 import { requestHeader } from "../../../middleware/request-headers.ts";
-import {
-  AGENT_SECURITY,
-  anyErrorSchema,
-  dataResponse,
-  errors,
-  jsonBody,
-} from "../../../openapi/kit.ts";
-import { dottedPath } from "../../../openapi/router.ts";
+import { AGENT_SECURITY, anyErrorSchema, dataResponse, errors } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { dottedPath, fieldIssues } from "../../../openapi/validation.ts";
 import { ingestReport } from "../../../services/ingest.ts";
-import { metricsOf } from "../../../services/metrics.ts";
 
 const tooLarge = () =>
   new ApiError(
@@ -39,18 +34,50 @@ const requireJson = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/** The name of the report body's schema in the agent's OpenAPI document (index.ts registers it). */
+export const AGENT_REPORT_COMPONENT = "AgentReport";
+
 /**
- * The body as documented (agentReportSchema); a body the fast path accepts as it is skips zod's
- * copy of it, and every other body is zod's to accept or reject. Lone surrogates (a Python host's
- * non-UTF-8 file name, which Postgres cannot store) are U+FFFD before either looks.
+ * Validation failures of a report: too many machines is 413 (as a too-large body), anything else
+ * a 400 naming the first offending path, with `path` and `machine_index` as fields and every
+ * issue in `details`.
  */
-const reportBodySchema = Object.assign(agentReportSchema.clone(), {
-  safeParseAsync: async (raw: unknown) => {
-    const body = replaceLoneSurrogates(raw);
-    const asIs = acceptedAsIs(body);
-    return asIs ? { success: true as const, data: asIs } : agentReportSchema.safeParseAsync(body);
-  },
+export function invalidReport(issues: readonly zod.core.$ZodIssue[]): ApiError {
+  if (issues.some((i) => i.code === "too_big" && dottedPath(i.path) === "machines")) {
+    return tooLarge();
+  }
+  const first = issues[0];
+  const path = first ? dottedPath(first.path) : "";
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  return new ApiError(
+    "INVALID_REQUEST",
+    `Invalid report at "${path || "(body)"}": ${first?.message ?? "invalid"}${more}. Nothing was applied.`,
+    {},
+    {
+      path,
+      machine_index: first ? reportMachineIndex(first.path) : null,
+      details: fieldIssues(issues),
+    },
+  );
+}
+
+/**
+ * Reads the body as documented (AgentReport, agentReportSchema): a body the fast path accepts as
+ * it is skips zod's copy of it, and every other body is zod's to accept or reject. Lone
+ * surrogates (a Python host's non-UTF-8 file name, which Postgres cannot store) are U+FFFD
+ * before either looks. Hono's JSON validator reads the body, as the router's own validators do.
+ */
+const reportBody = validator("json", (raw): AgentReport => {
+  const body = replaceLoneSurrogates(raw);
+  const asIs = acceptedAsIs(body);
+  if (asIs) return asIs;
+  const parsed = agentReportSchema.safeParse(body);
+  if (!parsed.success) throw invalidReport(parsed.error.issues);
+  return parsed.data;
 });
+
+/** What the handler reads with c.req.valid("json"): the report reportBody accepted. */
+type ReportInput = { out: { json: AgentReport } };
 
 /** The 400 of a report: the envelope plus where the first problem is, for the agent to act on. */
 const invalidReportSchema = anyErrorSchema.extend({
@@ -87,8 +114,15 @@ export const route = createRoute({
   description:
     "What the agent saw of each OctoPrint host in one poll round. Validated whole before anything is written (a 400 names the first offending path and machine), applied in one transaction, answered 202.",
   security: AGENT_SECURITY,
-  middleware: [limitBody(MAX_REPORT_BYTES, tooLarge), requireJson] as const,
-  request: { body: jsonBody(reportBodySchema) },
+  middleware: [limitBody(MAX_REPORT_BYTES, tooLarge), requireJson, reportBody] as const,
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": { schema: { $ref: `#/components/schemas/${AGENT_REPORT_COMPONENT}` } },
+      },
+    },
+  },
   responses: {
     202: dataResponse(summarySchema, "Applied, in one transaction."),
     400: {
@@ -100,33 +134,8 @@ export const route = createRoute({
   },
 });
 
-/**
- * Validation failures of a report: too many machines is 413 (as a too-large body), anything else
- * a 400 naming the first offending path, with `path` and `machine_index` as fields.
- */
-export function hook(result: {
-  success: boolean;
-  error?: zod.ZodError;
-  target: string;
-}): undefined {
-  if (result.success || !result.error) return undefined;
-  const issues = result.error.issues;
-  if (issues.some((i) => i.code === "too_big" && dottedPath(i.path) === "machines")) {
-    throw tooLarge();
-  }
-  const first = issues[0]!;
-  const path = dottedPath(first.path);
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
-  throw new ApiError(
-    "INVALID_REQUEST",
-    `Invalid report at "${path || "(body)"}": ${first.message}${more}. Nothing was applied.`,
-    {},
-    { path, machine_index: reportMachineIndex(first.path) },
-  );
-}
-
 /** POST /agent/v1/reports: one poll round of an agent. */
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, AgentEnv, ReportInput> = async (c) => {
   const report: AgentReport = c.req.valid("json");
   const { db, clock, logger, orgChanges } = c.get("services");
   const agent = c.get("agent");
@@ -136,9 +145,9 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   logger.debug({ agent_id: agent.agentId, ...summary }, "report applied");
   // Committed, so visible: observed → visible, per machine (an agent clock ahead counts 0).
   const visibleAt = Date.now();
-  const { ingestLag } = metricsOf(c.get("services"));
+  const { ingestLag } = c.get("services").metrics;
   for (const m of report.machines) {
     ingestLag.observe(Math.max(0, visibleAt - Date.parse(m.observed_at)) / 1000);
   }
-  return c.json({ success: true as const, data: summary }, 202);
+  return json(c, { success: true as const, data: summary }, 202);
 };

@@ -12,7 +12,8 @@ import {
   text,
   timestamp,
 } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 
 export const route = createRoute({
@@ -52,7 +53,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       preview: minted.preview,
       createdBy: c.get("session").userId,
     });
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "agent.created",
       target: { type: "agent", id: row.id },
@@ -60,7 +61,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     });
     return row;
   });
-  return c.json(
+  return json(
+    c,
     ok({
       id: agent.id,
       name: agent.name,

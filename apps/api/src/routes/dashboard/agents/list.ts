@@ -9,6 +9,7 @@ import {
   SESSION_SECURITY,
   timestamp,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { orgParams, TAGS } from "../params.ts";
 
 export const route = createRoute({
@@ -44,7 +45,8 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const rows = await listAgents(c.get("services").db, c.get("org").organizationId);
-  return c.json(
+  return json(
+    c,
     ok(
       rows.map((a) => ({
         id: a.id,

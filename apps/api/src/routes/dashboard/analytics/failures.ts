@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { failuresReport } from "../../../services/analytics/reports.ts";
 import {
   FailuresReportSchema,
@@ -31,5 +32,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       to: q.to,
     }),
   );
-  return c.json(ok(FailuresReportSchema.parse(report)), 200);
+  return json(c, ok(FailuresReportSchema.parse(report)), 200);
 };

@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { overviewReport } from "../../../services/analytics/reports.ts";
 import { OverviewReportSchema } from "../../public/v1/analytics/schema.ts";
 import { orgParams, TAGS } from "../params.ts";
@@ -21,5 +22,5 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const report = await overviewReport(c.get("services"), c.get("org").organizationId);
-  return c.json(ok(OverviewReportSchema.parse(report)), 200);
+  return json(c, ok(OverviewReportSchema.parse(report)), 200);
 };

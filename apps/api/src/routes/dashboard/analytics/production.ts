@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { productionReport } from "../../../services/analytics/reports.ts";
 import {
   ProductionReportSchema,
@@ -40,5 +41,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       productId: q.product_id,
     }),
   );
-  return c.json(ok(ProductionReportSchema.parse(report)), 200);
+  return json(c, ok(ProductionReportSchema.parse(report)), 200);
 };

@@ -1,7 +1,6 @@
 import { mintToken, SCOPES } from "@apf/auth";
 import { insertApiKey } from "@apf/db/queries/api-keys";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import {
   dataResponse,
@@ -12,7 +11,9 @@ import {
   SESSION_SECURITY,
   text,
 } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { invalidField } from "../../../openapi/validation.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { mintedKeySchema, scopeSchema } from "./schemas.ts";
 
@@ -66,10 +67,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { organizationId } = c.get("org");
   const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
   if (expiresAt && expiresAt.getTime() <= clock.now().getTime()) {
-    throw new ApiError(
-      "INVALID_REQUEST",
-      'Invalid body field "expires_at": must be in the future.',
-    );
+    throw invalidField("json", ["expires_at"], "must be in the future.");
   }
   const minted = mintToken("live");
   const row = await db.transaction(async (tx) => {
@@ -83,7 +81,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       rateLimitPerMinute: body.rate_limit_per_minute ?? null,
       createdBy: c.get("session").userId,
     });
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "api_key.created",
       target: { type: "api_key", id: key.id },
@@ -97,7 +95,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     });
     return key;
   });
-  return c.json(
+  return json(
+    c,
     ok({
       id: row.id,
       key: minted.token,

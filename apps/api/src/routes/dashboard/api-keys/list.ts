@@ -3,6 +3,7 @@ import { listApiKeys } from "@apf/db/queries/api-key-admin";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { apiKeySchema } from "./schemas.ts";
 
@@ -22,7 +23,8 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const rows = await listApiKeys(c.get("services").db, c.get("org").organizationId);
-  return c.json(
+  return json(
+    c,
     ok(
       rows.map((k) => ({
         id: k.id,

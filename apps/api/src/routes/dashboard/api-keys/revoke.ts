@@ -1,7 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { API_KEY_CREDENTIAL, revokeCredential } from "../../../services/revoke-credential.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { revokedSchema } from "../revoked.ts";
@@ -27,12 +27,12 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const key = await revokeCredential(
     c.get("services"),
     {
-      origin: auditOrigin(c),
+      origin: c.get("actor"),
       organizationId: c.get("org").organizationId,
       now: c.get("services").clock.now(),
     },
     API_KEY_CREDENTIAL,
     keyId,
   );
-  return c.json(ok({ id: key.id, revoked_at: iso(key.revokedAt) }), 200);
+  return json(c, ok({ id: key.id, revoked_at: iso(key.revokedAt) }), 200);
 };

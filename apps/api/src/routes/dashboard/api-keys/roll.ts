@@ -10,7 +10,7 @@ import {
   SESSION_SECURITY,
   timestamp,
 } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { MAX_ROLL_GRACE_HOURS, rollApiKey } from "../../../services/roll-api-key.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { mintedKeySchema } from "./schemas.ts";
@@ -60,7 +60,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const rolled = await rollApiKey(
     c.get("services"),
     {
-      origin: auditOrigin(c),
+      origin: c.get("actor"),
       organizationId: c.get("org").organizationId,
       userId: c.get("session").userId,
       now: clock.now(),
@@ -69,7 +69,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     grace_hours,
   );
   const { key } = rolled;
-  return c.json(
+  return json(
+    c,
     ok({
       id: key.id,
       key: rolled.token,

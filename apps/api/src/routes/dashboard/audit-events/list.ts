@@ -3,6 +3,7 @@ import { listAuditEvents } from "@apf/db/queries/audit-events";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { errors, iso, ok, SESSION_SECURITY, timestamp } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { orgParams, TAGS } from "../params.ts";
 
 const eventSchema = z.object({
@@ -82,5 +83,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     created_at: iso(e.createdAt),
     details: e.details,
   }));
-  return c.json({ ...ok(data), meta: { limit, offset, count } }, 200);
+  return json(c, { ...ok(data), meta: { limit, offset, count } }, 200);
 };

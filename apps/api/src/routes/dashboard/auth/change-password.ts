@@ -1,10 +1,10 @@
 import { hashPassword, verifyPassword } from "@apf/auth";
 import { findUserById, updatePasswordHash } from "@apf/db/queries/users";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { SessionEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { endOtherSessions } from "../../../services/end-other-sessions.ts";
 import { loginSucceeded, reserveLoginAttempt } from "../../../services/sign-in-throttle.ts";
 import { TAGS } from "../params.ts";
@@ -38,7 +38,7 @@ export const route = createRoute({
   },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, SessionEnv> = async (c) => {
   const body = c.req.valid("json");
   const services = c.get("services");
   const { db, clock } = services;
@@ -54,9 +54,9 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     const now = clock.now();
     await updatePasswordHash(tx, user.id, passwordHash, now);
     return endOtherSessions(tx, session, "auth.password_changed", {
-      origin: auditOrigin(c, { type: "user", id: user.id }),
+      origin: c.get("actor"),
       now,
     });
   });
-  return c.json(ok({ changed: true as const, sessions_ended: ended }), 200);
+  return json(c, ok({ changed: true as const, sessions_ended: ended }), 200);
 };

@@ -1,7 +1,7 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { SessionEnv } from "../../../context.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { endOtherSessions } from "../../../services/end-other-sessions.ts";
 import { TAGS } from "../params.ts";
 
@@ -23,14 +23,14 @@ export const route = createRoute({
   },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, SessionEnv> = async (c) => {
   const { db, clock } = c.get("services");
   const session = c.get("session");
   const ended = await db.transaction((tx) =>
     endOtherSessions(tx, session, "auth.sessions_ended", {
-      origin: auditOrigin(c, { type: "user", id: session.userId }),
+      origin: c.get("actor"),
       now: clock.now(),
     }),
   );
-  return c.json(ok({ sessions_ended: ended }), 200);
+  return json(c, ok({ sessions_ended: ended }), 200);
 };

@@ -1,6 +1,6 @@
 import { listLiveSessions } from "@apf/db/queries/sessions";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { SessionEnv } from "../../../context.ts";
 import {
   dataResponse,
   errors,
@@ -9,6 +9,7 @@ import {
   SESSION_SECURITY,
   timestamp,
 } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { TAGS } from "../params.ts";
 
 const sessionSchema = z.object({
@@ -36,11 +37,12 @@ export const route = createRoute({
   },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, SessionEnv> = async (c) => {
   const { db, clock } = c.get("services");
   const session = c.get("session");
   const rows = await listLiveSessions(db, session.userId, clock.now());
-  return c.json(
+  return json(
+    c,
     ok(
       rows.map((s) => ({
         id: s.id,

@@ -10,10 +10,12 @@ import { updatePasswordHash } from "@apf/db/queries/users";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
+import { requestActor, userAgentOf } from "../../../middleware/actor.ts";
 import { refuseCrossOrigin } from "../../../middleware/csrf.ts";
 import { setSessionCookie } from "../../../middleware/session-auth.ts";
 import { dataResponse, errors, jsonBody, OPEN, ok } from "../../../openapi/kit.ts";
-import { type AuditEntry, auditOrigin, recordAudit, userAgentOf } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { type AuditEntry, recordAudit } from "../../../services/audit.ts";
 import { startSession } from "../../../services/sessions.ts";
 import { loginSucceeded, reserveLoginAttempt } from "../../../services/sign-in-throttle.ts";
 import { TAGS } from "../params.ts";
@@ -72,7 +74,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   if (!user || !verified) {
     await recordAudit(
       db,
-      auditOrigin(c, { type: "anonymous", id: null }),
+      requestActor(c, "anonymous", null, null),
       signInEvents("auth.login_failed", body.email, user?.id ?? null, orgIds),
     );
     throw new ApiError("INVALID_CREDENTIALS", "Wrong email or password.");
@@ -91,11 +93,11 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     });
     await recordAudit(
       tx,
-      auditOrigin(c, { type: "user", id: user.id }),
+      requestActor(c, "user", user.id, null),
       signInEvents("auth.login_succeeded", user.email, user.id, orgIds),
     );
     return session;
   });
   setSessionCookie(c, token, { createdAt: now, now });
-  return c.json(ok({ user: toUser(user), session_token: token }), 200);
+  return json(c, ok({ user: toUser(user), session_token: token }), 200);
 };

@@ -1,8 +1,9 @@
 import { revokeSession } from "@apf/db/queries/sessions";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { SessionEnv } from "../../../context.ts";
 import { clearSessionCookie } from "../../../middleware/session-auth.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { TAGS } from "../params.ts";
 
 export const route = createRoute({
@@ -21,9 +22,9 @@ export const route = createRoute({
   },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, SessionEnv> = async (c) => {
   const { db, clock } = c.get("services");
   await revokeSession(db, c.get("session").sessionId, clock.now());
   clearSessionCookie(c);
-  return c.json(ok({ signed_out: true as const }), 200);
+  return json(c, ok({ signed_out: true as const }), 200);
 };

@@ -12,6 +12,7 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
+import { requestActor, userAgentOf } from "../../../middleware/actor.ts";
 import { refuseCrossOrigin } from "../../../middleware/csrf.ts";
 import { setSessionCookie } from "../../../middleware/session-auth.ts";
 import {
@@ -25,7 +26,9 @@ import {
   text,
   timestamp,
 } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit, userAgentOf } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { invalidField } from "../../../openapi/validation.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { acceptInvitation } from "../../../services/invitations.ts";
 import { startSession } from "../../../services/sessions.ts";
 import { reserveSignup } from "../../../services/sign-in-throttle.ts";
@@ -100,9 +103,10 @@ export const route = createRoute({
 
 const taken = () => new ApiError("CONFLICT", "An account with this email already exists.");
 const noSuchInvitation = () =>
-  new ApiError(
-    "INVALID_REQUEST",
-    'Invalid body field "invitation_token": no pending invitation for this email has this token.',
+  invalidField(
+    "json",
+    ["invitation_token"],
+    "no pending invitation for this email has this token.",
   );
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
@@ -123,7 +127,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
         name: body.name ?? null,
         organizationName: body.organization_name,
       });
-      await recordAudit(tx, auditOrigin(c, { type: "user", id: user.id }), {
+      await recordAudit(tx, requestActor(c, "user", user.id, organization.id), {
         organizationId: organization.id,
         action: "auth.signup",
         target: { type: "user", id: user.id },
@@ -133,7 +137,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       if (
         invitationToken !== undefined &&
         !(await acceptInvitation(tx, invitationToken, user, {
-          origin: auditOrigin(c),
+          origin: requestActor(c, "user", user.id, null),
           now: c.get("services").clock.now(),
         }))
       ) {
@@ -153,7 +157,8 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       throw error;
     });
   setSessionCookie(c, result.token, { createdAt: result.now, now: result.now });
-  return c.json(
+  return json(
+    c,
     ok({
       user: toUser(result.user),
       organization: {

@@ -2,7 +2,8 @@ import { insertSpool } from "@apf/db/queries/filament";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { assertOwnPrinter, spoolFields, spoolSchema, toSpool, toSpoolColumns } from "./schemas.ts";
 
@@ -33,7 +34,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       { ...toSpoolColumns(body), type: body.type },
       clock.now(),
     );
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "filament.created",
       target: { type: "filament_spool", id: row.id },
@@ -41,5 +42,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     });
     return row;
   });
-  return c.json(ok(toSpool(spool)), 201);
+  return json(c, ok(toSpool(spool)), 201);
 };

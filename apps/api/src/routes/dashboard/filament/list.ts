@@ -2,6 +2,7 @@ import { listSpools } from "@apf/db/queries/filament";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { spoolSchema, toSpool } from "./schemas.ts";
 
@@ -21,5 +22,5 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const rows = await listSpools(c.get("services").db, c.get("org").organizationId);
-  return c.json(ok(rows.map(toSpool)), 200);
+  return json(c, ok(rows.map(toSpool)), 200);
 };

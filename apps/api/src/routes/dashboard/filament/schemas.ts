@@ -2,8 +2,8 @@ import type { filamentSpools, Queryable } from "@apf/db";
 import { printerExists } from "@apf/db/queries/printers";
 import { SPOOL_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
-import { ApiError } from "../../../errors.ts";
 import { clearableText, decimal, hexColor, iso, text, timestamp } from "../../../openapi/kit.ts";
+import { invalidField } from "../../../openapi/validation.ts";
 
 /** A spool, with the fields of the public filament item. */
 export const spoolSchema = z.object({
@@ -101,9 +101,6 @@ export async function assertOwnPrinter(
 ): Promise<void> {
   if (!printerId) return;
   if (!(await printerExists(db, organizationId, printerId))) {
-    throw new ApiError(
-      "INVALID_REQUEST",
-      'Invalid body field "printer_id": no such printer in this organization.',
-    );
+    throw invalidField("json", ["printer_id"], "no such printer in this organization.");
   }
 }

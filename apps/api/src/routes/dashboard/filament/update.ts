@@ -9,7 +9,7 @@ import {
   ok,
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { assertOwnPrinter, spoolFields, spoolSchema, toSpool, toSpoolColumns } from "./schemas.ts";
@@ -43,7 +43,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     const row = await updateSpool(tx, organizationId, spoolId, toSpoolColumns(patch), clock.now());
     return recordUpdate(
       tx,
-      { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
+      { origin: c.get("actor"), organizationId: c.get("org").organizationId },
       row,
       {
         action: "filament.updated",
@@ -53,5 +53,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       },
     );
   });
-  return c.json(ok(toSpool(spool)), 200);
+  return json(c, ok(toSpool(spool)), 200);
 };

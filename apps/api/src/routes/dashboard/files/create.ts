@@ -1,7 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { createPrintFile } from "../../../services/files/print-files.ts";
 import {
   CreatePrintFileSchema,
@@ -31,7 +31,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const row = await createPrintFile(
     c.get("services"),
     c.get("org").organizationId,
-    auditOrigin(c),
+    c.get("actor"),
     {
       name: input.name,
       storageKey: input.storage_key,
@@ -39,5 +39,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       numberOfUnits: input.number_of_units,
     },
   );
-  return c.json(ok(toPrintFile(row)), 201);
+  return json(c, ok(toPrintFile(row)), 201);
 };

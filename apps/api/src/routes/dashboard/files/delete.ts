@@ -1,7 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { removePrintFile } from "../../../services/files/print-files.ts";
 import { DeletedSchema } from "../../public/v1/files/schema.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
@@ -24,6 +24,6 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { fileId } = c.req.valid("param");
-  await removePrintFile(c.get("services"), c.get("org").organizationId, auditOrigin(c), fileId);
-  return c.json(ok({ id: fileId, deleted: true as const }), 200);
+  await removePrintFile(c.get("services"), c.get("org").organizationId, c.get("actor"), fileId);
+  return json(c, ok({ id: fileId, deleted: true as const }), 200);
 };

@@ -3,6 +3,7 @@ import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { PrintFileSchema, toPrintFile } from "../../public/v1/files/schema.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 
@@ -24,5 +25,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { fileId } = c.req.valid("param");
   const row = await getPrintFile(c.get("services").db, c.get("org").organizationId, fileId);
   if (!row) throw new ApiError("NOT_FOUND", "No such print file in this organization.");
-  return c.json(ok(toPrintFile(row)), 200);
+  return json(c, ok(toPrintFile(row)), 200);
 };

@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { errors, listEnvelope, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { PrintFileSchema, printFilePage } from "../../public/v1/files/schema.ts";
 import { filterText, MAX_OFFSET, wholeNumberOr } from "../../public/v1/params.ts";
 import { orgParams, TAGS } from "../params.ts";
@@ -33,5 +34,5 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const q = c.req.valid("query");
-  return c.json(await printFilePage(c.get("services").db, c.get("org").organizationId, q), 200);
+  return json(c, await printFilePage(c.get("services").db, c.get("org").organizationId, q), 200);
 };

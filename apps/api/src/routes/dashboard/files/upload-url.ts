@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { prepareUpload } from "../../../services/files/prepare-upload.ts";
 import {
   toUploadUrl,
@@ -34,5 +35,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     filename: input.filename,
     contentType: input.content_type,
   });
-  return c.json(ok(toUploadUrl(prepared, `/api/orgs/${organizationId}/files/upload`)), 201);
+  return json(c, ok(toUploadUrl(prepared, `/api/orgs/${organizationId}/files/upload`)), 201);
 };

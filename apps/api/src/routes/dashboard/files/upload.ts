@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { receiveUpload } from "../../../services/files/receive-upload.ts";
 import { UploadResultSchema } from "../../public/v1/files/schema.ts";
 import { uploadBodyOf } from "../../public/v1/files/upload-body.ts";
@@ -49,5 +50,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     token,
     uploadBodyOf(c),
   );
-  return c.json(ok({ size_bytes: result.sizeBytes, sha256: result.sha256 }), 200);
+  return json(c, ok({ size_bytes: result.sizeBytes, sha256: result.sha256 }), 200);
 };

@@ -1,10 +1,10 @@
 import { ROLES } from "@apf/db";
 import { findOrganization } from "@apf/db/queries/organizations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../context.ts";
+import type { SessionEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { acceptInvitation } from "../../../services/invitations.ts";
 import {
   invitationAccepted,
@@ -46,7 +46,7 @@ export const route = createRoute({
   },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+export const handler: RouteHandler<typeof route, SessionEnv> = async (c) => {
   const { token } = c.req.valid("json");
   const services = c.get("services");
   const { userId, email } = c.get("session");
@@ -56,7 +56,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       tx,
       token,
       { id: userId, email },
-      { origin: auditOrigin(c), now: services.clock.now() },
+      { origin: c.get("actor"), now: services.clock.now() },
     );
     if (!claimed) return undefined;
     const organization = await findOrganization(tx, claimed.organizationId);
@@ -64,5 +64,5 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   });
   if (!result) throw new ApiError("NOT_FOUND", "No pending invitation for you with this token.");
   await invitationAccepted(services, c.get("clientIp"));
-  return c.json(ok(result), 200);
+  return json(c, ok(result), 200);
 };

@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { cancelJob } from "../../../services/print-queue/operations.ts";
 import { CancelStoppingSchema, currentJob } from "../../public/v1/jobs/queue-schema.ts";
 import { JobSchema } from "../../public/v1/jobs/schema.ts";
@@ -30,7 +31,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const actor = memberActor(c);
   const outcome = await cancelJob(services, actor, jobId);
   if (outcome.kind === "stopping") {
-    return c.json(
+    return json(
+      c,
       ok({
         job_id: jobId,
         status: "stopping" as const,
@@ -40,5 +42,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       202,
     );
   }
-  return c.json(ok(await currentJob(services.db, actor.organizationId, jobId)), 200);
+  return json(c, ok(await currentJob(services.db, actor.organizationId, jobId)), 200);
 };

@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { enqueueJob } from "../../../services/print-queue/operations.ts";
 import {
   currentJob,
@@ -31,5 +32,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const services = c.get("services");
   const actor = memberActor(c);
   const id = await enqueueJob(services, actor, toEnqueueInput(c.req.valid("json")));
-  return c.json(ok(await currentJob(services.db, actor.organizationId, id)), 201);
+  return json(c, ok(await currentJob(services.db, actor.organizationId, id)), 201);
 };

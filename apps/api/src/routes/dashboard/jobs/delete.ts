@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { removeQueuedJob } from "../../../services/print-queue/operations.ts";
 import { DeletedSchema } from "../../public/v1/jobs/queue-schema.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
@@ -24,5 +25,5 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { jobId } = c.req.valid("param");
   await removeQueuedJob(c.get("services"), memberActor(c), jobId);
-  return c.json(ok({ id: jobId, deleted: true as const }), 200);
+  return json(c, ok({ id: jobId, deleted: true as const }), 200);
 };

@@ -3,6 +3,7 @@ import { JOB_STATUSES } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { JobSchema, toPublicJob } from "../../public/v1/jobs/schema.ts";
 import { orgParams, TAGS } from "../params.ts";
 
@@ -52,5 +53,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     { status, printerId: printer_id },
     { limit, offset },
   );
-  return c.json({ ...ok(rows.map(toPublicJob)), meta: { limit, offset, count } }, 200);
+  return json(c, { ...ok(rows.map(toPublicJob)), meta: { limit, offset, count } }, 200);
 };

@@ -1,7 +1,6 @@
 // Shared by the dashboard's queue routes: the member as the queue's actor.
 import type { Context } from "hono";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
-import { auditOrigin } from "../../../services/audit.ts";
 import type { QueueActor } from "../../../services/print-queue/operations.ts";
 
 /** The signed-in member as the queue's actor (every member may queue, start and clear beds). */
@@ -9,6 +8,6 @@ export function memberActor(c: Context<OrgEnv>): QueueActor {
   return {
     organizationId: c.get("org").organizationId,
     requester: { type: "user", id: c.get("session").userId },
-    origin: auditOrigin(c),
+    origin: c.get("actor"),
   };
 }

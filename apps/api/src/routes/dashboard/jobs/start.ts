@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { startJob } from "../../../services/print-queue/start.ts";
 import { StartAnswerSchema } from "../../public/v1/jobs/queue-schema.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
@@ -26,5 +27,5 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { jobId } = c.req.valid("param");
   const answer = await startJob(c.get("services"), memberActor(c), jobId);
-  return answer.httpStatus === 200 ? c.json(ok(answer.data), 200) : c.json(ok(answer.data), 202);
+  return answer.taken ? json(c, ok(answer.data), 200) : json(c, ok(answer.data), 202);
 };

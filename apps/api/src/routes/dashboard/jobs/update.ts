@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { editQueuedJob } from "../../../services/print-queue/operations.ts";
 import { currentJob, JobEditSchema, toJobEdit } from "../../public/v1/jobs/queue-schema.ts";
 import { JobSchema } from "../../public/v1/jobs/schema.ts";
@@ -28,5 +29,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const services = c.get("services");
   const actor = memberActor(c);
   await editQueuedJob(services, actor, jobId, toJobEdit(c.req.valid("json")));
-  return c.json(ok(await currentJob(services.db, actor.organizationId, jobId)), 200);
+  return json(c, ok(await currentJob(services.db, actor.organizationId, jobId)), 200);
 };

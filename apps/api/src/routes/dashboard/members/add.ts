@@ -13,7 +13,8 @@ import {
   ok,
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { assertMayAssign, lockForMemberChange } from "../../../services/owner-rules.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { issuedInvitationSchema, roleSchema, toInvitation } from "./schemas.ts";
@@ -69,7 +70,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       tokenHash: hash,
       at: clock.now(),
     });
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "member.invited",
       target: { type: "invitation", id: invitation.id },
@@ -81,5 +82,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       invitation: { ...toInvitation(invitation), accept_token: token },
     };
   });
-  return c.json(ok(result), 201);
+  return json(c, ok(result), 201);
 };

@@ -5,7 +5,8 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import {
   assertKeepsAnOwner,
   assertMayAssign,
@@ -61,7 +62,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     if (actorRole !== null) assertMayAssign(actorRole, member.role, null);
     await assertKeepsAnOwner(tx, organizationId, member.role, null);
     await removeMember(tx, organizationId, userId);
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: leaving ? "member.left" : "member.removed",
       target: { type: "user", id: member.userId },
@@ -75,7 +76,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     );
     return { member, minted };
   });
-  return c.json(
+  return json(
+    c,
     ok({
       user_id: result.member.userId,
       role: result.member.role,

@@ -3,7 +3,8 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import {
   assertKeepsAnOwner,
   assertMayAssign,
@@ -43,7 +44,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     if (before.role === role) return before;
     await assertKeepsAnOwner(tx, organizationId, before.role, role);
     await setMemberRole(tx, organizationId, userId, role);
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "member.role_changed",
       target: { type: "user", id: userId },
@@ -51,5 +52,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     });
     return { ...before, role };
   });
-  return c.json(ok(toMember(member)), 200);
+  return json(c, ok(toMember(member)), 200);
 };

@@ -3,7 +3,8 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { assertMayAssign, lockForMemberChange } from "../../../services/owner-rules.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 
@@ -35,12 +36,12 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     if (!invitation) throw new ApiError("NOT_FOUND", "No such pending invitation.");
     // Thrown inside the transaction, so the delete rolls back.
     assertMayAssign(actorRole, invitation.role, null);
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "invitation.withdrawn",
       target: { type: "invitation", id: invitation.id },
       details: { email: invitation.email, role: invitation.role },
     });
   });
-  return c.json(ok({ id: invitationId, withdrawn: true as const }), 200);
+  return json(c, ok({ id: invitationId, withdrawn: true as const }), 200);
 };

@@ -3,6 +3,7 @@ import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { organizationSchema, toOrganization } from "./schemas.ts";
 
@@ -23,5 +24,5 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const org = await findOrganization(c.get("services").db, c.get("org").organizationId);
   if (!org) throw new ApiError("NOT_FOUND", "No such organization.");
-  return c.json(ok(toOrganization(org)), 200);
+  return json(c, ok(toOrganization(org)), 200);
 };

@@ -10,7 +10,7 @@ import {
   SESSION_SECURITY,
   text,
 } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { invalidateOrganizationKeys } from "../../../services/key-cache.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParams, TAGS } from "../params.ts";
@@ -73,7 +73,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     );
     return recordUpdate(
       tx,
-      { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
+      { origin: c.get("actor"), organizationId: c.get("org").organizationId },
       updated,
       {
         action: "organization.updated",
@@ -87,5 +87,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   await invalidateOrganizationKeys(c.get("services"), organizationId);
   // Auto-start switched on: the queue may have jobs for ready printers now.
   c.get("services").dispatcher.wake(organizationId);
-  return c.json(ok(toOrganization(org)), 200);
+  return json(c, ok(toOrganization(org)), 200);
 };

@@ -1,7 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { requestControlOnce } from "../../../services/control/request.ts";
 import {
   ControlAnswerSchema,
@@ -46,9 +46,9 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       printerId,
       action,
       requester: { type: "user", id: session.userId },
-      origin: auditOrigin(c),
+      origin: c.get("actor"),
     },
     { key, operation: route.operationId },
   );
-  return result.httpStatus === 200 ? c.json(ok(result.data), 200) : c.json(ok(result.data), 202);
+  return result.carriedOut ? json(c, ok(result.data), 200) : json(c, ok(result.data), 202);
 };

@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { printerFreshness, readPrinterViews } from "../../../services/printer-view.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { printerSchema, toPrinter } from "./schemas.ts";
@@ -26,5 +27,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     c.get("org").organizationId,
     printerFreshness(services),
   );
-  return c.json(ok(views.map(toPrinter)), 200);
+  return json(c, ok(views.map(toPrinter)), 200);
 };

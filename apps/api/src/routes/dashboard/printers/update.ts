@@ -12,7 +12,7 @@ import {
   SESSION_SECURITY,
   text,
 } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { printerFreshness, readPrinterView } from "../../../services/printer-view.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
@@ -85,7 +85,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       : undefined;
     return recordUpdate(
       tx,
-      { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
+      { origin: c.get("actor"), organizationId: c.get("org").organizationId },
       view,
       {
         action: "printer.updated",
@@ -95,5 +95,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       },
     );
   });
-  return c.json(ok(toPrinter(printer)), 200);
+  return json(c, ok(toPrinter(printer)), 200);
 };

@@ -12,7 +12,8 @@ import {
   text,
   timestamp,
 } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 
@@ -83,7 +84,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         `Stock cannot go below zero: ${adjusted.readyStock} ready, delta ${delta}.`,
       );
     }
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "sku.stock_adjusted",
       target: { type: "sku", id: skuId },
@@ -97,7 +98,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     return adjusted;
   });
   const { movement, sku } = result;
-  return c.json(
+  return json(
+    c,
     ok({
       movement: {
         id: movement.id,

@@ -11,7 +11,8 @@ import {
   SESSION_SECURITY,
   timestamp,
 } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 
@@ -80,7 +81,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
           );
       }
     }
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "sku.kits_assembled",
       target: { type: "sku", id: skuId },
@@ -92,7 +93,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     });
     return assembled;
   });
-  return c.json(
+  return json(
+    c,
     ok({
       kit: toSku(result.kit),
       movements: result.movements.map((m) => ({

@@ -3,7 +3,8 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { skuFields, skuSchema, toSku, toSkuColumns } from "./schemas.ts";
 
@@ -34,7 +35,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       clock.now(),
     );
     if (!row) throw new ApiError("CONFLICT", `The organization already has a SKU "${body.sku}".`);
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "sku.created",
       target: { type: "sku", id: row.id },
@@ -42,5 +43,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     });
     return row;
   });
-  return c.json(ok(toSku(sku)), 201);
+  return json(c, ok(toSku(sku)), 201);
 };

@@ -3,6 +3,7 @@ import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 
@@ -24,5 +25,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { skuId } = c.req.valid("param");
   const sku = await findSku(c.get("services").db, c.get("org").organizationId, skuId);
   if (!sku) throw new ApiError("NOT_FOUND", "No such SKU in this organization.");
-  return c.json(ok(toSku(sku)), 200);
+  return json(c, ok(toSku(sku)), 200);
 };

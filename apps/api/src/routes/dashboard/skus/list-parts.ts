@@ -4,6 +4,7 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { kitPartSchema, toKitPart } from "./parts-schema.ts";
 
@@ -29,5 +30,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     throw new ApiError("NOT_FOUND", "No such SKU in this organization.");
   }
   const parts = await listKitParts(db, organizationId, skuId);
-  return c.json(ok(parts.map(toKitPart)), 200);
+  return json(c, ok(parts.map(toKitPart)), 200);
 };

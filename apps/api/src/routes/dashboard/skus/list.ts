@@ -2,6 +2,7 @@ import { listSkus } from "@apf/db/queries/skus";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 
@@ -21,5 +22,5 @@ export const route = createRoute({
 
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const rows = await listSkus(c.get("services").db, c.get("org").organizationId);
-  return c.json(ok(rows.map(toSku)), 200);
+  return json(c, ok(rows.map(toSku)), 200);
 };

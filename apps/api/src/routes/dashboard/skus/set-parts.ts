@@ -3,7 +3,9 @@ import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
+import { invalidField } from "../../../openapi/validation.ts";
+import { recordAudit } from "../../../services/audit.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { kitPartSchema, toKitPart } from "./parts-schema.ts";
 
@@ -57,10 +59,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { organizationId } = c.get("org");
   const self = parts.findIndex((p) => p.part_sku_id === skuId);
   if (self >= 0) {
-    throw new ApiError(
-      "INVALID_REQUEST",
-      `Invalid body field "parts.${self}.part_sku_id": a kit cannot be a part of itself.`,
-    );
+    throw invalidField("json", ["parts", self, "part_sku_id"], "a kit cannot be a part of itself.");
   }
   const list = await db.transaction(async (tx) => {
     const result = await setKitParts(
@@ -75,9 +74,10 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
           throw new ApiError("NOT_FOUND", "No such SKU in this organization.");
         case "unknown_part": {
           const index = parts.findIndex((p) => p.part_sku_id === result.partSkuId);
-          throw new ApiError(
-            "INVALID_REQUEST",
-            `Invalid body field "parts.${index}.part_sku_id": no such SKU in this organization.`,
+          throw invalidField(
+            "json",
+            ["parts", index, "part_sku_id"],
+            "no such SKU in this organization.",
           );
         }
         case "part_is_kit":
@@ -87,12 +87,9 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       }
     }
     if (parts.some((p) => p.part_sku_id === skuId)) {
-      throw new ApiError(
-        "INVALID_REQUEST",
-        'Invalid body field "parts": a kit cannot contain itself.',
-      );
+      throw invalidField("json", ["parts"], "a kit cannot contain itself.");
     }
-    await recordAudit(tx, auditOrigin(c), {
+    await recordAudit(tx, c.get("actor"), {
       organizationId,
       action: "sku.parts_changed",
       target: { type: "sku", id: skuId },
@@ -100,5 +97,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     });
     return listKitParts(tx, organizationId, skuId);
   });
-  return c.json(ok(list.map(toKitPart)), 200);
+  return json(c, ok(list.map(toKitPart)), 200);
 };

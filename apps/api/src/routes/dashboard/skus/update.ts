@@ -11,7 +11,7 @@ import {
   ok,
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
-import { auditOrigin } from "../../../services/audit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuFields, skuSchema, toSku, toSkuColumns } from "./schemas.ts";
@@ -55,7 +55,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       const row = await updateSku(tx, organizationId, skuId, toSkuColumns(patch), clock.now());
       return recordUpdate(
         tx,
-        { origin: auditOrigin(c), organizationId: c.get("org").organizationId },
+        { origin: c.get("actor"), organizationId: c.get("org").organizationId },
         row,
         {
           action: "sku.updated",
@@ -69,5 +69,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       if (isUniqueViolation(error, "skus_org_sku_key")) throw duplicate();
       throw error;
     });
-  return c.json(ok(toSku(sku)), 200);
+  return json(c, ok(toSku(sku)), 200);
 };

@@ -1,6 +1,7 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { completeWorklistTask } from "../../../services/print-queue/worklist.ts";
 import { TaskSchema, toPublicTask } from "../../public/v1/worklist/schema.ts";
 import { memberActor } from "../jobs/queue.ts";
@@ -23,5 +24,5 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { taskId } = c.req.valid("param");
   const task = await completeWorklistTask(c.get("services"), memberActor(c), taskId);
-  return c.json(ok(toPublicTask(task)), 200);
+  return json(c, ok(toPublicTask(task)), 200);
 };

@@ -3,6 +3,7 @@ import { TASK_STATUSES, TASK_TYPES } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { TaskSchema, toPublicTask } from "../../public/v1/worklist/schema.ts";
 import { orgParams, TAGS } from "../params.ts";
 
@@ -54,5 +55,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     { status, taskType: task_type },
     { limit, offset },
   );
-  return c.json({ ...ok(rows.map(toPublicTask)), meta: { limit, offset, count } }, 200);
+  return json(c, { ...ok(rows.map(toPublicTask)), meta: { limit, offset, count } }, 200);
 };

@@ -1,3 +1,4 @@
+import type { PublicEnv } from "../../../context.ts";
 import { registerPublicComponents } from "../../../openapi/components.ts";
 import { createRouter } from "../../../openapi/kit.ts";
 import { registerGetFailureAnalytics } from "./analytics/failures.ts";
@@ -47,12 +48,23 @@ export const PUBLIC_BASE_PATH = "/public/v1";
 
 /**
  * /public/v1: the integrators' API (reads, and the few data changes AutoPrintFarm has). Each
- * operation carries its own key check, budget and scope (see operation.ts); openapi.json needs no
- * key. Fixed paths (/inventory/alerts, /inventory/by-sku/…) come before /inventory/{id}.
+ * operation carries its own key check, budget and scope (see operation.ts) and is registered on
+ * `keyed`, whose handlers see the key (PublicEnv); openapi.json and GitHub's secret-scanning
+ * reports need no key and are registered on the surface's own router. Fixed paths
+ * (/inventory/alerts, /inventory/by-sku/…) come before /inventory/{id}.
  */
 export function publicRoutes() {
   const router = createRouter();
   registerPublicComponents(router.openAPIRegistry);
+  router.route("/", keyOperations());
+  registerGithubSecretScanning(router);
+  registerOpenApiJson(router, PUBLIC_BASE_PATH);
+  return router;
+}
+
+/** Every /public/v1 operation that needs an API key. */
+function keyOperations() {
+  const router = createRouter<PublicEnv>();
   registerListPrinters(router);
   registerGetPrinter(router);
   registerGetPrinterStatus(router);
@@ -92,7 +104,5 @@ export function publicRoutes() {
   registerDeletePrintFile(router);
   registerGetThumbnail(router);
   registerMe(router);
-  registerGithubSecretScanning(router);
-  registerOpenApiJson(router, PUBLIC_BASE_PATH);
   return router;
 }

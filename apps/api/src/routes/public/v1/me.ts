@@ -4,6 +4,7 @@ import { apiKeyDetails } from "../../../middleware/api-key-auth.ts";
 import { KEY_WINDOW_S } from "../../../middleware/rate-limit.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../openapi/components.ts";
 import { iso, itemEnvelope, timestamp } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { keyOperation, type PublicRouter } from "./operation.ts";
 
 const MeSchema = z
@@ -68,6 +69,6 @@ export function registerMe(router: PublicRouter) {
       organization: { id: details.organization.id, name: details.organization.name },
       rate_limit: { limit: key.rateLimitPerMinute, window_seconds: KEY_WINDOW_S },
     });
-    return c.json({ success: true as const, data }, 200);
+    return json(c, { success: true as const, data }, 200);
   });
 }

@@ -1,7 +1,7 @@
 import { type NarrowScope, SCOPE_REGISTRY } from "@apf/auth";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../../../context.ts";
+import type { AppEnv, PublicEnv } from "../../../context.ts";
 import { apiKeyAuth } from "../../../middleware/api-key-auth.ts";
 import { enforceKeyBudget, meterKeyBudget } from "../../../middleware/rate-limit.ts";
 import { requireScope } from "../../../middleware/require-scope.ts";
@@ -18,7 +18,7 @@ export function keyOperation(
   scope: NarrowScope | readonly [NarrowScope, ...NarrowScope[]] | null,
   description: string,
 ) {
-  const middleware: MiddlewareHandler<AppEnv>[] = scope
+  const middleware: MiddlewareHandler<PublicEnv>[] = scope
     ? [apiKeyAuth, meterKeyBudget, requireScope(scope), enforceKeyBudget]
     : [apiKeyAuth, meterKeyBudget, enforceKeyBudget];
   const accepted: readonly NarrowScope[] = typeof scope === "string" ? [scope] : (scope ?? []);
@@ -40,5 +40,11 @@ export function keyOperation(
   };
 }
 
-/** The /public/v1 router every operation file registers on. */
-export type PublicRouter = OpenAPIHono<AppEnv>;
+/**
+ * The router every /public/v1 key operation registers on: its handlers run after api-key-auth
+ * (keyOperation's middleware), so the key and its actor are present.
+ */
+export type PublicRouter = OpenAPIHono<PublicEnv>;
+
+/** The router of /public/v1 itself, whose few open routes (the document, GitHub's reports) see no key. */
+export type OpenPublicRouter = OpenAPIHono<AppEnv>;

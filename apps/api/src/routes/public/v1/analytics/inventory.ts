@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { inventoryReport } from "../../../../services/analytics/reports.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { InventoryReportSchema, reportOr400, windowQuery } from "./schema.ts";
@@ -37,6 +38,6 @@ export function registerGetInventoryAnalytics(router: PublicRouter) {
         await inventoryReport(services, apiKey.organizationId, { from: q.from, to: q.to }),
       ),
     );
-    return c.json({ success: true as const, data }, 200);
+    return json(c, { success: true as const, data }, 200);
   });
 }

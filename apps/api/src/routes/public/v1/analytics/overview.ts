@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { overviewReport } from "../../../../services/analytics/reports.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { OverviewReportSchema } from "./schema.ts";
@@ -31,6 +32,6 @@ export function registerGetAnalyticsOverview(router: PublicRouter) {
     const services = c.get("services");
     const apiKey = c.get("apiKey");
     const data = OverviewReportSchema.parse(await overviewReport(services, apiKey.organizationId));
-    return c.json({ success: true as const, data }, 200);
+    return json(c, { success: true as const, data }, 200);
   });
 }

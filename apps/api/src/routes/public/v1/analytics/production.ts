@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { productionReport } from "../../../../services/analytics/reports.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { ProductionReportSchema, reportOr400, windowQuery } from "./schema.ts";
@@ -54,6 +55,6 @@ export function registerGetProductionAnalytics(router: PublicRouter) {
         }),
       ),
     );
-    return c.json({ success: true as const, data }, 200);
+    return json(c, { success: true as const, data }, 200);
   });
 }

@@ -1,7 +1,7 @@
 import { PRINTER_VIEW_STATUSES, SPOOL_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
-import { ApiError } from "../../../../errors.ts";
 import { timestamp } from "../../../../openapi/kit.ts";
+import { invalidField } from "../../../../openapi/validation.ts";
 import type { Report } from "../../../../services/analytics/reports.ts";
 import { MAX_WINDOW_DAYS } from "../../../../services/analytics/window.ts";
 
@@ -35,10 +35,7 @@ export const windowQuery = {
 /** The report, or the window's complaint as 400 INVALID_REQUEST naming the parameter. */
 export function reportOr400<T>(outcome: Report<T>): T {
   if (outcome.ok) return outcome.report;
-  throw new ApiError(
-    "INVALID_REQUEST",
-    `Invalid query parameter "${outcome.parameter}": ${outcome.message}`,
-  );
+  throw invalidField("query", [outcome.parameter], outcome.message);
 }
 
 const day = z.string().openapi({ format: "date", example: "2026-11-23" });

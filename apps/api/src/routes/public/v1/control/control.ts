@@ -6,7 +6,7 @@ import {
   hubUnavailableResponse,
 } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
-import { auditOrigin } from "../../../../services/audit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { requestControlOnce } from "../../../../services/control/request.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -63,11 +63,11 @@ export function registerControlPrinter(router: PublicRouter) {
         printerId: id,
         action,
         requester: { type: "api_key", id: apiKey.keyId },
-        origin: auditOrigin(c, { type: "api_key", id: apiKey.keyId }),
+        origin: c.get("actor"),
       },
       { key, operation: controlPrinterRoute.operationId },
     );
     const body = { success: true as const, data: result.data };
-    return result.httpStatus === 200 ? c.json(body, 200) : c.json(body, 202);
+    return result.carriedOut ? json(c, body, 200) : json(c, body, 202);
   });
 }

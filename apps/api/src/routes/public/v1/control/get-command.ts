@@ -2,6 +2,7 @@ import { findCommand } from "@apf/db/queries/commands";
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { expireOverdue } from "../../../../services/control/expiry.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -38,6 +39,6 @@ export function registerGetCommand(router: PublicRouter) {
       await expireOverdue(services, { organizationId: apiKey.organizationId, commandId });
       return findCommand(services.db, apiKey.organizationId, commandId);
     });
-    return c.json({ success: true as const, data: toPublicCommand(row) }, 200);
+    return json(c, { success: true as const, data: toPublicCommand(row) }, 200);
   });
 }

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { codedErrorResponse, itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
-import { apiKeyAuditOrigin } from "../../../../services/audit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { createPrintFile } from "../../../../services/files/print-files.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { CreatePrintFileSchema, PrintFileSchema, toPrintFile } from "./schema.ts";
@@ -47,17 +47,12 @@ export function registerCreatePrintFile(router: PublicRouter) {
   router.openapi(createPrintFileRoute, async (c) => {
     const input = c.req.valid("json");
     const apiKey = c.get("apiKey");
-    const row = await createPrintFile(
-      c.get("services"),
-      apiKey.organizationId,
-      apiKeyAuditOrigin(c),
-      {
-        name: input.name,
-        storageKey: input.storage_key,
-        productId: input.product_id,
-        numberOfUnits: input.number_of_units,
-      },
-    );
-    return c.json({ success: true as const, data: toPrintFile(row) }, 201);
+    const row = await createPrintFile(c.get("services"), apiKey.organizationId, c.get("actor"), {
+      name: input.name,
+      storageKey: input.storage_key,
+      productId: input.product_id,
+      numberOfUnits: input.number_of_units,
+    });
+    return json(c, { success: true as const, data: toPrintFile(row) }, 201);
   });
 }

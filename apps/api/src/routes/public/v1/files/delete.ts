@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { codedErrorResponse, isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
-import { apiKeyAuditOrigin } from "../../../../services/audit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { removePrintFile } from "../../../../services/files/print-files.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -40,7 +40,7 @@ export function registerDeletePrintFile(router: PublicRouter) {
     const { id } = c.req.valid("param");
     if (!isUuid(id)) throw new ApiError("NOT_FOUND", "Print file not found.");
     const organizationId = c.get("apiKey").organizationId;
-    await removePrintFile(c.get("services"), organizationId, apiKeyAuditOrigin(c), id);
-    return c.json({ success: true as const, data: { id, deleted: true as const } }, 200);
+    await removePrintFile(c.get("services"), organizationId, c.get("actor"), id);
+    return json(c, { success: true as const, data: { id, deleted: true as const } }, 200);
   });
 }

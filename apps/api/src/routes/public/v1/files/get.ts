@@ -2,6 +2,7 @@ import { getPrintFile } from "@apf/db/queries/print-files";
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { PrintFileSchema, toPrintFile } from "./schema.ts";
@@ -35,6 +36,6 @@ export function registerGetPrintFile(router: PublicRouter) {
       "Print file",
       async (fileId) => (await getPrintFile(db, organizationId, fileId)) ?? undefined,
     );
-    return c.json({ success: true as const, data: toPrintFile(row) }, 200);
+    return json(c, { success: true as const, data: toPrintFile(row) }, 200);
   });
 }

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { filterText, MAX_OFFSET, wholeNumberOr } from "../params.ts";
 import { PrintFileSchema, printFilePage } from "./schema.ts";
@@ -38,7 +39,8 @@ export const listPrintFilesRoute = createRoute({
 export function registerListPrintFiles(router: PublicRouter) {
   router.openapi(listPrintFilesRoute, async (c) => {
     const q = c.req.valid("query");
-    return c.json(
+    return json(
+      c,
       await printFilePage(c.get("services").db, c.get("apiKey").organizationId, q),
       200,
     );

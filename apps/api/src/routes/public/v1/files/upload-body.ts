@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import type { HttpBindings } from "@hono/node-server";
 import type { Context } from "hono";
-import { ApiError } from "../../../../errors.ts";
 import { requestHeader } from "../../../../middleware/request-headers.ts";
+import { invalidField } from "../../../../openapi/validation.ts";
 import type { UploadBody } from "../../../../services/files/receive-upload.ts";
 
 /**
@@ -13,10 +13,7 @@ import type { UploadBody } from "../../../../services/files/receive-upload.ts";
 export function uploadBodyOf(c: Context): UploadBody {
   const length = requestHeader(c, "content-length");
   if (length !== undefined && !/^\d{1,15}$/.test(length)) {
-    throw new ApiError(
-      "INVALID_REQUEST",
-      'Invalid header "content-length": must be a whole number.',
-    );
+    throw invalidField("header", ["content-length"], "must be a whole number.");
   }
   const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
   return {

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { codedErrorResponse, itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { prepareUpload } from "../../../../services/files/prepare-upload.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { toUploadUrl, UploadUrlRequestSchema, UploadUrlSchema } from "./schema.ts";
@@ -42,7 +43,8 @@ export function registerUploadUrl(router: PublicRouter) {
       filename: input.filename,
       contentType: input.content_type,
     });
-    return c.json(
+    return json(
+      c,
       { success: true as const, data: toUploadUrl(prepared, "/public/v1/files/upload") },
       201,
     );

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { codedErrorResponse, itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { receiveUpload } from "../../../../services/files/receive-upload.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { tokenParams, UploadResultSchema } from "./schema.ts";
@@ -76,7 +77,8 @@ export function registerUpload(router: PublicRouter) {
       token,
       uploadBodyOf(c),
     );
-    return c.json(
+    return json(
+      c,
       { success: true as const, data: { size_bytes: result.sizeBytes, sha256: result.sha256 } },
       200,
     );

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { readHubViews } from "../../../../services/hubs.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { HubSchema, toHub } from "./schema.ts";
@@ -29,6 +30,6 @@ export const listHubsRoute = createRoute({
 export function registerListHubs(router: PublicRouter) {
   router.openapi(listHubsRoute, async (c) => {
     const hubs = await readHubViews(c.get("services"), c.get("apiKey").organizationId);
-    return c.json({ success: true as const, data: hubs.map(toHub) }, 200);
+    return json(c, { success: true as const, data: hubs.map(toHub) }, 200);
   });
 }

@@ -1,6 +1,7 @@
 import { listPublicInventoryAlerts } from "@apf/db/queries/public-inventory";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { InventoryAlertSchema, toInventoryAlert } from "./schema.ts";
 
@@ -34,6 +35,6 @@ export function registerListInventoryAlerts(router: PublicRouter) {
     const services = c.get("services");
     const apiKey = c.get("apiKey");
     const rows = await listPublicInventoryAlerts(services.db, apiKey.organizationId);
-    return c.json({ success: true as const, data: rows.map(toInventoryAlert) }, 200);
+    return json(c, { success: true as const, data: rows.map(toInventoryAlert) }, 200);
   });
 }

@@ -2,6 +2,7 @@ import { findPublicInventoryItemBySku } from "@apf/db/queries/public-inventory";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { findOr404 } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { InventoryItemDetailSchema, toInventoryItemDetail } from "./schema.ts";
@@ -42,6 +43,6 @@ export function registerGetInventoryBySku(router: PublicRouter) {
     const row = await findOr404(skuId, "Inventory item", (id) =>
       findPublicInventoryItemBySku(services.db, apiKey.organizationId, id),
     );
-    return c.json({ success: true as const, data: toInventoryItemDetail(row) }, 200);
+    return json(c, { success: true as const, data: toInventoryItemDetail(row) }, 200);
   });
 }

@@ -2,6 +2,7 @@ import { findPublicInventoryItem } from "@apf/db/queries/public-inventory";
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { InventoryItemDetailSchema, toInventoryItemDetail } from "./schema.ts";
@@ -33,6 +34,6 @@ export function registerGetInventoryItem(router: PublicRouter) {
     const row = await findOr404(id, "Inventory item", (skuId) =>
       findPublicInventoryItem(services.db, apiKey.organizationId, skuId),
     );
-    return c.json({ success: true as const, data: toInventoryItemDetail(row) }, 200);
+    return json(c, { success: true as const, data: toInventoryItemDetail(row) }, 200);
   });
 }

@@ -3,6 +3,7 @@ import { STOCK_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { booleanFlag, filterText, oneOf, optInPage, optInPaging } from "../params.ts";
 import { InventoryItemSchema, toInventoryItem } from "./schema.ts";
@@ -52,7 +53,7 @@ export function registerListInventory(router: PublicRouter) {
       page,
     );
     const data = rows.map(toInventoryItem);
-    if (!page) return c.json({ success: true as const, data }, 200);
-    return c.json({ success: true as const, data, meta: { ...page, count: count ?? 0 } }, 200);
+    if (!page) return json(c, { success: true as const, data }, 200);
+    return json(c, { success: true as const, data, meta: { ...page, count: count ?? 0 } }, 200);
   });
 }

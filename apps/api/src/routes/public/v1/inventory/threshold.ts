@@ -3,7 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
-import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
+import { json } from "../../../../openapi/respond.ts";
+import { recordAudit } from "../../../../services/audit.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { InventoryItemDetailSchema, toInventoryItemDetail } from "./schema.ts";
@@ -59,7 +60,7 @@ export function registerSetInventoryThreshold(router: PublicRouter) {
       const before = isUuid(id) ? await findPublicInventoryItem(tx, organizationId, id) : undefined;
       if (!before) throw new ApiError("NOT_FOUND", "Inventory item not found.");
       await setInventoryThreshold(tx, organizationId, id, threshold, services.clock.now());
-      await recordAudit(tx, apiKeyAuditOrigin(c), {
+      await recordAudit(tx, c.get("actor"), {
         organizationId,
         action: "inventory.threshold_changed",
         target: { type: "sku", id: before.productSkuId },
@@ -72,6 +73,6 @@ export function registerSetInventoryThreshold(router: PublicRouter) {
       });
       return findPublicInventoryItem(tx, organizationId, id);
     });
-    return c.json({ success: true as const, data: toInventoryItemDetail(item!) }, 200);
+    return json(c, { success: true as const, data: toInventoryItemDetail(item!) }, 200);
   });
 }

@@ -5,6 +5,7 @@ import {
   hubUnavailableResponse,
 } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { cancelJob } from "../../../../services/print-queue/operations.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -62,9 +63,10 @@ export function registerCancelJob(router: PublicRouter) {
         printer_id: outcome.control.data.printer_id,
         command_id: outcome.control.data.command_id,
       };
-      return c.json({ success: true as const, data }, 202);
+      return json(c, { success: true as const, data }, 202);
     }
-    return c.json(
+    return json(
+      c,
       { success: true as const, data: await currentJob(services.db, actor.organizationId, id) },
       200,
     );

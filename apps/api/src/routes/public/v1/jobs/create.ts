@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { enqueueJob } from "../../../../services/print-queue/operations.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import {
@@ -49,6 +50,6 @@ export function registerCreateJob(router: PublicRouter) {
     const actor = keyActor(c);
     const id = await enqueueJob(services, actor, input);
     const job = await currentJob(services.db, actor.organizationId, id);
-    return c.json({ success: true as const, data: job }, 201);
+    return json(c, { success: true as const, data: job }, 201);
   });
 }

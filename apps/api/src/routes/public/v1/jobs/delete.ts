@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { removeQueuedJob } from "../../../../services/print-queue/operations.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -30,6 +31,6 @@ export function registerDeleteJob(router: PublicRouter) {
   router.openapi(deleteJobRoute, async (c) => {
     const id = jobIdOr404(c.req.valid("param").id);
     await removeQueuedJob(c.get("services"), keyActor(c), id);
-    return c.json({ success: true as const, data: { id, deleted: true as const } }, 200);
+    return json(c, { success: true as const, data: { id, deleted: true as const } }, 200);
   });
 }

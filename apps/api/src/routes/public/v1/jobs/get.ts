@@ -2,6 +2,7 @@ import { findPublicJob } from "@apf/db/queries/public-jobs";
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { JobSchema, toPublicJob } from "./schema.ts";
@@ -33,6 +34,6 @@ export function registerGetJob(router: PublicRouter) {
     const row = await findOr404(id, "Job", (jobId) =>
       findPublicJob(services.db, apiKey.organizationId, jobId),
     );
-    return c.json({ success: true as const, data: toPublicJob(row) }, 200);
+    return json(c, { success: true as const, data: toPublicJob(row) }, 200);
   });
 }

@@ -3,8 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { cachedJson, NOT_MODIFIED_RESPONSE } from "../../../../openapi/encoded-json.ts";
 import { isUuid, listEnvelope } from "../../../../openapi/kit.ts";
-import { encodedBodiesOf } from "../../../../services/encoded-bodies.ts";
-import { jobsListCacheOf } from "../../../../services/jobs-list-cache.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { filterText, MAX_OFFSET, oneOf, wholeNumberOr } from "../params.ts";
 import { JobSchema } from "./schema.ts";
@@ -44,15 +43,15 @@ export function registerListJobs(router: PublicRouter) {
     const page = { limit: q.limit, offset: q.offset };
     // Ids are opaque: a printer_id that cannot exist filters everything out rather than erring.
     if (q.printer_id !== undefined && !isUuid(q.printer_id)) {
-      return c.json({ success: true as const, data: [], meta: { ...page, count: 0 } }, 200);
+      return json(c, { success: true as const, data: [], meta: { ...page, count: 0 } }, 200);
     }
     // Served from the organization's serialised pages, rebuilt when its jobs or SKUs changed
     // (services/jobs-list-cache.ts); the bytes are what toPublicJob produced.
-    const body = await jobsListCacheOf(services).body(apiKey.organizationId, {
+    const body = await services.jobsListCache.body(apiKey.organizationId, {
       ...page,
       status: q.status,
       printerId: q.printer_id,
     });
-    return cachedJson(c, body, encodedBodiesOf(services));
+    return cachedJson(c, body, services.encodedBodies);
   });
 }

@@ -3,11 +3,10 @@ import type { Queryable } from "@apf/db";
 import { findPublicJob } from "@apf/db/queries/public-jobs";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../../../../context.ts";
+import type { PublicEnv } from "../../../../context.ts";
 import { ApiError, type ErrorCode } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS } from "../../../../openapi/components.ts";
 import { anyErrorSchema, isUuid, nonEmptyPatch, text } from "../../../../openapi/kit.ts";
-import { apiKeyAuditOrigin } from "../../../../services/audit.ts";
 import type {
   EnqueueInput,
   JobEdit,
@@ -132,12 +131,12 @@ export function toJobEdit(body: z.infer<typeof JobEditSchema>): JobEdit {
 }
 
 /** The calling key as the queue's actor. */
-export function keyActor(c: Context<AppEnv>): QueueActor {
+export function keyActor(c: Context<PublicEnv>): QueueActor {
   const apiKey = c.get("apiKey");
   return {
     organizationId: apiKey.organizationId,
     requester: { type: "api_key", id: apiKey.keyId },
-    origin: apiKeyAuditOrigin(c),
+    origin: c.get("actor"),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { retryJob } from "../../../../services/print-queue/operations.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -39,7 +40,8 @@ export function registerRetryJob(router: PublicRouter) {
     const services = c.get("services");
     const actor = keyActor(c);
     await retryJob(services, actor, id);
-    return c.json(
+    return json(
+      c,
       { success: true as const, data: await currentJob(services.db, actor.organizationId, id) },
       200,
     );

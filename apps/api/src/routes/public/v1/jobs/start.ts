@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { startJob } from "../../../../services/print-queue/start.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -58,6 +59,6 @@ export function registerStartJob(router: PublicRouter) {
     if (!isUuid(id)) throw new ApiError("JOB_NOT_FOUND", "Job not found.");
     const answer = await startJob(c.get("services"), keyActor(c), id);
     const body = { success: true as const, data: answer.data };
-    return answer.httpStatus === 200 ? c.json(body, 200) : c.json(body, 202);
+    return answer.taken ? json(c, body, 200) : json(c, body, 202);
   });
 }

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { editQueuedJob } from "../../../../services/print-queue/operations.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -49,7 +50,8 @@ export function registerUpdateJob(router: PublicRouter) {
     const services = c.get("services");
     const actor = keyActor(c);
     await editQueuedJob(services, actor, id, edit);
-    return c.json(
+    return json(
+      c,
       { success: true as const, data: await currentJob(services.db, actor.organizationId, id) },
       200,
     );

@@ -2,7 +2,8 @@ import { insertSpool } from "@apf/db/queries/filament";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope, jsonBody, text } from "../../../../openapi/kit.ts";
-import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
+import { json } from "../../../../openapi/respond.ts";
+import { recordAudit } from "../../../../services/audit.ts";
 import {
   assertOwnPrinter,
   spoolFields,
@@ -53,7 +54,7 @@ export function registerCreateFilament(router: PublicRouter) {
         { ...toSpoolColumns(input), type: input.type },
         services.clock.now(),
       );
-      await recordAudit(tx, apiKeyAuditOrigin(c), {
+      await recordAudit(tx, c.get("actor"), {
         organizationId,
         action: "filament.created",
         target: { type: "filament_spool", id: row.id },
@@ -61,6 +62,6 @@ export function registerCreateFilament(router: PublicRouter) {
       });
       return row;
     });
-    return c.json({ success: true as const, data: toFilamentSpool(spool) }, 201);
+    return json(c, { success: true as const, data: toFilamentSpool(spool) }, 201);
   });
 }

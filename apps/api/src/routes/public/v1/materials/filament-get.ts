@@ -2,6 +2,7 @@ import { findPublicFilamentSpool } from "@apf/db/queries/public-filament";
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { FilamentSpoolSchema, toFilamentSpool } from "./filament-schema.ts";
@@ -33,6 +34,6 @@ export function registerGetFilament(router: PublicRouter) {
     const row = await findOr404(id, "Filament spool", (spoolId) =>
       findPublicFilamentSpool(services.db, apiKey.organizationId, spoolId),
     );
-    return c.json({ success: true as const, data: toFilamentSpool(row) }, 200);
+    return json(c, { success: true as const, data: toFilamentSpool(row) }, 200);
   });
 }

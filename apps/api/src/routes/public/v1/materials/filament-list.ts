@@ -2,6 +2,7 @@ import { listPublicFilamentSpools } from "@apf/db/queries/public-filament";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { booleanFlag, filterText, optInPage, optInPaging } from "../params.ts";
 import { FilamentSpoolSchema, toFilamentSpool } from "./filament-schema.ts";
@@ -50,7 +51,7 @@ export function registerListFilament(router: PublicRouter) {
       page,
     );
     const data = rows.map(toFilamentSpool);
-    if (!page) return c.json({ success: true as const, data }, 200);
-    return c.json({ success: true as const, data, meta: { ...page, count: count ?? 0 } }, 200);
+    if (!page) return json(c, { success: true as const, data }, 200);
+    return json(c, { success: true as const, data, meta: { ...page, count: count ?? 0 } }, 200);
   });
 }

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { printerFreshness, readPrinterDetailView } from "../../../../services/printer-view.ts";
 import { PrinterDetailSchema, toPublicPrinterDetail } from "../../../../services/public-printer.ts";
 import { findOr404, idParams } from "../lookup.ts";
@@ -41,6 +42,6 @@ export function registerGetPrinter(router: PublicRouter) {
         printerFreshness(services),
       ),
     );
-    return c.json({ success: true as const, data: toPublicPrinterDetail(view) }, 200);
+    return json(c, { success: true as const, data: toPublicPrinterDetail(view) }, 200);
   });
 }

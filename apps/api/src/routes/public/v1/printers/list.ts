@@ -3,8 +3,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { cachedJson, NOT_MODIFIED_RESPONSE } from "../../../../openapi/encoded-json.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
-import { encodedBodiesOf } from "../../../../services/encoded-bodies.ts";
-import { printerListCacheOf } from "../../../../services/printer-list-cache.ts";
 import { printerFreshness } from "../../../../services/printer-view.ts";
 import { PrinterSchema } from "../../../../services/public-printer.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -51,13 +49,13 @@ export function registerListPrinters(router: PublicRouter) {
     const apiKey = c.get("apiKey");
     // Served from the organization's serialised list, rebuilt only when a printer changed or
     // went stale (services/printer-list-cache.ts); the bytes are what PrinterSchema produced.
-    const body = await printerListCacheOf(services).body(
+    const body = await services.printerListCache.body(
       apiKey.organizationId,
       { isActive: q.is_active, status: q.status, location: q.location, search: q.search },
       printerFreshness(services),
       optInPage(q),
     );
     // The whole list is the cache's bytes: sent compressed when the client accepts it.
-    return cachedJson(c, body, encodedBodiesOf(services));
+    return cachedJson(c, body, services.encodedBodies);
   });
 }

@@ -3,7 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope, jsonBody, text } from "../../../../openapi/kit.ts";
-import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
+import { json } from "../../../../openapi/respond.ts";
+import { recordAudit } from "../../../../services/audit.ts";
 import { printerFreshness, readPrinterDetailView } from "../../../../services/printer-view.ts";
 import { PrinterDetailSchema, toPublicPrinterDetail } from "../../../../services/public-printer.ts";
 import { idParams } from "../lookup.ts";
@@ -65,7 +66,7 @@ export function registerSetPrinterMaintenance(router: PublicRouter) {
           services.clock.now(),
         ));
       if (!found) throw new ApiError("NOT_FOUND", "Printer not found.");
-      await recordAudit(tx, apiKeyAuditOrigin(c), {
+      await recordAudit(tx, c.get("actor"), {
         organizationId,
         action: "printer.maintenance_changed",
         target: { type: "printer", id },
@@ -77,6 +78,6 @@ export function registerSetPrinterMaintenance(router: PublicRouter) {
       });
       return readPrinterDetailView(tx, organizationId, id, printerFreshness(services));
     });
-    return c.json({ success: true as const, data: toPublicPrinterDetail(printer!) }, 200);
+    return json(c, { success: true as const, data: toPublicPrinterDetail(printer!) }, 200);
   });
 }

@@ -2,6 +2,7 @@ import { CONTROL_ACTIONS, PRINTER_VIEW_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { iso, itemEnvelope, timestamp } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { printerFreshness, readPrinterView } from "../../../../services/printer-view.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -97,6 +98,6 @@ export function registerGetPrinterStatus(router: PublicRouter) {
       last_telemetry_at: iso(view.observedAt),
       available_actions: view.availableActions,
     });
-    return c.json({ success: true as const, data }, 200);
+    return json(c, { success: true as const, data }, 200);
   });
 }

@@ -5,8 +5,9 @@ import { ApiError } from "../../../../errors.ts";
 import { limitBody } from "../../../../middleware/body-limit.ts";
 import { recordFailedAuth } from "../../../../middleware/rate-limit.ts";
 import { errorResponses } from "../../../../openapi/components.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { revokeLeakedTokens } from "../../../../services/leaked-tokens.ts";
-import type { PublicRouter } from "../operation.ts";
+import type { OpenPublicRouter } from "../operation.ts";
 
 /** Most tokens one report may carry (GitHub batches its findings). */
 const MAX_TOKENS_PER_REPORT = 1000;
@@ -93,10 +94,10 @@ export const githubSecretScanningRoute = createRoute({
 });
 
 /** POST /public/v1/secret-scanning/github */
-export function registerGithubSecretScanning(router: PublicRouter) {
+export function registerGithubSecretScanning(router: OpenPublicRouter) {
   router.openapi(githubSecretScanningRoute, async (c) => {
     const verdicts = await revokeLeakedTokens(c.get("services"), c.req.valid("json"));
     c.header("Cache-Control", "no-store");
-    return c.json(verdicts, 200);
+    return json(c, verdicts, 200);
   });
 }

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { completeWorklistTask } from "../../../../services/print-queue/worklist.ts";
 import { keyActor, queueError } from "../jobs/queue-schema.ts";
 import { findOr404, idParams } from "../lookup.ts";
@@ -38,6 +39,6 @@ export function registerCompleteWorklistTask(router: PublicRouter) {
     const task = await findOr404(id, "Task", (taskId) =>
       completeWorklistTask(services, actor, taskId),
     );
-    return c.json({ success: true as const, data: toPublicTask(task) }, 200);
+    return json(c, { success: true as const, data: toPublicTask(task) }, 200);
   });
 }

@@ -3,6 +3,7 @@ import { TASK_STATUSES, TASK_TYPES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
+import { json } from "../../../../openapi/respond.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { MAX_OFFSET, oneOf, wholeNumberOr } from "../params.ts";
 import { TaskSchema, toPublicTask } from "./schema.ts";
@@ -46,7 +47,8 @@ export function registerListWorklist(router: PublicRouter) {
       { status: q.status, taskType: q.task_type },
       page,
     );
-    return c.json(
+    return json(
+      c,
       { success: true as const, data: rows.map(toPublicTask), meta: { ...page, count } },
       200,
     );
