@@ -52,6 +52,11 @@ type DispatchServices = Pick<
 const HEAD_LIMIT = 1000;
 /** A woken pass that found another instance's pass under way looks again this soon. */
 const BUSY_RETRY_MS = 50;
+/**
+ * Passes over one organization are at least this far apart: a burst of wakes (a thousand jobs
+ * queued in a second) costs a pass per gap, not one per wake.
+ */
+const PASS_GAP_MS = 20;
 /** Waiting reasons of an organization are written at most this often (per instance)... */
 const REASONS_MIN_GAP_MS = 1000;
 /** ...and at least this often while it has auto_start and queued jobs. */
@@ -80,6 +85,9 @@ export function createDispatcher(
   const reasonsWritten = new Map<string, number>();
   const reasonsTimers = new Map<string, NodeJS.Timeout>();
   const retryTimers = new Set<NodeJS.Timeout>();
+  // When each organization's last pass began, and the wakes held until its gap is over.
+  const lastPass = new Map<string, number>();
+  const gapHeld = new Map<string, boolean>();
   let draining: Promise<void> | null = null;
   let closed = false;
   let lastUploadSweep = 0;
@@ -127,6 +135,22 @@ export function createDispatcher(
         const batch = [...pending];
         pending.clear();
         for (const [organizationId, changed] of batch) {
+          const sinceLast = Date.now() - (lastPass.get(organizationId) ?? 0);
+          if (sinceLast < PASS_GAP_MS) {
+            // One pass when the gap is over, for every wake meanwhile.
+            const held = gapHeld.get(organizationId);
+            if (held !== undefined) gapHeld.set(organizationId, held || changed);
+            else {
+              gapHeld.set(organizationId, changed);
+              later(() => {
+                const wasChanged = gapHeld.get(organizationId) ?? changed;
+                gapHeld.delete(organizationId);
+                wakeFor(organizationId, wasChanged);
+              }, PASS_GAP_MS - sinceLast);
+            }
+            continue;
+          }
+          lastPass.set(organizationId, Date.now());
           try {
             const pass = await dispatchOrganization(services, organizationId);
             if (pass.busy) {
@@ -168,6 +192,12 @@ export function createDispatcher(
 
   /** The periodic sweep; `everything`: the uploads' too, and every waiting reason now. */
   async function sweep(everything: boolean) {
+    const now = Date.now();
+    // Only recent entries mean anything: an organization long quiet starts afresh.
+    for (const [org, at] of lastPass) if (now - at > PASS_GAP_MS) lastPass.delete(org);
+    for (const [org, at] of reasonsWritten) {
+      if (now - at > REASONS_MAX_AGE_MS) reasonsWritten.delete(org);
+    }
     for (const org of await sweepTransfers(services)) wakeFor(org, true);
     if (everything || Date.now() - lastUploadSweep >= UPLOAD_SWEEP_MS) {
       lastUploadSweep = Date.now();
