@@ -1,8 +1,8 @@
 // The service under test: what `npm start` runs, in a child process, and its RSS.
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import net from "node:net";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../../apps/api/test/support/private-redis.ts";
 import { buildApi } from "../build-api.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -18,6 +18,18 @@ function startArgs(): string[] {
   const [command, ...args] = words;
   if (command !== "node") throw new Error(`package.json "start" should run node, not ${command}`);
   return args;
+}
+
+/** A free TCP port on the loopback (the benches import nothing of vitest). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Resident set size of a process in MB (Linux /proc), or null where unavailable. */

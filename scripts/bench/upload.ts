@@ -1,7 +1,9 @@
 // node --import tsx scripts/bench/upload.ts — a 100 MB upload through PUT /public/v1/files/upload/{token} of the real
 // service (what `npm start` runs), against a bare node:http server that pipes the same bytes to
 // the same folder store, in the same run; and the API's RSS growth during the upload.
-// Goals (docs/operations.md): throughput ratio ≥ 0.7, RSS growth ≤ 32 MB.
+// Goals (docs/operations.md): throughput ratio ≥ 0.7, RSS growth ≤ 32 MB. Then the agent's side
+// (agent-upload.ts): 100 MB from its cache to OctoPrint, and the agent's RSS growth.
+import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -9,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { createDatabase } from "@apf/db";
 import pg from "pg";
 import { createFolderStore } from "../../apps/api/src/services/file-store/folder.ts";
@@ -117,6 +120,17 @@ try {
   ]);
   console.log(
     `throughput ratio ${ratio} (goal ≥ 0.7); API RSS growth ${Math.round(growth * 10) / 10} MB (goal ≤ 32 MB)`,
+  );
+  // The agent's side: the same size from its cache to OctoPrint, in a process of its own.
+  const agent = fork(fileURLToPath(new URL("./agent-upload.ts", import.meta.url)), [], {
+    execArgv: ["--import", "tsx"],
+  });
+  const side = await new Promise<{ growth_mb: number; mb_per_s: number }>((resolve, reject) => {
+    agent.once("message", (m) => resolve(m as { growth_mb: number; mb_per_s: number }));
+    agent.once("exit", (code) => reject(new Error(`the agent's upload exited (${code})`)));
+  });
+  console.log(
+    `agent → OctoPrint POST /api/files/local: ${side.mb_per_s} MB/s; agent RSS growth ${side.growth_mb} MB (goal ≤ 32 MB)`,
   );
 } finally {
   await admin.query(`drop database if exists ${dbName} with (force)`);

@@ -1,4 +1,5 @@
 import { availableActions } from "./control-rules.ts";
+import { shownPercent } from "./shown-percent.ts";
 import type { ControlAction, PrinterStatus, PrinterViewStatus } from "./vocabulary.ts";
 
 /** A heater's reading, degrees Celsius. */
@@ -42,7 +43,7 @@ export interface PrinterReading {
   fresh: boolean;
   /** Fresh, the host answered, and the printer is not offline. */
   online: boolean;
-  /** 0–100, two decimals; null unless fresh. */
+  /** 0–100, two decimals (shownPercent); null unless fresh. */
   progressPercentage: number | null;
   /** Seconds the current print still needs; null unless fresh with a current job. */
   printTimeLeftS: number | null;
@@ -59,11 +60,6 @@ export interface PrinterReading {
 /** A printer row read through the view: the row's own fields, with the reading over them. */
 export type PrinterView<Row extends PrinterFacts = PrinterFacts> = Omit<Row, keyof PrinterReading> &
   PrinterReading;
-
-/** Two decimals, so float noise (38.007999999999996) never reaches a client. */
-function percent(value: number): number {
-  return Math.round(Math.min(100, Math.max(0, value)) * 100) / 100;
-}
 
 function heaters(t: PrinterFacts["temperatures"]): Record<string, Temperature> {
   const out: Record<string, Temperature> = {};
@@ -89,8 +85,7 @@ export function readPrinter(facts: PrinterFacts, freshness: PrinterFreshness): P
     status,
     fresh,
     online,
-    progressPercentage:
-      fresh && facts.progressPercentage !== null ? percent(facts.progressPercentage) : null,
+    progressPercentage: fresh ? shownPercent(facts.progressPercentage) : null,
     printTimeLeftS: fresh && facts.currentJobId !== null ? facts.printTimeLeftS : null,
     temperatures: online ? heaters(facts.temperatures) : {},
     hasOpenJob,

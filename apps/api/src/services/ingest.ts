@@ -53,6 +53,14 @@ export interface IngestSummary {
 
 type Sku = Awaited<ReturnType<typeof loadSkusWithPrintFile>>[number];
 
+/** What a report tells the print queue's dispatcher. */
+export interface IngestQueueHook {
+  /** APF_STALE_AFTER_S: a printer silent this long was offline, so idle again means ready. */
+  staleAfterS: number;
+  /** Called after the commit when a printer became idle or a handed-over job went back to the queue. */
+  wake(): void;
+}
+
 /**
  * Applies one agent report: normalises every machine (pure), then writes printers, jobs and stock
  * in one transaction of bulk statements. Nothing of a report is applied if any write fails. The
@@ -66,6 +74,7 @@ export async function ingestReport(
   report: AgentReport,
   receivedAt: Date,
   announce: (payloads: readonly string[]) => void,
+  queue?: IngestQueueHook,
 ): Promise<IngestSummary> {
   const latest = receivedAt.getTime() + MAX_CLOCK_SKEW_MS;
   const machines = report.machines.map((m) => {
@@ -73,7 +82,7 @@ export async function ingestReport(
     return n.observedAt.getTime() > latest ? { ...n, observedAt: new Date(latest) } : n;
   });
 
-  const { summary, changes } = await db.transaction(async (tx) => {
+  const { summary, changes, freed } = await db.transaction(async (tx) => {
     await lockAgentReports(tx, agent.agentId);
     await deferOrgChanges(tx);
     const agentPrinters = await loadAgentPrinters(tx, agent.agentId);
@@ -130,9 +139,23 @@ export async function ingestReport(
       jobs_closed: plan.jobUpdates.filter((u) => u.timeCompleted !== null).length,
       units_counted: units,
     };
-    return { summary, changes: await deferredOrgChanges(tx) };
+    // Only a change that can free a printer or a job wakes the queue, not every report.
+    const staleMs = (queue?.staleAfterS ?? 0) * 1000;
+    const freed =
+      plan.failedHandovers.length > 0 ||
+      fresh.some((m) => {
+        if (m.status !== "idle") return false;
+        const known = stored.get(m.machineId);
+        return (
+          known?.status !== "idle" ||
+          !known.observedAt ||
+          m.observedAt.getTime() - known.observedAt.getTime() > staleMs
+        );
+      });
+    return { summary, changes: await deferredOrgChanges(tx), freed };
   });
   announce(changes);
+  if (freed) queue?.wake();
   return summary;
 }
 

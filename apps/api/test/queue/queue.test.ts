@@ -55,6 +55,83 @@ describe("POST /public/v1/jobs", () => {
     }
   });
 
+  // Two sessions at once: Postgres only (PGlite has one connection).
+  it.runIf(process.env.APF_TEST_DATABASE_URL)(
+    "never leaves a job naming a deleted file: a delete under way makes the enqueue FILE_NOT_FOUND",
+    async () => {
+      const f = await queueFarm(services);
+      let commit!: () => void;
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      // A delete of the file that has locked and removed its row, not yet committed.
+      const deleting = services.db.transaction(async (tx) => {
+        await tx.select().from(printFiles).where(eq(printFiles.id, f.file.id)).for("update");
+        await tx.delete(printFiles).where(eq(printFiles.id, f.file.id));
+        locked();
+        await new Promise<void>((resolve) => {
+          commit = resolve;
+        });
+      });
+      await isLocked;
+      let answered = false;
+      const queued = enqueue(app, f.key, { print_file_id: f.file.id }).finally(() => {
+        answered = true;
+      });
+      // The enqueue waits for the file's row (FOR SHARE) instead of reading the old version.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answered).toBe(false);
+      commit();
+      await deleting;
+      const res = await queued;
+      expect([res.status, res.body.code]).toEqual([404, "FILE_NOT_FOUND"]);
+      const left = await services.db
+        .select()
+        .from(jobs)
+        .where(eq(jobs.organizationId, f.organization.id));
+      expect(left).toEqual([]);
+    },
+  );
+
+  it.runIf(process.env.APF_TEST_DATABASE_URL)(
+    "makes a delete racing an enqueue wait, then answer FILE_IN_USE",
+    async () => {
+      const f = await queueFarm(services);
+      let commit!: () => void;
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      // An enqueue that holds the file FOR SHARE and has written its job, not yet committed.
+      const enqueuing = services.db.transaction(async (tx) => {
+        await tx.select().from(printFiles).where(eq(printFiles.id, f.file.id)).for("share");
+        await tx.insert(jobs).values({
+          organizationId: f.organization.id,
+          status: "queued",
+          printFileId: f.file.id,
+          queuePosition: 1,
+        });
+        locked();
+        await new Promise<void>((resolve) => {
+          commit = resolve;
+        });
+      });
+      await isLocked;
+      const deleted = send(app, f.key, "DELETE", `/public/v1/files/${f.file.id}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      commit();
+      await enqueuing;
+      const res = await deleted;
+      expect([res.status, res.body.code]).toEqual([409, "FILE_IN_USE"]);
+      const [file] = await services.db
+        .select()
+        .from(printFiles)
+        .where(eq(printFiles.id, f.file.id));
+      expect(file).toBeDefined();
+    },
+  );
+
   it("answers PRINTER_NOT_FOUND, SKU_NOT_FOUND and PRINTER_MODEL_MISMATCH, writing nothing", async () => {
     const f = await queueFarm(services);
     const other = await queueFarm(services);

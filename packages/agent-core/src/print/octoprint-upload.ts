@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
+import { type ClientRequest, request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import {
   basicAuthHeader,
   describeFailure,
@@ -24,7 +26,6 @@ export interface UploadOptions {
   size: number;
   /** Name on OctoPrint, without folder. */
   name: string;
-  fetch: typeof globalThis.fetch;
   /** Abort when the upload makes no progress, or OctoPrint does not answer, for this long. */
   stallMs: number;
   onBytes: (sent: number, total: number) => void;
@@ -45,51 +46,25 @@ export function multipartFrame(name: string, boundary: string): { head: Buffer; 
 }
 
 const NOT_STARTED = "OctoPrint stored the file but did not start it: printer not ready";
+/** Bytes of the file read (and sent) at a time. */
+export const UPLOAD_CHUNK_BYTES = 64 * 1024;
+/** OctoPrint's answer is a small JSON document; more than this is not read. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
  * `POST /api/files/local` (multipart `file`, `path=apf`, `select=true`, `print=true`) with a
- * `Content-Length` known up front: the frame's bytes plus the file's size, the file streamed in
- * between. OctoPrint answers `201` also when it did not start the print; only
- * `effectivePrint: true` counts as started. Never throws.
+ * `Content-Length` known up front: the frame's bytes plus the file's size, the file sent in
+ * between from disk. One buffer of UPLOAD_CHUNK_BYTES carries the whole file: it is filled
+ * again only once the socket has taken its bytes, so the upload costs the same memory whatever
+ * the file's size and allocates nothing per chunk. (node:http, not fetch: undici's fetch holds
+ * a streamed request body's chunks, which grew the agent by the file's size.) OctoPrint answers
+ * `201` also when it did not start the print; only `effectivePrint: true` counts as started.
+ * Never throws.
  */
 export async function uploadToOctoPrint(options: UploadOptions): Promise<UploadResult> {
   const boundary = `----apf-agent-${randomBytes(12).toString("hex")}`;
   const { head, tail } = multipartFrame(options.name, boundary);
   const total = head.length + options.size + tail.length;
-  const stall = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const kick = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => stall.abort(new Error("stalled")), options.stallMs);
-  };
-  const signal = options.signal ? AbortSignal.any([stall.signal, options.signal]) : stall.signal;
-  let sent = 0;
-  const { file, size, onBytes } = options;
-  async function* body(): AsyncGenerator<Uint8Array> {
-    yield head;
-    sent += head.length;
-    let position = 0;
-    // Reads by position so the stream never owns (or closes) the caller's file handle.
-    const buffer = Buffer.allocUnsafe(64 * 1024);
-    while (position < size) {
-      const { bytesRead } = await file.read(
-        buffer,
-        0,
-        Math.min(buffer.length, size - position),
-        position,
-      );
-      if (bytesRead === 0) throw new Error("the file is shorter than its size");
-      position += bytesRead;
-      sent += bytesRead;
-      kick();
-      onBytes(sent, total);
-      yield Buffer.from(buffer.subarray(0, bytesRead));
-    }
-    yield tail;
-    sent += tail.length;
-    kick();
-    onBytes(sent, total);
-  }
   const headers: Record<string, string> = {
     accept: "application/json",
     "x-api-key": options.apiKey,
@@ -98,46 +73,108 @@ export async function uploadToOctoPrint(options: UploadOptions): Promise<UploadR
   };
   const basic = basicAuthHeader(options.baseUrl);
   if (basic) headers.authorization = basic;
+  const url = new URL(joinUrl(options.baseUrl, "/api/files/local"));
+  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+  const req = send(url, { method: "POST", headers });
+
+  let timer: NodeJS.Timeout | undefined;
+  let stalled = false;
+  const kick = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      req.destroy(new Error("stalled"));
+    }, options.stallMs);
+  };
+  const abort = () => req.destroy(options.signal?.reason ?? new Error("aborted"));
+  options.signal?.addEventListener("abort", abort, { once: true });
+  if (options.signal?.aborted) abort();
+
+  const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    req.on("error", reject);
+    req.once("response", (res) => {
+      const chunks: Buffer[] = [];
+      let length = 0;
+      res.on("data", (chunk: Buffer) => {
+        kick();
+        if (length < MAX_ANSWER_BYTES) chunks.push(chunk);
+        length += chunk.length;
+      });
+      res.on("error", reject);
+      res.once("end", () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+      );
+    });
+  });
   kick();
+  let bodySent = false;
+  const sending = sendBody(req, options, head, tail, total, kick).then(() => {
+    bodySent = true;
+  });
+  // A failure of the body destroys the request: the answer's promise reports it.
+  sending.catch(() => undefined);
   try {
-    const response = await options.fetch(joinUrl(options.baseUrl, "/api/files/local"), {
-      method: "POST",
-      headers,
-      body: pullStream(body()),
-      duplex: "half",
-      redirect: "manual",
-      signal,
-    } as RequestInit);
-    const text = await response.text();
-    return readAnswer(response.status, text);
+    const { status, text } = await answer;
+    // OctoPrint answered before the whole body went (a refusal): stop sending it.
+    if (!bodySent) req.destroy();
+    return readAnswer(status, text);
   } catch (error) {
-    const reason = stall.signal.aborted
+    const reason = stalled
       ? `no progress for ${options.stallMs / 1000} s`
-      : describeFailure(error, options.stallMs).message;
+      : // node:http's errors carry their code themselves, fetch's under `cause`.
+        describeFailure({ cause: error }, options.stallMs).message;
     return { ok: false, status: null, error: `OctoPrint upload failed: ${reason}` };
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener("abort", abort);
   }
 }
 
-/**
- * A web stream that reads the next chunk only when fetch asks for it, so the file is read as fast
- * as the network takes it (Node 20's `Readable.toWeb` reads ahead without limit).
- */
-function pullStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const next = await chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      },
-      async cancel() {
-        await chunks.return(undefined);
-      },
-    },
-    { highWaterMark: 1 },
-  );
+/** Writes the frame and the file into the request, one chunk in flight at a time. */
+async function sendBody(
+  req: ClientRequest,
+  options: UploadOptions,
+  head: Buffer,
+  tail: Buffer,
+  total: number,
+  kick: () => void,
+): Promise<void> {
+  const { file, size, onBytes } = options;
+  let sent = 0;
+  const write = (chunk: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      // The callback runs once the socket took the bytes: the buffer may then be filled again.
+      req.write(chunk, (error) => (error ? reject(error) : resolve()));
+    });
+  try {
+    await write(head);
+    sent += head.length;
+    // Reads by position so the stream never owns (or closes) the caller's file handle.
+    const buffer = Buffer.allocUnsafe(Math.min(UPLOAD_CHUNK_BYTES, Math.max(size, 1)));
+    let position = 0;
+    while (position < size) {
+      const { bytesRead } = await file.read(
+        buffer,
+        0,
+        Math.min(buffer.length, size - position),
+        position,
+      );
+      if (bytesRead === 0) throw new Error("the file is shorter than its size");
+      await write(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+      sent += bytesRead;
+      kick();
+      onBytes(sent, total);
+    }
+    await write(tail);
+    sent += tail.length;
+    req.end();
+    kick();
+    onBytes(sent, total);
+  } catch (error) {
+    req.destroy(error as Error);
+    throw error;
+  }
 }
 
 /** Maps OctoPrint's answer to the upload to a result, keeping OctoPrint's own words. */

@@ -114,7 +114,6 @@ export function createPrintExecutor(options: PrintExecutorOptions): PrintExecuto
         file: handle,
         size: file.size_bytes,
         name: file.name,
-        fetch: fetchFn,
         stallMs,
         onBytes: (sent, total) => progress("uploading", (sent / total) * 100),
       });

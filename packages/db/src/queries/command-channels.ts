@@ -3,8 +3,9 @@ import type { Database, Queryable } from "../client.ts";
 import { agents, commandChannels } from "../schema/index.ts";
 
 /**
- * Opens a channel row for one long poll of the agent and returns its id, or null when the agent
- * already holds `maxOpen` open polls (on any instance: the rows are shared). Rows of the agent's
+ * Opens a channel row for one long poll of the agent and returns its id, and whether the agent
+ * connected with it (before it, no poll of the agent was open, nor one answered within its
+ * grace), or null when the agent already holds `maxOpen` open polls (on any instance: the rows are shared). Rows of the agent's
  * finished polls (open until `supersedeBefore` at most: kept for the next poll) give way to it, so
  * an agent that stops right after a poll reads offline at once. The agent's row is locked while
  * counting, so concurrent polls cannot both take the last place.
@@ -15,24 +16,29 @@ export async function openCommandChannel(
   openUntil: Date,
   supersedeBefore: Date,
   maxOpen: number,
-): Promise<string | null> {
+  now: Date,
+): Promise<{ id: string; connected: boolean } | null> {
   return db.transaction(async (tx) => {
     await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, agentId)).for("update");
-    await tx
+    const superseded = await tx
       .delete(commandChannels)
       .where(
         and(eq(commandChannels.agentId, agentId), lte(commandChannels.openUntil, supersedeBefore)),
-      );
+      )
+      .returning({ openUntil: commandChannels.openUntil });
     const [open] = await tx
       .select({ n: count() })
       .from(commandChannels)
       .where(eq(commandChannels.agentId, agentId));
-    if ((open?.n ?? 0) >= maxOpen) return null;
+    const n = open?.n ?? 0;
+    if (n >= maxOpen) return null;
     const [row] = await tx
       .insert(commandChannels)
       .values({ agentId, openUntil })
       .returning({ id: commandChannels.id });
-    return row!.id;
+    // Connected now, not before: no poll open and none answered within its grace.
+    const connected = n === 0 && !superseded.some((c) => c.openUntil > now);
+    return { id: row!.id, connected };
   });
 }
 

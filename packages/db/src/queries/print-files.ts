@@ -1,5 +1,5 @@
 import { FINISHED_JOB_STATUSES } from "@apf/domain";
-import { and, desc, eq, gt, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { fileUploads, jobs, printFiles, skus } from "../schema/index.ts";
 
@@ -7,17 +7,24 @@ export type PrintFileRow = typeof printFiles.$inferSelect;
 export type FileUploadRow = typeof fileUploads.$inferSelect;
 export type NewFileUpload = typeof fileUploads.$inferInsert;
 
-/** One print file of the organization, or null (also for another organization's id). */
+/**
+ * One print file of the organization, or null (also for another organization's id). With
+ * `forShare` (in a transaction) the row is locked FOR SHARE until it ends: a job written meanwhile
+ * names a file that still exists, since deletePrintFile's FOR UPDATE waits for the lock, then
+ * sees the job.
+ */
 export async function getPrintFile(
   db: Queryable,
   organizationId: string,
   id: string,
+  options: { forShare?: boolean } = {},
 ): Promise<PrintFileRow | null> {
-  const [row] = await db
+  const query = db
     .select()
     .from(printFiles)
     .where(and(eq(printFiles.organizationId, organizationId), eq(printFiles.id, id)))
     .limit(1);
+  const [row] = options.forShare ? await query.for("share") : await query;
   return row ?? null;
 }
 
@@ -66,6 +73,25 @@ export async function deleteFileUpload(tx: Queryable, organizationId: string, st
     .where(
       and(eq(fileUploads.organizationId, organizationId), eq(fileUploads.storageKey, storageKey)),
     );
+}
+
+/**
+ * Removes up to `limit` upload records (of every organization) that expired before `before`, the
+ * oldest first, and answers their storage and thumbnail keys: their bytes are the caller's to
+ * delete once this has committed. A record that step 3 holds (lockFileUpload) is skipped.
+ */
+export async function takeExpiredUploads(db: Queryable, before: Date, limit: number) {
+  const expired = db
+    .select({ storageKey: fileUploads.storageKey })
+    .from(fileUploads)
+    .where(lt(fileUploads.expiresAt, before))
+    .orderBy(asc(fileUploads.expiresAt))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  return db.delete(fileUploads).where(inArray(fileUploads.storageKey, expired)).returning({
+    storageKey: fileUploads.storageKey,
+    thumbnailKey: fileUploads.thumbnailKey,
+  });
 }
 
 /** Whether some SKU of the organization has this product id. */

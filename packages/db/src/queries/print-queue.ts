@@ -12,31 +12,6 @@ import {
   skus,
 } from "../schema/index.ts";
 
-/**
- * What the queue needs of a print file. A minimal read of print_files until the files capability
- * (queries/print-files.ts, getPrintFile) is merged; the coordinator may point this at it.
- */
-export async function findQueuePrintFile(db: Queryable, organizationId: string, id: string) {
-  const [row] = await db
-    .select({
-      id: printFiles.id,
-      name: printFiles.name,
-      originalFilename: printFiles.originalFilename,
-      fileSizeBytes: printFiles.fileSizeBytes,
-      sha256: printFiles.sha256,
-      printerModel: printFiles.printerModel,
-      nozzleDiameter: printFiles.nozzleDiameter,
-      filamentType: printFiles.filamentType,
-      numberOfUnits: printFiles.numberOfUnits,
-      printTimeSeconds: printFiles.printTimeSeconds,
-    })
-    .from(printFiles)
-    .where(and(eq(printFiles.organizationId, organizationId), eq(printFiles.id, id)))
-    .limit(1);
-  return row;
-}
-export type QueuePrintFile = NonNullable<Awaited<ReturnType<typeof findQueuePrintFile>>>;
-
 /** Whether the organization has this SKU. */
 export async function skuExists(db: Queryable, organizationId: string, id: string) {
   const [row] = await db
@@ -60,9 +35,12 @@ const assignedSpool = {
  * Every fact about a printer the queue decides on: its live status, whether it could take a job
  * now (and if not, the facts that say why), and what it has loaded.
  */
+const openJobOf = sql<boolean>`exists (select 1 from jobs oj where oj.printer_id = "printers"."id" and oj.status in ('processing', 'uploaded', 'printing', 'paused'))`;
+const channelOpenOf = (now: Date) =>
+  sql<boolean>`exists (select 1 from command_channels cc join agents ca on ca.id = cc.agent_id where cc.agent_id = "printers"."agent_id" and cc.open_until > ${now} and ca.revoked_at is null)`;
+const bedClearedOf = sql<boolean>`(${printers.lastJobEndedAt} is null or (${printers.bedClearedAt} is not null and ${printers.bedClearedAt} >= ${printers.lastJobEndedAt}))`;
+
 function queuePrinterColumns(now: Date) {
-  const openJob = sql<boolean>`exists (select 1 from jobs oj where oj.printer_id = "printers"."id" and oj.status in ('processing', 'uploaded', 'printing', 'paused'))`;
-  const channelOpen = sql<boolean>`exists (select 1 from command_channels cc join agents ca on ca.id = cc.agent_id where cc.agent_id = "printers"."agent_id" and cc.open_until > ${now} and ca.revoked_at is null)`;
   return {
     id: printers.id,
     name: printers.name,
@@ -82,11 +60,11 @@ function queuePrinterColumns(now: Date) {
     temperatures: printers.temperatures,
     isActive: printers.isActive,
     inMaintenance: printers.inMaintenance,
-    bedCleared: sql<boolean>`(${printers.lastJobEndedAt} is null or (${printers.bedClearedAt} is not null and ${printers.bedClearedAt} >= ${printers.lastJobEndedAt}))`,
+    bedCleared: bedClearedOf,
     agentId: printers.agentId,
     machineId: printers.machineId,
-    hasOpenJob: openJob,
-    channelOpen,
+    hasOpenJob: openJobOf,
+    channelOpen: channelOpenOf(now),
   };
 }
 
@@ -126,6 +104,35 @@ export async function listQueuePrinters(
 ) {
   const rows = await selectQueuePrinters(db, freshness.now)
     .where(eq(printers.organizationId, organizationId))
+    .orderBy(asc(printers.lastJobEndedAt), asc(printers.id));
+  return rows.map((row) => withView(row, freshness));
+}
+
+/**
+ * The printers of an organization with auto_start on that may take a job now, as far as their
+ * rows say: observed idle, active, not in maintenance, bed cleared, no job on them, their agent
+ * listening. The printer view (freshness) still decides; the rules' `dispatchable` says. A few
+ * rows of printers_org_status_idx, so the dispatcher's pass costs little when none is free.
+ */
+export async function listReadyPrinters(
+  db: Queryable,
+  organizationId: string,
+  freshness: PrinterFreshness,
+) {
+  const rows = await selectQueuePrinters(db, freshness.now)
+    .where(
+      and(
+        eq(printers.organizationId, organizationId),
+        eq(printers.status, "idle"),
+        eq(printers.isActive, true),
+        eq(printers.inMaintenance, false),
+        sql`${printers.agentId} is not null`,
+        bedClearedOf,
+        sql`not ${openJobOf}`,
+        channelOpenOf(freshness.now),
+        sql`exists (select 1 from organizations ro where ro.id = ${organizationId} and ro.auto_start)`,
+      ),
+    )
     .orderBy(asc(printers.lastJobEndedAt), asc(printers.id));
   return rows.map((row) => withView(row, freshness));
 }
@@ -654,25 +661,32 @@ export async function describePrintCommands(db: Queryable, commandIds: readonly 
     .where(inArray(commands.id, [...commandIds]));
 }
 
-/** Organizations with auto_start on and something queued: where the dispatcher has work. */
+/**
+ * Organizations with auto_start on and something queued: where the dispatcher has work. One
+ * probe of jobs_org_queue_order_idx per organization of organizations_auto_start_idx.
+ */
 export async function organizationsToDispatch(db: Queryable) {
   const rows = await db
-    .selectDistinct({ id: jobs.organizationId })
-    .from(jobs)
-    .innerJoin(organizations, eq(organizations.id, jobs.organizationId))
-    .where(and(eq(jobs.status, "queued"), eq(organizations.autoStart, true)));
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(
+      and(
+        eq(organizations.autoStart, true),
+        sql`exists (select 1 from jobs qj where qj.organization_id = ${organizations.id} and qj.status = 'queued')`,
+      ),
+    );
   return rows.map((r) => r.id);
 }
 
-/** The organization's dispatch settings, locked against a second dispatcher (or undefined). */
+/**
+ * The organization's dispatch settings, locked against a second dispatcher until the transaction
+ * ends (one statement): `busy` while another transaction holds the lock, undefined for an
+ * unknown organization.
+ */
 export async function lockDispatch(db: Queryable, organizationId: string) {
-  const result = await db.execute(
-    sql`select pg_try_advisory_xact_lock(hashtextextended(${`apf:dispatch:${organizationId}`}, 0)) as locked`,
-  );
-  // node-postgres and PGlite both answer { rows }.
-  if (!(result as unknown as { rows: { locked: boolean }[] }).rows[0]?.locked) return undefined;
-  const [org] = await db
+  const [row] = await db
     .select({
+      locked: sql<boolean>`pg_try_advisory_xact_lock(hashtextextended(${`apf:dispatch:${organizationId}`}, 0))`,
       autoStart: organizations.autoStart,
       startSpacingSeconds: organizations.startSpacingSeconds,
       lastAutoStartAt: organizations.lastAutoStartAt,
@@ -680,7 +694,22 @@ export async function lockDispatch(db: Queryable, organizationId: string) {
     .from(organizations)
     .where(eq(organizations.id, organizationId))
     .limit(1);
-  return org;
+  if (!row) return undefined;
+  const { locked, ...org } = row;
+  return locked ? { busy: false as const, ...org } : { busy: true as const };
+}
+
+/** The organization's queue settings, or undefined. */
+export async function queueSettings(db: Queryable, organizationId: string) {
+  const [row] = await db
+    .select({
+      autoStart: organizations.autoStart,
+      startSpacingSeconds: organizations.startSpacingSeconds,
+    })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId))
+    .limit(1);
+  return row;
 }
 
 /** Records an automatic start (for start_spacing_seconds). */
@@ -732,10 +761,16 @@ export async function setWaitingReasons(
       and ${jobs.status} = 'queued' and ${jobs.waitingReason} is distinct from v.reason`);
 }
 
-/** Where a queued job stands: 1-based among the organization's queued jobs, null otherwise. */
+/**
+ * Where a queued job stands: 1-based among the organization's queued jobs, null otherwise. The
+ * jobs ahead are two ranges of jobs_org_queue_order_idx (a higher priority; the same priority
+ * and an earlier position, then id), each counted by an index-only scan.
+ */
 export const queuePlace: SQL<number | null> = sql<
   number | null
->`(case when "jobs"."status" = 'queued' then (select count(*)::int + 1 from jobs q where q.organization_id = "jobs"."organization_id" and q.status = 'queued' and (q.priority > "jobs"."priority" or (q.priority = "jobs"."priority" and (q.queue_position < "jobs"."queue_position" or (q.queue_position = "jobs"."queue_position" and q.id < "jobs"."id"))))) end)`;
+>`(case when "jobs"."status" = 'queued' then 1
+  + (select count(*)::int from jobs q where q.organization_id = "jobs"."organization_id" and q.status = 'queued' and q.priority > "jobs"."priority")
+  + (select count(*)::int from jobs q where q.organization_id = "jobs"."organization_id" and q.status = 'queued' and q.priority = "jobs"."priority" and (q.queue_position, q.id) < ("jobs"."queue_position", "jobs"."id")) end)`;
 
 /** One command by id (the queue's own reads, below any organization check). */
 export async function findPrintCommand(db: Queryable, commandId: string) {

@@ -1,8 +1,8 @@
+import { shownPercent } from "@apf/domain";
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { type JobStatus, jobs, skus } from "../schema/index.ts";
 import { QUEUE_ORDER, queuePlace } from "./print-queue.ts";
-import { shownPercent } from "./shown-percent.ts";
 
 export interface PublicJobFilters {
   status?: JobStatus;
@@ -21,7 +21,7 @@ const columns = {
   color: jobs.color,
   filamentType: jobs.filamentType,
   materialType: jobs.materialType,
-  progressPercentage: shownPercent(jobs.progressPercentage),
+  progressPercentage: jobs.progressPercentage,
   estimatedPrintTimeMinutes: jobs.estimatedPrintTimeMinutes,
   actualPrintTimeMinutes: jobs.actualPrintTimeMinutes,
   failureReason: jobs.failureReason,
@@ -37,6 +37,11 @@ const columns = {
   createdAt: jobs.createdAt,
   updatedAt: jobs.updatedAt,
 };
+
+/** A job row with its progress as every surface shows it (@apf/domain's one rule). */
+function shown<Row extends { progressPercentage: number | null }>(row: Row): Row {
+  return { ...row, progressPercentage: shownPercent(row.progressPercentage) };
+}
 
 /** The job's SKU, only when it belongs to the same organization. */
 const skuOfJob = and(eq(skus.id, jobs.productSkuId), eq(skus.organizationId, jobs.organizationId));
@@ -74,7 +79,7 @@ export async function listPublicJobs(
       .offset(page.offset),
     db.select({ count: sql<number>`count(*)::int` }).from(jobs).where(where),
   ]);
-  return { rows, count: total?.count ?? 0 };
+  return { rows: rows.map(shown), count: total?.count ?? 0 };
 }
 
 /** One job of the organization, or undefined (also for another organization's id). */
@@ -85,5 +90,5 @@ export async function findPublicJob(db: Queryable, organizationId: string, jobId
     .leftJoin(skus, skuOfJob)
     .where(and(eq(jobs.organizationId, organizationId), eq(jobs.id, jobId)))
     .limit(1);
-  return row;
+  return row && shown(row);
 }

@@ -1,4 +1,5 @@
 import { COMMAND_ACTIONS, COMMAND_STATUSES, TRANSFER_STAGES } from "@apf/domain";
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { agents } from "./agents.ts";
 import { id, instant } from "./columns.ts";
@@ -55,6 +56,14 @@ export const commands = pgTable(
   (t) => [
     index("commands_agent_status_idx").on(t.agentId, t.status, t.requestedAt),
     index("commands_org_requested_idx").on(t.organizationId, t.requestedAt),
+    /** The queue's sweep: print commands dispatched and never answered… */
+    index("commands_print_dispatched_idx")
+      .on(t.dispatchedAt)
+      .where(sql`${t.action} = 'print' and ${t.status} = 'dispatched'`),
+    /** …and print commands no agent took before their deadline. */
+    index("commands_print_pending_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.action} = 'print' and ${t.status} = 'pending'`),
   ],
 );
 

@@ -77,9 +77,15 @@ export const jobs = pgTable(
     uniqueIndex("jobs_open_per_printer_key")
       .on(t.printerId)
       .where(sql`${t.status} in ('processing', 'uploaded', 'printing', 'paused')`),
-    /** The dispatcher's order: priority first, then position. */
-    index("jobs_org_queue_idx")
-      .on(t.organizationId, t.priority.desc(), t.queuePosition)
+    /**
+     * The queue in its whole order (priority, position, id): the dispatcher reads its head, a
+     * job's place counts what is ahead of it, and the sweep finds organizations with a queue,
+     * each as one range of this index.
+     */
+    index("jobs_org_queue_order_idx")
+      .on(t.organizationId, t.priority.desc().nullsFirst(), t.queuePosition, t.id)
       .where(sql`${t.status} = 'queued'`),
+    /** Jobs of a print file: a file's delete checks them, and so does its foreign key. */
+    index("jobs_print_file_idx").on(t.printFileId).where(sql`${t.printFileId} is not null`),
   ],
 );

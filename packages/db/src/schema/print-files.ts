@@ -88,5 +88,9 @@ export const fileUploads = pgTable(
     uploadedAt: instant("uploaded_at").notNull(),
     expiresAt: instant("expires_at").notNull(),
   },
-  (t) => [index("file_uploads_org_idx").on(t.organizationId, t.expiresAt)],
+  (t) => [
+    index("file_uploads_org_idx").on(t.organizationId, t.expiresAt),
+    /** The upload sweep: every organization's expired uploads. */
+    index("file_uploads_expires_idx").on(t.expiresAt),
+  ],
 );

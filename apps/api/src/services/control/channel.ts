@@ -49,7 +49,7 @@ export type ChannelOutcome =
   /** The agent already holds MAX_OPEN_POLLS_PER_AGENT open polls: this one is refused. */
   | { kind: "too_many_polls" };
 
-type ChannelServices = Pick<Services, "db" | "clock" | "commandBus">;
+type ChannelServices = Pick<Services, "db" | "clock" | "commandBus" | "dispatcher">;
 
 /**
  * One long poll of an agent's command channel: while it is open the agent counts as connected.
@@ -66,14 +66,18 @@ export async function awaitAgentCommands(
   const { agentId } = agent;
   const opened = clock.now();
   await pruneCommandChannels(db, new Date(opened.getTime() - PRUNE_AFTER_MS));
-  const channelId = await openCommandChannel(
+  const channel = await openCommandChannel(
     db,
     agentId,
     new Date(opened.getTime() + options.waitMs + CHANNEL_GRACE_MS),
     new Date(opened.getTime() + CHANNEL_GRACE_MS),
     MAX_OPEN_POLLS_PER_AGENT,
+    opened,
   );
-  if (channelId === null) return { kind: "too_many_polls" };
+  if (channel === null) return { kind: "too_many_polls" };
+  const channelId = channel.id;
+  // The agent's printers can take queued jobs from now on.
+  if (channel.connected) services.dispatcher.wake(agent.organizationId);
   const { signal } = options;
   let outcome: ChannelOutcome = { kind: "empty" };
   try {

@@ -67,7 +67,7 @@ function answer(row: CommandRow, carriedOut: boolean): ControlAnswer {
  * HUB_COMMAND_FAILED.
  */
 export async function requestControl(
-  services: Pick<Services, "db" | "clock" | "config" | "commandBus">,
+  services: Pick<Services, "db" | "clock" | "config" | "commandBus" | "dispatcher">,
   request: ControlRequest,
   options: { waitMs?: number } = {},
 ): Promise<ControlAnswer> {
@@ -114,6 +114,8 @@ export async function requestControl(
       await recordAudit(tx, request.origin, audited(inserted));
       return inserted;
     });
+    // The bed is clear: the printer may take its next queued job.
+    services.dispatcher.wake(organizationId);
     return answer(row, true);
   }
 
@@ -176,7 +178,7 @@ async function settledAnswer(
  * the same printer and action answers what the first request answered.
  */
 export function requestControlOnce(
-  services: Pick<Services, "db" | "clock" | "config" | "commandBus">,
+  services: Pick<Services, "db" | "clock" | "config" | "commandBus" | "dispatcher">,
   request: ControlRequest,
   idempotency: { key: string | undefined; operation: string },
 ) {

@@ -1,10 +1,11 @@
-import type { CommandRequester } from "@apf/db";
+import type { CommandRequester, Transaction } from "@apf/db";
+import { deferOrgChanges, deferredOrgChanges } from "@apf/db/queries/org-changes";
+import { getPrintFile } from "@apf/db/queries/print-files";
 import {
   cancelJobFrom,
   deleteQueuedJob,
   findQueueJob,
   findQueuePrinter,
-  findQueuePrintFile,
   insertQueuedJob,
   moveQueuedJobToEnd,
   moveQueuedJobToPlace,
@@ -15,7 +16,7 @@ import {
 } from "@apf/db/queries/print-queue";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import { type Actor, recordAudit } from "../audit.ts";
+import { type Actor, type AuditAction, recordAudit } from "../audit.ts";
 import type { ControlAnswer } from "../control/request.ts";
 import { requestControl } from "../control/request.ts";
 import { modelMismatch } from "./rules.ts";
@@ -27,7 +28,10 @@ export interface QueueActor {
   origin: Actor;
 }
 
-type QueueServices = Pick<Services, "db" | "clock" | "config" | "commandBus" | "dispatcher">;
+type QueueServices = Pick<
+  Services,
+  "db" | "clock" | "config" | "commandBus" | "dispatcher" | "orgChanges"
+>;
 
 export interface EnqueueInput {
   printFileId: string;
@@ -57,9 +61,51 @@ async function explainMissed(db: Services["db"], actor: QueueActor, jobId: strin
   return stateChanged(now, wanted);
 }
 
+/** A change of one job: its compare-and-set and the audit event that records it. */
+interface JobChange<T> {
+  /** The states the change needs, in words, for JOB_STATE_CHANGED ("queued"). */
+  wanted: string;
+  /** The compare-and-set(s), in the transaction: the changed row, or undefined when it missed. */
+  write(tx: Transaction): Promise<T | undefined>;
+  action: AuditAction;
+  details?: (row: T) => Record<string, unknown>;
+}
+
+/**
+ * Changes a job and records it in one transaction, then wakes the dispatcher (the queue
+ * changed). When the compare-and-set misses (someone moved the job first), throws
+ * JOB_STATE_CHANGED naming the job's status now, or NOT_FOUND once it is gone.
+ */
+async function changeJob<T>(
+  services: QueueServices,
+  actor: QueueActor,
+  jobId: string,
+  change: JobChange<T>,
+): Promise<T> {
+  const row = await services.db.transaction(async (tx) => {
+    const changed = await change.write(tx);
+    if (changed === undefined) return undefined;
+    await recordAudit(tx, actor.origin, {
+      organizationId: actor.organizationId,
+      action: change.action,
+      target: { type: "job", id: jobId },
+      ...(change.details ? { details: change.details(changed) } : {}),
+    });
+    return changed;
+  });
+  if (row === undefined) throw await explainMissed(services.db, actor, jobId, change.wanted);
+  services.dispatcher.wake(actor.organizationId);
+  return row;
+}
+
 /**
  * Queues a print file as a job at the bottom of the queue. Throws FILE_NOT_FOUND,
- * PRINTER_NOT_FOUND, SKU_NOT_FOUND or PRINTER_MODEL_MISMATCH, naming what was missing.
+ * PRINTER_NOT_FOUND, SKU_NOT_FOUND or PRINTER_MODEL_MISMATCH, naming what was missing. One
+ * transaction: the file's row is locked FOR SHARE while the job naming it is written, so a
+ * concurrent delete of the file either waits and then sees the job (FILE_IN_USE) or deleted it
+ * first (FILE_NOT_FOUND here); never a job whose file is gone. Its change notifications are
+ * announced after the commit, together with other writers' (services/org-changes.ts): a
+ * notifying commit would queue every enqueue of the database behind the one before.
  */
 export async function enqueueJob(
   services: QueueServices,
@@ -69,26 +115,28 @@ export async function enqueueJob(
   const { db, clock, config } = services;
   const org = actor.organizationId;
   const now = clock.now();
-  const file = await findQueuePrintFile(db, org, input.printFileId);
-  if (!file) throw new DomainError("FILE_NOT_FOUND", `Print file ${input.printFileId} not found.`);
-  if (input.printerId !== undefined) {
-    const printer = await findQueuePrinter(db, org, input.printerId, {
-      now,
-      staleAfterS: config.APF_STALE_AFTER_S,
-    });
-    if (!printer)
-      throw new DomainError("PRINTER_NOT_FOUND", `Printer ${input.printerId} not found.`);
-    if (modelMismatch(file, printer)) {
-      throw new DomainError(
-        "PRINTER_MODEL_MISMATCH",
-        `The file is sliced for "${file.printerModel}", printer ${printer.name} is a "${printer.model}".`,
-      );
+  const { jobId, changes } = await db.transaction(async (tx) => {
+    await deferOrgChanges(tx);
+    const file = await getPrintFile(tx, org, input.printFileId, { forShare: true });
+    if (!file)
+      throw new DomainError("FILE_NOT_FOUND", `Print file ${input.printFileId} not found.`);
+    if (input.printerId !== undefined) {
+      const printer = await findQueuePrinter(tx, org, input.printerId, {
+        now,
+        staleAfterS: config.APF_STALE_AFTER_S,
+      });
+      if (!printer)
+        throw new DomainError("PRINTER_NOT_FOUND", `Printer ${input.printerId} not found.`);
+      if (modelMismatch(file, printer)) {
+        throw new DomainError(
+          "PRINTER_MODEL_MISMATCH",
+          `The file is sliced for "${file.printerModel}", printer ${printer.name} is a "${printer.model}".`,
+        );
+      }
     }
-  }
-  if (input.productSkuId !== undefined && !(await skuExists(db, org, input.productSkuId))) {
-    throw new DomainError("SKU_NOT_FOUND", `SKU ${input.productSkuId} not found.`);
-  }
-  const jobId = await db.transaction(async (tx) => {
+    if (input.productSkuId !== undefined && !(await skuExists(tx, org, input.productSkuId))) {
+      throw new DomainError("SKU_NOT_FOUND", `SKU ${input.productSkuId} not found.`);
+    }
     const id = await insertQueuedJob(tx, {
       organizationId: org,
       printFileId: file.id,
@@ -110,8 +158,9 @@ export async function enqueueJob(
       target: { type: "job", id },
       details: { print_file_id: file.id, printer_id: input.printerId ?? null },
     });
-    return id;
+    return { jobId: id, changes: await deferredOrgChanges(tx) };
   });
+  services.orgChanges.announce(changes);
   services.dispatcher.wake(org);
   return jobId;
 }
@@ -146,7 +195,7 @@ export async function editQueuedJob(
     });
     if (!printer)
       throw new DomainError("PRINTER_NOT_FOUND", `Printer ${edit.printerId} not found.`);
-    const file = job.printFileId ? await findQueuePrintFile(db, org, job.printFileId) : undefined;
+    const file = job.printFileId ? await getPrintFile(db, org, job.printFileId) : null;
     if (file && modelMismatch(file, printer)) {
       throw new DomainError(
         "PRINTER_MODEL_MISMATCH",
@@ -154,51 +203,41 @@ export async function editQueuedJob(
       );
     }
   }
-  const done = await db.transaction(async (tx) => {
-    if (edit.priority !== undefined || edit.printerId !== undefined) {
-      const patch = {
-        ...(edit.priority !== undefined ? { priority: edit.priority } : {}),
-        ...(edit.printerId !== undefined ? { printerId: edit.printerId } : {}),
-      };
-      if (!(await updateQueuedJob(tx, org, jobId, patch, now))) return false;
-    }
-    if (edit.position !== undefined) {
-      const moved =
-        typeof edit.position === "number"
-          ? await moveQueuedJobToPlace(tx, org, jobId, edit.position, now)
-          : await moveQueuedJobToEnd(tx, org, jobId, edit.position, now);
-      if (!moved) return false;
-    }
-    await recordAudit(tx, actor.origin, {
-      organizationId: org,
-      action: "job.updated",
-      target: { type: "job", id: jobId },
-      details: {
-        priority: edit.priority,
-        printer_id: edit.printerId,
-        position: edit.position,
-      },
-    });
-    return true;
+  await changeJob(services, actor, jobId, {
+    wanted: "queued",
+    action: "job.updated",
+    details: () => ({
+      priority: edit.priority,
+      printer_id: edit.printerId,
+      position: edit.position,
+    }),
+    async write(tx) {
+      if (edit.priority !== undefined || edit.printerId !== undefined) {
+        const patch = {
+          ...(edit.priority !== undefined ? { priority: edit.priority } : {}),
+          ...(edit.printerId !== undefined ? { printerId: edit.printerId } : {}),
+        };
+        if (!(await updateQueuedJob(tx, org, jobId, patch, now))) return undefined;
+      }
+      if (edit.position !== undefined) {
+        const moved =
+          typeof edit.position === "number"
+            ? await moveQueuedJobToPlace(tx, org, jobId, edit.position, now)
+            : await moveQueuedJobToEnd(tx, org, jobId, edit.position, now);
+        if (!moved) return undefined;
+      }
+      return true;
+    },
   });
-  if (!done) throw await explainMissed(db, actor, jobId, "queued");
-  services.dispatcher.wake(org);
 }
 
 /** Removes a queued job. NOT_FOUND, or JOB_STATE_CHANGED when it is not queued. */
 export async function removeQueuedJob(services: QueueServices, actor: QueueActor, jobId: string) {
-  const { db } = services;
-  const removed = await db.transaction(async (tx) => {
-    const row = await deleteQueuedJob(tx, actor.organizationId, jobId);
-    if (!row) return false;
-    await recordAudit(tx, actor.origin, {
-      organizationId: actor.organizationId,
-      action: "job.removed",
-      target: { type: "job", id: jobId },
-    });
-    return true;
+  await changeJob(services, actor, jobId, {
+    wanted: "queued",
+    action: "job.removed",
+    write: (tx) => deleteQueuedJob(tx, actor.organizationId, jobId),
   });
-  if (!removed) throw await explainMissed(db, actor, jobId, "queued");
 }
 
 /** Puts a failed or cancelled job back in the queue (attempts kept). */
@@ -216,19 +255,12 @@ export async function retryJob(services: QueueServices, actor: QueueActor, jobId
       { fields: { current_status: job.status } },
     );
   }
-  const done = await db.transaction(async (tx) => {
-    const row = await requeueFinishedJob(tx, actor.organizationId, jobId, clock.now());
-    if (!row) return false;
-    await recordAudit(tx, actor.origin, {
-      organizationId: actor.organizationId,
-      action: "job.retried",
-      target: { type: "job", id: jobId },
-      details: { attempts: job.attempts },
-    });
-    return true;
+  await changeJob(services, actor, jobId, {
+    wanted: '"failed" or "cancelled"',
+    action: "job.retried",
+    details: () => ({ attempts: job.attempts }),
+    write: (tx) => requeueFinishedJob(tx, actor.organizationId, jobId, clock.now()),
   });
-  if (!done) throw await explainMissed(db, actor, jobId, '"failed" or "cancelled"');
-  services.dispatcher.wake(actor.organizationId);
 }
 
 /** What a cancel came to: cancelled at once, or the printer was told to stop. */
@@ -265,19 +297,11 @@ export async function cancelJob(
   if (!(from as readonly string[]).includes(job.status)) {
     throw stateChanged(job, '"queued", "processing", "uploaded", "printing" or "paused"');
   }
-  const cancelled = await db.transaction(async (tx) => {
-    const row = await cancelJobFrom(tx, actor.organizationId, jobId, from, clock.now());
-    if (!row) return undefined;
-    await recordAudit(tx, actor.origin, {
-      organizationId: actor.organizationId,
-      action: "job.cancelled",
-      target: { type: "job", id: jobId },
-      details: { from: job.status },
-    });
-    return row;
+  const cancelled = await changeJob(services, actor, jobId, {
+    wanted: '"queued", "processing" or "uploaded"',
+    action: "job.cancelled",
+    details: () => ({ from: job.status }),
+    write: (tx) => cancelJobFrom(tx, actor.organizationId, jobId, from, clock.now()),
   });
-  if (!cancelled)
-    throw await explainMissed(db, actor, jobId, '"queued", "processing" or "uploaded"');
-  services.dispatcher.wake(actor.organizationId);
   return { kind: "cancelled", job: cancelled };
 }

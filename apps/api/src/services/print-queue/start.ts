@@ -1,10 +1,10 @@
 import { sqlState } from "@apf/db";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { findCommand } from "@apf/db/queries/commands";
+import { getPrintFile } from "@apf/db/queries/print-files";
 import {
   findQueueJob,
   findQueuePrinter,
-  findQueuePrintFile,
   type PrintStart,
   startQueuedJob,
 } from "@apf/db/queries/print-queue";
@@ -32,7 +32,7 @@ export interface StartAnswer {
   data: { job_id: string; printer_id: string; command_id: string; status: "processing" };
 }
 
-type StartServices = Pick<Services, "db" | "clock" | "config" | "commandBus">;
+type StartServices = Pick<Services, "db" | "clock" | "config" | "commandBus" | "dispatcher">;
 
 /**
  * queued → processing with a `print` command, in one transaction: the compare-and-set on the
@@ -99,7 +99,7 @@ export async function startJob(
   if (!printer) throw new DomainError("PRINTER_NOT_FOUND", `Printer ${printerId} not found.`);
   const why = unavailability(printer);
   if (why) throw new DomainError("PRINTER_UNAVAILABLE", `Printer ${printer.name} ${why}.`);
-  const file = job.printFileId ? await findQueuePrintFile(db, org, job.printFileId) : undefined;
+  const file = job.printFileId ? await getPrintFile(db, org, job.printFileId) : null;
   if (file && modelMismatch(file, printer)) {
     throw new DomainError(
       "PRINTER_MODEL_MISMATCH",
@@ -172,6 +172,7 @@ export async function startJob(
   }
   if (settled.status === "failed" || settled.status === "expired") {
     await settlePrintCommand(services, settled.id);
+    services.dispatcher.wake(org);
     throw new DomainError(
       "HUB_COMMAND_FAILED",
       `The agent could not start the job: ${settled.error ?? "no reason given"}. The job is queued again.`,

@@ -137,10 +137,18 @@ export const route = createRoute({
 /** POST /agent/v1/reports: one poll round of an agent. */
 export const handler: RouteHandler<typeof route, AgentEnv, ReportInput> = async (c) => {
   const report: AgentReport = c.req.valid("json");
-  const { db, clock, logger, orgChanges } = c.get("services");
+  const { db, clock, logger, orgChanges, config, dispatcher } = c.get("services");
   const agent = c.get("agent");
-  const summary = await ingestReport(db, agent, report, clock.now(), (changes) =>
-    orgChanges.announce(changes),
+  const summary = await ingestReport(
+    db,
+    agent,
+    report,
+    clock.now(),
+    (changes) => orgChanges.announce(changes),
+    {
+      staleAfterS: config.APF_STALE_AFTER_S,
+      wake: () => dispatcher.wake(agent.organizationId),
+    },
   );
   logger.debug({ agent_id: agent.agentId, ...summary }, "report applied");
   // Committed, so visible: observed → visible, per machine (an agent clock ahead counts 0).

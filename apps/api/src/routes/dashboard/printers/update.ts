@@ -95,5 +95,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
       },
     );
   });
+  // Active again, or another model, nozzle or filament: queued jobs may fit it now.
+  services.dispatcher.wake(organizationId);
   return json(c, ok(toPrinter(printer)), 200);
 };

@@ -45,7 +45,6 @@ export const JobSchema = z
 
 /** A stored job row → the public item (through the schema, so nothing else can leak). */
 export function toPublicJob(row: PublicJobRow) {
-  const progress = row.progressPercentage;
   return JobSchema.parse({
     id: row.id,
     status: row.status,
@@ -58,7 +57,7 @@ export function toPublicJob(row: PublicJobRow) {
     color: row.color,
     filament_type: row.filamentType,
     material_type: row.materialType,
-    progress_percentage: progress === null ? null : Math.min(100, Math.max(0, progress)),
+    progress_percentage: row.progressPercentage,
     estimated_print_time_minutes: row.estimatedPrintTimeMinutes,
     actual_print_time_minutes: row.actualPrintTimeMinutes,
     failure_reason: row.failureReason,

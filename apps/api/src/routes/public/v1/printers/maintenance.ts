@@ -78,6 +78,8 @@ export function registerSetPrinterMaintenance(router: PublicRouter) {
       });
       return readPrinterDetailView(tx, organizationId, id, printerFreshness(services));
     });
+    // Out of maintenance: the printer may take a queued job.
+    if (!change.in_maintenance) services.dispatcher.wake(organizationId);
     return json(c, { success: true as const, data: toPublicPrinterDetail(printer!) }, 200);
   });
 }
