@@ -83,10 +83,6 @@ export class ApiError extends DomainError {
     super(code, message, { fields });
     this.headers = headers;
   }
-
-  get status(): ContentfulStatusCode {
-    return ERROR_STATUS[this.code];
-  }
 }
 
 export interface ErrorBody {

@@ -1,6 +1,5 @@
 import { isScope, SCOPES } from "@apf/auth";
 import { createRoute, z } from "@hono/zod-openapi";
-import { apiKeyDetails } from "../../../middleware/api-key-auth.ts";
 import { KEY_WINDOW_S } from "../../../middleware/rate-limit.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../openapi/components.ts";
 import { iso, itemEnvelope, timestamp } from "../../../openapi/kit.ts";
@@ -55,7 +54,7 @@ export const meRoute = createRoute({
 export function registerMe(router: PublicRouter) {
   router.openapi(meRoute, (c) => {
     const key = c.get("apiKey");
-    const details = apiKeyDetails(c)!;
+    const details = c.get("apiKeyDetails");
     const data = MeSchema.parse({
       key: {
         id: key.keyId,
