@@ -1,4 +1,7 @@
+import { idempotencyRecords } from "@apf/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DomainError } from "../src/domain-error.ts";
 import { idempotent } from "../src/services/idempotency.ts";
 import { createOrganization } from "./support/factories.ts";
 import { createTestServices, type TestServices } from "./support/services.ts";
@@ -23,5 +26,32 @@ describe("idempotent", () => {
     expect((await once(a, "controlPrinter", "again")).data).toBe("first");
     expect((await once(b, "controlPrinter", "other org")).data).toBe("other org");
     expect((await once(a, "addToQueue", "other operation")).data).toBe("other operation");
+  });
+
+  it("refuses, without running again, a key answered by an earlier version (an HTTP envelope)", async () => {
+    const org = (await createOrganization(services.db)).organization.id;
+    const scope = {
+      organizationId: org,
+      principal: "user:u",
+      operation: "op",
+      key: "k",
+      request: [1],
+    };
+    let runs = 0;
+    await idempotent(services, scope, async () => {
+      runs++;
+      return { data: "first" };
+    });
+    await services.db
+      .update(idempotencyRecords)
+      .set({ responseBody: { success: true, data: { status: "acknowledged" } } })
+      .where(eq(idempotencyRecords.organizationId, org));
+    const again = idempotent(services, scope, async () => {
+      runs++;
+      return { data: "second" };
+    });
+    await expect(again).rejects.toBeInstanceOf(DomainError);
+    await expect(again).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
+    expect(runs).toBe(1);
   });
 });

@@ -73,11 +73,20 @@ export async function idempotent<T>(
         { retryAfterS: 2 },
       );
     }
-    const stored = record.responseBody as Stored;
-    if ("code" in stored) {
-      throw new DomainError(stored.code, stored.error, { fields: stored.fields ?? {} });
+    const stored = record.responseBody as Stored | Record<string, unknown>;
+    if (!("answer" in stored) && !("code" in stored)) {
+      // Kept by a version before answers were stored without HTTP (an envelope): it cannot be
+      // repeated faithfully, and running again could do the work twice.
+      throw new DomainError(
+        "IDEMPOTENCY_KEY_REUSED",
+        "This Idempotency-Key was answered by an earlier version of apf and cannot be repeated; check the outcome (e.g. GET the command or job) and use a new key for a new request.",
+      );
     }
-    return stored.answer as T;
+    if ("code" in stored) {
+      const refusal = stored as Extract<Stored, { code: ErrorCode }>;
+      throw new DomainError(refusal.code, refusal.error, { fields: refusal.fields ?? {} });
+    }
+    return (stored as { answer: T }).answer;
   }
   try {
     const answer = await run();
