@@ -33,12 +33,17 @@ import { registerCreateFilament } from "./materials/filament-create.ts";
 import { registerGetFilament } from "./materials/filament-get.ts";
 import { registerListFilament } from "./materials/filament-list.ts";
 import { registerMe } from "./me.ts";
+import { registerNotManaged } from "./not-managed.ts";
 import { registerOpenApiJson } from "./openapi-json.ts";
 import { registerGetPrinter } from "./printers/get.ts";
 import { registerListPrinters } from "./printers/list.ts";
 import { registerSetPrinterMaintenance } from "./printers/maintenance.ts";
 import { registerGetPrinterStatus } from "./printers/status.ts";
+import { registerGetProduct } from "./products/get.ts";
+import { registerListProducts } from "./products/list.ts";
 import { registerGithubSecretScanning } from "./secret-scanning/github.ts";
+import { registerGetSku } from "./skus/get.ts";
+import { registerListSkus } from "./skus/list.ts";
 import { registerCompleteWorklistTask } from "./worklist/complete.ts";
 import { registerListWorklist } from "./worklist/list.ts";
 
@@ -48,7 +53,8 @@ export const PUBLIC_BASE_PATH = "/public/v1";
 /**
  * /public/v1: the integrators' API (reads, and the few data changes AutoPrintFarm has). Each
  * operation carries its own key check, budget and scope (see operation.ts); openapi.json needs no
- * key. Fixed paths (/inventory/alerts, /inventory/by-sku/…) come before /inventory/{id}.
+ * key. Fixed paths (/inventory/alerts, /inventory/by-sku/…) come before /inventory/{id}. Orders,
+ * customers and revenue answer 404 saying apf keeps none (not-managed.ts).
  */
 export function publicRoutes() {
   const router = createRouter();
@@ -75,6 +81,10 @@ export function publicRoutes() {
   registerListFilament(router);
   registerCreateFilament(router);
   registerGetFilament(router);
+  registerListProducts(router);
+  registerGetProduct(router);
+  registerListSkus(router);
+  registerGetSku(router);
   registerListHubs(router);
   registerGetHub(router);
   registerGetProductionAnalytics(router);
@@ -82,6 +92,7 @@ export function publicRoutes() {
   registerGetFailureAnalytics(router);
   registerGetInventoryAnalytics(router);
   registerGetAnalyticsOverview(router);
+  registerNotManaged(router);
   registerControlPrinter(router);
   registerGetCommand(router);
   registerUploadUrl(router);
