@@ -115,7 +115,13 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
     resource: "product",
     kind: "get",
   },
-  { method: "GET", path: "/public/v1/skus", scope: "inventory:read", resource: "sku", kind: "list" },
+  {
+    method: "GET",
+    path: "/public/v1/skus",
+    scope: "inventory:read",
+    resource: "sku",
+    kind: "list",
+  },
   {
     method: "GET",
     path: "/public/v1/skus/{id}",

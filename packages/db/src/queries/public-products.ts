@@ -85,7 +85,9 @@ export interface PublicProductFilters {
   search?: string;
 }
 
-export type PublicProductRow = ReturnType<typeof withImages<Awaited<ReturnType<typeof pageOf>>[number]>>;
+export type PublicProductRow = ReturnType<
+  typeof withImages<Awaited<ReturnType<typeof pageOf>>[number]>
+>;
 
 function pageOf(db: Queryable, p: ProductsSubquery, where: SQL | undefined, page: PageRequest) {
   return db

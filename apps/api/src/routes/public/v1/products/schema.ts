@@ -116,7 +116,8 @@ export const ProductDetailSchema = ProductSchema.extend({
   kit: z
     .object({
       parts: z.array(ProductKitPartSchema).openapi({
-        description: "The parts its kit SKUs take, by part product; empty for a product without kits.",
+        description:
+          "The parts its kit SKUs take, by part product; empty for a product without kits.",
       }),
       bundle_extras: z.array(BundleExtraSchema).openapi({
         description: "Always empty: apf keeps no packaging or accessory stock.",

@@ -54,7 +54,9 @@ export const SkuDetailSchema = SkuSchema.extend({
   }),
   parts_on_hand: z
     .array(KitPartSchema)
-    .openapi({ description: "A kit's parts and the stock of each; empty for a SKU that is not a kit." }),
+    .openapi({
+      description: "A kit's parts and the stock of each; empty for a SKU that is not a kit.",
+    }),
 }).openapi("SkuDetail");
 
 function fields(row: PublicSkuRow) {
