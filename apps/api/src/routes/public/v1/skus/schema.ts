@@ -52,11 +52,9 @@ export const SkuDetailSchema = SkuSchema.extend({
     description:
       "The status the SKU would have with every kit the parts make assembled; `status` for a SKU that is not a kit.",
   }),
-  parts_on_hand: z
-    .array(KitPartSchema)
-    .openapi({
-      description: "A kit's parts and the stock of each; empty for a SKU that is not a kit.",
-    }),
+  parts_on_hand: z.array(KitPartSchema).openapi({
+    description: "A kit's parts and the stock of each; empty for a SKU that is not a kit.",
+  }),
 }).openapi("SkuDetail");
 
 function fields(row: PublicSkuRow) {
