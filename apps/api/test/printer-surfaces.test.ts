@@ -103,6 +103,10 @@ describe("one reading of a printer on every surface", () => {
       "GET /public/v1/printers/{id}/status",
     ).toEqual(fromList);
     expect(owner.temperatures).toEqual(item.temperatures);
+    // The analytics report reads the view over the facts alone (readPrinterStatusViews).
+    const analytics = await publicJson("/analytics/printers");
+    const reported = (analytics.printers as Json[]).find((p) => p.printer_id === printerId)!;
+    expect(reported.status, "GET /public/v1/analytics/printers").toBe(fromList.status);
     // Filtering the cached list by the status it shows finds the printer.
     const filtered = (await publicJson(`/printers?status=${fromList.status}`)) as Json[];
     expect(filtered.map((p) => p.id)).toContain(printerId);
