@@ -21,7 +21,7 @@ import {
  * Whole-window figures read the daily rollups (job_day_totals, printer_day_stats; see
  * schema/job-stats.ts), kept by triggers as jobs end, in days of the organization's time zone:
  * a window reads a row per day and printer instead of every job that ended in it. What no rollup
- * holds (failures by reason and file, the latest failures, running jobs) reads jobs through
+ * holds (failures by reason, file and printer, the latest failures, running jobs) reads jobs through
  * narrow indexes.
  */
 export interface AnalyticsWindow {
@@ -243,28 +243,18 @@ export async function failureFigures(
     and j.time_completed >= ${windowStart(w)} and j.time_completed < ${windowEnd(w)}`;
   const totals = sql`${jobDayTotals} t
     where t.organization_id = ${organizationId}::uuid and ${inDays(sql`t.day`, w)}`;
-  const [grouped, byPrinter, byDay, recent] = await Promise.all([
-    // By reason and by file in one pass over the window's failed jobs.
-    db.execute(sql`select grouping(j.failure_reason) as by_file, j.failure_reason as reason,
-        j.file_name, count(*)::int as count
-      from ${jobs} j where ${failed}
-      group by grouping sets ((j.failure_reason), (j.file_name))
-      order by 1, 4 desc, 3`),
-    // By printer from the rollup; failed jobs without a printer (the rest of the day totals)
-    // are one group of their own, as the jobs would group them.
-    db.execute(sql`with per_printer as (
-        select f.printer_id, f.failed::int as count
-        from (${printerWindow(organizationId, w)}) f where f.failed > 0
-      ), without_printer as (
-        select null::uuid as printer_id,
-          (select coalesce(sum(t.failed), 0) from ${totals})::int
-            - (select coalesce(sum(count), 0) from per_printer)::int as count
+  const [grouped, byDay, recent] = await Promise.all([
+    // By reason, by file and by printer in one pass over the window's failed jobs.
+    db.execute(sql`with g as (
+        select case when grouping(j.failure_reason) = 0 then 'reason'
+            when grouping(j.file_name) = 0 then 'file' else 'printer' end as kind,
+          j.failure_reason as reason, j.file_name, j.printer_id, count(*)::int as count
+        from ${jobs} j where ${failed}
+        group by grouping sets ((j.failure_reason), (j.file_name), (j.printer_id))
       )
-      select x.printer_id, p.name, x.count
-      from (select * from per_printer union all select * from without_printer) x
-        left join ${printers} p on p.id = x.printer_id
-      where x.count > 0
-      order by 3 desc, 2`),
+      select g.kind, g.reason, g.file_name, g.printer_id, p.name, g.count
+      from g left join ${printers} p on g.kind = 'printer' and p.id = g.printer_id
+      order by g.kind, g.count desc, g.file_name, p.name`),
     db.execute(sql`with f as (select t.day, sum(t.failed)::int as count from ${totals} group by 1)
       select to_char(days.day, 'YYYY-MM-DD') as date, coalesce(f.count, 0) as count
       from ${days(w)} days left join f on f.day = days.day order by days.day`),
@@ -273,16 +263,24 @@ export async function failureFigures(
       from ${jobs} j left join ${printers} p on p.id = j.printer_id
       where ${failed} order by j.time_completed desc, j.id limit 20`),
   ]);
-  type Group = { by_file: number; reason: string | null; file_name: string | null; count: number };
+  type Group = {
+    kind: "reason" | "file" | "printer";
+    reason: string | null;
+    file_name: string | null;
+    printer_id: string | null;
+    name: string | null;
+    count: number;
+  };
   const groups = rowsOf<Group>(grouped);
-  const reasons = groups.filter((g) => Number(g.by_file) === 0);
-  const byFile = groups.filter((g) => Number(g.by_file) === 1);
+  const of = (kind: Group["kind"]) => groups.filter((g) => g.kind === kind);
   return {
-    byReason: reasons.map((r) => ({ reason: r.reason, count: Number(r.count) })),
-    byPrinter: rowsOf<{ printer_id: string | null; name: string | null; count: number }>(
-      byPrinter,
-    ).map((r) => ({ printerId: r.printer_id, name: r.name, count: Number(r.count) })),
-    byFile: byFile.map((r) => ({ fileName: r.file_name, count: Number(r.count) })),
+    byReason: of("reason").map((r) => ({ reason: r.reason, count: Number(r.count) })),
+    byPrinter: of("printer").map((r) => ({
+      printerId: r.printer_id,
+      name: r.name,
+      count: Number(r.count),
+    })),
+    byFile: of("file").map((r) => ({ fileName: r.file_name, count: Number(r.count) })),
     byDay: rowsOf<{ date: string; count: number }>(byDay).map((r) => ({
       date: r.date,
       count: Number(r.count),
