@@ -328,6 +328,94 @@ describe("materials", () => {
   });
 });
 
+describe("products and SKUs", () => {
+  it("GET /products answers each product once with AutoPrintFarm's fields, paged with meta", async () => {
+    const { status, json } = await get("/products");
+    expect(status).toBe(200);
+    expectEnvelope(json, "paged");
+    expectDocumentedShape(json.data, fixture("products.list").data);
+    expect(json.data.map((p: Json) => p.name)).toEqual([
+      "Cable clip",
+      "Cart kit",
+      "Hook",
+      "Vase",
+      "Wheel",
+    ]);
+    expect(json.meta).toEqual({ limit: 50, offset: 0, count: 5 });
+  });
+
+  it("GET /products?search=c&limit=1&offset=1 filters and pages", async () => {
+    const { json } = await get("/products?search=c&limit=1&offset=1");
+    expectEnvelope(json, "paged");
+    expect(json.data.map((p: Json) => p.name)).toEqual(["Cart kit"]);
+    expect(json.meta).toEqual({ limit: 1, offset: 1, count: 2 });
+  });
+
+  it("GET /products/{id} of a kit bundles its SKUs and kit parts, no follow-up needed", async () => {
+    const { status, json } = await get(`/products/${farm.skus.kit.productId}`);
+    expect(status).toBe(200);
+    expectEnvelope(json, "item");
+    expectDocumentedShape(json.data, fixture("products.get").data);
+    expect(json.data).toMatchObject({ name: "Cart kit", requires_assembly: true });
+    expect(json.data.skus.map((x: Json) => x.id)).toEqual([farm.skus.kit.id]);
+    expect(json.data.kit.parts).toEqual([
+      expect.objectContaining({
+        part_id: farm.skus.wheel.productId,
+        name: "Wheel",
+        quantity_per_kit: 4,
+        fixed_color: "Black",
+        variants: [
+          expect.objectContaining({
+            kit_sku_id: farm.skus.kit.id,
+            child_sku_id: farm.skus.wheel.id,
+            child_sku: "PART-WHEEL",
+            child_on_hand: 9,
+          }),
+        ],
+      }),
+    ]);
+  });
+
+  it("GET /skus answers every SKU with AutoPrintFarm's fields, no meta", async () => {
+    const { status, json } = await get("/skus");
+    expect(status).toBe(200);
+    expectEnvelope(json, "list");
+    expectDocumentedShape(json.data, fixture("skus.list").data);
+    expect(json.data).toHaveLength(5);
+    for (const x of json.data) expect(x.finished_goods_stock).toBe(x.stock_level);
+  });
+
+  it("GET /skus?low_stock=true answers the SKUs at or below their threshold", async () => {
+    const { json } = await get("/skus?low_stock=true");
+    expect(json.data.map((x: Json) => x.sku)).toEqual(["HOOK-RED", "VASE-WHT"]);
+  });
+
+  it("GET /skus/{id} of a kit carries available_to_build and effective_status", async () => {
+    const { status, json } = await get(`/skus/${farm.skus.kit.id}`);
+    expect(status).toBe(200);
+    expectEnvelope(json, "item");
+    expectDocumentedShape(json.data, fixture("skus.get").data);
+    expect(json.data).toMatchObject({
+      id: farm.skus.kit.id,
+      is_composite: true,
+      available_to_build: 2,
+      effective_status: "in_stock",
+    });
+  });
+});
+
+describe("what apf does not manage", () => {
+  it.each(["/orders", "/orders/stats", "/customers", "/analytics/revenue"])(
+    "GET %s answers 404 NOT_FOUND saying apf keeps no orders, revenue or customers",
+    async (path) => {
+      const { status, json } = await get(path);
+      expect(status).toBe(404);
+      expect(json).toMatchObject({ success: false, code: "NOT_FOUND" });
+      expect(json.error).toMatch(/^apf does not manage (orders|customers|revenue)/);
+    },
+  );
+});
+
 describe("scopes", () => {
   it("answers INSUFFICIENT_SCOPE in AutoPrintFarm's envelope, naming the narrowest scope", async () => {
     const readOnly = await createApiKey(services.db, orgId, { scopes: ["read"] });

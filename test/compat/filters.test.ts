@@ -10,6 +10,7 @@ import {
   type TestApp,
   tenant,
 } from "../../apps/api/test/public/helpers.ts";
+import { createSku } from "../../apps/api/test/support/public-factories.ts";
 import type { TestServices } from "../../apps/api/test/support/services.ts";
 import { type SeededFarm, seedFarm } from "./seed.ts";
 
@@ -67,6 +68,15 @@ beforeAll(async () => {
       file("hook", { productId: PRODUCT_ID, filamentType: "PLA", printerModel: "MK4S" }),
       file("bracket", { filamentType: "PETG", printerModel: "MINI" }),
     ]);
+  // A retired product (its one SKU inactive), so the is_active filters have both sides.
+  await createSku(services.db, t.organization.id, {
+    sku: "LAMP-GRN",
+    productName: "Lamp",
+    color: "Green",
+    material: "PLA",
+    readyStock: 1,
+    isActive: false,
+  });
   doc = await (await app.request("/public/v1/openapi.json")).json();
 });
 afterAll(() => services.close());
@@ -75,10 +85,17 @@ interface FilterCase {
   value: () => string;
   /** Whether an item of the unfiltered list belongs in the filtered one. */
   matches: (item: Json) => boolean;
+  /**
+   * A filter on a field apf records nothing for (every item has it null): it narrows to no
+   * item at all, never to every item.
+   */
+  empty?: true;
 }
 
 const isLowItem = (i: Json) =>
   i.low_stock_threshold !== null && i.ready_stock <= i.low_stock_threshold;
+const isLowSku = (x: Json) =>
+  x.low_stock_threshold !== null && x.stock_level <= x.low_stock_threshold;
 const isLowSpool = (s: Json) => s.low_threshold !== null && s.remaining_grams <= s.low_threshold;
 
 /** Documented filters by list path; each value walked on its own. */
@@ -120,6 +137,32 @@ const FILTERS: Record<string, Record<string, FilterCase[]>> = {
       { value: () => "low_stock", matches: (i) => i.status === "low_stock" },
       { value: () => "out_of_stock", matches: (i) => i.status === "out_of_stock" },
       { value: () => "needs_assembly", matches: (i) => i.status === "needs_assembly" },
+    ],
+  },
+  "/public/v1/products": {
+    category: [{ value: () => "Toys", matches: (p) => p.category === "Toys", empty: true }],
+    is_active: [
+      { value: () => "true", matches: (p) => p.is_active === true },
+      { value: () => "false", matches: (p) => p.is_active === false },
+    ],
+    search: [{ value: () => "HOO", matches: (p) => p.name.toLowerCase().includes("hoo") }],
+  },
+  "/public/v1/skus": {
+    product_id: [
+      {
+        value: () => farm.skus.low.productId,
+        matches: (x) => x.product_id === farm.skus.low.productId,
+      },
+    ],
+    color: [{ value: () => "BLACK", matches: (x) => x.color?.toLowerCase() === "black" }],
+    filament_type: [{ value: () => "PETG", matches: (x) => x.filament_type === "PETG" }],
+    low_stock: [
+      { value: () => "true", matches: isLowSku },
+      { value: () => "false", matches: (x) => !isLowSku(x) },
+    ],
+    is_active: [
+      { value: () => "true", matches: (x) => x.is_active === true },
+      { value: () => "false", matches: (x) => x.is_active === false },
     ],
   },
   "/public/v1/files": {
@@ -183,10 +226,11 @@ describe.each(Object.entries(FILTERS))("%s", (path, filters) => {
 
   it.each(cases)(
     "narrows by $name to exactly the matching items",
-    async ({ name, value, matches }) => {
+    async ({ name, value, matches, empty }) => {
       const all = await list(path);
       const filtered = await list(path, `?${name}=${encodeURIComponent(value())}`);
-      expect(filtered.length).toBeGreaterThan(0);
+      if (empty) expect(filtered).toEqual([]);
+      else expect(filtered.length).toBeGreaterThan(0);
       expect(filtered.length).toBeLessThan(all.length);
       const expected = all
         .filter(matches)

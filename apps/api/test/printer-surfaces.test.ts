@@ -10,8 +10,9 @@ import { createJob } from "./support/public-factories.ts";
 import { TestClock, type TestServices } from "./support/services.ts";
 
 // One printer driven through every state; every surface that shows it must say the same
-// (GET /public/v1/printers, /printers/{id}, /printers/{id}/status, /api's printers), and the
-// control routes must refuse exactly the actions the printer's available_actions leave out.
+// (GET /public/v1/printers, /printers/{id}, /printers/{id}/status, /analytics/printers, /api's
+// printers), and the control routes must refuse exactly the actions the printer's
+// available_actions leave out.
 
 let services: TestServices;
 let app: ReturnType<typeof createApp>;
@@ -46,7 +47,7 @@ describe("one reading of a printer on every surface", () => {
     org = team.organization.id;
     token = team.owner.token;
     ({ key } = await createApiKey(services.db, org, {
-      scopes: ["printers:read", "printers:write", "printers:control"],
+      scopes: ["printers:read", "printers:write", "printers:control", "analytics:read"],
     }));
     const printer = await createPrinter(services.db, org, { name: "the one" });
     printerId = printer.id;
@@ -103,6 +104,10 @@ describe("one reading of a printer on every surface", () => {
       "GET /public/v1/printers/{id}/status",
     ).toEqual(fromList);
     expect(owner.temperatures).toEqual(item.temperatures);
+    // The analytics report reads the view over the facts alone (readPrinterStatusViews).
+    const analytics = await publicJson("/analytics/printers");
+    const reported = (analytics.printers as Json[]).find((p) => p.printer_id === printerId)!;
+    expect(reported.status, "GET /public/v1/analytics/printers").toBe(fromList.status);
     // Filtering the cached list by the status it shows finds the printer.
     const filtered = (await publicJson(`/printers?status=${fromList.status}`)) as Json[];
     expect(filtered.map((p) => p.id)).toContain(printerId);

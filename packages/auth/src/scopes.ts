@@ -83,7 +83,7 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     name: "inventory:read",
     kind: "read",
     description:
-      "Read the organization's finished-goods stock by SKU (kits and their parts included) and its filament spools.",
+      "Read the organization's products and SKUs, its finished-goods stock by SKU (kits and their parts included) and its filament spools.",
     routes: [
       get("/public/v1/inventory"),
       get("/public/v1/inventory/alerts"),
@@ -91,6 +91,10 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
       get("/public/v1/inventory/{id}"),
       get("/public/v1/materials/filament"),
       get("/public/v1/materials/filament/{id}"),
+      get("/public/v1/products"),
+      get("/public/v1/products/{id}"),
+      get("/public/v1/skus"),
+      get("/public/v1/skus/{id}"),
     ],
   },
   "analytics:read": {

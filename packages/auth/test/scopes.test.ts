@@ -96,6 +96,10 @@ describe("scopes", () => {
       ["GET", "/public/v1/materials/filament", "inventory:read"],
       ["POST", "/public/v1/materials/filament", "inventory:write"],
       ["GET", "/public/v1/materials/filament/{id}", "inventory:read"],
+      ["GET", "/public/v1/products", "inventory:read"],
+      ["GET", "/public/v1/products/{id}", "inventory:read"],
+      ["GET", "/public/v1/skus", "inventory:read"],
+      ["GET", "/public/v1/skus/{id}", "inventory:read"],
       ["POST", "/public/v1/printers/{id}/control", "printers:control"],
       ["GET", "/public/v1/hubs", "printers:read"],
       ["GET", "/public/v1/hubs/{id}", "printers:read"],
@@ -130,8 +134,9 @@ describe("scopes", () => {
     expect(all.sort()).toEqual(expected.map(([m, p]) => `${m} ${p}`).sort());
   });
 
-  it("guards /me and unknown writes with no scope", () => {
+  it("guards /me, unknown writes and what apf does not manage with no scope", () => {
     expect(scopeForRoute("GET", "/public/v1/me")).toBeUndefined();
+    expect(scopeForRoute("GET", "/public/v1/orders")).toBeUndefined();
     expect(scopeForRoute("POST", "/public/v1/printers")).toBeUndefined();
     // The upload itself: its token is the credential, the key needs no scope.
     expect(scopeForRoute("PUT", "/public/v1/files/upload/{token}")).toBeUndefined();

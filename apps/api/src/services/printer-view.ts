@@ -1,6 +1,7 @@
 import {
   findPrinterDetailRow,
   findPrinterRow,
+  listPrinterFacts,
   listPrinterRows,
   type PrinterRow,
 } from "@apf/db/queries/printers";
@@ -24,6 +25,19 @@ export async function readPrinterViews(
   freshness: PrinterFreshness,
 ): Promise<PrinterView<PrinterRow>[]> {
   const rows = await listPrinterRows(db, organizationId);
+  return rows.map((row) => printerView(row, freshness));
+}
+
+/**
+ * The same views over only what the view reads (and each printer's id and name): for whole-farm
+ * reads that need a printer's status, not its row (the analytics reports).
+ */
+export async function readPrinterStatusViews(
+  db: Services["db"],
+  organizationId: string,
+  freshness: PrinterFreshness,
+) {
+  const rows = await listPrinterFacts(db, organizationId);
   return rows.map((row) => printerView(row, freshness));
 }
 

@@ -84,7 +84,7 @@ describe("GET /public/v1/openapi.json", () => {
       if (route.kind === "get" || (route.kind === "write" && route.resource)) {
         expect(op.parameters).toEqual([
           expect.objectContaining({
-            name: route.resource === "sku" ? "skuId" : "id",
+            name: route.path.includes("{skuId}") ? "skuId" : "id",
             in: "path",
             required: true,
           }),

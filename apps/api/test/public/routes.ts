@@ -5,7 +5,7 @@ export interface ProtectedRoute {
   method: "GET" | "POST" | "PUT";
   path: string;
   scope: NarrowScope | null;
-  resource: "printer" | "job" | "inventory" | "spool" | "sku" | "hub" | null;
+  resource: "printer" | "job" | "inventory" | "spool" | "sku" | "product" | "hub" | null;
   /** list / get / me: reads; write: a data change (its body below). */
   kind: "list" | "get" | "me" | "write" | "report";
   body?: unknown;
@@ -101,6 +101,34 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
     resource: "spool",
     kind: "get",
   },
+  {
+    method: "GET",
+    path: "/public/v1/products",
+    scope: "inventory:read",
+    resource: "product",
+    kind: "list",
+  },
+  {
+    method: "GET",
+    path: "/public/v1/products/{id}",
+    scope: "inventory:read",
+    resource: "product",
+    kind: "get",
+  },
+  {
+    method: "GET",
+    path: "/public/v1/skus",
+    scope: "inventory:read",
+    resource: "sku",
+    kind: "list",
+  },
+  {
+    method: "GET",
+    path: "/public/v1/skus/{id}",
+    scope: "inventory:read",
+    resource: "sku",
+    kind: "get",
+  },
   { method: "GET", path: "/public/v1/hubs", scope: "printers:read", resource: "hub", kind: "list" },
   {
     method: "GET",
@@ -140,6 +168,17 @@ export const QUEUE_ROUTES = [
   "POST /public/v1/jobs/{id}/retry",
   "GET /public/v1/worklist",
   "POST /public/v1/worklist/{id}/complete",
+] as const;
+
+/**
+ * What apf does not manage (orders, customers, revenue): every method on every path of these
+ * families answers 404 NOT_FOUND once a key passed; test/public/not-managed.test.ts walks them.
+ */
+export const NOT_MANAGED_ROUTES = [
+  "GET /public/v1/orders",
+  "GET /public/v1/customers",
+  "GET /public/v1/revenue",
+  "GET /public/v1/analytics/revenue",
 ] as const;
 
 /** The print-file routes: their security cases are in test/files (uploads take a token and bytes). */

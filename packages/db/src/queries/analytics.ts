@@ -1,13 +1,28 @@
 import { OPEN_JOB_STATUSES } from "@apf/domain";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
-import { filamentSpools, jobs, printers, printFiles, skus, tasks } from "../schema/index.ts";
+import {
+  filamentSpools,
+  jobDayTotals,
+  jobs,
+  printerDayStats,
+  printers,
+  printFiles,
+  skus,
+  tasks,
+} from "../schema/index.ts";
 
 /**
  * Analytics reads: aggregates over the organization's jobs in a window of whole days of the
  * organization's time zone. Days are `YYYY-MM-DD` strings; every daily series has one row per day
  * of the window, oldest first, zeros included (generate_series left-joined to the aggregate).
  * A job counts on the day it ended (time_completed) in the time zone.
+ *
+ * Whole-window figures read the daily rollups (job_day_totals, printer_day_stats; see
+ * schema/job-stats.ts), kept by triggers as jobs end, in days of the organization's time zone:
+ * a window reads a row per day and printer instead of every job that ended in it. What no rollup
+ * holds (failures by reason, file and printer, the latest failures, running jobs) reads jobs through
+ * narrow indexes.
  */
 export interface AnalyticsWindow {
   /** First day, `YYYY-MM-DD`, included. */
@@ -35,11 +50,10 @@ const windowEnd = (w: AnalyticsWindow) =>
   sql`(((${w.to}::date) + 1)::timestamp at time zone ${w.timeZone})`;
 const nowOf = (w: AnalyticsWindow) => sql`(${w.now.toISOString()}::timestamptz)`;
 const endedDay = (w: AnalyticsWindow) => sql`((j.time_completed at time zone ${w.timeZone})::date)`;
-const days = (w: AnalyticsWindow) =>
-  sql`(select d::date as day from generate_series(${w.from}::date, ${w.to}::date, interval '1 day') d)`;
-
 /** Seconds a completed job printed: start to end, else what OctoPrint reported. */
 const printedSeconds = sql`coalesce(extract(epoch from (j.time_completed - j.time_started)), j.actual_print_time_minutes * 60)`;
+const days = (w: AnalyticsWindow) =>
+  sql`(select d::date as day from generate_series(${w.from}::date, ${w.to}::date, interval '1 day') d)`;
 
 export interface ProductionFilters {
   printerId?: string;
@@ -55,6 +69,36 @@ export interface ProductionDay {
   printSeconds: number;
 }
 
+/** The window's days as a condition on a rollup's `day` column. */
+const inDays = (column: unknown, w: AnalyticsWindow) =>
+  sql`${column} between ${w.from}::date and ${w.to}::date`;
+
+/** The SKUs of a product, for a rollup's product_sku_id. */
+const skusOfProduct = (organizationId: string, productId: string) =>
+  sql`(select s.id from ${skus} s where s.organization_id = ${organizationId}::uuid and s.product_id = ${productId}::uuid)`;
+
+/**
+ * Each printer of the organization with its ended jobs and printing time over the window's days:
+ * its running totals at the window's last day less those before its first (two index reads per
+ * printer, however long the window).
+ */
+const printerWindow = (organizationId: string, w: AnalyticsWindow) => {
+  const totalsUpTo = (condition: ReturnType<typeof sql>) => sql`(
+    select r.cum_ended, r.cum_completed, r.cum_failed, r.cum_busy_seconds
+    from ${printerDayStats} r
+    where r.organization_id = ${organizationId}::uuid and r.printer_id = p.id and ${condition}
+    order by r.day desc limit 1)`;
+  return sql`select p.id as printer_id,
+      coalesce(hi.cum_ended, 0) - coalesce(lo.cum_ended, 0) as ended,
+      coalesce(hi.cum_completed, 0) - coalesce(lo.cum_completed, 0) as completed,
+      coalesce(hi.cum_failed, 0) - coalesce(lo.cum_failed, 0) as failed,
+      coalesce(hi.cum_busy_seconds, 0) - coalesce(lo.cum_busy_seconds, 0) as busy_seconds
+    from ${printers} p
+      left join lateral ${totalsUpTo(sql`r.day <= ${w.to}::date`)} hi on true
+      left join lateral ${totalsUpTo(sql`r.day < ${w.from}::date`)} lo on true
+    where p.organization_id = ${organizationId}::uuid`;
+};
+
 /** Completed and failed jobs by the day they ended, with units and print time of completed ones. */
 export async function productionByDay(
   db: Queryable,
@@ -62,23 +106,38 @@ export async function productionByDay(
   w: AnalyticsWindow,
   filters: ProductionFilters,
 ): Promise<ProductionDay[]> {
-  const printer = filters.printerId ? sql`and j.printer_id = ${filters.printerId}::uuid` : sql``;
+  // The farm's days (by product or not) are in the day totals, one printer's in its own days;
+  // one printer's days of one product (a rare question) are counted from its jobs.
   const product = filters.productId
-    ? sql`and j.product_sku_id in (select s.id from ${skus} s where s.organization_id = ${organizationId}::uuid and s.product_id = ${filters.productId}::uuid)`
+    ? sql`and r.product_sku_id in ${skusOfProduct(organizationId, filters.productId)}`
     : sql``;
+  const source =
+    filters.printerId && filters.productId
+      ? sql`(select ${endedDay(w)} as day,
+            (j.status = 'completed')::int as completed, (j.status = 'failed')::int as failed,
+            case when j.status = 'completed' then j.number_of_units else 0 end as units,
+            case when j.status = 'completed' then ${printedSeconds} else 0 end as print_seconds,
+            j.product_sku_id
+          from ${jobs} j
+          where j.organization_id = ${organizationId}::uuid
+            and j.printer_id = ${filters.printerId}::uuid
+            and j.status in ('completed', 'failed')
+            and j.time_completed >= ${windowStart(w)} and j.time_completed < ${windowEnd(w)}
+        ) r where true ${product}`
+      : filters.printerId
+        ? sql`${printerDayStats} r where r.organization_id = ${organizationId}::uuid
+            and r.printer_id = ${filters.printerId}::uuid and ${inDays(sql`r.day`, w)}`
+        : sql`${jobDayTotals} r where r.organization_id = ${organizationId}::uuid
+            and ${inDays(sql`r.day`, w)} ${product}`;
   const result = await db.execute(sql`
     with ended as (
-      select ${endedDay(w)} as day,
-        count(*) filter (where j.status = 'completed')::int as completed,
-        count(*) filter (where j.status = 'failed')::int as failed,
-        coalesce(sum(j.number_of_units) filter (where j.status = 'completed'), 0)::int as units,
-        coalesce(sum(${printedSeconds}) filter (where j.status = 'completed'), 0)::float8 as print_seconds
-      from ${jobs} j
-      where j.organization_id = ${organizationId}::uuid
-        and j.status in ('completed', 'failed')
-        and j.time_completed >= ${windowStart(w)} and j.time_completed < ${windowEnd(w)}
-        ${printer} ${product}
-      group by 1
+      select r.day,
+        sum(r.completed)::int as completed,
+        sum(r.failed)::int as failed,
+        sum(r.units)::int as units,
+        sum(r.print_seconds)::float8 as print_seconds
+      from ${source}
+      group by r.day
     )
     select to_char(days.day, 'YYYY-MM-DD') as date,
       coalesce(e.completed, 0) as completed, coalesce(e.failed, 0) as failed,
@@ -122,23 +181,25 @@ export async function printerJobFigures(
   const start = windowStart(w);
   const end = windowEnd(w);
   const now = nowOf(w);
-  const inWindow = sql`j.time_completed >= ${start} and j.time_completed < ${end}`;
   const length = db.execute(
     sql`select greatest(0, extract(epoch from (least(${end}, ${now}) - ${start})))::float8 as s`,
   );
+  // Ended jobs from the rollup (their time already split by day); running jobs live, from their
+  // start, clipped to the window and to now (a job not begun yet has printed nothing).
   const result = await db.execute(sql`
-    select j.printer_id,
-      count(*) filter (where j.status in ('completed', 'failed', 'cancelled') and ${inWindow})::int as total,
-      count(*) filter (where j.status = 'completed' and ${inWindow})::int as completed,
-      count(*) filter (where j.status = 'failed' and ${inWindow})::int as failed,
-      coalesce(sum(greatest(0, extract(epoch from (
-        least(coalesce(j.time_completed, ${now}), ${end}, ${now}) - greatest(j.time_started, ${start})
-      )))), 0)::float8 as busy_seconds
-    from ${jobs} j
-    where j.organization_id = ${organizationId}::uuid and j.printer_id is not null
-      and (j.time_completed >= ${start}
-        or (j.time_completed is null and j.status in (${OPEN_STATUS_LIST})))
-    group by j.printer_id`);
+    select x.printer_id, sum(x.total)::int as total, sum(x.completed)::int as completed,
+      sum(x.failed)::int as failed, sum(x.busy_seconds)::float8 as busy_seconds
+    from (
+      select f.printer_id, f.ended as total, f.completed, f.failed, f.busy_seconds
+      from (${printerWindow(organizationId, w)}) f
+      union all
+      select j.printer_id, 0, 0, 0, greatest(0, extract(epoch from (
+          least(${end}, ${now}) - greatest(j.time_started, ${start}))))::float8
+      from ${jobs} j
+      where j.organization_id = ${organizationId}::uuid and j.status in (${OPEN_STATUS_LIST})
+        and j.time_completed is null and j.printer_id is not null and j.time_started is not null
+    ) x
+    group by x.printer_id`);
   const windowSeconds = Number(rowsOf<{ s: number }>(await length)[0]?.s ?? 0);
   const printers = rowsOf<{
     printer_id: string;
@@ -177,18 +238,24 @@ export async function failureFigures(
   organizationId: string,
   w: AnalyticsWindow,
 ): Promise<FailureFigures> {
+  // Failed jobs of the window, through jobs_org_failed_idx (failed jobs only).
   const failed = sql`j.organization_id = ${organizationId}::uuid and j.status = 'failed'
     and j.time_completed >= ${windowStart(w)} and j.time_completed < ${windowEnd(w)}`;
-  const [reasons, byPrinter, byFile, byDay, recent] = await Promise.all([
-    db.execute(sql`select j.failure_reason as reason, count(*)::int as count
-      from ${jobs} j where ${failed} group by 1`),
-    db.execute(sql`select j.printer_id, p.name, count(*)::int as count
-      from ${jobs} j left join ${printers} p on p.id = j.printer_id
-      where ${failed} group by 1, 2 order by 3 desc, 2`),
-    db.execute(sql`select j.file_name, count(*)::int as count
-      from ${jobs} j where ${failed} group by 1 order by 2 desc, 1`),
-    db.execute(sql`with f as (select ${endedDay(w)} as day, count(*)::int as count
-        from ${jobs} j where ${failed} group by 1)
+  const totals = sql`${jobDayTotals} t
+    where t.organization_id = ${organizationId}::uuid and ${inDays(sql`t.day`, w)}`;
+  const [grouped, byDay, recent] = await Promise.all([
+    // By reason, by file and by printer in one pass over the window's failed jobs.
+    db.execute(sql`with g as (
+        select case when grouping(j.failure_reason) = 0 then 'reason'
+            when grouping(j.file_name) = 0 then 'file' else 'printer' end as kind,
+          j.failure_reason as reason, j.file_name, j.printer_id, count(*)::int as count
+        from ${jobs} j where ${failed}
+        group by grouping sets ((j.failure_reason), (j.file_name), (j.printer_id))
+      )
+      select g.kind, g.reason, g.file_name, g.printer_id, p.name, g.count
+      from g left join ${printers} p on g.kind = 'printer' and p.id = g.printer_id
+      order by g.kind, g.count desc, g.file_name, p.name`),
+    db.execute(sql`with f as (select t.day, sum(t.failed)::int as count from ${totals} group by 1)
       select to_char(days.day, 'YYYY-MM-DD') as date, coalesce(f.count, 0) as count
       from ${days(w)} days left join f on f.day = days.day order by days.day`),
     db.execute(sql`select j.id, j.printer_id, p.name, j.file_name, j.failure_reason,
@@ -196,18 +263,24 @@ export async function failureFigures(
       from ${jobs} j left join ${printers} p on p.id = j.printer_id
       where ${failed} order by j.time_completed desc, j.id limit 20`),
   ]);
+  type Group = {
+    kind: "reason" | "file" | "printer";
+    reason: string | null;
+    file_name: string | null;
+    printer_id: string | null;
+    name: string | null;
+    count: number;
+  };
+  const groups = rowsOf<Group>(grouped);
+  const of = (kind: Group["kind"]) => groups.filter((g) => g.kind === kind);
   return {
-    byReason: rowsOf<{ reason: string | null; count: number }>(reasons).map((r) => ({
-      reason: r.reason,
+    byReason: of("reason").map((r) => ({ reason: r.reason, count: Number(r.count) })),
+    byPrinter: of("printer").map((r) => ({
+      printerId: r.printer_id,
+      name: r.name,
       count: Number(r.count),
     })),
-    byPrinter: rowsOf<{ printer_id: string | null; name: string | null; count: number }>(
-      byPrinter,
-    ).map((r) => ({ printerId: r.printer_id, name: r.name, count: Number(r.count) })),
-    byFile: rowsOf<{ file_name: string | null; count: number }>(byFile).map((r) => ({
-      fileName: r.file_name,
-      count: Number(r.count),
-    })),
+    byFile: of("file").map((r) => ({ fileName: r.file_name, count: Number(r.count) })),
     byDay: rowsOf<{ date: string; count: number }>(byDay).map((r) => ({
       date: r.date,
       count: Number(r.count),
@@ -237,22 +310,23 @@ export interface MaterialUsage {
 
 /**
  * Grams of filament used by completed jobs that ended in the window, from their print file's
- * slicer figure (jobs without one count nothing), by material and by day.
+ * slicer figure (jobs without one count nothing), by material and by day. The day totals keep
+ * completed jobs by print file, so a file's figure is read as it is now (a deleted file's jobs
+ * lose their file, and count nothing, as before).
  */
 export async function materialUsage(
   db: Queryable,
   organizationId: string,
   w: AnalyticsWindow,
 ): Promise<MaterialUsage> {
-  const used = sql`from ${jobs} j join ${printFiles} f on f.id = j.print_file_id
-    where j.organization_id = ${organizationId}::uuid and j.status = 'completed'
-      and f.filament_weight_grams is not null
-      and j.time_completed >= ${windowStart(w)} and j.time_completed < ${windowEnd(w)}`;
+  const used = sql`from ${jobDayTotals} t join ${printFiles} f on f.id = t.print_file_id
+    where t.organization_id = ${organizationId}::uuid and t.completed > 0
+      and f.filament_weight_grams is not null and ${inDays(sql`t.day`, w)}`;
   const [byMaterial, byDay] = await Promise.all([
-    db.execute(sql`select coalesce(f.filament_type, j.material_type, j.filament_type, 'unknown') as material,
-        sum(f.filament_weight_grams)::float8 as grams
+    db.execute(sql`select coalesce(f.filament_type, t.job_material, 'unknown') as material,
+        sum(t.completed * f.filament_weight_grams)::float8 as grams
       ${used} group by 1 order by 2 desc, 1`),
-    db.execute(sql`with u as (select ${endedDay(w)} as day, sum(f.filament_weight_grams)::float8 as grams
+    db.execute(sql`with u as (select t.day, sum(t.completed * f.filament_weight_grams)::float8 as grams
         ${used} group by 1)
       select to_char(days.day, 'YYYY-MM-DD') as date, coalesce(u.grams, 0)::float8 as grams
       from ${days(w)} days left join u on u.day = days.day order by days.day`),

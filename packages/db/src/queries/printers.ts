@@ -55,6 +55,34 @@ export async function listPrinterRows(db: Queryable, organizationId: string) {
     .orderBy(asc(printers.name), asc(printers.id));
 }
 
+/**
+ * What a printer's view reads (@apf/domain's PrinterFacts) with its id and name, and nothing else:
+ * for reads that count or list printers by their view's status over a whole farm (the analytics
+ * reports), a fraction of the full row's columns to fetch and decode.
+ */
+const factColumns = {
+  id: printers.id,
+  name: printers.name,
+  status: printers.status,
+  inMaintenance: printers.inMaintenance,
+  isActive: printers.isActive,
+  reachable: printers.reachable,
+  lastSeenAt: printers.lastSeenAt,
+  progressPercentage: printers.progressPercentage,
+  printTimeLeftS: printers.printTimeLeftS,
+  currentJobId: printers.currentJobId,
+  temperatures: printers.temperatures,
+};
+
+/** The organization's printers' view facts, id and name, by name. */
+export async function listPrinterFacts(db: Queryable, organizationId: string) {
+  return db
+    .select(factColumns)
+    .from(printers)
+    .where(eq(printers.organizationId, organizationId))
+    .orderBy(asc(printers.name), asc(printers.id));
+}
+
 /** One printer of the organization, or undefined (also for another organization's id). */
 export async function findPrinterRow(db: Queryable, organizationId: string, printerId: string) {
   const [row] = await db

@@ -92,7 +92,12 @@ export interface PublicKitPart {
   readyStock: number;
 }
 
-async function partsOf(db: Queryable, organizationId: string, kitSkuId: string) {
+/** A kit's parts (by part SKU code) with the stock of each; empty for a SKU that is not a kit. */
+export async function listPublicKitParts(
+  db: Queryable,
+  organizationId: string,
+  kitSkuId: string,
+): Promise<PublicKitPart[]> {
   return db
     .select({
       productSkuId: skus.id,
@@ -118,7 +123,7 @@ async function findDetail(db: Queryable, organizationId: string, where: SQL) {
     .limit(1);
   if (!row) return undefined;
   const parts: PublicKitPart[] = row.isComposite
-    ? await partsOf(db, organizationId, row.productSkuId)
+    ? await listPublicKitParts(db, organizationId, row.productSkuId)
     : [];
   return { ...row, parts };
 }

@@ -4,6 +4,7 @@ export * from "./audit-events.ts";
 export { REVOKED_REASONS, type RevokedReason } from "./columns.ts";
 export * from "./commands.ts";
 export * from "./filament-spools.ts";
+export * from "./job-stats.ts";
 export * from "./jobs.ts";
 export * from "./organizations.ts";
 export * from "./print-files.ts";

@@ -73,6 +73,13 @@ export const jobs = pgTable(
     index("jobs_org_ended_idx")
       .on(t.organizationId, t.timeCompleted, t.status)
       .where(sql`${t.timeCompleted} is not null`),
+    /**
+     * Analytics: failed jobs by the instant they ended (failures by reason and file, the latest
+     * failures). Small: failed jobs only.
+     */
+    index("jobs_org_failed_idx")
+      .on(t.organizationId, t.timeCompleted)
+      .where(sql`${t.status} = 'failed'`),
     /** At most one job on a printer at a time, from dispatch to its end. */
     uniqueIndex("jobs_open_per_printer_key")
       .on(t.printerId)

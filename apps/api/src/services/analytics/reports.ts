@@ -13,7 +13,7 @@ import { listPublicInventoryAlerts } from "@apf/db/queries/public-inventory";
 import { normalizeFailureReason } from "@apf/domain";
 import type { Services } from "../../context.ts";
 import { readHubViews } from "../hubs.ts";
-import { printerFreshness, readPrinterViews } from "../printer-view.ts";
+import { printerFreshness, readPrinterStatusViews } from "../printer-view.ts";
 import { dayInZone, resolveWindow, type WindowOutcome } from "./window.ts";
 
 /**
@@ -90,7 +90,7 @@ export function productionReport(
 export function printersReport(deps: Deps, organizationId: string, asked: WindowQuery) {
   return withWindow(deps, organizationId, asked, async (w) => {
     const [views, { printers: figures, windowSeconds: windowS }] = await Promise.all([
-      readPrinterViews(deps.db, organizationId, printerFreshness(deps)),
+      readPrinterStatusViews(deps.db, organizationId, printerFreshness(deps)),
       printerJobFigures(deps.db, organizationId, w),
     ]);
     const byPrinter = new Map(figures.map((f) => [f.printerId, f]));
@@ -211,7 +211,7 @@ export async function overviewReport(deps: Deps, organizationId: string) {
   const today = dayInZone(now, timeZone);
   const freshness = printerFreshness(deps);
   const [views, hubs, live, alerts] = await Promise.all([
-    readPrinterViews(deps.db, organizationId, freshness),
+    readPrinterStatusViews(deps.db, organizationId, freshness),
     readHubViews(deps, organizationId),
     liveCounts(deps.db, organizationId, { from: today, to: today, timeZone, now }),
     listPublicInventoryAlerts(deps.db, organizationId),

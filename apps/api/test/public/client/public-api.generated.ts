@@ -421,6 +421,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List products
+         * @description The organization's products, by name, one page at a time. A product is the SKUs that share a `product_id` (its variants); its fields are read from them.
+         *
+         *     Requires scope `inventory:read` (or any of `read`).
+         */
+        get: operations["listProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a product
+         * @description One product with its SKUs and, for kits, the parts each kit SKU takes (with the stock of each), so no follow-up request is needed.
+         *
+         *     Requires scope `inventory:read` (or any of `read`).
+         */
+        get: operations["getProduct"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/skus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List SKUs
+         * @description The organization's SKUs (the variants of its products) with their stock, ordered by SKU code. Every SKU unless paged. Prices and costs are never part of a SKU here.
+         *
+         *     Requires scope `inventory:read` (or any of `read`).
+         */
+        get: operations["listSkus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/skus/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a SKU
+         * @description One SKU with its stock and, for a kit, how many kits its parts make and the stock of each part.
+         *
+         *     Requires scope `inventory:read` (or any of `read`).
+         */
+        get: operations["getSku"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/v1/hubs": {
         parameters: {
             query?: never;
@@ -567,6 +655,94 @@ export interface paths {
          *     Requires scope `analytics:read` (or any of `read`).
          */
         get: operations["getAnalyticsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders: not managed by apf
+         * @description apf does not manage orders. Every method on `/orders` and on every path under it answers `404 NOT_FOUND` saying so, after the key was checked.
+         *
+         *     Any valid key; no scope required.
+         */
+        get: operations["ordersNotManaged"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers: not managed by apf
+         * @description apf does not manage customers. Every method on `/customers` and on every path under it answers `404 NOT_FOUND` saying so, after the key was checked.
+         *
+         *     Any valid key; no scope required.
+         */
+        get: operations["customersNotManaged"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Revenue: not managed by apf
+         * @description apf does not manage revenue. Every method on `/revenue` and on every path under it answers `404 NOT_FOUND` saying so, after the key was checked.
+         *
+         *     Any valid key; no scope required.
+         */
+        get: operations["revenueNotManaged"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/analytics/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Revenue: not managed by apf
+         * @description apf does not manage revenue. Every method on `/analytics/revenue` and on every path under it answers `404 NOT_FOUND` saying so, after the key was checked.
+         *
+         *     Any valid key; no scope required.
+         */
+        get: operations["revenueReportNotManaged"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1505,6 +1681,169 @@ export interface components {
             location?: string | null;
             /** Format: uuid */
             printer_id?: string | null;
+        };
+        Product: {
+            /** @description The product's id: the `product_id` of its SKUs. */
+            id: string;
+            /** @description The SKUs' `product_name`; should they differ, the name of the product's first SKU. */
+            name: string;
+            /** @description Always null: apf records none. */
+            description: string | null;
+            /** @description Always null: apf records none. */
+            category: string | null;
+            /** @description At least one of its SKUs is a kit assembled from parts. */
+            requires_assembly: boolean;
+            /** @description Always false: apf records no post-processing step. */
+            requires_post_processing: boolean;
+            /** @description The first of `images`, or null. */
+            image_url: string | null;
+            /** @description The images of its SKUs, by SKU code. */
+            images: components["schemas"]["ProductImage"][];
+            /** @description At least one of its SKUs is active. */
+            is_active: boolean;
+            /**
+             * Format: date-time
+             * @description When its first SKU was created.
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When one of its SKUs last changed.
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            updated_at: string;
+            /** @description How many SKUs it has. */
+            sku_count: number;
+        };
+        ProductImage: {
+            /** @description The id of the SKU whose image it is. */
+            id: string;
+            sort_order: number;
+            url: string;
+        };
+        ProductDetail: components["schemas"]["Product"] & {
+            /** @description Its SKUs, by SKU code. */
+            skus: components["schemas"]["Sku"][];
+            /** @description Always empty: apf records no assembly hardware. */
+            components: components["schemas"]["ProductComponent"][];
+            /** @description The product's kit: what assembling one of its kit SKUs takes. */
+            kit: {
+                /** @description The parts its kit SKUs take, by part product; empty for a product without kits. */
+                parts: components["schemas"]["ProductKitPart"][];
+                /** @description Always empty: apf keeps no packaging or accessory stock. */
+                bundle_extras: components["schemas"]["ProductBundleExtra"][];
+                /** @description Always empty. */
+                bundle_extras_by_variant: {
+                    [key: string]: components["schemas"]["ProductBundleExtra"][];
+                };
+            };
+        };
+        Sku: {
+            /** @description The SKU's id (`product_sku_id` elsewhere). */
+            id: string;
+            /** @description The product it is a variant of. */
+            product_id: string;
+            /** @description The SKU code. */
+            sku: string;
+            color: string | null;
+            /** @description The SKU's material. */
+            filament_type: string | null;
+            /** @description Always null: apf records a SKU's colour by name only. */
+            hex_code: string | null;
+            /** @description Units one print of the SKU's file makes (apf's `units_per_print`). */
+            quantity: number;
+            /** @description Units ready (`ready_stock`). */
+            stock_level: number;
+            low_stock_threshold: number | null;
+            is_active: boolean;
+            /** @description The SKU is a kit assembled from parts. */
+            is_composite: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            updated_at: string;
+            /** @description Units ready: the same figure as `stock_level` (apf keeps one stock figure per SKU). */
+            finished_goods_stock: number;
+            product_name: string;
+            /**
+             * @description The stock status, read as `GET /inventory` reads it: `needs_assembly` (a kit with none ready whose parts on hand make at least one), `out_of_stock` at 0, `low_stock` at or below a set threshold, else `in_stock`.
+             * @enum {string}
+             */
+            status: "in_stock" | "low_stock" | "out_of_stock" | "needs_assembly";
+            /** @description The SKU's finished-goods item, `GET /inventory/{id}`. */
+            inventory_id: string;
+            image_url: string | null;
+        };
+        ProductComponent: {
+            id: string;
+            component_name: string;
+            component_type: string | null;
+            quantity_required: number;
+            notes: string | null;
+        };
+        ProductKitPart: {
+            /** @description The part's product id. */
+            part_id: string;
+            /** @description The part's product name. */
+            name: string;
+            /** @description Always null: apf ties a SKU to its print file by the file's name, `file_name`. */
+            print_file_id: string | null;
+            /** @description The print file whose completed prints add to the part's stock, if named. */
+            file_name: string | null;
+            /** @description How many one kit takes, when every variant takes the same; else null (each variant says). */
+            quantity_per_kit: number | null;
+            /** @description The part's colour when every variant takes the same colour, else null. */
+            fixed_color: string | null;
+            /** @description Always false: a part is printed; apf's kits are one level deep. */
+            requires_assembly: boolean;
+            /** @description Always empty. */
+            components: components["schemas"]["ProductComponent"][];
+            /** @description For each kit SKU of the product, the part SKU it takes. */
+            variants: components["schemas"]["ProductKitVariant"][];
+        };
+        ProductKitVariant: {
+            /** @description The kit SKU that takes this part. */
+            kit_sku_id: string;
+            kit_color: string | null;
+            /** @description The part's SKU this kit SKU takes. */
+            child_sku_id: string;
+            child_sku: string;
+            child_color: string | null;
+            /** @description The part SKU's ready stock. */
+            child_on_hand: number;
+            /** @description How many one kit of it takes. */
+            quantity_per_kit: number;
+        };
+        ProductBundleExtra: {
+            id: string;
+            sku_id: string;
+            inventory_item_id: string;
+            quantity_required: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            created_at: string;
+            item_name: string;
+            remaining: number;
+        };
+        SkuDetail: components["schemas"]["Sku"] & {
+            /** @description How many kits the parts on hand make; 0 for a SKU that is not a kit. */
+            available_to_build: number;
+            /**
+             * @description The status the SKU would have with every kit the parts make assembled; `status` for a SKU that is not a kit.
+             * @enum {string}
+             */
+            effective_status: "in_stock" | "low_stock" | "out_of_stock";
+            /** @description A kit's parts and the stock of each; empty for a SKU that is not a kit. */
+            parts_on_hand: components["schemas"]["KitPart"][];
         };
         Hub: {
             id: string;
@@ -3176,6 +3515,176 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listProducts: {
+        parameters: {
+            query?: {
+                /** @description Only products of exactly this category. apf records no categories, so no product matches. */
+                category?: string;
+                /** @description `true`: products with at least one active SKU; `false`: products whose SKUs are all inactive. */
+                is_active?: "true" | "false";
+                /** @description Case-insensitive substring of the name or the description. */
+                search?: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Products to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of products and `meta` (always). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Product"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ProductDetail"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSkus: {
+        parameters: {
+            query?: {
+                /** @description Only SKUs of this product (an unknown id matches nothing). */
+                product_id?: string;
+                /** @description Only SKUs of this colour (case-insensitive, whole value). */
+                color?: string;
+                /** @description Only SKUs of exactly this material (case-sensitive). */
+                filament_type?: string;
+                /** @description `true`: only SKUs at or below their threshold; `false`: the others. SKUs with no threshold never count as low. */
+                low_stock?: "true" | "false";
+                /** @description Only active (`true`) or inactive (`false`) SKUs. */
+                is_active?: "true" | "false";
+                /** @description Page size, 1 to 500. Paging is opt-in: with `limit` or `offset`, the answer has `meta`; without, every item is returned. */
+                limit?: number;
+                /** @description Items to skip (default 0). Given alone, the page size is 500. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The SKUs; `meta` only when `limit` or `offset` was given. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Sku"][];
+                        meta?: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSku: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. An id that does not exist in the key's organization answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The SKU. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["SkuDetail"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listHubs: {
         parameters: {
             query?: never;
@@ -3434,6 +3943,70 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ordersNotManaged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    customersNotManaged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revenueNotManaged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revenueReportNotManaged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

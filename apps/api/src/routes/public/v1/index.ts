@@ -34,12 +34,17 @@ import { registerCreateFilament } from "./materials/filament-create.ts";
 import { registerGetFilament } from "./materials/filament-get.ts";
 import { registerListFilament } from "./materials/filament-list.ts";
 import { registerMe } from "./me.ts";
+import { registerNotManaged } from "./not-managed.ts";
 import { registerOpenApiJson } from "./openapi-json.ts";
 import { registerGetPrinter } from "./printers/get.ts";
 import { registerListPrinters } from "./printers/list.ts";
 import { registerSetPrinterMaintenance } from "./printers/maintenance.ts";
 import { registerGetPrinterStatus } from "./printers/status.ts";
+import { registerGetProduct } from "./products/get.ts";
+import { registerListProducts } from "./products/list.ts";
 import { registerGithubSecretScanning } from "./secret-scanning/github.ts";
+import { registerGetSku } from "./skus/get.ts";
+import { registerListSkus } from "./skus/list.ts";
 import { registerCompleteWorklistTask } from "./worklist/complete.ts";
 import { registerListWorklist } from "./worklist/list.ts";
 
@@ -51,7 +56,8 @@ export const PUBLIC_BASE_PATH = "/public/v1";
  * operation carries its own key check, budget and scope (see operation.ts) and is registered on
  * `keyed`, whose handlers see the key (PublicEnv); openapi.json and GitHub's secret-scanning
  * reports need no key and are registered on the surface's own router. Fixed paths
- * (/inventory/alerts, /inventory/by-sku/…) come before /inventory/{id}.
+ * (/inventory/alerts, /inventory/by-sku/…) come before /inventory/{id}. Orders, customers and
+ * revenue answer 404 saying apf keeps none (not-managed.ts).
  */
 export function publicRoutes() {
   const router = createRouter();
@@ -87,6 +93,10 @@ function keyOperations() {
   registerListFilament(router);
   registerCreateFilament(router);
   registerGetFilament(router);
+  registerListProducts(router);
+  registerGetProduct(router);
+  registerListSkus(router);
+  registerGetSku(router);
   registerListHubs(router);
   registerGetHub(router);
   registerGetProductionAnalytics(router);
@@ -94,6 +104,7 @@ function keyOperations() {
   registerGetFailureAnalytics(router);
   registerGetInventoryAnalytics(router);
   registerGetAnalyticsOverview(router);
+  registerNotManaged(router);
   registerControlPrinter(router);
   registerGetCommand(router);
   registerUploadUrl(router);

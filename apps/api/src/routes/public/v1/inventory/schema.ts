@@ -1,4 +1,8 @@
-import type { PublicInventoryDetail, PublicInventoryRow } from "@apf/db/queries/public-inventory";
+import type {
+  PublicInventoryDetail,
+  PublicInventoryRow,
+  PublicKitPart,
+} from "@apf/db/queries/public-inventory";
 import { STOCK_LEVELS, STOCK_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../../openapi/kit.ts";
@@ -104,16 +108,21 @@ export function toInventoryItemDetail(row: PublicInventoryDetail) {
     is_composite: row.isComposite,
     available_to_build: row.availableToBuild,
     effective_status: row.effectiveStatus,
-    parts_on_hand: row.parts.map((p) => ({
-      product_sku_id: p.productSkuId,
-      sku: p.sku,
-      quantity_per_kit: p.quantityPerKit,
-      ready_stock: p.readyStock,
-      part_sku_id: p.productSkuId,
-      part_name: p.productName,
-      color: p.color,
-      on_hand: p.readyStock,
-      enough_for_one_kit: p.readyStock >= p.quantityPerKit,
-    })),
+    parts_on_hand: row.parts.map(toKitPart),
   });
+}
+
+/** A kit's part with its stock → the part as inventory and SKU details show it. */
+export function toKitPart(p: PublicKitPart) {
+  return {
+    product_sku_id: p.productSkuId,
+    sku: p.sku,
+    quantity_per_kit: p.quantityPerKit,
+    ready_stock: p.readyStock,
+    part_sku_id: p.productSkuId,
+    part_name: p.productName,
+    color: p.color,
+    on_hand: p.readyStock,
+    enough_for_one_kit: p.readyStock >= p.quantityPerKit,
+  };
 }
