@@ -82,5 +82,6 @@ for (const [release, entries] of Object.entries(RELEASED)) {
     } finally {
       await client.close();
     }
-  });
+    // Every migration on an embedded database: seconds alone, much longer beside other test files.
+  }, 120_000);
 }
