@@ -79,7 +79,7 @@ describe("POST /public/v1/jobs", () => {
       const queued = enqueue(app, f.key, { print_file_id: f.file.id }).finally(() => {
         answered = true;
       });
-      // The enqueue waits for the file's row (FOR SHARE) instead of reading the old version.
+      // The enqueue waits for the file's row (FOR KEY SHARE) instead of reading the old version.
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(answered).toBe(false);
       commit();
@@ -103,9 +103,9 @@ describe("POST /public/v1/jobs", () => {
       const isLocked = new Promise<void>((resolve) => {
         locked = resolve;
       });
-      // An enqueue that holds the file FOR SHARE and has written its job, not yet committed.
+      // An enqueue that holds the file's row and has written its job, not yet committed.
       const enqueuing = services.db.transaction(async (tx) => {
-        await tx.select().from(printFiles).where(eq(printFiles.id, f.file.id)).for("share");
+        await tx.select().from(printFiles).where(eq(printFiles.id, f.file.id)).for("key share");
         await tx.insert(jobs).values({
           organizationId: f.organization.id,
           status: "queued",

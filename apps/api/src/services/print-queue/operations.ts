@@ -102,7 +102,7 @@ async function changeJob<T>(
 /**
  * Queues a print file as a job at the bottom of the queue. Throws FILE_NOT_FOUND,
  * PRINTER_NOT_FOUND, SKU_NOT_FOUND or PRINTER_MODEL_MISMATCH, naming what was missing. One
- * transaction: the file's row is locked FOR SHARE while the job naming it is written, so a
+ * transaction: the file's row is locked (FOR KEY SHARE) while the job naming it is written, so a
  * concurrent delete of the file either waits and then sees the job (FILE_IN_USE) or deleted it
  * first (FILE_NOT_FOUND here); never a job whose file is gone. Its change notifications are
  * announced after the commit, together with other writers' (services/org-changes.ts): a
@@ -118,7 +118,7 @@ export async function enqueueJob(
   const now = clock.now();
   const { jobId, changes } = await db.transaction(async (tx) => {
     await deferOrgChanges(tx);
-    const file = await getPrintFile(tx, org, input.printFileId, { forShare: true });
+    const file = await getPrintFile(tx, org, input.printFileId, { lock: true });
     if (!file) throw new ApiError("FILE_NOT_FOUND", `Print file ${input.printFileId} not found.`);
     if (input.printerId !== undefined) {
       const printer = await findQueuePrinter(tx, org, input.printerId, {
