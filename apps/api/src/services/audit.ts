@@ -1,6 +1,6 @@
 import { isSecretField, redactTokens } from "@apf/auth";
 import type { ActorType, Queryable } from "@apf/db";
-import { insertAuditEvents } from "@apf/db/queries/audit-events";
+import { insertAuditEvents, type NewAuditEvent } from "@apf/db/queries/audit-events";
 import type { Context } from "hono";
 import type { AppEnv } from "../context.ts";
 
@@ -126,16 +126,21 @@ export async function recordAudit(
   const list = Array.isArray(entries) ? entries : [entries as AuditEntry];
   await insertAuditEvents(
     db,
-    list.map((e) => ({
-      organizationId: e.organizationId,
-      action: e.action,
-      actorType: origin.actorType,
-      actorId: origin.actorId,
-      targetType: e.target?.type ?? null,
-      targetId: e.target?.id ?? null,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-      details: scrubDetails(e.details ?? {}) as Record<string, unknown>,
-    })),
+    list.map((e) => auditRow(origin, e)),
   );
+}
+
+/** The stored row of one audit event (details scrubbed), for a statement that writes it itself. */
+export function auditRow(origin: AuditOrigin, e: AuditEntry): NewAuditEvent {
+  return {
+    organizationId: e.organizationId,
+    action: e.action,
+    actorType: origin.actorType,
+    actorId: origin.actorId,
+    targetType: e.target?.type ?? null,
+    targetId: e.target?.id ?? null,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    details: scrubDetails(e.details ?? {}) as Record<string, unknown>,
+  };
 }
