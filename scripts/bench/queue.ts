@@ -169,7 +169,7 @@ try {
     APF_STALE_AFTER_S: "3600",
     APF_UPLOAD_SECRET: randomBytes(32).toString("hex"),
     LOG_LEVEL: values["log-level"]!,
-  }, process.env.Q2PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/q2prof"] : []);
+  });
   try {
     // 1. Enqueue rate.
     let next = 0;
@@ -284,7 +284,6 @@ try {
     await api.stop();
   }
 } finally {
-  if (process.env.Q2KEEP) console.log("kept", dbName);
-  else await admin.query(`drop database if exists ${dbName} with (force)`);
+  await admin.query(`drop database if exists ${dbName} with (force)`);
   await admin.end();
 }

@@ -1,6 +1,6 @@
 import { isSecretField, redactTokens } from "@apf/auth";
 import type { ActorType, Queryable } from "@apf/db";
-import { insertAuditEvents } from "@apf/db/queries/audit-events";
+import { insertAuditEvents, type NewAuditEvent } from "@apf/db/queries/audit-events";
 
 /** Everything the audit log records. */
 export type AuditAction =
@@ -113,16 +113,21 @@ export async function recordAudit(
   const list = Array.isArray(entries) ? entries : [entries as AuditEntry];
   await insertAuditEvents(
     db,
-    list.map((e) => ({
-      organizationId: e.organizationId,
-      action: e.action,
-      actorType: actor.kind,
-      actorId: actor.id,
-      targetType: e.target?.type ?? null,
-      targetId: e.target?.id ?? null,
-      ip: actor.address,
-      userAgent: actor.userAgent,
-      details: scrubDetails(e.details ?? {}) as Record<string, unknown>,
-    })),
+    list.map((e) => auditRow(actor, e)),
   );
+}
+
+/** The stored row of one audit event (details scrubbed), for a statement that writes it itself. */
+export function auditRow(actor: Actor, e: AuditEntry): NewAuditEvent {
+  return {
+    organizationId: e.organizationId,
+    action: e.action,
+    actorType: actor.kind,
+    actorId: actor.id,
+    targetType: e.target?.type ?? null,
+    targetId: e.target?.id ?? null,
+    ip: actor.address,
+    userAgent: actor.userAgent,
+    details: scrubDetails(e.details ?? {}) as Record<string, unknown>,
+  };
 }

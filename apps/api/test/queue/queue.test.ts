@@ -79,7 +79,7 @@ describe("POST /public/v1/jobs", () => {
       const queued = enqueue(app, f.key, { print_file_id: f.file.id }).finally(() => {
         answered = true;
       });
-      // The enqueue waits for the file's row (FOR SHARE) instead of reading the old version.
+      // The enqueue waits for the file's row (FOR KEY SHARE) instead of reading the old version.
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(answered).toBe(false);
       commit();
@@ -103,9 +103,9 @@ describe("POST /public/v1/jobs", () => {
       const isLocked = new Promise<void>((resolve) => {
         locked = resolve;
       });
-      // An enqueue that holds the file FOR SHARE and has written its job, not yet committed.
+      // An enqueue that holds the file's row and has written its job, not yet committed.
       const enqueuing = services.db.transaction(async (tx) => {
-        await tx.select().from(printFiles).where(eq(printFiles.id, f.file.id)).for("share");
+        await tx.select().from(printFiles).where(eq(printFiles.id, f.file.id)).for("key share");
         await tx.insert(jobs).values({
           organizationId: f.organization.id,
           status: "queued",
@@ -202,6 +202,36 @@ describe("editing and moving a queued job", () => {
 
     const urgent = await send(app, f.key, "PATCH", `/public/v1/jobs/${ids[3]}`, { priority: 200 });
     expect(urgent.body.data).toMatchObject({ priority: 200, position: 1 });
+  });
+
+  it("numbers every queued job 1…n in queue order through enqueues, moves, priorities, cancels, retries and removals", async () => {
+    const f = await queueFarm(services);
+    const add = async (priority: number) =>
+      (await enqueue(app, f.key, { print_file_id: f.file.id, priority })).body.data.id as string;
+    const ids: string[] = [];
+    for (const priority of [50, 50, 80, 50, 10, 80, 50, 50]) ids.push(await add(priority));
+    const check = async () => {
+      const list = (await send(app, f.key, "GET", "/public/v1/jobs?status=queued&limit=100")).body
+        .data as { id: string; position: number }[];
+      // The list's order is the queue's; every job's place (in the list and read alone) is its rank.
+      expect(list.map((j) => j.position)).toEqual(list.map((_, i) => i + 1));
+      for (const [i, job] of list.entries()) {
+        const one = await send(app, f.key, "GET", `/public/v1/jobs/${job.id}`);
+        expect([job.id, one.body.data.position]).toEqual([job.id, i + 1]);
+      }
+      return list.map((j) => j.id);
+    };
+    expect(await check()).toEqual([ids[2], ids[5], ids[0], ids[1], ids[3], ids[6], ids[7], ids[4]]);
+    await send(app, f.key, "PATCH", `/public/v1/jobs/${ids[7]}`, { position: "top" });
+    await send(app, f.key, "PATCH", `/public/v1/jobs/${ids[0]}`, { position: "bottom" });
+    await send(app, f.key, "PATCH", `/public/v1/jobs/${ids[6]}`, { position: 2 });
+    await send(app, f.key, "PATCH", `/public/v1/jobs/${ids[4]}`, { priority: 90 });
+    await send(app, f.key, "POST", `/public/v1/jobs/${ids[1]}/cancel`);
+    await send(app, f.key, "DELETE", `/public/v1/jobs/${ids[3]}`);
+    ids.push(await add(50));
+    await send(app, f.key, "POST", `/public/v1/jobs/${ids[1]}/retry`);
+    // Place 2 among all queued jobs puts ids[6] ahead of ids[7] (priority still comes first).
+    expect(await check()).toEqual([ids[4], ids[2], ids[5], ids[6], ids[7], ids[0], ids[8], ids[1]]);
   });
 
   it("assigns and unassigns a printer", async () => {

@@ -21,3 +21,15 @@ export async function deferredOrgChanges(tx: Transaction): Promise<string[]> {
   const [row] = (result as { rows: { changed: string | null }[] }).rows;
   return (row?.changed ?? "").split(" ").filter((p) => p !== "");
 }
+
+/**
+ * A deferred-changes flag for one statement: a CTE of it, when the statement reads it before it
+ * writes (its rows come from it), keeps that statement's own triggers from notifying, as
+ * `deferOrgChanges` does for a transaction. The statement's caller announces what it wrote.
+ */
+export const DEFER_ORG_CHANGES = sql`select set_config('apf.defer_org_changes', 'on', true) as deferred`;
+
+/** The change notification of a table of an organization, as the triggers write it. */
+export function orgChange(table: "printers" | "jobs" | "skus", organizationId: string): string {
+  return `${table}:${organizationId}`;
+}

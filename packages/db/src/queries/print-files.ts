@@ -9,22 +9,23 @@ export type NewFileUpload = typeof fileUploads.$inferInsert;
 
 /**
  * One print file of the organization, or null (also for another organization's id). With
- * `forShare` (in a transaction) the row is locked FOR SHARE until it ends: a job written meanwhile
- * names a file that still exists, since deletePrintFile's FOR UPDATE waits for the lock, then
- * sees the job.
+ * `lock` (in a transaction) the row is locked FOR KEY SHARE until the transaction ends — the lock
+ * a job's foreign key takes anyway, and the weakest that a delete (deletePrintFile's FOR UPDATE)
+ * waits for: a job written meanwhile names a file that still exists, and the delete then sees it;
+ * a delete already under way is waited for, and the file then reads as gone.
  */
 export async function getPrintFile(
   db: Queryable,
   organizationId: string,
   id: string,
-  options: { forShare?: boolean } = {},
+  options: { lock?: boolean } = {},
 ): Promise<PrintFileRow | null> {
   const query = db
     .select()
     .from(printFiles)
     .where(and(eq(printFiles.organizationId, organizationId), eq(printFiles.id, id)))
     .limit(1);
-  const [row] = options.forShare ? await query.for("share") : await query;
+  const [row] = options.lock ? await query.for("key share") : await query;
   return row ?? null;
 }
 
@@ -158,7 +159,7 @@ export async function listPrintFiles(
 
 /**
  * Deletes a print file unless a job that has not finished names it. The file's row is locked
- * first, so a job enqueued for it meanwhile (which locks it FOR SHARE) waits or is refused.
+ * first, so a job enqueued for it meanwhile (which locks it FOR KEY SHARE) waits or is refused.
  */
 export async function deletePrintFile(
   tx: Queryable,

@@ -2,6 +2,7 @@ import { type PrinterFreshness, readPrinter } from "@apf/domain";
 import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import {
+  auditEvents,
   type CommandRequester,
   commands,
   type JobStatus,
@@ -11,6 +12,8 @@ import {
   printFiles,
   skus,
 } from "../schema/index.ts";
+import type { NewAuditEvent } from "./audit-events.ts";
+import { DEFER_ORG_CHANGES, orgChange } from "./org-changes.ts";
 
 /** Whether the organization has this SKU. */
 export async function skuExists(db: Queryable, organizationId: string, id: string) {
@@ -144,46 +147,75 @@ export async function listReadyPrinters(
  */
 const BOTTOM = sql<number>`(extract(epoch from clock_timestamp()) * 1000000)::bigint`;
 
-export interface NewQueuedJob {
+export interface PrintFileJob {
+  /** The new job's id (the caller's, so its audit event can name it). */
+  id: string;
   organizationId: string;
   printFileId: string;
-  fileName: string;
   printerId: string | null;
   productSkuId: string | null;
   color: string | null;
   filamentType: string | null;
   materialType: string | null;
-  numberOfUnits: number;
+  /** Null: the print file's. */
+  numberOfUnits: number | null;
   priority: number;
-  estimatedPrintTimeMinutes: number | null;
   now: Date;
 }
 
-/** Stores a queued job at the bottom of the queue. */
-export async function insertQueuedJob(db: Queryable, input: NewQueuedJob) {
-  const [row] = await db
-    .insert(jobs)
-    .values({
-      organizationId: input.organizationId,
-      status: "queued",
-      printFileId: input.printFileId,
-      fileName: input.fileName,
-      printerId: input.printerId,
-      assignedPrinterId: input.printerId,
-      productSkuId: input.productSkuId,
-      color: input.color,
-      filamentType: input.filamentType,
-      materialType: input.materialType,
-      numberOfUnits: input.numberOfUnits,
-      priority: input.priority,
-      estimatedPrintTimeMinutes: input.estimatedPrintTimeMinutes,
-      queuePosition: BOTTOM,
-      timeSubmitted: input.now,
-      createdAt: input.now,
-      updatedAt: input.now,
-    })
-    .returning({ id: jobs.id });
-  return row!.id;
+/**
+ * Queues a print file as a job at the bottom of the queue, with its audit event, in one
+ * statement (atomic without a transaction, and one round trip): the file's row is locked
+ * FOR KEY SHARE and read (see getPrintFile: a delete under way is waited for, one that comes
+ * later sees the job), the job takes the file's name, units and estimate, and `audit` is written
+ * only if the job was. Returns the organization changes to announce once it returned (its
+ * notifications are deferred, as ingest's are: a notifying commit waits for the one before), or
+ * undefined when the organization has no such file (nothing is written then).
+ */
+export async function insertPrintFileJob(
+  db: Queryable,
+  job: PrintFileJob,
+  audit: NewAuditEvent,
+): Promise<string[] | undefined> {
+  const f = printFiles;
+  // The CTEs run in the order their rows are needed: the flag before the file, the file before
+  // the job, the job before its event; the jobs trigger fires at the end of the statement.
+  const result = await db.execute(sql`
+    with deferred as materialized (${DEFER_ORG_CHANGES}),
+    file as (
+      select ${f.id} as id, ${f.originalFilename} as name, ${f.numberOfUnits} as units,
+             ${f.printTimeSeconds} as seconds
+      from ${f}, deferred
+      where ${f.organizationId} = ${job.organizationId} and ${f.id} = ${job.printFileId}
+      for key share of ${f}
+    ),
+    job as (
+      insert into ${jobs} (id, organization_id, status, print_file_id, file_name, printer_id,
+        assigned_printer_id, product_sku_id, color, filament_type, material_type, number_of_units,
+        priority, estimated_print_time_minutes, queue_position, time_submitted, created_at,
+        updated_at)
+      select ${job.id}::uuid, ${job.organizationId}::uuid, 'queued', file.id, file.name,
+        ${job.printerId}::uuid, ${job.printerId}::uuid, ${job.productSkuId}::uuid,
+        ${job.color}::text, ${job.filamentType}::text, ${job.materialType}::text,
+        coalesce(${job.numberOfUnits}::int, file.units), ${job.priority}::int,
+        ceil(file.seconds / 60.0)::int, ${BOTTOM}, ${job.now}::timestamptz,
+        ${job.now}::timestamptz, ${job.now}::timestamptz
+      from file
+      returning id
+    ),
+    event as (
+      insert into ${auditEvents} (organization_id, action, actor_type, actor_id, target_type,
+        target_id, ip, user_agent, details, created_at)
+      select ${audit.organizationId}::uuid, ${audit.action}::text, ${audit.actorType}::text,
+        ${audit.actorId}::text, ${audit.targetType}::text, ${audit.targetId}::text,
+        ${audit.ip}::text, ${audit.userAgent}::text, ${JSON.stringify(audit.details)}::jsonb,
+        clock_timestamp()
+      from job
+    )
+    select id from job`);
+  // node-postgres and PGlite both answer { rows }.
+  if ((result as unknown as { rows: unknown[] }).rows.length === 0) return undefined;
+  return [orgChange("jobs", job.organizationId)];
 }
 
 /** One job of the organization (every column), or undefined. */
@@ -761,16 +793,34 @@ export async function setWaitingReasons(
       and ${jobs.status} = 'queued' and ${jobs.waitingReason} is distinct from v.reason`);
 }
 
+/** The queued jobs of the outer job's organization and priority (a range of the queue's index). */
+const SAME_BAND = sql.raw(
+  `q.organization_id = "jobs"."organization_id" and q.status = 'queued' and q.priority = "jobs"."priority"`,
+);
+/** The outer job's organization's queued jobs of a priority `op` the outer job's, per queue_counts. */
+const countedAt = (op: ">" | ">=") =>
+  sql.raw(
+    `(select coalesce(sum(c.queued), 0)::int from queue_counts c where c.organization_id = "jobs"."organization_id" and c.priority ${op} "jobs"."priority")`,
+  );
+
 /**
- * Where a queued job stands: 1-based among the organization's queued jobs, null otherwise. The
- * jobs ahead are two ranges of jobs_org_queue_order_idx (a higher priority; the same priority
- * and an earlier position, then id), each counted by an index-only scan.
+ * Where a queued job stands: 1-based among the organization's queued jobs, null otherwise. Jobs of
+ * a higher priority come from queue_counts; within its own priority, whichever side of the job
+ * looks shorter is counted on jobs_org_queue_order_idx: the jobs ahead of one near the top (a
+ * page of GET /jobs?status=queued), or, for one near the bottom (a job just queued), every job
+ * of its priority (queue_counts) less those behind it. Either is a short index range at the two
+ * ends of a long queue, where counting everything ahead would read it all.
  */
 export const queuePlace: SQL<number | null> = sql<
   number | null
->`(case when "jobs"."status" = 'queued' then 1
-  + (select count(*)::int from jobs q where q.organization_id = "jobs"."organization_id" and q.status = 'queued' and q.priority > "jobs"."priority")
-  + (select count(*)::int from jobs q where q.organization_id = "jobs"."organization_id" and q.status = 'queued' and q.priority = "jobs"."priority" and (q.queue_position, q.id) < ("jobs"."queue_position", "jobs"."id")) end)`;
+>`(case when "jobs"."status" = 'queued' then
+  case when "jobs"."queue_position" - (select q.queue_position from jobs q where ${SAME_BAND} order by q.queue_position, q.id limit 1)
+         <= (select q.queue_position from jobs q where ${SAME_BAND} order by q.queue_position desc, q.id desc limit 1) - "jobs"."queue_position"
+    then 1 + ${countedAt(">")}
+      + (select count(*)::int from jobs q where ${SAME_BAND} and (q.queue_position, q.id) < ("jobs"."queue_position", "jobs"."id"))
+    else ${countedAt(">=")}
+      - (select count(*)::int from jobs q where ${SAME_BAND} and (q.queue_position, q.id) > ("jobs"."queue_position", "jobs"."id"))
+  end end)`;
 
 /** One command by id (the queue's own reads, below any organization check). */
 export async function findPrintCommand(db: Queryable, commandId: string) {

@@ -10,6 +10,7 @@ export * from "./organizations.ts";
 export * from "./print-files.ts";
 export * from "./printer-list-versions.ts";
 export * from "./printers.ts";
+export * from "./queue-counts.ts";
 export * from "./skus.ts";
 export * from "./tasks.ts";
 export * from "./users.ts";

@@ -1,12 +1,12 @@
+import { randomUUID } from "node:crypto";
 import type { CommandRequester, Transaction } from "@apf/db";
-import { deferOrgChanges, deferredOrgChanges } from "@apf/db/queries/org-changes";
 import { getPrintFile } from "@apf/db/queries/print-files";
 import {
   cancelJobFrom,
   deleteQueuedJob,
   findQueueJob,
   findQueuePrinter,
-  insertQueuedJob,
+  insertPrintFileJob,
   moveQueuedJobToEnd,
   moveQueuedJobToPlace,
   type QueueJob,
@@ -16,7 +16,7 @@ import {
 } from "@apf/db/queries/print-queue";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import { type Actor, type AuditAction, recordAudit } from "../audit.ts";
+import { type Actor, type AuditAction, auditRow, recordAudit } from "../audit.ts";
 import type { ControlAnswer } from "../control/request.ts";
 import { requestControl } from "../control/request.ts";
 import { modelMismatch } from "./rules.ts";
@@ -100,12 +100,12 @@ async function changeJob<T>(
 
 /**
  * Queues a print file as a job at the bottom of the queue. Throws FILE_NOT_FOUND,
- * PRINTER_NOT_FOUND, SKU_NOT_FOUND or PRINTER_MODEL_MISMATCH, naming what was missing. One
- * transaction: the file's row is locked FOR SHARE while the job naming it is written, so a
- * concurrent delete of the file either waits and then sees the job (FILE_IN_USE) or deleted it
- * first (FILE_NOT_FOUND here); never a job whose file is gone. Its change notifications are
- * announced after the commit, together with other writers' (services/org-changes.ts): a
- * notifying commit would queue every enqueue of the database behind the one before.
+ * PRINTER_NOT_FOUND, SKU_NOT_FOUND or PRINTER_MODEL_MISMATCH, naming what was missing. The job
+ * and its audit event are one statement (insertPrintFileJob) that locks the file's row while it
+ * writes the job, so a concurrent delete of the file either waits and then sees the job
+ * (FILE_IN_USE) or deleted it first (FILE_NOT_FOUND here); never a job whose file is gone. Its
+ * change notifications are announced afterwards, together with other writers'
+ * (services/org-changes.ts).
  */
 export async function enqueueJob(
   services: QueueServices,
@@ -115,13 +115,15 @@ export async function enqueueJob(
   const { db, clock, config } = services;
   const org = actor.organizationId;
   const now = clock.now();
-  const { jobId, changes } = await db.transaction(async (tx) => {
-    await deferOrgChanges(tx);
-    const file = await getPrintFile(tx, org, input.printFileId, { forShare: true });
-    if (!file)
-      throw new DomainError("FILE_NOT_FOUND", `Print file ${input.printFileId} not found.`);
+  const fileNotFound = () =>
+    new DomainError("FILE_NOT_FOUND", `Print file ${input.printFileId} not found.`);
+  // A printer or SKU named: checked first, in AutoPrintFarm's order (the file, then the printer
+  // and its model, then the SKU); the statement below still finds the file or answers 404.
+  if (input.printerId !== undefined || input.productSkuId !== undefined) {
+    const file = await getPrintFile(db, org, input.printFileId);
+    if (!file) throw fileNotFound();
     if (input.printerId !== undefined) {
-      const printer = await findQueuePrinter(tx, org, input.printerId, {
+      const printer = await findQueuePrinter(db, org, input.printerId, {
         now,
         staleAfterS: config.APF_STALE_AFTER_S,
       });
@@ -134,32 +136,34 @@ export async function enqueueJob(
         );
       }
     }
-    if (input.productSkuId !== undefined && !(await skuExists(tx, org, input.productSkuId))) {
+    if (input.productSkuId !== undefined && !(await skuExists(db, org, input.productSkuId))) {
       throw new DomainError("SKU_NOT_FOUND", `SKU ${input.productSkuId} not found.`);
     }
-    const id = await insertQueuedJob(tx, {
+  }
+  const jobId = randomUUID();
+  const changes = await insertPrintFileJob(
+    db,
+    {
+      id: jobId,
       organizationId: org,
-      printFileId: file.id,
-      fileName: file.originalFilename,
+      printFileId: input.printFileId,
       printerId: input.printerId ?? null,
       productSkuId: input.productSkuId ?? null,
       color: input.color ?? null,
       filamentType: input.filamentType ?? null,
       materialType: input.materialType ?? null,
-      numberOfUnits: input.numberOfUnits ?? file.numberOfUnits,
+      numberOfUnits: input.numberOfUnits ?? null,
       priority: input.priority ?? DEFAULT_PRIORITY,
-      estimatedPrintTimeMinutes:
-        file.printTimeSeconds === null ? null : Math.ceil(file.printTimeSeconds / 60),
       now,
-    });
-    await recordAudit(tx, actor.origin, {
+    },
+    auditRow(actor.origin, {
       organizationId: org,
       action: "job.queued",
-      target: { type: "job", id },
-      details: { print_file_id: file.id, printer_id: input.printerId ?? null },
-    });
-    return { jobId: id, changes: await deferredOrgChanges(tx) };
-  });
+      target: { type: "job", id: jobId },
+      details: { print_file_id: input.printFileId, printer_id: input.printerId ?? null },
+    }),
+  );
+  if (!changes) throw fileNotFound();
   services.orgChanges.announce(changes);
   services.dispatcher.wake(org);
   return jobId;
