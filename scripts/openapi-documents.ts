@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { createApp } from "../apps/api/src/app.ts";
 import { parseEnv } from "../apps/api/src/env.ts";
-import { buildServices } from "../apps/api/src/services/build.ts";
+import { buildServices } from "../apps/api/src/platform/build.ts";
 
 const DOCUMENTS = {
   "public.json": "/public/v1/openapi.json",

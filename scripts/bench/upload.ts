@@ -14,7 +14,7 @@ import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createDatabase } from "@apf/db";
 import pg from "pg";
-import { createFolderStore } from "../../apps/api/src/services/file-store/folder.ts";
+import { createFolderStore } from "../../apps/api/src/platform/file-store/folder.ts";
 import { createApiKey, createOrganization } from "../../apps/api/test/support/factories.ts";
 import { rssMb, startApi } from "./server.ts";
 

@@ -2,20 +2,20 @@ import type { Database, DatabaseKind } from "@apf/db";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Env } from "./env.ts";
-import type { Actor, OrgActor } from "./services/audit.ts";
-import type { CommandBus } from "./services/control/bus.ts";
-import type { EncodedBodies } from "./services/encoded-bodies.ts";
-import type { FileStore } from "./services/file-store/index.ts";
-import type { GithubKeySet } from "./services/github-keys.ts";
-import type { JobsListCache } from "./services/jobs-list-cache.ts";
-import type { KeyCache } from "./services/key-cache.ts";
-import type { KeyTouches } from "./services/key-touches.ts";
-import type { Metrics } from "./services/metrics.ts";
-import type { OrgChanges } from "./services/org-changes.ts";
-import type { Dispatcher } from "./services/print-queue/dispatcher.ts";
-import type { PrintFileLinks } from "./services/print-queue/transfer.ts";
-import type { PrinterListCache } from "./services/printer-list-cache.ts";
-import type { RateLimiterFactory } from "./services/rate-limiter.ts";
+import type { Actor, OrgActor } from "./modules/audit/audit.ts";
+import type { CommandBus } from "./modules/control/bus.ts";
+import type { JobsListCache } from "./modules/jobs/jobs-list-cache.ts";
+import type { GithubKeySet } from "./modules/keys/github-keys.ts";
+import type { KeyCache } from "./modules/keys/key-cache.ts";
+import type { KeyTouches } from "./modules/keys/key-touches.ts";
+import type { Dispatcher } from "./modules/print-queue/dispatcher.ts";
+import type { PrintFileLinks } from "./modules/print-queue/transfer.ts";
+import type { PrinterListCache } from "./modules/printers/printer-list-cache.ts";
+import type { EncodedBodies } from "./platform/encoded-bodies.ts";
+import type { FileStore } from "./platform/file-store/index.ts";
+import type { Metrics } from "./platform/metrics.ts";
+import type { OrgChanges } from "./platform/org-changes.ts";
+import type { RateLimiterFactory } from "./platform/rate-limiter.ts";
 
 /** The time source; tests swap it, never the database. */
 export interface Clock {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { parseFileStoreLocation } from "./services/file-store/index.ts";
-import { GITHUB_SECRET_SCANNING_KEYS_URL } from "./services/github-keys.ts";
+import { GITHUB_SECRET_SCANNING_KEYS_URL } from "./modules/keys/github-keys.ts";
+import { parseFileStoreLocation } from "./platform/file-store/index.ts";
 
 const TRUST_PROXY_VALUES = ["none", "x-forwarded-for", "x-real-ip", "cf-connecting-ip"] as const;
 export type TrustProxy = (typeof TRUST_PROXY_VALUES)[number];

@@ -2,8 +2,8 @@ import net, { type AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp, createMetricsApp } from "./app.ts";
 import { ConfigError, demoEnabled, parseEnv } from "./env.ts";
-import { buildServices } from "./services/build.ts";
-import { createLogger } from "./services/logger.ts";
+import { buildServices } from "./platform/build.ts";
+import { createLogger } from "./platform/logger.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -95,7 +95,7 @@ async function main() {
 
   // The demo is its own module (its own chunk of the build), loaded only when it runs.
   const demo = demoEnabled(env, services.dbKind)
-    ? await (await import("./services/demo/index.ts")).startDemo(services, env, address)
+    ? await (await import("./demo/index.ts")).startDemo(services, env, address)
     : undefined;
 
   let stopping = false;

@@ -1,6 +1,6 @@
 import { mintInvitationToken, mintToken } from "@apf/auth";
 import { describe, expect, it } from "vitest";
-import { scrubDetails } from "../src/services/audit.ts";
+import { scrubDetails } from "../src/modules/audit/audit.ts";
 
 describe("scrubDetails", () => {
   it("drops every *_token and *_hash field, and cuts token-looking strings", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseCoding, createEncodedBodies } from "../src/services/encoded-bodies.ts";
+import { chooseCoding, createEncodedBodies } from "../src/platform/encoded-bodies.ts";
 
 describe("chooseCoding", () => {
   it.each([

@@ -2,7 +2,7 @@ import { idempotencyRecords } from "@apf/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../src/domain-error.ts";
-import { idempotent } from "../src/services/idempotency.ts";
+import { idempotent } from "../src/platform/idempotency.ts";
 import { createOrganization } from "./support/factories.ts";
 import { createTestServices, type TestServices } from "./support/services.ts";
 

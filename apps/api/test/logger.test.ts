@@ -1,6 +1,6 @@
 import { mintInvitationToken, mintToken } from "@apf/auth";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../src/services/logger.ts";
+import { createLogger } from "../src/platform/logger.ts";
 import { LogCapture } from "./support/services.ts";
 
 const FULL_TOKEN = /apf_(live|agent|sess)_[0-9a-f]{64}/;

@@ -4,8 +4,8 @@ import { printerListVersion } from "@apf/db/queries/printers";
 import { createTestDatabase, type TestDatabase } from "@apf/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../src/services/logger.ts";
-import { createOrgChanges, ORG_CHANGES_CHANNEL } from "../src/services/org-changes.ts";
+import { createLogger } from "../src/platform/logger.ts";
+import { createOrgChanges, ORG_CHANGES_CHANNEL } from "../src/platform/org-changes.ts";
 import { createOrganization } from "./support/factories.ts";
 import { LogCapture } from "./support/services.ts";
 

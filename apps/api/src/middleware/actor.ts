@@ -1,7 +1,7 @@
 import type { ActorType } from "@apf/db";
 import type { Context } from "hono";
 import type { AppEnv } from "../context.ts";
-import type { Actor } from "../services/audit.ts";
+import type { Actor } from "../modules/audit/audit.ts";
 import { requestHeader } from "./request-headers.ts";
 
 const USER_AGENT_MAX = 512;

@@ -3,9 +3,9 @@ import { findMembership } from "@apf/db/queries/members";
 import { createMiddleware } from "hono/factory";
 import type { SessionEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
+import type { OrgActor } from "../modules/audit/audit.ts";
+import { canManage } from "../modules/members/owner-rules.ts";
 import { isUuid } from "../openapi/fields.ts";
-import type { OrgActor } from "../services/audit.ts";
-import { canManage } from "../services/owner-rules.ts";
 
 /** The organization of the request and the caller's role in it. */
 export interface OrgAccess {

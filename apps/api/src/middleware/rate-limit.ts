@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, BudgetSpend, PublicEnv, Services } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import { type Limiter, RateLimiterRes, retryAfterS } from "../services/rate-limiter.ts";
+import { type Limiter, RateLimiterRes, retryAfterS } from "../platform/rate-limiter.ts";
 import { setResponseHeader } from "./response-headers.ts";
 
 /** A key's budget when it has none of its own: requests per window. */

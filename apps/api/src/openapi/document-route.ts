@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
 import type { Env } from "hono";
-import { createEncodedBodies } from "../services/encoded-bodies.ts";
+import { createEncodedBodies } from "../platform/encoded-bodies.ts";
 import { buildDocument, type DocumentOptions } from "./document.ts";
 import { cachedJson, NOT_MODIFIED_RESPONSE } from "./encoded-json.ts";
 import { OPEN } from "./security.ts";

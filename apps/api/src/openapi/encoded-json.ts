@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { requestHeader } from "../middleware/request-headers.ts";
-import { chooseCoding, type EncodedBodies } from "../services/encoded-bodies.ts";
+import { chooseCoding, type EncodedBodies } from "../platform/encoded-bodies.ts";
 import { JSON_UTF8 } from "./respond.ts";
 
 /** The 304 of a route answered by cachedJson, for its `responses`. */

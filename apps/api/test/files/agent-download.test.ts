@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { mintDownloadLink } from "../../src/services/files/download-link.ts";
+import { mintDownloadLink } from "../../src/modules/files/download-link.ts";
 import { body, publicTestServices, type TestApp, tenant } from "../public/helpers.ts";
 import { createAgent } from "../support/factories.ts";
 import type { TestClock, TestServices } from "../support/services.ts";

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseEnv } from "../../src/env.ts";
-import { resolveUploadSecret } from "../../src/services/file-store/upload-secret.ts";
-import { createLogger } from "../../src/services/logger.ts";
+import { resolveUploadSecret } from "../../src/platform/file-store/upload-secret.ts";
+import { createLogger } from "../../src/platform/logger.ts";
 import { LogCapture } from "../support/services.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "apf-secret-"));

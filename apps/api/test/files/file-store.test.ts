@@ -9,7 +9,7 @@ import {
   createFileStore,
   type FileStore,
   parseFileStoreLocation,
-} from "../../src/services/file-store/index.ts";
+} from "../../src/platform/file-store/index.ts";
 import { startS3rver } from "../support/s3rver.ts";
 
 let folder: string;

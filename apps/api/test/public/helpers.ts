@@ -3,7 +3,7 @@ import { organizations } from "@apf/db";
 import { createTestDatabase } from "@apf/db/testing";
 import { eq } from "drizzle-orm";
 import { createApp } from "../../src/app.ts";
-import { REVALIDATE_MS } from "../../src/services/org-changes.ts";
+import { REVALIDATE_MS } from "../../src/platform/org-changes.ts";
 import { createApiKey, createOrganization } from "../support/factories.ts";
 import { createTestServices, type TestServicesOptions } from "../support/services.ts";
 

@@ -1,7 +1,7 @@
 import { mintToken } from "@apf/auth";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { REDIS_COMMAND_TIMEOUT_MS } from "../../src/services/build.ts";
+import { REDIS_COMMAND_TIMEOUT_MS } from "../../src/platform/build.ts";
 import { PrivateRedis, redisServerMissing } from "../support/private-redis.ts";
 import type { TestServices } from "../support/services.ts";
 import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";

@@ -11,7 +11,7 @@ import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { agentTopic } from "../../src/services/control/bus.ts";
+import { agentTopic } from "../../src/modules/control/bus.ts";
 import { postReport } from "../agent/report-builder.ts";
 import { channelOpen, poll } from "../control/helpers.ts";
 import { createAgent, createApiKey, createOrganization } from "../support/factories.ts";

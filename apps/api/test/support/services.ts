@@ -8,23 +8,23 @@ import type { Redis } from "ioredis";
 import { vi } from "vitest";
 import type { Clock, Platform, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
-import { assembleServices, buildRequestParts, createRedis } from "../../src/services/build.ts";
-import { createInProcessBus, createRedisBus } from "../../src/services/control/bus.ts";
+import { createInProcessBus, createRedisBus } from "../../src/modules/control/bus.ts";
+import { createGithubKeySet } from "../../src/modules/keys/github-keys.ts";
+import { printFileLinks } from "../../src/modules/print-queue/file-links.ts";
+import type { PrintFileLinks } from "../../src/modules/print-queue/transfer.ts";
+import { assembleServices, buildRequestParts, createRedis } from "../../src/platform/build.ts";
 import {
   createFileStore,
   type FileStore,
   parseFileStoreLocation,
-} from "../../src/services/file-store/index.ts";
-import { createGithubKeySet } from "../../src/services/github-keys.ts";
-import { createLogger } from "../../src/services/logger.ts";
+} from "../../src/platform/file-store/index.ts";
+import { createLogger } from "../../src/platform/logger.ts";
 import {
   createOrgChanges,
   ORG_CHANGES_CHANNEL,
   type OrgChanges,
-} from "../../src/services/org-changes.ts";
-import { printFileLinks } from "../../src/services/print-queue/file-links.ts";
-import type { PrintFileLinks } from "../../src/services/print-queue/transfer.ts";
-import { createRateLimiterFactory } from "../../src/services/rate-limiter.ts";
+} from "../../src/platform/org-changes.ts";
+import { createRateLimiterFactory } from "../../src/platform/rate-limiter.ts";
 
 /** A clock tests can move. */
 export class TestClock implements Clock {

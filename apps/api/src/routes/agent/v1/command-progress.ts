@@ -2,9 +2,9 @@ import { TRANSFER_STAGES } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AgentEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
+import { recordProgress } from "../../../modules/print-queue/transfer.ts";
 import { AGENT_SECURITY, dataResponse, errors, isUuid, jsonBody } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { recordProgress } from "../../../services/print-queue/transfer.ts";
 
 const PERCENT = "must be a whole number from 0 to 100";
 

@@ -2,9 +2,9 @@ import { COMMAND_STATUSES } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AgentEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
+import { recordAgentResult } from "../../../modules/print-queue/transfer.ts";
 import { AGENT_SECURITY, dataResponse, errors, isUuid, jsonBody } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { recordAgentResult } from "../../../services/print-queue/transfer.ts";
 
 const bodySchema = z
   .object({

@@ -2,14 +2,14 @@ import { COMMAND_ACTIONS } from "@apf/domain";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AgentEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
-import { AGENT_SECURITY, dataResponse, errors } from "../../../openapi/kit.ts";
-import { json } from "../../../openapi/respond.ts";
 import {
   awaitAgentCommands,
   CHANNEL_GRACE_MS,
   MAX_OPEN_POLLS_PER_AGENT,
-} from "../../../services/control/channel.ts";
-import { describeForAgent } from "../../../services/print-queue/transfer.ts";
+} from "../../../modules/control/channel.ts";
+import { describeForAgent } from "../../../modules/print-queue/transfer.ts";
+import { AGENT_SECURITY, dataResponse, errors } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 
 const WAIT = "must be a whole number of seconds from 1 to 30";
 

@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { AgentEnv } from "../../../context.ts";
+import { openDownload } from "../../../modules/files/download-link.ts";
 import { AGENT_SECURITY, errors } from "../../../openapi/kit.ts";
-import { openDownload } from "../../../services/files/download-link.ts";
 
 export const route = createRoute({
   method: "get",

@@ -15,10 +15,10 @@ import type { AgentEnv, AppEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
 import { limitBody } from "../../../middleware/body-limit.ts";
 import { requestHeader } from "../../../middleware/request-headers.ts";
+import { ingestReport } from "../../../modules/ingest/ingest.ts";
 import { AGENT_SECURITY, anyErrorSchema, dataResponse, errors } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
 import { dottedPath, fieldIssues } from "../../../openapi/validation.ts";
-import { ingestReport } from "../../../services/ingest.ts";
 
 const tooLarge = () =>
   new ApiError(

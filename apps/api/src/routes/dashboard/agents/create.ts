@@ -2,6 +2,7 @@ import { mintToken } from "@apf/auth";
 import { insertAgent } from "@apf/db/queries/agents";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
 import {
   dataResponse,
   errors,
@@ -13,7 +14,6 @@ import {
   timestamp,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 
 export const route = createRoute({

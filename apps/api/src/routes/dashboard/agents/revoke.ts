@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { AGENT_CREDENTIAL, revokeCredential } from "../../../modules/keys/revoke-credential.ts";
 import { dataResponse, errors, iso, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { AGENT_CREDENTIAL, revokeCredential } from "../../../services/revoke-credential.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { revokedSchema } from "../revoked.ts";
 

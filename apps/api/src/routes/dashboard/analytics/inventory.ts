@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { inventoryReport } from "../../../modules/analytics/reports.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { inventoryReport } from "../../../services/analytics/reports.ts";
 import {
   InventoryReportSchema,
   reportOr400,

@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { overviewReport } from "../../../modules/analytics/reports.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { overviewReport } from "../../../services/analytics/reports.ts";
 import { OverviewReportSchema } from "../../public/v1/analytics/schema.ts";
 import { orgParams, TAGS } from "../params.ts";
 

@@ -2,6 +2,7 @@ import { mintToken, SCOPES } from "@apf/auth";
 import { insertApiKey } from "@apf/db/queries/api-keys";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
 import {
   dataResponse,
   errors,
@@ -13,7 +14,6 @@ import {
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
 import { invalidField } from "../../../openapi/validation.ts";
-import { recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { mintedKeySchema, scopeSchema } from "./schemas.ts";
 

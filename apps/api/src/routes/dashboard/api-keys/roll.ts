@@ -1,6 +1,7 @@
 import type { Scope } from "@apf/auth";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { MAX_ROLL_GRACE_HOURS, rollApiKey } from "../../../modules/keys/roll-api-key.ts";
 import {
   dataResponse,
   errors,
@@ -11,7 +12,6 @@ import {
   timestamp,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { MAX_ROLL_GRACE_HOURS, rollApiKey } from "../../../services/roll-api-key.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { mintedKeySchema } from "./schemas.ts";
 

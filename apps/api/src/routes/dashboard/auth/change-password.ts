@@ -3,10 +3,10 @@ import { findUserById, updatePasswordHash } from "@apf/db/queries/users";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { SessionEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
+import { endOtherSessions } from "../../../modules/members/end-other-sessions.ts";
+import { loginSucceeded, reserveLoginAttempt } from "../../../modules/members/sign-in-throttle.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { endOtherSessions } from "../../../services/end-other-sessions.ts";
-import { loginSucceeded, reserveLoginAttempt } from "../../../services/sign-in-throttle.ts";
 import { TAGS } from "../params.ts";
 import { password } from "./signup.ts";
 

@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { SessionEnv } from "../../../context.ts";
+import { endOtherSessions } from "../../../modules/members/end-other-sessions.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { endOtherSessions } from "../../../services/end-other-sessions.ts";
 import { TAGS } from "../params.ts";
 
 export const route = createRoute({

@@ -13,11 +13,11 @@ import { ApiError } from "../../../errors.ts";
 import { requestActor, userAgentOf } from "../../../middleware/actor.ts";
 import { refuseCrossOrigin } from "../../../middleware/csrf.ts";
 import { setSessionCookie } from "../../../middleware/session-auth.ts";
+import { type AuditEntry, recordAudit } from "../../../modules/audit/audit.ts";
+import { startSession } from "../../../modules/members/sessions.ts";
+import { loginSucceeded, reserveLoginAttempt } from "../../../modules/members/sign-in-throttle.ts";
 import { dataResponse, errors, jsonBody, OPEN, ok } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { type AuditEntry, recordAudit } from "../../../services/audit.ts";
-import { startSession } from "../../../services/sessions.ts";
-import { loginSucceeded, reserveLoginAttempt } from "../../../services/sign-in-throttle.ts";
 import { TAGS } from "../params.ts";
 import { sessionTokenSchema, toUser, userSchema } from "./schemas.ts";
 

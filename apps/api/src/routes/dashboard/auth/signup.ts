@@ -15,6 +15,10 @@ import { ApiError } from "../../../errors.ts";
 import { requestActor, userAgentOf } from "../../../middleware/actor.ts";
 import { refuseCrossOrigin } from "../../../middleware/csrf.ts";
 import { setSessionCookie } from "../../../middleware/session-auth.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
+import { acceptInvitation } from "../../../modules/members/invitations.ts";
+import { startSession } from "../../../modules/members/sessions.ts";
+import { reserveSignup } from "../../../modules/members/sign-in-throttle.ts";
 import {
   dataResponse,
   email,
@@ -28,10 +32,6 @@ import {
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
 import { invalidField } from "../../../openapi/validation.ts";
-import { recordAudit } from "../../../services/audit.ts";
-import { acceptInvitation } from "../../../services/invitations.ts";
-import { startSession } from "../../../services/sessions.ts";
-import { reserveSignup } from "../../../services/sign-in-throttle.ts";
 import { TAGS } from "../params.ts";
 import { sessionTokenSchema, toUser, userSchema } from "./schemas.ts";
 

@@ -1,9 +1,9 @@
 import { insertSpool } from "@apf/db/queries/filament";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { assertOwnPrinter, spoolFields, spoolSchema, toSpool, toSpoolColumns } from "./schemas.ts";
 

@@ -1,6 +1,7 @@
 import { updateSpool } from "@apf/db/queries/filament";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordUpdate } from "../../../modules/audit/record-update.ts";
 import {
   dataResponse,
   errors,
@@ -10,7 +11,6 @@ import {
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { assertOwnPrinter, spoolFields, spoolSchema, toSpool, toSpoolColumns } from "./schemas.ts";
 

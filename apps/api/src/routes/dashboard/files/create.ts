@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { createPrintFile } from "../../../modules/files/print-files.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { createPrintFile } from "../../../services/files/print-files.ts";
 import {
   CreatePrintFileSchema,
   PrintFileSchema,

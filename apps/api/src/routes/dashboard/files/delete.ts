@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { removePrintFile } from "../../../modules/files/print-files.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { removePrintFile } from "../../../services/files/print-files.ts";
 import { DeletedSchema } from "../../public/v1/files/schema.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 

@@ -2,8 +2,8 @@ import { Readable } from "node:stream";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { openThumbnail } from "../../../modules/files/print-files.ts";
 import { errors, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { openThumbnail } from "../../../services/files/print-files.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 
 export const route = createRoute({

@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { prepareUpload } from "../../../modules/files/prepare-upload.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { prepareUpload } from "../../../services/files/prepare-upload.ts";
 import {
   toUploadUrl,
   UploadUrlRequestSchema,

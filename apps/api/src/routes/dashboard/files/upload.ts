@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { receiveUpload } from "../../../modules/files/receive-upload.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { receiveUpload } from "../../../services/files/receive-upload.ts";
 import { UploadResultSchema } from "../../public/v1/files/schema.ts";
 import { uploadBodyOf } from "../../public/v1/files/upload-body.ts";
 import { orgParams, TAGS } from "../params.ts";

@@ -3,13 +3,13 @@ import { findOrganization } from "@apf/db/queries/organizations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { SessionEnv } from "../../../context.ts";
 import { ApiError } from "../../../errors.ts";
-import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { json } from "../../../openapi/respond.ts";
-import { acceptInvitation } from "../../../services/invitations.ts";
+import { acceptInvitation } from "../../../modules/members/invitations.ts";
 import {
   invitationAccepted,
   reserveInvitationAttempt,
-} from "../../../services/sign-in-throttle.ts";
+} from "../../../modules/members/sign-in-throttle.ts";
+import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { TAGS } from "../params.ts";
 
 export const route = createRoute({

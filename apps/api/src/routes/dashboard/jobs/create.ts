@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { enqueueJob } from "../../../modules/print-queue/operations.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { enqueueJob } from "../../../services/print-queue/operations.ts";
 import {
   currentJob,
   EnqueueBodySchema,

@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { removeQueuedJob } from "../../../modules/print-queue/operations.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { removeQueuedJob } from "../../../services/print-queue/operations.ts";
 import { DeletedSchema } from "../../public/v1/jobs/queue-schema.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { memberActor } from "./queue.ts";

@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { startJob } from "../../../modules/print-queue/start.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { startJob } from "../../../services/print-queue/start.ts";
 import { StartAnswerSchema } from "../../public/v1/jobs/queue-schema.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { memberActor } from "./queue.ts";

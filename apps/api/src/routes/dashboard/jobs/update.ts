@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { editQueuedJob } from "../../../modules/print-queue/operations.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { editQueuedJob } from "../../../services/print-queue/operations.ts";
 import { currentJob, JobEditSchema, toJobEdit } from "../../public/v1/jobs/queue-schema.ts";
 import { JobSchema } from "../../public/v1/jobs/schema.ts";
 import { orgParamsWith, TAGS } from "../params.ts";

@@ -5,6 +5,8 @@ import { findMembership } from "@apf/db/queries/members";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
+import { assertMayAssign, lockForMemberChange } from "../../../modules/members/owner-rules.ts";
 import {
   dataResponse,
   email,
@@ -14,8 +16,6 @@ import {
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { recordAudit } from "../../../services/audit.ts";
-import { assertMayAssign, lockForMemberChange } from "../../../services/owner-rules.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { issuedInvitationSchema, roleSchema, toInvitation } from "./schemas.ts";
 

@@ -4,14 +4,14 @@ import { lockOrganization } from "@apf/db/queries/organizations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
-import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { json } from "../../../openapi/respond.ts";
-import { recordAudit } from "../../../services/audit.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
 import {
   assertKeepsAnOwner,
   assertMayAssign,
   lockForMemberChange,
-} from "../../../services/owner-rules.ts";
+} from "../../../modules/members/owner-rules.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { roleSchema } from "./schemas.ts";
 

@@ -2,14 +2,14 @@ import { findMember, setMemberRole } from "@apf/db/queries/members";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
-import { json } from "../../../openapi/respond.ts";
-import { recordAudit } from "../../../services/audit.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
 import {
   assertKeepsAnOwner,
   assertMayAssign,
   lockForMemberChange,
-} from "../../../services/owner-rules.ts";
+} from "../../../modules/members/owner-rules.ts";
+import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { json } from "../../../openapi/respond.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { memberSchema, roleSchema, toMember } from "./schemas.ts";
 

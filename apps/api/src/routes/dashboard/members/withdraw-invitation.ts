@@ -2,10 +2,10 @@ import { deletePendingInvitation } from "@apf/db/queries/invitations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
+import { assertMayAssign, lockForMemberChange } from "../../../modules/members/owner-rules.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { recordAudit } from "../../../services/audit.ts";
-import { assertMayAssign, lockForMemberChange } from "../../../services/owner-rules.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 
 export const route = createRoute({

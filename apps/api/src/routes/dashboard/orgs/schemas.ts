@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { isTimeZone } from "../../../modules/analytics/window.ts";
 import { iso, timestamp } from "../../../openapi/kit.ts";
-import { isTimeZone } from "../../../services/analytics/window.ts";
 
 export const organizationSchema = z.object({
   id: z.uuid(),

@@ -1,6 +1,8 @@
 import { updateOrganization } from "@apf/db/queries/organizations";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordUpdate } from "../../../modules/audit/record-update.ts";
+import { invalidateOrganizationKeys } from "../../../modules/keys/key-cache.ts";
 import {
   dataResponse,
   errors,
@@ -11,8 +13,6 @@ import {
   text,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { invalidateOrganizationKeys } from "../../../services/key-cache.ts";
-import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParams, TAGS } from "../params.ts";
 import {
   allowedOriginsSchema,

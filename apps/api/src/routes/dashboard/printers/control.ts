@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { requestControlOnce } from "../../../modules/control/request.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { requestControlOnce } from "../../../services/control/request.ts";
 import {
   ControlAnswerSchema,
   ControlBodySchema,

@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { printerFreshness, readPrinterViews } from "../../../modules/printers/printer-view.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { printerFreshness, readPrinterViews } from "../../../services/printer-view.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { printerSchema, toPrinter } from "./schemas.ts";
 

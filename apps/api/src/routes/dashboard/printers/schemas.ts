@@ -1,7 +1,7 @@
 import { CONTROL_ACTIONS, PRINTER_VIEW_STATUSES, type PrinterView } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
+import type { PrinterRow } from "../../../modules/printers/printer-view.ts";
 import { iso, timestamp } from "../../../openapi/kit.ts";
-import type { PrinterRow } from "../../../services/printer-view.ts";
 
 /** A printer as the dashboard shows it: the agent's view plus the owner's metadata. */
 export const printerSchema = z.object({

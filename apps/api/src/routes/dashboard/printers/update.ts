@@ -1,6 +1,8 @@
 import { updatePrinter } from "@apf/db/queries/printers";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordUpdate } from "../../../modules/audit/record-update.ts";
+import { printerFreshness, readPrinterView } from "../../../modules/printers/printer-view.ts";
 import {
   clearableText,
   dataResponse,
@@ -13,8 +15,6 @@ import {
   text,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { printerFreshness, readPrinterView } from "../../../services/printer-view.ts";
-import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { printerSchema, toPrinter } from "./schemas.ts";
 

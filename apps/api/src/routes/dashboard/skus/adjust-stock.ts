@@ -2,6 +2,7 @@ import { adjustStock } from "@apf/db/queries/skus";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
 import {
   dataResponse,
   errors,
@@ -13,7 +14,6 @@ import {
   timestamp,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { recordAudit } from "../../../services/audit.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 

@@ -2,6 +2,7 @@ import { assembleKits } from "@apf/db/queries/kits";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
 import {
   dataResponse,
   errors,
@@ -12,7 +13,6 @@ import {
   timestamp,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { recordAudit } from "../../../services/audit.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 

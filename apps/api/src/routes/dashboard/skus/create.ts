@@ -2,9 +2,9 @@ import { insertSku } from "@apf/db/queries/skus";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { recordAudit } from "../../../services/audit.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { skuFields, skuSchema, toSku, toSkuColumns } from "./schemas.ts";
 

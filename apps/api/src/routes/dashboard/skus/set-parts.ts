@@ -2,10 +2,10 @@ import { listKitParts, setKitParts } from "@apf/db/queries/kits";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordAudit } from "../../../modules/audit/audit.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
 import { invalidField } from "../../../openapi/validation.ts";
-import { recordAudit } from "../../../services/audit.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { kitPartSchema, toKitPart } from "./parts-schema.ts";
 

@@ -3,6 +3,7 @@ import { isUniqueViolation } from "@apf/db/queries/users";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { recordUpdate } from "../../../modules/audit/record-update.ts";
 import {
   dataResponse,
   errors,
@@ -12,7 +13,6 @@ import {
   SESSION_SECURITY,
 } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { recordUpdate } from "../../../services/record-update.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuFields, skuSchema, toSku, toSkuColumns } from "./schemas.ts";
 

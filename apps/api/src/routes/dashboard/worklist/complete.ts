@@ -1,8 +1,8 @@
 import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import type { OrgEnv } from "../../../middleware/org-access.ts";
+import { completeWorklistTask } from "../../../modules/print-queue/worklist.ts";
 import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import { completeWorklistTask } from "../../../services/print-queue/worklist.ts";
 import { TaskSchema, toPublicTask } from "../../public/v1/worklist/schema.ts";
 import { memberActor } from "../jobs/queue.ts";
 import { orgParamsWith, TAGS } from "../params.ts";

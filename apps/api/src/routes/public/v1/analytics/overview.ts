@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { overviewReport } from "../../../../modules/analytics/reports.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { overviewReport } from "../../../../services/analytics/reports.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { OverviewReportSchema } from "./schema.ts";
 

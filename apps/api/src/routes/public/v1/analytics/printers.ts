@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { printersReport } from "../../../../modules/analytics/reports.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { printersReport } from "../../../../services/analytics/reports.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { PrintersReportSchema, reportOr400, windowQuery } from "./schema.ts";
 

@@ -1,9 +1,9 @@
 import { PRINTER_VIEW_STATUSES, SPOOL_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
+import type { Report } from "../../../../modules/analytics/reports.ts";
+import { MAX_WINDOW_DAYS } from "../../../../modules/analytics/window.ts";
 import { timestamp } from "../../../../openapi/kit.ts";
 import { invalidField } from "../../../../openapi/validation.ts";
-import type { Report } from "../../../../services/analytics/reports.ts";
-import { MAX_WINDOW_DAYS } from "../../../../services/analytics/window.ts";
 
 /**
  * The analytics reports' schemas and window parameters, shared by /public/v1/analytics and

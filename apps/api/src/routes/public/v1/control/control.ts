@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
+import { requestControlOnce } from "../../../../modules/control/request.ts";
 import {
   AUTHENTICATED_HEADERS,
   errorResponses,
@@ -7,7 +8,6 @@ import {
 } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { requestControlOnce } from "../../../../services/control/request.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { ControlAnswerSchema, ControlBodySchema, IdempotencyHeaderSchema } from "./schema.ts";

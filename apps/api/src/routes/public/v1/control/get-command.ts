@@ -1,9 +1,9 @@
 import { findCommand } from "@apf/db/queries/commands";
 import { createRoute } from "@hono/zod-openapi";
+import { expireOverdue } from "../../../../modules/control/expiry.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { expireOverdue } from "../../../../services/control/expiry.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { CommandSchema, toPublicCommand } from "./schema.ts";

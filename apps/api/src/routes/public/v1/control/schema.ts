@@ -7,7 +7,7 @@ import {
 } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
 import { iso, timestamp } from "../../../../openapi/kit.ts";
-import { IDEMPOTENCY_KEY_PATTERN } from "../../../../services/idempotency.ts";
+import { IDEMPOTENCY_KEY_PATTERN } from "../../../../platform/idempotency.ts";
 
 /** `{"action": …}` of both control routes (public and dashboard). */
 export const ControlBodySchema = z

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { createPrintFile } from "../../../../modules/files/print-files.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { codedErrorResponse, itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { createPrintFile } from "../../../../services/files/print-files.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { CreatePrintFileSchema, PrintFileSchema, toPrintFile } from "./schema.ts";
 

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
+import { removePrintFile } from "../../../../modules/files/print-files.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { codedErrorResponse, isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { removePrintFile } from "../../../../services/files/print-files.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { DeletedSchema } from "./schema.ts";

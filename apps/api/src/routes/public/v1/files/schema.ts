@@ -2,8 +2,8 @@ import type { Database } from "@apf/db";
 import type { PrintFileRow } from "@apf/db/queries/print-files";
 import { listPrintFiles } from "@apf/db/queries/print-files";
 import { z } from "@hono/zod-openapi";
+import type { PreparedUpload } from "../../../../modules/files/prepare-upload.ts";
 import { iso, isUuid, text, timestamp } from "../../../../openapi/kit.ts";
-import type { PreparedUpload } from "../../../../services/files/prepare-upload.ts";
 
 /** A print file as integrators and the dashboard see it: metadata only, never where it is stored. */
 export const PrintFileSchema = z

@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
+import { openThumbnail } from "../../../../modules/files/print-files.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid } from "../../../../openapi/kit.ts";
-import { openThumbnail } from "../../../../services/files/print-files.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 

@@ -2,8 +2,8 @@ import { Readable } from "node:stream";
 import type { HttpBindings } from "@hono/node-server";
 import type { Context } from "hono";
 import { requestHeader } from "../../../../middleware/request-headers.ts";
+import type { UploadBody } from "../../../../modules/files/receive-upload.ts";
 import { invalidField } from "../../../../openapi/validation.ts";
-import type { UploadBody } from "../../../../services/files/receive-upload.ts";
 
 /**
  * The raw body of an upload request, unread. Served by Node it is Node's own request stream (no

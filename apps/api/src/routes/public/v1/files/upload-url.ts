@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { prepareUpload } from "../../../../modules/files/prepare-upload.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { codedErrorResponse, itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { prepareUpload } from "../../../../services/files/prepare-upload.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { toUploadUrl, UploadUrlRequestSchema, UploadUrlSchema } from "./schema.ts";
 

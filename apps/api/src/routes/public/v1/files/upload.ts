@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { receiveUpload } from "../../../../modules/files/receive-upload.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { codedErrorResponse, itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { receiveUpload } from "../../../../services/files/receive-upload.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { tokenParams, UploadResultSchema } from "./schema.ts";
 import { uploadBodyOf } from "./upload-body.ts";

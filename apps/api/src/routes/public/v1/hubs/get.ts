@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { readHubDetail } from "../../../../modules/hubs/hubs.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { readHubDetail } from "../../../../services/hubs.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { HubDetailSchema, toHub } from "./schema.ts";

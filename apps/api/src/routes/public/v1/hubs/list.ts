@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { readHubViews } from "../../../../modules/hubs/hubs.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { readHubViews } from "../../../../services/hubs.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { HubSchema, toHub } from "./schema.ts";
 

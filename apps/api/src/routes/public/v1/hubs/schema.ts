@@ -1,7 +1,7 @@
 import { PRINTER_VIEW_STATUSES } from "@apf/domain";
 import { z } from "@hono/zod-openapi";
+import type { HubView } from "../../../../modules/hubs/hubs.ts";
 import { iso, timestamp } from "../../../../openapi/kit.ts";
-import type { HubView } from "../../../../services/hubs.ts";
 
 /** A hub in AutoPrintFarm's fields: in apf, an agent (not revoked) of the organization. */
 export const HubSchema = z

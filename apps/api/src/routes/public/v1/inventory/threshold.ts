@@ -1,10 +1,10 @@
 import { findPublicInventoryItem, setInventoryThreshold } from "@apf/db/queries/public-inventory";
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
+import { recordAudit } from "../../../../modules/audit/audit.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { recordAudit } from "../../../../services/audit.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { InventoryItemDetailSchema, toInventoryItemDetail } from "./schema.ts";

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { cancelJob } from "../../../../modules/print-queue/operations.ts";
 import {
   AUTHENTICATED_HEADERS,
   errorResponses,
@@ -6,7 +7,6 @@ import {
 } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { cancelJob } from "../../../../services/print-queue/operations.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import {

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { enqueueJob } from "../../../../modules/print-queue/operations.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { enqueueJob } from "../../../../services/print-queue/operations.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import {
   currentJob,

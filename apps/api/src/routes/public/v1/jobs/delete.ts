@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { removeQueuedJob } from "../../../../modules/print-queue/operations.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { removeQueuedJob } from "../../../../services/print-queue/operations.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { DeletedSchema, jobIdOr404, keyActor, queueError } from "./queue-schema.ts";

@@ -5,13 +5,13 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { PublicEnv } from "../../../../context.ts";
 import { ApiError, type ErrorCode } from "../../../../errors.ts";
-import { AUTHENTICATED_HEADERS } from "../../../../openapi/components.ts";
-import { anyErrorSchema, isUuid, nonEmptyPatch, text } from "../../../../openapi/kit.ts";
 import type {
   EnqueueInput,
   JobEdit,
   QueueActor,
-} from "../../../../services/print-queue/operations.ts";
+} from "../../../../modules/print-queue/operations.ts";
+import { AUTHENTICATED_HEADERS } from "../../../../openapi/components.ts";
+import { anyErrorSchema, isUuid, nonEmptyPatch, text } from "../../../../openapi/kit.ts";
 import { toPublicJob } from "./schema.ts";
 
 const PRIORITY = "must be a whole number from 0 to 255";

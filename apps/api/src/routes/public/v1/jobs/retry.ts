@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { retryJob } from "../../../../modules/print-queue/operations.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { retryJob } from "../../../../services/print-queue/operations.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { currentJob, jobIdOr404, keyActor, queueError } from "./queue-schema.ts";

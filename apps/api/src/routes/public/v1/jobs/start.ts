@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
+import { startJob } from "../../../../modules/print-queue/start.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { startJob } from "../../../../services/print-queue/start.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { keyActor, queueError, StartAnswerSchema } from "./queue-schema.ts";

@@ -1,9 +1,9 @@
 import { insertSpool } from "@apf/db/queries/filament";
 import { createRoute, z } from "@hono/zod-openapi";
+import { recordAudit } from "../../../../modules/audit/audit.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope, jsonBody, text } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { recordAudit } from "../../../../services/audit.ts";
 import {
   assertOwnPrinter,
   spoolFields,

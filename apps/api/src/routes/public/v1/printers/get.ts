@@ -1,9 +1,15 @@
 import { createRoute } from "@hono/zod-openapi";
+import {
+  printerFreshness,
+  readPrinterDetailView,
+} from "../../../../modules/printers/printer-view.ts";
+import {
+  PrinterDetailSchema,
+  toPublicPrinterDetail,
+} from "../../../../modules/printers/public-printer.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { printerFreshness, readPrinterDetailView } from "../../../../services/printer-view.ts";
-import { PrinterDetailSchema, toPublicPrinterDetail } from "../../../../services/public-printer.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 

@@ -1,10 +1,10 @@
 import { PRINTER_VIEW_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
+import { printerFreshness } from "../../../../modules/printers/printer-view.ts";
+import { PrinterSchema } from "../../../../modules/printers/public-printer.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { cachedJson, NOT_MODIFIED_RESPONSE } from "../../../../openapi/encoded-json.ts";
 import { listEnvelope } from "../../../../openapi/kit.ts";
-import { printerFreshness } from "../../../../services/printer-view.ts";
-import { PrinterSchema } from "../../../../services/public-printer.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 import { booleanFlag, filterText, oneOf, optInPage, optInPaging } from "../params.ts";
 

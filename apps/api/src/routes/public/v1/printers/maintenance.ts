@@ -1,12 +1,18 @@
 import { setPrinterMaintenance } from "@apf/db/queries/printers";
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
+import { recordAudit } from "../../../../modules/audit/audit.ts";
+import {
+  printerFreshness,
+  readPrinterDetailView,
+} from "../../../../modules/printers/printer-view.ts";
+import {
+  PrinterDetailSchema,
+  toPublicPrinterDetail,
+} from "../../../../modules/printers/public-printer.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope, jsonBody, text } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { recordAudit } from "../../../../services/audit.ts";
-import { printerFreshness, readPrinterDetailView } from "../../../../services/printer-view.ts";
-import { PrinterDetailSchema, toPublicPrinterDetail } from "../../../../services/public-printer.ts";
 import { idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 

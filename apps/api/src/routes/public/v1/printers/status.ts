@@ -1,9 +1,9 @@
 import { CONTROL_ACTIONS, PRINTER_VIEW_STATUSES } from "@apf/domain";
 import { createRoute, z } from "@hono/zod-openapi";
+import { printerFreshness, readPrinterView } from "../../../../modules/printers/printer-view.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { iso, itemEnvelope, timestamp } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { printerFreshness, readPrinterView } from "../../../../services/printer-view.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
 

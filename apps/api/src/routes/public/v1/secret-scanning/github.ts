@@ -4,9 +4,9 @@ import type { AppEnv } from "../../../../context.ts";
 import { ApiError } from "../../../../errors.ts";
 import { limitBody } from "../../../../middleware/body-limit.ts";
 import { recordFailedAuth } from "../../../../middleware/rate-limit.ts";
+import { revokeLeakedTokens } from "../../../../modules/keys/leaked-tokens.ts";
 import { errorResponses } from "../../../../openapi/components.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { revokeLeakedTokens } from "../../../../services/leaked-tokens.ts";
 import type { OpenPublicRouter } from "../operation.ts";
 
 /** Most tokens one report may carry (GitHub batches its findings). */

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { completeWorklistTask } from "../../../../modules/print-queue/worklist.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
-import { completeWorklistTask } from "../../../../services/print-queue/worklist.ts";
 import { keyActor, queueError } from "../jobs/queue-schema.ts";
 import { findOr404, idParams } from "../lookup.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
