@@ -101,6 +101,25 @@ describe("auto-start", () => {
     expect([again.status, again.body.code]).toEqual([409, "CONFLICT"]);
   });
 
+  it("dispatches from its sweep when a printer was made ready by a write outside the API", async () => {
+    const f = await queueFarm(services);
+    await endJobOnPrinter(f.organization.id, f.printer);
+    await setAutoStart(services.db, f.organization.id);
+    const agent = agentLoop(app, f.agent.token, () => undefined);
+    await channelOpen(services, f.agent.id);
+    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data.id;
+    await services.dispatcher.runOnce();
+    expect(agent.received).toEqual([]);
+    // No wake: nothing of the API saw this write (a script, psql, another product).
+    await services.db
+      .update(printers)
+      .set({ bedClearedAt: services.clock.now() })
+      .where(eq(printers.id, f.printer.id));
+    await services.dispatcher.runOnce();
+    await expect.poll(() => agent.received.map((c) => c.job_id), DISPATCH).toEqual([id]);
+    await agent.stop();
+  });
+
   it("clear_bed completes the printer's collection task", async () => {
     const f = await queueFarm(services);
     await endJobOnPrinter(f.organization.id, f.printer);

@@ -111,6 +111,19 @@ export async function listQueuePrinters(
   return rows.map((row) => withView(row, freshness));
 }
 
+/** A printer that may take a job now as far as its row says (the printer view still decides). */
+function readyByRow(now: Date) {
+  return and(
+    eq(printers.status, "idle"),
+    eq(printers.isActive, true),
+    eq(printers.inMaintenance, false),
+    sql`${printers.agentId} is not null`,
+    bedClearedOf,
+    sql`not ${openJobOf}`,
+    channelOpenOf(now),
+  )!;
+}
+
 /**
  * The printers of an organization with auto_start on that may take a job now, as far as their
  * rows say: observed idle, active, not in maintenance, bed cleared, no job on them, their agent
@@ -126,13 +139,7 @@ export async function listReadyPrinters(
     .where(
       and(
         eq(printers.organizationId, organizationId),
-        eq(printers.status, "idle"),
-        eq(printers.isActive, true),
-        eq(printers.inMaintenance, false),
-        sql`${printers.agentId} is not null`,
-        bedClearedOf,
-        sql`not ${openJobOf}`,
-        channelOpenOf(freshness.now),
+        readyByRow(freshness.now),
         sql`exists (select 1 from organizations ro where ro.id = ${organizationId} and ro.auto_start)`,
       ),
     )
@@ -694,11 +701,13 @@ export async function describePrintCommands(db: Queryable, commandIds: readonly 
 }
 
 /**
- * Organizations with auto_start on and something queued: where the dispatcher has work. One
- * probe of jobs_org_queue_order_idx per organization of organizations_auto_start_idx.
+ * Organizations with auto_start on and something queued, and whether one of their printers may
+ * take a job now as far as its row says (readyByRow): the sweep passes over those, and writes
+ * every one's waiting reasons now and then. Two statements for any number of organizations:
+ * probes of jobs_org_queue_order_idx and of printers_org_status_idx.
  */
-export async function organizationsToDispatch(db: Queryable) {
-  const rows = await db
+export async function organizationsToDispatch(db: Queryable, now: Date) {
+  const orgs = await db
     .select({ id: organizations.id })
     .from(organizations)
     .where(
@@ -707,7 +716,21 @@ export async function organizationsToDispatch(db: Queryable) {
         sql`exists (select 1 from jobs qj where qj.organization_id = ${organizations.id} and qj.status = 'queued')`,
       ),
     );
-  return rows.map((r) => r.id);
+  if (orgs.length === 0) return [];
+  const ready = await db
+    .selectDistinct({ id: printers.organizationId })
+    .from(printers)
+    .where(
+      and(
+        inArray(
+          printers.organizationId,
+          orgs.map((o) => o.id),
+        ),
+        readyByRow(now),
+      ),
+    );
+  const withReady = new Set(ready.map((r) => r.id));
+  return orgs.map((o) => ({ id: o.id, ready: withReady.has(o.id) }));
 }
 
 /**

@@ -202,11 +202,12 @@ export function createDispatcher(
       lastUploadSweep = Date.now();
       await sweepExpiredUploads(services);
     }
-    for (const org of await organizationsToDispatch(services.db)) {
-      wakeFor(org, false);
-      if (everything) reasonsDue.add(org);
-      else if (Date.now() - (reasonsWritten.get(org) ?? 0) >= REASONS_MAX_AGE_MS) {
-        reasonsSoon(org);
+    for (const org of await organizationsToDispatch(services.db, services.clock.now())) {
+      // Only where a printer may be free: a pass would find nothing elsewhere.
+      if (org.ready) wakeFor(org.id, false);
+      if (everything) reasonsDue.add(org.id);
+      else if (Date.now() - (reasonsWritten.get(org.id) ?? 0) >= REASONS_MAX_AGE_MS) {
+        reasonsSoon(org.id);
       }
     }
     kick();
