@@ -22,7 +22,6 @@ import { PUBLIC_MAX_BODY_BYTES } from "./routes/public/v1/body.ts";
 import { isUploadRequest } from "./routes/public/v1/files/upload-body.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
 import { githubSecretScanningRoute } from "./routes/public/v1/secret-scanning/github.ts";
-import { encodedBodiesOf } from "./services/encoded-bodies.ts";
 
 export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
 
@@ -88,10 +87,7 @@ export function createApp(services: Services) {
   app.route(DASHBOARD_BASE_PATH, dashboardRoutes());
   app.route(AGENT_BASE_PATH, agentRoutes());
   // The dashboard's script and stylesheet, compressed once per coding for clients that accept it.
-  app.route(
-    DASHBOARD_SITE_PATH,
-    dashboardSite({ send: sendEncodedAsset(encodedBodiesOf(services)) }),
-  );
+  app.route(DASHBOARD_SITE_PATH, dashboardSite({ send: sendEncodedAsset(services.encodedBodies) }));
 
   app.notFound(notFoundHandler(() => app.routes));
   app.onError(onError);

@@ -1,7 +1,7 @@
 import type { SendAsset } from "@apf/dashboard";
 import { requestHeader } from "./middleware/request-headers.ts";
 import { matchesAny } from "./openapi/encoded-json.ts";
-import { chooseCoding, type EncodedBodies } from "./services/encoded-bodies.ts";
+import { chooseCoding, type EncodedBodies } from "./platform/encoded-bodies.ts";
 
 /**
  * Sends the dashboard's static assets (its script and stylesheet) in the coding the client

@@ -1,7 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
-import { encodedBodiesOf } from "../src/services/encoded-bodies.ts";
 import { createTestServices, type TestServices } from "./support/services.ts";
 
 let services: TestServices;
@@ -56,7 +55,7 @@ describe("the dashboard's script and stylesheet", () => {
   );
 
   it("compresses each asset once per coding, not per request", async () => {
-    const { stats } = encodedBodiesOf(services);
+    const { stats } = services.encodedBodies;
     for (const path of ["/dashboard/assets/app.js", "/dashboard/assets/app.css"]) {
       await get(path, { "accept-encoding": "br" });
       await get(path, { "accept-encoding": "gzip" });
