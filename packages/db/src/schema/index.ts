@@ -3,6 +3,7 @@ export * from "./api-keys.ts";
 export * from "./audit-events.ts";
 export { REVOKED_REASONS, type RevokedReason } from "./columns.ts";
 export * from "./commands.ts";
+export * from "./events.ts";
 export * from "./filament-spools.ts";
 export * from "./jobs.ts";
 export * from "./organizations.ts";

@@ -1,0 +1,26 @@
+CREATE TABLE "event_sequences" (
+	"organization_id" uuid PRIMARY KEY NOT NULL,
+	"last_sequence" bigint DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "events" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"organization_id" uuid NOT NULL,
+	"sequence" bigint,
+	"position" bigint GENERATED ALWAYS AS IDENTITY (sequence name "events_position_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"type" text NOT NULL,
+	"data" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "agents" ADD COLUMN "connected" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "event_sequences" ADD CONSTRAINT "event_sequences_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "events" ADD CONSTRAINT "events_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "events_org_sequence_key" ON "events" USING btree ("organization_id","sequence");--> statement-breakpoint
+CREATE INDEX "events_unsequenced_idx" ON "events" USING btree ("position") WHERE "events"."sequence" is null;--> statement-breakpoint
+CREATE INDEX "events_created_idx" ON "events" USING btree ("created_at");--> statement-breakpoint
+-- A committed event rings the organization-change doorbell ("events:<organization id>", deferred
+-- like any other change under apf.defer_org_changes): the relay wakes and numbers it.
+CREATE TRIGGER events_notify_insert AFTER INSERT ON events
+  REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION apf_notify_org_changes();
