@@ -14,11 +14,15 @@ CREATE TABLE "events" (
 );
 --> statement-breakpoint
 ALTER TABLE "agents" ADD COLUMN "connected" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "printers" ADD COLUMN "announced_status" text DEFAULT 'offline' NOT NULL;--> statement-breakpoint
 ALTER TABLE "event_sequences" ADD CONSTRAINT "event_sequences_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "events" ADD CONSTRAINT "events_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "events_org_sequence_key" ON "events" USING btree ("organization_id","sequence");--> statement-breakpoint
 CREATE INDEX "events_unsequenced_idx" ON "events" USING btree ("position") WHERE "events"."sequence" is null;--> statement-breakpoint
 CREATE INDEX "events_created_idx" ON "events" USING btree ("created_at");--> statement-breakpoint
+-- Printers that exist already start from what they show now: no burst of events at upgrade.
+UPDATE printers SET announced_status = status;
+--> statement-breakpoint
 -- A committed event rings the organization-change doorbell ("events:<organization id>", deferred
 -- like any other change under apf.defer_org_changes): the relay wakes and numbers it.
 CREATE TRIGGER events_notify_insert AFTER INSERT ON events

@@ -1,0 +1,149 @@
+import type { EventType } from "@apf/domain";
+import { and, asc, eq, gt, inArray, isNotNull, max, sql } from "drizzle-orm";
+import type { Queryable, Transaction } from "../client.ts";
+import { events } from "../schema/index.ts";
+
+/** One event to record, in the transaction of the change it announces. */
+export interface NewEvent {
+  organizationId: string;
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
+export type EventRow = typeof events.$inferSelect;
+/** A numbered event, as the stream, the list and webhooks read it. */
+export type NumberedEvent = Omit<EventRow, "sequence" | "position"> & { sequence: number };
+
+/**
+ * Writes events, unnumbered (the relay numbers them once committed). Stamped with the database's
+ * wall clock, as audit events are.
+ */
+export async function insertEvents(db: Queryable, rows: readonly NewEvent[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insert(events)
+    .values(rows.map((e) => ({ ...e, createdAt: sql`clock_timestamp()` })));
+}
+
+/** Key of the transaction-level advisory lock the relay holds while it numbers events. */
+export const EVENT_RELAY_LOCK_KEY = 0x61_70_66_65; // "apfe"
+
+/**
+ * Numbers up to `limit` committed, unnumbered events, each organization's from its last number
+ * on, in the order they were written; returns each organization touched with its new last number.
+ * Call in a transaction, after `lockEventRelay`: one relay at a time, so numbers are handed out in
+ * commit order and a reader never sees n+1 before n.
+ */
+export async function numberPendingEvents(
+  tx: Transaction,
+  limit: number,
+): Promise<{ organizationId: string; lastSequence: number }[]> {
+  const result = await tx.execute(sql`
+    with pending as (
+      select id, organization_id, position from events
+      where sequence is null order by position limit ${limit}
+    ), numbered as (
+      select id, organization_id,
+        row_number() over (partition by organization_id order by position) as n,
+        count(*) over (partition by organization_id) as cnt
+      from pending
+    ), counts as (
+      select organization_id, max(cnt) as cnt from numbered group by organization_id
+    ), bumped as (
+      insert into event_sequences as s (organization_id, last_sequence)
+      select organization_id, cnt from counts
+      on conflict (organization_id) do update set last_sequence = s.last_sequence + excluded.last_sequence
+      returning s.organization_id, s.last_sequence
+    ), updated as (
+      update events e set sequence = b.last_sequence - nb.cnt + nb.n
+      from numbered nb join bumped b on b.organization_id = nb.organization_id
+      where e.id = nb.id
+      returning e.organization_id
+    )
+    select b.organization_id, b.last_sequence::float8 as last_sequence
+    from bumped b where exists (select 1 from updated u where u.organization_id = b.organization_id)`);
+  return (result as { rows: { organization_id: string; last_sequence: number }[] }).rows.map(
+    (r) => ({ organizationId: r.organization_id, lastSequence: Number(r.last_sequence) }),
+  );
+}
+
+/** Waits for the relay lock (transaction-level: released at commit or rollback). */
+export async function lockEventRelay(tx: Transaction): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_RELAY_LOCK_KEY})`);
+}
+
+/** NOTIFYs `payloads` on `channel` at this transaction's commit. */
+export async function notifyAtCommit(
+  tx: Transaction,
+  channel: string,
+  payloads: readonly string[],
+): Promise<void> {
+  if (payloads.length === 0) return;
+  await tx.execute(
+    sql`select pg_notify(${channel}, p) from json_array_elements_text(${JSON.stringify(payloads)}::json) p`,
+  );
+}
+
+/** Whether any committed event still waits for its number. */
+export async function hasPendingEvents(db: Queryable): Promise<boolean> {
+  const result = await db.execute(
+    sql`select exists (select 1 from events where sequence is null) as pending`,
+  );
+  return Boolean((result as { rows: { pending: boolean }[] }).rows[0]?.pending);
+}
+
+const numberedColumns = {
+  id: events.id,
+  organizationId: events.organizationId,
+  sequence: sql<number>`${events.sequence}::float8`.mapWith(Number),
+  type: events.type,
+  data: events.data,
+  createdAt: events.createdAt,
+};
+
+/**
+ * The organization's numbered events after `after`, oldest first (at most `limit`), of `types`
+ * when given.
+ */
+export async function listEvents(
+  db: Queryable,
+  organizationId: string,
+  page: { after: number; limit: number; types?: readonly EventType[] | undefined },
+): Promise<NumberedEvent[]> {
+  return db
+    .select(numberedColumns)
+    .from(events)
+    .where(
+      and(
+        eq(events.organizationId, organizationId),
+        gt(events.sequence, page.after),
+        page.types && page.types.length > 0 ? inArray(events.type, [...page.types]) : undefined,
+      ),
+    )
+    .orderBy(asc(events.sequence))
+    .limit(page.limit);
+}
+
+/** The organization's last numbered event (0 when none). */
+export async function lastEventSequence(db: Queryable, organizationId: string): Promise<number> {
+  const [row] = await db
+    .select({ last: max(events.sequence) })
+    .from(events)
+    .where(and(eq(events.organizationId, organizationId), isNotNull(events.sequence)));
+  return Number(row?.last ?? 0);
+}
+
+/** Deletes up to `limit` events older than `cutoff`; returns how many. */
+export async function deleteEventsBefore(
+  db: Queryable,
+  cutoff: Date,
+  limit: number,
+): Promise<number> {
+  const result = await db.execute(sql`
+    delete from events where id in (
+      select id from events where created_at < ${cutoff.toISOString()}::timestamptz limit ${limit}
+    )`);
+  return (result as { rowCount?: number | null; affectedRows?: number }).rowCount ??
+    (result as { affectedRows?: number }).affectedRows ??
+    0;
+}
