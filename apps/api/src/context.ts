@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Env } from "./env.ts";
 import type { CommandBus } from "./services/control/bus.ts";
+import type { EventLog } from "./services/events/index.ts";
 import type { FileStore } from "./services/file-store/index.ts";
 import type { GithubKeySet } from "./services/github-keys.ts";
 import type { OrgChanges } from "./services/org-changes.ts";
@@ -34,6 +35,8 @@ export interface Services {
   orgChanges: OrgChanges;
   /** The print queue's dispatcher (auto-start) and sweep, running once per Services. */
   dispatcher: Dispatcher;
+  /** The event log's relay, stream hub and sweep, running once per Services. */
+  events: EventLog;
   /** Mints a print file's signed agent download link (the files capability). */
   printFileLinks: PrintFileLinks;
   logger: Logger;

@@ -140,7 +140,9 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Sent to webhooks only when an endpoint names them (live-board chatter, for streams). */
-export const WEBHOOK_OPT_IN_EVENT_TYPES = ["printer.updated"] as const satisfies readonly EventType[];
+export const WEBHOOK_OPT_IN_EVENT_TYPES = [
+  "printer.updated",
+] as const satisfies readonly EventType[];
 
 /** True for an event type the product knows. */
 export function isEventType(value: string): value is EventType {

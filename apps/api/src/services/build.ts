@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
 import { createInProcessBus, createRedisBus } from "./control/bus.ts";
+import { createEventLog } from "./events/index.ts";
 import { createFileStore, parseFileStoreLocation } from "./file-store/index.ts";
 import { resolveUploadSecret } from "./file-store/upload-secret.ts";
 import { createGithubKeySet } from "./github-keys.ts";
@@ -92,10 +93,13 @@ export async function buildServices(
   };
   // Stopped first: it uses the database, the bus and the doorbell closed after it.
   const dispatcher = createDispatcher(base);
+  const events = createEventLog(base);
   return {
     ...base,
     dispatcher,
+    events,
     async close() {
+      await events.close();
       await dispatcher.close();
       await fileStore.close();
       await commandBus.close();

@@ -10,6 +10,7 @@ import type { Clock, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
 import { createRedis } from "../../src/services/build.ts";
 import { createInProcessBus, createRedisBus } from "../../src/services/control/bus.ts";
+import { createEventLog, type EventLogOptions } from "../../src/services/events/index.ts";
 import {
   createFileStore,
   type FileStore,
@@ -80,6 +81,8 @@ export interface TestServicesOptions {
   printFileLinks?: PrintFileLinks;
   /** A file store of the test's own (default: a fresh temporary folder, removed on close). */
   fileStore?: FileStore;
+  /** The event log's timings (heartbeats, sweeps). */
+  events?: EventLogOptions;
 }
 
 /**
@@ -131,14 +134,17 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     uploadSecret,
   };
   const dispatcher = createDispatcher(base);
+  const events = createEventLog(base, options.events);
   return {
     ...base,
     dispatcher,
+    events,
     logs,
     database,
     /** The temporary folder behind the default file store (null with another store). */
     fileDir,
     async close() {
+      await events.close();
       await dispatcher.close();
       await fileStore.close();
       if (fileDir) rmSync(fileDir, { recursive: true, force: true });

@@ -20,9 +20,7 @@ export type NumberedEvent = Omit<EventRow, "sequence" | "position"> & { sequence
  */
 export async function insertEvents(db: Queryable, rows: readonly NewEvent[]): Promise<void> {
   if (rows.length === 0) return;
-  await db
-    .insert(events)
-    .values(rows.map((e) => ({ ...e, createdAt: sql`clock_timestamp()` })));
+  await db.insert(events).values(rows.map((e) => ({ ...e, createdAt: sql`clock_timestamp()` })));
 }
 
 /** Key of the transaction-level advisory lock the relay holds while it numbers events. */
@@ -133,17 +131,19 @@ export async function lastEventSequence(db: Queryable, organizationId: string): 
   return Number(row?.last ?? 0);
 }
 
-/** Deletes up to `limit` events older than `cutoff`; returns how many. */
-export async function deleteEventsBefore(
+/** Deletes up to `limit` events older than `retentionMs` by the database's clock; returns how many. */
+export async function deleteExpiredEvents(
   db: Queryable,
-  cutoff: Date,
+  retentionMs: number,
   limit: number,
 ): Promise<number> {
   const result = await db.execute(sql`
-    delete from events where id in (
-      select id from events where created_at < ${cutoff.toISOString()}::timestamptz limit ${limit}
-    )`);
-  return (result as { rowCount?: number | null; affectedRows?: number }).rowCount ??
-    (result as { affectedRows?: number }).affectedRows ??
-    0;
+    with gone as (
+      delete from events where id in (
+        select id from events
+        where created_at < now() - make_interval(secs => ${retentionMs / 1000})
+        limit ${limit}
+      ) returning 1
+    ) select count(*)::int as n from gone`);
+  return (result as { rows: { n: number }[] }).rows[0]?.n ?? 0;
 }

@@ -128,10 +128,14 @@ export function hook(result: {
 /** POST /agent/v1/reports: one poll round of an agent. */
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const report: AgentReport = c.req.valid("json");
-  const { db, clock, logger, orgChanges } = c.get("services");
+  const { db, clock, config, logger, orgChanges } = c.get("services");
   const agent = c.get("agent");
-  const summary = await ingestReport(db, agent, report, clock.now(), (changes) =>
-    orgChanges.announce(changes),
+  const summary = await ingestReport(
+    db,
+    agent,
+    report,
+    { receivedAt: clock.now(), staleAfterS: config.APF_STALE_AFTER_S },
+    (changes) => orgChanges.announce(changes),
   );
   logger.debug({ agent_id: agent.agentId, ...summary }, "report applied");
   // Committed, so visible: observed → visible, per machine (an agent clock ahead counts 0).
