@@ -3,6 +3,12 @@ CREATE TABLE "event_sequences" (
 	"last_sequence" bigint DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "event_streams" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"api_key_id" uuid NOT NULL,
+	"open_until" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "events" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"organization_id" uuid NOT NULL,
@@ -16,7 +22,9 @@ CREATE TABLE "events" (
 ALTER TABLE "agents" ADD COLUMN "connected" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "printers" ADD COLUMN "announced_status" text DEFAULT 'offline' NOT NULL;--> statement-breakpoint
 ALTER TABLE "event_sequences" ADD CONSTRAINT "event_sequences_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "event_streams" ADD CONSTRAINT "event_streams_api_key_id_api_keys_id_fk" FOREIGN KEY ("api_key_id") REFERENCES "public"."api_keys"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "events" ADD CONSTRAINT "events_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "event_streams_key_idx" ON "event_streams" USING btree ("api_key_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "events_org_sequence_key" ON "events" USING btree ("organization_id","sequence");--> statement-breakpoint
 CREATE INDEX "events_unsequenced_idx" ON "events" USING btree ("position") WHERE "events"."sequence" is null;--> statement-breakpoint
 CREATE INDEX "events_created_idx" ON "events" USING btree ("created_at");--> statement-breakpoint

@@ -48,12 +48,7 @@ export async function expireOverdueCommands(
     .update(commands)
     .set({ status: "expired", completedAt: now, error: EXPIRED_ERROR })
     .where(and(target, eq(commands.status, "pending"), lte(commands.expiresAt, now)))
-    .returning({
-      id: commands.id,
-      organizationId: commands.organizationId,
-      printerId: commands.printerId,
-      action: commands.action,
-    });
+    .returning();
 }
 
 /**

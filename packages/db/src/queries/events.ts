@@ -147,3 +147,40 @@ export async function deleteExpiredEvents(
     ) select count(*)::int as n from gone`);
   return (result as { rows: { n: number }[] }).rows[0]?.n ?? 0;
 }
+
+/**
+ * Opens a stream slot of the API key when fewer than `max` are open (by the database's clock,
+ * live for `ttlS`); its id, or null when the key has `max` open already. Takes a per-key lock so
+ * that concurrent opens on any instance count each other.
+ */
+export async function takeStreamSlot(
+  tx: Transaction,
+  apiKeyId: string,
+  max: number,
+  ttlS: number,
+): Promise<string | null> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`apf:event-streams:${apiKeyId}`}, 0))`,
+  );
+  await tx.execute(
+    sql`delete from event_streams where api_key_id = ${apiKeyId}::uuid and open_until <= now()`,
+  );
+  const result = await tx.execute(sql`
+    insert into event_streams (api_key_id, open_until)
+    select ${apiKeyId}::uuid, now() + make_interval(secs => ${ttlS})
+    where (select count(*) from event_streams where api_key_id = ${apiKeyId}::uuid) < ${max}
+    returning id`);
+  return (result as { rows: { id: string }[] }).rows[0]?.id ?? null;
+}
+
+/** Keeps a stream slot open for another `ttlS` (at each heartbeat). */
+export async function keepStreamSlot(db: Queryable, slotId: string, ttlS: number): Promise<void> {
+  await db.execute(
+    sql`update event_streams set open_until = now() + make_interval(secs => ${ttlS}) where id = ${slotId}::uuid`,
+  );
+}
+
+/** Frees a stream slot (its stream closed). */
+export async function releaseStreamSlot(db: Queryable, slotId: string): Promise<void> {
+  await db.execute(sql`delete from event_streams where id = ${slotId}::uuid`);
+}

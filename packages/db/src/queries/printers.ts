@@ -148,6 +148,23 @@ export async function setPrinterMaintenance(
   return rows.length > 0;
 }
 
+/**
+ * Locks the organization's printer row until the transaction ends (a change that announces the
+ * printer's status reads "before" under it); false when there is no such printer.
+ */
+export async function lockPrinter(
+  db: Queryable,
+  organizationId: string,
+  printerId: string,
+): Promise<boolean> {
+  const rows = await db
+    .select({ id: printers.id })
+    .from(printers)
+    .where(and(eq(printers.organizationId, organizationId), eq(printers.id, printerId)))
+    .for("update");
+  return rows.length > 0;
+}
+
 /** Records that the printer's bed was cleared: it is ready for its next job. */
 export async function markBedCleared(
   db: Queryable,

@@ -1,7 +1,8 @@
 import { EVENT_TYPES } from "@apf/domain";
 import { sql } from "drizzle-orm";
 import { bigint, index, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./columns.ts";
+import { apiKeys } from "./api-keys.ts";
+import { createdAt, id, instant } from "./columns.ts";
 import { organizations } from "./organizations.ts";
 
 export { EVENT_TYPES, type EventType } from "@apf/domain";
@@ -43,3 +44,19 @@ export const eventSequences = pgTable("event_sequences", {
     .references(() => organizations.id, { onDelete: "cascade" }),
   lastSequence: bigint("last_sequence", { mode: "number" }).notNull().default(0),
 });
+
+/**
+ * Event streams open now, per API key (at most 5 each, across instances): a row per stream,
+ * kept alive by its heartbeats and deleted when it closes; a crashed instance's rows lapse.
+ */
+export const eventStreams = pgTable(
+  "event_streams",
+  {
+    id: id(),
+    apiKeyId: uuid("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    openUntil: instant("open_until").notNull(),
+  },
+  (t) => [index("event_streams_key_idx").on(t.apiKeyId)],
+);

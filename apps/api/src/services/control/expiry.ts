@@ -1,9 +1,8 @@
 import { expireOverdueCommands } from "@apf/db/queries/commands";
 import type { Services } from "../../context.ts";
-import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { commandCompletedEvent } from "../events/data.ts";
+import { recordChange, SYSTEM_ORIGIN } from "../events/record-change.ts";
 import { commandTopic } from "./bus.ts";
-
-const SYSTEM: AuditOrigin = { actorType: "system", actorId: null, ip: null, userAgent: null };
 
 /**
  * Marks overdue pending commands (the agent's, or one) expired, never to run, records each as an
@@ -14,17 +13,22 @@ export async function expireOverdue(
   where: { agentId: string } | { organizationId: string; commandId: string },
 ): Promise<void> {
   const { db, clock, commandBus } = services;
-  const expired = await expireOverdueCommands(db, where, clock.now());
-  if (expired.length === 0) return;
-  await recordAudit(
-    db,
-    SYSTEM,
-    expired.map((c) => ({
-      organizationId: c.organizationId,
-      action: "printer.control_result" as const,
-      target: { type: "printer", id: c.printerId },
-      details: { command_id: c.id, action: c.action, status: "expired" },
-    })),
-  );
+  const expired = await db.transaction(async (tx) => {
+    const rows = await expireOverdueCommands(tx, where, clock.now());
+    await recordChange(
+      tx,
+      SYSTEM_ORIGIN,
+      rows.map((c) => ({
+        organizationId: c.organizationId,
+        audit: {
+          action: "printer.control_result" as const,
+          target: { type: "printer", id: c.printerId },
+          details: { command_id: c.id, action: c.action, status: "expired" },
+        },
+        events: [commandCompletedEvent(c)],
+      })),
+    );
+    return rows;
+  });
   for (const c of expired) void commandBus.publish(commandTopic(c.id));
 }

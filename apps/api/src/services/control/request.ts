@@ -12,6 +12,8 @@ import {
 import type { Services } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { type AuditOrigin, recordAudit } from "../audit.ts";
+import { bedClearedEvent, commandCompletedEvent, taskEvent } from "../events/data.ts";
+import { recordChange } from "../events/record-change.ts";
 import { idempotent } from "../idempotency.ts";
 import { readPrinterView } from "../printer-view.ts";
 import { agentTopic, commandTopic } from "./bus.ts";
@@ -102,7 +104,7 @@ export async function requestControl(
   if (action === "clear_bed") {
     const row = await db.transaction(async (tx) => {
       await markBedCleared(tx, organizationId, printerId, now);
-      await completeCollectionTasksOfPrinter(tx, organizationId, printerId, now);
+      const tasks = await completeCollectionTasksOfPrinter(tx, organizationId, printerId, now);
       const inserted = await insertCommand(tx, {
         ...base,
         agentId: null,
@@ -110,7 +112,17 @@ export async function requestControl(
         status: "acknowledged",
         completedAt: now,
       });
-      await recordAudit(tx, request.origin, audited(inserted));
+      const freshness = { now, staleAfterS: config.APF_STALE_AFTER_S };
+      const { organizationId: _, ...audit } = audited(inserted);
+      await recordChange(tx, request.origin, {
+        organizationId,
+        audit,
+        events: [
+          ...(await bedClearedEvent(tx, organizationId, printerId, freshness)),
+          ...tasks.map((t) => taskEvent("worklist.task_completed", t)),
+          commandCompletedEvent(inserted),
+        ],
+      });
       return inserted;
     });
     return answer(row, 200);

@@ -1,12 +1,16 @@
 import type { Queryable } from "@apf/db";
 import type { CommandRow } from "@apf/db/queries/commands";
 import { findHubRow } from "@apf/db/queries/hubs";
+import { lockPrinter } from "@apf/db/queries/printers";
+import { findPublicInventoryItemBySku } from "@apf/db/queries/public-inventory";
 import { findPublicJobs } from "@apf/db/queries/public-jobs";
+import { findSku } from "@apf/db/queries/skus";
 import type { TaskRow } from "@apf/db/queries/tasks";
 import type { PrinterFreshness, PrinterViewStatus } from "@apf/domain";
 import type { Services } from "../../context.ts";
 import { toPublicCommand } from "../../routes/public/v1/control/schema.ts";
 import { toHub } from "../../routes/public/v1/hubs/schema.ts";
+import { toInventoryItemDetail } from "../../routes/public/v1/inventory/schema.ts";
 import { toPublicJob } from "../../routes/public/v1/jobs/schema.ts";
 import { toPublicTask } from "../../routes/public/v1/worklist/schema.ts";
 import { hubView } from "../hubs.ts";
@@ -68,6 +72,20 @@ export async function printerStatusEvent(
   return { type: "printer.status_changed", data: { ...data, previous_status: previousStatus } };
 }
 
+/**
+ * The printer's status before a change that may move it (maintenance): read under the printer's
+ * row lock, so the change's printer.status_changed names the status it really left.
+ */
+export async function printerStatusBefore(
+  tx: Queryable,
+  organizationId: string,
+  printerId: string,
+  freshness: PrinterFreshness,
+): Promise<PrinterViewStatus | undefined> {
+  if (!(await lockPrinter(tx, organizationId, printerId))) return undefined;
+  return (await readPrinterView(tx, organizationId, printerId, freshness))?.status;
+}
+
 /** The printer as GET /printers lists it; undefined when not the organization's. */
 export async function printerData(
   db: Queryable,
@@ -77,6 +95,17 @@ export async function printerData(
 ) {
   const view = await readPrinterView(db, organizationId, printerId, freshness);
   return view && toPublicPrinter(view);
+}
+
+/** printer.bed_cleared: the printer, ready for its next job. */
+export async function bedClearedEvent(
+  db: Queryable,
+  organizationId: string,
+  printerId: string,
+  freshness: PrinterFreshness,
+): Promise<ChangeEvent[]> {
+  const data = await printerData(db, organizationId, printerId, freshness);
+  return data ? [{ type: "printer.bed_cleared", data }] : [];
 }
 
 export function taskEvent(
@@ -104,4 +133,30 @@ export async function agentEvent(
     config: { APF_STALE_AFTER_S: freshness.staleAfterS },
   } as Pick<Services, "clock" | "config">;
   return { type, data: row ? toHub(hubView(row, deps)) : { id: agentId } };
+}
+
+/**
+ * inventory.low_stock for each SKU that stock movements took from above its threshold to at or
+ * below it (read after the movements, in their transaction): the item as GET /inventory/{id}
+ * shows it.
+ */
+export async function lowStockEvents(
+  db: Queryable,
+  organizationId: string,
+  movements: readonly { skuId: string; delta: number }[],
+): Promise<ChangeEvent[]> {
+  const deltas = new Map<string, number>();
+  for (const m of movements) deltas.set(m.skuId, (deltas.get(m.skuId) ?? 0) + m.delta);
+  const events: ChangeEvent[] = [];
+  for (const [skuId, delta] of deltas) {
+    if (delta >= 0) continue;
+    const sku = await findSku(db, organizationId, skuId);
+    const threshold = sku?.lowStockThreshold;
+    if (!sku || threshold === null || threshold === undefined) continue;
+    if (sku.readyStock - delta > threshold && sku.readyStock <= threshold) {
+      const item = await findPublicInventoryItemBySku(db, organizationId, skuId);
+      if (item) events.push({ type: "inventory.low_stock", data: toInventoryItemDetail(item) });
+    }
+  }
+  return events;
 }

@@ -18,6 +18,8 @@ import { ApiError } from "../../errors.ts";
 import { type AuditOrigin, recordAudit } from "../audit.ts";
 import type { ControlAnswer } from "../control/request.ts";
 import { requestControl } from "../control/request.ts";
+import { jobEvents } from "../events/data.ts";
+import { recordChange } from "../events/record-change.ts";
 import { modelMismatch } from "./rules.ts";
 
 /** Who asks: a key or a member, and from where (for the audit log and print commands). */
@@ -104,11 +106,14 @@ export async function enqueueJob(
         file.printTimeSeconds === null ? null : Math.ceil(file.printTimeSeconds / 60),
       now,
     });
-    await recordAudit(tx, actor.origin, {
+    await recordChange(tx, actor.origin, {
       organizationId: org,
-      action: "job.queued",
-      target: { type: "job", id },
-      details: { print_file_id: file.id, printer_id: input.printerId ?? null },
+      audit: {
+        action: "job.queued",
+        target: { type: "job", id },
+        details: { print_file_id: file.id, printer_id: input.printerId ?? null },
+      },
+      events: await jobEvents(tx, org, [{ jobId: id, type: "job.queued" }]),
     });
     return id;
   });
@@ -219,11 +224,14 @@ export async function retryJob(services: QueueServices, actor: QueueActor, jobId
   const done = await db.transaction(async (tx) => {
     const row = await requeueFinishedJob(tx, actor.organizationId, jobId, clock.now());
     if (!row) return false;
-    await recordAudit(tx, actor.origin, {
+    await recordChange(tx, actor.origin, {
       organizationId: actor.organizationId,
-      action: "job.retried",
-      target: { type: "job", id: jobId },
-      details: { attempts: job.attempts },
+      audit: {
+        action: "job.retried",
+        target: { type: "job", id: jobId },
+        details: { attempts: job.attempts },
+      },
+      events: await jobEvents(tx, actor.organizationId, [{ jobId, type: "job.queued" }]),
     });
     return true;
   });
@@ -268,11 +276,14 @@ export async function cancelJob(
   const cancelled = await db.transaction(async (tx) => {
     const row = await cancelJobFrom(tx, actor.organizationId, jobId, from, clock.now());
     if (!row) return undefined;
-    await recordAudit(tx, actor.origin, {
+    await recordChange(tx, actor.origin, {
       organizationId: actor.organizationId,
-      action: "job.cancelled",
-      target: { type: "job", id: jobId },
-      details: { from: job.status },
+      audit: {
+        action: "job.cancelled",
+        target: { type: "job", id: jobId },
+        details: { from: job.status },
+      },
+      events: await jobEvents(tx, actor.organizationId, [{ jobId, type: "job.cancelled" }]),
     });
     return row;
   });

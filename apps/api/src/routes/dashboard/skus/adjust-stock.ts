@@ -12,7 +12,9 @@ import {
   text,
   timestamp,
 } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { lowStockEvents } from "../../../services/events/data.ts";
+import { recordChange } from "../../../services/events/record-change.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 
@@ -83,16 +85,19 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         `Stock cannot go below zero: ${adjusted.readyStock} ready, delta ${delta}.`,
       );
     }
-    await recordAudit(tx, auditOrigin(c), {
+    await recordChange(tx, auditOrigin(c), {
       organizationId,
-      action: "sku.stock_adjusted",
-      target: { type: "sku", id: skuId },
-      details: {
-        delta,
-        reason,
-        ready_stock: adjusted.sku.readyStock,
-        movement_id: adjusted.movement.id,
+      audit: {
+        action: "sku.stock_adjusted",
+        target: { type: "sku", id: skuId },
+        details: {
+          delta,
+          reason,
+          ready_stock: adjusted.sku.readyStock,
+          movement_id: adjusted.movement.id,
+        },
       },
+      events: await lowStockEvents(tx, organizationId, [{ skuId, delta }]),
     });
     return adjusted;
   });

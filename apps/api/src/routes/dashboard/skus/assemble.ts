@@ -11,7 +11,9 @@ import {
   SESSION_SECURITY,
   timestamp,
 } from "../../../openapi/kit.ts";
-import { auditOrigin, recordAudit } from "../../../services/audit.ts";
+import { auditOrigin } from "../../../services/audit.ts";
+import { lowStockEvents } from "../../../services/events/data.ts";
+import { recordChange } from "../../../services/events/record-change.ts";
 import { orgParamsWith, TAGS } from "../params.ts";
 import { skuSchema, toSku } from "./schemas.ts";
 
@@ -80,15 +82,18 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
           );
       }
     }
-    await recordAudit(tx, auditOrigin(c), {
+    await recordChange(tx, auditOrigin(c), {
       organizationId,
-      action: "sku.kits_assembled",
-      target: { type: "sku", id: skuId },
-      details: {
-        count,
-        ready_stock: assembled.kit.readyStock,
-        movement_ids: assembled.movements.map((m) => m.id),
+      audit: {
+        action: "sku.kits_assembled",
+        target: { type: "sku", id: skuId },
+        details: {
+          count,
+          ready_stock: assembled.kit.readyStock,
+          movement_ids: assembled.movements.map((m) => m.id),
+        },
       },
+      events: await lowStockEvents(tx, organizationId, assembled.movements),
     });
     return assembled;
   });

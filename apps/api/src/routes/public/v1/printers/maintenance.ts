@@ -3,7 +3,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope, jsonBody, text } from "../../../../openapi/kit.ts";
-import { apiKeyAuditOrigin, recordAudit } from "../../../../services/audit.ts";
+import { apiKeyAuditOrigin } from "../../../../services/audit.ts";
+import { printerStatusBefore, printerStatusEvent } from "../../../../services/events/data.ts";
+import { recordChange } from "../../../../services/events/record-change.ts";
 import { printerFreshness, readPrinterDetailView } from "../../../../services/printer-view.ts";
 import { PrinterDetailSchema, toPublicPrinterDetail } from "../../../../services/public-printer.ts";
 import { idParams } from "../lookup.ts";
@@ -51,9 +53,11 @@ export function registerSetPrinterMaintenance(router: PublicRouter) {
     const services = c.get("services");
     const apiKey = c.get("apiKey");
     const organizationId = apiKey.organizationId;
+    const freshness = printerFreshness(services);
     const printer = await services.db.transaction(async (tx) => {
+      const before = isUuid(id) && (await printerStatusBefore(tx, organizationId, id, freshness));
       const found =
-        isUuid(id) &&
+        before &&
         (await setPrinterMaintenance(
           tx,
           organizationId,
@@ -65,17 +69,21 @@ export function registerSetPrinterMaintenance(router: PublicRouter) {
           services.clock.now(),
         ));
       if (!found) throw new ApiError("NOT_FOUND", "Printer not found.");
-      await recordAudit(tx, apiKeyAuditOrigin(c), {
+      const moved = await printerStatusEvent(tx, organizationId, id, before, freshness);
+      await recordChange(tx, apiKeyAuditOrigin(c), {
         organizationId,
-        action: "printer.maintenance_changed",
-        target: { type: "printer", id },
-        details: {
-          api_key_name: apiKey.name,
-          in_maintenance: change.in_maintenance,
-          maintenance_type: change.maintenance_type ?? null,
+        audit: {
+          action: "printer.maintenance_changed",
+          target: { type: "printer", id },
+          details: {
+            api_key_name: apiKey.name,
+            in_maintenance: change.in_maintenance,
+            maintenance_type: change.maintenance_type ?? null,
+          },
         },
+        events: moved ? [moved] : [],
       });
-      return readPrinterDetailView(tx, organizationId, id, printerFreshness(services));
+      return readPrinterDetailView(tx, organizationId, id, freshness);
     });
     return c.json({ success: true as const, data: toPublicPrinterDetail(printer!) }, 200);
   });
