@@ -9,6 +9,7 @@ export const SCOPES = [
   "files:read",
   "analytics:read",
   "worklist:read",
+  "events:read",
   "printers:write",
   "inventory:write",
   "files:write",
@@ -170,6 +171,13 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     description:
       "Read the farm's worklist: beds to clear and other tasks for the people on the floor.",
     routes: [get("/public/v1/worklist")],
+  },
+  "events:read": {
+    name: "events:read",
+    kind: "read",
+    description:
+      "Read the organization's events: the event list and the live event stream (Server-Sent Events).",
+    routes: [get("/public/v1/events"), get("/public/v1/events/stream")],
   },
   "worklist:write": {
     name: "worklist:write",

@@ -18,6 +18,7 @@ describe("scopes", () => {
       [
         "analytics:read",
         "control",
+        "events:read",
         "files:read",
         "files:write",
         "inventory:read",
@@ -37,6 +38,7 @@ describe("scopes", () => {
     expect([...BROAD_SCOPES]).toEqual(["read", "write", "control"]);
     expect([...ALL_READ_SCOPES].sort()).toEqual([
       "analytics:read",
+      "events:read",
       "files:read",
       "inventory:read",
       "jobs:read",
@@ -100,6 +102,8 @@ describe("scopes", () => {
       ["GET", "/public/v1/hubs", "printers:read"],
       ["GET", "/public/v1/hubs/{id}", "printers:read"],
       ["GET", "/public/v1/worklist", "worklist:read"],
+      ["GET", "/public/v1/events", "events:read"],
+      ["GET", "/public/v1/events/stream", "events:read"],
       ["POST", "/public/v1/jobs", "jobs:write"],
       ["PATCH", "/public/v1/jobs/{id}", "jobs:write"],
       ["DELETE", "/public/v1/jobs/{id}", "jobs:write"],

@@ -35,6 +35,11 @@ const TAGS = [
       "Physical commands carried to printers by their agent (scope `printers:control` or `control`).",
   },
   {
+    name: "Events",
+    description:
+      "What changed, as it happens: the event list and the Server-Sent Events stream (scope `events:read`); docs/events.md describes each type.",
+  },
+  {
     name: "Hubs",
     description: "The farm's agents, in AutoPrintFarm's hub fields (scope `printers:read`).",
   },

@@ -118,8 +118,18 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
       kind: "report",
     }),
   ),
+  {
+    method: "GET",
+    path: "/public/v1/events",
+    scope: "events:read",
+    resource: null,
+    kind: "report",
+  },
   { method: "GET", path: "/public/v1/me", scope: null, resource: null, kind: "me" },
 ];
+
+/** The event stream: an answer that never ends; its security cases are in test/events. */
+export const EVENT_STREAM_ROUTES = ["GET /public/v1/events/stream"] as const;
 
 /** The control routes: their security cases are in test/control (they take a body or any of scopes). */
 export const CONTROL_ROUTES = [

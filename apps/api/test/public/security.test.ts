@@ -8,6 +8,7 @@ import type { TestServices } from "../support/services.ts";
 import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 import {
   CONTROL_ROUTES,
+  EVENT_STREAM_ROUTES,
   FILE_ROUTES,
   PROTECTED_ROUTES,
   publicAppRoutes,
@@ -72,6 +73,7 @@ it("covers every protected route the app registers, with the registry's scopes",
       !open.includes(r) &&
       !(CONTROL_ROUTES as readonly string[]).includes(r) &&
       !(QUEUE_ROUTES as readonly string[]).includes(r) &&
+      !(EVENT_STREAM_ROUTES as readonly string[]).includes(r) &&
       !(FILE_ROUTES as readonly string[]).includes(r),
   );
   expect(registered).toEqual([...covered].sort());

@@ -184,3 +184,26 @@ export async function keepStreamSlot(db: Queryable, slotId: string, ttlS: number
 export async function releaseStreamSlot(db: Queryable, slotId: string): Promise<void> {
   await db.execute(sql`delete from event_streams where id = ${slotId}::uuid`);
 }
+
+/** Whether the API key is still good at `now` (not revoked, not expired): streams re-check it. */
+export async function isApiKeyLive(db: Queryable, apiKeyId: string, now: Date): Promise<boolean> {
+  const result = await db.execute(sql`
+    select 1 from api_keys where id = ${apiKeyId}::uuid and revoked_at is null
+      and (expires_at is null or expires_at > ${now.toISOString()}::timestamptz)`);
+  return (result as { rows: unknown[] }).rows.length > 0;
+}
+
+/** Whether the session is still good at `now` and its user still a member of the organization. */
+export async function isMemberSessionLive(
+  db: Queryable,
+  session: { sessionId: string; userId: string },
+  organizationId: string,
+  now: Date,
+): Promise<boolean> {
+  const result = await db.execute(sql`
+    select 1 from sessions s
+    join memberships m on m.user_id = s.user_id and m.organization_id = ${organizationId}::uuid
+    where s.id = ${session.sessionId}::uuid and s.user_id = ${session.userId}::uuid
+      and s.revoked_at is null and s.expires_at > ${now.toISOString()}::timestamptz`);
+  return (result as { rows: unknown[] }).rows.length > 0;
+}

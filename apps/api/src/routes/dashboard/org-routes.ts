@@ -13,6 +13,7 @@ import * as keyList from "./api-keys/list.ts";
 import * as keyRevoke from "./api-keys/revoke.ts";
 import * as keyRoll from "./api-keys/roll.ts";
 import * as auditList from "./audit-events/list.ts";
+import * as eventStream from "./events/stream.ts";
 import * as spoolCreate from "./filament/create.ts";
 import * as spoolGet from "./filament/get.ts";
 import * as spoolList from "./filament/list.ts";
@@ -112,5 +113,6 @@ export function orgRoutes() {
     .openapi(fileList.route, fileList.handler)
     .openapi(fileGet.route, fileGet.handler)
     .openapi(fileDelete.route, fileDelete.handler)
-    .openapi(fileThumbnail.route, fileThumbnail.handler);
+    .openapi(fileThumbnail.route, fileThumbnail.handler)
+    .openapi(eventStream.route, eventStream.handler);
 }

@@ -42,6 +42,7 @@ export function createEventLog(
   const hub = createEventHub(services);
   const streams = new Set<() => void>();
   let closed = false;
+  let ending = false;
 
   const unsubscribe = services.orgChanges.onChange((table: string, organizationId) => {
     if (table === "events") relay.wake();
@@ -71,6 +72,7 @@ export function createEventLog(
   backstop.unref();
 
   const endStreams = () => {
+    ending = true;
     for (const end of [...streams]) end();
   };
   return {
@@ -78,6 +80,8 @@ export function createEventLog(
     hub,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     track(end) {
+      // A stream opened while shutting down ends at once.
+      if (ending) queueMicrotask(end);
       streams.add(end);
       return () => streams.delete(end);
     },

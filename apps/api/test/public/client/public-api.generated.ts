@@ -741,6 +741,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List events
+         * @description The organization's events (kept 30 days), oldest first, after a sequence: what a client catches up with after downtime. The same events as the stream and webhooks.
+         *
+         *     Requires scope `events:read` (or any of `read`).
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream events (Server-Sent Events)
+         * @description The organization's events as they happen, as `text/event-stream`. Reconnect with `Last-Event-ID` (EventSource does) to receive every event missed meanwhile, exactly once, then live ones. At most 5 open streams per key (429 beyond). The stream ends when its key is revoked or expires, and when the server restarts (reconnect).
+         *
+         *     Requires scope `events:read` (or any of `read`).
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/v1/me": {
         parameters: {
             query?: never;
@@ -1812,6 +1856,38 @@ export interface components {
             /** @enum {boolean} */
             deleted: true;
         };
+        Event: {
+            /**
+             * @description Unique; a webhook's `webhook-id` (receivers deduplicate on it).
+             * @example evt_0b6c1f0e8a6f4d2c9e3a7b5d1c2e4f60
+             */
+            id: string;
+            /** @description The organization's event number: 1, 2, 3… without gaps, in commit order. The stream's event id (`Last-Event-ID`), the list's `after`. */
+            sequence: number;
+            type: components["schemas"]["EventType"];
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            created_at: string;
+            organization_id: string;
+            /** @description The object after the change, as the public API shows it (a Printer, Job, Command, InventoryItem, WorklistTask, Hub; for an API key its id, name and preview). */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description What happened; docs/events.md gives each type's `data`.
+         * @enum {string}
+         */
+        EventType: "printer.status_changed" | "printer.updated" | "printer.bed_cleared" | "job.queued" | "job.started" | "job.progress" | "job.completed" | "job.failed" | "job.cancelled" | "command.completed" | "inventory.low_stock" | "worklist.task_created" | "worklist.task_completed" | "agent.connected" | "agent.disconnected" | "api_key.revoked";
+        EventPageMeta: {
+            limit: number;
+            after: number;
+            /** @description Pass as `after` for the next page: the last sequence of this page (or `after` when it is empty). */
+            next_after: number;
+            has_more: boolean;
+        };
         Me: {
             key: {
                 id: string;
@@ -1821,7 +1897,7 @@ export interface components {
                  * @example apf_live_1a2b…9f0e
                  */
                 prefix: string;
-                scopes: ("printers:read" | "jobs:read" | "inventory:read" | "files:read" | "analytics:read" | "worklist:read" | "printers:write" | "inventory:write" | "files:write" | "jobs:write" | "worklist:write" | "printers:control" | "jobs:control" | "read" | "write" | "control")[];
+                scopes: ("printers:read" | "jobs:read" | "inventory:read" | "files:read" | "analytics:read" | "worklist:read" | "events:read" | "printers:write" | "inventory:write" | "files:write" | "jobs:write" | "worklist:write" | "printers:control" | "jobs:control" | "read" | "write" | "control")[];
                 /**
                  * Format: date-time
                  * @example 2026-11-23T10:00:00.000Z
@@ -3988,6 +4064,80 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description Events after this sequence (default 0: the oldest kept). */
+                after?: number;
+                /** @description Only these event types, separated by commas (default: all). */
+                types?: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Event"][];
+                        meta: components["schemas"]["EventPageMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Only these event types, separated by commas (default: all). */
+                types?: string;
+            };
+            header?: {
+                /** @description Resume after this event: every event after it (within the 30 days kept) comes first, then live ones. Without it the stream starts with the next event. */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events: each event as `id: <sequence>`, `event: <type>`, `data: <Event JSON>`; a comment line (`: keep-alive`) every 15 s. An event reaches every open stream within a second of its commit, whatever instance made it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

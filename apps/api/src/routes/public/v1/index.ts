@@ -7,6 +7,8 @@ import { registerGetPrinterAnalytics } from "./analytics/printers.ts";
 import { registerGetProductionAnalytics } from "./analytics/production.ts";
 import { registerControlPrinter } from "./control/control.ts";
 import { registerGetCommand } from "./control/get-command.ts";
+import { registerListEvents } from "./events/list.ts";
+import { registerStreamEvents } from "./events/stream.ts";
 import { registerCreatePrintFile } from "./files/create.ts";
 import { registerDeletePrintFile } from "./files/delete.ts";
 import { registerGetPrintFile } from "./files/get.ts";
@@ -91,6 +93,8 @@ export function publicRoutes() {
   registerGetPrintFile(router);
   registerDeletePrintFile(router);
   registerGetThumbnail(router);
+  registerListEvents(router);
+  registerStreamEvents(router);
   registerMe(router);
   registerGithubSecretScanning(router);
   registerOpenApiJson(router, PUBLIC_BASE_PATH);
