@@ -370,6 +370,9 @@ const SESSION_ROUTES = [
   "POST /api/invitations/accept",
 ];
 
+/** The event stream never ends by itself: its access cases are in test/events/stream.test.ts. */
+const STREAM_ROUTES = ["GET /api/orgs/{orgId}/events/stream"];
+
 /** The app's /api routes in OpenAPI template form, e.g. PATCH /api/orgs/{orgId}/skus/{skuId}. */
 function dashboardAppRoutes() {
   const seen = new Set<string>();
@@ -391,6 +394,7 @@ describe("the /api route list", () => {
     const listed = [
       ...OPEN_DASHBOARD_ROUTES,
       ...SESSION_ROUTES,
+      ...STREAM_ROUTES,
       ...[...MANAGER_ROUTES, ...READ_ROUTES, ...MEMBER_ROUTES].map(([name]) => fullRoute(name)),
     ];
     expect(new Set(listed).size).toBe(listed.length);
