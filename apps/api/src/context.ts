@@ -10,6 +10,7 @@ import type { OrgChanges } from "./services/org-changes.ts";
 import type { Dispatcher } from "./services/print-queue/dispatcher.ts";
 import type { PrintFileLinks } from "./services/print-queue/transfer.ts";
 import type { RateLimiterFactory } from "./services/rate-limiter.ts";
+import type { Webhooks } from "./services/webhooks/index.ts";
 
 /** The time source; tests swap it, never the database. */
 export interface Clock {
@@ -37,6 +38,8 @@ export interface Services {
   dispatcher: Dispatcher;
   /** The event log's relay, stream hub and sweep, running once per Services. */
   events: EventLog;
+  /** Webhook deliveries: the queue (graphile-worker on Postgres) and this instance's worker. */
+  webhooks: Webhooks;
   /** Mints a print file's signed agent download link (the files capability). */
   printFileLinks: PrintFileLinks;
   logger: Logger;

@@ -45,7 +45,14 @@ export type AuditAction =
   | "job.started"
   | "task.completed"
   | "file.created"
-  | "file.deleted";
+  | "file.deleted"
+  | "webhook_endpoint.created"
+  | "webhook_endpoint.updated"
+  | "webhook_endpoint.deleted"
+  | "webhook_endpoint.secret_rolled"
+  | "webhook_endpoint.disabled"
+  | "webhook_endpoint.tested"
+  | "webhook_delivery.redelivered";
 
 /** Who acted and from where, read once from the request. */
 export interface AuditOrigin {

@@ -12,6 +12,7 @@ import { createOrgChanges, ORG_CHANGES_CHANNEL } from "./org-changes.ts";
 import { createDispatcher } from "./print-queue/dispatcher.ts";
 import { printFileLinks } from "./print-queue/file-links.ts";
 import { createRateLimiterFactory } from "./rate-limiter.ts";
+import { createWebhooks } from "./webhooks/index.ts";
 
 /** The Redis pub/sub channel of the command bus. */
 export const COMMAND_BUS_CHANNEL = "apf:command-bus";
@@ -93,13 +94,17 @@ export async function buildServices(
   };
   // Stopped first: it uses the database, the bus and the doorbell closed after it.
   const dispatcher = createDispatcher(base);
-  const events = createEventLog(base);
+  const webhooks = await createWebhooks(base, env.DATABASE_URL ?? null);
+  const events = createEventLog({ ...base, webhooks });
+  await webhooks.start();
   return {
     ...base,
     dispatcher,
+    webhooks,
     events,
     async close() {
       await events.close();
+      await webhooks.close();
       await dispatcher.close();
       await fileStore.close();
       await commandBus.close();

@@ -27,6 +27,7 @@ import { createDispatcher } from "../../src/services/print-queue/dispatcher.ts";
 import { printFileLinks } from "../../src/services/print-queue/file-links.ts";
 import type { PrintFileLinks } from "../../src/services/print-queue/transfer.ts";
 import { createRateLimiterFactory } from "../../src/services/rate-limiter.ts";
+import { createWebhooks, type WebhookOptions } from "../../src/services/webhooks/index.ts";
 
 /** A clock tests can move. */
 export class TestClock implements Clock {
@@ -83,6 +84,8 @@ export interface TestServicesOptions {
   fileStore?: FileStore;
   /** The event log's timings (heartbeats, sweeps). */
   events?: EventLogOptions;
+  /** Webhook deliveries; no worker runs unless `worker: true`. */
+  webhooks?: WebhookOptions;
 }
 
 /**
@@ -134,10 +137,16 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     uploadSecret,
   };
   const dispatcher = createDispatcher(base);
-  const events = createEventLog(base, options.events);
+  const webhooks = await createWebhooks(base, database.url, {
+    worker: false,
+    ...options.webhooks,
+  });
+  const events = createEventLog({ ...base, webhooks }, options.events);
+  await webhooks.start();
   return {
     ...base,
     dispatcher,
+    webhooks,
     events,
     logs,
     database,
@@ -145,6 +154,7 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     fileDir,
     async close() {
       await events.close();
+      await webhooks.close();
       await dispatcher.close();
       await fileStore.close();
       if (fileDir) rmSync(fileDir, { recursive: true, force: true });

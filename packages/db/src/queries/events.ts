@@ -28,14 +28,14 @@ export const EVENT_RELAY_LOCK_KEY = 0x61_70_66_65; // "apfe"
 
 /**
  * Numbers up to `limit` committed, unnumbered events, each organization's from its last number
- * on, in the order they were written; returns each organization touched with its new last number.
+ * on, in the order they were written; returns them with their numbers.
  * Call in a transaction, after `lockEventRelay`: one relay at a time, so numbers are handed out in
  * commit order and a reader never sees n+1 before n.
  */
 export async function numberPendingEvents(
   tx: Transaction,
   limit: number,
-): Promise<{ organizationId: string; lastSequence: number }[]> {
+): Promise<{ id: string; organizationId: string; sequence: number }[]> {
   const result = await tx.execute(sql`
     with pending as (
       select id, organization_id, position from events
@@ -56,12 +56,11 @@ export async function numberPendingEvents(
       update events e set sequence = b.last_sequence - nb.cnt + nb.n
       from numbered nb join bumped b on b.organization_id = nb.organization_id
       where e.id = nb.id
-      returning e.organization_id
+      returning e.id, e.organization_id, e.sequence
     )
-    select b.organization_id, b.last_sequence::float8 as last_sequence
-    from bumped b where exists (select 1 from updated u where u.organization_id = b.organization_id)`);
-  return (result as { rows: { organization_id: string; last_sequence: number }[] }).rows.map(
-    (r) => ({ organizationId: r.organization_id, lastSequence: Number(r.last_sequence) }),
+    select id, organization_id, sequence::float8 as sequence from updated order by sequence`);
+  return (result as { rows: { id: string; organization_id: string; sequence: number }[] }).rows.map(
+    (r) => ({ id: r.id, organizationId: r.organization_id, sequence: Number(r.sequence) }),
   );
 }
 

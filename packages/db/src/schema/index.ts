@@ -13,3 +13,4 @@ export * from "./printers.ts";
 export * from "./skus.ts";
 export * from "./tasks.ts";
 export * from "./users.ts";
+export * from "./webhooks.ts";

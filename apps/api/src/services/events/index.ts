@@ -28,7 +28,10 @@ export interface EventLogOptions {
   relayPollMs?: number;
 }
 
-type EventLogServices = Pick<Services, "db" | "logger" | "orgChanges" | "clock" | "config">;
+type EventLogServices = Pick<
+  Services,
+  "db" | "logger" | "orgChanges" | "clock" | "config" | "webhooks"
+>;
 
 /**
  * The relay, the stream hub and the sweep, wired to the organization-change doorbell: an

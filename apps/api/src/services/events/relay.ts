@@ -7,6 +7,7 @@ import {
 } from "@apf/db/queries/events";
 import type { Logger } from "pino";
 import { ORG_CHANGES_CHANNEL } from "../org-changes.ts";
+import type { Webhooks } from "../webhooks/index.ts";
 
 /** The doorbell payload prefix of "an organization's events were numbered up to here". */
 export const EVENT_LOG_TABLE = "event_log";
@@ -28,10 +29,11 @@ export interface Relay {
  * numbered n can commit after n+1 was read). Each pass rings the doorbell
  * "event_log:<organization>" at its commit, which wakes every instance's streams. Woken by the
  * doorbell of inserted events ("events:<organization>", see the events_notify_insert trigger) and
- * by a poll every `pollMs` as the backstop.
+ * by a poll every `pollMs` as the backstop. The same transaction creates the events' webhook
+ * deliveries with their first tasks.
  */
 export function createRelay(
-  deps: { db: Database; logger: Logger },
+  deps: { db: Database; logger: Logger; webhooks: Pick<Webhooks, "fanOut"> },
   options: { pollMs?: number } = {},
 ): Relay {
   let running: Promise<void> | null = null;
@@ -42,13 +44,19 @@ export function createRelay(
     for (;;) {
       const numbered = await deps.db.transaction(async (tx) => {
         await lockEventRelay(tx);
-        const orgs = await numberPendingEvents(tx, BATCH);
+        const numbered = await numberPendingEvents(tx, BATCH);
+        // Webhook deliveries (and their tasks) commit with the numbers: each event once.
+        await deps.webhooks.fanOut(
+          tx,
+          numbered.map((e) => e.id),
+        );
+        const orgs = new Set(numbered.map((e) => e.organizationId));
         await notifyAtCommit(
           tx,
           ORG_CHANGES_CHANNEL,
-          orgs.map((o) => `${EVENT_LOG_TABLE}:${o.organizationId}`),
+          [...orgs].map((org) => `${EVENT_LOG_TABLE}:${org}`),
         );
-        return orgs;
+        return numbered;
       });
       if (numbered.length === 0) return;
     }
