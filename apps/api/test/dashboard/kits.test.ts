@@ -171,7 +171,9 @@ describe("the stock view", () => {
     const dashboard = await call(app, "GET", `/api/orgs/${f.org}/skus/${f.kit.id}`, {
       token: f.team.member.token,
     });
-    const listed = await call(app, "GET", `/api/orgs/${f.org}/skus`, { token: f.team.member.token });
+    const listed = await call(app, "GET", `/api/orgs/${f.org}/skus`, {
+      token: f.team.member.token,
+    });
     const publicRes = await app.request(`/public/v1/inventory/by-sku/${f.kit.id}`, {
       headers: { authorization: `Bearer ${key}` },
     });

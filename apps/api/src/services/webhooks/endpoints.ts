@@ -56,7 +56,8 @@ async function checkedUrl(services: WebhookServices, raw: string): Promise<strin
   const allowPrivate = services.webhooks.allowPrivate;
   try {
     const url = checkUrl(raw, allowPrivate);
-    await resolveDestination(url.hostname, allowPrivate);
+    // With private addresses allowed there is nothing to check the address against.
+    if (!allowPrivate) await resolveDestination(url.hostname, allowPrivate);
     return url.toString();
   } catch (error) {
     if (error instanceof DestinationRefused) throw refused(error.message);

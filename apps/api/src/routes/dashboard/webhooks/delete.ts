@@ -1,0 +1,27 @@
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
+import { dataResponse, errors, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
+import { deleteEndpoint } from "../../../services/webhooks/endpoints.ts";
+import { TAGS } from "../params.ts";
+import { endpointParams, memberActor, PATH } from "./shared.ts";
+
+export const route = createRoute({
+  method: "delete",
+  path: `${PATH}/{endpointId}`,
+  operationId: "dashboardDeleteWebhookEndpoint",
+  tags: TAGS,
+  summary: "Delete a webhook endpoint (owner, admin)",
+  security: SESSION_SECURITY,
+  middleware: [requireManager] as const,
+  request: { params: endpointParams },
+  responses: {
+    200: dataResponse(z.object({ id: z.uuid(), deleted: z.literal(true) }), "Deleted."),
+    ...errors(401, 403, 404),
+  },
+});
+
+export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
+  const { endpointId } = c.req.valid("param");
+  await deleteEndpoint(c.get("services"), memberActor(c), endpointId);
+  return c.json(ok({ id: endpointId, deleted: true as const }), 200);
+};
