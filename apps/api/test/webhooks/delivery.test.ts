@@ -1,5 +1,5 @@
 import { auditEvents, webhookDeliveries, webhookEndpoints } from "@apf/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditOrigin } from "../../src/services/audit.ts";
@@ -142,6 +142,44 @@ describe("webhook deliveries", () => {
     expect(got!.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
     expect(new Webhook(farm.secret).verify(got!.body, got!.headers)).toBeTruthy();
     expect(new Webhook(rolled.secret).verify(got!.body, got!.headers)).toBeTruthy();
+  });
+});
+
+describe("a delivery whose worker died", () => {
+  it("is given back and delivered by another instance", async () => {
+    const env = { APF_WEBHOOKS_ALLOW_PRIVATE: "1" };
+    // Instance A adds the task and dies holding it (graphile-worker's lock, taken long ago).
+    const a = await createTestServices({ env, webhooks: { worker: false } });
+    const { organization } = await createOrganization(a.db);
+    const made = await createEndpoint(
+      a,
+      { organizationId: organization.id, origin },
+      {
+        url: receiver.url,
+        eventTypes: [],
+        description: null,
+        enabled: true,
+      },
+    );
+    await emit(a, organization.id, { type: "job.completed" });
+    await a.db.execute(
+      sql`update graphile_worker._private_jobs set locked_at = now() - interval '4 hours 1 minute', locked_by = 'killed-instance', attempts = 1`,
+    );
+    const before = receiver.received.length;
+    const b = await createTestServices({
+      env,
+      database: a.database,
+      webhooks: { worker: true, pollIntervalMs: 100, resetLockedIntervalMs: 200 },
+    });
+    try {
+      const [got] = (await receiver.waitFor(before + 1, 10_000)).slice(before);
+      expect(new Webhook(made.secret).verify(got!.body, got!.headers)).toMatchObject({
+        type: "job.completed",
+      });
+    } finally {
+      await b.close();
+      await a.close();
+    }
   });
 });
 

@@ -23,6 +23,8 @@ export interface Webhooks {
 export interface WebhookOptions {
   /** How often graphile-worker looks for tasks due later (retries); default 1 s. */
   pollIntervalMs?: number;
+  /** How often it looks for tasks a dead worker held (graphile-worker's default: 8–10 min). */
+  resetLockedIntervalMs?: number;
   /** Run no worker here (a process that only adds tasks). */
   worker?: boolean;
 }

@@ -38,7 +38,7 @@ function graphileLogger(logger: Logger) {
 export function graphileDeliveryQueue(
   connectionString: string,
   logger: Logger,
-  options: { pollIntervalMs?: number } = {},
+  options: { pollIntervalMs?: number; resetLockedIntervalMs?: number } = {},
 ): DeliveryQueue {
   let runner: Runner | null = null;
   const gLogger = graphileLogger(logger);
@@ -63,6 +63,13 @@ export function graphileDeliveryQueue(
         maxPoolSize: 4,
         noHandleSignals: true,
         pollInterval: options.pollIntervalMs ?? 1000,
+        // How often a worker looks for tasks whose worker died (locked over 4 h): they run again.
+        ...(options.resetLockedIntervalMs
+          ? {
+              minResetLockedInterval: options.resetLockedIntervalMs,
+              maxResetLockedInterval: options.resetLockedIntervalMs * 2,
+            }
+          : {}),
         logger: gLogger,
         taskList: {
           [DELIVERY_TASK]: async (payload) => {
