@@ -57,6 +57,7 @@ CREATE TABLE "webhook_endpoints" (
 --> statement-breakpoint
 ALTER TABLE "agents" ADD COLUMN "connected" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "printers" ADD COLUMN "announced_status" text DEFAULT 'offline' NOT NULL;--> statement-breakpoint
+ALTER TABLE "printers" ADD COLUMN "update_announced_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "event_sequences" ADD CONSTRAINT "event_sequences_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "event_streams" ADD CONSTRAINT "event_streams_api_key_id_api_keys_id_fk" FOREIGN KEY ("api_key_id") REFERENCES "public"."api_keys"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "events" ADD CONSTRAINT "events_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -131,6 +131,7 @@ export async function ingestReport(
         const known = agentPrinters.find((s) => s.printerId === id);
         return known ? [{ id, previous: known.announcedStatus }] : [];
       }),
+      readingsChanged: updated.readingsChanged,
       requeued,
       started: [
         ...plan.jobInserts.map((j) => j.id),

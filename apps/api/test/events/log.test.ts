@@ -78,6 +78,20 @@ describe("the event log, written by agents' reports", () => {
     expect(completed!.data).toMatchObject({ status: "completed", file_name: "a.gcode" });
   });
 
+  it("writes printer.updated for changed readings at most once per printer per 5 s", async () => {
+    await send([machine({ observedAt: next() })]);
+    for (let p = 1; p <= 11; p++) {
+      await send([
+        machine({ observedAt: next(), flags: { printing: true }, file: "a.gcode", completion: p }),
+      ]);
+    }
+    const updates = (await logged()).filter((e) => e.type === "printer.updated");
+    expect(
+      updates.map((e) => (e.data as { progress_percentage: number }).progress_percentage),
+    ).toEqual([6, 11]);
+    expect(updates[0]!.data).toMatchObject({ status: "printing", online: true });
+  });
+
   it("announces a silent printer offline once, by the sweep, and its return", async () => {
     await send([machine({ observedAt: next() })]);
     clock().advance((services.config.APF_STALE_AFTER_S + 1) * 1000);

@@ -188,7 +188,12 @@ export interface AgentPrintersUpdate {
   agentConnected: boolean;
   /** Printers written with `announce` that are not in maintenance (which hides their status). */
   statusChanged: string[];
+  /** Printers whose live readings changed, 5 s or more of observations after the last announced. */
+  readingsChanged: string[];
 }
+
+/** At most one printer.updated per printer per this many seconds of observations. */
+export const READINGS_EVENT_EVERY_S = 5;
 
 /**
  * Records that the agent reported (and what it said of itself, and that it is connected) and
@@ -224,19 +229,32 @@ export async function updateAgentPrinters(
       observed_at = u.observed_at,
       last_seen_at = ${seenAt}::timestamptz,
       announced_status = u.status,
+      -- SET reads the row as it was: readings that moved, long enough after the last event
+      update_announced_at = case
+        when (p.temperatures is distinct from u.temperatures
+            or p.progress_percentage is distinct from u.progress
+            or p.print_time_left_s is distinct from u.time_left)
+          and (p.update_announced_at is null
+            or p.update_announced_at <= u.observed_at - make_interval(secs => ${READINGS_EVENT_EVERY_S}))
+        then u.observed_at else p.update_announced_at end,
       updated_at = now()
     from (select ${PRINTER_COLUMNS} from jsonb_array_elements(${printerRows(rows)}::jsonb) e) u
     where p.id = u.id and p.agent_id = ${agent.agentId}::uuid
       and (p.observed_at is null or p.observed_at < u.observed_at)
-    returning p.id, u.announce and not p.in_maintenance as announce
+    returning p.id, u.announce and not p.in_maintenance as announce,
+      p.update_announced_at = u.observed_at as readings
     )
-    select null::uuid as id, not coalesce((select was_connected from touched), true) as flag
+    select null::uuid as id, 'agent' as kind, not coalesce((select was_connected from touched), true) as flag
     union all
-    select id, true from changed where announce`);
-  const found = (result as { rows: { id: string | null; flag: boolean }[] }).rows;
+    select id, 'status', true from changed where announce
+    union all
+    select id, 'readings', true from changed where readings`);
+  const found = (result as { rows: { id: string | null; kind: string; flag: boolean }[] }).rows;
+  const ids = (kind: string) => found.flatMap((r) => (r.kind === kind && r.id ? [r.id] : []));
   return {
-    agentConnected: found.some((r) => r.id === null && r.flag),
-    statusChanged: found.flatMap((r) => (r.id === null ? [] : [r.id])),
+    agentConnected: found.some((r) => r.kind === "agent" && r.flag),
+    statusChanged: ids("status"),
+    readingsChanged: ids("readings"),
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { type Database, preparedPerDatabase, type Queryable } from "../client.ts";
 import { filamentSpools, jobs, printerListVersions, printers } from "../schema/index.ts";
 
@@ -53,6 +53,19 @@ export async function listPrinterRows(db: Queryable, organizationId: string) {
     .from(printers)
     .where(eq(printers.organizationId, organizationId))
     .orderBy(asc(printers.name), asc(printers.id));
+}
+
+/** The organization's printers among `printerIds` (in no particular order). */
+export async function findPrinterRows(
+  db: Queryable,
+  organizationId: string,
+  printerIds: readonly string[],
+) {
+  if (printerIds.length === 0) return [];
+  return db
+    .select(rowColumns)
+    .from(printers)
+    .where(and(eq(printers.organizationId, organizationId), inArray(printers.id, [...printerIds])));
 }
 
 /** One printer of the organization, or undefined (also for another organization's id). */

@@ -49,6 +49,11 @@ export const printers = pgTable(
     announcedStatus: text("announced_status", { enum: PRINTER_STATUSES })
       .notNull()
       .default("offline"),
+    /**
+     * The observation of the last printer.updated event (live readings): at most one per printer
+     * per 5 s of observations.
+     */
+    updateAnnouncedAt: instant("update_announced_at"),
     sourceType: text("source_type").notNull().default("octoprint"),
     sourceUrl: text("source_url"),
     sourceVersion: text("source_version"),

@@ -1,12 +1,12 @@
 import type { Queryable } from "@apf/db";
 import type { CommandRow } from "@apf/db/queries/commands";
 import { findHubRow } from "@apf/db/queries/hubs";
-import { lockPrinter } from "@apf/db/queries/printers";
+import { findPrinterRows, lockPrinter } from "@apf/db/queries/printers";
 import { findPublicInventoryItemBySku } from "@apf/db/queries/public-inventory";
 import { findPublicJobs } from "@apf/db/queries/public-jobs";
 import { findSku } from "@apf/db/queries/skus";
 import type { TaskRow } from "@apf/db/queries/tasks";
-import type { PrinterFreshness, PrinterViewStatus } from "@apf/domain";
+import { type PrinterFreshness, type PrinterViewStatus, printerView } from "@apf/domain";
 import type { Services } from "../../context.ts";
 import { toPublicCommand } from "../../routes/public/v1/control/schema.ts";
 import { toHub } from "../../routes/public/v1/hubs/schema.ts";
@@ -84,6 +84,20 @@ export async function printerStatusBefore(
 ): Promise<PrinterViewStatus | undefined> {
   if (!(await lockPrinter(tx, organizationId, printerId))) return undefined;
   return (await readPrinterView(tx, organizationId, printerId, freshness))?.status;
+}
+
+/** printer.updated of each printer (its live readings), read in one query. */
+export async function printerUpdatedEvents(
+  db: Queryable,
+  organizationId: string,
+  printerIds: readonly string[],
+  freshness: PrinterFreshness,
+): Promise<ChangeEvent[]> {
+  const rows = await findPrinterRows(db, organizationId, printerIds);
+  return rows.map((row) => ({
+    type: "printer.updated" as const,
+    data: toPublicPrinter(printerView(row, freshness)),
+  }));
 }
 
 /** The printer as GET /printers lists it; undefined when not the organization's. */

@@ -7,6 +7,7 @@ import {
   jobEvents,
   jobStatusEventType,
   printerStatusEvent,
+  printerUpdatedEvents,
   taskEvent,
 } from "./data.ts";
 import { type ChangeEvent, recordChange, SYSTEM_ORIGIN } from "./record-change.ts";
@@ -16,6 +17,8 @@ export interface IngestChanges {
   agentConnected: boolean;
   /** Printers whose announced status the report changed (not in maintenance). */
   statusChanged: { id: string; previous: PrinterStatus }[];
+  /** Printers whose live readings are due for a printer.updated. */
+  readingsChanged: string[];
   /** Handed-over jobs that did not begin: back in the queue, or failed after the last attempt. */
   requeued: { id: string; status: string }[];
   /** Jobs that began printing. */
@@ -29,9 +32,9 @@ export interface IngestChanges {
 }
 
 /**
- * The events of one agent report, in its transaction: only what changed a status (a printer's,
- * a job's, the agent's), a job's progress by tenths, and tasks created. A report that changes
- * only temperatures writes none, and costs nothing here.
+ * The events of one agent report, in its transaction: what changed a status (a printer's, a
+ * job's, the agent's), a job's progress by tenths, tasks created, and a printer's live readings
+ * at most once per 5 s of observations (printer.updated, one read for all such printers).
  */
 export async function recordIngestEvents(
   tx: Transaction,
@@ -53,6 +56,16 @@ export async function recordIngestEvents(
     );
     if (event) events.push(event);
   }
+  // A status change carries the same readings: no printer.updated beside it.
+  const announced = new Set(changes.statusChanged.map((p) => p.id));
+  events.push(
+    ...(await printerUpdatedEvents(
+      tx,
+      org,
+      changes.readingsChanged.filter((id) => !announced.has(id)),
+      changes.freshness,
+    )),
+  );
   const jobChanges: Parameters<typeof jobEvents>[2][number][] = [];
   for (const r of changes.requeued) {
     const type = jobStatusEventType(r.status);
