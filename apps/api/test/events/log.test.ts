@@ -1,10 +1,12 @@
 import { events } from "@apf/db";
+import { insertCommand } from "@apf/db/queries/commands";
 import { listEvents } from "@apf/db/queries/events";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { machine, postReport, report } from "../agent/report-builder.ts";
 import { createAgent, createOrganization } from "../support/factories.ts";
+import { createPrinter } from "../support/public-factories.ts";
 import { createTestServices, type TestClock, type TestServices } from "../support/services.ts";
 
 let services: TestServices;
@@ -108,6 +110,26 @@ describe("the event log, written by agents' reports", () => {
     ]);
     expect(log[1]!.data).toMatchObject({ status: "offline", previous_status: "idle" });
     expect(log[4]!.data).toMatchObject({ status: "idle", previous_status: "offline" });
+  });
+
+  it("expires a command nobody took, by the sweep, with command.completed", async () => {
+    const printer = await createPrinter(services.db, orgId, {});
+    const now = clock().now();
+    const command = await insertCommand(services.db, {
+      organizationId: orgId,
+      printerId: printer.id,
+      agentId: null,
+      machineId: null,
+      action: "pause",
+      status: "pending",
+      requestedByType: "user",
+      requestedById: "someone",
+      requestedAt: now,
+      expiresAt: new Date(now.getTime() - 1000),
+    });
+    await services.events.sweepOnce();
+    const [event] = (await logged()).filter((e) => e.type === "command.completed");
+    expect(event?.data).toMatchObject({ id: command.id, status: "expired", action: "pause" });
   });
 
   it("numbers events per organization in commit order, whatever order they were written in", async () => {

@@ -1,8 +1,21 @@
-import { expireOverdueCommands } from "@apf/db/queries/commands";
+import { type CommandRow, expireOverdueCommands } from "@apf/db/queries/commands";
 import type { Services } from "../../context.ts";
 import { commandCompletedEvent } from "../events/data.ts";
-import { recordChange, SYSTEM_ORIGIN } from "../events/record-change.ts";
+import { type Change, recordChange, SYSTEM_ORIGIN } from "../events/record-change.ts";
 import { commandTopic } from "./bus.ts";
+
+/** How an expired command is recorded: its audit entry and command.completed. */
+export function expiredCommandChange(c: CommandRow): Change {
+  return {
+    organizationId: c.organizationId,
+    audit: {
+      action: "printer.control_result",
+      target: { type: "printer", id: c.printerId },
+      details: { command_id: c.id, action: c.action, status: "expired" },
+    },
+    events: [commandCompletedEvent(c)],
+  };
+}
 
 /**
  * Marks overdue pending commands (the agent's, or one) expired, never to run, records each as an
@@ -15,19 +28,7 @@ export async function expireOverdue(
   const { db, clock, commandBus } = services;
   const expired = await db.transaction(async (tx) => {
     const rows = await expireOverdueCommands(tx, where, clock.now());
-    await recordChange(
-      tx,
-      SYSTEM_ORIGIN,
-      rows.map((c) => ({
-        organizationId: c.organizationId,
-        audit: {
-          action: "printer.control_result" as const,
-          target: { type: "printer", id: c.printerId },
-          details: { command_id: c.id, action: c.action, status: "expired" },
-        },
-        events: [commandCompletedEvent(c)],
-      })),
-    );
+    await recordChange(tx, SYSTEM_ORIGIN, rows.map(expiredCommandChange));
     return rows;
   });
   for (const c of expired) void commandBus.publish(commandTopic(c.id));

@@ -1,6 +1,8 @@
+import { expireAllOverdueCommands } from "@apf/db/queries/commands";
 import { deleteExpiredEvents } from "@apf/db/queries/events";
 import { markStaleAgents, markStalePrinters } from "@apf/db/queries/staleness";
 import type { Services } from "../../context.ts";
+import { expiredCommandChange } from "../control/expiry.ts";
 import { printerFreshness } from "../printer-view.ts";
 import { agentEvent, printerStatusEvent } from "./data.ts";
 import { type ChangeEvent, recordChange, SYSTEM_ORIGIN } from "./record-change.ts";
@@ -15,7 +17,8 @@ type SweepServices = Pick<Services, "db" | "clock" | "config">;
 /**
  * Time-driven changes as stored changes: printers and agents silent for longer than
  * APF_STALE_AFTER_S are announced offline / disconnected (printer.status_changed,
- * agent.disconnected), and events older than 30 days are deleted. Safe on any number of instances
+ * agent.disconnected), commands nobody took in time expire (command.completed), and events
+ * older than 30 days are deleted. Safe on any number of instances
  * at once: each row is taken under its agent's report lock with a compare-and-set.
  */
 export async function sweepEvents(services: SweepServices): Promise<void> {
@@ -50,6 +53,14 @@ export async function sweepEvents(services: SweepServices): Promise<void> {
       return agents.length;
     });
     if (marked < BATCH) break;
+  }
+  for (;;) {
+    const expired = await services.db.transaction(async (tx) => {
+      const rows = await expireAllOverdueCommands(tx, now, BATCH);
+      await recordChange(tx, SYSTEM_ORIGIN, rows.map(expiredCommandChange));
+      return rows.length;
+    });
+    if (expired < BATCH) break;
   }
   while ((await deleteExpiredEvents(services.db, EVENT_RETENTION_MS, 5000)) === 5000) {}
 }
