@@ -1,4 +1,4 @@
-import { auditEvents, webhookDeliveries, webhookEndpoints } from "@apf/db";
+import { auditEvents, createDatabase, webhookDeliveries, webhookEndpoints } from "@apf/db";
 import { and, eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -142,6 +142,67 @@ describe("webhook deliveries", () => {
     expect(got!.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
     expect(new Webhook(farm.secret).verify(got!.body, got!.headers)).toBeTruthy();
     expect(new Webhook(rolled.secret).verify(got!.body, got!.headers)).toBeTruthy();
+  });
+});
+
+describe("an endpoint failing for 5 days", () => {
+  it("is disabled at its next failed attempt, in the audit log", async () => {
+    const farm = await farmWithEndpoint();
+    await services.db
+      .update(webhookEndpoints)
+      .set({ failingSince: sql`now() - interval '5 days 1 minute'` })
+      .where(eq(webhookEndpoints.id, farm.endpoint.id));
+    const before = receiver.received.length;
+    receiver.answer(503);
+    await emit(services, farm.org, { type: "job.failed" });
+    await receiver.waitFor(before + 1);
+    await expect
+      .poll(async () => {
+        const [row] = await services.db
+          .select()
+          .from(webhookEndpoints)
+          .where(eq(webhookEndpoints.id, farm.endpoint.id));
+        return [row?.enabled, row?.disabledReason];
+      })
+      .toEqual([false, "every delivery failed for 5 days"]);
+    expect((await deliveriesOf(farm.endpoint.id))[0]).toMatchObject({ status: "failed" });
+  });
+});
+
+describe("on the embedded database", () => {
+  // (creating and migrating an embedded database takes a while on a busy machine)
+  it("delivers with the same attempt code, from the in-process queue", {
+    timeout: 90_000,
+  }, async () => {
+    const handle = await createDatabase({ dataDir: "memory://" });
+    const embedded = await createTestServices({
+      database: { ...handle, url: null },
+      env: { APF_WEBHOOKS_ALLOW_PRIVATE: "1" },
+      webhooks: { worker: true, pollIntervalMs: 100 },
+    });
+    try {
+      expect(embedded.webhooks.queue.kind).toBe("in-process");
+      const { organization } = await createOrganization(embedded.db);
+      const made = await createEndpoint(
+        embedded,
+        { organizationId: organization.id, origin },
+        {
+          url: receiver.url,
+          eventTypes: [],
+          description: null,
+          enabled: true,
+        },
+      );
+      const before = receiver.received.length;
+      await emit(embedded, organization.id, { type: "job.completed" });
+      const [got] = (await receiver.waitFor(before + 1)).slice(before);
+      expect(new Webhook(made.secret).verify(got!.body, got!.headers)).toMatchObject({
+        type: "job.completed",
+      });
+    } finally {
+      await embedded.close();
+      await handle.close();
+    }
   });
 });
 

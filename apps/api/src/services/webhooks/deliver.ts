@@ -65,7 +65,7 @@ export async function disableEndpoint(
 export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string): Promise<void> {
   const { db } = deps;
   const found = await findDeliveryForAttempt(db, deliveryId);
-  if (!found || found.delivery.status !== "pending") return;
+  if (found?.delivery.status !== "pending") return;
   const { delivery, endpoint } = found;
   if (!endpoint.enabled) {
     await failDelivery(db, delivery.id, `the endpoint is disabled (${endpoint.disabledReason})`);

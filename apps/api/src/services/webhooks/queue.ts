@@ -24,7 +24,7 @@ export interface DeliveryQueue {
 }
 
 /** Attempts run at once per instance. */
-const CONCURRENCY = 16;
+const CONCURRENCY = 8;
 
 function graphileLogger(logger: Logger) {
   return new GraphileLogger(() => (level, message) => {
@@ -60,7 +60,7 @@ export function graphileDeliveryQueue(
       runner = await run({
         connectionString,
         concurrency: CONCURRENCY,
-        maxPoolSize: 4,
+        maxPoolSize: CONCURRENCY + 2,
         noHandleSignals: true,
         pollInterval: options.pollIntervalMs ?? 1000,
         // How often a worker looks for tasks whose worker died (locked over 4 h): they run again.

@@ -42,5 +42,5 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     types,
     stillAllowed: () =>
       isMemberSessionLive(services.db, session, organizationId, services.clock.now()),
-  }) as never;
+  });
 };

@@ -72,6 +72,6 @@ export function registerStreamEvents(router: PublicRouter) {
         onHeartbeat: () => keepStreamSlot(services.db, slot, ttlS),
         onEnd: () => releaseStreamSlot(services.db, slot),
       },
-    ) as never;
+    );
   });
 }
