@@ -126,6 +126,116 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AgentReport: {
+            agent: {
+                version: string;
+                hostname: string;
+            };
+            /** Format: date-time */
+            sent_at: string;
+            machines: {
+                machine_id: string;
+                name: string;
+                /** @enum {string} */
+                type: "OCTOPRINT";
+                url: string;
+                /** Format: date-time */
+                observed_at: string;
+                reachable: boolean;
+                error: string | null;
+                octoprint: {
+                    version: ({
+                        api: string;
+                        server: string;
+                        text?: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    printer_http_status: number | null;
+                    printer: ({
+                        temperature?: {
+                            [key: string]: unknown;
+                        };
+                        sd?: {
+                            ready?: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        state?: {
+                            text: string;
+                            flags: {
+                                operational?: boolean;
+                                printing?: boolean;
+                                paused?: boolean;
+                                pausing?: boolean;
+                                cancelling?: boolean;
+                                resuming?: boolean;
+                                finishing?: boolean;
+                                sdReady?: boolean;
+                                error?: boolean;
+                                ready?: boolean;
+                                closedOrError?: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            error?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    job: ({
+                        job: {
+                            file?: ({
+                                name?: string | null;
+                                path?: string | null;
+                                display?: string | null;
+                                origin?: string | null;
+                                size?: number | null;
+                                date?: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            estimatedPrintTime?: number | null;
+                            averagePrintTime?: number | null;
+                            lastPrintTime?: number | null;
+                            filament?: unknown;
+                            user?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        progress: {
+                            completion?: number | null;
+                            filepos?: number | null;
+                            printTime?: number | null;
+                            printTimeLeft?: number | null;
+                            printTimeLeftOrigin?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        state: string;
+                        error?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    filament: unknown[] | null;
+                } | null;
+            }[];
+        };
+        FieldIssue: {
+            /**
+             * @description Where the value is: object keys and array indexes from the body (or the query, path parameter or header) down, e.g. `["machines", 3, "name"]` or `["limit"]`; empty for the body itself.
+             * @example [
+             *       "machines",
+             *       3,
+             *       "name"
+             *     ]
+             */
+            path: (string | number)[];
+            /** @description What is wrong with it, in English. */
+            message: string;
+        };
         Error: {
             /** @enum {boolean} */
             success: false;
@@ -133,6 +243,8 @@ export interface components {
             code: "INVALID_REQUEST" | "UNAUTHORIZED" | "TOKEN_INVALID" | "TOKEN_REVOKED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INSUFFICIENT_SCOPE" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UNAVAILABLE" | "HUB_OFFLINE" | "HUB_COMMAND_FAILED" | "JOB_NOT_FOUND" | "PRINTER_NOT_FOUND" | "SKU_NOT_FOUND" | "FILE_NOT_FOUND" | "JOB_STATE_CHANGED" | "NO_PRINTER_ASSIGNED" | "PRINTER_UNAVAILABLE" | "PRINTER_MODEL_MISMATCH" | "NO_HUB_ASSIGNED" | "FILE_TOO_LARGE" | "NO_CONTENT" | "LENGTH_REQUIRED" | "INVALID_TOKEN" | "UNSUPPORTED_FILE_TYPE" | "FILE_NOT_UPLOADED" | "DUPLICATE_NAME" | "PRODUCT_NOT_FOUND" | "FILE_IN_USE";
             error: string;
             request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
         };
         AgentCommand: {
             id: string;
@@ -172,103 +284,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    agent: {
-                        version: string;
-                        hostname: string;
-                    };
-                    /** Format: date-time */
-                    sent_at: string;
-                    machines: {
-                        machine_id: string;
-                        name: string;
-                        /** @enum {string} */
-                        type: "OCTOPRINT";
-                        url: string;
-                        /** Format: date-time */
-                        observed_at: string;
-                        reachable: boolean;
-                        error: string | null;
-                        octoprint: {
-                            version: ({
-                                api: string;
-                                server: string;
-                                text?: string;
-                            } & {
-                                [key: string]: unknown;
-                            }) | null;
-                            printer_http_status: number | null;
-                            printer: ({
-                                temperature?: {
-                                    [key: string]: unknown;
-                                };
-                                sd?: {
-                                    ready?: boolean;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                state?: {
-                                    text: string;
-                                    flags: {
-                                        operational?: boolean;
-                                        printing?: boolean;
-                                        paused?: boolean;
-                                        pausing?: boolean;
-                                        cancelling?: boolean;
-                                        resuming?: boolean;
-                                        finishing?: boolean;
-                                        sdReady?: boolean;
-                                        error?: boolean;
-                                        ready?: boolean;
-                                        closedOrError?: boolean;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    error?: string | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                            } & {
-                                [key: string]: unknown;
-                            }) | null;
-                            job: ({
-                                job: {
-                                    file?: ({
-                                        name?: string | null;
-                                        path?: string | null;
-                                        display?: string | null;
-                                        origin?: string | null;
-                                        size?: number | null;
-                                        date?: number | null;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                    estimatedPrintTime?: number | null;
-                                    averagePrintTime?: number | null;
-                                    lastPrintTime?: number | null;
-                                    filament?: unknown;
-                                    user?: string | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                progress: {
-                                    completion?: number | null;
-                                    filepos?: number | null;
-                                    printTime?: number | null;
-                                    printTimeLeft?: number | null;
-                                    printTimeLeftOrigin?: string | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                state: string;
-                                error?: string | null;
-                            } & {
-                                [key: string]: unknown;
-                            }) | null;
-                            filament: unknown[] | null;
-                        } | null;
-                    }[];
-                };
+                "application/json": components["schemas"]["AgentReport"];
             };
         };
         responses: {
@@ -388,7 +404,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_REQUEST: a body field or parameter is invalid; the message names it. */
+            /** @description INVALID_REQUEST: a body field or parameter is invalid; the message names it and `details` lists each offending field with its path. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -468,7 +484,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_REQUEST: a body field or parameter is invalid; the message names it. */
+            /** @description INVALID_REQUEST: a body field or parameter is invalid; the message names it and `details` lists each offending field with its path. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -570,7 +586,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_REQUEST: a body field or parameter is invalid; the message names it. */
+            /** @description INVALID_REQUEST: a body field or parameter is invalid; the message names it and `details` lists each offending field with its path. */
             400: {
                 headers: {
                     [name: string]: unknown;
