@@ -50,6 +50,9 @@ export async function buildApi(outdir = dirname(API_BUNDLE)) {
     outdir,
     outExtension: { ".js": ".mjs" },
     splitting: true,
+    // Every output file (entry and chunks) first loads @hono/zod-openapi, which adds .openapi()
+    // to zod's schemas: a chunk evaluated before the entry's own imports may describe a schema.
+    banner: { js: 'import "@hono/zod-openapi";' },
     chunkNames: "chunks/[name]-[hash]",
     bundle: true,
     platform: "node",
