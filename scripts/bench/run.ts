@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --log-level info]
+// npm run bench [-- --quick] [-- --log-level info] [-- --only ingest] [-- --cpu-prof <folder>]
 // Starts the real service (a child process, as `npm start` does) on Postgres and Redis with a
 // fresh database of its own, seeds it, and beside it a bare node:http server (bare-server.ts,
 // another child process) that does only the unavoidable part of each row's work: it sends the
@@ -42,6 +42,8 @@ const { values } = parseArgs({
     out: { type: "string", default: "bench/results/latest.json" },
     // "http" or "ingest": only those rows (a quick look at one side; no goals for the other).
     only: { type: "string" },
+    // A folder: the API runs under `node --cpu-prof` and writes its profile there on exit.
+    "cpu-prof": { type: "string" },
   },
 });
 const quick = values.quick;
@@ -120,12 +122,16 @@ try {
   const tApi = performance.now();
 
   const metricsToken = randomBytes(16).toString("hex");
-  const api = await startApi({
-    DATABASE_URL: benchUrl,
-    REDIS_URL: redisUrl,
-    LOG_LEVEL: values["log-level"]!,
-    METRICS_TOKEN: metricsToken,
-  });
+  const profileDir = values["cpu-prof"];
+  const api = await startApi(
+    {
+      DATABASE_URL: benchUrl,
+      REDIS_URL: redisUrl,
+      LOG_LEVEL: values["log-level"]!,
+      METRICS_TOKEN: metricsToken,
+    },
+    profileDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(profileDir)}`] : [],
+  );
   console.log(`API ready in ${Math.round((performance.now() - tApi) / 100) / 10} s`);
   const bare = await startBare();
   const rows: HttpRow[] = [];

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import type { Transaction } from "../client.ts";
+import { executeNamed, type Transaction } from "../client.ts";
 import {
   agents,
   type JobStatus,
@@ -14,11 +14,18 @@ import { isKitSku } from "./kits.ts";
 import { createCollectionTask } from "./tasks.ts";
 
 /**
- * Serialises the reports of one agent: two reports of the same agent never interleave, so
- * "is this observation newer than what we have" is decided on settled rows.
+ * Opens a report's transaction, in one statement: serialises the reports of one agent (two
+ * reports of the same agent never interleave, so "is this observation newer than what we have"
+ * is decided on settled rows), and defers the transaction's change notifications (what
+ * `deferOrgChanges` of org-changes.ts does; read them with `deferredOrgChanges`).
  */
-export async function lockAgentReports(tx: Transaction, agentId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${agentId}, 0))`);
+export async function beginAgentReport(tx: Transaction, agentId: string): Promise<void> {
+  await executeNamed(
+    tx,
+    "apf_ingest_begin",
+    sql`select pg_advisory_xact_lock(hashtextextended(${agentId}::text, 0)),
+      set_config('apf.defer_org_changes', 'on', true)`,
+  );
 }
 
 /** What is stored of a machine before a report is applied. */
@@ -35,6 +42,8 @@ export interface StoredMachine {
     status: "printing" | "paused";
     timeStarted: Date | null;
     progress: number | null;
+    estimatedMinutes: number | null;
+    failureReason: string | null;
     productSkuId: string | null;
     numberOfUnits: number;
   } | null;
@@ -65,6 +74,8 @@ interface AgentPrinterRow {
   job_status: string | null;
   job_started_ms: number | null;
   job_progress: number | null;
+  job_estimated: number | null;
+  job_failure_reason: string | null;
   job_sku_id: string | null;
   job_units: number | null;
   job_octoprint_file: string | null;
@@ -81,22 +92,27 @@ export async function loadAgentPrinters(
   tx: Transaction,
   agentId: string,
 ): Promise<StoredMachine[]> {
-  const result = await tx.execute(sql`
+  const result = await executeNamed<AgentPrinterRow>(
+    tx,
+    "apf_ingest_agent_printers",
+    sql`
     select p.id, p.machine_id, p.organization_id, p.status,
       (extract(epoch from p.observed_at) * 1000)::float8 as observed_ms,
       j.id as job_id, j.status as job_status,
       -- a queued job's file is named on OctoPrint as apf sent it; that is the name reports carry
       coalesce(regexp_replace(j.octoprint_file_name, '^.*/', ''), j.file_name) as job_file_name,
       (extract(epoch from j.time_started) * 1000)::float8 as job_started_ms,
-      j.progress_percentage as job_progress, j.product_sku_id as job_sku_id,
+      j.progress_percentage as job_progress, j.estimated_print_time_minutes as job_estimated,
+      j.failure_reason as job_failure_reason, j.product_sku_id as job_sku_id,
       j.number_of_units as job_units, j.octoprint_file_name as job_octoprint_file,
       (extract(epoch from j.dispatched_at) * 1000)::float8 as job_dispatched_ms
     from ${printers} p
     left join ${jobs} j on j.printer_id = p.id
       and j.status in ('processing', 'uploaded', 'printing', 'paused')
-    where p.agent_id = ${agentId}::uuid`);
+    where p.agent_id = ${agentId}::uuid`,
+  );
   // node-postgres and PGlite both answer { rows }.
-  return (result as { rows: AgentPrinterRow[] }).rows.map((r) => ({
+  return result.rows.map((r) => ({
     printerId: r.id,
     machineId: r.machine_id,
     organizationId: r.organization_id,
@@ -121,6 +137,8 @@ export async function loadAgentPrinters(
             status: r.job_status === "paused" ? "paused" : "printing",
             timeStarted: dateOf(r.job_started_ms),
             progress: r.job_progress,
+            estimatedMinutes: r.job_estimated,
+            failureReason: r.job_failure_reason,
             productSkuId: r.job_sku_id,
             numberOfUnits: r.job_units ?? 1,
           }
@@ -148,9 +166,37 @@ export interface PrinterWrite {
 
 /**
  * Printer rows as one parameter however many there are: a JSON array of positional arrays
- * (object keys would make it a third larger), read back by PRINTER_COLUMNS in the same order.
+ * (object keys would make it a third larger; Postgres reads positional jsonb faster than
+ * json_to_recordset or one array per column), read back by the matching columns in that order.
+ * An update leaves the machine id and the name alone, so it does not send them.
  */
-const printerRows = (rows: PrinterWrite[]) =>
+const updateRows = (rows: PrinterWrite[]) => {
+  const out = new Array<unknown>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out[i] = [
+      r.id,
+      r.status,
+      r.sourceUrl,
+      r.sourceVersion,
+      r.reachable,
+      r.lastError,
+      r.temperatures,
+      r.progressPercentage,
+      r.printTimeLeftS,
+      r.currentJobId,
+      r.observedAt,
+    ];
+  }
+  return JSON.stringify(out);
+};
+
+const UPDATE_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as status, e->>2 as source_url,
+  e->>3 as source_version, (e->>4)::boolean as reachable, e->>5 as last_error,
+  e->6 as temperatures, (e->>7)::float8 as progress, (e->>8)::int as time_left,
+  (e->>9)::uuid as current_job_id, (e->>10)::timestamptz as observed_at`);
+
+const insertRows = (rows: PrinterWrite[]) =>
   JSON.stringify(
     rows.map((r) => [
       r.id,
@@ -169,7 +215,7 @@ const printerRows = (rows: PrinterWrite[]) =>
     ]),
   );
 
-const PRINTER_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as machine_id, e->>2 as name,
+const INSERT_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as machine_id, e->>2 as name,
   e->>3 as status, e->>4 as source_url, e->>5 as source_version, (e->>6)::boolean as reachable,
   e->>7 as last_error, e->8 as temperatures, (e->>9)::float8 as progress,
   (e->>10)::int as time_left, (e->>11)::uuid as current_job_id,
@@ -186,10 +232,13 @@ export async function updateAgentPrinters(
   rows: PrinterWrite[],
 ): Promise<void> {
   const seenAt = agent.at.toISOString();
-  await tx.execute(sql`
+  await executeNamed(
+    tx,
+    "apf_ingest_update_printers",
+    sql`
     with touched as (
       update ${agents} set last_seen_at = ${seenAt}::timestamptz,
-        version = ${agent.version}, hostname = ${agent.hostname}
+        version = ${agent.version}::text, hostname = ${agent.hostname}::text
       where id = ${agent.agentId}::uuid
     )
     update ${printers} as p set
@@ -205,9 +254,10 @@ export async function updateAgentPrinters(
       observed_at = u.observed_at,
       last_seen_at = ${seenAt}::timestamptz,
       updated_at = now()
-    from (select ${PRINTER_COLUMNS} from jsonb_array_elements(${printerRows(rows)}::jsonb) e) u
+    from (select ${UPDATE_COLUMNS} from jsonb_array_elements(${updateRows(rows)}::jsonb) e) u
     where p.id = u.id and p.agent_id = ${agent.agentId}::uuid
-      and (p.observed_at is null or p.observed_at < u.observed_at)`);
+      and (p.observed_at is null or p.observed_at < u.observed_at)`,
+  );
 }
 
 /**
@@ -220,14 +270,17 @@ export async function insertAgentPrinters(
   rows: PrinterWrite[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await tx.execute(sql`
+  await executeNamed(
+    tx,
+    "apf_ingest_insert_printers",
+    sql`
     insert into ${printers} (id, organization_id, agent_id, source_type, machine_id, name, status,
       source_url, source_version, reachable, last_error, temperatures, progress_percentage,
       print_time_left_s, current_job_id, observed_at, last_seen_at)
     select u.id, ${agent.organizationId}::uuid, ${agent.agentId}::uuid, 'octoprint', u.machine_id,
       u.name, u.status, u.source_url, u.source_version, u.reachable, u.last_error, u.temperatures,
       u.progress, u.time_left, u.current_job_id, u.observed_at, ${agent.at.toISOString()}::timestamptz
-    from (select ${PRINTER_COLUMNS} from jsonb_array_elements(${printerRows(rows)}::jsonb) e) u
+    from (select ${INSERT_COLUMNS} from jsonb_array_elements(${insertRows(rows)}::jsonb) e) u
     on conflict (agent_id, machine_id) do update set
       status = excluded.status,
       source_url = excluded.source_url,
@@ -241,7 +294,8 @@ export async function insertAgentPrinters(
       observed_at = excluded.observed_at,
       last_seen_at = excluded.last_seen_at,
       updated_at = now()
-    where ${printers}.observed_at is null or ${printers}.observed_at < excluded.observed_at`);
+    where ${printers}.observed_at is null or ${printers}.observed_at < excluded.observed_at`,
+  );
 }
 
 /** A job a print start opens. */
@@ -281,7 +335,10 @@ export async function insertJobs(
       started: r.timeStarted,
     })),
   );
-  await tx.execute(sql`
+  await executeNamed(
+    tx,
+    "apf_ingest_insert_jobs",
+    sql`
     insert into ${jobs} (id, organization_id, printer_id, status, file_name, product_sku_id,
       number_of_units, color, material_type, filament_type, progress_percentage,
       estimated_print_time_minutes, time_started, time_submitted)
@@ -289,7 +346,8 @@ export async function insertJobs(
       u.color, u.material, u.material, u.progress, u.estimated, u.started, u.started
     from jsonb_to_recordset(${records}::jsonb) as u(id uuid, printer_id uuid, status text,
       file_name text, sku_id uuid, units int, color text, material text, progress float8,
-      estimated int, started timestamptz)`);
+      estimated int, started timestamptz)`,
+  );
 }
 
 /** New values for an existing job: progress while it runs, or how it ended. */
@@ -303,7 +361,10 @@ export interface JobUpdate {
   timeCompleted: Date | null;
 }
 
-/** Updates many jobs in one statement (`update … from jsonb_to_recordset(…)`). */
+/**
+ * Updates many jobs in one statement (`update … from jsonb_to_recordset(…)`). A job the values
+ * would not change is left as it is (no new row version, no `updated_at`, no change notification).
+ */
 export async function updateJobs(
   tx: Transaction,
   organizationId: string,
@@ -321,7 +382,10 @@ export async function updateJobs(
       completed: r.timeCompleted,
     })),
   );
-  await tx.execute(sql`
+  await executeNamed(
+    tx,
+    "apf_ingest_update_jobs",
+    sql`
     update ${jobs} as j set
       status = v.status,
       progress_percentage = coalesce(v.progress, j.progress_percentage),
@@ -332,7 +396,14 @@ export async function updateJobs(
       updated_at = now()
     from jsonb_to_recordset(${records}::jsonb) as v(id uuid, status text, progress float8,
       estimated int, actual int, failure_reason text, completed timestamptz)
-    where j.id = v.id and j.organization_id = ${organizationId}`);
+    where j.id = v.id and j.organization_id = ${organizationId}::uuid
+      and (j.status, j.progress_percentage, j.estimated_print_time_minutes,
+        j.actual_print_time_minutes, j.failure_reason, j.time_completed)
+        is distinct from (v.status, coalesce(v.progress, j.progress_percentage),
+        coalesce(v.estimated, j.estimated_print_time_minutes),
+        coalesce(v.actual, j.actual_print_time_minutes), v.failure_reason,
+        coalesce(v.completed, j.time_completed))`,
+  );
 }
 
 /**
