@@ -29,14 +29,18 @@ export function postgresCpuMs(database: string): Map<string, number> | null {
 
 /**
  * CPU the backends spent between two readings: a backend that appeared counts whole, one that
- * ended (the pool closes idle connections) counts nothing for its last stretch.
+ * ended (the pool closes idle connections) counts nothing for its last stretch. `leaveOut`: the
+ * backends of the measurement itself (the wait sampler's).
  */
 export function postgresCpuSpentMs(
   before: Map<string, number> | null,
   after: Map<string, number> | null,
+  leaveOut: readonly string[] = [],
 ): number | null {
   if (!before || !after) return null;
   let spent = 0;
-  for (const [pid, ms] of after) spent += ms - Math.min(ms, before.get(pid) ?? 0);
+  for (const [pid, ms] of after) {
+    if (!leaveOut.includes(pid)) spent += ms - Math.min(ms, before.get(pid) ?? 0);
+  }
   return spent;
 }

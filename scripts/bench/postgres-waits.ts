@@ -4,6 +4,8 @@
 import pg from "pg";
 
 export interface WaitSampler {
+  /** The sampler's own backend: its CPU is not the row's (postgresCpuSpentMs leaves it out). */
+  pid: string;
   /** Samples of busy backends by "<wait_event_type>:<wait_event>" ("CPU" when not waiting). */
   stop(): Promise<Record<string, number>>;
 }
@@ -15,6 +17,7 @@ export async function sampleWaits(
 ): Promise<WaitSampler> {
   const client = new pg.Client({ connectionString });
   await client.connect();
+  const { rows: own } = await client.query<{ pid: number }>("select pg_backend_pid() as pid");
   const counts: Record<string, number> = {};
   let running = true;
   const loop = (async () => {
@@ -30,6 +33,7 @@ export async function sampleWaits(
     }
   })();
   return {
+    pid: String(own[0]!.pid),
     async stop() {
       running = false;
       await loop;

@@ -236,7 +236,7 @@ try {
         perReport,
       );
       const cpuAfter = cpuMs(api.pid);
-      const pgMs = postgresCpuSpentMs(pgBefore, postgresCpuMs(dbName));
+      const pgMs = postgresCpuSpentMs(pgBefore, postgresCpuMs(dbName), [waits.pid]);
       // Busy backends by what they waited on (the API's rounds and the bare server's alike).
       const postgresWaits = await waits.stop();
       // Per state the API applied, warm-up farm included.
