@@ -1,15 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
+import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
-import {
-  type PgDatabase,
-  PgDialect,
-  type PgQueryResultHKT,
-  type PgTransaction,
-} from "drizzle-orm/pg-core";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
@@ -89,22 +84,84 @@ export function preparedPerDatabase<S>(prepare: (db: Database) => S): (db: Datab
   };
 }
 
-const dialect = new PgDialect();
+/** A statement's rows, as both drivers answer them (one object per row). */
+export type Rows = Record<string, unknown>[];
 
 /**
- * Runs a raw statement as the named prepared statement `name` on node-postgres (parsed once per
- * connection, and planned once too after Postgres's first few custom plans), or as `db.execute`
- * on PGlite, which has no names. For statements run on every report, where parsing and planning
- * cost as much as running. `name` must always go with the same SQL text: a statement whose text
- * varies (a list of values joined in) cannot be named.
+ * A value as an SQL string literal, for statements sent without parameters (`scriptTransaction`):
+ * quotes doubled, and backslashes doubled in the E'' form when there are any, so the literal
+ * means the value whatever standard_conforming_strings says. null is NULL.
  */
-export async function executeNamed<Row>(
-  db: Queryable,
-  name: string,
-  query: SQL,
-): Promise<{ rows: Row[]; rowCount?: number | null }> {
-  const prepared = db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false);
-  return (await prepared.execute()) as { rows: Row[]; rowCount?: number | null };
+export function sqlLiteral(value: string | null): string {
+  if (value === null) return "null";
+  const quoted = value.replaceAll("'", "''");
+  return value.includes("\\") ? ` E'${quoted.replaceAll("\\", "\\\\")}'` : `'${quoted}'`;
+}
+
+/** The pg pool behind a node-postgres Database (scriptTransaction takes a connection of it). */
+const pools = new WeakMap<Database, pg.Pool>();
+/** A drizzle handle on one pooled connection, for the statements with parameters of a script transaction. */
+const onConnection = new WeakMap<pg.PoolClient, Transaction>();
+
+async function runScript(client: pg.PoolClient, statements: readonly string[]): Promise<Rows[]> {
+  // "\n;\n": a statement may end in a -- comment.
+  const result = (await client.query(statements.join("\n;\n"))) as
+    | pg.QueryResult
+    | pg.QueryResult[];
+  return (Array.isArray(result) ? result : [result]).map((r) => r.rows);
+}
+
+/**
+ * A transaction in as few round trips as the driver allows: the `open` statements run with its
+ * BEGIN, `work` decides what to write (with `tx` for any statement of its own, on the same
+ * connection), and the statements it returns run with its COMMIT. On node-postgres each of the
+ * two groups is one multi-statement query, one round trip (each statement still sees what the
+ * ones before it did and, in READ COMMITTED, takes a snapshot of its own, so a lock taken by one
+ * covers what the next reads); on PGlite, which has no round trips, they run one by one in a
+ * drizzle transaction. Statements carry their values as literals (`sqlLiteral`), not parameters.
+ * Answers `work`'s value and each closing statement's rows; nothing is applied if anything fails.
+ */
+export async function scriptTransaction<T>(
+  db: Database,
+  open: readonly string[],
+  work: (tx: Transaction, opened: Rows[]) => Promise<{ value: T; close: readonly string[] }>,
+): Promise<{ value: T; closed: Rows[] }> {
+  const pool = pools.get(db);
+  if (!pool) {
+    return db.transaction(async (tx) => {
+      const each = async (statements: readonly string[]) => {
+        const rows: Rows[] = [];
+        for (const statement of statements) {
+          const result = (await tx.execute(sql.raw(statement))) as { rows: Rows };
+          rows.push(result.rows);
+        }
+        return rows;
+      };
+      const { value, close } = await work(tx, await each(open));
+      return { value, closed: await each(close) };
+    });
+  }
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    let tx = onConnection.get(client);
+    if (!tx) {
+      tx = drizzleNodePg(client, { schema }) as unknown as Transaction;
+      onConnection.set(client, tx);
+    }
+    const opened = await runScript(client, ["begin", ...open]);
+    const { value, close } = await work(tx, opened.slice(1));
+    const closed = await runScript(client, [...close, "commit"]);
+    return { value, closed: closed.slice(0, -1) };
+  } catch (error) {
+    // A connection that cannot even roll back is closed rather than handed out again.
+    await client.query("rollback").catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations", import.meta.url));
@@ -148,6 +205,7 @@ function openPostgres(url: string, options: CreateDatabaseOptions) {
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});
   const db = drizzleNodePg(pool, { schema }) as unknown as Database;
+  pools.set(db, pool);
   return {
     db,
     kind: "postgres" as const,

@@ -1,25 +1,26 @@
 import { randomUUID } from "node:crypto";
-import type { Database } from "@apf/db";
+import { type Database, scriptTransaction } from "@apf/db";
 import {
-  beginAgentReport,
   countCompletedJobs,
   type FailedHandover,
-  insertAgentPrinters,
-  insertJobs,
+  insertJobsStatement,
+  insertPrintersStatement,
   type JobEnd,
   type JobInsert,
   type JobLink,
   type JobUpdate,
   linkQueuedJobs,
-  loadAgentPrinters,
   loadSkusWithPrintFile,
+  openReportStatements,
   type PrinterWrite,
   recordJobEnds,
+  runStatements,
   type StoredMachine,
-  updateAgentPrinters,
-  updateJobs,
+  storedMachines,
+  updateJobsStatement,
+  updatePrintersStatement,
 } from "@apf/db/queries/ingest";
-import { deferredOrgChanges } from "@apf/db/queries/org-changes";
+import { DEFERRED_ORG_CHANGES, orgChangesOf } from "@apf/db/queries/org-changes";
 import { failHandover } from "@apf/db/queries/print-queue";
 import {
   type AgentReport,
@@ -59,6 +60,10 @@ type Sku = Awaited<ReturnType<typeof loadSkusWithPrintFile>>[number];
  * transaction's change notifications are handed to `announce` once it has committed (with other
  * reports' in one NOTIFY, services/org-changes.ts) instead of each commit notifying: notifying
  * commits queue on a database-wide lock, which made the agents of one farm wait for each other.
+ *
+ * Two round trips on Postgres for the usual report (scriptTransaction): one opens the transaction
+ * and reads the agent's printers, one writes printers and jobs and commits. A report that moves
+ * queued jobs, ends prints or counts stock writes those one statement at a time, in between.
  */
 export async function ingestReport(
   db: Database,
@@ -72,66 +77,84 @@ export async function ingestReport(
     const n = normalizeMachine(m);
     return n.observedAt.getTime() > latest ? { ...n, observedAt: new Date(latest) } : n;
   });
+  const organizationId = agent.organizationId;
 
-  const { summary, changes } = await db.transaction(async (tx) => {
-    await beginAgentReport(tx, agent.agentId);
-    const agentPrinters = await loadAgentPrinters(tx, agent.agentId);
-    const stored = new Map(agentPrinters.map((s) => [s.machineId, s]));
-    const created = machines.filter((m) => !stored.has(m.machineId)).length;
-    if (created > 0) {
-      const existing = new Set(
-        agentPrinters
-          .filter((s) => s.organizationId === agent.organizationId)
-          .map((s) => s.printerId),
-      ).size;
-      if (existing + created > MAX_PRINTERS_PER_AGENT) {
-        throw new ApiError(
-          "CONFLICT",
-          `An agent may report at most ${MAX_PRINTERS_PER_AGENT} printers; this one has ${existing} and the report adds ${created}. Nothing was applied.`,
-        );
+  const { value: summary, closed } = await scriptTransaction(
+    db,
+    openReportStatements(agent.agentId),
+    async (tx, opened) => {
+      const agentPrinters = storedMachines(opened.at(-1)!);
+      const stored = new Map<string, StoredMachine>();
+      for (const s of agentPrinters) stored.set(s.machineId, s);
+      let created = 0;
+      for (const m of machines) if (!stored.has(m.machineId)) created++;
+      if (created > 0) {
+        const existing = new Set(
+          agentPrinters.filter((s) => s.organizationId === organizationId).map((s) => s.printerId),
+        ).size;
+        if (existing + created > MAX_PRINTERS_PER_AGENT) {
+          throw new ApiError(
+            "CONFLICT",
+            `An agent may report at most ${MAX_PRINTERS_PER_AGENT} printers; this one has ${existing} and the report adds ${created}. Nothing was applied.`,
+          );
+        }
       }
-    }
-    const fresh = machines.filter((m) => {
-      const known = stored.get(m.machineId)?.observedAt;
-      return !known || known < m.observedAt;
-    });
+      const fresh = machines.filter((m) => {
+        const known = stored.get(m.machineId)?.observedAt;
+        return !known || known < m.observedAt;
+      });
 
-    const transitions = fresh.map((m) => transitionOf(m, stored.get(m.machineId), receivedAt));
-    const needsSkus = transitions.some((t) => t.kind === "open" || t.kind === "close");
-    const candidates = needsSkus ? await loadSkusWithPrintFile(tx, agent.organizationId) : [];
-    const plan = planWrites(fresh, transitions, stored, candidates, receivedAt);
+      const transitions = fresh.map((m) => transitionOf(m, stored.get(m.machineId), receivedAt));
+      const needsSkus = transitions.some((t) => t.kind === "open" || t.kind === "close");
+      const candidates = needsSkus ? await loadSkusWithPrintFile(tx, organizationId) : [];
+      const plan = planWrites(fresh, transitions, stored, candidates, receivedAt);
 
-    const { version, hostname } = report.agent;
-    await updateAgentPrinters(
-      tx,
-      { agentId: agent.agentId, at: receivedAt, version, hostname },
-      plan.printers.filter((p) => stored.has(p.machineId)),
-    );
-    const added = plan.printers.filter((p) => !stored.has(p.machineId));
-    await insertAgentPrinters(tx, { ...agent, at: receivedAt }, added);
-    // Handed-over jobs that did not begin leave the printer before anything else opens on it
-    // (rare: one statement each, the queue's own rule for a failed transfer).
-    for (const failed of plan.failedHandovers) {
-      await failHandover(tx, agent.organizationId, failed.id, failed.error, receivedAt);
-    }
-    await linkQueuedJobs(tx, agent.organizationId, plan.jobLinks);
-    await updateJobs(tx, agent.organizationId, plan.jobUpdates);
-    await insertJobs(tx, agent.organizationId, plan.jobInserts);
-    const units = await countCompletedJobs(tx, agent.organizationId, plan.completed);
-    await recordJobEnds(tx, agent.organizationId, plan.ends);
+      const updated: PrinterWrite[] = [];
+      const added: PrinterWrite[] = [];
+      for (const p of plan.printers) (stored.has(p.machineId) ? updated : added).push(p);
+      const { version, hostname } = report.agent;
+      const printerWrites = [
+        updatePrintersStatement(
+          { agentId: agent.agentId, at: receivedAt, version, hostname },
+          updated,
+        ),
+        insertPrintersStatement({ ...agent, at: receivedAt }, added),
+      ];
+      const jobUpdates = updateJobsStatement(organizationId, plan.jobUpdates);
+      const jobInserts = insertJobsStatement(organizationId, plan.jobInserts);
+      const summaryWith = (units: number): IngestSummary => ({
+        machines: machines.length,
+        applied: fresh.length,
+        ignored_stale: machines.length - fresh.length,
+        printers_created: added.length,
+        jobs_opened: plan.jobInserts.length + plan.jobLinks.length,
+        jobs_closed: plan.jobUpdates.filter((u) => u.timeCompleted !== null).length,
+        units_counted: units,
+      });
 
-    const summary: IngestSummary = {
-      machines: machines.length,
-      applied: fresh.length,
-      ignored_stale: machines.length - fresh.length,
-      printers_created: added.length,
-      jobs_opened: plan.jobInserts.length + plan.jobLinks.length,
-      jobs_closed: plan.jobUpdates.filter((u) => u.timeCompleted !== null).length,
-      units_counted: units,
-    };
-    return { summary, changes: await deferredOrgChanges(tx) };
-  });
-  announce(changes);
+      const usual =
+        plan.failedHandovers.length === 0 &&
+        plan.jobLinks.length === 0 &&
+        plan.completed.length === 0 &&
+        plan.ends.length === 0;
+      if (usual) {
+        const close = [...printerWrites, jobUpdates, jobInserts, DEFERRED_ORG_CHANGES];
+        return { value: summaryWith(0), close: close.filter((s) => s !== null) };
+      }
+      await runStatements(tx, printerWrites);
+      // Handed-over jobs that did not begin leave the printer before anything else opens on it
+      // (rare: one statement each, the queue's own rule for a failed transfer).
+      for (const failed of plan.failedHandovers) {
+        await failHandover(tx, organizationId, failed.id, failed.error, receivedAt);
+      }
+      await linkQueuedJobs(tx, organizationId, plan.jobLinks);
+      await runStatements(tx, [jobUpdates, jobInserts]);
+      const units = await countCompletedJobs(tx, organizationId, plan.completed);
+      await recordJobEnds(tx, organizationId, plan.ends);
+      return { value: summaryWith(units), close: [DEFERRED_ORG_CHANGES] };
+    },
+  );
+  announce(orgChangesOf(closed.at(-1)!));
   return summary;
 }
 

@@ -557,4 +557,38 @@ describe("job lifecycle and stock", () => {
     });
     expect(await printerRows()).toHaveLength(300);
   });
+
+  it("stores text with quotes, backslashes and dollar quotes exactly as sent, in every column a report writes", async () => {
+    const odd = `it's "odd" \\ \\' $apf$ $$ E'\\x' ''`;
+    const printing = machine({
+      machineId: `id ${odd}`,
+      observedAt: t(1),
+      flags: { printing: true },
+      file: `${odd}.gcode`,
+      completion: 5,
+    }) as Loose;
+    printing.name = `name ${odd}`;
+    printing.url = `http://host/${odd}`;
+    const down = machine({ machineId: "down", observedAt: t(1), reachable: false }) as Loose;
+    down.error = `refused: ${odd}\nsecond line`;
+    const body = report([printing, down]) as Loose;
+    body.agent = { version: `0.1 ${odd}`, hostname: `host ${odd}` };
+
+    expect((await post(body)).status).toBe(202);
+    // Again, now as updates of the stored rows.
+    printing.observed_at = t(2);
+    down.observed_at = t(2);
+    down.error = `again: ${odd}`;
+    expect((await post(body)).status).toBe(202);
+
+    const rows = await printerRows();
+    const stored = rows.find((r) => r.machineId === `id ${odd}`);
+    expect(stored).toMatchObject({ name: `name ${odd}`, sourceUrl: `http://host/${odd}` });
+    expect(rows.find((r) => r.machineId === "down")?.lastError).toBe(`again: ${odd}`);
+    expect((await jobRows()).map((j) => j.fileName)).toEqual([`${odd}.gcode`]);
+    const agent = await services.db.query.agents.findFirst({
+      where: (a, { eq: is }) => is(a.id, agentId),
+    });
+    expect(agent).toMatchObject({ version: `0.1 ${odd}`, hostname: `host ${odd}` });
+  });
 });

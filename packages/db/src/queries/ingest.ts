@@ -1,7 +1,6 @@
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { executeNamed, type Transaction } from "../client.ts";
+import { sqlLiteral as q, type Rows, type Transaction } from "../client.ts";
 import {
-  agents,
   type JobStatus,
   jobs,
   type PrinterStatus,
@@ -13,20 +12,16 @@ import {
 import { isKitSku } from "./kits.ts";
 import { createCollectionTask } from "./tasks.ts";
 
-/**
- * Opens a report's transaction, in one statement: serialises the reports of one agent (two
- * reports of the same agent never interleave, so "is this observation newer than what we have"
- * is decided on settled rows), and defers the transaction's change notifications (what
- * `deferOrgChanges` of org-changes.ts does; read them with `deferredOrgChanges`).
- */
-export async function beginAgentReport(tx: Transaction, agentId: string): Promise<void> {
-  await executeNamed(
-    tx,
-    "apf_ingest_begin",
-    sql`select pg_advisory_xact_lock(hashtextextended(${agentId}::text, 0)),
-      set_config('apf.defer_org_changes', 'on', true)`,
-  );
-}
+// A report is applied in two round trips (scriptTransaction of client.ts): the statements that
+// open it (the lock, then the agent's printers) and those that write it with its COMMIT. So the
+// statements here are SQL text with their values as literals (`q`), and JSON parameters carry
+// rows, however many there are.
+
+/** A timestamp as a timestamptz literal. */
+const at = (date: Date) => `${q(date.toISOString())}::timestamptz`;
+
+/** A JSON value as a jsonb literal. */
+const jsonb = (value: unknown) => `${q(JSON.stringify(value))}::jsonb`;
 
 /** What is stored of a machine before a report is applied. */
 export interface StoredMachine {
@@ -62,7 +57,7 @@ export interface StoredMachine {
   } | null;
 }
 
-/** A row of `loadAgentPrinters`, as both drivers return it (times as epoch milliseconds). */
+/** A row of the agent's printers, as both drivers return it (times as epoch milliseconds). */
 interface AgentPrinterRow {
   id: string;
   machine_id: string;
@@ -85,18 +80,19 @@ interface AgentPrinterRow {
 const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /**
- * Every printer of the agent with its open job, in one query without a parameter per machine:
- * an agent has at most MAX_PRINTERS_PER_AGENT printers, and a report names most of them.
+ * The statements that open a report of this agent; the last one's rows are its printers
+ * (`storedMachines`). The first serialises the reports of one agent (two reports of the same
+ * agent never interleave, so "is this observation newer than what we have" is decided on settled
+ * rows) and defers the transaction's change notifications (as `deferOrgChanges` of
+ * org-changes.ts; DEFERRED_ORG_CHANGES reads them). Then every printer of the agent with its open
+ * job, in one query without a value per machine: an agent has at most MAX_PRINTERS_PER_AGENT
+ * printers, and a report names most of them.
  */
-export async function loadAgentPrinters(
-  tx: Transaction,
-  agentId: string,
-): Promise<StoredMachine[]> {
-  const result = await executeNamed<AgentPrinterRow>(
-    tx,
-    "apf_ingest_agent_printers",
-    sql`
-    select p.id, p.machine_id, p.organization_id, p.status,
+export function openReportStatements(agentId: string): string[] {
+  return [
+    `select pg_advisory_xact_lock(hashtextextended(${q(agentId)}, 0)),
+      set_config('apf.defer_org_changes', 'on', true)`,
+    `select p.id, p.machine_id, p.organization_id, p.status,
       (extract(epoch from p.observed_at) * 1000)::float8 as observed_ms,
       j.id as job_id, j.status as job_status,
       -- a queued job's file is named on OctoPrint as apf sent it; that is the name reports carry
@@ -106,13 +102,16 @@ export async function loadAgentPrinters(
       j.failure_reason as job_failure_reason, j.product_sku_id as job_sku_id,
       j.number_of_units as job_units, j.octoprint_file_name as job_octoprint_file,
       (extract(epoch from j.dispatched_at) * 1000)::float8 as job_dispatched_ms
-    from ${printers} p
-    left join ${jobs} j on j.printer_id = p.id
+    from printers p
+    left join jobs j on j.printer_id = p.id
       and j.status in ('processing', 'uploaded', 'printing', 'paused')
-    where p.agent_id = ${agentId}::uuid`,
-  );
-  // node-postgres and PGlite both answer { rows }.
-  return result.rows.map((r) => ({
+    where p.agent_id = ${q(agentId)}::uuid`,
+  ];
+}
+
+/** The agent's printers from the rows of the last of `openReportStatements`. */
+export function storedMachines(rows: Rows): StoredMachine[] {
+  return (rows as unknown as AgentPrinterRow[]).map((r) => ({
     printerId: r.id,
     machineId: r.machine_id,
     organizationId: r.organization_id,
@@ -165,12 +164,12 @@ export interface PrinterWrite {
 }
 
 /**
- * Printer rows as one parameter however many there are: a JSON array of positional arrays
- * (object keys would make it a third larger; Postgres reads positional jsonb faster than
+ * Printer rows as one JSON value however many there are: an array of positional arrays (object
+ * keys would make it a third larger; Postgres reads positional jsonb faster than
  * json_to_recordset or one array per column), read back by the matching columns in that order.
  * An update leaves the machine id and the name alone, so it does not send them.
  */
-const updateRows = (rows: PrinterWrite[]) => {
+function updateRows(rows: PrinterWrite[]): unknown[] {
   const out = new Array<unknown>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
@@ -188,60 +187,54 @@ const updateRows = (rows: PrinterWrite[]) => {
       r.observedAt,
     ];
   }
-  return JSON.stringify(out);
-};
+  return out;
+}
 
-const UPDATE_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as status, e->>2 as source_url,
+const UPDATE_COLUMNS = `(e->>0)::uuid as id, e->>1 as status, e->>2 as source_url,
   e->>3 as source_version, (e->>4)::boolean as reachable, e->>5 as last_error,
   e->6 as temperatures, (e->>7)::float8 as progress, (e->>8)::int as time_left,
-  (e->>9)::uuid as current_job_id, (e->>10)::timestamptz as observed_at`);
+  (e->>9)::uuid as current_job_id, (e->>10)::timestamptz as observed_at`;
 
 const insertRows = (rows: PrinterWrite[]) =>
-  JSON.stringify(
-    rows.map((r) => [
-      r.id,
-      r.machineId,
-      r.name,
-      r.status,
-      r.sourceUrl,
-      r.sourceVersion,
-      r.reachable,
-      r.lastError,
-      r.temperatures,
-      r.progressPercentage,
-      r.printTimeLeftS,
-      r.currentJobId,
-      r.observedAt,
-    ]),
-  );
+  rows.map((r) => [
+    r.id,
+    r.machineId,
+    r.name,
+    r.status,
+    r.sourceUrl,
+    r.sourceVersion,
+    r.reachable,
+    r.lastError,
+    r.temperatures,
+    r.progressPercentage,
+    r.printTimeLeftS,
+    r.currentJobId,
+    r.observedAt,
+  ]);
 
-const INSERT_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as machine_id, e->>2 as name,
+const INSERT_COLUMNS = `(e->>0)::uuid as id, e->>1 as machine_id, e->>2 as name,
   e->>3 as status, e->>4 as source_url, e->>5 as source_version, (e->>6)::boolean as reachable,
   e->>7 as last_error, e->8 as temperatures, (e->>9)::float8 as progress,
   (e->>10)::int as time_left, (e->>11)::uuid as current_job_id,
-  (e->>12)::timestamptz as observed_at`);
+  (e->>12)::timestamptz as observed_at`;
 
 /**
  * Records that the agent reported (and what it said of itself) and updates its known printers,
  * in one statement. The name is left alone: an owner may rename a printer in the dashboard. A
  * row whose stored observation is newer is left as it is.
  */
-export async function updateAgentPrinters(
-  tx: Transaction,
+export function updatePrintersStatement(
   agent: { agentId: string; at: Date; version: string; hostname: string },
   rows: PrinterWrite[],
-): Promise<void> {
-  const seenAt = agent.at.toISOString();
-  await executeNamed(
-    tx,
-    "apf_ingest_update_printers",
-    sql`
+): string {
+  const seenAt = at(agent.at);
+  return `
     with touched as (
-      update ${agents} set last_seen_at = ${seenAt}::timestamptz,
-        version = ${agent.version}::text, hostname = ${agent.hostname}::text
-      where id = ${agent.agentId}::uuid
+      update agents set last_seen_at = ${seenAt},
+        version = ${q(agent.version)}, hostname = ${q(agent.hostname)}
+      where id = ${q(agent.agentId)}::uuid
     )
-    update ${printers} as p set
+    update printers as p set
       status = u.status,
       source_url = u.source_url,
       source_version = coalesce(u.source_version, p.source_version),
@@ -252,39 +245,34 @@ export async function updateAgentPrinters(
       print_time_left_s = u.time_left,
       current_job_id = u.current_job_id,
       observed_at = u.observed_at,
-      last_seen_at = ${seenAt}::timestamptz,
+      last_seen_at = ${seenAt},
       updated_at = now()
-    from (select ${UPDATE_COLUMNS} from jsonb_array_elements(${updateRows(rows)}::jsonb) e) u
-    where p.id = u.id and p.agent_id = ${agent.agentId}::uuid
-      and (p.observed_at is null or p.observed_at < u.observed_at)`,
-  );
+    from (select ${UPDATE_COLUMNS} from jsonb_array_elements(${jsonb(updateRows(rows))}) e) u
+    where p.id = u.id and p.agent_id = ${q(agent.agentId)}::uuid
+      and (p.observed_at is null or p.observed_at < u.observed_at)`;
 }
 
 /**
  * Inserts the agent's new printers; one that appeared meanwhile (same machine id) is updated as
- * `updateAgentPrinters` would.
+ * `updatePrintersStatement` would. Null when there are none.
  */
-export async function insertAgentPrinters(
-  tx: Transaction,
+export function insertPrintersStatement(
   agent: { organizationId: string; agentId: string; at: Date },
   rows: PrinterWrite[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await executeNamed(
-    tx,
-    "apf_ingest_insert_printers",
-    sql`
-    insert into ${printers} (id, organization_id, agent_id, source_type, machine_id, name, status,
+): string | null {
+  if (rows.length === 0) return null;
+  return `
+    insert into printers (id, organization_id, agent_id, source_type, machine_id, name, status,
       source_url, source_version, reachable, last_error, temperatures, progress_percentage,
       print_time_left_s, current_job_id, observed_at, last_seen_at)
-    select u.id, ${agent.organizationId}::uuid, ${agent.agentId}::uuid, 'octoprint', u.machine_id,
-      u.name, u.status, u.source_url, u.source_version, u.reachable, u.last_error, u.temperatures,
-      u.progress, u.time_left, u.current_job_id, u.observed_at, ${agent.at.toISOString()}::timestamptz
-    from (select ${INSERT_COLUMNS} from jsonb_array_elements(${insertRows(rows)}::jsonb) e) u
+    select u.id, ${q(agent.organizationId)}::uuid, ${q(agent.agentId)}::uuid, 'octoprint',
+      u.machine_id, u.name, u.status, u.source_url, u.source_version, u.reachable, u.last_error,
+      u.temperatures, u.progress, u.time_left, u.current_job_id, u.observed_at, ${at(agent.at)}
+    from (select ${INSERT_COLUMNS} from jsonb_array_elements(${jsonb(insertRows(rows))}) e) u
     on conflict (agent_id, machine_id) do update set
       status = excluded.status,
       source_url = excluded.source_url,
-      source_version = coalesce(excluded.source_version, ${printers}.source_version),
+      source_version = coalesce(excluded.source_version, printers.source_version),
       reachable = excluded.reachable,
       last_error = excluded.last_error,
       temperatures = excluded.temperatures,
@@ -294,8 +282,7 @@ export async function insertAgentPrinters(
       observed_at = excluded.observed_at,
       last_seen_at = excluded.last_seen_at,
       updated_at = now()
-    where ${printers}.observed_at is null or ${printers}.observed_at < excluded.observed_at`,
-  );
+    where printers.observed_at is null or printers.observed_at < excluded.observed_at`;
 }
 
 /** A job a print start opens. */
@@ -313,41 +300,31 @@ export interface JobInsert {
   timeStarted: Date;
 }
 
-/** Inserts the jobs of a report in one statement (the rows as one JSON parameter). */
-export async function insertJobs(
-  tx: Transaction,
-  organizationId: string,
-  rows: JobInsert[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const records = JSON.stringify(
-    rows.map((r) => ({
-      id: r.id,
-      printer_id: r.printerId,
-      status: r.status,
-      file_name: r.fileName,
-      sku_id: r.productSkuId,
-      units: r.numberOfUnits,
-      color: r.color,
-      material: r.materialType,
-      progress: r.progressPercentage,
-      estimated: r.estimatedPrintTimeMinutes,
-      started: r.timeStarted,
-    })),
-  );
-  await executeNamed(
-    tx,
-    "apf_ingest_insert_jobs",
-    sql`
-    insert into ${jobs} (id, organization_id, printer_id, status, file_name, product_sku_id,
+/** Inserts the jobs of a report in one statement; null when there are none. */
+export function insertJobsStatement(organizationId: string, rows: JobInsert[]): string | null {
+  if (rows.length === 0) return null;
+  const records = rows.map((r) => ({
+    id: r.id,
+    printer_id: r.printerId,
+    status: r.status,
+    file_name: r.fileName,
+    sku_id: r.productSkuId,
+    units: r.numberOfUnits,
+    color: r.color,
+    material: r.materialType,
+    progress: r.progressPercentage,
+    estimated: r.estimatedPrintTimeMinutes,
+    started: r.timeStarted,
+  }));
+  return `
+    insert into jobs (id, organization_id, printer_id, status, file_name, product_sku_id,
       number_of_units, color, material_type, filament_type, progress_percentage,
       estimated_print_time_minutes, time_started, time_submitted)
-    select u.id, ${organizationId}::uuid, u.printer_id, u.status, u.file_name, u.sku_id, u.units,
-      u.color, u.material, u.material, u.progress, u.estimated, u.started, u.started
-    from jsonb_to_recordset(${records}::jsonb) as u(id uuid, printer_id uuid, status text,
+    select u.id, ${q(organizationId)}::uuid, u.printer_id, u.status, u.file_name, u.sku_id,
+      u.units, u.color, u.material, u.material, u.progress, u.estimated, u.started, u.started
+    from jsonb_to_recordset(${jsonb(records)}) as u(id uuid, printer_id uuid, status text,
       file_name text, sku_id uuid, units int, color text, material text, progress float8,
-      estimated int, started timestamptz)`,
-  );
+      estimated int, started timestamptz)`;
 }
 
 /** New values for an existing job: progress while it runs, or how it ended. */
@@ -362,31 +339,23 @@ export interface JobUpdate {
 }
 
 /**
- * Updates many jobs in one statement (`update … from jsonb_to_recordset(…)`). A job the values
- * would not change is left as it is (no new row version, no `updated_at`, no change notification).
+ * Updates many jobs in one statement (`update … from jsonb_to_recordset(…)`); null when there
+ * are none. A job the values would not change is left as it is (no new row version, no
+ * `updated_at`, no change notification).
  */
-export async function updateJobs(
-  tx: Transaction,
-  organizationId: string,
-  rows: JobUpdate[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const records = JSON.stringify(
-    rows.map((r) => ({
-      id: r.id,
-      status: r.status,
-      progress: r.progressPercentage,
-      estimated: r.estimatedPrintTimeMinutes,
-      actual: r.actualPrintTimeMinutes,
-      failure_reason: r.failureReason,
-      completed: r.timeCompleted,
-    })),
-  );
-  await executeNamed(
-    tx,
-    "apf_ingest_update_jobs",
-    sql`
-    update ${jobs} as j set
+export function updateJobsStatement(organizationId: string, rows: JobUpdate[]): string | null {
+  if (rows.length === 0) return null;
+  const records = rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    progress: r.progressPercentage,
+    estimated: r.estimatedPrintTimeMinutes,
+    actual: r.actualPrintTimeMinutes,
+    failure_reason: r.failureReason,
+    completed: r.timeCompleted,
+  }));
+  return `
+    update jobs as j set
       status = v.status,
       progress_percentage = coalesce(v.progress, j.progress_percentage),
       estimated_print_time_minutes = coalesce(v.estimated, j.estimated_print_time_minutes),
@@ -394,16 +363,23 @@ export async function updateJobs(
       failure_reason = v.failure_reason,
       time_completed = coalesce(v.completed, j.time_completed),
       updated_at = now()
-    from jsonb_to_recordset(${records}::jsonb) as v(id uuid, status text, progress float8,
+    from jsonb_to_recordset(${jsonb(records)}) as v(id uuid, status text, progress float8,
       estimated int, actual int, failure_reason text, completed timestamptz)
-    where j.id = v.id and j.organization_id = ${organizationId}::uuid
+    where j.id = v.id and j.organization_id = ${q(organizationId)}::uuid
       and (j.status, j.progress_percentage, j.estimated_print_time_minutes,
         j.actual_print_time_minutes, j.failure_reason, j.time_completed)
         is distinct from (v.status, coalesce(v.progress, j.progress_percentage),
         coalesce(v.estimated, j.estimated_print_time_minutes),
         coalesce(v.actual, j.actual_print_time_minutes), v.failure_reason,
-        coalesce(v.completed, j.time_completed))`,
-  );
+        coalesce(v.completed, j.time_completed))`;
+}
+
+/** Runs statements of this module one by one on a transaction (nulls skipped). */
+export async function runStatements(
+  tx: Transaction,
+  statements: readonly (string | null)[],
+): Promise<void> {
+  for (const statement of statements) if (statement !== null) await tx.execute(sql.raw(statement));
 }
 
 /**
