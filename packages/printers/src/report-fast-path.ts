@@ -46,12 +46,16 @@ const textOf = (value: unknown, min: number, max: number) =>
 const plainTextOf = (value: unknown, min: number, max: number) =>
   textOf(value, min, max) && !CONTROL.test(value as string);
 
+/** A forbidden control character, or a lone surrogate (replaceLoneSurrogates's to mend). */
+const NOT_AS_IS = new RegExp(`${FORBIDDEN_CONTROL.source}|\\p{Cs}`, "u");
+
 /**
- * No forbidden control character in any string or key, however deep, and no `__proto__` key
- * (zod's copy of a loose object would not keep one).
+ * No forbidden control character and no lone surrogate in any string or key, however deep, and
+ * no `__proto__` key (zod's copy of a loose object would not keep one). A body with a lone
+ * surrogate is left to zod after replaceLoneSurrogates, so that the usual body is walked once.
  */
 function cleanJson(node: unknown): boolean {
-  if (typeof node === "string") return !FORBIDDEN_CONTROL.test(node);
+  if (typeof node === "string") return !NOT_AS_IS.test(node);
   if (node === null || typeof node !== "object") return true;
   if (Array.isArray(node)) {
     for (const item of node) if (!cleanJson(item)) return false;
@@ -59,7 +63,7 @@ function cleanJson(node: unknown): boolean {
   }
   if (!isPlainObject(node)) return false;
   for (const key in node) {
-    if (key === "__proto__" || FORBIDDEN_CONTROL.test(key) || !cleanJson(node[key])) return false;
+    if (key === "__proto__" || NOT_AS_IS.test(key) || !cleanJson(node[key])) return false;
   }
   return true;
 }

@@ -187,10 +187,10 @@ function reportIssue(path: ReadonlyArray<PropertyKey>, message: string): ReportI
 export function parseAgentReport(
   raw: unknown,
 ): { success: true; data: AgentReport } | { success: false; issues: ReportIssue[] } {
-  const body = replaceLoneSurrogates(raw);
-  const asIs = acceptedAsIs(body);
+  // The fast path takes no body with a lone surrogate: the usual body is walked once.
+  const asIs = acceptedAsIs(raw);
   if (asIs) return { success: true, data: asIs };
-  const parsed = agentReportSchema.safeParse(body);
+  const parsed = agentReportSchema.safeParse(replaceLoneSurrogates(raw));
   if (parsed.success) return { success: true, data: parsed.data };
   return {
     success: false,

@@ -110,6 +110,20 @@ describe("the report fast path", () => {
     expect(acceptedAsIs(body)).toBe(body);
   });
 
+  it("leaves a body with a lone surrogate (in a value or a key) to zod, after replaceLoneSurrogates", () => {
+    const inValue = report();
+    inValue.machines[0]!.name = "caf\udce9";
+    const inKey = report() as { machines: Record<string, unknown>[] };
+    (inKey.machines[2]!.octoprint as Record<string, Record<string, unknown>>).printer!["x\ud800"] =
+      1;
+    expect(acceptedAsIs(inValue)).toBeNull();
+    expect(acceptedAsIs(inKey)).toBeNull();
+    // A proper pair is one code point, and fine.
+    const pair = report();
+    pair.machines[0]!.name = "printer \ud83d\udda8";
+    expect(acceptedAsIs(pair)).toBe(pair);
+  });
+
   it("only accepts what zod accepts, and as zod parses it", () => {
     fc.assert(
       fc.property(mutatedReport, (body) => {

@@ -42,13 +42,15 @@ const requireJson = createMiddleware<AppEnv>(async (c, next) => {
 /**
  * The body as documented (agentReportSchema); a body the fast path accepts as it is skips zod's
  * copy of it, and every other body is zod's to accept or reject. Lone surrogates (a Python host's
- * non-UTF-8 file name, which Postgres cannot store) are U+FFFD before either looks.
+ * non-UTF-8 file name, which Postgres cannot store) are U+FFFD before zod looks; the fast path
+ * takes no body with one, so the usual body is walked once.
  */
 const reportBodySchema = Object.assign(agentReportSchema.clone(), {
   safeParseAsync: async (raw: unknown) => {
-    const body = replaceLoneSurrogates(raw);
-    const asIs = acceptedAsIs(body);
-    return asIs ? { success: true as const, data: asIs } : agentReportSchema.safeParseAsync(body);
+    const asIs = acceptedAsIs(raw);
+    return asIs
+      ? { success: true as const, data: asIs }
+      : agentReportSchema.safeParseAsync(replaceLoneSurrogates(raw));
   },
 });
 
