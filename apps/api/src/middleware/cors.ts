@@ -10,13 +10,17 @@ const EXPOSED_HEADERS = [
   "X-RateLimit-Remaining",
   "X-RateLimit-Reset",
   "Retry-After",
+  "WWW-Authenticate",
 ].join(", ");
 
 /**
  * CORS of /public/v1. A preflight carries no credentials, so it cannot be tied to a key and is
  * answered permissively; the real answer is readable cross-origin only when the key's
- * organization lists the request's Origin (or `*`) in allowed_origins. Credentials mode is never
- * allowed: the API reads no cookies, only the Authorization header.
+ * organization lists the request's Origin (or `*`) in allowed_origins. A 401 (no key, or one that
+ * does not authenticate, so no organization to ask) is readable from any origin, its
+ * WWW-Authenticate challenge included: it carries nothing of an organization, and without it a
+ * browser script sees only a network error where the answer says what to fix. Credentials mode
+ * is never allowed: the API reads no cookies, only the Authorization header.
  */
 export const publicCors = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === "OPTIONS") {
@@ -28,6 +32,11 @@ export const publicCors = createMiddleware<AppEnv>(async (c, next) => {
     });
   }
   await next();
+  if (c.res.status === 401) {
+    c.res.headers.set("Access-Control-Allow-Origin", "*");
+    c.res.headers.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+    return;
+  }
   const origin = requestHeader(c, "origin");
   if (!origin) return;
   const allowed = apiKeyDetails(c)?.organization.allowedOrigins ?? [];

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../context.ts";
 import { FAILED_AUTH_LIMIT, KEY_WINDOW_S } from "../middleware/rate-limit.ts";
 import {
+  CHALLENGE_HEADER,
   ERROR_RESPONSES,
   type ErrorStatus,
   errorSchemas,
@@ -65,6 +66,11 @@ export function registerPublicComponents(registry: Registry): void {
     "Retry-After",
     integer("Seconds to wait before trying again (at least 1)."),
   );
+  registry.registerComponent("headers", CHALLENGE_HEADER, {
+    description:
+      'The RFC 6750 challenge of every 401: `Bearer realm="apf"`, with `error="invalid_token"` when a key was sent but is malformed, unknown, revoked or expired. Exposed to cross-origin scripts (Access-Control-Expose-Headers).',
+    schema: { type: "string", example: 'Bearer realm="apf", error="invalid_token"' },
+  });
   registry.registerComponent("headers", "X-Request-Id", {
     description: "The request's id (a sane incoming X-Request-Id is echoed).",
     schema: { type: "string" },
@@ -76,6 +82,9 @@ export function registerPublicComponents(registry: Registry): void {
       : { "X-Request-Id": AUTHENTICATED_HEADERS["X-Request-Id"] };
     const tooMany = spec.component === "TooManyRequests";
     if (tooMany) headers["Retry-After"] = ref("headers", "Retry-After");
+    if (spec.component === "Unauthorized") {
+      headers[CHALLENGE_HEADER] = ref("headers", CHALLENGE_HEADER);
+    }
     const description = tooMany
       ? `${spec.description} Failed authentications are limited to ${FAILED_AUTH_LIMIT} per minute per client address (those 429s carry no X-RateLimit headers).`
       : spec.description;

@@ -126,9 +126,14 @@ export const HUB_UNAVAILABLE_RESPONSE = {
   example: "The printer's agent has no open command channel; nothing was sent.",
 } as const;
 
+/** The header component of the RFC 6750 challenge every /public/v1 401 carries (components.ts). */
+export const CHALLENGE_HEADER = "WWW-Authenticate";
+
 /**
  * An error response with its own list of codes (an operation whose errors are more specific than
- * the shared ones of its status, such as the upload's 413 FILE_TOO_LARGE).
+ * the shared ones of its status, such as the upload's 413 FILE_TOO_LARGE). A 401's (its codes
+ * include UNAUTHORIZED, which only a 401 carries) declares the WWW-Authenticate challenge that
+ * errors.ts sends with every 401, as the shared Unauthorized response does.
  */
 export function codedErrorResponse(
   codes: readonly [ErrorCode, ...ErrorCode[]],
@@ -137,6 +142,9 @@ export function codedErrorResponse(
 ) {
   return {
     description,
+    ...(codes.includes("UNAUTHORIZED")
+      ? { headers: { [CHALLENGE_HEADER]: { $ref: `#/components/headers/${CHALLENGE_HEADER}` } } }
+      : {}),
     content: { "application/json": { schema: errorBody(codes, codes[0], example) } },
   };
 }

@@ -99,10 +99,30 @@ it("carries the origin on error answers after authentication", async () => {
   expect(res.headers.get("access-control-allow-origin")).toBe(DASHBOARD);
 });
 
-it("does not allow an origin when the key does not authenticate", async () => {
-  const res = await call(app, "/public/v1/printers", { headers: { Origin: DASHBOARD } });
-  expect(res.status).toBe(401);
-  expect(res.headers.get("access-control-allow-origin")).toBeNull();
+it("lets any origin read a 401 and its WWW-Authenticate challenge, and nothing more", async () => {
+  for (const key of [undefined, "apf_live_123"]) {
+    const res = await call(app, "/public/v1/printers", { key, headers: { Origin: DASHBOARD } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-allow-credentials")).toBeNull();
+    const exposed = (res.headers.get("access-control-expose-headers") ?? "").split(/,\s*/);
+    expect(exposed).toContain("WWW-Authenticate");
+    expect(res.headers.get("www-authenticate")).toMatch(/^Bearer realm="apf"/);
+  }
+  // An authenticated answer still goes only to the origins its organization lists.
+  const other = await call(app, "/public/v1/printers", {
+    key: closed.key,
+    headers: { Origin: DASHBOARD },
+  });
+  expect(other.headers.get("access-control-allow-origin")).toBeNull();
+});
+
+it("exposes WWW-Authenticate with the other headers on an allowed origin's answers", async () => {
+  const res = await call(app, "/public/v1/me", {
+    key: listed.key,
+    headers: { Origin: DASHBOARD },
+  });
+  expect(res.headers.get("access-control-expose-headers")).toContain("WWW-Authenticate");
 });
 
 it("uses the calling key's organization, not another's", async () => {

@@ -167,6 +167,28 @@ describe("GET /public/v1/openapi.json", () => {
     });
   });
 
+  it("declares the WWW-Authenticate challenge on every 401 of every operation", () => {
+    const resolve = (node: { $ref?: string }) =>
+      node.$ref
+        ? node.$ref
+            .split("/")
+            .slice(1)
+            .reduce((at: Json, name) => at[name], doc)
+        : node;
+    const challenged = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item as Record<string, Json>)
+        .filter(([, op]) => op.responses?.["401"])
+        .map(([method, op]) => {
+          const headers = resolve(op.responses["401"]).headers ?? {};
+          const header = headers["WWW-Authenticate"] && resolve(headers["WWW-Authenticate"]);
+          return [`${method.toUpperCase()} ${path}`, header?.schema?.type ?? null];
+        }),
+    );
+    expect(challenged.length).toBeGreaterThanOrEqual(PROTECTED_ROUTES.length);
+    for (const [route, type] of challenged)
+      expect({ route, type }).toEqual({ route, type: "string" });
+  });
+
   it("names every scope, broad ones included, in its description", () => {
     for (const scope of SCOPES) expect(doc.info.description).toContain(`\`${scope}\``);
   });

@@ -1884,6 +1884,7 @@ export interface components {
         Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -2024,6 +2025,8 @@ export interface components {
         "X-RateLimit-Reset": number;
         /** @description Seconds to wait before trying again (at least 1). */
         "Retry-After": number;
+        /** @description The RFC 6750 challenge of every 401: `Bearer realm="apf"`, with `error="invalid_token"` when a key was sent but is malformed, unknown, revoked or expired. Exposed to cross-origin scripts (Access-Control-Expose-Headers). */
+        "WWW-Authenticate": string;
         /** @description The request's id (a sane incoming X-Request-Id is echoed). */
         "X-Request-Id": string;
     };
@@ -3610,6 +3613,7 @@ export interface operations {
             /** @description The API key is checked first (UNAUTHORIZED, TOKEN_INVALID, TOKEN_REVOKED, TOKEN_EXPIRED of the key); then the upload token: INVALID_TOKEN (malformed or tampered with) or TOKEN_EXPIRED (older than 1 hour). The message says which. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                     [name: string]: unknown;
                 };
                 content: {
