@@ -1,6 +1,7 @@
 import { DASHBOARD_SITE_PATH, dashboardSite } from "@apf/dashboard";
 import { except } from "hono/combine";
 import type { Services } from "./context.ts";
+import { sendEncodedAsset } from "./encoded-asset.ts";
 import { ApiError, onError } from "./errors.ts";
 import { limitBody } from "./middleware/body-limit.ts";
 import { clientIp } from "./middleware/client-ip.ts";
@@ -22,6 +23,7 @@ import { PUBLIC_MAX_BODY_BYTES } from "./routes/public/v1/body.ts";
 import { isUploadRequest } from "./routes/public/v1/files/upload-body.ts";
 import { PUBLIC_BASE_PATH, publicRoutes } from "./routes/public/v1/index.ts";
 import { githubSecretScanningRoute } from "./routes/public/v1/secret-scanning/github.ts";
+import { encodedBodiesOf } from "./services/encoded-bodies.ts";
 
 export const DASHBOARD_MAX_BODY_BYTES = 64 * 1024;
 
@@ -97,7 +99,11 @@ export function createApp(services: Services) {
   app.route("/docs", docsRoutes(`${PUBLIC_BASE_PATH}/openapi.json`, "apf public API"));
   app.route(DASHBOARD_BASE_PATH, dashboardRoutes());
   app.route(AGENT_BASE_PATH, agentRoutes());
-  app.route(DASHBOARD_SITE_PATH, dashboardSite());
+  // The dashboard's script and stylesheet, compressed once per coding for clients that accept it.
+  app.route(
+    DASHBOARD_SITE_PATH,
+    dashboardSite({ send: sendEncodedAsset(encodedBodiesOf(services)) }),
+  );
 
   app.notFound(notFoundHandler(() => app.routes));
   app.onError(onError);

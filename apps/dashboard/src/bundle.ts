@@ -5,9 +5,12 @@ import { fileURLToPath } from "node:url";
 const CLIENT_ENTRY = fileURLToPath(new URL("./client/main.ts", import.meta.url));
 const STYLES = fileURLToPath(new URL("./client/styles.css", import.meta.url));
 
-/** A built asset and its ETag (a digest of its bytes, taken once per build). */
+/**
+ * A built asset: its bytes (the same array for every request until the next build, so that a
+ * compressed copy can be kept beside it) and its ETag (a digest of them, taken once per build).
+ */
 export interface Asset {
-  body: string;
+  bytes: Uint8Array<ArrayBuffer>;
   etag: string;
 }
 
@@ -17,8 +20,12 @@ export interface DashboardAssets {
   styles: Asset;
 }
 
-function asset(body: string): Asset {
-  return { body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"` };
+function asset(text: string): Asset {
+  const bytes = new Uint8Array(Buffer.from(text, "utf8"));
+  return {
+    bytes,
+    etag: `"${createHash("sha256").update(bytes).digest("base64url").slice(0, 22)}"`,
+  };
 }
 
 let built: Promise<DashboardAssets> | undefined;

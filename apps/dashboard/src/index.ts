@@ -20,11 +20,39 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+/** A static asset as the site hands it to be sent: built once, the same bytes every time. */
+export interface StaticAsset {
+  bytes: Uint8Array<ArrayBuffer>;
+  /** The identity bytes' ETag. */
+  etag: string;
+  contentType: string;
+}
+
+/**
+ * Answers a request for an asset: 200 with the bytes (in a content coding the client accepts,
+ * where the server compresses), or 304 when If-None-Match names what the client has. The site
+ * sets Cache-Control, Content-Security-Policy and the other headers itself.
+ */
+export type SendAsset = (c: Context, asset: StaticAsset) => Response | Promise<Response>;
+
+/** The bytes as they are, with their ETag: what the site does when the server hands it nothing. */
+const sendIdentity: SendAsset = (c, asset) => {
+  c.header("ETag", asset.etag);
+  if (c.req.header("if-none-match") === asset.etag) return c.body(null, 304);
+  return c.body(asset.bytes, 200, { "Content-Type": asset.contentType });
+};
+
 /**
  * The owner's dashboard, a client of /api: one HTML shell for every screen under /dashboard,
- * plus the bundled script and the stylesheet. Mount with `app.route(DASHBOARD_SITE_PATH, dashboardSite())`.
+ * plus the bundled script and the stylesheet. Mount with
+ * `app.route(DASHBOARD_SITE_PATH, dashboardSite({ send }))`; `send` answers an asset request
+ * (the API's sends it compressed for clients that accept br or gzip).
+ *
+ * The asset names carry no hash (the shell names app.js and app.css), so a browser keeps them but
+ * asks again each time (`no-cache`), with the ETag: a 304 unless the API was redeployed.
  */
-export function dashboardSite(): Hono {
+export function dashboardSite(options: { send?: SendAsset } = {}): Hono {
+  const send = options.send ?? sendIdentity;
   const site = new Hono();
   site.use("*", async (c, next) => {
     await next();
@@ -35,11 +63,9 @@ export function dashboardSite(): Hono {
 
   const asset = (kind: "script" | "styles", type: string) =>
     site.get(`/assets/app.${kind === "script" ? "js" : "css"}`, async (c) => {
-      const { body, etag } = (await dashboardAssets())[kind];
-      c.header("ETag", etag);
+      const { bytes, etag } = (await dashboardAssets())[kind];
       c.header("Cache-Control", "no-cache");
-      if (c.req.header("if-none-match") === etag) return c.body(null, 304);
-      return c.body(body, 200, { "Content-Type": `${type}; charset=utf-8` });
+      return send(c, { bytes, etag, contentType: `${type}; charset=utf-8` });
     });
   asset("script", "text/javascript");
   asset("styles", "text/css");

@@ -12,7 +12,7 @@ export const NOT_MODIFIED_RESPONSE = {
 } as const;
 
 /** Lists of entity tags in If-None-Match: `*`, or tags (weak ones compared weakly). */
-function matchesAny(ifNoneMatch: string | undefined, etag: string): boolean {
+export function matchesAny(ifNoneMatch: string | undefined, etag: string): boolean {
   if (ifNoneMatch === undefined) return false;
   if (ifNoneMatch.trim() === "*") return true;
   return ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
