@@ -26,7 +26,9 @@ describe("obtainAppKey against the simulator", () => {
       onPending: ({ authDialogUrl }) => {
         pendingCalls += 1;
         expect(authDialogUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/plugin\/appkeys\/auth\//);
-        setTimeout(() => printer.approvePairing(), 60);
+        // The owner clicks Allow while the agent polls: decided now, seen at the next poll
+        // (polling while pending is the fakes' test below, without any timing).
+        printer.approvePairing();
       },
     });
     expect(pendingCalls).toBe(1);
@@ -41,7 +43,7 @@ describe("obtainAppKey against the simulator", () => {
     const result = await obtainAppKey({
       baseUrl: printer.url,
       ...fast,
-      onPending: () => setTimeout(() => printer.denyPairing(), 60),
+      onPending: () => printer.denyPairing(),
     });
     expect(result).toMatchObject({ ok: false, kind: "denied", status: 404 });
   });
@@ -63,7 +65,7 @@ describe("obtainAppKey against the simulator", () => {
       baseUrl: farm.printers[0]!.url,
       ...fast,
       signal: controller.signal,
-      onPending: () => setTimeout(() => controller.abort(), 60),
+      onPending: () => controller.abort(),
     });
     expect(result).toMatchObject({ ok: false, kind: "aborted" });
   });
