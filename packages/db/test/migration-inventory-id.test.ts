@@ -1,20 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { MIGRATIONS_FOLDER } from "../src/client.ts";
 import { type BlankTestDatabase, createBlankTestDatabase } from "../src/testing.ts";
+import { MIGRATION_FILES as files, migrationStatements } from "./support/migration-files.ts";
 
-/** Every migration file in order, split into its statements. */
-function migrationStatements(file: string): string[] {
-  return readFileSync(join(MIGRATIONS_FOLDER, file), "utf8")
-    .split("--> statement-breakpoint")
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-const files = readdirSync(MIGRATIONS_FOLDER)
-  .filter((f) => f.endsWith(".sql"))
-  .sort();
 const target = files.findIndex((f) => f.includes("kits_maintenance_inventory_id"));
 
 let db: BlankTestDatabase;
