@@ -451,12 +451,50 @@ async function expectRebuildAgrees(org: string) {
   expect(await snapshot()).toEqual(incremental);
 }
 
+describe("a printer whose jobs all went back to the queue", () => {
+  it("has printed nothing, not a floating-point residue of it", async () => {
+    const now = new Date("2026-11-12T15:30:00Z");
+    const [org] = await db
+      .insert(organizations)
+      .values({ name: "Residue farm", timeZone: "UTC" })
+      .returning({ id: organizations.id });
+    const [printer] = await db
+      .insert(printers)
+      .values({ organizationId: org!.id, machineId: "m-residue", name: "R", status: "idle" })
+      .returning({ id: printers.id });
+    const ended = new Date("2026-11-10T12:00:00Z");
+    // 0.1 s and 0.2 s of printing on one day: 0.1 + 0.2 - 0.1 - 0.2 is 5.6e-17 in floating point.
+    const ids = await db
+      .insert(jobs)
+      .values(
+        [100, 200].map((ms) => ({
+          organizationId: org!.id,
+          status: "cancelled" as const,
+          printerId: printer!.id,
+          timeStarted: new Date(ended.getTime() - ms),
+          timeCompleted: ended,
+        })),
+      )
+      .returning({ id: jobs.id });
+    for (const { id } of ids)
+      await db
+        .update(jobs)
+        .set({ status: "queued", timeCompleted: null, timeStarted: null, printerId: null })
+        .where(eq(jobs.id, id));
+    const w = { from: "2026-11-01", to: "2026-11-12", timeZone: "UTC", now };
+    const { printers: figures } = await printerJobFigures(db, org!.id, w);
+    expect(figures.map((p) => p.busySeconds)).toEqual([0]);
+  });
+});
+
 describe.each([
   [1, "America/New_York"],
   [2, "Asia/Kolkata"],
   [3, "UTC"],
 ])("farm %i in %s", (seed, timeZone) => {
-  const now = new Date();
+  // A fixed clock, so the daylight-saving windows below always hold jobs (New York's ends on
+  // 2026-11-01).
+  const now = new Date("2026-11-12T15:30:00Z");
   let farm: Farm;
 
   it("answers every figure as the jobs do, once the jobs ended", async () => {

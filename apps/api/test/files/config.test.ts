@@ -49,6 +49,14 @@ describe("the upload secret", () => {
     expect(logs.text).not.toContain(first.toString());
   });
 
+  it("is a key of the process, written nowhere, on an in-memory embedded database", () => {
+    // Were it kept in a folder named "memory:", the second call would read the first one's key.
+    const env = parseEnv({ APF_DATA_DIR: "memory://" });
+    const a = resolveUploadSecret(env, createLogger("silent"));
+    const b = resolveUploadSecret(env, createLogger("silent"));
+    expect(a.equals(b)).toBe(false);
+  });
+
   it("is a key of the process, with a warning, on Postgres without APF_UPLOAD_SECRET", () => {
     const logs = new LogCapture();
     const other = mkdtempSync(join(tmpdir(), "apf-secret-pg-"));

@@ -80,7 +80,9 @@ const skusOfProduct = (organizationId: string, productId: string) =>
 /**
  * Each printer of the organization with its ended jobs and printing time over the window's days:
  * its running totals at the window's last day less those before its first (two index reads per
- * printer, however long the window).
+ * printer, however long the window). Seconds are rounded to the millisecond: the running sums are
+ * floating point, and a job added then taken away leaves a residue (0.1 + 0.2 - 0.1 - 0.2 ≠ 0)
+ * that would show a printer that printed nothing.
  */
 const printerWindow = (organizationId: string, w: AnalyticsWindow) => {
   const totalsUpTo = (condition: ReturnType<typeof sql>) => sql`(
@@ -92,7 +94,8 @@ const printerWindow = (organizationId: string, w: AnalyticsWindow) => {
       coalesce(hi.cum_ended, 0) - coalesce(lo.cum_ended, 0) as ended,
       coalesce(hi.cum_completed, 0) - coalesce(lo.cum_completed, 0) as completed,
       coalesce(hi.cum_failed, 0) - coalesce(lo.cum_failed, 0) as failed,
-      coalesce(hi.cum_busy_seconds, 0) - coalesce(lo.cum_busy_seconds, 0) as busy_seconds
+      round((coalesce(hi.cum_busy_seconds, 0) - coalesce(lo.cum_busy_seconds, 0))::numeric, 3)::float8
+        as busy_seconds
     from ${printers} p
       left join lateral ${totalsUpTo(sql`r.day <= ${w.to}::date`)} hi on true
       left join lateral ${totalsUpTo(sql`r.day < ${w.from}::date`)} lo on true
@@ -135,7 +138,7 @@ export async function productionByDay(
         sum(r.completed)::int as completed,
         sum(r.failed)::int as failed,
         sum(r.units)::int as units,
-        sum(r.print_seconds)::float8 as print_seconds
+        round(sum(r.print_seconds)::numeric, 3)::float8 as print_seconds
       from ${source}
       group by r.day
     )

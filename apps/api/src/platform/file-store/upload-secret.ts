@@ -14,6 +14,8 @@ const FILE_NAME = "upload-secret";
  */
 export function resolveUploadSecret(env: Env, logger: Logger): Buffer {
   if (env.APF_UPLOAD_SECRET) return Buffer.from(env.APF_UPLOAD_SECRET, "utf8");
+  // An in-memory database lives as long as this process, and so may its key.
+  if (!env.DATABASE_URL && env.APF_DATA_DIR.startsWith("memory://")) return randomBytes(32);
   const file = join(env.APF_DATA_DIR, FILE_NAME);
   if (env.DATABASE_URL) {
     logger.warn(
