@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { printFiles, tasks } from "@apf/db";
+import { events, printFiles, tasks } from "@apf/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../apps/api/src/app.ts";
 import {
@@ -77,6 +77,15 @@ beforeAll(async () => {
     readyStock: 1,
     isActive: false,
   });
+  // The event log: three events, numbered.
+  await services.db.insert(events).values(
+    (["job.queued", "job.completed", "printer.status_changed"] as const).map((type) => ({
+      organizationId: t.organization.id,
+      type,
+      data: {},
+    })),
+  );
+  await services.events.relay.runOnce();
   doc = await (await app.request("/public/v1/openapi.json")).json();
 });
 afterAll(() => services.close());
@@ -173,6 +182,15 @@ const FILTERS: Record<string, Record<string, FilterCase[]>> = {
   "/public/v1/worklist": {
     status: [{ value: () => "pending", matches: (t) => t.status === "pending" }],
     task_type: [{ value: () => "maintenance", matches: (t) => t.task_type === "maintenance" }],
+  },
+  "/public/v1/events": {
+    after: [{ value: () => "1", matches: (e) => e.sequence > 1 }],
+    types: [
+      {
+        value: () => "job.completed,printer.status_changed",
+        matches: (e) => e.type === "job.completed" || e.type === "printer.status_changed",
+      },
+    ],
   },
   "/public/v1/materials/filament": {
     low_stock: [

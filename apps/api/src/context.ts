@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Env } from "./env.ts";
 import type { Actor, OrgActor } from "./modules/audit/audit.ts";
 import type { CommandBus } from "./modules/control/bus.ts";
+import type { EventLog } from "./modules/events/index.ts";
 import type { JobsListCache } from "./modules/jobs/jobs-list-cache.ts";
 import type { GithubKeySet } from "./modules/keys/github-keys.ts";
 import type { KeyCache } from "./modules/keys/key-cache.ts";
@@ -11,6 +12,7 @@ import type { KeyTouches } from "./modules/keys/key-touches.ts";
 import type { Dispatcher } from "./modules/print-queue/dispatcher.ts";
 import type { PrintFileLinks } from "./modules/print-queue/transfer.ts";
 import type { PrinterListCache } from "./modules/printers/printer-list-cache.ts";
+import type { Webhooks } from "./modules/webhooks/index.ts";
 import type { EncodedBodies } from "./platform/encoded-bodies.ts";
 import type { FileStore } from "./platform/file-store/index.ts";
 import type { Metrics } from "./platform/metrics.ts";
@@ -62,6 +64,10 @@ export interface Platform {
 export interface Services extends Platform {
   /** The print queue's dispatcher (auto-start) and sweep. */
   dispatcher: Dispatcher;
+  /** The event log's relay, stream hub and sweep, running once per Services. */
+  events: EventLog;
+  /** Webhook deliveries: the queue (graphile-worker on Postgres) and this instance's worker. */
+  webhooks: Webhooks;
   /** Verified API keys kept in process, confirmed against Redis on every request. */
   keyCache: KeyCache;
   /** The API keys' last_used_at writes, off the request path. */

@@ -101,6 +101,22 @@ export const envSchema = z.object({
    * instances behind one load balancer need the same value.
    */
   APF_UPLOAD_SECRET: z.string().min(32, "a secret of at least 32 characters").optional(),
+  /**
+   * `1` lets webhook endpoints use plain http:// and private, loopback or link-local addresses
+   * (tests, on-premise, development); `0` (default) refuses them at creation and at delivery.
+   */
+  APF_WEBHOOKS_ALLOW_PRIVATE: z.enum(["0", "1"], { error: "0 or 1" }).default("0"),
+  /**
+   * Seconds from a failed webhook attempt to the next, one per retry (jitter ±10 % added);
+   * after the last, the delivery fails. Tests shorten it; the code path stays the same.
+   */
+  APF_WEBHOOK_RETRY_SCHEDULE_S: z
+    .string()
+    .regex(
+      /^\d+(\.\d+)?(,\d+(\.\d+)?){0,19}$/,
+      "1 to 20 numbers of seconds separated by commas, e.g. 5,300,1800",
+    )
+    .default("5,300,1800,7200,18000,36000,36000"),
   /** Run the demo (seeded organization, simulated printers, in-process agent) on embedded PGlite. */
   APF_DEMO: z.enum(["auto", "on", "off"], { error: "auto, on or off" }).default("auto"),
 });

@@ -112,6 +112,8 @@ async function main() {
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
+    // Event streams never end by themselves: end them now (clients reconnect elsewhere).
+    services.events.endStreams();
     await demo?.stop();
     metricsServer?.close();
     // Stop accepting, but not http.Server.close(): it also drops "idle" connections, including

@@ -9,11 +9,14 @@ export const SCOPES = [
   "files:read",
   "analytics:read",
   "worklist:read",
+  "events:read",
+  "webhooks:read",
   "printers:write",
   "inventory:write",
   "files:write",
   "jobs:write",
   "worklist:write",
+  "webhooks:write",
   "printers:control",
   "jobs:control",
   "read",
@@ -174,6 +177,38 @@ const NARROW: Readonly<Record<NarrowScope, NarrowDefinition>> = {
     description:
       "Read the farm's worklist: beds to clear and other tasks for the people on the floor.",
     routes: [get("/public/v1/worklist")],
+  },
+  "events:read": {
+    name: "events:read",
+    kind: "read",
+    description:
+      "Read the organization's events: the event list and the live event stream (Server-Sent Events).",
+    routes: [get("/public/v1/events"), get("/public/v1/events/stream")],
+  },
+  "webhooks:read": {
+    name: "webhooks:read",
+    kind: "read",
+    description:
+      "Read the organization's webhook endpoints (never their secrets) and their deliveries.",
+    routes: [
+      get("/public/v1/webhook-endpoints"),
+      get("/public/v1/webhook-endpoints/{id}"),
+      get("/public/v1/webhook-endpoints/{id}/deliveries"),
+    ],
+  },
+  "webhooks:write": {
+    name: "webhooks:write",
+    kind: "write",
+    description:
+      "Create, change and delete webhook endpoints, roll their secrets, send test pings and deliveries again.",
+    routes: [
+      post("/public/v1/webhook-endpoints"),
+      patch("/public/v1/webhook-endpoints/{id}"),
+      del("/public/v1/webhook-endpoints/{id}"),
+      post("/public/v1/webhook-endpoints/{id}/roll-secret"),
+      post("/public/v1/webhook-endpoints/{id}/test"),
+      post("/public/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver"),
+    ],
   },
   "worklist:write": {
     name: "worklist:write",

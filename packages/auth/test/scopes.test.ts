@@ -18,6 +18,7 @@ describe("scopes", () => {
       [
         "analytics:read",
         "control",
+        "events:read",
         "files:read",
         "files:write",
         "inventory:read",
@@ -29,6 +30,8 @@ describe("scopes", () => {
         "printers:read",
         "printers:write",
         "read",
+        "webhooks:read",
+        "webhooks:write",
         "worklist:read",
         "worklist:write",
         "write",
@@ -37,10 +40,12 @@ describe("scopes", () => {
     expect([...BROAD_SCOPES]).toEqual(["read", "write", "control"]);
     expect([...ALL_READ_SCOPES].sort()).toEqual([
       "analytics:read",
+      "events:read",
       "files:read",
       "inventory:read",
       "jobs:read",
       "printers:read",
+      "webhooks:read",
       "worklist:read",
     ]);
     expectTypeOf<"read">().toMatchTypeOf<Scope>();
@@ -104,6 +109,21 @@ describe("scopes", () => {
       ["GET", "/public/v1/hubs", "printers:read"],
       ["GET", "/public/v1/hubs/{id}", "printers:read"],
       ["GET", "/public/v1/worklist", "worklist:read"],
+      ["GET", "/public/v1/events", "events:read"],
+      ["GET", "/public/v1/events/stream", "events:read"],
+      ["GET", "/public/v1/webhook-endpoints", "webhooks:read"],
+      ["POST", "/public/v1/webhook-endpoints", "webhooks:write"],
+      ["GET", "/public/v1/webhook-endpoints/{id}", "webhooks:read"],
+      ["GET", "/public/v1/webhook-endpoints/{id}/deliveries", "webhooks:read"],
+      ["PATCH", "/public/v1/webhook-endpoints/{id}", "webhooks:write"],
+      ["DELETE", "/public/v1/webhook-endpoints/{id}", "webhooks:write"],
+      ["POST", "/public/v1/webhook-endpoints/{id}/roll-secret", "webhooks:write"],
+      ["POST", "/public/v1/webhook-endpoints/{id}/test", "webhooks:write"],
+      [
+        "POST",
+        "/public/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver",
+        "webhooks:write",
+      ],
       ["POST", "/public/v1/jobs", "jobs:write"],
       ["PATCH", "/public/v1/jobs/{id}", "jobs:write"],
       ["DELETE", "/public/v1/jobs/{id}", "jobs:write"],

@@ -122,8 +122,11 @@ function openPostgres(url: string, options: CreateDatabaseOptions) {
       ? { query_timeout: options.queryTimeoutMs, statement_timeout: options.queryTimeoutMs }
       : {}),
   });
-  // An idle client losing its connection (database restart) must not crash the process.
+  // An idle client losing its connection (database restart) must not crash the process; nor may
+  // one checked out (a transaction between two statements): pg emits the socket's error on the
+  // client itself, and its statements fail anyway.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = drizzleNodePg(pool, { schema }) as unknown as Database;
   return {
     db,

@@ -41,8 +41,14 @@ async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Pro
   }
 }
 
-/** Creates (again) this run's migrated template database that test databases are copied from. */
-export async function prepareTemplateDatabase(baseUrl: string): Promise<void> {
+/**
+ * Creates (again) this run's migrated template database that test databases are copied from;
+ * `prepare` adds what else every copy needs (the task queue's schema).
+ */
+export async function prepareTemplateDatabase(
+  baseUrl: string,
+  prepare?: (url: string) => Promise<void>,
+): Promise<void> {
   const template = templateName();
   await admin(baseUrl, async (c) => {
     await c.query(`drop database if exists ${template} with (force)`);
@@ -50,6 +56,7 @@ export async function prepareTemplateDatabase(baseUrl: string): Promise<void> {
   });
   const handle = await createDatabase({ databaseUrl: withDatabase(baseUrl, template) });
   await handle.close();
+  await prepare?.(withDatabase(baseUrl, template));
 }
 
 /** Drops this run's template and every test database it created. */

@@ -114,3 +114,37 @@ export const PRINTABLE_EXTENSIONS = [".gcode", ".gco", ".g"] as const;
 export function isControlAction(action: string): action is ControlAction {
   return (CONTROL_ACTIONS as readonly string[]).includes(action);
 }
+
+/**
+ * What the event log records (docs/events.md gives each one's `data`). Webhooks, the stream and
+ * the list all carry these; `ping` is only ever sent to a webhook endpoint by its test route.
+ */
+export const EVENT_TYPES = [
+  "printer.status_changed",
+  "printer.updated",
+  "printer.bed_cleared",
+  "job.queued",
+  "job.started",
+  "job.progress",
+  "job.completed",
+  "job.failed",
+  "job.cancelled",
+  "command.completed",
+  "inventory.low_stock",
+  "worklist.task_created",
+  "worklist.task_completed",
+  "agent.connected",
+  "agent.disconnected",
+  "api_key.revoked",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Sent to webhooks only when an endpoint names them (live-board chatter, for streams). */
+export const WEBHOOK_OPT_IN_EVENT_TYPES = [
+  "printer.updated",
+] as const satisfies readonly EventType[];
+
+/** True for an event type the product knows. */
+export function isEventType(value: string): value is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(value);
+}

@@ -35,6 +35,16 @@ const TAGS = [
       "Physical commands carried to printers by their agent (scope `printers:control` or `control`).",
   },
   {
+    name: "Events",
+    description:
+      "What changed, as it happens: the event list and the Server-Sent Events stream (scope `events:read`); docs/events.md describes each type.",
+  },
+  {
+    name: "Webhooks",
+    description:
+      "Signed HTTP POSTs of the organization's events to its endpoints, retried until they land (scopes `webhooks:read`, `webhooks:write`); docs/events.md shows how to verify them.",
+  },
+  {
     name: "Hubs",
     description: "The farm's agents, in AutoPrintFarm's hub fields (scope `printers:read`).",
   },

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { type Platform, type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
 import { createInProcessBus, createRedisBus } from "../modules/control/bus.ts";
+import { createEventLog, type EventLogOptions } from "../modules/events/index.ts";
 import { createJobsListCache } from "../modules/jobs/jobs-list-cache.ts";
 import { createGithubKeySet } from "../modules/keys/github-keys.ts";
 import { createKeyCache } from "../modules/keys/key-cache.ts";
@@ -11,6 +12,7 @@ import { createKeyTouches } from "../modules/keys/key-touches.ts";
 import { createDispatcher } from "../modules/print-queue/dispatcher.ts";
 import { printFileLinks } from "../modules/print-queue/file-links.ts";
 import { createPrinterListCache } from "../modules/printers/printer-list-cache.ts";
+import { createWebhooks, type WebhookOptions } from "../modules/webhooks/index.ts";
 import { createEncodedBodies } from "./encoded-bodies.ts";
 import { createFileStore, parseFileStoreLocation } from "./file-store/index.ts";
 import { resolveUploadSecret } from "./file-store/upload-secret.ts";
@@ -76,23 +78,41 @@ export function buildRequestParts(platform: Platform): RequestParts {
   return { keyCache, keyTouches, printerListCache, jobsListCache, encodedBodies, metrics };
 }
 
+/** How the event log and the webhooks are built (tests shorten their timers). */
+export interface StatefulOptions {
+  /** Postgres's URL for the webhooks' graphile-worker queue (null: the in-process queue). */
+  databaseUrl: string | null;
+  webhooks?: WebhookOptions;
+  events?: EventLogOptions;
+}
+
 /**
- * Services over a platform: the request parts and the dispatcher built on it, and a close that
- * stops them in order before `closePlatform` closes the platform (bus, doorbell, Redis, pool):
- * the dispatcher's timers first (it uses the database and the bus), then the last_used_at writes
- * under way are flushed (they need the pool), then the caches and metrics let go.
+ * Services over a platform: the request parts, the dispatcher, the webhooks and the event log
+ * built on it, and a close that stops them in order before `closePlatform` closes the platform
+ * (file store, bus, doorbell, Redis, pool): the event log first (its relay fans out to the
+ * webhooks, its streams end), then the webhooks' worker, then the dispatcher's timers (it uses
+ * the database and the bus), then the last_used_at writes under way are flushed (they need the
+ * pool), then the caches and metrics let go.
  */
-export function assembleServices(
+export async function assembleServices(
   platform: Platform,
   closePlatform: () => Promise<void>,
-): ClosableServices {
+  options: StatefulOptions,
+): Promise<ClosableServices> {
+  const webhooks = await createWebhooks(platform, options.databaseUrl, options.webhooks);
   const parts = buildRequestParts(platform);
   const dispatcher = createDispatcher(platform);
+  const events = createEventLog({ ...platform, webhooks }, options.events);
+  await webhooks.start();
   return {
     ...platform,
     ...parts,
     dispatcher,
+    webhooks,
+    events,
     async close() {
+      await events.close();
+      await webhooks.close();
       await dispatcher.close();
       await parts.keyTouches.flush();
       parts.keyCache.close();
@@ -141,11 +161,15 @@ export async function buildServices(env: Env, logger: Logger): Promise<ClosableS
     uploadSecret,
     printFileLinks: printFileLinks({ clock: systemClock, uploadSecret }),
   };
-  return assembleServices(platform, async () => {
-    await fileStore.close();
-    await commandBus.close();
-    await orgChanges.close();
-    redis?.disconnect();
-    await database.close();
-  });
+  return assembleServices(
+    platform,
+    async () => {
+      await fileStore.close();
+      await commandBus.close();
+      await orgChanges.close();
+      redis?.disconnect();
+      await database.close();
+    },
+    { databaseUrl: env.DATABASE_URL ?? null },
+  );
 }

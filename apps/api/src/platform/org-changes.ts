@@ -5,8 +5,11 @@ import type { Logger } from "pino";
 
 /** The NOTIFY channel of migrations/0006: payload "<table>:<organization id>". */
 export const ORG_CHANGES_CHANNEL = "apf_org_changes";
-/** Tables whose changes are announced (a cached answer names the ones it is built from). */
-export type WatchedTable = "printers" | "jobs" | "skus";
+/**
+ * Tables whose changes are announced (a cached answer names the ones it is built from); and
+ * `event_log`, rung by the event relay when it numbered an organization's events.
+ */
+export type WatchedTable = "printers" | "jobs" | "skus" | "events" | "event_log";
 
 /**
  * Longest a cached answer is served on the word of notifications alone; then Postgres confirms

@@ -67,8 +67,74 @@ async function uploadedFile(team: Team): Promise<string> {
 
 const email = () => `x-${randomBytes(5).toString("hex")}@example.test`;
 
+/** A webhook endpoint of the team (a public address: nothing is resolved or sent here). */
+const endpoint = (t: Team) =>
+  created(t, "/webhook-endpoints", { url: "https://93.184.215.14/hooks" });
+
+/** A delivery of the team's endpoint (its test ping). */
+async function delivery(t: Team) {
+  const id = await endpoint(t);
+  const res = await call(
+    app,
+    "POST",
+    `/api/orgs/${t.organization.id}/webhook-endpoints/${id}/test`,
+    {
+      token: t.owner.token,
+    },
+  );
+  expect(res.status).toBe(202);
+  return { id, delivery: res.body.data.id as string };
+}
+
 /** Every route that needs owner or admin, with what it takes to succeed. */
 const MANAGER_ROUTES: [string, (t: Team) => Promise<Request>][] = [
+  ["GET /webhook-endpoints", async () => ({ method: "GET", path: "/webhook-endpoints" })],
+  [
+    "POST /webhook-endpoints",
+    async () => ({
+      method: "POST",
+      path: "/webhook-endpoints",
+      body: { url: "https://93.184.215.14/hooks", event_types: ["job.completed"] },
+    }),
+  ],
+  [
+    "GET /webhook-endpoints/{endpointId}",
+    async (t) => ({ method: "GET", path: `/webhook-endpoints/${await endpoint(t)}` }),
+  ],
+  [
+    "PATCH /webhook-endpoints/{endpointId}",
+    async (t) => ({
+      method: "PATCH",
+      path: `/webhook-endpoints/${await endpoint(t)}`,
+      body: { enabled: false },
+    }),
+  ],
+  [
+    "DELETE /webhook-endpoints/{endpointId}",
+    async (t) => ({ method: "DELETE", path: `/webhook-endpoints/${await endpoint(t)}` }),
+  ],
+  [
+    "POST /webhook-endpoints/{endpointId}/roll-secret",
+    async (t) => ({ method: "POST", path: `/webhook-endpoints/${await endpoint(t)}/roll-secret` }),
+  ],
+  [
+    "POST /webhook-endpoints/{endpointId}/test",
+    async (t) => ({ method: "POST", path: `/webhook-endpoints/${await endpoint(t)}/test` }),
+  ],
+  [
+    "GET /webhook-endpoints/{endpointId}/deliveries",
+    async (t) => ({ method: "GET", path: `/webhook-endpoints/${await endpoint(t)}/deliveries` }),
+  ],
+  [
+    "POST /webhook-endpoints/{endpointId}/deliveries/{deliveryId}/redeliver",
+    async (t) => {
+      const d = await delivery(t);
+      return {
+        method: "POST",
+        path: `/webhook-endpoints/${d.id}/deliveries/${d.delivery}/redeliver`,
+      };
+    },
+  ],
   [
     "POST /printers/{printerId}/control",
     async (t) => {
@@ -370,6 +436,9 @@ const SESSION_ROUTES = [
   "POST /api/invitations/accept",
 ];
 
+/** The event stream never ends by itself: its access cases are in test/events/stream.test.ts. */
+const STREAM_ROUTES = ["GET /api/orgs/{orgId}/events/stream"];
+
 /** The app's /api routes in OpenAPI template form, e.g. PATCH /api/orgs/{orgId}/skus/{skuId}. */
 function dashboardAppRoutes() {
   const seen = new Set<string>();
@@ -391,6 +460,7 @@ describe("the /api route list", () => {
     const listed = [
       ...OPEN_DASHBOARD_ROUTES,
       ...SESSION_ROUTES,
+      ...STREAM_ROUTES,
       ...[...MANAGER_ROUTES, ...READ_ROUTES, ...MEMBER_ROUTES].map(([name]) => fullRoute(name)),
     ];
     expect(new Set(listed).size).toBe(listed.length);

@@ -146,8 +146,31 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
       kind: "report",
     }),
   ),
+  {
+    method: "GET",
+    path: "/public/v1/events",
+    scope: "events:read",
+    resource: null,
+    kind: "report",
+  },
   { method: "GET", path: "/public/v1/me", scope: null, resource: null, kind: "me" },
 ];
+
+/** The webhook routes: their security cases are in test/webhooks/routes.test.ts. */
+export const WEBHOOK_ROUTES = [
+  "GET /public/v1/webhook-endpoints",
+  "POST /public/v1/webhook-endpoints",
+  "GET /public/v1/webhook-endpoints/{id}",
+  "PATCH /public/v1/webhook-endpoints/{id}",
+  "DELETE /public/v1/webhook-endpoints/{id}",
+  "POST /public/v1/webhook-endpoints/{id}/roll-secret",
+  "POST /public/v1/webhook-endpoints/{id}/test",
+  "GET /public/v1/webhook-endpoints/{id}/deliveries",
+  "POST /public/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver",
+] as const;
+
+/** The event stream: an answer that never ends; its security cases are in test/events. */
+export const EVENT_STREAM_ROUTES = ["GET /public/v1/events/stream"] as const;
 
 /** The control routes: their security cases are in test/control (they take a body or any of scopes). */
 export const CONTROL_ROUTES = [

@@ -8,11 +8,13 @@ import type { TestServices } from "../support/services.ts";
 import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 import {
   CONTROL_ROUTES,
+  EVENT_STREAM_ROUTES,
   FILE_ROUTES,
   NOT_MANAGED_ROUTES,
   PROTECTED_ROUTES,
   publicAppRoutes,
   QUEUE_ROUTES,
+  WEBHOOK_ROUTES,
 } from "./routes.ts";
 
 let services: TestServices;
@@ -75,6 +77,8 @@ it("covers every protected route the app registers, with the registry's scopes",
       !open.includes(r) &&
       !(CONTROL_ROUTES as readonly string[]).includes(r) &&
       !(QUEUE_ROUTES as readonly string[]).includes(r) &&
+      !(EVENT_STREAM_ROUTES as readonly string[]).includes(r) &&
+      !(WEBHOOK_ROUTES as readonly string[]).includes(r) &&
       !(FILE_ROUTES as readonly string[]).includes(r) &&
       !(NOT_MANAGED_ROUTES as readonly string[]).includes(r),
   );

@@ -9,9 +9,11 @@ import { vi } from "vitest";
 import type { Clock, Platform, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
 import { createInProcessBus, createRedisBus } from "../../src/modules/control/bus.ts";
+import type { EventLogOptions } from "../../src/modules/events/index.ts";
 import { createGithubKeySet } from "../../src/modules/keys/github-keys.ts";
 import { printFileLinks } from "../../src/modules/print-queue/file-links.ts";
 import type { PrintFileLinks } from "../../src/modules/print-queue/transfer.ts";
+import type { WebhookOptions } from "../../src/modules/webhooks/index.ts";
 import { assembleServices, buildRequestParts, createRedis } from "../../src/platform/build.ts";
 import {
   createFileStore,
@@ -79,6 +81,10 @@ export interface TestServicesOptions {
   printFileLinks?: PrintFileLinks;
   /** A file store of the test's own (default: a fresh temporary folder, removed on close). */
   fileStore?: FileStore;
+  /** The event log's timings (heartbeats, sweeps). */
+  events?: EventLogOptions;
+  /** Webhook deliveries; no worker runs unless `worker: true`. */
+  webhooks?: WebhookOptions;
 }
 
 /**
@@ -130,14 +136,22 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
     uploadSecret,
   };
   // Built as buildServices builds them: the stateful parts, then the platform's own close.
-  const services = assembleServices(platform, async () => {
-    await fileStore.close();
-    if (fileDir) rmSync(fileDir, { recursive: true, force: true });
-    await commandBus.close();
-    await orgChanges.close();
-    redis?.disconnect();
-    if (!options.database) await database.close();
-  });
+  const services = await assembleServices(
+    platform,
+    async () => {
+      await fileStore.close();
+      if (fileDir) rmSync(fileDir, { recursive: true, force: true });
+      await commandBus.close();
+      await orgChanges.close();
+      redis?.disconnect();
+      if (!options.database) await database.close();
+    },
+    {
+      databaseUrl: database.url,
+      webhooks: { worker: false, ...options.webhooks },
+      events: options.events,
+    },
+  );
   return {
     ...services,
     logs,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, ne } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import {
   type CommandAction,
@@ -48,12 +48,33 @@ export async function expireOverdueCommands(
     .update(commands)
     .set({ status: "expired", completedAt: now, error: EXPIRED_ERROR })
     .where(and(target, eq(commands.status, "pending"), lte(commands.expiresAt, now)))
-    .returning({
-      id: commands.id,
-      organizationId: commands.organizationId,
-      printerId: commands.printerId,
-      action: commands.action,
-    });
+    .returning();
+}
+
+/**
+ * Expires up to `limit` overdue pending commands of any agent (the events sweep: a command
+ * whose agent never polls again still ends, and says so). Returns what it expired.
+ */
+export async function expireAllOverdueCommands(db: Queryable, now: Date, limit: number) {
+  const due = db
+    .select({ id: commands.id })
+    .from(commands)
+    // Print commands expire with their own words and job in the queue's sweep.
+    .where(
+      and(
+        eq(commands.status, "pending"),
+        lte(commands.expiresAt, now),
+        ne(commands.action, "print"),
+      ),
+    )
+    .limit(limit);
+  return db
+    .update(commands)
+    .set({ status: "expired", completedAt: now, error: EXPIRED_ERROR })
+    .where(
+      and(inArray(commands.id, due), eq(commands.status, "pending"), lte(commands.expiresAt, now)),
+    )
+    .returning();
 }
 
 /**

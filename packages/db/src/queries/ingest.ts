@@ -11,7 +11,7 @@ import {
   type Temperatures,
 } from "../schema/index.ts";
 import { isKitSku } from "./stock-status.ts";
-import { createCollectionTask } from "./tasks.ts";
+import { createCollectionTask, type TaskRow } from "./tasks.ts";
 
 /**
  * Serialises the reports of one agent: two reports of the same agent never interleave, so
@@ -29,6 +29,8 @@ export interface StoredMachine {
   organizationId: string;
   observedAt: Date | null;
   status: PrinterStatus;
+  /** The status last announced in an event (printers.announced_status). */
+  announcedStatus: PrinterStatus;
   openJob: {
     id: string;
     fileName: string | null;
@@ -60,6 +62,7 @@ interface AgentPrinterRow {
   organization_id: string;
   observed_ms: number | null;
   status: PrinterStatus;
+  announced_status: PrinterStatus;
   job_id: string | null;
   job_file_name: string | null;
   job_status: string | null;
@@ -82,7 +85,7 @@ export async function loadAgentPrinters(
   agentId: string,
 ): Promise<StoredMachine[]> {
   const result = await tx.execute(sql`
-    select p.id, p.machine_id, p.organization_id, p.status,
+    select p.id, p.machine_id, p.organization_id, p.status, p.announced_status,
       (extract(epoch from p.observed_at) * 1000)::float8 as observed_ms,
       j.id as job_id, j.status as job_status,
       -- a queued job's file is named on OctoPrint as apf sent it; that is the name reports carry
@@ -102,6 +105,7 @@ export async function loadAgentPrinters(
     organizationId: r.organization_id,
     observedAt: dateOf(r.observed_ms),
     status: r.status,
+    announcedStatus: r.announced_status,
     pendingJob:
       r.job_id && (r.job_status === "processing" || r.job_status === "uploaded")
         ? {
@@ -144,6 +148,8 @@ export interface PrinterWrite {
   printTimeLeftS: number | null;
   currentJobId: string | null;
   observedAt: Date;
+  /** The status differs from the one last announced: the write announces it (unless in maintenance). */
+  announce: boolean;
 }
 
 /**
@@ -166,6 +172,7 @@ const printerRows = (rows: PrinterWrite[]) =>
       r.printTimeLeftS,
       r.currentJobId,
       r.observedAt,
+      r.announce,
     ]),
   );
 
@@ -173,25 +180,42 @@ const PRINTER_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as machine_id, e->>2
   e->>3 as status, e->>4 as source_url, e->>5 as source_version, (e->>6)::boolean as reachable,
   e->>7 as last_error, e->8 as temperatures, (e->>9)::float8 as progress,
   (e->>10)::int as time_left, (e->>11)::uuid as current_job_id,
-  (e->>12)::timestamptz as observed_at`);
+  (e->>12)::timestamptz as observed_at, (e->>13)::boolean as announce`);
+
+/** What `updateAgentPrinters` found to announce. */
+export interface AgentPrintersUpdate {
+  /** The agent was not `connected` before this report (it is now). */
+  agentConnected: boolean;
+  /** Printers written with `announce` that are not in maintenance (which hides their status). */
+  statusChanged: string[];
+  /** Printers whose live readings changed, 5 s or more of observations after the last announced. */
+  readingsChanged: string[];
+}
+
+/** At most one printer.updated per printer per this many seconds of observations. */
+export const READINGS_EVENT_EVERY_S = 5;
 
 /**
- * Records that the agent reported (and what it said of itself) and updates its known printers,
- * in one statement. The name is left alone: an owner may rename a printer in the dashboard. A
- * row whose stored observation is newer is left as it is.
+ * Records that the agent reported (and what it said of itself, and that it is connected) and
+ * updates its known printers, in one statement. The name is left alone: an owner may rename a
+ * printer in the dashboard. A row whose stored observation is newer is left as it is. Call under
+ * `lockAgentReports`: the events sweep takes the same lock, so "was connected" and the announced
+ * statuses read before are still true when written.
  */
 export async function updateAgentPrinters(
   tx: Transaction,
   agent: { agentId: string; at: Date; version: string; hostname: string },
   rows: PrinterWrite[],
-): Promise<void> {
+): Promise<AgentPrintersUpdate> {
   const seenAt = agent.at.toISOString();
-  await tx.execute(sql`
+  const result = await tx.execute(sql`
     with touched as (
-      update ${agents} set last_seen_at = ${seenAt}::timestamptz,
-        version = ${agent.version}, hostname = ${agent.hostname}
+      update ${agents} a set last_seen_at = ${seenAt}::timestamptz,
+        version = ${agent.version}, hostname = ${agent.hostname}, connected = true
       where id = ${agent.agentId}::uuid
-    )
+      -- a subquery sees the row as it was before this statement
+      returning (select b.connected from ${agents} b where b.id = a.id) as was_connected
+    ), changed as (
     update ${printers} as p set
       status = u.status,
       source_url = u.source_url,
@@ -204,10 +228,34 @@ export async function updateAgentPrinters(
       current_job_id = u.current_job_id,
       observed_at = u.observed_at,
       last_seen_at = ${seenAt}::timestamptz,
+      announced_status = u.status,
+      -- SET reads the row as it was: readings that moved, long enough after the last event
+      update_announced_at = case
+        when (p.temperatures is distinct from u.temperatures
+            or p.progress_percentage is distinct from u.progress
+            or p.print_time_left_s is distinct from u.time_left)
+          and (p.update_announced_at is null
+            or p.update_announced_at <= u.observed_at - make_interval(secs => ${READINGS_EVENT_EVERY_S}))
+        then u.observed_at else p.update_announced_at end,
       updated_at = now()
     from (select ${PRINTER_COLUMNS} from jsonb_array_elements(${printerRows(rows)}::jsonb) e) u
     where p.id = u.id and p.agent_id = ${agent.agentId}::uuid
-      and (p.observed_at is null or p.observed_at < u.observed_at)`);
+      and (p.observed_at is null or p.observed_at < u.observed_at)
+    returning p.id, u.announce and not p.in_maintenance as announce,
+      p.update_announced_at = u.observed_at as readings
+    )
+    select null::uuid as id, 'agent' as kind, not coalesce((select was_connected from touched), true) as flag
+    union all
+    select id, 'status', true from changed where announce
+    union all
+    select id, 'readings', true from changed where readings`);
+  const found = (result as { rows: { id: string | null; kind: string; flag: boolean }[] }).rows;
+  const ids = (kind: string) => found.flatMap((r) => (r.kind === kind && r.id ? [r.id] : []));
+  return {
+    agentConnected: found.some((r) => r.kind === "agent" && r.flag),
+    statusChanged: ids("status"),
+    readingsChanged: ids("readings"),
+  };
 }
 
 /**
@@ -223,10 +271,11 @@ export async function insertAgentPrinters(
   await tx.execute(sql`
     insert into ${printers} (id, organization_id, agent_id, source_type, machine_id, name, status,
       source_url, source_version, reachable, last_error, temperatures, progress_percentage,
-      print_time_left_s, current_job_id, observed_at, last_seen_at)
+      print_time_left_s, current_job_id, observed_at, last_seen_at, announced_status)
     select u.id, ${agent.organizationId}::uuid, ${agent.agentId}::uuid, 'octoprint', u.machine_id,
       u.name, u.status, u.source_url, u.source_version, u.reachable, u.last_error, u.temperatures,
-      u.progress, u.time_left, u.current_job_id, u.observed_at, ${agent.at.toISOString()}::timestamptz
+      u.progress, u.time_left, u.current_job_id, u.observed_at, ${agent.at.toISOString()}::timestamptz,
+      u.status
     from (select ${PRINTER_COLUMNS} from jsonb_array_elements(${printerRows(rows)}::jsonb) e) u
     on conflict (agent_id, machine_id) do update set
       status = excluded.status,
@@ -240,6 +289,7 @@ export async function insertAgentPrinters(
       current_job_id = excluded.current_job_id,
       observed_at = excluded.observed_at,
       last_seen_at = excluded.last_seen_at,
+      announced_status = excluded.announced_status,
       updated_at = now()
     where ${printers}.observed_at is null or ${printers}.observed_at < excluded.observed_at`);
 }
@@ -466,14 +516,15 @@ export interface JobEnd {
 
 /**
  * Records that jobs ended on their printers: the bed is no longer clear (last_job_ended_at) and
- * a pending `collection` task appears on the worklist, once per job (tasks.ts words it).
+ * a pending `collection` task appears on the worklist, once per job (tasks.ts words it). Returns
+ * the tasks created.
  */
 export async function recordJobEnds(
   tx: Transaction,
   organizationId: string,
   ends: JobEnd[],
-): Promise<void> {
-  if (ends.length === 0) return;
+): Promise<TaskRow[]> {
+  if (ends.length === 0) return [];
   const records = JSON.stringify(ends.map((e) => ({ printer_id: e.printerId, at: e.at })));
   const beds = await tx.execute(sql`
     update ${printers} as p set
@@ -488,10 +539,11 @@ export async function recordJobEnds(
   const names = new Map(
     (beds as { rows: { id: string; name: string }[] }).rows.map((r) => [r.id, r.name]),
   );
+  const created: TaskRow[] = [];
   for (const end of ends) {
     const printerName = names.get(end.printerId);
     if (printerName === undefined) continue;
-    await createCollectionTask(tx, {
+    const task = await createCollectionTask(tx, {
       organizationId,
       printerId: end.printerId,
       jobId: end.jobId,
@@ -500,5 +552,7 @@ export async function recordJobEnds(
       fileName: end.fileName,
       now: end.at,
     });
+    if (task) created.push(task);
   }
+  return created;
 }

@@ -556,7 +556,7 @@ export async function failUnansweredPrintCommands(db: Queryable, before: Date, n
         lte(commands.dispatchedAt, before),
       ),
     )
-    .returning({ id: commands.id, organizationId: commands.organizationId });
+    .returning();
 }
 
 /** Pending print commands past their deadline expire (the agent never took them). */
@@ -575,7 +575,7 @@ export async function expireUntakenPrintCommands(db: Queryable, now: Date) {
         lte(commands.expiresAt, now),
       ),
     )
-    .returning({ id: commands.id });
+    .returning();
 }
 
 /**

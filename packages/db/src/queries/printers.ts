@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { type Database, preparedPerDatabase, type Queryable } from "../client.ts";
 import { filamentSpools, jobs, printerListVersions, printers } from "../schema/index.ts";
 
@@ -81,6 +81,19 @@ export async function listPrinterFacts(db: Queryable, organizationId: string) {
     .from(printers)
     .where(eq(printers.organizationId, organizationId))
     .orderBy(asc(printers.name), asc(printers.id));
+}
+
+/** The organization's printers among `printerIds` (in no particular order). */
+export async function findPrinterRows(
+  db: Queryable,
+  organizationId: string,
+  printerIds: readonly string[],
+) {
+  if (printerIds.length === 0) return [];
+  return db
+    .select(rowColumns)
+    .from(printers)
+    .where(and(eq(printers.organizationId, organizationId), inArray(printers.id, [...printerIds])));
 }
 
 /** One printer of the organization, or undefined (also for another organization's id). */
@@ -173,6 +186,23 @@ export async function setPrinterMaintenance(
     })
     .where(and(eq(printers.organizationId, organizationId), eq(printers.id, printerId)))
     .returning({ id: printers.id });
+  return rows.length > 0;
+}
+
+/**
+ * Locks the organization's printer row until the transaction ends (a change that announces the
+ * printer's status reads "before" under it); false when there is no such printer.
+ */
+export async function lockPrinter(
+  db: Queryable,
+  organizationId: string,
+  printerId: string,
+): Promise<boolean> {
+  const rows = await db
+    .select({ id: printers.id })
+    .from(printers)
+    .where(and(eq(printers.organizationId, organizationId), eq(printers.id, printerId)))
+    .for("update");
   return rows.length > 0;
 }
 

@@ -1,5 +1,5 @@
 import { shownPercent } from "@apf/domain";
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { type JobStatus, jobs, skus } from "../schema/index.ts";
 import { QUEUE_ORDER, queuePlace } from "./print-queue.ts";
@@ -91,4 +91,18 @@ export async function findPublicJob(db: Queryable, organizationId: string, jobId
     .where(and(eq(jobs.organizationId, organizationId), eq(jobs.id, jobId)))
     .limit(1);
   return row && shown(row);
+}
+
+/** The organization's jobs among `jobIds` (in no particular order). */
+export async function findPublicJobs(
+  db: Queryable,
+  organizationId: string,
+  jobIds: readonly string[],
+): Promise<PublicJobRow[]> {
+  if (jobIds.length === 0) return [];
+  return db
+    .select(columns)
+    .from(jobs)
+    .leftJoin(skus, skuOfJob)
+    .where(and(eq(jobs.organizationId, organizationId), inArray(jobs.id, [...jobIds])));
 }

@@ -122,14 +122,14 @@ export async function completeTask(
   return row;
 }
 
-/** The bed of the printer was cleared (clear_bed): its open collection tasks are done. */
+/** The bed of the printer was cleared (clear_bed): its open collection tasks are done (returned). */
 export async function completeCollectionTasksOfPrinter(
   db: Queryable,
   organizationId: string,
   printerId: string,
   now: Date,
-) {
-  await db
+): Promise<TaskRow[]> {
+  return db
     .update(tasks)
     .set({ status: "completed", completedAt: now, updatedAt: now })
     .where(
@@ -139,5 +139,6 @@ export async function completeCollectionTasksOfPrinter(
         eq(tasks.taskType, "collection"),
         inArray(tasks.status, ["pending", "in_progress"]),
       ),
-    );
+    )
+    .returning();
 }

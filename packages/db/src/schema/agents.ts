@@ -1,4 +1,4 @@
-import { index, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, instant, REVOKED_REASONS } from "./columns.ts";
 import { organizations } from "./organizations.ts";
 import { users } from "./users.ts";
@@ -20,6 +20,11 @@ export const agents = pgTable(
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     lastSeenAt: instant("last_seen_at"),
+    /**
+     * Reporting within the stale window, as last announced (agent.connected when a report finds
+     * it false, agent.disconnected when the events sweep finds it stale).
+     */
+    connected: boolean("connected").notNull().default(false),
     revokedAt: instant("revoked_at"),
     /** Why it was revoked: "manual" (an owner or admin) or "leaked" (reported by secret scanning). */
     revokedReason: text("revoked_reason", { enum: REVOKED_REASONS }),

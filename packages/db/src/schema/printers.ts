@@ -41,6 +41,19 @@ export const printers = pgTable(
     hasAms: boolean("has_ams").notNull().default(false),
     isActive: boolean("is_active").notNull().default(true),
     status: text("status", { enum: PRINTER_STATUSES }).notNull().default("offline"),
+    /**
+     * The status last announced in a printer.status_changed event: the observed status, or
+     * `offline` once the events sweep found the printer stale. A report that changes it is
+     * announced; `status` itself stays what the agent observed.
+     */
+    announcedStatus: text("announced_status", { enum: PRINTER_STATUSES })
+      .notNull()
+      .default("offline"),
+    /**
+     * The observation of the last printer.updated event (live readings): at most one per printer
+     * per 5 s of observations.
+     */
+    updateAnnouncedAt: instant("update_announced_at"),
     sourceType: text("source_type").notNull().default("octoprint"),
     sourceUrl: text("source_url"),
     sourceVersion: text("source_version"),

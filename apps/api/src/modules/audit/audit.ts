@@ -43,7 +43,14 @@ export type AuditAction =
   | "job.started"
   | "task.completed"
   | "file.created"
-  | "file.deleted";
+  | "file.deleted"
+  | "webhook_endpoint.created"
+  | "webhook_endpoint.updated"
+  | "webhook_endpoint.deleted"
+  | "webhook_endpoint.secret_rolled"
+  | "webhook_endpoint.disabled"
+  | "webhook_endpoint.tested"
+  | "webhook_delivery.redelivered";
 
 /**
  * Who acts, and from where: set once per request by the surface's auth middleware (an API key,

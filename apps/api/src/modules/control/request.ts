@@ -13,6 +13,8 @@ import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
 import { idempotent } from "../../platform/idempotency.ts";
 import { type Actor, recordAudit } from "../audit/audit.ts";
+import { bedClearedEvent, commandCompletedEvent, taskEvent } from "../events/data.ts";
+import { recordChange } from "../events/record-change.ts";
 import { readPrinterView } from "../printers/printer-view.ts";
 import { agentTopic, commandTopic } from "./bus.ts";
 import { waitFor } from "./wait.ts";
@@ -103,7 +105,7 @@ export async function requestControl(
   if (action === "clear_bed") {
     const row = await db.transaction(async (tx) => {
       await markBedCleared(tx, organizationId, printerId, now);
-      await completeCollectionTasksOfPrinter(tx, organizationId, printerId, now);
+      const tasks = await completeCollectionTasksOfPrinter(tx, organizationId, printerId, now);
       const inserted = await insertCommand(tx, {
         ...base,
         agentId: null,
@@ -111,7 +113,17 @@ export async function requestControl(
         status: "acknowledged",
         completedAt: now,
       });
-      await recordAudit(tx, request.origin, audited(inserted));
+      const freshness = { now, staleAfterS: config.APF_STALE_AFTER_S };
+      const { organizationId: _, ...audit } = audited(inserted);
+      await recordChange(tx, request.origin, {
+        organizationId,
+        audit,
+        events: [
+          ...(await bedClearedEvent(tx, organizationId, printerId, freshness)),
+          ...tasks.map((t) => taskEvent("worklist.task_completed", t)),
+          commandCompletedEvent(inserted),
+        ],
+      });
       return inserted;
     });
     // The bed is clear: the printer may take its next queued job.

@@ -1,7 +1,9 @@
 import { type CommandRow, completeCommand, findAgentCommand } from "@apf/db/queries/commands";
 import type { AgentPrincipal, Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import { type Actor, recordAudit } from "../audit/audit.ts";
+import type { Actor } from "../audit/audit.ts";
+import { commandCompletedEvent } from "../events/data.ts";
+import { recordChange } from "../events/record-change.ts";
 import { commandTopic } from "./bus.ts";
 
 /** What the agent says it came to. */
@@ -27,17 +29,20 @@ export async function recordCommandResult(
   const completed = await db.transaction(async (tx) => {
     const row = await completeCommand(tx, agent.agentId, commandId, result, clock.now());
     if (!row) return undefined;
-    await recordAudit(tx, origin, {
+    await recordChange(tx, origin, {
       organizationId: row.organizationId,
-      action: "printer.control_result",
-      target: { type: "printer", id: row.printerId },
-      details: {
-        command_id: row.id,
-        action: row.action,
-        status: row.status,
-        octoprint_status: row.octoprintStatus,
-        error: row.error,
+      audit: {
+        action: "printer.control_result",
+        target: { type: "printer", id: row.printerId },
+        details: {
+          command_id: row.id,
+          action: row.action,
+          status: row.status,
+          octoprint_status: row.octoprintStatus,
+          error: row.error,
+        },
       },
+      events: [commandCompletedEvent(row)],
     });
     return row;
   });

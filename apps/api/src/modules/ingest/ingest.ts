@@ -34,6 +34,7 @@ import {
   normalizeMachine,
 } from "@apf/printers";
 import { DomainError } from "../../domain-error.ts";
+import { recordIngestEvents } from "../events/ingest-events.ts";
 
 /** Agents' clocks drift; an observation is never taken to be later than we received it. */
 const MAX_CLOCK_SKEW_MS = 5_000;
@@ -55,15 +56,14 @@ type Sku = Awaited<ReturnType<typeof loadSkusWithPrintFile>>[number];
 
 /** What a report tells the print queue's dispatcher. */
 export interface IngestQueueHook {
-  /** APF_STALE_AFTER_S: a printer silent this long was offline, so idle again means ready. */
-  staleAfterS: number;
   /** Called after the commit when a printer became idle or a handed-over job went back to the queue. */
   wake(): void;
 }
 
 /**
  * Applies one agent report: normalises every machine (pure), then writes printers, jobs and stock
- * in one transaction of bulk statements. Nothing of a report is applied if any write fails. The
+ * in one transaction of bulk statements, with the events of what changed (ingest-events.ts:
+ * statuses, not every temperature). Nothing of a report is applied if any write fails. The
  * transaction's change notifications are handed to `announce` once it has committed (with other
  * reports' in one NOTIFY, services/org-changes.ts) instead of each commit notifying: notifying
  * commits queue on a database-wide lock, which made the agents of one farm wait for each other.
@@ -72,10 +72,11 @@ export async function ingestReport(
   db: Database,
   agent: { agentId: string; organizationId: string },
   report: AgentReport,
-  receivedAt: Date,
+  at: { receivedAt: Date; staleAfterS: number },
   announce: (payloads: readonly string[]) => void,
   queue?: IngestQueueHook,
 ): Promise<IngestSummary> {
+  const { receivedAt } = at;
   const latest = receivedAt.getTime() + MAX_CLOCK_SKEW_MS;
   const machines = report.machines.map((m) => {
     const n = normalizeMachine(m);
@@ -112,7 +113,7 @@ export async function ingestReport(
     const plan = planWrites(fresh, transitions, stored, candidates, receivedAt);
 
     const { version, hostname } = report.agent;
-    await updateAgentPrinters(
+    const updated = await updateAgentPrinters(
       tx,
       { agentId: agent.agentId, at: receivedAt, version, hostname },
       plan.printers.filter((p) => stored.has(p.machineId)),
@@ -121,14 +122,33 @@ export async function ingestReport(
     await insertAgentPrinters(tx, { ...agent, at: receivedAt }, added);
     // Handed-over jobs that did not begin leave the printer before anything else opens on it
     // (rare: one statement each, the queue's own rule for a failed transfer).
+    const requeued: { id: string; status: string }[] = [];
     for (const failed of plan.failedHandovers) {
-      await failHandover(tx, agent.organizationId, failed.id, failed.error, receivedAt);
+      const row = await failHandover(tx, agent.organizationId, failed.id, failed.error, receivedAt);
+      if (row) requeued.push(row);
     }
-    await linkQueuedJobs(tx, agent.organizationId, plan.jobLinks);
+    const linked = await linkQueuedJobs(tx, agent.organizationId, plan.jobLinks);
     await updateJobs(tx, agent.organizationId, plan.jobUpdates);
     await insertJobs(tx, agent.organizationId, plan.jobInserts);
     const units = await countCompletedJobs(tx, agent.organizationId, plan.completed);
-    await recordJobEnds(tx, agent.organizationId, plan.ends);
+    const tasks = await recordJobEnds(tx, agent.organizationId, plan.ends);
+    await recordIngestEvents(tx, agent, {
+      agentConnected: updated.agentConnected,
+      statusChanged: updated.statusChanged.flatMap((id) => {
+        const known = agentPrinters.find((s) => s.printerId === id);
+        return known ? [{ id, previous: known.announcedStatus }] : [];
+      }),
+      readingsChanged: updated.readingsChanged,
+      requeued,
+      started: [
+        ...plan.jobInserts.map((j) => j.id),
+        ...plan.jobLinks.filter((l) => linked.has(l.id)).map((l) => l.id),
+      ],
+      updates: plan.jobUpdates,
+      progressed: plan.progressed,
+      tasks,
+      freshness: { now: receivedAt, staleAfterS: at.staleAfterS },
+    });
 
     const summary: IngestSummary = {
       machines: machines.length,
@@ -140,7 +160,7 @@ export async function ingestReport(
       units_counted: units,
     };
     // Only a change that can free a printer or a job wakes the queue, not every report.
-    const staleMs = (queue?.staleAfterS ?? 0) * 1000;
+    const staleMs = at.staleAfterS * 1000;
     const freed =
       plan.failedHandovers.length > 0 ||
       fresh.some((m) => {
@@ -189,6 +209,8 @@ interface Plan {
   completed: { jobId: string; skuId: string; units: number; at: Date }[];
   /** Jobs that ended on a printer: beds to clear, collection tasks to create. */
   ends: JobEnd[];
+  /** Open jobs whose progress passed a tenth (job.progress). */
+  progressed: string[];
 }
 
 /** The name OctoPrint shows for a file apf stored as `apf/<name>`: the last path segment. */
@@ -220,6 +242,7 @@ function planWrites(
     failedHandovers: [],
     completed: [],
     ends: [],
+    progressed: [],
   };
   machines.forEach((m, index) => {
     const known = stored.get(m.machineId);
@@ -285,6 +308,7 @@ function planWrites(
           failureReason: null,
           timeCompleted: null,
         });
+        if (passedTenth(open!.progress, transition.job.progress)) plan.progressed.push(open!.id);
         progress = transition.job.progress;
         break;
       case "close": {
@@ -340,9 +364,16 @@ function planWrites(
       printTimeLeftS: currentJobId ? wholeSeconds(m.job?.printTimeLeftS) : null,
       currentJobId,
       observedAt: m.observedAt,
+      announce: known !== undefined && known.announcedStatus !== m.status,
     });
   });
   return plan;
+}
+
+/** Progress moved into a later tenth (0–9 %, 10–19 %, …): job.progress, at most ten per print. */
+function passedTenth(before: number | null, after: number | null): boolean {
+  if (after === null) return false;
+  return Math.floor(Math.min(after, 100) / 10) > Math.floor(Math.min(before ?? 0, 100) / 10);
 }
 
 /**

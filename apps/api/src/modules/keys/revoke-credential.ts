@@ -5,8 +5,9 @@ import { findApiKeyForUpdate } from "@apf/db/queries/api-key-admin";
 import { revokeApiKey } from "@apf/db/queries/api-keys";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import { type Actor, type AuditAction, recordAudit } from "../audit/audit.ts";
+import type { Actor, AuditAction } from "../audit/audit.ts";
 import { agentTopic } from "../control/bus.ts";
+import { recordChange } from "../events/record-change.ts";
 import { invalidateApiKeys } from "./key-cache.ts";
 
 /** What a revoke needs besides the database: the key caches and the agents' command channels. */
@@ -93,11 +94,29 @@ export async function revokeCredential(
     if (existing.revokedAt) return { ...existing, revokedNow: false };
     const reason = options.reason ?? "manual";
     const revoked = await kind.revoke(tx, organizationId, id, actor.now, reason);
-    await recordAudit(tx, actor.origin, {
+    await recordChange(tx, actor.origin, {
       organizationId,
-      action: options.action ?? `${kind.type}.revoked`,
-      target: { type: kind.type, id: existing.id },
-      details: { name: existing.name, preview: existing.preview, ...options.details },
+      audit: {
+        action: options.action ?? `${kind.type}.revoked`,
+        target: { type: kind.type, id: existing.id },
+        details: { name: existing.name, preview: existing.preview, ...options.details },
+      },
+      // An API key's streams end on this event, on every instance (modules/events/stream.ts).
+      events:
+        kind.type === "api_key"
+          ? [
+              {
+                type: "api_key.revoked",
+                data: {
+                  id: existing.id,
+                  name: existing.name,
+                  preview: existing.preview,
+                  revoked_at: revoked!.revokedAt?.toISOString() ?? actor.now.toISOString(),
+                  revoked_reason: reason,
+                },
+              },
+            ]
+          : [],
     });
     return { ...revoked!, revokedNow: true };
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CommandRequester, Transaction } from "@apf/db";
+import { deferredOrgChanges } from "@apf/db/queries/org-changes";
 import { getPrintFile } from "@apf/db/queries/print-files";
 import {
   cancelJobFrom,
@@ -16,9 +17,11 @@ import {
 } from "@apf/db/queries/print-queue";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import { type Actor, type AuditAction, auditRow, recordAudit } from "../audit/audit.ts";
+import { type Actor, type AuditAction, auditRow } from "../audit/audit.ts";
 import type { ControlAnswer } from "../control/request.ts";
 import { requestControl } from "../control/request.ts";
+import { type JobEventType, jobEvents } from "../events/data.ts";
+import { recordChange } from "../events/record-change.ts";
 import { modelMismatch } from "./rules.ts";
 
 /** Who asks: a key or a member, and from where (for the audit log and print commands). */
@@ -61,7 +64,7 @@ async function explainMissed(db: Services["db"], actor: QueueActor, jobId: strin
   return stateChanged(now, wanted);
 }
 
-/** A change of one job: its compare-and-set and the audit event that records it. */
+/** A change of one job: its compare-and-set, the audit event and the events that record it. */
 interface JobChange<T> {
   /** The states the change needs, in words, for JOB_STATE_CHANGED ("queued"). */
   wanted: string;
@@ -69,10 +72,12 @@ interface JobChange<T> {
   write(tx: Transaction): Promise<T | undefined>;
   action: AuditAction;
   details?: (row: T) => Record<string, unknown>;
+  /** The job's events, read after the write in its transaction (none: nobody hears of it). */
+  events?: readonly JobEventType[];
 }
 
 /**
- * Changes a job and records it in one transaction, then wakes the dispatcher (the queue
+ * Changes a job and records it (audit event, job events) in one transaction, then wakes the dispatcher (the queue
  * changed). When the compare-and-set misses (someone moved the job first), throws
  * JOB_STATE_CHANGED naming the job's status now, or NOT_FOUND once it is gone.
  */
@@ -85,11 +90,18 @@ async function changeJob<T>(
   const row = await services.db.transaction(async (tx) => {
     const changed = await change.write(tx);
     if (changed === undefined) return undefined;
-    await recordAudit(tx, actor.origin, {
+    await recordChange(tx, actor.origin, {
       organizationId: actor.organizationId,
-      action: change.action,
-      target: { type: "job", id: jobId },
-      ...(change.details ? { details: change.details(changed) } : {}),
+      audit: {
+        action: change.action,
+        target: { type: "job", id: jobId },
+        ...(change.details ? { details: change.details(changed) } : {}),
+      },
+      events: await jobEvents(
+        tx,
+        actor.organizationId,
+        (change.events ?? []).map((type) => ({ jobId, type })),
+      ),
     });
     return changed;
   });
@@ -141,28 +153,39 @@ export async function enqueueJob(
     }
   }
   const jobId = randomUUID();
-  const changes = await insertPrintFileJob(
-    db,
-    {
-      id: jobId,
+  // The job and its audit event are one statement; job.queued, read after it, is recorded in
+  // the same transaction, so the job and its event commit together.
+  const changes = await db.transaction(async (tx) => {
+    const written = await insertPrintFileJob(
+      tx,
+      {
+        id: jobId,
+        organizationId: org,
+        printFileId: input.printFileId,
+        printerId: input.printerId ?? null,
+        productSkuId: input.productSkuId ?? null,
+        color: input.color ?? null,
+        filamentType: input.filamentType ?? null,
+        materialType: input.materialType ?? null,
+        numberOfUnits: input.numberOfUnits ?? null,
+        priority: input.priority ?? DEFAULT_PRIORITY,
+        now,
+      },
+      auditRow(actor.origin, {
+        organizationId: org,
+        action: "job.queued",
+        target: { type: "job", id: jobId },
+        details: { print_file_id: input.printFileId, printer_id: input.printerId ?? null },
+      }),
+    );
+    if (!written) return undefined;
+    await recordChange(tx, actor.origin, {
       organizationId: org,
-      printFileId: input.printFileId,
-      printerId: input.printerId ?? null,
-      productSkuId: input.productSkuId ?? null,
-      color: input.color ?? null,
-      filamentType: input.filamentType ?? null,
-      materialType: input.materialType ?? null,
-      numberOfUnits: input.numberOfUnits ?? null,
-      priority: input.priority ?? DEFAULT_PRIORITY,
-      now,
-    },
-    auditRow(actor.origin, {
-      organizationId: org,
-      action: "job.queued",
-      target: { type: "job", id: jobId },
-      details: { print_file_id: input.printFileId, printer_id: input.printerId ?? null },
-    }),
-  );
+      events: await jobEvents(tx, org, [{ jobId, type: "job.queued" }]),
+    });
+    // The statement deferred the transaction's notifications: the job's and the event's.
+    return deferredOrgChanges(tx);
+  });
   if (!changes) throw fileNotFound();
   services.orgChanges.announce(changes);
   services.dispatcher.wake(org);
@@ -263,6 +286,7 @@ export async function retryJob(services: QueueServices, actor: QueueActor, jobId
     wanted: '"failed" or "cancelled"',
     action: "job.retried",
     details: () => ({ attempts: job.attempts }),
+    events: ["job.queued"],
     write: (tx) => requeueFinishedJob(tx, actor.organizationId, jobId, clock.now()),
   });
 }
@@ -305,6 +329,7 @@ export async function cancelJob(
     wanted: '"queued", "processing" or "uploaded"',
     action: "job.cancelled",
     details: () => ({ from: job.status }),
+    events: ["job.cancelled"],
     write: (tx) => cancelJobFrom(tx, actor.organizationId, jobId, from, clock.now()),
   });
   return { kind: "cancelled", job: cancelled };

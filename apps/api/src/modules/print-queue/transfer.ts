@@ -14,9 +14,11 @@ import {
 import type { TransferStage } from "@apf/domain";
 import type { AgentPrincipal, Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import type { Actor } from "../audit/audit.ts";
+import { type Actor, SYSTEM_ACTOR } from "../audit/audit.ts";
 import { commandTopic } from "../control/bus.ts";
 import { type AgentResult, recordCommandResult } from "../control/result.ts";
+import { commandCompletedEvent, jobEvents, jobStatusEventType } from "../events/data.ts";
+import { recordChange } from "../events/record-change.ts";
 
 /** A dispatched print command without a result after this long is failed with NO_RESULT. */
 export const NO_RESULT_AFTER_MS = 5 * 60_000;
@@ -42,9 +44,26 @@ export async function settlePrintCommand(
   if (!settled) return undefined;
   if (settled.status === "acknowledged") return markUploaded(db, commandId, now);
   if (settled.status === "failed" || settled.status === "expired") {
-    return failTransfer(db, commandId, settled.error ?? "the transfer failed", now);
+    return db.transaction(async (tx) => {
+      const row = await failTransfer(tx, commandId, settled.error ?? "the transfer failed", now);
+      if (row) await recordRequeue(tx, row);
+      return row;
+    });
   }
   return undefined;
+}
+
+/** job.queued (back in the queue) or job.failed (out of attempts) for a transfer that failed. */
+async function recordRequeue(
+  tx: Parameters<typeof recordChange>[0],
+  row: { id: string; organizationId: string; status: string },
+) {
+  const type = jobStatusEventType(row.status);
+  if (!type) return;
+  await recordChange(tx, SYSTEM_ACTOR, {
+    organizationId: row.organizationId,
+    events: await jobEvents(tx, row.organizationId, [{ jobId: row.id, type }]),
+  });
 }
 
 /**
@@ -125,7 +144,8 @@ export async function describeForAgent(
       await services.db.transaction(async (tx) => {
         // The command was just marked dispatched for this answer; it never leaves.
         await failDispatchedCommand(tx, row.commandId, "the print file was deleted", now);
-        await failTransfer(tx, row.commandId, "the print file was deleted", now);
+        const job = await failTransfer(tx, row.commandId, "the print file was deleted", now);
+        if (job) await recordRequeue(tx, job);
       });
       continue;
     }
@@ -152,8 +172,20 @@ export async function describeForAgent(
 export async function sweepTransfers(services: Pick<Services, "db" | "clock">) {
   const { db, clock } = services;
   const now = clock.now();
-  await failUnansweredPrintCommands(db, new Date(now.getTime() - NO_RESULT_AFTER_MS), now);
-  await expireUntakenPrintCommands(db, now);
+  await db.transaction(async (tx) => {
+    const settled = [
+      ...(await failUnansweredPrintCommands(tx, new Date(now.getTime() - NO_RESULT_AFTER_MS), now)),
+      ...(await expireUntakenPrintCommands(tx, now)),
+    ];
+    await recordChange(
+      tx,
+      SYSTEM_ACTOR,
+      settled.map((c) => ({
+        organizationId: c.organizationId,
+        events: [commandCompletedEvent(c)],
+      })),
+    );
+  });
   const organizations = new Set<string>();
   for (const row of await jobsOfSettledCommands(db, 500)) {
     const moved = await settlePrintCommand(services, row.commandId, row);

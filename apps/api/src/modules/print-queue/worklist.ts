@@ -1,7 +1,9 @@
 import { completeTask, findTask } from "@apf/db/queries/tasks";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
-import { recordAudit } from "../audit/audit.ts";
+import { bedClearedEvent, taskEvent } from "../events/data.ts";
+import { recordChange } from "../events/record-change.ts";
+import { printerFreshness } from "../printers/printer-view.ts";
 import type { QueueActor } from "./operations.ts";
 
 /**
@@ -10,7 +12,7 @@ import type { QueueActor } from "./operations.ts";
  * unknown task, CONFLICT for one that is not open any more.
  */
 export async function completeWorklistTask(
-  services: Pick<Services, "db" | "clock" | "dispatcher">,
+  services: Pick<Services, "db" | "clock" | "config" | "dispatcher">,
   actor: QueueActor,
   taskId: string,
 ) {
@@ -19,11 +21,18 @@ export async function completeWorklistTask(
   const done = await db.transaction(async (tx) => {
     const row = await completeTask(tx, org, taskId, clock.now());
     if (!row) return undefined;
-    await recordAudit(tx, actor.origin, {
+    const cleared =
+      row.taskType === "collection" && row.printerId
+        ? await bedClearedEvent(tx, org, row.printerId, printerFreshness(services))
+        : [];
+    await recordChange(tx, actor.origin, {
       organizationId: org,
-      action: "task.completed",
-      target: { type: "task", id: taskId },
-      details: { task_type: row.taskType, printer_id: row.printerId },
+      audit: {
+        action: "task.completed",
+        target: { type: "task", id: taskId },
+        details: { task_type: row.taskType, printer_id: row.printerId },
+      },
+      events: [taskEvent("worklist.task_completed", row), ...cleared],
     });
     return row;
   });

@@ -13,6 +13,7 @@ import * as keyList from "./api-keys/list.ts";
 import * as keyRevoke from "./api-keys/revoke.ts";
 import * as keyRoll from "./api-keys/roll.ts";
 import * as auditList from "./audit-events/list.ts";
+import * as eventStream from "./events/stream.ts";
 import * as spoolCreate from "./filament/create.ts";
 import * as spoolGet from "./filament/get.ts";
 import * as spoolList from "./filament/list.ts";
@@ -50,6 +51,15 @@ import * as skuList from "./skus/list.ts";
 import * as skuListParts from "./skus/list-parts.ts";
 import * as skuSetParts from "./skus/set-parts.ts";
 import * as skuUpdate from "./skus/update.ts";
+import * as webhookCreate from "./webhooks/create.ts";
+import * as webhookDelete from "./webhooks/delete.ts";
+import * as webhookDeliveries from "./webhooks/deliveries.ts";
+import * as webhookGet from "./webhooks/get.ts";
+import * as webhookList from "./webhooks/list.ts";
+import * as webhookRedeliver from "./webhooks/redeliver.ts";
+import * as webhookRoll from "./webhooks/roll-secret.ts";
+import * as webhookTest from "./webhooks/test.ts";
+import * as webhookUpdate from "./webhooks/update.ts";
 import * as worklistComplete from "./worklist/complete.ts";
 import * as worklistList from "./worklist/list.ts";
 
@@ -112,5 +122,15 @@ export function orgRoutes() {
     .openapi(fileList.route, fileList.handler)
     .openapi(fileGet.route, fileGet.handler)
     .openapi(fileDelete.route, fileDelete.handler)
-    .openapi(fileThumbnail.route, fileThumbnail.handler);
+    .openapi(fileThumbnail.route, fileThumbnail.handler)
+    .openapi(eventStream.route, eventStream.handler)
+    .openapi(webhookList.route, webhookList.handler)
+    .openapi(webhookCreate.route, webhookCreate.handler)
+    .openapi(webhookGet.route, webhookGet.handler)
+    .openapi(webhookUpdate.route, webhookUpdate.handler)
+    .openapi(webhookDelete.route, webhookDelete.handler)
+    .openapi(webhookRoll.route, webhookRoll.handler)
+    .openapi(webhookTest.route, webhookTest.handler)
+    .openapi(webhookDeliveries.route, webhookDeliveries.handler)
+    .openapi(webhookRedeliver.route, webhookRedeliver.handler);
 }

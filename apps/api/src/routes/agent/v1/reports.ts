@@ -143,12 +143,9 @@ export const handler: RouteHandler<typeof route, AgentEnv, ReportInput> = async 
     db,
     agent,
     report,
-    clock.now(),
+    { receivedAt: clock.now(), staleAfterS: config.APF_STALE_AFTER_S },
     (changes) => orgChanges.announce(changes),
-    {
-      staleAfterS: config.APF_STALE_AFTER_S,
-      wake: () => dispatcher.wake(agent.organizationId),
-    },
+    { wake: () => dispatcher.wake(agent.organizationId) },
   );
   logger.debug({ agent_id: agent.agentId, ...summary }, "report applied");
   // Committed, so visible: observed → visible, per machine (an agent clock ahead counts 0).

@@ -2,7 +2,8 @@ import { adjustStock } from "@apf/db/queries/skus";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { recordAudit } from "../../../modules/audit/audit.ts";
+import { lowStockEvents } from "../../../modules/events/data.ts";
+import { recordChange } from "../../../modules/events/record-change.ts";
 import {
   dataResponse,
   errors,
@@ -84,16 +85,19 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         `Stock cannot go below zero: ${adjusted.readyStock} ready, delta ${delta}.`,
       );
     }
-    await recordAudit(tx, c.get("actor"), {
+    await recordChange(tx, c.get("actor"), {
       organizationId,
-      action: "sku.stock_adjusted",
-      target: { type: "sku", id: skuId },
-      details: {
-        delta,
-        reason,
-        ready_stock: adjusted.sku.readyStock,
-        movement_id: adjusted.movement.id,
+      audit: {
+        action: "sku.stock_adjusted",
+        target: { type: "sku", id: skuId },
+        details: {
+          delta,
+          reason,
+          ready_stock: adjusted.sku.readyStock,
+          movement_id: adjusted.movement.id,
+        },
       },
+      events: await lowStockEvents(tx, organizationId, [{ skuId, delta }]),
     });
     return adjusted;
   });

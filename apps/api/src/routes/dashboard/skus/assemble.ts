@@ -2,7 +2,8 @@ import { assembleKits } from "@apf/db/queries/kits";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
-import { recordAudit } from "../../../modules/audit/audit.ts";
+import { lowStockEvents } from "../../../modules/events/data.ts";
+import { recordChange } from "../../../modules/events/record-change.ts";
 import {
   dataResponse,
   errors,
@@ -81,15 +82,18 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
           );
       }
     }
-    await recordAudit(tx, c.get("actor"), {
+    await recordChange(tx, c.get("actor"), {
       organizationId,
-      action: "sku.kits_assembled",
-      target: { type: "sku", id: skuId },
-      details: {
-        count,
-        ready_stock: assembled.kit.readyStock,
-        movement_ids: assembled.movements.map((m) => m.id),
+      audit: {
+        action: "sku.kits_assembled",
+        target: { type: "sku", id: skuId },
+        details: {
+          count,
+          ready_stock: assembled.kit.readyStock,
+          movement_ids: assembled.movements.map((m) => m.id),
+        },
       },
+      events: await lowStockEvents(tx, organizationId, assembled.movements),
     });
     return assembled;
   });

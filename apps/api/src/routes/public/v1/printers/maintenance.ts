@@ -1,7 +1,8 @@
 import { setPrinterMaintenance } from "@apf/db/queries/printers";
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
-import { recordAudit } from "../../../../modules/audit/audit.ts";
+import { printerStatusBefore, printerStatusEvent } from "../../../../modules/events/data.ts";
+import { recordChange } from "../../../../modules/events/record-change.ts";
 import {
   printerFreshness,
   readPrinterDetailView,
@@ -58,9 +59,11 @@ export function registerSetPrinterMaintenance(router: PublicRouter) {
     const services = c.get("services");
     const apiKey = c.get("apiKey");
     const organizationId = apiKey.organizationId;
+    const freshness = printerFreshness(services);
     const printer = await services.db.transaction(async (tx) => {
+      const before = isUuid(id) && (await printerStatusBefore(tx, organizationId, id, freshness));
       const found =
-        isUuid(id) &&
+        before &&
         (await setPrinterMaintenance(
           tx,
           organizationId,
@@ -72,17 +75,21 @@ export function registerSetPrinterMaintenance(router: PublicRouter) {
           services.clock.now(),
         ));
       if (!found) throw new ApiError("NOT_FOUND", "Printer not found.");
-      await recordAudit(tx, c.get("actor"), {
+      const moved = await printerStatusEvent(tx, organizationId, id, before, freshness);
+      await recordChange(tx, c.get("actor"), {
         organizationId,
-        action: "printer.maintenance_changed",
-        target: { type: "printer", id },
-        details: {
-          api_key_name: apiKey.name,
-          in_maintenance: change.in_maintenance,
-          maintenance_type: change.maintenance_type ?? null,
+        audit: {
+          action: "printer.maintenance_changed",
+          target: { type: "printer", id },
+          details: {
+            api_key_name: apiKey.name,
+            in_maintenance: change.in_maintenance,
+            maintenance_type: change.maintenance_type ?? null,
+          },
         },
+        events: moved ? [moved] : [],
       });
-      return readPrinterDetailView(tx, organizationId, id, printerFreshness(services));
+      return readPrinterDetailView(tx, organizationId, id, freshness);
     });
     // Out of maintenance: the printer may take a queued job.
     if (!change.in_maintenance) services.dispatcher.wake(organizationId);
