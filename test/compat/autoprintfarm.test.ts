@@ -1,11 +1,16 @@
 import { listAuditEvents } from "@apf/db/queries/audit-events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../apps/api/src/app.ts";
-import { autoPrintFarmFixture as fixture } from "../../apps/api/test/public/fixtures.ts";
 import {
+  autoPrintFarmFixture as fixture,
+  fixtureItem,
+} from "../../apps/api/test/public/fixtures.ts";
+import {
+  answer,
   body,
   call,
-  type Json,
+  failure,
+  type Operation,
   publicTestServices,
   type TestApp,
   tenant,
@@ -36,25 +41,38 @@ beforeAll(async () => {
 });
 afterAll(() => services.close());
 
-async function get(path: string) {
+/** A read of `operation`, its body typed as the generated client types say. */
+async function get<O extends Operation>(path: string, operation: O) {
   const res = await call(app, `/public/v1${path}`, { key });
-  return { status: res.status, json: (await body(res)) as Json };
+  return { status: res.status, json: await answer(res, operation) };
 }
 
-async function send(method: "POST" | "PUT", path: string, json: unknown) {
+/** A read that is refused. */
+async function refused(path: string) {
+  const res = await call(app, `/public/v1${path}`, { key });
+  return { status: res.status, json: await failure(res) };
+}
+
+/** A write of `operation`. */
+async function send<O extends Operation>(
+  operation: O,
+  method: "POST" | "PUT",
+  path: string,
+  json: unknown,
+) {
   const res = await call(app, `/public/v1${path}`, { key, method, json });
-  return { status: res.status, json: (await body(res)) as Json };
+  return { status: res.status, json: await answer(res, operation) };
 }
 
 async function auditEvents() {
   return (await listAuditEvents(services.db, orgId, { limit: 50, offset: 0 })).rows;
 }
 
-const ids = (json: Json) => json.data.map((item: Json) => item.id).sort();
+const ids = (json: { data: { id: string }[] }) => json.data.map((item) => item.id).sort();
 
 describe("printers", () => {
   it("GET /printers answers every printer with AutoPrintFarm's fields, no meta", async () => {
-    const { status, json } = await get("/printers");
+    const { status, json } = await get("/printers", "listPrinters");
     expect(status).toBe(200);
     expectEnvelope(json, "list");
     expect(json.data).toHaveLength(Object.keys(farm.printers).length);
@@ -62,17 +80,17 @@ describe("printers", () => {
   });
 
   it("GET /printers?limit=2&offset=1 pages with meta", async () => {
-    const { json } = await get("/printers?limit=2&offset=1");
+    const { json } = await get("/printers?limit=2&offset=1", "listPrinters");
     expectEnvelope(json, "paged");
     expect(json.meta).toEqual({ limit: 2, offset: 1, count: 5 });
-    expect(json.data.map((p: Json) => p.name)).toEqual(["Bravo MK4", "Charlie Mini"]);
+    expect(json.data.map((p) => p.name)).toEqual(["Bravo MK4", "Charlie Mini"]);
   });
 
   it("GET /printers/{id} adds AutoPrintFarm's detail fields", async () => {
-    const { status, json } = await get(`/printers/${farm.printers.idle.id}`);
+    const { status, json } = await get(`/printers/${farm.printers.idle.id}`, "getPrinter");
     expect(status).toBe(200);
     expectEnvelope(json, "item");
-    expectDocumentedShape(json.data, fixture("printers.list").data[0]);
+    expectDocumentedShape(json.data, fixtureItem(fixture("printers.list")));
     expect(json.data).toMatchObject({
       id: farm.printers.idle.id,
       status: "idle",
@@ -86,7 +104,7 @@ describe("printers", () => {
   });
 
   it("GET /printers/{id} reads a printer in maintenance as status maintenance", async () => {
-    const { json } = await get(`/printers/${farm.printers.maintenance.id}`);
+    const { json } = await get(`/printers/${farm.printers.maintenance.id}`, "getPrinter");
     expect(json.data).toMatchObject({
       status: "maintenance",
       in_maintenance: true,
@@ -97,7 +115,10 @@ describe("printers", () => {
   });
 
   it("GET /printers/{id}/status answers the live status, unknown values null", async () => {
-    const { status, json } = await get(`/printers/${farm.printers.printing.id}/status`);
+    const { status, json } = await get(
+      `/printers/${farm.printers.printing.id}/status`,
+      "getPrinterStatus",
+    );
     expect(status).toBe(200);
     expectEnvelope(json, "item");
     expect(json.data).toEqual({
@@ -121,13 +142,13 @@ describe("printers", () => {
       last_telemetry_at: farm.printers.printing.observedAt!.toISOString(),
       available_actions: ["pause", "stop"],
     });
-    const stale = await get(`/printers/${farm.printers.stale.id}/status`);
+    const stale = await get(`/printers/${farm.printers.stale.id}/status`, "getPrinterStatus");
     expect(stale.json.data).toMatchObject({ hub_online: false, status: "offline" });
   });
 
   it("PUT /printers/{id}/maintenance enters and leaves maintenance, audited with the key", async () => {
     const id = farm.printers.inactive.id;
-    const into = await send("PUT", `/printers/${id}/maintenance`, {
+    const into = await send("setPrinterMaintenance", "PUT", `/printers/${id}/maintenance`, {
       in_maintenance: true,
       maintenance_type: "belt tension",
     });
@@ -140,9 +161,11 @@ describe("printers", () => {
       maintenance_type: "belt tension",
       last_maintenance_date: services.clock.now().toISOString(),
     });
-    const listed = await get("/printers?status=maintenance");
+    const listed = await get("/printers?status=maintenance", "listPrinters");
     expect(ids(listed.json)).toContain(id);
-    const out = await send("PUT", `/printers/${id}/maintenance`, { in_maintenance: false });
+    const out = await send("setPrinterMaintenance", "PUT", `/printers/${id}/maintenance`, {
+      in_maintenance: false,
+    });
     expect(out.json.data).toMatchObject({
       in_maintenance: false,
       maintenance_type: null,
@@ -158,32 +181,32 @@ describe("printers", () => {
 
 describe("jobs", () => {
   it("GET /jobs answers newest first with meta, AutoPrintFarm's fields", async () => {
-    const { status, json } = await get("/jobs");
+    const { status, json } = await get("/jobs", "listJobs");
     expect(status).toBe(200);
     expectEnvelope(json, "paged");
     expect(json.meta).toEqual({ limit: 50, offset: 0, count: 6 });
     expectDocumentedShape(json.data, fixture("jobs.list").data);
-    expect(json.data[0].id).toBe(farm.jobs.printing.id);
+    expect(json.data[0]?.id).toBe(farm.jobs.printing.id);
   });
 
   it("GET /jobs?status=processing answers the dispatched job", async () => {
-    const { status, json } = await get("/jobs?status=processing");
+    const { status, json } = await get("/jobs?status=processing", "listJobs");
     expect(status).toBe(200);
     expect(ids(json)).toEqual([farm.jobs.processing.id]);
   });
 
   it("GET /jobs/{id}", async () => {
-    const { status, json } = await get(`/jobs/${farm.jobs.completed.id}`);
+    const { status, json } = await get(`/jobs/${farm.jobs.completed.id}`, "getJob");
     expect(status).toBe(200);
     expectEnvelope(json, "item");
-    expectDocumentedShape(json.data, fixture("jobs.list").data[0]);
+    expectDocumentedShape(json.data, fixtureItem(fixture("jobs.list")));
     expect(json.data).toMatchObject({ status: "completed", actual_print_time_minutes: 30 });
   });
 });
 
 describe("inventory", () => {
   it("GET /inventory answers every item with AutoPrintFarm's fields, its own ids", async () => {
-    const { status, json } = await get("/inventory");
+    const { status, json } = await get("/inventory", "listInventory");
     expect(status).toBe(200);
     expectEnvelope(json, "list");
     expectDocumentedShape(json.data, fixture("inventory.list").data);
@@ -191,20 +214,23 @@ describe("inventory", () => {
   });
 
   it("GET /inventory?limit=2&offset=0 pages with meta", async () => {
-    const { json } = await get("/inventory?limit=2&offset=0");
+    const { json } = await get("/inventory?limit=2&offset=0", "listInventory");
     expectEnvelope(json, "paged");
     expect(json.meta).toEqual({ limit: 2, offset: 0, count: 5 });
-    expect(json.data.map((i: Json) => i.sku)).toEqual(["CLIP-BLK", "HOOK-RED"]);
+    expect(json.data.map((i) => i.sku)).toEqual(["CLIP-BLK", "HOOK-RED"]);
   });
 
   it("GET /inventory?status=needs_assembly answers the kit whose parts make one", async () => {
-    const { status, json } = await get("/inventory?status=needs_assembly");
+    const { status, json } = await get("/inventory?status=needs_assembly", "listInventory");
     expect(status).toBe(200);
-    expect(json.data.map((i: Json) => i.sku)).toEqual(["KIT-CART"]);
+    expect(json.data.map((i) => i.sku)).toEqual(["KIT-CART"]);
   });
 
   it("GET /inventory/{id} of a kit carries is_composite, available_to_build, effective_status, parts_on_hand", async () => {
-    const { status, json } = await get(`/inventory/${farm.skus.kit.inventoryId}`);
+    const { status, json } = await get(
+      `/inventory/${farm.skus.kit.inventoryId}`,
+      "getInventoryItem",
+    );
     expect(status).toBe(200);
     expectEnvelope(json, "item");
     expectDocumentedShape(json.data, fixture("inventory.get").data);
@@ -233,35 +259,42 @@ describe("inventory", () => {
   });
 
   it("GET /inventory/alerts answers the low items with product_name, never read as an id", async () => {
-    const { status, json } = await get("/inventory/alerts");
+    const { status, json } = await get("/inventory/alerts", "listInventoryAlerts");
     expect(status).toBe(200);
     expectEnvelope(json, "list");
     expectDocumentedShape(json.data, fixture("inventory.list").data);
-    expect(json.data.map((i: Json) => [i.sku, i.product_name])).toEqual([
+    expect(json.data.map((i) => [i.sku, i.product_name])).toEqual([
       ["HOOK-RED", "Hook"],
       ["VASE-WHT", "Vase"],
     ]);
   });
 
   it("GET /inventory/by-sku/{skuId} answers the item of a product SKU, 404 for none", async () => {
-    const { status, json } = await get(`/inventory/by-sku/${farm.skus.low.id}`);
+    const { status, json } = await get(
+      `/inventory/by-sku/${farm.skus.low.id}`,
+      "getInventoryItemBySku",
+    );
     expect(status).toBe(200);
     expectDocumentedShape(json.data, fixture("inventory.get").data);
     expect(json.data).toMatchObject({ id: farm.skus.low.inventoryId, sku: "HOOK-RED" });
-    const missing = await get(`/inventory/by-sku/${farm.skus.low.inventoryId}`);
+    const missing = await refused(`/inventory/by-sku/${farm.skus.low.inventoryId}`);
     expect(missing.status).toBe(404);
     expect(missing.json.code).toBe("NOT_FOUND");
   });
 
   it("PUT /inventory/{id}/threshold sets and clears the threshold, audited with the key", async () => {
     const id = farm.skus.inStock.inventoryId;
-    const set = await send("PUT", `/inventory/${id}/threshold`, { low_stock_threshold: 50 });
+    const set = await send("setInventoryThreshold", "PUT", `/inventory/${id}/threshold`, {
+      low_stock_threshold: 50,
+    });
     expect(set.status).toBe(200);
     expectEnvelope(set.json, "item");
     expect(set.json.data).toMatchObject({ id, low_stock_threshold: 50, status: "low_stock" });
-    const alerts = await get("/inventory/alerts");
-    expect(alerts.json.data.map((i: Json) => i.sku)).toContain("CLIP-BLK");
-    const cleared = await send("PUT", `/inventory/${id}/threshold`, { low_stock_threshold: 10 });
+    const alerts = await get("/inventory/alerts", "listInventoryAlerts");
+    expect(alerts.json.data.map((i) => i.sku)).toContain("CLIP-BLK");
+    const cleared = await send("setInventoryThreshold", "PUT", `/inventory/${id}/threshold`, {
+      low_stock_threshold: 10,
+    });
     expect(cleared.json.data).toMatchObject({ low_stock_threshold: 10, status: "in_stock" });
     const events = await auditEvents();
     const change = events.find((e) => e.action === "inventory.threshold_changed");
@@ -272,38 +305,44 @@ describe("inventory", () => {
 
 describe("materials", () => {
   it("GET /materials/filament answers every spool with AutoPrintFarm's fields", async () => {
-    const { status, json } = await get("/materials/filament");
+    const { status, json } = await get("/materials/filament", "listFilamentSpools");
     expect(status).toBe(200);
     expectEnvelope(json, "list");
     expectDocumentedShape(json.data, [fixture("materials.filament.get").data]);
   });
 
   it("GET /materials/filament?low_stock=true answers only the low spools", async () => {
-    const { json } = await get("/materials/filament?low_stock=true");
+    const { json } = await get("/materials/filament?low_stock=true", "listFilamentSpools");
     expect(ids(json)).toEqual([farm.spools.petgBlackLow.id]);
   });
 
   it("GET /materials/filament?material_type=PETG&color=black combines the filters", async () => {
-    const { json } = await get("/materials/filament?material_type=PETG&color=black");
+    const { json } = await get(
+      "/materials/filament?material_type=PETG&color=black",
+      "listFilamentSpools",
+    );
     expect(ids(json)).toEqual([farm.spools.petgBlackLow.id]);
   });
 
   it("GET /materials/filament?limit=1&offset=1 pages with meta", async () => {
-    const { json } = await get("/materials/filament?limit=1&offset=1");
+    const { json } = await get("/materials/filament?limit=1&offset=1", "listFilamentSpools");
     expectEnvelope(json, "paged");
     expect(json.meta).toMatchObject({ limit: 1, offset: 1 });
     expect(json.data).toHaveLength(1);
   });
 
   it("GET /materials/filament/{id}", async () => {
-    const { status, json } = await get(`/materials/filament/${farm.spools.plaBlack.id}`);
+    const { status, json } = await get(
+      `/materials/filament/${farm.spools.plaBlack.id}`,
+      "getFilamentSpool",
+    );
     expect(status).toBe(200);
     expectEnvelope(json, "item");
     expectDocumentedShape(json.data, fixture("materials.filament.get").data);
   });
 
   it("POST /materials/filament answers 201 with the spool, audited with the key", async () => {
-    const { status, json } = await send("POST", "/materials/filament", {
+    const { status, json } = await send("createFilamentSpool", "POST", "/materials/filament", {
       type: "ASA",
       color: "Orange",
       hex_code: "#ff8800",
@@ -318,7 +357,7 @@ describe("materials", () => {
     expectEnvelope(json, "item");
     expectDocumentedShape(json.data, fixture("materials.filament.get").data);
     expect(json.data).toMatchObject({ type: "ASA", color: "Orange", diameter: "1.75" });
-    const read = await get(`/materials/filament/${json.data.id}`);
+    const read = await get(`/materials/filament/${json.data.id}`, "getFilamentSpool");
     expect(read.json.data).toEqual(json.data);
     const events = await auditEvents();
     expect(events.find((e) => e.action === "filament.created")).toMatchObject({
@@ -330,11 +369,11 @@ describe("materials", () => {
 
 describe("products and SKUs", () => {
   it("GET /products answers each product once with AutoPrintFarm's fields, paged with meta", async () => {
-    const { status, json } = await get("/products");
+    const { status, json } = await get("/products", "listProducts");
     expect(status).toBe(200);
     expectEnvelope(json, "paged");
     expectDocumentedShape(json.data, fixture("products.list").data);
-    expect(json.data.map((p: Json) => p.name)).toEqual([
+    expect(json.data.map((p) => p.name)).toEqual([
       "Cable clip",
       "Cart kit",
       "Hook",
@@ -345,19 +384,19 @@ describe("products and SKUs", () => {
   });
 
   it("GET /products?search=c&limit=1&offset=1 filters and pages", async () => {
-    const { json } = await get("/products?search=c&limit=1&offset=1");
+    const { json } = await get("/products?search=c&limit=1&offset=1", "listProducts");
     expectEnvelope(json, "paged");
-    expect(json.data.map((p: Json) => p.name)).toEqual(["Cart kit"]);
+    expect(json.data.map((p) => p.name)).toEqual(["Cart kit"]);
     expect(json.meta).toEqual({ limit: 1, offset: 1, count: 2 });
   });
 
   it("GET /products/{id} of a kit bundles its SKUs and kit parts, no follow-up needed", async () => {
-    const { status, json } = await get(`/products/${farm.skus.kit.productId}`);
+    const { status, json } = await get(`/products/${farm.skus.kit.productId}`, "getProduct");
     expect(status).toBe(200);
     expectEnvelope(json, "item");
     expectDocumentedShape(json.data, fixture("products.get").data);
     expect(json.data).toMatchObject({ name: "Cart kit", requires_assembly: true });
-    expect(json.data.skus.map((x: Json) => x.id)).toEqual([farm.skus.kit.id]);
+    expect(json.data.skus.map((x) => x.id)).toEqual([farm.skus.kit.id]);
     expect(json.data.kit.parts).toEqual([
       expect.objectContaining({
         part_id: farm.skus.wheel.productId,
@@ -377,7 +416,7 @@ describe("products and SKUs", () => {
   });
 
   it("GET /skus answers every SKU with AutoPrintFarm's fields, no meta", async () => {
-    const { status, json } = await get("/skus");
+    const { status, json } = await get("/skus", "listSkus");
     expect(status).toBe(200);
     expectEnvelope(json, "list");
     expectDocumentedShape(json.data, fixture("skus.list").data);
@@ -386,12 +425,12 @@ describe("products and SKUs", () => {
   });
 
   it("GET /skus?low_stock=true answers the SKUs at or below their threshold", async () => {
-    const { json } = await get("/skus?low_stock=true");
-    expect(json.data.map((x: Json) => x.sku)).toEqual(["HOOK-RED", "VASE-WHT"]);
+    const { json } = await get("/skus?low_stock=true", "listSkus");
+    expect(json.data.map((x) => x.sku)).toEqual(["HOOK-RED", "VASE-WHT"]);
   });
 
   it("GET /skus/{id} of a kit carries available_to_build and effective_status", async () => {
-    const { status, json } = await get(`/skus/${farm.skus.kit.id}`);
+    const { status, json } = await get(`/skus/${farm.skus.kit.id}`, "getSku");
     expect(status).toBe(200);
     expectEnvelope(json, "item");
     expectDocumentedShape(json.data, fixture("skus.get").data);
@@ -408,7 +447,7 @@ describe("what apf does not manage", () => {
   it.each(["/orders", "/orders/stats", "/customers", "/analytics/revenue"])(
     "GET %s answers 404 NOT_FOUND saying apf keeps no orders, revenue or customers",
     async (path) => {
-      const { status, json } = await get(path);
+      const { status, json } = await refused(path);
       expect(status).toBe(404);
       expect(json).toMatchObject({ success: false, code: "NOT_FOUND" });
       expect(json.error).toMatch(/^apf does not manage (orders|customers|revenue)/);

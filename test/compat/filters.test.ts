@@ -2,14 +2,25 @@ import { randomUUID } from "node:crypto";
 import { events, printFiles, tasks } from "@apf/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../apps/api/src/app.ts";
+import type { JsonObject } from "../../apps/api/test/public/fixtures.ts";
 import {
+  asObject,
+  asObjects,
   body,
   call,
-  type Json,
+  failure,
   publicTestServices,
   type TestApp,
   tenant,
 } from "../../apps/api/test/public/helpers.ts";
+import {
+  type OpenAPI3,
+  openApiDocument,
+  operationAt,
+  operations,
+  parametersOf,
+  resolve,
+} from "../../apps/api/test/public/openapi-document.ts";
 import { createSku } from "../../apps/api/test/support/public-factories.ts";
 import type { TestServices } from "../../apps/api/test/support/services.ts";
 import { type SeededFarm, seedFarm } from "./seed.ts";
@@ -24,7 +35,7 @@ let services: TestServices;
 let app: TestApp;
 let farm: SeededFarm;
 let key: string;
-let doc: Json;
+let doc: OpenAPI3;
 const PRODUCT_ID = randomUUID();
 
 beforeAll(async () => {
@@ -86,14 +97,14 @@ beforeAll(async () => {
     })),
   );
   await services.events.relay.runOnce();
-  doc = await (await app.request("/public/v1/openapi.json")).json();
+  doc = await openApiDocument(await app.request("/public/v1/openapi.json"));
 });
 afterAll(() => services.close());
 
 interface FilterCase {
   value: () => string;
   /** Whether an item of the unfiltered list belongs in the filtered one. */
-  matches: (item: Json) => boolean;
+  matches: (item: JsonObject) => boolean;
   /**
    * A filter on a field apf records nothing for (every item has it null): it narrows to no
    * item at all, never to every item.
@@ -101,11 +112,23 @@ interface FilterCase {
   empty?: true;
 }
 
-const isLowItem = (i: Json) =>
-  i.low_stock_threshold !== null && i.ready_stock <= i.low_stock_threshold;
-const isLowSku = (x: Json) =>
-  x.low_stock_threshold !== null && x.stock_level <= x.low_stock_threshold;
-const isLowSpool = (s: Json) => s.low_threshold !== null && s.remaining_grams <= s.low_threshold;
+/** A number field of an item (every list's items are read alike here, as JSON objects). */
+const numberOf = (item: JsonObject, field: string) => {
+  const value = item[field];
+  return typeof value === "number" ? value : null;
+};
+const textOf = (item: JsonObject, field: string) => {
+  const value = item[field];
+  return typeof value === "string" ? value : "";
+};
+const atMost = (value: number | null, limit: number | null) =>
+  value !== null && limit !== null && value <= limit;
+const isLowItem = (i: JsonObject) =>
+  atMost(numberOf(i, "ready_stock"), numberOf(i, "low_stock_threshold"));
+const isLowSku = (x: JsonObject) =>
+  atMost(numberOf(x, "stock_level"), numberOf(x, "low_stock_threshold"));
+const isLowSpool = (s: JsonObject) =>
+  atMost(numberOf(s, "remaining_grams"), numberOf(s, "low_threshold"));
 
 /** Documented filters by list path; each value walked on its own. */
 const FILTERS: Record<string, Record<string, FilterCase[]>> = {
@@ -120,7 +143,9 @@ const FILTERS: Record<string, Record<string, FilterCase[]>> = {
       { value: () => "maintenance", matches: (p) => p.status === "maintenance" },
     ],
     location: [{ value: () => "Shelf B", matches: (p) => p.location === "Shelf B" }],
-    search: [{ value: () => "mk4", matches: (p) => p.name.toLowerCase().includes("mk4") }],
+    search: [
+      { value: () => "mk4", matches: (p) => textOf(p, "name").toLowerCase().includes("mk4") },
+    ],
   },
   "/public/v1/jobs": {
     status: [
@@ -154,7 +179,9 @@ const FILTERS: Record<string, Record<string, FilterCase[]>> = {
       { value: () => "true", matches: (p) => p.is_active === true },
       { value: () => "false", matches: (p) => p.is_active === false },
     ],
-    search: [{ value: () => "HOO", matches: (p) => p.name.toLowerCase().includes("hoo") }],
+    search: [
+      { value: () => "HOO", matches: (p) => textOf(p, "name").toLowerCase().includes("hoo") },
+    ],
   },
   "/public/v1/skus": {
     product_id: [
@@ -163,7 +190,7 @@ const FILTERS: Record<string, Record<string, FilterCase[]>> = {
         matches: (x) => x.product_id === farm.skus.low.productId,
       },
     ],
-    color: [{ value: () => "BLACK", matches: (x) => x.color?.toLowerCase() === "black" }],
+    color: [{ value: () => "BLACK", matches: (x) => textOf(x, "color").toLowerCase() === "black" }],
     filament_type: [{ value: () => "PETG", matches: (x) => x.filament_type === "PETG" }],
     low_stock: [
       { value: () => "true", matches: isLowSku },
@@ -184,7 +211,7 @@ const FILTERS: Record<string, Record<string, FilterCase[]>> = {
     task_type: [{ value: () => "maintenance", matches: (t) => t.task_type === "maintenance" }],
   },
   "/public/v1/events": {
-    after: [{ value: () => "1", matches: (e) => e.sequence > 1 }],
+    after: [{ value: () => "1", matches: (e) => (numberOf(e, "sequence") ?? 0) > 1 }],
     types: [
       {
         value: () => "job.completed,printer.status_changed",
@@ -198,7 +225,7 @@ const FILTERS: Record<string, Record<string, FilterCase[]>> = {
       { value: () => "false", matches: (s) => !isLowSpool(s) },
     ],
     material_type: [{ value: () => "PETG", matches: (s) => s.type === "PETG" }],
-    color: [{ value: () => "BLACK", matches: (s) => s.color?.toLowerCase() === "black" }],
+    color: [{ value: () => "BLACK", matches: (s) => textOf(s, "color").toLowerCase() === "black" }],
   },
 };
 
@@ -207,27 +234,29 @@ const PAGING = new Set(["limit", "offset"]);
 async function list(path: string, query = "") {
   const res = await call(app, `${path}${query}`, { key });
   expect(res.status).toBe(200);
-  return (await body(res)).data as Json[];
+  return asObjects(asObject(await body(res)).data, `${path}${query} data`);
 }
 
 /** Every GET of the document that answers a list (an array under data). */
 function documentedLists(): string[] {
-  return Object.entries(doc.paths)
-    .filter(([, item]: [string, Json]) => {
-      const schema = item.get?.responses?.["200"]?.content?.["application/json"]?.schema;
-      return schema?.properties?.data?.type === "array";
+  return operations(doc)
+    .filter(({ method, operation }) => {
+      const ok = method === "get" && operation.responses?.["200"];
+      const media = ok ? resolve(doc, ok).content?.["application/json"] : undefined;
+      const schema = media?.schema && resolve(doc, media.schema);
+      const data = schema?.type === "object" ? schema.properties?.data : undefined;
+      return data !== undefined && resolve(doc, data).type === "array";
     })
-    .map(([path]) => path)
+    .map(({ path }) => path)
     .sort();
 }
 
 it("has a case for every documented filter of every list route", () => {
   const documented: Record<string, string[]> = {};
   for (const path of documentedLists()) {
-    const params = (doc.paths[path].get.parameters ?? []) as Json[];
-    const filters = params
+    const filters = parametersOf(doc, operationAt(doc, path, "GET"))
       .filter((p) => p.in === "query" && !PAGING.has(p.name))
-      .map((p) => p.name as string)
+      .map((p) => p.name)
       .sort();
     if (filters.length > 0) documented[path] = filters;
   }
@@ -269,7 +298,7 @@ describe.each(Object.entries(FILTERS))("%s", (path, filters) => {
   )("answers 400 naming %s and the allowed values for a value outside them", async (name) => {
     const res = await call(app, `${path}?${name}=bogus`, { key });
     expect(res.status).toBe(400);
-    const json = await body(res);
+    const json = await failure(res);
     expect(json.code).toBe("INVALID_REQUEST");
     expect(json.error).toContain(`"${name}"`);
   });

@@ -13,6 +13,7 @@ import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../apps/api/src/app.ts";
 import { systemClock } from "../../apps/api/src/context.ts";
+import { dataOf, type Operation } from "../../apps/api/test/public/helpers.ts";
 import {
   createAgent,
   createApiKey,
@@ -52,15 +53,20 @@ async function stopApi() {
   });
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
-type Json = any;
-
-async function api(path: string): Promise<Json> {
+/** The `data` of a /public/v1 read, typed by its operation as the generated client types say. */
+async function api<O extends Operation>(path: string, operation: O) {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     headers: { Authorization: `Bearer ${apiKey}` },
   });
   expect(res.status).toBe(200);
-  return (await res.json()).data;
+  return dataOf(res, operation);
+}
+
+/** The printer of that name in a list; fails the test when there is none. */
+function named<P extends { name: string }>(list: P[], name: string): P {
+  const found = list.find((p) => p.name === name);
+  expect(found, name).toBeDefined();
+  return found!;
 }
 
 async function until<T>(
@@ -168,13 +174,13 @@ describe("simulator → apf-agent process → API → /public/v1", () => {
     // The print lasts seconds: start it once the agent is up and reporting both printers, so a
     // slow start (a loaded machine) cannot let the whole print pass unseen.
     await until(
-      () => api("/public/v1/printers"),
-      (list: Json[]) => list.filter((p) => p.online).length === 2,
+      () => api("/public/v1/printers", "listPrinters"),
+      (list) => list.filter((p) => p.online).length === 2,
     );
     farm.printers[0]!.startPrint("e2e_part.gcode", { durationS: 8, heatS: 1 });
     const printers = await until(
-      () => api("/public/v1/printers"),
-      (list: Json[]) =>
+      () => api("/public/v1/printers", "listPrinters"),
+      (list) =>
         list.some(
           (p) =>
             p.name === "e2e-printer-1" &&
@@ -182,39 +188,43 @@ describe("simulator → apf-agent process → API → /public/v1", () => {
             (p.progress_percentage ?? 0) > 0,
         ),
     );
-    const printing = printers.find((p: Json) => p.name === "e2e-printer-1");
+    const printing = named(printers, "e2e-printer-1");
     expect(printing.online).toBe(true);
     expect(printing.source).toMatchObject({ type: "octoprint", agent_id: agentId });
-    expect(printing.temperatures.tool0.actual).toEqual(expect.any(Number));
+    expect(printing.temperatures.tool0?.actual).toEqual(expect.any(Number));
     expect(printing.temperatures.bed).toBeDefined();
-    const idle = printers.find((p: Json) => p.name === "e2e-printer-2");
+    const idle = named(printers, "e2e-printer-2");
     expect(idle.status).toBe("idle");
 
-    const jobs = await api(`/public/v1/jobs?printer_id=${printing.id}`);
+    const jobs = await api(`/public/v1/jobs?printer_id=${printing.id}`, "listJobs");
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({
       status: "printing",
       file_name: "e2e_part.gcode",
       product_sku_id: skuId,
     });
-    expect(jobs[0].progress_percentage).toBeGreaterThan(0);
-    expect(printing.current_job_id).toBe(jobs[0].id);
+    expect(jobs[0]?.progress_percentage).toBeGreaterThan(0);
+    expect(printing.current_job_id).toBe(jobs[0]?.id);
   });
 
   it("completes the job and adds its units to the SKU's stock once", async () => {
     const [completed] = await until(
-      () => api("/public/v1/jobs?status=completed"),
-      (list: unknown[]) => list.length === 1,
+      () => api("/public/v1/jobs?status=completed", "listJobs"),
+      (list) => list.length === 1,
     );
     expect(completed).toMatchObject({ file_name: "e2e_part.gcode", progress_percentage: 100 });
-    expect((await api(`/public/v1/inventory/by-sku/${skuId}`)).ready_stock).toBe(3);
+    expect(
+      (await api(`/public/v1/inventory/by-sku/${skuId}`, "getInventoryItemBySku")).ready_stock,
+    ).toBe(3);
     // More rounds report the finished print again; the stock does not move.
     const reported = acceptedReports();
     await vi.waitFor(() => expect(acceptedReports()).toBeGreaterThanOrEqual(reported + 3), {
       timeout: 60_000,
       interval: 100,
     });
-    expect((await api(`/public/v1/inventory/by-sku/${skuId}`)).ready_stock).toBe(3);
+    expect(
+      (await api(`/public/v1/inventory/by-sku/${skuId}`, "getInventoryItemBySku")).ready_stock,
+    ).toBe(3);
   });
 
   it("delivers the latest state of every machine after the backend was down for 10 s, without crashing or spinning", async () => {
@@ -229,12 +239,12 @@ describe("simulator → apf-agent process → API → /public/v1", () => {
 
     startApi();
     const printers = await until(
-      () => api("/public/v1/printers"),
-      (list: Json[]) => list.some((p) => p.name === "e2e-printer-2" && p.status === "printing"),
+      () => api("/public/v1/printers", "listPrinters"),
+      (list) => list.some((p) => p.name === "e2e-printer-2" && p.status === "printing"),
       // The agent's next try comes after its current backoff step (capped at 60 s).
       65_000,
     );
-    expect(printers.find((p: Json) => p.name === "e2e-printer-1").status).toBe("idle");
+    expect(named(printers, "e2e-printer-1").status).toBe("idle");
     expect(agentLogLines().some((l) => String(l.msg).includes("backend unavailable"))).toBe(true);
     expect(agentProcess.exitCode).toBeNull();
   });

@@ -17,6 +17,7 @@ import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../apps/api/src/app.ts";
 import { systemClock } from "../../apps/api/src/context.ts";
+import { body, dataOf, failure } from "../../apps/api/test/public/helpers.ts";
 import {
   createAgent,
   createApiKey,
@@ -29,9 +30,6 @@ vi.setConfig({ testTimeout: 120_000 });
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const OCTOPRINT_KEY = "FEDCBA9876543210FEDCBA9876543210";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
-type Json = any;
 
 let front: TestServices;
 let back: TestServices;
@@ -50,12 +48,12 @@ async function listen(services: TestServices): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-async function request(path: string, key: string, init: RequestInit = {}) {
-  const res = await fetch(`${frontUrl}${path}`, {
+/** A /public/v1 request to the front instance; read the answer with dataOf or failure. */
+function request(path: string, key: string, init: RequestInit = {}) {
+  return fetch(`${frontUrl}${path}`, {
     ...init,
     headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
   });
-  return { status: res.status, body: (await res.json()) as Json };
 }
 
 const control = (printerId: string, action: string, key = controlKey) =>
@@ -80,7 +78,7 @@ async function until<T>(probe: () => Promise<T>, accept: (v: T) => boolean): Pro
 }
 
 const printerNamed = async (name: string) =>
-  ((await request("/public/v1/printers", controlKey)).body.data as Json[]).find(
+  (await dataOf(await request("/public/v1/printers", controlKey), "listPrinters")).find(
     (p) => p.name === name,
   );
 
@@ -154,14 +152,15 @@ describe("control: simulator → apf-agent process → two API instances", () =>
       () => printerNamed("control-printer"),
       (p) => p?.status === "printing" && p.current_job_id !== null,
     );
-    const id = printing.id as string;
+    const id = printing!.id;
 
     expect((await control(id, "pause", readOnlyKey)).status).toBe(403);
     expect(printer.jobCommands()).toEqual([]);
 
     const paused = await control(id, "pause");
     expect(paused.status).toBe(200);
-    expect(paused.body.data).toMatchObject({
+    const pause = await dataOf(paused, "controlPrinter");
+    expect(pause).toMatchObject({
       printer_id: id,
       action: "pause",
       status: "acknowledged",
@@ -171,34 +170,39 @@ describe("control: simulator → apf-agent process → two API instances", () =>
     ]);
     await until(
       () => printerNamed("control-printer"),
-      (p) => p.status === "paused",
+      (p) => p?.status === "paused",
     );
-    const command = await request(`/public/v1/commands/${paused.body.data.command_id}`, controlKey);
-    expect(command.body.data).toMatchObject({ status: "acknowledged", action: "pause" });
+    const command = await request(`/public/v1/commands/${pause.command_id}`, controlKey);
+    expect(await dataOf(command, "getCommand")).toMatchObject({
+      status: "acknowledged",
+      action: "pause",
+    });
 
-    expect((await control(id, "resume")).body.data.status).toBe("acknowledged");
+    expect((await dataOf(await control(id, "resume"), "controlPrinter")).status).toBe(
+      "acknowledged",
+    );
     await until(
       () => printerNamed("control-printer"),
-      (p) => p.status === "printing",
+      (p) => p?.status === "printing",
     );
 
     const stopped = await control(id, "stop");
-    expect(stopped.body).toMatchObject({ success: true });
     expect(stopped.status).toBe(200);
+    expect(await body(stopped)).toMatchObject({ success: true });
     const job = await until(
       async () =>
-        (await request(`/public/v1/jobs/${printing.current_job_id}`, controlKey)).body.data,
+        dataOf(await request(`/public/v1/jobs/${printing!.current_job_id}`, controlKey), "getJob"),
       (j) => j?.status === "cancelled",
     );
     expect(job.status).toBe("cancelled");
     await until(
       () => printerNamed("control-printer"),
-      (p) => p.status === "idle",
+      (p) => p?.status === "idle",
     );
 
     const idle = await control(id, "pause");
     expect(idle.status).toBe(409);
-    expect(idle.body.code).toBe("INVALID_STATE");
+    expect((await failure(idle)).code).toBe("INVALID_STATE");
     // Each command reached OctoPrint exactly once.
     expect(printer.jobCommands().map((c) => `${c.command}:${c.action}`)).toEqual([
       "pause:pause",
@@ -210,7 +214,7 @@ describe("control: simulator → apf-agent process → two API instances", () =>
     printer.startPrint("after_stop.gcode", { durationS: 600, heatS: 0 });
     await until(
       () => printerNamed("control-printer"),
-      (p) => p.status === "printing",
+      (p) => p?.status === "printing",
     );
     agentProcess.kill("SIGTERM");
     await new Promise((resolve) => agentProcess.once("exit", resolve));
@@ -219,7 +223,7 @@ describe("control: simulator → apf-agent process → two API instances", () =>
     const offline = await control(id, "pause");
     const took = Date.now() - started;
     expect(offline.status).toBe(503);
-    expect(offline.body.code).toBe("HUB_OFFLINE");
+    expect((await failure(offline)).code).toBe("HUB_OFFLINE");
     expect(took).toBeLessThan(1000);
     expect(printer.jobCommands()).toHaveLength(3);
     expect(agentOutput).not.toContain(OCTOPRINT_KEY);

@@ -8,6 +8,7 @@ import { type SimulatedFarm, startSimulatedFarm } from "@apf/printers/simulator"
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { systemClock } from "../../apps/api/src/context.ts";
+import type { DataOf, Operation, Reply } from "../../apps/api/test/public/helpers.ts";
 import { serveApp } from "../../apps/api/test/support/browser.ts";
 import {
   createAgent,
@@ -39,10 +40,10 @@ const GCODE = [
   "",
 ].join("\n");
 
-interface Answer {
+/** An answer of `operation`: its status and its body, typed as the OpenAPI document says. */
+interface Answer<O extends Operation> {
   status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field
-  body: any;
+  body: Reply<O>;
 }
 
 let services: TestServices;
@@ -54,7 +55,12 @@ let dir: string;
 let key: string;
 let orgId: string;
 
-async function api(method: string, path: string, body?: unknown): Promise<Answer> {
+async function api<O extends Operation>(
+  _operation: O,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Answer<O>> {
   const res = await fetch(`${server.url}/public/v1${path}`, {
     method,
     headers: {
@@ -115,14 +121,14 @@ afterAll(async () => {
 });
 
 /** Polls GET /jobs/{id} until `done`, recording every status seen on the way. */
-async function follow(jobId: string, seen: string[], done: (job: Answer["body"]) => boolean) {
+async function follow(jobId: string, seen: string[], done: (job: DataOf<"getJob">) => boolean) {
   await expect
     .poll(
       async () => {
-        const { body } = await api("GET", `/jobs/${jobId}`);
-        const status = body.data.status as string;
-        if (seen.at(-1) !== status) seen.push(status);
-        return done(body.data);
+        const { body } = await api("getJob", "GET", `/jobs/${jobId}`);
+        const job = body.data!;
+        if (seen.at(-1) !== job.status) seen.push(job.status);
+        return done(job);
       },
       { timeout: 45_000, interval: 250 },
     )
@@ -138,17 +144,19 @@ describe("printing a file end to end", () => {
     });
     // The agent reports the printer.
     await expect
-      .poll(async () => (await api("GET", "/printers")).body?.data?.length ?? 0, {
+      .poll(async () => (await api("listPrinters", "GET", "/printers")).body.data?.length ?? 0, {
         timeout: 20_000,
       })
       .toBe(1);
-    const printerId = (await api("GET", "/printers")).body.data[0].id as string;
+    const printerId = (await api("listPrinters", "GET", "/printers")).body.data![0]!.id;
 
     // Upload in three steps.
-    const start = await api("POST", "/files/upload-url", { filename: "cube.gcode" });
+    const start = await api("createFileUploadUrl", "POST", "/files/upload-url", {
+      filename: "cube.gcode",
+    });
     expect(start.status).toBe(201);
     const put = await fetch(
-      `${server.url}/public/v1/files/upload/${start.body.data.upload_token}`,
+      `${server.url}/public/v1/files/upload/${start.body.data!.upload_token}`,
       {
         method: "PUT",
         headers: { authorization: `Bearer ${key}`, "content-type": "application/octet-stream" },
@@ -156,9 +164,9 @@ describe("printing a file end to end", () => {
       },
     );
     expect(put.status).toBe(200);
-    const file = await api("POST", "/files", {
+    const file = await api("createPrintFile", "POST", "/files", {
       name: "Cube",
-      storage_key: start.body.data.storage_key,
+      storage_key: start.body.data!.storage_key,
     });
     expect(file.status).toBe(201);
     expect(file.body.data).toMatchObject({
@@ -172,16 +180,16 @@ describe("printing a file end to end", () => {
 
     // Finished goods: each print of the cube adds 2 to its SKU.
     const sku = await createSku(services.db, orgId, { sku: "CUBE-RED", productName: "Cube" });
-    const first = await api("POST", "/jobs", {
-      print_file_id: file.body.data.id,
+    const first = await api("createJob", "POST", "/jobs", {
+      print_file_id: file.body.data!.id,
       printer_id: printerId,
       product_sku_id: sku.id,
       number_of_units: 2,
     });
     expect(first.status).toBe(201);
-    const second = await api("POST", "/jobs", { print_file_id: file.body.data.id });
+    const second = await api("createJob", "POST", "/jobs", { print_file_id: file.body.data!.id });
     expect(second.status).toBe(201);
-    expect(second.body.data.status).toBe("queued");
+    expect(second.body.data!.status).toBe("queued");
 
     // The owner turns auto_start on; the queue takes it from here.
     await services.db
@@ -191,32 +199,39 @@ describe("printing a file end to end", () => {
     services.dispatcher.wake(orgId);
 
     const seen: string[] = [];
-    await follow(first.body.data.id, seen, (job) => job.status === "completed");
+    await follow(first.body.data!.id, seen, (job) => job.status === "completed");
     expect(seen.at(-1)).toBe("completed");
     expect(seen).toContain("printing");
     // Every status seen comes later in the lifecycle than the one before it.
     const ranks = seen.map((s) => ORDER.indexOf(s));
     expect(ranks.every((r, i) => r >= 0 && (i === 0 || r > ranks[i - 1]!))).toBe(true);
 
-    const inventory = await api("GET", `/inventory/by-sku/${sku.id}`);
+    const inventory = await api("getInventoryItemBySku", "GET", `/inventory/by-sku/${sku.id}`);
     expect(inventory.body.data).toMatchObject({ ready_stock: 2 });
 
     // The bed needs clearing: the second job waits, saying why; a collection task is there.
-    const waiting = await api("GET", `/jobs/${second.body.data.id}`);
+    const waiting = await api("getJob", "GET", `/jobs/${second.body.data!.id}`);
     expect(waiting.body.data).toMatchObject({ status: "queued" });
-    expect(waiting.body.data.waiting_reason).toMatch(/bed/i);
-    const tasks = await api("GET", "/worklist?task_type=collection&status=pending");
+    expect(waiting.body.data!.waiting_reason).toMatch(/bed/i);
+    const tasks = await api("listWorklist", "GET", "/worklist?task_type=collection&status=pending");
     expect(tasks.body.data).toHaveLength(1);
-    expect(tasks.body.data[0]).toMatchObject({ printer_id: printerId, task_type: "collection" });
+    expect(tasks.body.data![0]).toMatchObject({ printer_id: printerId, task_type: "collection" });
 
-    const cleared = await api("POST", `/worklist/${tasks.body.data[0].id}/complete`);
+    const cleared = await api(
+      "completeWorklistTask",
+      "POST",
+      `/worklist/${tasks.body.data![0]!.id}/complete`,
+    );
     expect(cleared.status).toBe(200);
 
     const seenSecond: string[] = [];
-    await follow(second.body.data.id, seenSecond, (job) => job.status === "completed");
-    const again = await api("GET", `/jobs/${second.body.data.id}`);
+    await follow(second.body.data!.id, seenSecond, (job) => job.status === "completed");
+    const again = await api("getJob", "GET", `/jobs/${second.body.data!.id}`);
     expect(again.body.data).toMatchObject({ printer_id: printerId, attempts: 0 });
     // Counted once: the second job names no SKU, the first was not counted twice.
-    expect((await api("GET", `/inventory/by-sku/${sku.id}`)).body.data.ready_stock).toBe(2);
+    expect(
+      (await api("getInventoryItemBySku", "GET", `/inventory/by-sku/${sku.id}`)).body.data!
+        .ready_stock,
+    ).toBe(2);
   }, 120_000);
 });

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { machine, report } from "./agent/report-builder.ts";
-import { publicTestServices } from "./public/helpers.ts";
+import { type ErrorAnswer, publicTestServices } from "./public/helpers.ts";
+import { openApiDocument } from "./public/openapi-document.ts";
 import { createSession } from "./support/dashboard-factories.ts";
 import { createAgent, createApiKey, createOrganization } from "./support/factories.ts";
 import type { TestServices } from "./support/services.ts";
@@ -43,8 +44,8 @@ async function request(
     options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await app.request(path, { method, headers, body });
-  // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field
-  const json: any = await res.json();
+  // Every answer here is a refusal: the error envelope, with the agent's path fields beside it.
+  const json = (await res.json()) as Partial<ErrorAnswer> & Record<string, unknown>;
   return { status: res.status, type: res.headers.get("content-type"), json };
 }
 
@@ -108,8 +109,8 @@ describe("INVALID_REQUEST names the offending fields as data, on every surface",
 
   it("is documented in the error envelope of all three OpenAPI documents", async () => {
     for (const path of ["/public/v1/openapi.json", "/api/openapi.json", "/agent/v1/openapi.json"]) {
-      const document = (await request("GET", path)).json;
-      expect(document.components.schemas.FieldIssue, path).toBeDefined();
+      const document = await openApiDocument(await app.request(path));
+      expect(document.components?.schemas?.FieldIssue, path).toBeDefined();
       expect(JSON.stringify(document), path).toContain('"#/components/schemas/FieldIssue"');
     }
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, createMetricsApp } from "../src/app.ts";
 import { machine, postReport, report } from "./agent/report-builder.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./public/helpers.ts";
+import { call, failure, publicTestServices, type TestApp, tenant } from "./public/helpers.ts";
 import { createAgent, createApiKey } from "./support/factories.ts";
 import type { TestServices } from "./support/services.ts";
 
@@ -48,7 +48,7 @@ describe("GET /metrics", () => {
       headers: { authorization: "Bearer metrics-secret-0123456780" },
     });
     expect(wrong.status).toBe(401);
-    expect((await body(wrong)).code).toBe("UNAUTHORIZED");
+    expect((await failure(wrong)).code).toBe("UNAUTHORIZED");
     const right = await app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(right.status).toBe(200);
     expect(await right.text()).toMatch(/^# HELP /m);

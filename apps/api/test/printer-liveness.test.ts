@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
-import { body, call as publicCall, publicTestServices } from "./public/helpers.ts";
+import {
+  answer,
+  dataOf,
+  type Operation,
+  call as publicCall,
+  publicTestServices,
+} from "./public/helpers.ts";
 import { createPrinter, createTeam, call as dashboardCall } from "./support/dashboard-factories.ts";
 import { createApiKey } from "./support/factories.ts";
 import { createJob } from "./support/public-factories.ts";
@@ -76,7 +82,7 @@ describe("one liveness rule for the public API and the dashboard", () => {
       unreachable: { status: "idle", online: false, progress: null },
       printing: { status: "printing", online: true, progress: 100 },
     };
-    expect(view((await body(pub)).data)).toEqual(expected);
+    expect(view((await answer(pub, "listPrinters")).data)).toEqual(expected);
     expect(view(dash.body.data)).toEqual(expected);
   });
 
@@ -96,18 +102,22 @@ describe("one liveness rule for the public API and the dashboard", () => {
       currentJobId: job.id,
       lastSeenAt: ago(1),
     });
-    const read = async (path: string) => (await body(await publicCall(app, path, { key }))).data;
+    const read = async <O extends Operation>(path: string, operation: O) =>
+      dataOf(await publicCall(app, path, { key }), operation);
     const dashboard = async (path: string) =>
       (await dashboardCall(app, "GET", `/api/orgs/${org}${path}`, { token: team.member.token }))
         .body.data;
 
     const shown = {
-      "public printers": (await read("/public/v1/printers"))[0].progress_percentage,
-      "public printer": (await read(`/public/v1/printers/${printer.id}`)).progress_percentage,
-      "public status": (await read(`/public/v1/printers/${printer.id}/status`)).progress,
+      "public printers": (await read("/public/v1/printers", "listPrinters"))[0]
+        ?.progress_percentage,
+      "public printer": (await read(`/public/v1/printers/${printer.id}`, "getPrinter"))
+        .progress_percentage,
+      "public status": (await read(`/public/v1/printers/${printer.id}/status`, "getPrinterStatus"))
+        .progress,
       "dashboard printers": (await dashboard("/printers"))[0].progress_percentage,
-      "public jobs": (await read("/public/v1/jobs"))[0].progress_percentage,
-      "public job": (await read(`/public/v1/jobs/${job.id}`)).progress_percentage,
+      "public jobs": (await read("/public/v1/jobs", "listJobs"))[0]?.progress_percentage,
+      "public job": (await read(`/public/v1/jobs/${job.id}`, "getJob")).progress_percentage,
       "dashboard jobs": (await dashboard("/jobs"))[0].progress_percentage,
     };
     expect(shown).toEqual(Object.fromEntries(Object.keys(shown).map((k) => [k, 38.01])));

@@ -3,7 +3,13 @@ import { CONTROL_ACTIONS } from "@apf/domain";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
-import { body, type Json, call as publicCall, publicTestServices } from "./public/helpers.ts";
+import {
+  dataOf,
+  type Operation,
+  call as publicCall,
+  publicTestServices,
+  type Schema,
+} from "./public/helpers.ts";
 import { createPrinter, createTeam, call as dashboardCall } from "./support/dashboard-factories.ts";
 import { createApiKey } from "./support/factories.ts";
 import { createJob } from "./support/public-factories.ts";
@@ -27,6 +33,12 @@ afterAll(() => services.close());
 const HEAT = { tool0: { actual: 214.8, target: 215 }, bed: { actual: 60.1, target: 60 } };
 
 /** What each surface says of the printer, in one shape. */
+/** What every surface's printer says that these tests compare (the public Printer's fields). */
+type Shown = Pick<
+  Schema<"Printer">,
+  "id" | "status" | "online" | "progress_percentage" | "temperatures" | "available_actions"
+>;
+
 interface Said {
   status: string;
   online: boolean;
@@ -67,23 +79,23 @@ describe("one reading of a printer on every surface", () => {
     await services.orgChanges.sync();
   }
 
-  async function publicJson(path: string) {
+  async function publicJson<O extends Operation>(path: string, operation: O) {
     const res = await publicCall(app, `/public/v1${path}`, { key });
     expect(res.status, path).toBe(200);
-    return (await body(res)).data as Json;
+    return dataOf(res, operation);
   }
 
   /** Every surface, read now; asserts that they agree and returns what they say. */
   async function surfaces(): Promise<Said> {
-    const list = (await publicJson("/printers")) as Json[];
+    const list = await publicJson("/printers", "listPrinters");
     const item = list.find((p) => p.id === printerId)!;
-    const detail = await publicJson(`/printers/${printerId}`);
-    const live = await publicJson(`/printers/${printerId}/status`);
+    const detail = await publicJson(`/printers/${printerId}`, "getPrinter");
+    const live = await publicJson(`/printers/${printerId}/status`, "getPrinterStatus");
     const dash = await dashboardCall(app, "GET", `/api/orgs/${org}/printers`, { token });
     expect(dash.status).toBe(200);
-    const owner = (dash.body.data as Json[]).find((p) => p.id === printerId)!;
+    const owner = (dash.body.data as Shown[]).find((p) => p.id === printerId)!;
 
-    const said = (p: Json): Said => ({
+    const said = (p: Shown): Said => ({
       status: p.status,
       online: p.online,
       progress: p.progress_percentage,
@@ -105,11 +117,11 @@ describe("one reading of a printer on every surface", () => {
     ).toEqual(fromList);
     expect(owner.temperatures).toEqual(item.temperatures);
     // The analytics report reads the view over the facts alone (readPrinterStatusViews).
-    const analytics = await publicJson("/analytics/printers");
-    const reported = (analytics.printers as Json[]).find((p) => p.printer_id === printerId)!;
+    const analytics = await publicJson("/analytics/printers", "getPrinterAnalytics");
+    const reported = analytics.printers.find((p) => p.printer_id === printerId)!;
     expect(reported.status, "GET /public/v1/analytics/printers").toBe(fromList.status);
     // Filtering the cached list by the status it shows finds the printer.
-    const filtered = (await publicJson(`/printers?status=${fromList.status}`)) as Json[];
+    const filtered = await publicJson(`/printers?status=${fromList.status}`, "listPrinters");
     expect(filtered.map((p) => p.id)).toContain(printerId);
     return fromList;
   }

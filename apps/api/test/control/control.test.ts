@@ -75,16 +75,16 @@ describe("POST /public/v1/printers/{id}/control", () => {
     });
     expect(agent.received).toEqual([
       {
-        id: res.body.data.command_id,
+        id: res.body.data!.command_id,
         machine_id: farm.printer.machineId,
         action: "pause",
         requested_at: clock().now().toISOString(),
       },
     ]);
     expect(res.headers.get("x-ratelimit-remaining")).not.toBeNull();
-    const command = await getCommand(app, farm.key, res.body.data.command_id);
+    const command = await getCommand(app, farm.key, res.body.data!.command_id);
     expect(command.body.data).toMatchObject({ status: "acknowledged", error: null });
-    expect(command.body.data.dispatched_at).not.toBeNull();
+    expect(command.body.data!.dispatched_at).not.toBeNull();
   });
 
   it("answers 503 HUB_COMMAND_FAILED naming OctoPrint's refusal", async () => {
@@ -189,7 +189,7 @@ describe("POST /public/v1/printers/{id}/control", () => {
     const farm = await controlFarm(services, { status: "idle" });
     const res = await control(app, farm.key, farm.printer.id, "clear_bed");
     expect(res.status).toBe(200);
-    expect(res.body.data.status).toBe("acknowledged");
+    expect(res.body.data!.status).toBe("acknowledged");
     const [row] = await services.db.select().from(printers).where(eq(printers.id, farm.printer.id));
     expect(row!.bedClearedAt?.toISOString()).toBe(clock().now().toISOString());
   });
@@ -210,7 +210,7 @@ describe("POST /public/v1/printers/{id}/control", () => {
         actorType: "api_key",
         actorId: farm.keyRow.id,
         targetId: farm.printer.id,
-        details: { command_id: res.body.data.command_id, action: "stop", status: "pending" },
+        details: { command_id: res.body.data!.command_id, action: "stop", status: "pending" },
       }),
     ]);
     expect(byAction("printer.control_result")).toEqual([
@@ -275,7 +275,7 @@ describe("Idempotency-Key", () => {
     const replay = await dashboardControl(farmB.organization.id);
     expect(replay.status).toBe(404);
     expect(replay.body.code).toBe("NOT_FOUND");
-    expect(replay.text).not.toContain(first.body.data.command_id);
+    expect(replay.text).not.toContain(first.body.data!.command_id);
   });
 
   it("repeats a 4xx answer but not a 503, and refuses a malformed key with 400", async () => {
@@ -309,14 +309,14 @@ describe("the agent's command channel", () => {
     expect(res.body.data).toEqual([]);
     const command = await getCommand(app, farm.key, answer.data.command_id);
     expect(command.body.data).toMatchObject({ status: "expired", dispatched_at: null });
-    expect(command.body.data.error).toContain("never sent");
+    expect(command.body.data!.error).toContain("never sent");
   });
 
   it("shows an undelivered command expired on read, even with no agent polling", async () => {
     const farm = await controlFarm(services);
     const answer = await pendingCommand(farm);
     clock().advance(31_000);
-    expect((await getCommand(app, farm.key, answer.data.command_id)).body.data.status).toBe(
+    expect((await getCommand(app, farm.key, answer.data.command_id)).body.data!.status).toBe(
       "expired",
     );
   });
@@ -328,7 +328,7 @@ describe("the agent's command channel", () => {
       poll(app, farm.agent.token, 1),
       poll(app, farm.agent.token, 1),
     ]);
-    const delivered = [...a.body.data, ...b.body.data];
+    const delivered = [...a.body.data!, ...b.body.data!];
     expect(delivered.map((c: { id: string }) => c.id)).toEqual([answer.data.command_id]);
     // The agent restarts between receiving and executing: nothing comes again.
     expect((await poll(app, farm.agent.token, 1)).body.data).toEqual([]);
@@ -423,7 +423,7 @@ describe("the agent's command channel", () => {
     const other = await createAgent(services.db, farm.organization.id, "neighbour");
     expect((await poll(app, other.token, 1)).body.data).toEqual([]);
     const mine = await poll(app, farm.agent.token, 1);
-    expect(mine.body.data.map((c: { id: string }) => c.id)).toEqual([answer.data.command_id]);
+    expect(mine.body.data!.map((c: { id: string }) => c.id)).toEqual([answer.data.command_id]);
     const rows = await services.db
       .select()
       .from(commands)
@@ -436,7 +436,7 @@ describe("GET /public/v1/commands/{id}", () => {
   it("is 404 for another organization's command and needs a read or control scope", async () => {
     const farm = await controlFarm(services, { status: "idle" });
     const cleared = await control(app, farm.key, farm.printer.id, "clear_bed");
-    const id = cleared.body.data.command_id;
+    const id = cleared.body.data!.command_id;
     const other = await controlFarm(services);
     expect((await getCommand(app, other.key, id)).status).toBe(404);
     const jobsOnly = await createApiKey(services.db, farm.organization.id, {

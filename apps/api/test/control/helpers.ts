@@ -1,9 +1,12 @@
 import type { Scope } from "@apf/auth";
 import type { Database, PrinterStatus } from "@apf/db";
 import { hasOpenCommandChannel } from "@apf/db/queries/command-channels";
+import type { z } from "@hono/zod-openapi";
 import { expect, vi } from "vitest";
 import type { createApp } from "../../src/app.ts";
-import type { Json } from "../public/helpers.ts";
+import type { route as resultRoute } from "../../src/routes/agent/v1/command-result.ts";
+import type { route as pollRoute } from "../../src/routes/agent/v1/commands-poll.ts";
+import type { ErrorAnswer, Reply } from "../public/helpers.ts";
 import { createAgent, createApiKey, createOrganization } from "../support/factories.ts";
 import { createPrinter } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
@@ -52,12 +55,23 @@ export function addPrinter(
   });
 }
 
-async function json(res: Response) {
+/** The JSON a route answers with this status, as its zod schema says. */
+type Answered<
+  R extends { responses: { 200: { content: { "application/json": { schema: z.ZodType } } } } },
+> = z.infer<R["responses"][200]["content"]["application/json"]["schema"]>;
+
+/** GET /agent/v1/commands: the commands handed to the agent. */
+export type PolledCommands = Answered<typeof pollRoute>;
+/** One command as the agent receives it. */
+export type AgentCommand = PolledCommands["data"][number];
+
+/** The status, headers and parsed body (typed as `T`: what the route documents) of an answer. */
+async function json<T>(res: Response) {
   const text = await res.text();
   return {
     status: res.status,
     headers: res.headers,
-    body: (text ? JSON.parse(text) : null) as Json,
+    body: (text ? JSON.parse(text) : null) as T,
   };
 }
 
@@ -69,7 +83,7 @@ export async function control(
   action: string,
   headers: Record<string, string> = {},
 ) {
-  return json(
+  return json<Reply<"controlPrinter">>(
     await app.request(`/public/v1/printers/${printerId}/control`, {
       method: "POST",
       headers: {
@@ -84,7 +98,7 @@ export async function control(
 
 /** GET /agent/v1/commands?wait=… as the agent. */
 export async function poll(app: App, token: string, wait = 1, signal?: AbortSignal) {
-  return json(
+  return json<Partial<PolledCommands> & Partial<ErrorAnswer>>(
     await app.request(`/agent/v1/commands?wait=${wait}`, {
       headers: { authorization: `Bearer ${token}` },
       ...(signal ? { signal } : {}),
@@ -99,7 +113,7 @@ export async function sendResult(
   commandId: string,
   result: { ok: boolean; octoprint_status?: number | null; error?: string | null },
 ) {
-  return json(
+  return json<Partial<Answered<typeof resultRoute>> & Partial<ErrorAnswer>>(
     await app.request(`/agent/v1/commands/${commandId}/result`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -110,7 +124,7 @@ export async function sendResult(
 
 /** GET /public/v1/commands/{id}. */
 export async function getCommand(app: App, key: string, commandId: string) {
-  return json(
+  return json<Reply<"getCommand">>(
     await app.request(`/public/v1/commands/${commandId}`, {
       headers: { authorization: `Bearer ${key}` },
     }),
@@ -124,7 +138,7 @@ export async function getCommand(app: App, key: string, commandId: string) {
 export function fakeAgentLoop(
   app: App,
   token: string,
-  answer: (command: Json) => {
+  answer: (command: AgentCommand) => {
     ok: boolean;
     octoprint_status?: number | null;
     error?: string;
@@ -134,12 +148,12 @@ export function fakeAgentLoop(
   }),
 ) {
   const controller = new AbortController();
-  const received: Json[] = [];
+  const received: AgentCommand[] = [];
   const running = (async () => {
     while (!controller.signal.aborted) {
       const res = await poll(app, token, 2, controller.signal).catch(() => null);
       if (res?.status !== 200) break;
-      for (const command of res.body.data) {
+      for (const command of res.body.data!) {
         received.push(command);
         await sendResult(app, token, command.id, answer(command));
       }

@@ -35,9 +35,9 @@ describe.skipIf(!process.env.APF_TEST_REDIS_URL)("two API instances on Postgres 
     const res = await control(a, farm.key, farm.printer.id, "pause");
     await agent.stop();
     expect(res.status).toBe(200);
-    expect(res.body.data.status).toBe("acknowledged");
-    expect(agent.received.map((c) => c.id)).toEqual([res.body.data.command_id]);
-    expect((await getCommand(b, farm.key, res.body.data.command_id)).body.data.status).toBe(
+    expect(res.body.data!.status).toBe("acknowledged");
+    expect(agent.received.map((c) => c.id)).toEqual([res.body.data!.command_id]);
+    expect((await getCommand(b, farm.key, res.body.data!.command_id)).body.data!.status).toBe(
       "acknowledged",
     );
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { body, call, publicTestServices, tenant } from "../public/helpers.ts";
+import { answer, call, publicTestServices, tenant } from "../public/helpers.ts";
 import type { TestServices } from "../support/services.ts";
 import { emit } from "./helpers.ts";
 
@@ -19,19 +19,28 @@ describe("GET /public/v1/events", () => {
     for (let n = 1; n <= 5; n++) {
       await emit(services, a.organization.id, { type: "job.queued", data: { n } });
     }
-    const first = await body(await call(app, "/public/v1/events?limit=2", { key: a.key }));
-    expect(first.data.map((e: { sequence: number }) => e.sequence)).toEqual([1, 2]);
+    const first = await answer(
+      await call(app, "/public/v1/events?limit=2", { key: a.key }),
+      "listEvents",
+    );
+    expect(first.data.map((e) => e.sequence)).toEqual([1, 2]);
     expect(first.meta).toEqual({ limit: 2, after: 0, next_after: 2, has_more: true });
     expect(first.data[0]).toMatchObject({
       type: "job.queued",
       organization_id: a.organization.id,
       data: { n: 1 },
     });
-    expect(first.data[0].id).toMatch(/^evt_[0-9a-f]{32}$/);
-    const last = await body(await call(app, "/public/v1/events?after=4&limit=2", { key: a.key }));
-    expect(last.data.map((e: { sequence: number }) => e.sequence)).toEqual([5]);
+    expect(first.data[0]?.id).toMatch(/^evt_[0-9a-f]{32}$/);
+    const last = await answer(
+      await call(app, "/public/v1/events?after=4&limit=2", { key: a.key }),
+      "listEvents",
+    );
+    expect(last.data.map((e) => e.sequence)).toEqual([5]);
     expect(last.meta).toEqual({ limit: 2, after: 4, next_after: 5, has_more: false });
-    const empty = await body(await call(app, "/public/v1/events?after=5", { key: a.key }));
+    const empty = await answer(
+      await call(app, "/public/v1/events?after=5", { key: a.key }),
+      "listEvents",
+    );
     expect(empty).toMatchObject({ data: [], meta: { next_after: 5, has_more: false } });
   });
 
@@ -44,15 +53,13 @@ describe("GET /public/v1/events", () => {
       { type: "job.completed" },
       { type: "printer.status_changed" },
     );
-    const page = await body(
+    const page = await answer(
       await call(app, "/public/v1/events?types=job.completed,printer.status_changed", {
         key: a.key,
       }),
+      "listEvents",
     );
-    expect(page.data.map((e: { type: string }) => e.type)).toEqual([
-      "job.completed",
-      "printer.status_changed",
-    ]);
+    expect(page.data.map((e) => e.type)).toEqual(["job.completed", "printer.status_changed"]);
     const bad = await call(app, "/public/v1/events?types=job.completed,nope", { key: a.key });
     expect(bad.status).toBe(400);
   });
@@ -62,7 +69,7 @@ describe("GET /public/v1/events", () => {
     const b = await tenant(services.db, "B");
     await emit(services, a.organization.id, { type: "job.queued" }, { type: "job.started" });
     await emit(services, b.organization.id, { type: "job.failed" });
-    const page = await body(await call(app, "/public/v1/events", { key: b.key }));
+    const page = await answer(await call(app, "/public/v1/events", { key: b.key }), "listEvents");
     expect(page.data).toHaveLength(1);
     expect(page.data[0]).toMatchObject({ sequence: 1, type: "job.failed" });
     expect(JSON.stringify(page)).not.toContain(a.organization.id);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { mintDownloadLink } from "../../src/modules/files/download-link.ts";
-import { body, publicTestServices, type TestApp, tenant } from "../public/helpers.ts";
+import { failure, publicTestServices, type TestApp, tenant } from "../public/helpers.ts";
 import { createAgent } from "../support/factories.ts";
 import type { TestClock, TestServices } from "../support/services.ts";
 import { PRUSA_GCODE, uploadFile } from "./helpers.ts";
@@ -46,13 +46,13 @@ describe("GET /agent/v1/files/{token}", () => {
   it("answers 404 to another organization's agent", async () => {
     const res = await download(mintDownloadLink(services, organizationId, fileId), otherAgent);
     expect(res.status).toBe(404);
-    expect((await body(res)).code).toBe("NOT_FOUND");
+    expect((await failure(res)).code).toBe("NOT_FOUND");
   });
 
   it("needs an agent token", async () => {
     const res = await download(mintDownloadLink(services, organizationId, fileId));
     expect(res.status).toBe(401);
-    expect((await body(res)).code).toBe("UNAUTHORIZED");
+    expect((await failure(res)).code).toBe("UNAUTHORIZED");
   });
 
   it("answers 401 TOKEN_EXPIRED after an hour and INVALID_TOKEN for a link it did not sign", async () => {
@@ -61,12 +61,12 @@ describe("GET /agent/v1/files/{token}", () => {
     try {
       const expired = await download(url, ownAgent);
       expect(expired.status).toBe(401);
-      expect((await body(expired)).code).toBe("TOKEN_EXPIRED");
+      expect((await failure(expired)).code).toBe("TOKEN_EXPIRED");
     } finally {
       (services.clock as TestClock).advance(-(3600 * 1000 + 1));
     }
     const forged = await download(`${url.slice(0, -3)}AAA`, ownAgent);
-    expect((await body(forged)).code).toBe("INVALID_TOKEN");
+    expect((await failure(forged)).code).toBe("INVALID_TOKEN");
   });
 
   it("answers 404 for a link to a file that was deleted", async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { body, call, freshIp, type TestApp } from "../public/helpers.ts";
+import { call, dataOf, freshIp, type TestApp } from "../public/helpers.ts";
 
 /** A real sliced file (PrusaSlicer, MK4S, PETG, with thumbnails) from the inspector's samples. */
 export const PRUSA_GCODE = readFileSync(
@@ -43,12 +43,7 @@ export function put(
 export async function uploadUrl(app: TestApp, key: string, filename = "benchy.gcode") {
   const res = await call(app, "/public/v1/files/upload-url", { key, json: { filename } });
   expect(res.status).toBe(201);
-  return (await body(res)).data as {
-    file_id: string;
-    upload_url: string;
-    upload_token: string;
-    storage_key: string;
-  };
+  return dataOf(res, "createFileUploadUrl");
 }
 
 /** Steps 1 to 3: a print file named `name` holding `bytes`. */
@@ -67,7 +62,7 @@ export async function uploadFile(
     json: { name, storage_key: step1.storage_key, ...extra },
   });
   expect(res.status).toBe(201);
-  return (await body(res)).data as { id: string; [field: string]: unknown };
+  return dataOf(res, "createPrintFile");
 }
 
 /** A stream of `total` bytes in 64 KiB chunks that counts how many were pulled. */

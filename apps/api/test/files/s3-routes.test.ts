@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { channelOpen } from "../control/helpers.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "../public/helpers.ts";
+import { call, dataOf, publicTestServices, type TestApp, tenant } from "../public/helpers.ts";
 import { agentLoop, enqueue, send } from "../queue/helpers.ts";
 import { createAgent } from "../support/factories.ts";
 import { createPrinter } from "../support/public-factories.ts";
@@ -39,10 +39,10 @@ it("uploads in three steps to S3 and hands the agent the same bytes by its signe
     json: { filename: "benchy.gcode" },
   });
   expect(step1.status).toBe(201);
-  const upload = (await body(step1)).data;
+  const upload = await dataOf(step1, "createFileUploadUrl");
   const step2 = await put(app, upload.upload_url, t.key, PRUSA_GCODE);
   expect(step2.status).toBe(200);
-  expect((await body(step2)).data).toEqual({
+  expect(await dataOf(step2, "uploadFile")).toEqual({
     size_bytes: PRUSA_GCODE.length,
     sha256: sha256(PRUSA_GCODE),
   });
@@ -51,7 +51,7 @@ it("uploads in three steps to S3 and hands the agent the same bytes by its signe
     json: { name: "Benchy on S3", storage_key: upload.storage_key },
   });
   expect(step3.status).toBe(201);
-  const file = (await body(step3)).data;
+  const file = await dataOf(step3, "createPrintFile");
   expect(file).toMatchObject({
     id: upload.file_id,
     file_size_bytes: PRUSA_GCODE.length,
@@ -86,7 +86,7 @@ it("uploads in three steps to S3 and hands the agent the same bytes by its signe
     observedAt: now,
   });
   const job = (await enqueue(app, t.key, { print_file_id: file.id, printer_id: printer.id })).body
-    .data;
+    .data!;
   const loop = agentLoop(app, agent.token, () => undefined);
   await channelOpen(services, agent.id);
   const started = await send(app, t.key, "POST", `/public/v1/jobs/${job.id}/start`);
@@ -98,7 +98,7 @@ it("uploads in three steps to S3 and hands the agent the same bytes by its signe
     job_id: job.id,
     file: { size_bytes: PRUSA_GCODE.length, sha256: sha256(PRUSA_GCODE) },
   });
-  const download = await app.request(command.file.url, {
+  const download = await app.request(command!.file!.url, {
     headers: { Authorization: `Bearer ${agent.token}` },
   });
   expect(download.status).toBe(200);

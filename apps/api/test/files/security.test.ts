@@ -1,7 +1,8 @@
 import { mintToken, SCOPE_REGISTRY, SCOPES, scopeForRoute } from "@apf/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "../public/helpers.ts";
+import { call, failure, publicTestServices, type TestApp, tenant } from "../public/helpers.ts";
+import { openApiDocument, operationAt, resolve } from "../public/openapi-document.ts";
 import { FILE_ROUTES } from "../public/routes.ts";
 import { createApiKey } from "../support/factories.ts";
 import type { TestServices } from "../support/services.ts";
@@ -100,8 +101,8 @@ describe.each(CASES)("$route", (c) => {
 
   it("answers UNAUTHORIZED without a key and TOKEN_INVALID for an unknown one", async () => {
     const request = await c.request(a);
-    expect((await body(await send(c, undefined, request))).code).toBe("UNAUTHORIZED");
-    expect((await body(await send(c, mintToken("live").token, request))).code).toBe(
+    expect((await failure(await send(c, undefined, request))).code).toBe("UNAUTHORIZED");
+    expect((await failure(await send(c, mintToken("live").token, request))).code).toBe(
       "TOKEN_INVALID",
     );
   });
@@ -112,7 +113,7 @@ describe.each(CASES)("$route", (c) => {
     const narrow = await createApiKey(services.db, a.organization.id, { scopes: others });
     const refused = await send(c, narrow.key, request);
     expect(refused.status).toBe(403);
-    expect((await body(refused)).error).toBe(`API key missing required scope: ${scope}`);
+    expect((await failure(refused)).error).toBe(`API key missing required scope: ${scope}`);
     const broad = await createApiKey(services.db, a.organization.id, {
       scopes: [SCOPE_REGISTRY[scope].kind],
     });
@@ -124,9 +125,9 @@ describe.each(CASES)("$route", (c) => {
     const res = await send(c, b.key, request);
     if (c.route.includes("{id}")) {
       expect(res.status).toBe(404);
-      expect((await body(res)).code).toBe("NOT_FOUND");
+      expect((await failure(res)).code).toBe("NOT_FOUND");
     } else if (c.route === "POST /public/v1/files") {
-      expect((await body(res)).code).toBe("FILE_NOT_UPLOADED");
+      expect((await failure(res)).code).toBe("FILE_NOT_UPLOADED");
     } else {
       expect(res.status).toBe(c.success);
       expect(await res.text()).not.toContain(a.organization.id);
@@ -135,17 +136,17 @@ describe.each(CASES)("$route", (c) => {
 });
 
 it("documents every file route in the public OpenAPI document, with its codes", async () => {
-  const doc = await body(await app.request("/public/v1/openapi.json"));
+  const doc = await openApiDocument(await app.request("/public/v1/openapi.json"));
   for (const route of FILE_ROUTES) {
     const [method, path] = route.split(" ") as [string, string];
-    const op = doc.paths[path]?.[method.toLowerCase()];
-    expect(op, route).toBeDefined();
-    expect(op.security).toEqual([{ bearerAuth: [] }]);
+    expect(operationAt(doc, path, method).security).toEqual([{ bearerAuth: [] }]);
   }
-  const upload = doc.paths["/public/v1/files/upload/{token}"].put;
-  expect(Object.keys(upload.requestBody.content)).toEqual(["application/octet-stream"]);
-  expect(JSON.stringify(upload.responses["413"])).toContain("FILE_TOO_LARGE");
-  expect(Object.keys(upload.responses)).toEqual(
+  const upload = operationAt(doc, "/public/v1/files/upload/{token}", "PUT");
+  expect(Object.keys(resolve(doc, upload.requestBody!).content)).toEqual([
+    "application/octet-stream",
+  ]);
+  expect(JSON.stringify(upload.responses?.["413"])).toContain("FILE_TOO_LARGE");
+  expect(Object.keys(upload.responses ?? {})).toEqual(
     expect.arrayContaining(["400", "401", "403", "411", "413"]),
   );
 });

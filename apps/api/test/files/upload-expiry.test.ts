@@ -4,7 +4,14 @@ import { fileUploads, printFiles } from "@apf/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "../public/helpers.ts";
+import {
+  call,
+  dataOf,
+  failure,
+  publicTestServices,
+  type TestApp,
+  tenant,
+} from "../public/helpers.ts";
 import type { TestClock, TestServices } from "../support/services.ts";
 import { PRUSA_GCODE, put, uploadFile, uploadUrl } from "./helpers.ts";
 
@@ -30,8 +37,10 @@ it("removes an upload not made a print file within its hour, with its bytes and 
   // A PrusaSlicer file carries a thumbnail, stored beside the bytes.
   expect(record?.thumbnailKey).toEqual(expect.any(String));
   const kept = await uploadFile(app, t.key, "Kept");
-  const keptFile = (await body(await call(app, `/public/v1/files/${kept.id}`, { key: t.key })))
-    .data;
+  const keptFile = await dataOf(
+    await call(app, `/public/v1/files/${kept.id}`, { key: t.key }),
+    "getPrintFile",
+  );
   expect(keptFile.has_thumbnail).toBe(true);
 
   clock.advance(HOUR - 1000);
@@ -45,7 +54,7 @@ it("removes an upload not made a print file within its hour, with its bytes and 
     key: t.key,
     json: { name: "Too late", storage_key: pending.storage_key },
   });
-  expect([late.status, (await body(late)).code]).toEqual([400, "FILE_NOT_UPLOADED"]);
+  expect([late.status, (await failure(late)).code]).toEqual([400, "FILE_NOT_UPLOADED"]);
   await services.dispatcher.runOnce();
   expect(await services.fileStore.head(pending.storage_key)).not.toBeNull();
 

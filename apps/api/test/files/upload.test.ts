@@ -5,7 +5,15 @@ import { fileUploads, jobs, printFiles } from "@apf/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "../public/helpers.ts";
+import {
+  answer,
+  call,
+  dataOf,
+  failure,
+  publicTestServices,
+  type TestApp,
+  tenant,
+} from "../public/helpers.ts";
 import { createApiKey } from "../support/factories.ts";
 import { createJob, createSku } from "../support/public-factories.ts";
 import type { TestClock, TestServices } from "../support/services.ts";
@@ -41,7 +49,7 @@ describe("the three-step upload", () => {
       json: { filename: "benchy.gcode", content_type: "text/x.gcode" },
     });
     expect(step1.status).toBe(201);
-    const upload = (await body(step1)).data;
+    const upload = await dataOf(step1, "createFileUploadUrl");
     expect(upload).toEqual({
       file_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       filename: "benchy.gcode",
@@ -54,7 +62,7 @@ describe("the three-step upload", () => {
 
     const step2 = await put(app, upload.upload_url, a.key, PRUSA_GCODE);
     expect(step2.status).toBe(200);
-    expect((await body(step2)).data).toEqual({
+    expect(await dataOf(step2, "uploadFile")).toEqual({
       size_bytes: PRUSA_GCODE.length,
       sha256: sha256(PRUSA_GCODE),
     });
@@ -64,7 +72,7 @@ describe("the three-step upload", () => {
       json: { name: "Benchy", storage_key: upload.storage_key, number_of_units: 2 },
     });
     expect(step3.status).toBe(201);
-    const file = (await body(step3)).data;
+    const file = await dataOf(step3, "createPrintFile");
     expect(file).toEqual({
       id: upload.file_id,
       name: "Benchy",
@@ -88,7 +96,7 @@ describe("the three-step upload", () => {
     expect(JSON.stringify(file)).not.toContain(upload.storage_key);
 
     const got = await call(app, `/public/v1/files/${file.id}`, { key: a.key });
-    expect((await body(got)).data).toEqual(file);
+    expect(await dataOf(got, "getPrintFile")).toEqual(file);
     const thumbnail = await call(app, `/public/v1/files/${file.id}/thumbnail`, { key: a.key });
     expect(thumbnail.status).toBe(200);
     expect(thumbnail.headers.get("content-type")).toBe("image/png");
@@ -101,12 +109,12 @@ describe("the three-step upload", () => {
     const upload = await uploadUrl(app, a.key);
     expect((await put(app, upload.upload_url, a.key, PRUSA_GCODE)).status).toBe(200);
     const again = await put(app, upload.upload_url, a.key, CURA_GCODE);
-    expect((await body(again)).data.sha256).toBe(sha256(CURA_GCODE));
+    expect((await dataOf(again, "uploadFile")).sha256).toBe(sha256(CURA_GCODE));
     const res = await call(app, "/public/v1/files", {
       key: a.key,
       json: { name: "Overwritten", storage_key: upload.storage_key },
     });
-    const file = (await body(res)).data;
+    const file = await dataOf(res, "createPrintFile");
     expect(file).toMatchObject({ sha256: sha256(CURA_GCODE), slicer: "Cura 5.4.0" });
     expect(file.has_thumbnail).toBe(false);
     const stored = await services.fileStore.get(upload.storage_key);
@@ -121,7 +129,7 @@ describe("the three-step upload", () => {
     });
     expect(res.status).toBe(200);
     // Whole 64 KiB chunks until 200 KiB were sent: four of them.
-    expect((await body(res)).data.size_bytes).toBe(4 * 64 * 1024);
+    expect((await dataOf(res, "uploadFile")).size_bytes).toBe(4 * 64 * 1024);
   });
 });
 
@@ -132,7 +140,7 @@ describe("POST /files/upload-url", () => {
       json: { filename: "part.stl" },
     });
     expect(res.status).toBe(415);
-    const json = await body(res);
+    const json = await failure(res);
     expect(json.code).toBe("UNSUPPORTED_FILE_TYPE");
     expect(json.error).toContain(".gcode, .gco, .g");
   });
@@ -146,7 +154,7 @@ describe("POST /files/upload-url", () => {
   ])("answers 400 naming filename for %s", async (_, filename) => {
     const res = await call(app, "/public/v1/files/upload-url", { key: a.key, json: { filename } });
     expect(res.status).toBe(400);
-    const json = await body(res);
+    const json = await failure(res);
     expect(json.code).toBe("INVALID_REQUEST");
     expect(json.error).toContain('"filename"');
   });
@@ -167,7 +175,7 @@ describe("PUT /files/upload/{token}", () => {
     const upload = await uploadUrl(app, a.key);
     const res = await put(app, upload.upload_url, undefined, PRUSA_GCODE);
     expect(res.status).toBe(401);
-    expect((await body(res)).code).toBe("UNAUTHORIZED");
+    expect((await failure(res)).code).toBe("UNAUTHORIZED");
   });
 
   it("answers 401 INVALID_TOKEN for a token it did not sign, saying upload token", async () => {
@@ -177,7 +185,7 @@ describe("PUT /files/upload/{token}", () => {
     for (const token of [forged, "not-a-token", `${payload}x.${mac}`]) {
       const res = await put(app, `/public/v1/files/upload/${token}`, a.key, PRUSA_GCODE);
       expect(res.status).toBe(401);
-      const json = await body(res);
+      const json = await failure(res);
       expect(json.code).toBe("INVALID_TOKEN");
       expect(json.error).toContain("upload token");
     }
@@ -189,7 +197,7 @@ describe("PUT /files/upload/{token}", () => {
     try {
       const res = await put(app, upload.upload_url, a.key, PRUSA_GCODE);
       expect(res.status).toBe(401);
-      const json = await body(res);
+      const json = await failure(res);
       expect(json).toMatchObject({ code: "TOKEN_EXPIRED" });
       expect(json.error).toContain("upload token");
     } finally {
@@ -201,7 +209,7 @@ describe("PUT /files/upload/{token}", () => {
     const upload = await uploadUrl(app, a.key);
     const stranger = await put(app, upload.upload_url, b.key, PRUSA_GCODE);
     expect(stranger.status).toBe(403);
-    expect((await body(stranger)).code).toBe("FORBIDDEN");
+    expect((await failure(stranger)).code).toBe("FORBIDDEN");
     const colleague = await createApiKey(services.db, a.organization.id);
     expect((await put(app, upload.upload_url, colleague.key, PRUSA_GCODE)).status).toBe(403);
     expect(await services.fileStore.head(upload.storage_key)).toBeNull();
@@ -211,11 +219,11 @@ describe("PUT /files/upload/{token}", () => {
     const upload = await uploadUrl(app, a.key);
     const empty = await put(app, upload.upload_url, a.key, new Uint8Array(0));
     expect(empty.status).toBe(400);
-    expect((await body(empty)).code).toBe("NO_CONTENT");
+    expect((await failure(empty)).code).toBe("NO_CONTENT");
     const chunked = await put(app, upload.upload_url, a.key, countingStream(0).stream, {
       "Transfer-Encoding": "chunked",
     });
-    expect((await body(chunked)).code).toBe("NO_CONTENT");
+    expect((await failure(chunked)).code).toBe("NO_CONTENT");
     expect(await services.fileStore.head(upload.storage_key)).toBeNull();
   });
 
@@ -223,7 +231,7 @@ describe("PUT /files/upload/{token}", () => {
     const upload = await uploadUrl(app, a.key);
     const res = await put(app, upload.upload_url, a.key, countingStream(1000).stream);
     expect(res.status).toBe(411);
-    expect((await body(res)).code).toBe("LENGTH_REQUIRED");
+    expect((await failure(res)).code).toBe("LENGTH_REQUIRED");
   });
 
   it("answers 413 FILE_TOO_LARGE for a declared length past the limit without reading the body", async () => {
@@ -234,7 +242,7 @@ describe("PUT /files/upload/{token}", () => {
     });
     expect(res.status).toBe(413);
     expect(res.headers.get("connection")).toBe("close");
-    const json = await body(res);
+    const json = await failure(res);
     expect(json.code).toBe("FILE_TOO_LARGE");
     expect(json.error).toContain("1 MB");
     expect(state.pulled).toBeLessThan(1024 * 1024);
@@ -250,7 +258,7 @@ describe("PUT /files/upload/{token}", () => {
       "Transfer-Encoding": "chunked",
     });
     expect(res.status).toBe(413);
-    expect((await body(res)).code).toBe("FILE_TOO_LARGE");
+    expect((await failure(res)).code).toBe("FILE_TOO_LARGE");
     // Read a little past the limit (stream buffers), nowhere near the whole 20 MB.
     expect(state.pulled).toBeLessThan(3 * 1024 * 1024);
     expect((await services.fileStore.head(upload.storage_key))?.sizeBytes).toBe(PRUSA_GCODE.length);
@@ -276,7 +284,7 @@ describe("PUT /files/upload/{token}", () => {
       headers: { "Content-Length": String(70 * 1024 + 40) },
     });
     expect(res.status).toBe(413);
-    expect((await body(res)).code).toBe("PAYLOAD_TOO_LARGE");
+    expect((await failure(res)).code).toBe("PAYLOAD_TOO_LARGE");
   });
 });
 
@@ -288,13 +296,13 @@ describe("POST /files", () => {
       json: { name: "Not yet", storage_key: upload.storage_key },
     });
     expect(notYet.status).toBe(400);
-    expect((await body(notYet)).code).toBe("FILE_NOT_UPLOADED");
+    expect((await failure(notYet)).code).toBe("FILE_NOT_UPLOADED");
     await put(app, upload.upload_url, a.key, PRUSA_GCODE);
     const stranger = await call(app, "/public/v1/files", {
       key: b.key,
       json: { name: "Theirs", storage_key: upload.storage_key },
     });
-    expect((await body(stranger)).code).toBe("FILE_NOT_UPLOADED");
+    expect((await failure(stranger)).code).toBe("FILE_NOT_UPLOADED");
   });
 
   it("answers FILE_NOT_UPLOADED once the upload is more than an hour old", async () => {
@@ -306,7 +314,7 @@ describe("POST /files", () => {
         key: a.key,
         json: { name: "Too late", storage_key: upload.storage_key },
       });
-      expect((await body(res)).code).toBe("FILE_NOT_UPLOADED");
+      expect((await failure(res)).code).toBe("FILE_NOT_UPLOADED");
     } finally {
       (services.clock as TestClock).advance(-3601 * 1000);
     }
@@ -321,7 +329,7 @@ describe("POST /files", () => {
       json: { name: "Twice", storage_key: upload.storage_key },
     });
     expect(res.status).toBe(409);
-    expect((await body(res)).code).toBe("DUPLICATE_NAME");
+    expect((await failure(res)).code).toBe("DUPLICATE_NAME");
     const retry = await call(app, "/public/v1/files", {
       key: a.key,
       json: { name: "Twice (2)", storage_key: upload.storage_key },
@@ -340,13 +348,13 @@ describe("POST /files", () => {
         json: { name: "With product", storage_key: upload.storage_key, product_id: productId },
       });
       expect(res.status).toBe(404);
-      expect((await body(res)).code).toBe("PRODUCT_NOT_FOUND");
+      expect((await failure(res)).code).toBe("PRODUCT_NOT_FOUND");
     }
     const res = await call(app, "/public/v1/files", {
       key: a.key,
       json: { name: "With product", storage_key: upload.storage_key, product_id: ours.productId },
     });
-    expect((await body(res)).data.product_id).toBe(ours.productId);
+    expect((await dataOf(res, "createPrintFile")).product_id).toBe(ours.productId);
     const left = await services.db
       .select()
       .from(fileUploads)
@@ -360,7 +368,7 @@ describe("POST /files", () => {
       json: { name: "n", storage_key: "k", number_of_units: 0 },
     });
     expect(res.status).toBe(400);
-    expect((await body(res)).error).toContain('"number_of_units"');
+    expect((await failure(res)).error).toContain('"number_of_units"');
   });
 });
 
@@ -374,24 +382,20 @@ describe("GET /files", () => {
     const list = async (query: string) => {
       const res = await call(app, `/public/v1/files${query}`, { key: t.key });
       expect(res.status).toBe(200);
-      return body(res);
+      return answer(res, "listPrintFiles");
     };
     const all = await list("");
-    expect(all.data.map((f: { id: string }) => f.id)).toEqual([cura.id, prusa.id]);
+    expect(all.data.map((f) => f.id)).toEqual([cura.id, prusa.id]);
     expect(all.meta).toEqual({ limit: 50, offset: 0, count: 2 });
-    expect((await list("?filament_type=PETG")).data.map((f: { id: string }) => f.id)).toEqual([
-      prusa.id,
-    ]);
-    expect(
-      (await list("?model_id=Creality%20Ender-3")).data.map((f: { id: string }) => f.id),
-    ).toEqual([cura.id]);
+    expect((await list("?filament_type=PETG")).data.map((f) => f.id)).toEqual([prusa.id]);
+    expect((await list("?model_id=Creality%20Ender-3")).data.map((f) => f.id)).toEqual([cura.id]);
     expect((await list(`?product_id=${sku.productId}`)).data).toHaveLength(1);
-    expect((await list("?product_id=nope")).meta.count).toBe(0);
+    expect((await list("?product_id=nope")).meta?.count).toBe(0);
     const page = await list("?limit=1&offset=1");
-    expect(page.data.map((f: { id: string }) => f.id)).toEqual([prusa.id]);
+    expect(page.data.map((f) => f.id)).toEqual([prusa.id]);
     expect(page.meta).toEqual({ limit: 1, offset: 1, count: 2 });
     const bad = await call(app, "/public/v1/files?limit=0", { key: t.key });
-    expect((await body(bad)).error).toContain('"limit"');
+    expect((await failure(bad)).error).toContain('"limit"');
   });
 });
 
@@ -405,12 +409,12 @@ describe("DELETE /files/{id}", () => {
     });
     const busy = await call(app, `/public/v1/files/${file.id}`, { key: a.key, method: "DELETE" });
     expect(busy.status).toBe(409);
-    expect((await body(busy)).code).toBe("FILE_IN_USE");
+    expect((await failure(busy)).code).toBe("FILE_IN_USE");
     await createJob(services.db, a.organization.id, { printFileId: file.id, status: "completed" });
     await services.db.update(jobs).set({ status: "cancelled" }).where(eq(jobs.id, job.id));
     const res = await call(app, `/public/v1/files/${file.id}`, { key: a.key, method: "DELETE" });
     expect(res.status).toBe(200);
-    expect((await body(res)).data).toEqual({ id: file.id, deleted: true });
+    expect(await dataOf(res, "deletePrintFile")).toEqual({ id: file.id, deleted: true });
     expect(await services.fileStore.head(row!.storageKey)).toBeNull();
     expect(await services.fileStore.head(row!.thumbnailKey!)).toBeNull();
     const gone = await call(app, `/public/v1/files/${file.id}`, { key: a.key });

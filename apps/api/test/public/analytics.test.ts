@@ -6,7 +6,7 @@ import { createApp } from "../../src/app.ts";
 import { createAgent, createApiKey } from "../support/factories.ts";
 import { createJob, createPrinter, createSku, createSpool } from "../support/public-factories.ts";
 import { TestClock, type TestServices } from "../support/services.ts";
-import { body, call, type Json, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import { answer, call, failure, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 
 // A farm in New York (UTC−5 in November). Now: 2026-11-23 15:00 UTC = 10:00 in New York.
 // The window 2026-11-20 … 2026-11-22 runs from 2026-11-20T05:00Z to 2026-11-23T05:00Z: 72 h.
@@ -157,14 +157,31 @@ beforeAll(async () => {
 });
 afterAll(() => services.close());
 
-async function get(path: string, withKey = key): Promise<{ status: number; json: Json }> {
-  const res = await call(app, `/public/v1/analytics/${path}`, { key: withKey });
-  return { status: res.status, json: await body(res) };
+/** The analytics reports by path, and their operations in the document. */
+const REPORTS = {
+  production: "getProductionAnalytics",
+  printers: "getPrinterAnalytics",
+  failures: "getFailureAnalytics",
+  inventory: "getInventoryAnalytics",
+  overview: "getAnalyticsOverview",
+} as const;
+type Report = keyof typeof REPORTS;
+
+/** A report (`query` with its leading "?"), answered as the document types it. */
+async function get<R extends Report>(report: R, query = "", withKey = key) {
+  const res = await call(app, `/public/v1/analytics/${report}${query}`, { key: withKey });
+  return { status: res.status, json: await answer(res, REPORTS[report]) };
+}
+
+/** A request the report refuses. */
+async function refused(report: Report, query = "", withKey = key) {
+  const res = await call(app, `/public/v1/analytics/${report}${query}`, { key: withKey });
+  return { status: res.status, json: await failure(res) };
 }
 
 describe("GET /public/v1/analytics/production", () => {
   it("counts each job on the day it ended in the organization's time zone", async () => {
-    const { status, json } = await get(`production?${WINDOW}`);
+    const { status, json } = await get("production", `?${WINDOW}`);
     expect(status).toBe(200);
     expect(json.data).toEqual({
       date_range: { from: "2026-11-20", to: "2026-11-22", time_zone: "America/New_York" },
@@ -202,7 +219,7 @@ describe("GET /public/v1/analytics/production", () => {
   });
 
   it("filters by printer and by product", async () => {
-    const byPrinter = await get(`production?${WINDOW}&printer_id=${ids.p2}`);
+    const byPrinter = await get("production", `?${WINDOW}&printer_id=${ids.p2}`);
     expect(byPrinter.json.data.summary).toEqual({
       jobs_completed: 0,
       jobs_failed: 2,
@@ -210,7 +227,7 @@ describe("GET /public/v1/analytics/production", () => {
       units_produced: 0,
       total_print_time_hours: 0,
     });
-    const byProduct = await get(`production?${WINDOW}&product_id=${ids.product}`);
+    const byProduct = await get("production", `?${WINDOW}&product_id=${ids.product}`);
     expect(byProduct.json.data.summary).toEqual({
       jobs_completed: 1,
       jobs_failed: 0,
@@ -224,9 +241,9 @@ describe("GET /public/v1/analytics/production", () => {
     const { json } = await get("production");
     expect(json.data.date_range).toMatchObject({ from: "2026-10-25", to: "2026-11-23" });
     expect(json.data.daily).toHaveLength(30);
-    expect(json.data.daily[0].date).toBe("2026-10-25");
+    expect(json.data.daily[0]?.date).toBe("2026-10-25");
     // Across the end of daylight saving time (1 November) every day is there once.
-    expect(new Set(json.data.daily.map((d: Json) => d.date)).size).toBe(30);
+    expect(new Set(json.data.daily.map((d) => d.date)).size).toBe(30);
     expect(json.data.daily.at(-1)).toMatchObject({ date: "2026-11-23", jobs_completed: 1 });
     // J6 ended on the 19th, J5 today: six jobs ended in these thirty days.
     expect(json.data.summary).toMatchObject({ jobs_completed: 4, jobs_failed: 2 });
@@ -237,7 +254,7 @@ describe("GET /public/v1/analytics/production", () => {
       .update(organizations)
       .set({ timeZone: "Pacific/Auckland" })
       .where(eq(organizations.id, other.organization.id));
-    const { json } = await get("production", other.key);
+    const { json } = await get("production", "", other.key);
     expect(json.data.date_range).toEqual({
       from: "2026-10-26",
       to: "2026-11-24",
@@ -254,7 +271,7 @@ describe("GET /public/v1/analytics/production", () => {
     ["printer_id=P1", "printer_id", "UUID"],
     ["product_id=1", "product_id", "UUID"],
   ])("answers 400 INVALID_REQUEST for %s naming %s", async (query, parameter, words) => {
-    const { status, json } = await get(`production?${query}`);
+    const { status, json } = await refused("production", `?${query}`);
     expect(status).toBe(400);
     expect(json.code).toBe("INVALID_REQUEST");
     expect(json.error).toContain(`"${parameter}"`);
@@ -262,7 +279,7 @@ describe("GET /public/v1/analytics/production", () => {
   });
 
   it("accepts a window of exactly 366 days", async () => {
-    const { status, json } = await get("production?from=2025-11-22&to=2026-11-22");
+    const { status, json } = await get("production", "?from=2025-11-22&to=2026-11-22");
     expect(status).toBe(200);
     expect(json.data.daily).toHaveLength(366);
   });
@@ -270,7 +287,7 @@ describe("GET /public/v1/analytics/production", () => {
 
 describe("GET /public/v1/analytics/printers", () => {
   it("reports each printer's jobs and its printing time over the window's length", async () => {
-    const { status, json } = await get(`printers?${WINDOW}`);
+    const { status, json } = await get("printers", `?${WINDOW}`);
     expect(status).toBe(200);
     expect(json.data.printers).toEqual([
       {
@@ -325,23 +342,23 @@ describe("GET /public/v1/analytics/printers", () => {
   it("clips jobs to the window and the window's end to now", async () => {
     // Today (the 23rd) in New York began at 05:00Z; now is 15:00Z: 10 h so far.
     // P3 printed from 05:00Z to now (10 h): 100 %. P1: J5 05:00Z–06:00Z: 1 h of 10 = 10 %.
-    const today = await get("printers?from=2026-11-23&to=2026-11-23");
+    const today = await get("printers", "?from=2026-11-23&to=2026-11-23");
     const util = Object.fromEntries(
-      today.json.data.printers.map((p: Json) => [p.name, p.utilization_percent]),
+      today.json.data.printers.map((p) => [p.name, p.utilization_percent]),
     );
     expect(util).toEqual({ P1: 10, P2: 0, P3: 100 });
     // The 21st in New York is 05:00Z to 05:00Z: J2 (03:00Z–07:00Z) printed 2 h of it: 2 / 24.
-    const day = await get("printers?from=2026-11-21&to=2026-11-21");
+    const day = await get("printers", "?from=2026-11-21&to=2026-11-21");
     expect(day.json.data.printers[0]).toMatchObject({ name: "P1", utilization_percent: 8.33 });
     // The 20th: J1 6 h and J2's first 2 h (22:00–24:00 New York) = 8 h of 24.
-    const twentieth = await get("printers?from=2026-11-20&to=2026-11-20");
+    const twentieth = await get("printers", "?from=2026-11-20&to=2026-11-20");
     expect(twentieth.json.data.printers[0]).toMatchObject({
       name: "P1",
       total_print_hours: 8,
       utilization_percent: 33.33,
     });
     // The 22nd: P3 printed from 18:00 to midnight, 6 h of a 24 h day: 25 %.
-    const twentySecond = await get("printers?from=2026-11-22&to=2026-11-22");
+    const twentySecond = await get("printers", "?from=2026-11-22&to=2026-11-22");
     expect(twentySecond.json.data.printers[2]).toMatchObject({
       name: "P3",
       total_print_hours: 6,
@@ -352,7 +369,7 @@ describe("GET /public/v1/analytics/printers", () => {
 
 describe("GET /public/v1/analytics/failures", () => {
   it("groups the window's failures by normalised reason, printer, file and day", async () => {
-    const { status, json } = await get(`failures?${WINDOW}`);
+    const { status, json } = await get("failures", `?${WINDOW}`);
     expect(status).toBe(200);
     expect(json.data.summary).toEqual({ total_failures: 2 });
     expect(json.data.by_type).toEqual([
@@ -365,7 +382,7 @@ describe("GET /public/v1/analytics/failures", () => {
       { date: "2026-11-21", count: 0 },
       { date: "2026-11-22", count: 2 },
     ]);
-    expect(json.data.recent.map((r: Json) => r.failed_at)).toEqual([
+    expect(json.data.recent.map((r) => r.failed_at)).toEqual([
       "2026-11-23T03:00:00.000Z",
       "2026-11-22T12:00:00.000Z",
     ]);
@@ -383,7 +400,7 @@ describe("GET /public/v1/analytics/failures", () => {
 
 describe("GET /public/v1/analytics/inventory", () => {
   it("reports low stock, spools and grams used by completed jobs by material and day", async () => {
-    const { status, json } = await get(`inventory?${WINDOW}`);
+    const { status, json } = await get("inventory", `?${WINDOW}`);
     expect(status).toBe(200);
     expect(json.data.summary).toEqual({
       low_stock_skus: 1,
@@ -400,7 +417,7 @@ describe("GET /public/v1/analytics/inventory", () => {
       }),
     ]);
     expect(
-      json.data.filament_inventory.map((s: Json) => [s.type, s.remaining_grams, s.low_threshold]),
+      json.data.filament_inventory.map((s) => [s.type, s.remaining_grams, s.low_threshold]),
     ).toEqual([
       ["PLA", 100, 200],
       ["PETG", 900, 200],
@@ -441,22 +458,22 @@ describe("GET /public/v1/analytics/overview", () => {
 
 describe("tenancy and scope", () => {
   it("shows another organization none of this one's figures", async () => {
-    const { json } = await get(`failures?${WINDOW}`, other.key);
+    const { json } = await get("failures", `?${WINDOW}`, other.key);
     expect(json.data.summary.total_failures).toBe(1);
     expect(json.data.by_type).toEqual([{ reason: "theirs", count: 1, percentage: 100 }]);
-    const printers = await get(`printers?${WINDOW}`, other.key);
+    const printers = await get("printers", `?${WINDOW}`, other.key);
     expect(printers.json.data.printers).toHaveLength(1);
     expect(JSON.stringify(printers.json)).not.toContain(ids.p1);
   });
 
   it("answers a key holding analytics:read, refuses one holding every other read scope", async () => {
     const narrow = await createApiKey(services.db, ids.org!, { scopes: ["analytics:read"] });
-    expect((await get("overview", narrow.key)).status).toBe(200);
+    expect((await get("overview", "", narrow.key)).status).toBe(200);
     const others = await createApiKey(services.db, ids.org!, {
       scopes: ["printers:read", "jobs:read", "inventory:read"],
     });
-    const refused = await get("overview", others.key);
-    expect(refused.status).toBe(403);
-    expect(refused.json.error).toBe("API key missing required scope: analytics:read");
+    const refusal = await refused("overview", "", others.key);
+    expect(refusal.status).toBe(403);
+    expect(refusal.json.error).toBe("API key missing required scope: analytics:read");
   });
 });

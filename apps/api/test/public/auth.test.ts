@@ -7,7 +7,15 @@ import { createApp } from "../../src/app.ts";
 import type { Services } from "../../src/context.ts";
 import { createApiKey } from "../support/factories.ts";
 import { type TestClock, type TestServices, withPlatform } from "../support/services.ts";
-import { body, call, freshIp, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import {
+  body,
+  call,
+  failure,
+  freshIp,
+  publicTestServices,
+  type TestApp,
+  tenant,
+} from "./helpers.ts";
 
 let services: TestServices;
 let app: TestApp;
@@ -41,7 +49,7 @@ describe("the Authorization header", () => {
     async (template) => {
       const res = await raw({ Authorization: template.replace("%s", key) });
       expect(res.status).toBe(401);
-      const json = await body(res);
+      const json = await failure(res);
       expect(json.code).toBe("UNAUTHORIZED");
       expect(json.error).toContain("Authorization: Bearer");
     },
@@ -58,7 +66,7 @@ describe("the Authorization header", () => {
     async (param) => {
       const res = await raw({}, `${ME}?${param}=${key}`);
       expect(res.status).toBe(401);
-      const json = await body(res);
+      const json = await failure(res);
       expect(json.code).toBe("UNAUTHORIZED");
       expect(json.error).toMatch(/query string/);
       expect(json.error).toContain("Authorization");
@@ -69,13 +77,13 @@ describe("the Authorization header", () => {
   it("refuses a query-string key even next to a valid header", async () => {
     const res = await raw({ Authorization: `Bearer ${key}` }, `${ME}?apikey=${key}`);
     expect(res.status).toBe(401);
-    expect((await body(res)).code).toBe("UNAUTHORIZED");
+    expect((await failure(res)).code).toBe("UNAUTHORIZED");
   });
 
   it("does not take X-Api-Key for a credential and names the Bearer header", async () => {
     const res = await raw({ "X-Api-Key": key });
     expect(res.status).toBe(401);
-    const json = await body(res);
+    const json = await failure(res);
     expect(json.code).toBe("UNAUTHORIZED");
     expect(json.error).toContain("Bearer");
     expect(json.error).toContain("X-Api-Key");
@@ -84,7 +92,7 @@ describe("the Authorization header", () => {
   it("reads no cookie on /public/v1", async () => {
     const res = await raw({ Cookie: `apf_session=${mintToken("sess").token}; key=${key}` });
     expect(res.status).toBe(401);
-    expect((await body(res)).code).toBe("UNAUTHORIZED");
+    expect((await failure(res)).code).toBe("UNAUTHORIZED");
   });
 });
 
@@ -107,7 +115,7 @@ describe("malformed keys", () => {
   ])("answers TOKEN_INVALID for %s", async (_name, make) => {
     const res = await call(app, ME, { key: make() });
     expect(res.status).toBe(401);
-    expect((await body(res)).code).toBe("TOKEN_INVALID");
+    expect((await failure(res)).code).toBe("TOKEN_INVALID");
   });
 
   it("rejects a malformed key before any database or Redis call", async () => {
@@ -132,14 +140,14 @@ describe("malformed keys", () => {
       for (const bad of [`${key.slice(0, -8)}ffffffff`, key.toUpperCase(), `${key}0`, "x"]) {
         redisCommands?.mockClear();
         const res = await call(spied, ME, { key: bad });
-        expect((await body(res)).code).toBe("TOKEN_INVALID");
+        expect((await failure(res)).code).toBe("TOKEN_INVALID");
         expect(dbAccesses).toBe(0);
         expect(limiterLookups).toBe(0);
         expect(redisCommands?.mock.calls.length ?? 0).toBe(0);
       }
       // The same spies do see the I/O of a well-formed key, so the zeros above mean something.
       const res = await call(spied, ME, { key: mintToken("live").token });
-      expect((await body(res)).code).toBe("TOKEN_INVALID");
+      expect((await failure(res)).code).toBe("TOKEN_INVALID");
       expect(dbAccesses).toBeGreaterThan(0);
       expect(limiterLookups).toBeGreaterThan(0);
       if (redisCommands) expect(redisCommands.mock.calls.length).toBeGreaterThan(0);
@@ -151,7 +159,7 @@ describe("malformed keys", () => {
   it("answers TOKEN_INVALID for a well-formed key with a valid checksum that is unknown", async () => {
     const res = await call(app, ME, { key: mintToken("live").token });
     expect(res.status).toBe(401);
-    const json = await body(res);
+    const json = await failure(res);
     expect(json.code).toBe("TOKEN_INVALID");
     expect(json.error).toMatch(/not recognised/);
   });
@@ -164,7 +172,7 @@ describe("the order of the checks", () => {
     });
     await revokeApiKey(services.db, org, k.id, services.clock.now());
     const res = await call(app, ME, { key: k.key });
-    expect((await body(res)).code).toBe("TOKEN_REVOKED");
+    expect((await failure(res)).code).toBe("TOKEN_REVOKED");
   });
 
   it("says TOKEN_EXPIRED, not INSUFFICIENT_SCOPE, for an expired key without the scope", async () => {
@@ -173,7 +181,7 @@ describe("the order of the checks", () => {
       expiresAt: new Date(services.clock.now().getTime() - 1),
     });
     const res = await call(app, "/public/v1/printers", { key: k.key });
-    expect((await body(res)).code).toBe("TOKEN_EXPIRED");
+    expect((await failure(res)).code).toBe("TOKEN_EXPIRED");
   });
 
   it("expires a key at its expires_at on the services clock", async () => {
@@ -185,7 +193,7 @@ describe("the order of the checks", () => {
     try {
       const res = await call(app, ME, { key: k.key });
       expect(res.status).toBe(401);
-      const json = await body(res);
+      const json = await failure(res);
       expect(json.code).toBe("TOKEN_EXPIRED");
       expect(json.error).toContain(expiresAt.toISOString());
     } finally {
@@ -207,7 +215,7 @@ describe("the order of the checks", () => {
     const broken = createApp(withPlatform(services, { db }));
     const res = await call(broken, ME, { key });
     expect(res.status).toBe(503);
-    const json = await body(res);
+    const json = await failure(res);
     expect(json.code).toBe("UNAVAILABLE");
     expect(JSON.stringify(json)).not.toContain("connection refused");
   });
@@ -218,11 +226,11 @@ describe("failed authentications per client address", () => {
     const ip = freshIp();
     for (let i = 0; i < 30; i++) {
       const res = await call(app, ME, { key: mintToken("live").token, ip });
-      expect((await body(res)).code).toBe("TOKEN_INVALID");
+      expect((await failure(res)).code).toBe("TOKEN_INVALID");
     }
     const limited = await call(app, ME, { key: mintToken("live").token, ip });
     expect(limited.status).toBe(429);
-    expect((await body(limited)).code).toBe("RATE_LIMITED");
+    expect((await failure(limited)).code).toBe("RATE_LIMITED");
     const retryAfter = limited.headers.get("retry-after");
     expect(retryAfter).toMatch(/^\d+$/);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
@@ -237,7 +245,7 @@ describe("failed authentications per client address", () => {
 
     // Another address is not affected.
     const elsewhere = await call(app, ME, { key: mintToken("live").token });
-    expect((await body(elsewhere)).code).toBe("TOKEN_INVALID");
+    expect((await failure(elsewhere)).code).toBe("TOKEN_INVALID");
   });
 
   it("counts revoked and expired keys and keyless requests as failures too", async () => {

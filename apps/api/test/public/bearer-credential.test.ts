@@ -4,7 +4,7 @@ import { onError } from "../../src/errors.ts";
 import { bearerCredential, verifyBearerToken } from "../../src/middleware/bearer-credential.ts";
 import { createRouter } from "../../src/openapi/router.ts";
 import type { TestServices } from "../support/services.ts";
-import { body, freshIp, publicTestServices } from "./helpers.ts";
+import { body, failure, freshIp, publicTestServices } from "./helpers.ts";
 
 let services: TestServices;
 beforeAll(async () => {
@@ -57,7 +57,7 @@ describe("bearerCredential", () => {
 
   it("names the noun it was given in its messages", async () => {
     const res = await app.request("/credential", { headers: headers() });
-    expect((await body(res)).error).toContain("Authorization: Bearer <agent token>");
+    expect((await failure(res)).error).toContain("Authorization: Bearer <agent token>");
   });
 });
 
@@ -74,13 +74,13 @@ describe("verifyBearerToken", () => {
     const live = await app.request("/verify", {
       headers: headers(`Bearer ${mintToken("live").token}`),
     });
-    expect((await body(live)).code).toBe("TOKEN_INVALID");
+    expect((await failure(live)).code).toBe("TOKEN_INVALID");
     expect(lookups()).toBe(0);
 
     const ok = await app.request("/verify", { headers: headers(`Bearer ${agent.token}`) });
     expect(await body(ok)).toEqual({ principal: `agent:${agent.hash.slice(0, 8)}` });
     const gone = await app.request("/verify", { headers: headers(`Bearer ${revoked.token}`) });
-    expect((await body(gone)).code).toBe("TOKEN_REVOKED");
+    expect((await failure(gone)).code).toBe("TOKEN_REVOKED");
     expect(lookups()).toBe(2);
   });
 });

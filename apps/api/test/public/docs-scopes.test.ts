@@ -3,7 +3,12 @@ import { SCOPE_REGISTRY, SCOPES } from "@apf/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import type { TestServices } from "../support/services.ts";
-import { type Json, publicTestServices } from "./helpers.ts";
+import { publicTestServices } from "./helpers.ts";
+import {
+  type OperationObject,
+  openApiDocument,
+  operations as operationsOf,
+} from "./openapi-document.ts";
 
 /*
  * The scope tables integrators read (docs/public-api.md, and the scopes a key is minted with in
@@ -51,19 +56,23 @@ function covers(m: Mention, method: string, path: string): boolean {
 }
 
 let services: TestServices;
-let operations: { method: string; path: string; op: Json }[];
+/** An operation with apf's scope extensions. */
+type ScopedOperation = OperationObject & {
+  "x-required-scope"?: string;
+  "x-accepted-scopes"?: string[];
+};
+
+let operations: { method: string; path: string; op: ScopedOperation }[];
 
 beforeAll(async () => {
   services = await publicTestServices();
   const app = createApp(services);
-  const document: Json = await (await app.request("/public/v1/openapi.json")).json();
-  operations = Object.entries(document.paths).flatMap(([path, item]) =>
-    Object.entries(item as Json).map(([method, op]) => ({
-      method: method.toUpperCase(),
-      path: path.replace(/^\/public\/v1/, ""),
-      op,
-    })),
-  );
+  const document = await openApiDocument(await app.request("/public/v1/openapi.json"));
+  operations = operationsOf(document).map(({ method, path, operation }) => ({
+    method: method.toUpperCase(),
+    path: path.replace(/^\/public\/v1/, ""),
+    op: operation as ScopedOperation,
+  }));
 });
 afterAll(() => services.close());
 
@@ -81,7 +90,7 @@ describe("docs/public-api.md's scope table", () => {
 
   it("states the required scope of every operation of the OpenAPI document", () => {
     for (const { method, path, op } of operations) {
-      const scope: string | undefined = op["x-required-scope"];
+      const scope = op["x-required-scope"];
       // Open: the document itself, and GitHub's reports (signed by GitHub, not sent with a key).
       if (!op.security?.length) continue;
       const row = scope ? rowOf(scope) : rows().find((r) => r[0] === "(any valid key)");
@@ -100,7 +109,7 @@ describe("docs/public-api.md's scope table", () => {
         const matching = operations.filter((o) => covers(m, o.method, o.path));
         expect(matching.length, `${m.method ?? "*"} ${m.path} is an operation`).toBeGreaterThan(0);
         for (const { op, method, path } of matching) {
-          const accepted: string[] = op["x-accepted-scopes"] ?? [];
+          const accepted = op["x-accepted-scopes"] ?? [];
           if (scope === "(any valid key)") expect(accepted, `${method} ${path}`).toEqual([]);
           else expect(accepted, `${method} ${path}`).toContain(scope);
         }

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { createPrinter, createSpool } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
-import { autoPrintFarmFixture, keysOf } from "./fixtures.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import { autoPrintFarmFixture, fixtureItem, keysOf } from "./fixtures.ts";
+import { answer, call, failure, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 
 let services: TestServices;
 let app: TestApp;
@@ -38,10 +38,10 @@ describe("GET /public/v1/materials/filament", () => {
     });
     const res = await call(app, "/public/v1/materials/filament", { key: f.key });
     expect(res.status).toBe(200);
-    const json = await body(res);
+    const json = await answer(res, "listFilamentSpools");
     expect(json.meta).toBeUndefined();
-    const fixture = autoPrintFarmFixture("materials.filament.get").data;
-    expect(keysOf(json.data[0])).toEqual([...keysOf(fixture), "printer_id"].sort());
+    const fixture = fixtureItem(autoPrintFarmFixture("materials.filament.get"));
+    expect(keysOf(json.data[0]!)).toEqual([...keysOf(fixture), "printer_id"].sort());
     expect(json.data[0]).toEqual({
       id: spool.id,
       type: "PETG",
@@ -64,12 +64,12 @@ describe("GET /public/v1/materials/filament", () => {
     const f = await farm();
     for (let i = 0; i < 3; i++) await createSpool(services.db, f.org);
     const res = await call(app, "/public/v1/materials/filament?limit=2", { key: f.key });
-    const json = await body(res);
+    const json = await answer(res, "listFilamentSpools");
     expect(json.data).toHaveLength(2);
     expect(json.meta).toEqual({ limit: 2, offset: 0, count: 3 });
     const bad = await call(app, "/public/v1/materials/filament?limit=0", { key: f.key });
     expect(bad.status).toBe(400);
-    expect((await body(bad)).error).toContain('"limit"');
+    expect((await failure(bad)).error).toContain('"limit"');
   });
 });
 
@@ -79,7 +79,7 @@ describe("GET /public/v1/materials/filament/{id}", () => {
     const spool = await createSpool(services.db, f.org, { diameter: "2.85" });
     const res = await call(app, `/public/v1/materials/filament/${spool.id}`, { key: f.key });
     expect(res.status).toBe(200);
-    const json = await body(res);
+    const json = await answer(res, "getFilamentSpool");
     expect(keysOf(json)).toEqual(keysOf(autoPrintFarmFixture("materials.filament.get")));
     expect(json.data).toMatchObject({ id: spool.id, diameter: "2.85", printer_id: null });
   });
@@ -90,7 +90,7 @@ describe("GET /public/v1/materials/filament/{id}", () => {
       const f = await farm();
       const res = await call(app, `/public/v1/materials/filament/${id}`, { key: f.key });
       expect(res.status).toBe(404);
-      expect((await body(res)).code).toBe("NOT_FOUND");
+      expect((await failure(res)).code).toBe("NOT_FOUND");
     },
   );
 });

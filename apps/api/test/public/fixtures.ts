@@ -1,10 +1,37 @@
 import { readFileSync } from "node:fs";
-import type { Json } from "./helpers.ts";
+
+/** A JSON object of unknown fields. */
+export type JsonObject = { [field: string]: unknown };
+
+/**
+ * An AutoPrintFarm response: its envelope, whose `data` is one object or a list of them (none in
+ * an error's).
+ */
+export interface Fixture extends JsonObject {
+  data?: JsonObject | JsonObject[];
+}
+
+export const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** An AutoPrintFarm response fixture from test/fixtures/autoprintfarm. */
-export function autoPrintFarmFixture(name: string): Json {
+export function autoPrintFarmFixture(name: string): Fixture {
   const url = new URL(`../fixtures/autoprintfarm/${name}.response.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, "utf8"));
+  const parsed: unknown = JSON.parse(readFileSync(url, "utf8"));
+  const data = isJsonObject(parsed) ? parsed.data : undefined;
+  const fits =
+    data === undefined || isJsonObject(data) || (Array.isArray(data) && data.every(isJsonObject));
+  if (!isJsonObject(parsed) || !fits) {
+    throw new Error(`${name}: not an envelope whose data is an object or a list of objects`);
+  }
+  return parsed as Fixture;
+}
+
+/** A fixture's item: its data, or the first of its list. */
+export function fixtureItem(fixture: Fixture): JsonObject {
+  const item = Array.isArray(fixture.data) ? fixture.data[0] : fixture.data;
+  if (!item) throw new Error("the fixture has no item");
+  return item;
 }
 
 /** The keys of an object, sorted. */

@@ -2,10 +2,13 @@ import { randomBytes } from "node:crypto";
 import { organizations } from "@apf/db";
 import { createTestDatabase } from "@apf/db/testing";
 import { eq } from "drizzle-orm";
+import { expect } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { REVALIDATE_MS } from "../../src/platform/org-changes.ts";
 import { createApiKey, createOrganization } from "../support/factories.ts";
 import { createTestServices, type TestServicesOptions } from "../support/services.ts";
+import type { components, operations } from "./client/public-api.generated.ts";
+import { isJsonObject, type JsonObject } from "./fixtures.ts";
 
 export type TestApp = ReturnType<typeof createApp>;
 
@@ -95,11 +98,70 @@ export async function setAllowedOrigins(
     .where(eq(organizations.id, organizationId));
 }
 
-/** A parsed JSON body; tests assert its shape structurally. */
-// biome-ignore lint/suspicious/noExplicitAny: bodies are checked by assertions, not by types.
-export type Json = any;
+type Schemas = components["schemas"];
+type JsonContent<R> = R extends { content: { "application/json": infer B } } ? B : never;
+type Responses<O extends Operation> = operations[O]["responses"];
 
-/** The parsed body of a response. */
-export async function body(res: Response): Promise<Json> {
+/** An operation of /public/v1, by its operationId. */
+export type Operation = keyof operations;
+
+/**
+ * The JSON an operation answers when it succeeds (its 200, 201 or 202), as the client types
+ * generated from the OpenAPI document say (client/public-api.generated.ts): what an integrator's
+ * typed client sees.
+ */
+export type AnswerOf<O extends Operation> = JsonContent<
+  Responses<O>[Extract<keyof Responses<O>, 200 | 201 | 202>]
+>;
+
+/** The `data` of an operation's success envelope. */
+export type DataOf<O extends Operation> = AnswerOf<O> extends { data: infer D } ? D : never;
+
+/** The error envelope of any failure, any documented code. */
+export type ErrorAnswer = Schemas["Error"];
+
+/**
+ * A parsed answer whose outcome the test then asserts (helpers that answer both): the fields of
+ * the operation's success envelope and of the error envelope, each optional.
+ */
+export type Reply<O extends Operation> = Partial<AnswerOf<O>> & Partial<ErrorAnswer>;
+
+/** A schema of the document by its component name, e.g. `Schema<"Printer">`. */
+export type Schema<N extends keyof Schemas> = Schemas[N];
+
+/** The parsed body of a successful answer of `operation`, typed as the document says. */
+export async function answer<O extends Operation>(
+  res: Response,
+  _operation: O,
+): Promise<AnswerOf<O>> {
+  return (await res.json()) as AnswerOf<O>;
+}
+
+/** The `data` of a successful answer of `operation`, typed as the document says. */
+export async function dataOf<O extends Operation>(res: Response, operation: O): Promise<DataOf<O>> {
+  return ((await answer(res, operation)) as { data: DataOf<O> }).data;
+}
+
+/** The parsed error envelope of a failed request. */
+export async function failure(res: Response): Promise<ErrorAnswer> {
+  return (await res.json()) as ErrorAnswer;
+}
+
+/** `value` as a JSON object, for bodies whose operation varies (a test over every route). */
+export function asObject(value: unknown, what = "the value"): JsonObject {
+  expect(isJsonObject(value), `${what} is an object`).toBe(true);
+  return value as JsonObject;
+}
+
+/** `value` as a list of JSON objects. */
+export function asObjects(value: unknown, what = "the value"): JsonObject[] {
+  expect(Array.isArray(value) && value.every(isJsonObject), `${what} is a list of objects`).toBe(
+    true,
+  );
+  return value as JsonObject[];
+}
+
+/** The parsed body of a response, for assertions on its whole shape (toEqual, toMatchObject). */
+export async function body(res: Response): Promise<unknown> {
   return res.json();
 }

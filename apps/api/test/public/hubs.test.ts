@@ -6,7 +6,7 @@ import { createApp } from "../../src/app.ts";
 import { createAgent } from "../support/factories.ts";
 import { createPrinter } from "../support/public-factories.ts";
 import { TestClock, type TestServices } from "../support/services.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import { answer, call, failure, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 
 // Now: 2026-11-23T10:00:00Z; the stale window is APF_STALE_AFTER_S (60 s by default).
 const NOW = new Date("2026-11-23T10:00:00.000Z");
@@ -73,12 +73,8 @@ describe("GET /public/v1/hubs", () => {
   it("lists the agents that are not revoked, in AutoPrintFarm's hub fields", async () => {
     const res = await call(app, "/public/v1/hubs", { key });
     expect(res.status).toBe(200);
-    const json = await body(res);
-    expect(json.data.map((h: { name: string }) => h.name)).toEqual([
-      "A fresh",
-      "B polling",
-      "C silent",
-    ]);
+    const json = await answer(res, "listHubs");
+    expect(json.data.map((h) => h.name)).toEqual(["A fresh", "B polling", "C silent"]);
     expect(json.data[0]).toEqual({
       id: ids.fresh,
       name: "A fresh",
@@ -91,26 +87,32 @@ describe("GET /public/v1/hubs", () => {
       created_at: expect.any(String),
       updated_at: "2026-11-23T09:59:30.000Z",
     });
-    expect(json.data.map((h: { is_online: boolean }) => h.is_online)).toEqual([true, true, false]);
-    expect(json.data.map((h: { printer_count: number }) => h.printer_count)).toEqual([2, 0, 1]);
+    expect(json.data.map((h) => h.is_online)).toEqual([true, true, false]);
+    expect(json.data.map((h) => h.printer_count)).toEqual([2, 0, 1]);
   });
 });
 
 describe("GET /public/v1/hubs/{id}", () => {
   it("adds is_stale and the hub's printers with their view's status", async () => {
     const res = await call(app, `/public/v1/hubs/${ids.fresh}`, { key });
-    const json = await body(res);
+    const json = await answer(res, "getHub");
     expect(json.data.is_stale).toBe(false);
     expect(json.data.printers).toEqual([
       { id: expect.any(String), name: "Mini", model: null, status: "printing" },
       { id: expect.any(String), name: "Mk4", model: "MK4", status: "idle" },
     ]);
-    const silent = await body(await call(app, `/public/v1/hubs/${ids.silent}`, { key }));
+    const silent = await answer(
+      await call(app, `/public/v1/hubs/${ids.silent}`, { key }),
+      "getHub",
+    );
     expect(silent.data).toMatchObject({ is_stale: true, is_online: false });
     expect(silent.data.printers).toEqual([
       { id: expect.any(String), name: "Old", model: null, status: "offline" },
     ]);
-    const polling = await body(await call(app, `/public/v1/hubs/${ids.polling}`, { key }));
+    const polling = await answer(
+      await call(app, `/public/v1/hubs/${ids.polling}`, { key }),
+      "getHub",
+    );
     expect(polling.data).toMatchObject({ is_stale: true, is_online: true });
   });
 
@@ -118,7 +120,7 @@ describe("GET /public/v1/hubs/{id}", () => {
     for (const id of [ids.revoked, randomUUID(), "nope"]) {
       const res = await call(app, `/public/v1/hubs/${id}`, { key });
       expect(res.status, id).toBe(404);
-      expect((await body(res)).code).toBe("NOT_FOUND");
+      expect((await failure(res)).code).toBe("NOT_FOUND");
     }
   });
 });

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { createSku } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
-import { autoPrintFarmFixture, keysOf } from "./fixtures.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import { autoPrintFarmFixture, fixtureItem, keysOf } from "./fixtures.ts";
+import { answer, call, failure, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 
 let services: TestServices;
 let app: TestApp;
@@ -19,11 +19,14 @@ async function farm() {
   const org = t.organization.id;
   const list = async (query = "") => {
     const res = await call(app, `/public/v1/inventory${query}`, { key: t.key });
-    return { res, json: await body(res) };
+    return { res, json: await answer(res, "listInventory") };
   };
-  const skus = async (query = "") =>
-    (await list(query)).json.data.map((i: { sku: string }) => i.sku);
-  return { ...t, org, list, skus };
+  const refused = async (query: string) => {
+    const res = await call(app, `/public/v1/inventory${query}`, { key: t.key });
+    return { res, json: await failure(res) };
+  };
+  const skus = async (query = "") => (await list(query)).json.data.map((i) => i.sku);
+  return { ...t, org, list, refused, skus };
 }
 
 /** One SKU per stock situation, named after it. */
@@ -57,7 +60,9 @@ describe("GET /public/v1/inventory", () => {
     const { res, json } = await f.list();
     expect(res.status).toBe(200);
     expect(json.meta).toBeUndefined();
-    expect(keysOf(json.data[0])).toEqual(keysOf(autoPrintFarmFixture("inventory.list").data[0]));
+    expect(keysOf(json.data[0]!)).toEqual(
+      keysOf(fixtureItem(autoPrintFarmFixture("inventory.list"))),
+    );
     expect(sku.inventoryId).not.toBe(sku.id);
     expect(json.data[0]).toEqual({
       id: sku.inventoryId,
@@ -82,9 +87,7 @@ describe("GET /public/v1/inventory", () => {
     const f = await farm();
     await stockSituations(f.org);
     const { json } = await f.list();
-    expect(
-      Object.fromEntries(json.data.map((i: { sku: string; status: string }) => [i.sku, i.status])),
-    ).toEqual({
+    expect(Object.fromEntries(json.data.map((i) => [i.sku, i.status]))).toEqual({
       "A-empty-no-threshold": "out_of_stock",
       "B-empty-threshold": "out_of_stock",
       "C-low": "low_stock",
@@ -130,7 +133,7 @@ describe("GET /public/v1/inventory", () => {
     const page = await f.list("?limit=2&offset=2");
     expect(page.json.data.map((i: { sku: string }) => i.sku)).toEqual(["C-low", "D-at-threshold"]);
     expect(page.json.meta).toEqual({ limit: 2, offset: 2, count: 6 });
-    expect((await f.list("?low_stock=true&limit=1")).json.meta.count).toBe(3);
+    expect((await f.list("?low_stock=true&limit=1")).json.meta?.count).toBe(3);
   });
 
   it.each([
@@ -142,7 +145,7 @@ describe("GET /public/v1/inventory", () => {
     [`sku=${"s".repeat(201)}`, "sku"],
   ])("answers INVALID_REQUEST naming the parameter for ?%s", async (query, name) => {
     const f = await farm();
-    const { res, json } = await f.list(`?${query}`);
+    const { res, json } = await f.refused(`?${query}`);
     expect(res.status).toBe(400);
     expect(json.code).toBe("INVALID_REQUEST");
     expect(json.error).toContain(`"${name}"`);
@@ -159,7 +162,7 @@ describe("GET /public/v1/inventory/{id}", () => {
     });
     const res = await call(app, `/public/v1/inventory/${sku.inventoryId}`, { key: f.key });
     expect(res.status).toBe(200);
-    const json = await body(res);
+    const json = await answer(res, "getInventoryItem");
     expect(json.data).toMatchObject({
       id: sku.inventoryId,
       product_sku_id: sku.id,
@@ -171,7 +174,7 @@ describe("GET /public/v1/inventory/{id}", () => {
       effective_status: "out_of_stock",
       parts_on_hand: [],
     });
-    expect(keysOf(json.data)).toEqual(keysOf(autoPrintFarmFixture("inventory.get").data));
+    expect(keysOf(json.data)).toEqual(keysOf(fixtureItem(autoPrintFarmFixture("inventory.get"))));
     expect(JSON.stringify(json)).not.toMatch(/price|3\.5/);
   });
 
@@ -188,7 +191,7 @@ describe("GET /public/v1/inventory/{id}", () => {
       const f = await farm();
       const res = await call(app, `/public/v1/inventory/${id}`, { key: f.key });
       expect(res.status).toBe(404);
-      expect((await body(res)).code).toBe("NOT_FOUND");
+      expect((await failure(res)).code).toBe("NOT_FOUND");
     },
   );
 });

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { createJob, createPrinter, createSku } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
-import { autoPrintFarmFixture, keysOf, withQueueFields } from "./fixtures.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import { autoPrintFarmFixture, fixtureItem, keysOf, withQueueFields } from "./fixtures.ts";
+import { answer, call, failure, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 
 let services: TestServices;
 let app: TestApp;
@@ -21,9 +21,13 @@ async function farm() {
   const org = t.organization.id;
   const list = async (query = "") => {
     const res = await call(app, `/public/v1/jobs${query}`, { key: t.key });
-    return { res, json: await body(res) };
+    return { res, json: await answer(res, "listJobs") };
   };
-  return { ...t, org, list };
+  const refused = async (query: string) => {
+    const res = await call(app, `/public/v1/jobs${query}`, { key: t.key });
+    return { res, json: await failure(res) };
+  };
+  return { ...t, org, list, refused };
 }
 
 describe("GET /public/v1/jobs", () => {
@@ -51,7 +55,7 @@ describe("GET /public/v1/jobs", () => {
     expect(res.status).toBe(200);
     const fixture = autoPrintFarmFixture("jobs.list");
     expect(keysOf(json)).toEqual(keysOf(fixture));
-    expect(keysOf(json.data[0])).toEqual(withQueueFields(keysOf(fixture.data[0])));
+    expect(keysOf(json.data[0]!)).toEqual(withQueueFields(keysOf(fixtureItem(fixture))));
     expect(json.meta).toEqual({ limit: 50, offset: 0, count: 1 });
     expect(json.data[0]).toEqual({
       id: job.id,
@@ -102,11 +106,11 @@ describe("GET /public/v1/jobs", () => {
       ids.push((await createJob(services.db, f.org, { createdAt: at(minute) })).id);
     }
     const newestFirst = [...ids].reverse();
-    expect((await f.list()).json.data.map((j: { id: string }) => j.id)).toEqual(newestFirst);
+    expect((await f.list()).json.data.map((j) => j.id)).toEqual(newestFirst);
     const page = await f.list("?limit=2&offset=2");
-    expect(page.json.data.map((j: { id: string }) => j.id)).toEqual(newestFirst.slice(2, 4));
+    expect(page.json.data.map((j) => j.id)).toEqual(newestFirst.slice(2, 4));
     expect(page.json.meta).toEqual({ limit: 2, offset: 2, count: 5 });
-    expect((await f.list("?limit=100")).json.meta.limit).toBe(100);
+    expect((await f.list("?limit=100")).json.meta?.limit).toBe(100);
   });
 
   it("returns at most 50 by default", async () => {
@@ -124,7 +128,7 @@ describe("GET /public/v1/jobs", () => {
     const printing = await createJob(services.db, f.org, { printerId: p1.id, status: "printing" });
     const failed = await createJob(services.db, f.org, { printerId: p1.id, status: "failed" });
     const queued = await createJob(services.db, f.org, { printerId: p2.id, status: "queued" });
-    const ids = async (q: string) => (await f.list(q)).json.data.map((j: { id: string }) => j.id);
+    const ids = async (q: string) => (await f.list(q)).json.data.map((j) => j.id);
     expect(await ids("?status=failed")).toEqual([failed.id]);
     expect((await ids(`?printer_id=${p1.id}`)).sort()).toEqual([printing.id, failed.id].sort());
     expect(await ids(`?printer_id=${p1.id}&status=printing`)).toEqual([printing.id]);
@@ -153,7 +157,7 @@ describe("GET /public/v1/jobs", () => {
     ["status=running", "status"],
   ])("answers INVALID_REQUEST naming the parameter for ?%s", async (query, name) => {
     const f = await farm();
-    const { res, json } = await f.list(`?${query}`);
+    const { res, json } = await f.refused(`?${query}`);
     expect(res.status).toBe(400);
     expect(json.code).toBe("INVALID_REQUEST");
     expect(json.error).toContain(`"${name}"`);
@@ -161,7 +165,7 @@ describe("GET /public/v1/jobs", () => {
 
   it("says the bounds of limit", async () => {
     const f = await farm();
-    expect((await f.list("?limit=101")).json.error).toBe(
+    expect((await f.refused("?limit=101")).json.error).toBe(
       'Invalid query parameter "limit": must be a whole number from 1 to 100',
     );
   });
@@ -176,10 +180,10 @@ describe("GET /public/v1/jobs/{id}", () => {
     });
     const res = await call(app, `/public/v1/jobs/${job.id}`, { key: f.key });
     expect(res.status).toBe(200);
-    const json = await body(res);
+    const json = await answer(res, "getJob");
     expect(json.data).toMatchObject({ id: job.id, status: "failed", failure_reason: "spaghetti" });
     expect(keysOf(json.data)).toEqual(
-      withQueueFields(keysOf(autoPrintFarmFixture("jobs.list").data[0])),
+      withQueueFields(keysOf(fixtureItem(autoPrintFarmFixture("jobs.list")))),
     );
   });
 
@@ -189,7 +193,7 @@ describe("GET /public/v1/jobs/{id}", () => {
       const f = await farm();
       const res = await call(app, `/public/v1/jobs/${id}`, { key: f.key });
       expect(res.status).toBe(404);
-      expect((await body(res)).code).toBe("NOT_FOUND");
+      expect((await failure(res)).code).toBe("NOT_FOUND");
     },
   );
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { createSession } from "../support/dashboard-factories.ts";
 import { type TestServices, withPlatform } from "../support/services.ts";
-import { body, call, type TestApp, tenant, twoInstances } from "./helpers.ts";
+import { answer, call, failure, type TestApp, tenant, twoInstances } from "./helpers.ts";
 
 let shared: TestDatabase;
 let one: TestServices;
@@ -24,7 +24,8 @@ it.runIf(process.env.APF_TEST_REDIS_URL)(
   async () => {
     const t = await tenant(shared.db, "Old Name");
     const { stats } = two.keyCache;
-    const me = async () => (await body(await call(appTwo, "/public/v1/me", { key: t.key }))).data;
+    const me = async () =>
+      (await answer(await call(appTwo, "/public/v1/me", { key: t.key }), "getMe")).data;
     expect((await me()).organization.name).toBe("Old Name");
     const hits = stats.hits;
     expect((await me()).organization.name).toBe("Old Name");
@@ -56,7 +57,7 @@ it("reads Postgres on every request while Redis is not ready, so a revoke there 
     expect(down.keyCache.stats.bypassed).toBeGreaterThanOrEqual(1);
     await revokeApiKey(shared.db, t.organization.id, t.keyRow.id, new Date());
     const res = await call(app, "/public/v1/me", { key: t.key });
-    expect((await body(res)).code).toBe("TOKEN_REVOKED");
+    expect((await failure(res)).code).toBe("TOKEN_REVOKED");
   } finally {
     broken.disconnect();
   }

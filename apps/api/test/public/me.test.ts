@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { createApiKey, createOrganization } from "../support/factories.ts";
 import type { TestServices } from "../support/services.ts";
-import { body, call, publicTestServices, type TestApp } from "./helpers.ts";
+import { answer, body, call, publicTestServices, type TestApp } from "./helpers.ts";
 
 let services: TestServices;
 let app: TestApp;
@@ -45,7 +45,7 @@ it("states the key's own budget and counts against it", async () => {
   const { organization } = await createOrganization(services.db);
   const key = await createApiKey(services.db, organization.id, { rateLimitPerMinute: 2 });
   const first = await call(app, "/public/v1/me", { key: key.key });
-  expect((await body(first)).data.rate_limit).toEqual({ limit: 2, window_seconds: 60 });
+  expect((await answer(first, "getMe")).data.rate_limit).toEqual({ limit: 2, window_seconds: 60 });
   expect(first.headers.get("x-ratelimit-remaining")).toBe("1");
   expect((await call(app, "/public/v1/me", { key: key.key })).status).toBe(200);
   expect((await call(app, "/public/v1/me", { key: key.key })).status).toBe(429);

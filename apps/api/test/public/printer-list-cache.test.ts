@@ -8,8 +8,8 @@ import { createAgent } from "../support/factories.ts";
 import { createPrinter } from "../support/public-factories.ts";
 import { TestClock, type TestServices } from "../support/services.ts";
 import {
+  answer,
   BEFORE_REVALIDATION,
-  body,
   call,
   publicTestServices,
   type TestApp,
@@ -30,11 +30,10 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-type Listed = { name: string; status: string; temperatures: { bed?: { actual: number } } };
-async function list(app: TestApp, key: string, query = ""): Promise<Listed[]> {
+async function list(app: TestApp, key: string, query = "") {
   const res = await call(app, `/public/v1/printers${query}`, { key });
   expect(res.status).toBe(200);
-  return (await body(res)).data;
+  return (await answer(res, "listPrinters")).data;
 }
 
 it("serves a report's state on another instance once it has the notification, and rebuilds only then", async () => {

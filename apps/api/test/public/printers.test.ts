@@ -5,8 +5,16 @@ import { createApp } from "../../src/app.ts";
 import { createAgent } from "../support/factories.ts";
 import { createJob, createPrinter } from "../support/public-factories.ts";
 import type { TestClock, TestServices } from "../support/services.ts";
-import { autoPrintFarmFixture, keysOf } from "./fixtures.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import { autoPrintFarmFixture, fixtureItem, keysOf } from "./fixtures.ts";
+import {
+  answer,
+  call,
+  dataOf,
+  failure,
+  publicTestServices,
+  type TestApp,
+  tenant,
+} from "./helpers.ts";
 
 let services: TestServices;
 let app: TestApp;
@@ -26,9 +34,13 @@ async function farm() {
   const org = t.organization.id;
   const list = async (query = "") => {
     const res = await call(app, `/public/v1/printers${query}`, { key: t.key });
-    return { res, json: await body(res) };
+    return { res, json: await answer(res, "listPrinters") };
   };
-  return { ...t, org, list };
+  const refused = async (query: string) => {
+    const res = await call(app, `/public/v1/printers${query}`, { key: t.key });
+    return { res, json: await failure(res) };
+  };
+  return { ...t, org, list, refused };
 }
 
 describe("GET /public/v1/printers", () => {
@@ -64,7 +76,7 @@ describe("GET /public/v1/printers", () => {
     expect(keysOf(json)).toEqual(keysOf(fixture));
     expect(json.meta).toBeUndefined();
     const item = json.data[0];
-    for (const field of Object.keys(fixture.data[0])) expect(item).toHaveProperty(field);
+    for (const field of Object.keys(fixtureItem(fixture))) expect(item).toHaveProperty(field);
     expect(item).toEqual({
       id: printer.id,
       name: "Prusa MK4 #1",
@@ -112,12 +124,7 @@ describe("GET /public/v1/printers", () => {
       lastSeenAt: ago(1),
     });
     const { json } = await f.list();
-    const byName = Object.fromEntries(
-      json.data.map((p: { name: string; status: string; online: boolean }) => [
-        p.name,
-        [p.status, p.online],
-      ]),
-    );
+    const byName = Object.fromEntries(json.data.map((p) => [p.name, [p.status, p.online]]));
     expect(byName).toEqual({
       fresh: ["printing", true],
       stale: ["offline", false],
@@ -125,12 +132,9 @@ describe("GET /public/v1/printers", () => {
       unreachable: ["idle", false],
     });
     const printing = await f.list("?status=printing");
-    expect(printing.json.data.map((p: { name: string }) => p.name)).toEqual(["fresh"]);
+    expect(printing.json.data.map((p) => p.name)).toEqual(["fresh"]);
     const offline = await f.list("?status=offline");
-    expect(offline.json.data.map((p: { name: string }) => p.name).sort()).toEqual([
-      "never",
-      "stale",
-    ]);
+    expect(offline.json.data.map((p) => p.name).sort()).toEqual(["never", "stale"]);
   });
 
   it("takes the stale window from APF_STALE_AFTER_S", async () => {
@@ -142,7 +146,10 @@ describe("GET /public/v1/printers", () => {
       const f = await farm();
       await createPrinter(services.db, f.org, { status: "idle", lastSeenAt: ago(200) });
       const res = await call(createApp(patient), "/public/v1/printers", { key: f.key });
-      expect((await body(res)).data[0]).toMatchObject({ status: "idle", online: true });
+      expect((await dataOf(res, "listPrinters"))[0]).toMatchObject({
+        status: "idle",
+        online: true,
+      });
       expect((await f.list()).json.data[0]).toMatchObject({ status: "offline", online: false });
     } finally {
       await patient.close();
@@ -169,8 +176,7 @@ describe("GET /public/v1/printers", () => {
       lastSeenAt: seen,
     });
     await createPrinter(services.db, f.org, { name: "100% infill_box", lastSeenAt: seen });
-    const names = async (q: string) =>
-      (await f.list(q)).json.data.map((p: { name: string }) => p.name);
+    const names = async (q: string) => (await f.list(q)).json.data.map((p) => p.name);
     expect(await names("?is_active=false")).toEqual(["Old prusa"]);
     expect(await names("?is_active=true")).toHaveLength(3);
     expect(await names("?location=Rack%20A")).toEqual(["Voron 2.4"]);
@@ -187,17 +193,17 @@ describe("GET /public/v1/printers", () => {
       await createPrinter(services.db, f.org, { name, lastSeenAt: ago(1) });
     }
     const page = await f.list("?limit=2&offset=1");
-    expect(page.json.data.map((p: { name: string }) => p.name)).toEqual(["b", "c"]);
+    expect(page.json.data.map((p) => p.name)).toEqual(["b", "c"]);
     expect(page.json.meta).toEqual({ limit: 2, offset: 1, count: 5 });
     const limitOnly = await f.list("?limit=500");
     expect(limitOnly.json.meta).toEqual({ limit: 500, offset: 0, count: 5 });
     const offsetOnly = await f.list("?offset=4");
     expect(offsetOnly.json.meta).toEqual({ limit: 500, offset: 4, count: 5 });
-    expect(offsetOnly.json.data.map((p: { name: string }) => p.name)).toEqual(["e"]);
+    expect(offsetOnly.json.data.map((p) => p.name)).toEqual(["e"]);
     const past = await f.list("?offset=10");
     expect(past.json).toMatchObject({ data: [], meta: { count: 5 } });
     const filtered = await f.list("?limit=1&search=e");
-    expect(filtered.json.meta.count).toBe(1);
+    expect(filtered.json.meta?.count).toBe(1);
   });
 
   it.each([
@@ -218,7 +224,7 @@ describe("GET /public/v1/printers", () => {
     ["limit=1&limit=2", "limit"],
   ])("answers INVALID_REQUEST naming the parameter for ?%s", async (query, name) => {
     const f = await farm();
-    const { res, json } = await f.list(`?${query}`);
+    const { res, json } = await f.refused(`?${query}`);
     expect(res.status).toBe(400);
     expect(json.code).toBe("INVALID_REQUEST");
     expect(json.error).toContain(`"${name}"`);
@@ -227,10 +233,10 @@ describe("GET /public/v1/printers", () => {
 
   it("says what is allowed in the INVALID_REQUEST message", async () => {
     const f = await farm();
-    expect((await f.list("?limit=0")).json.error).toBe(
+    expect((await f.refused("?limit=0")).json.error).toBe(
       'Invalid query parameter "limit": must be a whole number from 1 to 500',
     );
-    expect((await f.list("?status=busy")).json.error).toContain(
+    expect((await f.refused("?status=busy")).json.error).toContain(
       "idle, printing, paused, pausing, cancelling, error, offline",
     );
   });
@@ -242,9 +248,9 @@ describe("GET /public/v1/printers/{id}", () => {
     const printer = await createPrinter(services.db, f.org, { name: "Solo", lastSeenAt: ago(1) });
     const res = await call(app, `/public/v1/printers/${printer.id}`, { key: f.key });
     expect(res.status).toBe(200);
-    const json = await body(res);
+    const json = await answer(res, "getPrinter");
     expect(json).toMatchObject({ success: true, data: { id: printer.id, name: "Solo" } });
-    expect(json.meta).toBeUndefined();
+    expect("meta" in json).toBe(false);
     expect(json.data.temperatures).toEqual({});
     expect(json.data.progress_percentage).toBeNull();
   });
@@ -258,6 +264,6 @@ describe("GET /public/v1/printers/{id}", () => {
     const f = await farm();
     const res = await call(app, `/public/v1/printers/${encodeURIComponent(id)}`, { key: f.key });
     expect(res.status).toBe(404);
-    expect((await body(res)).code).toBe("NOT_FOUND");
+    expect((await failure(res)).code).toBe("NOT_FOUND");
   });
 });

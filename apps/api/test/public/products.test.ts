@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { createSku } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
-import { body, call, type Json, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import {
+  body,
+  call,
+  type Operation,
+  publicTestServices,
+  type Reply,
+  type TestApp,
+  tenant,
+} from "./helpers.ts";
 
 /*
  * GET /public/v1/products, /products/{id}, /skus, /skus/{id} over a farm with a kit product of
@@ -142,13 +150,18 @@ beforeAll(async () => {
 });
 afterAll(() => services.close());
 
-async function get(path: string, withKey = key): Promise<{ status: number; json: Json }> {
+/** GET a /public/v1 path; `operation` names what it answers, for the body's type. */
+async function get<O extends Operation>(
+  _operation: O,
+  path: string,
+  withKey = key,
+): Promise<{ status: number; json: Reply<O> }> {
   const res = await call(app, `/public/v1${path}`, { key: withKey });
-  return { status: res.status, json: await body(res) };
+  return { status: res.status, json: (await body(res)) as Reply<O> };
 }
 
-const names = (json: Json) => json.data.map((p: Json) => p.name);
-const codes = (json: Json) => json.data.map((x: Json) => x.sku);
+const names = (json: Reply<"listProducts">) => json.data!.map((p) => p.name);
+const codes = (items: { sku: string }[] | undefined) => items!.map((x) => x.sku);
 const ALL_PRODUCTS = ["Axle", "Cart kit", "Hook", "Lamp", "Vase", "Wheel"];
 const ALL_SKUS = [
   "AXLE-GRY",
@@ -165,11 +178,11 @@ const ALL_SKUS = [
 
 describe("GET /public/v1/products", () => {
   it("answers each product once, by name, with AutoPrintFarm's fields and meta", async () => {
-    const { status, json } = await get("/products");
+    const { status, json } = await get("listProducts", "/products");
     expect(status).toBe(200);
     expect(names(json)).toEqual(ALL_PRODUCTS);
     expect(json.meta).toEqual({ limit: 50, offset: 0, count: 6 });
-    const hook = json.data.find((p: Json) => p.name === "Hook");
+    const hook = json.data!.find((p) => p.name === "Hook");
     expect(hook).toEqual({
       id: s.hookRed!.productId,
       name: "Hook",
@@ -187,48 +200,48 @@ describe("GET /public/v1/products", () => {
       updated_at: s.hookBlue!.updatedAt.toISOString(),
       sku_count: 2,
     });
-    const kit = json.data.find((p: Json) => p.name === "Cart kit");
+    const kit = json.data!.find((p) => p.name === "Cart kit");
     expect(kit).toMatchObject({ requires_assembly: true, image_url: null, images: [] });
   });
 
   it("never shows a price", async () => {
-    const text = JSON.stringify((await get("/products")).json);
+    const text = JSON.stringify((await get("listProducts", "/products")).json);
     expect(text).not.toMatch(/12\.5|13\.75|price|cost/);
   });
 
   it("names a product after its first SKU when its SKUs disagree", async () => {
-    const { json } = await get("/products?search=vase");
+    const { json } = await get("listProducts", "/products?search=vase");
     expect(json.data).toEqual([expect.objectContaining({ name: "Vase", sku_count: 2 })]);
   });
 
   it("filters by is_active: a product is active while one of its SKUs is", async () => {
-    expect(names((await get("/products?is_active=true")).json)).toEqual(
+    expect(names((await get("listProducts", "/products?is_active=true")).json)).toEqual(
       ALL_PRODUCTS.filter((n) => n !== "Lamp"),
     );
-    expect(names((await get("/products?is_active=false")).json)).toEqual(["Lamp"]);
+    expect(names((await get("listProducts", "/products?is_active=false")).json)).toEqual(["Lamp"]);
   });
 
   it("filters by search, a case-insensitive substring of the name", async () => {
-    expect(names((await get("/products?search=HEE")).json)).toEqual(["Wheel"]);
-    expect(names((await get("/products?search=kit")).json)).toEqual(["Cart kit"]);
-    const none = await get("/products?search=zzz");
+    expect(names((await get("listProducts", "/products?search=HEE")).json)).toEqual(["Wheel"]);
+    expect(names((await get("listProducts", "/products?search=kit")).json)).toEqual(["Cart kit"]);
+    const none = await get("listProducts", "/products?search=zzz");
     expect(none.json).toMatchObject({ data: [], meta: { count: 0 } });
   });
 
   it("filters by category, which apf does not record: no product matches", async () => {
-    const { status, json } = await get("/products?category=Toys");
+    const { status, json } = await get("listProducts", "/products?category=Toys");
     expect(status).toBe(200);
     expect(json).toEqual({ success: true, data: [], meta: { limit: 50, offset: 0, count: 0 } });
   });
 
   it("pages with limit and offset, counting every match", async () => {
-    const { json } = await get("/products?limit=2&offset=1");
+    const { json } = await get("listProducts", "/products?limit=2&offset=1");
     expect(names(json)).toEqual(["Cart kit", "Hook"]);
     expect(json.meta).toEqual({ limit: 2, offset: 1, count: 6 });
-    const filtered = await get("/products?is_active=true&limit=1&offset=4");
+    const filtered = await get("listProducts", "/products?is_active=true&limit=1&offset=4");
     expect(names(filtered.json)).toEqual(["Wheel"]);
     expect(filtered.json.meta).toEqual({ limit: 1, offset: 4, count: 5 });
-    const beyond = await get("/products?offset=10");
+    const beyond = await get("listProducts", "/products?offset=10");
     expect(beyond.json).toMatchObject({ data: [], meta: { count: 6 } });
   });
 
@@ -239,22 +252,22 @@ describe("GET /public/v1/products", () => {
     ["is_active=yes", "is_active"],
     [`search=${"x".repeat(121)}`, "search"],
   ])("answers 400 INVALID_REQUEST for %s naming %s", async (query, parameter) => {
-    const { status, json } = await get(`/products?${query}`);
+    const { status, json } = await get("listProducts", `/products?${query}`);
     expect(status).toBe(400);
     expect(json.code).toBe("INVALID_REQUEST");
     expect(json.error).toContain(`"${parameter}"`);
   });
 
   it("lists none of another organization's products", async () => {
-    const { json } = await get("/products", other.key);
-    expect(json.data.map((p: Json) => p.id)).toEqual([theirs.productId]);
+    const { json } = await get("listProducts", "/products", other.key);
+    expect(json.data!.map((p) => p.id)).toEqual([theirs.productId]);
     expect(JSON.stringify(json)).not.toContain(s.hookRed!.productId);
   });
 });
 
 describe("GET /public/v1/products/{id}", () => {
   it("answers a kit product with its SKUs and the parts each kit SKU takes", async () => {
-    const { status, json } = await get(`/products/${s.kitRed!.productId}`);
+    const { status, json } = await get("getProduct", `/products/${s.kitRed!.productId}`);
     expect(status).toBe(200);
     expect(json.data).toMatchObject({
       id: s.kitRed!.productId,
@@ -263,13 +276,13 @@ describe("GET /public/v1/products/{id}", () => {
       sku_count: 2,
       components: [],
     });
-    expect(codes({ data: json.data.skus })).toEqual(["KIT-BLUE", "KIT-RED"]);
+    expect(codes(json.data!.skus)).toEqual(["KIT-BLUE", "KIT-RED"]);
     // The SKUs' status is the stock view's: KIT-RED has none ready, its parts make one.
-    expect(json.data.skus.map((x: Json) => [x.sku, x.status, x.is_composite])).toEqual([
+    expect(json.data!.skus.map((x) => [x.sku, x.status, x.is_composite])).toEqual([
       ["KIT-BLUE", "in_stock", true],
       ["KIT-RED", "needs_assembly", true],
     ]);
-    expect(json.data.kit).toEqual({
+    expect(json.data!.kit).toEqual({
       parts: [
         {
           part_id: s.axle!.productId,
@@ -339,24 +352,24 @@ describe("GET /public/v1/products/{id}", () => {
   });
 
   it("answers a plain product with its SKUs, no kit parts and no price", async () => {
-    const { status, json } = await get(`/products/${s.hookRed!.productId}`);
+    const { status, json } = await get("getProduct", `/products/${s.hookRed!.productId}`);
     expect(status).toBe(200);
-    expect(json.data.skus.map((x: Json) => [x.sku, x.status, x.is_active])).toEqual([
+    expect(json.data!.skus.map((x) => [x.sku, x.status, x.is_active])).toEqual([
       ["HOOK-BLU", "in_stock", false],
       ["HOOK-RED", "low_stock", true],
     ]);
-    expect(json.data.kit.parts).toEqual([]);
+    expect(json.data!.kit.parts).toEqual([]);
     expect(JSON.stringify(json)).not.toMatch(/12\.5|13\.75|price/);
   });
 
   it("reads its SKUs' status as GET /inventory reads it (one stock view)", async () => {
-    const inventory = await get("/inventory");
+    const inventory = await get("listInventory", "/inventory");
     const byInventory = Object.fromEntries(
-      inventory.json.data.map((i: Json) => [i.product_sku_id, i.status]),
+      inventory.json.data!.map((i) => [i.product_sku_id, i.status]),
     );
     for (const id of [s.kitRed!.productId, s.hookRed!.productId, s.vase!.productId]) {
-      const { json } = await get(`/products/${id}`);
-      for (const x of json.data.skus) expect(x.status).toBe(byInventory[x.id]);
+      const { json } = await get("getProduct", `/products/${id}`);
+      for (const x of json.data!.skus) expect(x.status).toBe(byInventory[x.id]);
     }
   });
 
@@ -366,7 +379,7 @@ describe("GET /public/v1/products/{id}", () => {
     ["a SKU id", () => s.hookRed!.id],
     ["another organization's product", () => theirs.productId],
   ])("answers 404 NOT_FOUND for %s", async (_, id) => {
-    const { status, json } = await get(`/products/${id()}`);
+    const { status, json } = await get("getProduct", `/products/${id()}`);
     expect(status).toBe(404);
     expect(json).toMatchObject({ success: false, code: "NOT_FOUND", error: "Product not found." });
   });
@@ -374,11 +387,11 @@ describe("GET /public/v1/products/{id}", () => {
 
 describe("GET /public/v1/skus", () => {
   it("answers every SKU by code with AutoPrintFarm's fields and ours, no meta, no price", async () => {
-    const { status, json } = await get("/skus");
+    const { status, json } = await get("listSkus", "/skus");
     expect(status).toBe(200);
     expect(Object.keys(json).sort()).toEqual(["data", "success"]);
-    expect(codes(json)).toEqual(ALL_SKUS);
-    const wheel = json.data.find((x: Json) => x.sku === "WHEEL-BLK");
+    expect(codes(json.data)).toEqual(ALL_SKUS);
+    const wheel = json.data!.find((x) => x.sku === "WHEEL-BLK");
     expect(wheel).toEqual({
       id: s.wheelBlack!.id,
       product_id: s.wheelBlack!.productId,
@@ -419,24 +432,27 @@ describe("GET /public/v1/skus", () => {
     ["is_active", () => "false", ["HOOK-BLU", "LAMP-GRN"]],
     ["is_active", () => "true", ALL_SKUS.filter((c) => c !== "HOOK-BLU" && c !== "LAMP-GRN")],
   ])("filters by %s", async (name, value, expected) => {
-    const { status, json } = await get(`/skus?${name}=${encodeURIComponent(value())}`);
+    const { status, json } = await get("listSkus", `/skus?${name}=${encodeURIComponent(value())}`);
     expect(status).toBe(200);
-    expect(codes(json)).toEqual(expected);
+    expect(codes(json.data)).toEqual(expected);
   });
 
   it("combines filters", async () => {
-    const { json } = await get("/skus?filament_type=PETG&low_stock=true&is_active=true");
-    expect(codes(json)).toEqual(["HOOK-RED", "VASE-WHT"]);
+    const { json } = await get(
+      "listSkus",
+      "/skus?filament_type=PETG&low_stock=true&is_active=true",
+    );
+    expect(codes(json.data)).toEqual(["HOOK-RED", "VASE-WHT"]);
   });
 
   it("pages when asked, with meta counting every match", async () => {
-    const { json } = await get("/skus?limit=3&offset=2");
-    expect(codes(json)).toEqual(ALL_SKUS.slice(2, 5));
+    const { json } = await get("listSkus", "/skus?limit=3&offset=2");
+    expect(codes(json.data)).toEqual(ALL_SKUS.slice(2, 5));
     expect(json.meta).toEqual({ limit: 3, offset: 2, count: 10 });
-    const offsetOnly = await get("/skus?offset=8");
-    expect(codes(offsetOnly.json)).toEqual(ALL_SKUS.slice(8));
+    const offsetOnly = await get("listSkus", "/skus?offset=8");
+    expect(codes(offsetOnly.json.data)).toEqual(ALL_SKUS.slice(8));
     expect(offsetOnly.json.meta).toEqual({ limit: 500, offset: 8, count: 10 });
-    const filtered = await get("/skus?is_active=false&limit=1");
+    const filtered = await get("listSkus", "/skus?is_active=false&limit=1");
     expect(filtered.json).toMatchObject({ meta: { limit: 1, offset: 0, count: 2 } });
   });
 
@@ -446,23 +462,23 @@ describe("GET /public/v1/skus", () => {
     ["low_stock=maybe", "low_stock"],
     ["is_active=1", "is_active"],
   ])("answers 400 INVALID_REQUEST for %s naming %s", async (query, parameter) => {
-    const { status, json } = await get(`/skus?${query}`);
+    const { status, json } = await get("listSkus", `/skus?${query}`);
     expect(status).toBe(400);
     expect(json.code).toBe("INVALID_REQUEST");
     expect(json.error).toContain(`"${parameter}"`);
   });
 
   it("lists none of another organization's SKUs, whatever the filter", async () => {
-    const { json } = await get("/skus?color=red", other.key);
-    expect(json.data.map((x: Json) => x.id)).toEqual([theirs.id]);
-    const mine = await get(`/skus?product_id=${theirs.productId}`);
+    const { json } = await get("listSkus", "/skus?color=red", other.key);
+    expect(json.data!.map((x) => x.id)).toEqual([theirs.id]);
+    const mine = await get("listSkus", `/skus?product_id=${theirs.productId}`);
     expect(mine.json.data).toEqual([]);
   });
 });
 
 describe("GET /public/v1/skus/{id}", () => {
   it("answers a kit SKU with how many kits its parts make and the stock of each part", async () => {
-    const { status, json } = await get(`/skus/${s.kitRed!.id}`);
+    const { status, json } = await get("getSku", `/skus/${s.kitRed!.id}`);
     expect(status).toBe(200);
     expect(json.data).toMatchObject({
       id: s.kitRed!.id,
@@ -474,16 +490,14 @@ describe("GET /public/v1/skus/{id}", () => {
       available_to_build: 1,
       effective_status: "low_stock",
     });
-    expect(
-      json.data.parts_on_hand.map((p: Json) => [p.sku, p.quantity_per_kit, p.on_hand]),
-    ).toEqual([
+    expect(json.data!.parts_on_hand.map((p) => [p.sku, p.quantity_per_kit, p.on_hand])).toEqual([
       ["AXLE-GRY", 2, 3],
       ["WHEEL-BLK", 4, 9],
     ]);
   });
 
   it("answers a plain SKU with no kit figures", async () => {
-    const { json } = await get(`/skus/${s.hookRed!.id}`);
+    const { json } = await get("getSku", `/skus/${s.hookRed!.id}`);
     expect(json.data).toMatchObject({
       sku: "HOOK-RED",
       is_composite: false,
@@ -502,7 +516,7 @@ describe("GET /public/v1/skus/{id}", () => {
     ["a product id", () => s.vase!.productId],
     ["another organization's SKU", () => theirs.id],
   ])("answers 404 NOT_FOUND for %s", async (_, id) => {
-    const { status, json } = await get(`/skus/${id()}`);
+    const { status, json } = await get("getSku", `/skus/${id()}`);
     expect(status).toBe(404);
     expect(json).toMatchObject({ success: false, code: "NOT_FOUND", error: "SKU not found." });
   });

@@ -1,7 +1,7 @@
 import type { TestDatabase } from "@apf/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../support/factories.ts";
-import { body, call, type TestApp, tenant, twoInstances } from "./helpers.ts";
+import { call, failure, type TestApp, tenant, twoInstances } from "./helpers.ts";
 
 let shared: TestDatabase;
 let appOne: TestApp;
@@ -57,7 +57,7 @@ describe("the per-key budget", () => {
     }
     const limited = await call(appOne, "/public/v1/me", { key: k.key });
     expect(limited.status).toBe(429);
-    const json = await body(limited);
+    const json = await failure(limited);
     expect(json).toMatchObject({ success: false, code: "RATE_LIMITED" });
     expect(json.request_id).toBe(limited.headers.get("x-request-id"));
     expect(limited.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);

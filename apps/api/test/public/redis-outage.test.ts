@@ -4,7 +4,7 @@ import { createApp } from "../../src/app.ts";
 import { REDIS_COMMAND_TIMEOUT_MS } from "../../src/platform/build.ts";
 import { PrivateRedis, redisServerMissing } from "../support/private-redis.ts";
 import type { TestServices } from "../support/services.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import { call, failure, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 
 describe.skipIf(redisServerMissing)("the public API while Redis goes down or hangs", () => {
   let redis: PrivateRedis;
@@ -49,7 +49,7 @@ describe.skipIf(redisServerMissing)("the public API while Redis goes down or han
     // Failed authentications are still answered (and counted in memory), not turned into 500s.
     const unknown = await call(app, "/public/v1/me", { key: mintToken("live").token });
     expect(unknown.status).toBe(401);
-    expect((await body(unknown)).code).toBe("TOKEN_INVALID");
+    expect((await failure(unknown)).code).toBe("TOKEN_INVALID");
 
     await redis.start();
     await vi.waitFor(() => expect(services.redis!.status).toBe("ready"), { timeout: 15_000 });

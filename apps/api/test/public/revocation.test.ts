@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { createSession } from "../support/dashboard-factories.ts";
 import { createApiKey, createOrganization } from "../support/factories.ts";
 import type { TestServices } from "../support/services.ts";
-import { body, call, type TestApp, twoInstances } from "./helpers.ts";
+import { call, failure, type TestApp, twoInstances } from "./helpers.ts";
 
 // Two API instances: one Postgres database, one Redis namespace, separate processes' worth of
 // in-memory state (each app and its services are built independently).
@@ -55,7 +55,7 @@ it("serves 0 requests with a revoked key once the revoke returned: 100 trials, t
         checkedAfterRevoke++;
         checkedThisTrial++;
         if (res.status === 200) servedAfterRevoke++;
-        else expect((await body(res)).code).toBe("TOKEN_REVOKED");
+        else expect((await failure(res)).code).toBe("TOKEN_REVOKED");
       }
     });
     const answer = await revoke(trial % 2 === 0 ? appOne : appTwo, session, key.id);
@@ -81,5 +81,5 @@ it("answers TOKEN_REVOKED on the other instance after the dashboard's revoke rou
   });
   expect(revoke.status).toBe(200);
   const res = await call(appTwo, "/public/v1/me", { key: key.key });
-  expect((await body(res)).code).toBe("TOKEN_REVOKED");
+  expect((await failure(res)).code).toBe("TOKEN_REVOKED");
 });

@@ -5,7 +5,7 @@ import { createApp } from "../../src/app.ts";
 import { createApiKey } from "../support/factories.ts";
 import { createPrinter, createSku } from "../support/public-factories.ts";
 import type { TestClock, TestServices } from "../support/services.ts";
-import { body, call, publicTestServices, type TestApp, tenant } from "./helpers.ts";
+import { answer, call, failure, publicTestServices, type TestApp, tenant } from "./helpers.ts";
 
 let services: TestServices;
 let app: TestApp;
@@ -61,7 +61,7 @@ describe.each(WRITES)("$method body rules", ({ method, path, valid }) => {
       "application/x-www-form-urlencoded",
     );
     expect(res.status).toBe(415);
-    expect((await body(res)).code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    expect((await failure(res)).code).toBe("UNSUPPORTED_MEDIA_TYPE");
   });
 
   it("answers 415 without a content type", async () => {
@@ -73,20 +73,20 @@ describe.each(WRITES)("$method body rules", ({ method, path, valid }) => {
     const big = JSON.stringify({ padding: "x".repeat(70 * 1024) });
     const res = await raw(method, path(), big, "application/json");
     expect(res.status).toBe(413);
-    expect((await body(res)).code).toBe("PAYLOAD_TOO_LARGE");
+    expect((await failure(res)).code).toBe("PAYLOAD_TOO_LARGE");
   });
 
   it("answers 400 for malformed JSON", async () => {
     const res = await raw(method, path(), "{not json", "application/json");
     expect(res.status).toBe(400);
-    expect((await body(res)).code).toBe("INVALID_REQUEST");
+    expect((await failure(res)).code).toBe("INVALID_REQUEST");
   });
 
   it("answers 400 naming an unknown field beside valid ones", async () => {
     const payload = JSON.stringify({ ...valid, surprise: 1 });
     const res = await raw(method, path(), payload, "application/json");
     expect(res.status).toBe(400);
-    expect((await body(res)).error).toContain("surprise");
+    expect((await failure(res)).error).toContain("surprise");
   });
 });
 
@@ -103,7 +103,7 @@ describe("PUT /public/v1/printers/{id}/maintenance", () => {
       json: payload,
     });
     expect(res.status).toBe(400);
-    expect((await body(res)).error).toContain(`"${field}"`);
+    expect((await failure(res)).error).toContain(`"${field}"`);
     const [row] = await services.db.select().from(printers).where(eq(printers.id, printerId));
     expect(row!.inMaintenance).toBe(false);
   });
@@ -111,14 +111,14 @@ describe("PUT /public/v1/printers/{id}/maintenance", () => {
   it("keeps the date maintenance began when told again", async () => {
     const url = `/public/v1/printers/${printerId}/maintenance`;
     const first = await call(app, url, { key, method: "PUT", json: { in_maintenance: true } });
-    const began = (await body(first)).data.last_maintenance_date;
+    const began = (await answer(first, "setPrinterMaintenance")).data.last_maintenance_date;
     (services.clock as TestClock).advance(60_000);
     const again = await call(app, url, {
       key,
       method: "PUT",
       json: { in_maintenance: true, maintenance_type: "bed levelling" },
     });
-    expect((await body(again)).data).toMatchObject({
+    expect((await answer(again, "setPrinterMaintenance")).data).toMatchObject({
       last_maintenance_date: began,
       maintenance_type: "bed levelling",
     });
@@ -152,7 +152,7 @@ describe("PUT /public/v1/inventory/{id}/threshold", () => {
       json: payload,
     });
     expect(res.status).toBe(400);
-    expect((await body(res)).error).toContain('"low_stock_threshold"');
+    expect((await failure(res)).error).toContain('"low_stock_threshold"');
     const [row] = await services.db.select().from(skus).where(eq(skus.id, skuId));
     expect(row!.lowStockThreshold).toBe(2);
   });
@@ -164,7 +164,10 @@ describe("PUT /public/v1/inventory/{id}/threshold", () => {
       json: { low_stock_threshold: null },
     });
     expect(res.status).toBe(200);
-    expect((await body(res)).data).toMatchObject({ low_stock_threshold: null, status: "in_stock" });
+    expect((await answer(res, "setInventoryThreshold")).data).toMatchObject({
+      low_stock_threshold: null,
+      status: "in_stock",
+    });
     await call(app, `/public/v1/inventory/${inventoryId}/threshold`, {
       key,
       method: "PUT",
@@ -191,7 +194,7 @@ describe("POST /public/v1/materials/filament", () => {
   ])("answers 400 naming the field for %j", async (payload, field) => {
     const res = await call(app, "/public/v1/materials/filament", { key, json: payload });
     expect(res.status).toBe(400);
-    expect((await body(res)).error).toContain(`"${field}"`);
+    expect((await failure(res)).error).toContain(`"${field}"`);
   });
 
   it("answers 400 for a printer of another organization", async () => {
@@ -202,7 +205,7 @@ describe("POST /public/v1/materials/filament", () => {
       json: { type: "PLA", color: "Red", printer_id: foreign.id },
     });
     expect(res.status).toBe(400);
-    expect((await body(res)).error).toContain('"printer_id"');
+    expect((await failure(res)).error).toContain('"printer_id"');
   });
 });
 

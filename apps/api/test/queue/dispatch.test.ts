@@ -53,9 +53,9 @@ describe("auto-start", () => {
     const agent = agentLoop(app, f.agent.token, () => undefined);
     await channelOpen(services, f.agent.id);
     const petg = (await enqueue(app, f.key, { print_file_id: f.file.id, material_type: "PETG" }))
-      .body.data.id;
+      .body.data!.id;
     const pla = (await enqueue(app, f.key, { print_file_id: f.file.id, material_type: "pla" })).body
-      .data.id;
+      .data!.id;
     await expect.poll(() => agent.received.map((c) => c.job_id), DISPATCH).toEqual([pla]);
     await agent.stop();
     expect((await jobOf(pla)).status).toBe("processing");
@@ -70,11 +70,11 @@ describe("auto-start", () => {
     await setAutoStart(services.db, f.organization.id);
     const agent = agentLoop(app, f.agent.token, () => undefined);
     await channelOpen(services, f.agent.id);
-    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data.id;
+    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data!.id;
     await expect
       .poll(
         async () =>
-          (await send(app, f.key, "GET", `/public/v1/jobs/${id}`)).body.data.waiting_reason,
+          (await send(app, f.key, "GET", `/public/v1/jobs/${id}`)).body.data!.waiting_reason,
         DISPATCH,
       )
       .toBe("waiting for a printer's bed to be cleared");
@@ -85,9 +85,11 @@ describe("auto-start", () => {
       f.key,
       "GET",
       "/public/v1/worklist?status=pending&task_type=collection",
+      undefined,
+      "listWorklist",
     );
     expect(list.body.meta).toEqual({ limit: 50, offset: 0, count: 1 });
-    const task = list.body.data[0];
+    const task = list.body.data![0]!;
     expect(task).toMatchObject({
       task_type: "collection",
       status: "pending",
@@ -107,7 +109,7 @@ describe("auto-start", () => {
     await setAutoStart(services.db, f.organization.id);
     const agent = agentLoop(app, f.agent.token, () => undefined);
     await channelOpen(services, f.agent.id);
-    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data.id;
+    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data!.id;
     await services.dispatcher.runOnce();
     expect(agent.received).toEqual([]);
     // No wake: nothing of the API saw this write (a script, psql, another product).
@@ -137,7 +139,7 @@ describe("auto-start", () => {
       .where(eq(printers.id, f.printer.id));
     await setAutoStart(services.db, f.organization.id);
     const id = (await enqueue(app, f.key, { print_file_id: f.file.id, printer_id: f.printer.id }))
-      .body.data.id;
+      .body.data!.id;
     await expect
       .poll(async () => (await jobOf(id)).waitingReason, DISPATCH)
       .toBe("assigned printer MK4S #1 is printing");
@@ -147,7 +149,7 @@ describe("auto-start", () => {
     const f = await queueFarm(services);
     const agent = agentLoop(app, f.agent.token, () => undefined);
     await channelOpen(services, f.agent.id);
-    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data.id;
+    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data!.id;
     await services.dispatcher.runOnce();
     await agent.stop();
     expect(agent.received).toEqual([]);
@@ -159,13 +161,20 @@ describe("transfers", () => {
   async function dispatched() {
     const f = await queueFarm(services);
     const id = (await enqueue(app, f.key, { print_file_id: f.file.id, printer_id: f.printer.id }))
-      .body.data.id as string;
+      .body.data!.id as string;
     const agent = agentLoop(app, f.agent.token, () => undefined);
     await channelOpen(services, f.agent.id);
-    const started = await send(app, f.key, "POST", `/public/v1/jobs/${id}/start`);
+    const started = await send(
+      app,
+      f.key,
+      "POST",
+      `/public/v1/jobs/${id}/start`,
+      undefined,
+      "startJob",
+    );
     await agent.stop();
     expect(started.status).toBe(200);
-    return { f, id, commandId: started.body.data.command_id as string };
+    return { f, id, commandId: started.body.data!.command_id };
   }
 
   it("records transfer progress while the command is carried out, and refuses it afterwards", async () => {

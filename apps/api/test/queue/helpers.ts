@@ -3,8 +3,8 @@ import type { Scope } from "@apf/auth";
 import { type Database, organizations, printFiles } from "@apf/db";
 import { eq } from "drizzle-orm";
 import type { createApp } from "../../src/app.ts";
-import { poll, sendResult } from "../control/helpers.ts";
-import { call, type Json } from "../public/helpers.ts";
+import { type AgentCommand, poll, sendResult } from "../control/helpers.ts";
+import { call, type Operation, type Reply } from "../public/helpers.ts";
 import { createAgent, createApiKey, createOrganization } from "../support/factories.ts";
 import { createPrinter } from "../support/public-factories.ts";
 import type { TestServices } from "../support/services.ts";
@@ -67,13 +67,15 @@ export async function setAutoStart(db: Database, organizationId: string, spacing
 }
 
 /** A JSON request with the key; answers status and parsed body. */
-export async function send(
+export async function send<O extends Operation = "getJob">(
   app: App,
   key: string,
   method: string,
   path: string,
   json?: unknown,
-): Promise<{ status: number; body: Json }> {
+  /** What the route answers, for the body's type (a job unless said otherwise). */
+  _operation?: O,
+): Promise<{ status: number; body: Reply<O> }> {
   const res = await call(app, path, {
     key,
     method,
@@ -95,15 +97,17 @@ export function enqueue(app: App, key: string, body: Record<string, unknown>) {
 export function agentLoop(
   app: App,
   token: string,
-  answer: (command: Json) => { ok: boolean; error?: string } | undefined = () => ({ ok: true }),
+  answer: (command: AgentCommand) => { ok: boolean; error?: string } | undefined = () => ({
+    ok: true,
+  }),
 ) {
   const controller = new AbortController();
-  const received: Json[] = [];
+  const received: AgentCommand[] = [];
   const running = (async () => {
     while (!controller.signal.aborted) {
       const res = await poll(app, token, 1, controller.signal).catch(() => null);
       if (res?.status !== 200) break;
-      for (const command of res.body.data) {
+      for (const command of res.body.data!) {
         received.push(command);
         const result = answer(command);
         if (result) {

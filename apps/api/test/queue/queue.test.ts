@@ -180,25 +180,25 @@ describe("editing and moving a queued job", () => {
     const f = await queueFarm(services);
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
-      ids.push((await enqueue(app, f.key, { print_file_id: f.file.id })).body.data.id);
+      ids.push((await enqueue(app, f.key, { print_file_id: f.file.id })).body.data!.id);
     }
     const queue = async () =>
-      (await send(app, f.key, "GET", "/public/v1/jobs?status=queued")).body.data.map(
-        (j: { id: string; position: number }) => [j.id, j.position],
-      );
+      (
+        await send(app, f.key, "GET", "/public/v1/jobs?status=queued", undefined, "listJobs")
+      ).body.data!.map((j) => [j.id, j.position] as const);
     expect(await queue()).toEqual(ids.map((id, i) => [id, i + 1]));
 
     const top = await send(app, f.key, "PATCH", `/public/v1/jobs/${ids[3]}`, { position: "top" });
     expect(top.status).toBe(200);
-    expect(top.body.data.position).toBe(1);
-    expect((await queue()).map(([id]: [string]) => id)).toEqual([ids[3], ids[0], ids[1], ids[2]]);
+    expect(top.body.data!.position).toBe(1);
+    expect((await queue()).map(([id]) => id)).toEqual([ids[3], ids[0], ids[1], ids[2]]);
 
     await send(app, f.key, "PATCH", `/public/v1/jobs/${ids[3]}`, { position: "bottom" });
-    expect((await queue()).map(([id]: [string]) => id)).toEqual(ids);
+    expect((await queue()).map(([id]) => id)).toEqual(ids);
 
     const third = await send(app, f.key, "PATCH", `/public/v1/jobs/${ids[0]}`, { position: 3 });
-    expect(third.body.data.position).toBe(3);
-    expect((await queue()).map(([id]: [string]) => id)).toEqual([ids[1], ids[2], ids[0], ids[3]]);
+    expect(third.body.data!.position).toBe(3);
+    expect((await queue()).map(([id]) => id)).toEqual([ids[1], ids[2], ids[0], ids[3]]);
 
     const urgent = await send(app, f.key, "PATCH", `/public/v1/jobs/${ids[3]}`, { priority: 200 });
     expect(urgent.body.data).toMatchObject({ priority: 200, position: 1 });
@@ -207,17 +207,25 @@ describe("editing and moving a queued job", () => {
   it("numbers every queued job 1…n in queue order through enqueues, moves, priorities, cancels, retries and removals", async () => {
     const f = await queueFarm(services);
     const add = async (priority: number) =>
-      (await enqueue(app, f.key, { print_file_id: f.file.id, priority })).body.data.id as string;
+      (await enqueue(app, f.key, { print_file_id: f.file.id, priority })).body.data!.id;
     const ids: string[] = [];
     for (const priority of [50, 50, 80, 50, 10, 80, 50, 50]) ids.push(await add(priority));
     const check = async () => {
-      const list = (await send(app, f.key, "GET", "/public/v1/jobs?status=queued&limit=100")).body
-        .data as { id: string; position: number }[];
+      const list = (
+        await send(
+          app,
+          f.key,
+          "GET",
+          "/public/v1/jobs?status=queued&limit=100",
+          undefined,
+          "listJobs",
+        )
+      ).body.data!;
       // The list's order is the queue's; every job's place (in the list and read alone) is its rank.
       expect(list.map((j) => j.position)).toEqual(list.map((_, i) => i + 1));
       for (const [i, job] of list.entries()) {
         const one = await send(app, f.key, "GET", `/public/v1/jobs/${job.id}`);
-        expect([job.id, one.body.data.position]).toEqual([job.id, i + 1]);
+        expect([job.id, one.body.data!.position]).toEqual([job.id, i + 1]);
       }
       return list.map((j) => j.id);
     };
@@ -236,13 +244,13 @@ describe("editing and moving a queued job", () => {
 
   it("assigns and unassigns a printer", async () => {
     const f = await queueFarm(services);
-    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data.id;
+    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data!.id;
     const assigned = await send(app, f.key, "PATCH", `/public/v1/jobs/${id}`, {
       printer_id: f.printer.id,
     });
-    expect(assigned.body.data.printer_id).toBe(f.printer.id);
+    expect(assigned.body.data!.printer_id).toBe(f.printer.id);
     const any = await send(app, f.key, "PATCH", `/public/v1/jobs/${id}`, { printer_id: null });
-    expect(any.body.data.printer_id).toBeNull();
+    expect(any.body.data!.printer_id).toBeNull();
   });
 
   it("answers JOB_STATE_CHANGED naming the status once the job left the queue, and NOT_FOUND for another organization's job", async () => {
@@ -257,7 +265,7 @@ describe("editing and moving a queued job", () => {
     expect(edit.body.error).toContain('"printing"');
     const del = await send(app, f.key, "DELETE", `/public/v1/jobs/${printing.id}`);
     expect([del.status, del.body.code]).toEqual([409, "JOB_STATE_CHANGED"]);
-    const theirs = (await enqueue(app, other.key, { print_file_id: other.file.id })).body.data.id;
+    const theirs = (await enqueue(app, other.key, { print_file_id: other.file.id })).body.data!.id;
     for (const [method, path] of [
       ["PATCH", `/public/v1/jobs/${theirs}`],
       ["DELETE", `/public/v1/jobs/${theirs}`],
@@ -277,7 +285,7 @@ describe("editing and moving a queued job", () => {
 
   it("removes a queued job", async () => {
     const f = await queueFarm(services);
-    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data.id;
+    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data!.id;
     const res = await send(app, f.key, "DELETE", `/public/v1/jobs/${id}`);
     expect(res.body).toEqual({ success: true, data: { id, deleted: true } });
     expect((await send(app, f.key, "GET", `/public/v1/jobs/${id}`)).status).toBe(404);
@@ -287,7 +295,7 @@ describe("editing and moving a queued job", () => {
 describe("cancel and retry", () => {
   it("cancels a queued job, refuses to cancel it twice, and queues it again keeping attempts", async () => {
     const f = await queueFarm(services);
-    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data.id;
+    const id = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data!.id;
     await services.db.update(jobs).set({ attempts: 2 }).where(eq(jobs.id, id));
     const cancelled = await send(app, f.key, "POST", `/public/v1/jobs/${id}/cancel`);
     expect(cancelled.status).toBe(200);
@@ -324,7 +332,8 @@ describe("cancel and retry", () => {
 });
 
 describe("POST /public/v1/jobs/{id}/start", () => {
-  const start = (key: string, id: string) => send(app, key, "POST", `/public/v1/jobs/${id}/start`);
+  const start = (key: string, id: string) =>
+    send(app, key, "POST", `/public/v1/jobs/${id}/start`, undefined, "startJob");
 
   it("answers AutoPrintFarm's codes in their order", async () => {
     const f = await queueFarm(services);
@@ -332,12 +341,12 @@ describe("POST /public/v1/jobs/{id}/start", () => {
     const done = await createJob(services.db, f.organization.id, { status: "completed" });
     const changed = await start(f.key, done.id);
     expect([changed.status, changed.body.code]).toEqual([409, "JOB_STATE_CHANGED"]);
-    const unassigned = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data.id;
+    const unassigned = (await enqueue(app, f.key, { print_file_id: f.file.id })).body.data!.id;
     expect((await start(f.key, unassigned)).body.code).toBe("NO_PRINTER_ASSIGNED");
 
     const queued = async (printerId: string) =>
-      (await enqueue(app, f.key, { print_file_id: f.file.id, printer_id: printerId })).body.data
-        .id as string;
+      (await enqueue(app, f.key, { print_file_id: f.file.id, printer_id: printerId })).body.data!
+        .id;
     const stale = await createPrinter(services.db, f.organization.id, { model: "MK4S" });
     const offline = await start(f.key, await queued(stale.id));
     expect([offline.status, offline.body.code]).toEqual([400, "PRINTER_UNAVAILABLE"]);
@@ -371,7 +380,7 @@ describe("POST /public/v1/jobs/{id}/start", () => {
     });
     const gone = await createPrintFile(services.db, f.organization.id);
     const goneJob = (await enqueue(app, f.key, { print_file_id: gone.id, printer_id: fileless.id }))
-      .body.data.id;
+      .body.data!.id;
     await services.db.delete(printFiles).where(eq(printFiles.id, gone.id));
     const loop = agentLoop(app, agent.token);
     await channelOpen(services, agent.id);
@@ -383,7 +392,7 @@ describe("POST /public/v1/jobs/{id}/start", () => {
   it("sends the print command with the file, and the job is uploaded when the agent reports it started", async () => {
     const f = await queueFarm(services);
     const id = (await enqueue(app, f.key, { print_file_id: f.file.id, printer_id: f.printer.id }))
-      .body.data.id as string;
+      .body.data!.id as string;
     const agent = agentLoop(app, f.agent.token);
     await channelOpen(services, f.agent.id);
     const res = await start(f.key, id);
@@ -396,7 +405,7 @@ describe("POST /public/v1/jobs/{id}/start", () => {
     });
     expect(agent.received).toEqual([
       {
-        id: res.body.data.command_id,
+        id: res.body.data!.command_id,
         machine_id: f.printer.machineId,
         action: "print",
         requested_at: services.clock.now().toISOString(),
@@ -413,7 +422,7 @@ describe("POST /public/v1/jobs/{id}/start", () => {
     expect(row).toMatchObject({
       status: "uploaded",
       printerId: f.printer.id,
-      commandId: res.body.data.command_id,
+      commandId: res.body.data!.command_id,
       octoprintFileName: `apf/Benchy_v2-${id.slice(0, 8)}.gcode`,
     });
   });
@@ -421,7 +430,7 @@ describe("POST /public/v1/jobs/{id}/start", () => {
   it("answers HUB_COMMAND_FAILED when the agent refuses, queues the job again, and fails it after 3 attempts", async () => {
     const f = await queueFarm(services);
     const id = (await enqueue(app, f.key, { print_file_id: f.file.id, printer_id: f.printer.id }))
-      .body.data.id as string;
+      .body.data!.id as string;
     const agent = agentLoop(app, f.agent.token, () => ({
       ok: false,
       error: "OctoPrint stored the file but did not start it: printer not ready",
@@ -442,6 +451,6 @@ describe("POST /public/v1/jobs/{id}/start", () => {
     await agent.stop();
     const job = (await send(app, f.key, "GET", `/public/v1/jobs/${id}`)).body.data;
     expect(job).toMatchObject({ status: "failed", attempts: 3, position: null });
-    expect(job.failure_reason).toContain("did not start it");
+    expect(job?.failure_reason).toContain("did not start it");
   });
 });

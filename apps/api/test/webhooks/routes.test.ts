@@ -2,7 +2,7 @@ import { mintToken } from "@apf/auth";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { body, call, publicTestServices, tenant } from "../public/helpers.ts";
+import { answer, call, dataOf, failure, publicTestServices, tenant } from "../public/helpers.ts";
 import { WEBHOOK_ROUTES } from "../public/routes.ts";
 import { createApiKey } from "../support/factories.ts";
 import type { TestServices } from "../support/services.ts";
@@ -30,7 +30,7 @@ const BASE = "/public/v1/webhook-endpoints";
 async function created(key: string, extra: Record<string, unknown> = {}) {
   const res = await call(app, BASE, { key, json: { url: receiver.url, ...extra } });
   expect(res.status).toBe(201);
-  return (await body(res)).data;
+  return dataOf(res, "createWebhookEndpoint");
 }
 
 describe("/public/v1/webhook-endpoints", () => {
@@ -44,23 +44,26 @@ describe("/public/v1/webhook-endpoints", () => {
       enabled: true,
     });
     expect(made.secret).toMatch(/^whsec_/);
-    const one = await body(await call(app, `${BASE}/${made.id}`, { key: a.key }));
+    const one = await answer(
+      await call(app, `${BASE}/${made.id}`, { key: a.key }),
+      "getWebhookEndpoint",
+    );
     expect(one.data).not.toHaveProperty("secret");
     expect(JSON.stringify(one)).not.toContain(made.secret);
-    const list = await body(await call(app, BASE, { key: a.key }));
-    expect(list.data.map((e: { id: string }) => e.id)).toEqual([made.id]);
+    const list = await answer(await call(app, BASE, { key: a.key }), "listWebhookEndpoints");
+    expect(list.data.map((e) => e.id)).toEqual([made.id]);
     const changed = await call(app, `${BASE}/${made.id}`, {
       key: a.key,
       method: "PATCH",
       json: { enabled: false, event_types: [] },
     });
-    expect((await body(changed)).data).toMatchObject({
+    expect(await dataOf(changed, "updateWebhookEndpoint")).toMatchObject({
       enabled: false,
       event_types: [],
       disabled_reason: "disabled by a person",
     });
     const gone = await call(app, `${BASE}/${made.id}`, { key: a.key, method: "DELETE" });
-    expect((await body(gone)).data).toEqual({ id: made.id, deleted: true });
+    expect(await dataOf(gone, "deleteWebhookEndpoint")).toEqual({ id: made.id, deleted: true });
     expect((await call(app, `${BASE}/${made.id}`, { key: a.key })).status).toBe(404);
   });
 
@@ -77,20 +80,25 @@ describe("/public/v1/webhook-endpoints", () => {
     await expect
       .poll(
         async () =>
-          (await body(await call(app, `${BASE}/${made.id}/deliveries`, { key: a.key }))).data[0]
-            ?.status,
+          (
+            await dataOf(
+              await call(app, `${BASE}/${made.id}/deliveries`, { key: a.key }),
+              "listWebhookDeliveries",
+            )
+          )[0]?.status,
       )
       .toBe("delivered");
-    const [delivery] = (
-      await body(await call(app, `${BASE}/${made.id}/deliveries`, { key: a.key }))
-    ).data;
+    const [delivery] = await dataOf(
+      await call(app, `${BASE}/${made.id}/deliveries`, { key: a.key }),
+      "listWebhookDeliveries",
+    );
     expect(delivery).toMatchObject({
       event_type: "ping",
       attempts: 1,
       http_status: 200,
       response: "ok",
     });
-    const again = await call(app, `${BASE}/${made.id}/deliveries/${delivery.id}/redeliver`, {
+    const again = await call(app, `${BASE}/${made.id}/deliveries/${delivery!.id}/redeliver`, {
       key: a.key,
       method: "POST",
     });
@@ -106,7 +114,7 @@ describe("/public/v1/webhook-endpoints", () => {
       key: a.key,
       method: "POST",
     });
-    const data = (await body(rolled)).data;
+    const data = await dataOf(rolled, "rollWebhookEndpointSecret");
     expect(data.secret).toMatch(/^whsec_/);
     expect(data.secret).not.toBe(made.secret);
     expect(data.previous_secret_expires_at).not.toBeNull();
@@ -116,7 +124,7 @@ describe("/public/v1/webhook-endpoints", () => {
     const a = await tenant(services.db, "A");
     const bad = await call(app, BASE, { key: a.key, json: { url: "ftp://example.com/x" } });
     expect(bad.status).toBe(400);
-    expect((await body(bad)).details?.[0]?.path ?? ["url"]).toEqual(["url"]);
+    expect((await failure(bad)).details?.[0]?.path).toEqual(["url"]);
     const types = await call(app, BASE, {
       key: a.key,
       json: { url: receiver.url, event_types: ["job.done"] },
@@ -136,7 +144,7 @@ describe("/public/v1/webhook-endpoints", () => {
     expect((await call(app, BASE, { key: reader.key })).status).toBe(200);
     const denied = await call(app, BASE, { key: reader.key, json: { url: receiver.url } });
     expect(denied.status).toBe(403);
-    expect((await body(denied)).code).toBe("INSUFFICIENT_SCOPE");
+    expect((await failure(denied)).code).toBe("INSUFFICIENT_SCOPE");
     const jobsOnly = await createApiKey(services.db, a.organization.id, { scopes: ["jobs:read"] });
     expect((await call(app, BASE, { key: jobsOnly.key })).status).toBe(403);
     const broad = await createApiKey(services.db, a.organization.id, { scopes: ["write"] });
@@ -159,7 +167,7 @@ describe("/public/v1/webhook-endpoints", () => {
       });
       expect(res.status, `${method} ${path}`).toBe(404);
     }
-    expect((await body(await call(app, BASE, { key: b.key }))).data).toEqual([]);
+    expect(await dataOf(await call(app, BASE, { key: b.key }), "listWebhookEndpoints")).toEqual([]);
     // Every webhook route is covered by the cases above.
     expect(WEBHOOK_ROUTES.length).toBe(9);
   });
