@@ -83,11 +83,12 @@ export function createApp(services: Services) {
   if (services.config.METRICS_TOKEN)
     app.route("/", tokenMetricsRoutes(services.config.METRICS_TOKEN));
   app.route(PUBLIC_BASE_PATH, publicRoutes());
-  app.route("/docs", docsRoutes(`${PUBLIC_BASE_PATH}/openapi.json`, "apf public API"));
+  const sendAsset = sendEncodedAsset(services.encodedBodies);
+  app.route("/docs", docsRoutes(`${PUBLIC_BASE_PATH}/openapi.json`, "apf public API", sendAsset));
   app.route(DASHBOARD_BASE_PATH, dashboardRoutes());
   app.route(AGENT_BASE_PATH, agentRoutes());
   // The dashboard's script and stylesheet, compressed once per coding for clients that accept it.
-  app.route(DASHBOARD_SITE_PATH, dashboardSite({ send: sendEncodedAsset(services.encodedBodies) }));
+  app.route(DASHBOARD_SITE_PATH, dashboardSite({ send: sendAsset }));
 
   app.notFound(notFoundHandler(() => app.routes));
   app.onError(onError);

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import type { SendAsset, StaticAsset } from "@apf/dashboard";
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
 
@@ -23,10 +25,19 @@ export const DOCS_CSP = [
 ].join("; ");
 
 const require = createRequire(import.meta.url);
-let bundle: string | undefined;
-/** Read on first use and kept: the file only changes with `npm install`. */
-function scalarBundle(): string {
-  bundle ??= readFileSync(require.resolve("@scalar/api-reference/browser/standalone.js"), "utf8");
+let bundle: StaticAsset | undefined;
+/**
+ * Read on first use and kept (the file only changes with `npm install`): the same bytes for every
+ * request, so their compressed copies are made once and kept beside them.
+ */
+function scalarBundle(): StaticAsset {
+  if (!bundle) {
+    const bytes = new Uint8Array(
+      readFileSync(require.resolve("@scalar/api-reference/browser/standalone.js")),
+    );
+    const digest = createHash("sha256").update(bytes).digest("base64url").slice(0, 22);
+    bundle = { bytes, etag: `"${digest}"`, contentType: "text/javascript; charset=utf-8" };
+  }
   return bundle;
 }
 
@@ -65,8 +76,11 @@ function init(specUrl: string) {
   return `Scalar.createApiReference("#app", ${JSON.stringify(config)});\n`;
 }
 
-/** GET /docs (the page), /docs/scalar.js (the bundle) and /docs/init.js (its configuration). */
-export function docsRoutes(specUrl: string, title: string) {
+/**
+ * GET /docs (the page), /docs/scalar.js (the bundle, ~3.5 MB: sent compressed by `send` to
+ * clients that accept it) and /docs/init.js (its configuration).
+ */
+export function docsRoutes(specUrl: string, title: string, send: SendAsset) {
   const router = new Hono<AppEnv>();
   router.use("*", async (c, next) => {
     await next();
@@ -75,7 +89,7 @@ export function docsRoutes(specUrl: string, title: string) {
   router.get("/", (c) => c.html(page(title)));
   router.get("/scalar.js", (c) => {
     c.header("Cache-Control", "public, max-age=3600");
-    return c.body(scalarBundle(), 200, { "Content-Type": "text/javascript; charset=utf-8" });
+    return send(c, scalarBundle());
   });
   router.get("/init.js", (c) =>
     c.body(init(specUrl), 200, { "Content-Type": "text/javascript; charset=utf-8" }),

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { SCOPE_REGISTRY, SCOPES, scopeForRoute } from "@apf/auth";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -251,6 +252,27 @@ describe("GET /docs", () => {
     const script = await res.text();
     expect(script).toMatch(/@scalar\/api-reference \d+\.\d+\.\d+/);
     expect(script).toContain("createApiReference");
+  });
+
+  it("sends the bundle compressed to a client that accepts it, the same bytes once decoded", async () => {
+    const plain = await app.request("/docs/scalar.js");
+    const identity = Buffer.from(await plain.arrayBuffer());
+    for (const [accept, coding, decode] of [
+      ["br", "br", brotliDecompressSync],
+      ["gzip, deflate", "gzip", gunzipSync],
+    ] as const) {
+      const res = await app.request("/docs/scalar.js", { headers: { "accept-encoding": accept } });
+      expect(res.headers.get("content-encoding")).toBe(coding);
+      expect(res.headers.get("vary")).toContain("Accept-Encoding");
+      const sent = Buffer.from(await res.arrayBuffer());
+      expect(sent.byteLength).toBeLessThan(identity.byteLength / 3);
+      // Compared as buffers: a deep equality over 3.5 MB element by element takes minutes.
+      expect(decode(sent).equals(identity), `${coding} decodes to the bundle`).toBe(true);
+      const again = await app.request("/docs/scalar.js", {
+        headers: { "accept-encoding": accept, "if-none-match": res.headers.get("etag")! },
+      });
+      expect(again.status).toBe(304);
+    }
   });
 
   it.each(["/docs", "/docs/scalar.js", "/docs/init.js"])(
