@@ -2,6 +2,7 @@ import type { Queryable } from "@apf/db";
 import type { CommandRow } from "@apf/db/queries/commands";
 import { findHubRow } from "@apf/db/queries/hubs";
 import { findPrinterRows, lockPrinter } from "@apf/db/queries/printers";
+import { findPublicFilamentSpool, isSpoolLow } from "@apf/db/queries/public-filament";
 import { findPublicInventoryItemBySku } from "@apf/db/queries/public-inventory";
 import { findPublicJobs } from "@apf/db/queries/public-jobs";
 import { findSku } from "@apf/db/queries/skus";
@@ -12,6 +13,7 @@ import { toPublicCommand } from "../../routes/public/v1/control/schema.ts";
 import { toHub } from "../../routes/public/v1/hubs/schema.ts";
 import { toInventoryItemDetail } from "../../routes/public/v1/inventory/schema.ts";
 import { toPublicJob } from "../../routes/public/v1/jobs/schema.ts";
+import { toFilamentSpool } from "../../routes/public/v1/materials/filament-schema.ts";
 import { toPublicTask } from "../../routes/public/v1/worklist/schema.ts";
 import { hubView } from "../hubs/hubs.ts";
 import { readPrinterView } from "../printers/printer-view.ts";
@@ -173,4 +175,20 @@ export async function lowStockEvents(
     }
   }
   return events;
+}
+
+/**
+ * inventory.low_stock for a spool that a change took from not low (`wasLow` false, read under
+ * its lock before the change) to low (at or below its low_threshold, read after the change in
+ * its transaction): the spool as GET /materials/filament/{id} shows it.
+ */
+export async function spoolLowStockEvents(
+  db: Queryable,
+  organizationId: string,
+  spoolId: string,
+  wasLow: boolean | undefined,
+): Promise<ChangeEvent[]> {
+  if (wasLow !== false || !(await isSpoolLow(db, organizationId, spoolId))) return [];
+  const row = await findPublicFilamentSpool(db, organizationId, spoolId);
+  return row ? [{ type: "inventory.low_stock", data: toFilamentSpool(row) }] : [];
 }
