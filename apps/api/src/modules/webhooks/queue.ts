@@ -9,8 +9,9 @@ export const DELIVERY_TASK = "apf_webhook_delivery";
 
 /**
  * Where delivery attempts wait for a worker: graphile-worker on Postgres (any instance takes a
- * task; one that dies mid-task gives it back), or, on the embedded database, a loop in this
- * process over the deliveries table. One attempt handler (deliver.ts) serves both.
+ * task), or, on the embedded database, a loop in this process over the deliveries table. One
+ * attempt handler (deliver.ts) serves both. A task held by a worker that died is replaced by the
+ * stalled-delivery sweep (index.ts) from the deliveries table, which is the truth.
  */
 export interface DeliveryQueue {
   readonly kind: "graphile-worker" | "in-process";
@@ -38,7 +39,7 @@ function graphileLogger(logger: Logger) {
 export function graphileDeliveryQueue(
   connectionString: string,
   logger: Logger,
-  options: { pollIntervalMs?: number; resetLockedIntervalMs?: number } = {},
+  options: { pollIntervalMs?: number } = {},
 ): DeliveryQueue {
   let runner: Runner | null = null;
   const gLogger = graphileLogger(logger);
@@ -63,13 +64,9 @@ export function graphileDeliveryQueue(
         maxPoolSize: CONCURRENCY + 2,
         noHandleSignals: true,
         pollInterval: options.pollIntervalMs ?? 1000,
-        // How often a worker looks for tasks whose worker died (locked over 4 h): they run again.
-        ...(options.resetLockedIntervalMs
-          ? {
-              minResetLockedInterval: options.resetLockedIntervalMs,
-              maxResetLockedInterval: options.resetLockedIntervalMs * 2,
-            }
-          : {}),
+        // Tasks fetched (and locked) a batch at a time, completions written a batch at a time:
+        // fewer round trips per delivery when many are due (docs/architecture.md, webhooks).
+        preset: { worker: { localQueue: { size: CONCURRENCY }, completeJobBatchDelay: 0 } },
         logger: gLogger,
         taskList: {
           [DELIVERY_TASK]: async (payload) => {
