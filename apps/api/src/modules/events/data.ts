@@ -69,9 +69,38 @@ export async function printerStatusEvent(
   previousStatus: PrinterViewStatus,
   freshness: PrinterFreshness,
 ): Promise<ChangeEvent | undefined> {
-  const data = await printerData(db, organizationId, printerId, freshness);
-  if (!data || data.status === previousStatus) return undefined;
-  return { type: "printer.status_changed", data: { ...data, previous_status: previousStatus } };
+  const [event] = await printerStatusEvents(
+    db,
+    organizationId,
+    [{ id: printerId, previous: previousStatus }],
+    freshness,
+  );
+  return event;
+}
+
+/**
+ * printer.status_changed of each printer whose status is no longer `previous`, in the order
+ * given, the printers read in one query (a report that moves a whole farm).
+ */
+export async function printerStatusEvents(
+  db: Queryable,
+  organizationId: string,
+  changes: readonly { id: string; previous: PrinterViewStatus }[],
+  freshness: PrinterFreshness,
+): Promise<ChangeEvent[]> {
+  const rows = await findPrinterRows(
+    db,
+    organizationId,
+    changes.map((c) => c.id),
+  );
+  const byId = new Map(rows.map((row) => [row.id, toPublicPrinter(printerView(row, freshness))]));
+  return changes.flatMap((c) => {
+    const data = byId.get(c.id);
+    if (!data || data.status === c.previous) return [];
+    return [
+      { type: "printer.status_changed" as const, data: { ...data, previous_status: c.previous } },
+    ];
+  });
 }
 
 /**
