@@ -5,7 +5,8 @@ import { createApp } from "../../src/app.ts";
 import { revokeLeakedTokens } from "../../src/modules/keys/leaked-tokens.ts";
 import { machine, postReport, report } from "../agent/report-builder.ts";
 import { call, createPrinter, createTeam } from "../support/dashboard-factories.ts";
-import { createAgent } from "../support/factories.ts";
+import { createAgent, createApiKey } from "../support/factories.ts";
+import { createSku } from "../support/public-factories.ts";
 import { createTestServices, type TestClock, type TestServices } from "../support/services.ts";
 
 // Changes made by people (the dashboard) and by other paths than agents' reports, each with the
@@ -171,5 +172,43 @@ describe("a filament spool going below its threshold", () => {
     });
     expect(res.status).toBe(200);
     expect((await logged(org)).map(([type]) => type)).toEqual(["inventory.low_stock"]);
+  });
+});
+
+describe("a SKU's low-stock threshold raised to its stock or above", () => {
+  it("from the dashboard records inventory.low_stock, once", async () => {
+    const team = await createTeam(services);
+    const org = team.organization.id;
+    const sku = await createSku(services.db, org, { readyStock: 8, lowStockThreshold: 2 });
+    const patch = (threshold: number) =>
+      call(app, "PATCH", `/api/orgs/${org}/skus/${sku.id}`, {
+        token: team.admin.token,
+        body: { low_stock_threshold: threshold },
+      });
+    expect((await patch(5)).status).toBe(200); // 8 > 5: not low
+    expect((await patch(8)).status).toBe(200); // 8 <= 8: low
+    expect((await patch(10)).status).toBe(200); // already low
+    expect(await logged(org)).toEqual([
+      [
+        "inventory.low_stock",
+        expect.objectContaining({ product_sku_id: sku.id, ready_stock: 8, low_stock_threshold: 8 }),
+      ],
+    ]);
+  });
+
+  it("through /public/v1 records inventory.low_stock", async () => {
+    const team = await createTeam(services);
+    const org = team.organization.id;
+    const sku = await createSku(services.db, org, { readyStock: 3, lowStockThreshold: null });
+    const { key } = await createApiKey(services.db, org);
+    const res = await app.request(`/public/v1/inventory/${sku.inventoryId}/threshold`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ low_stock_threshold: 3 }),
+    });
+    expect(res.status).toBe(200);
+    expect(await logged(org)).toEqual([
+      ["inventory.low_stock", expect.objectContaining({ product_sku_id: sku.id, ready_stock: 3 })],
+    ]);
   });
 });

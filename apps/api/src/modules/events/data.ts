@@ -5,7 +5,7 @@ import { findPrinterRows, lockPrinter } from "@apf/db/queries/printers";
 import { findPublicFilamentSpool, isSpoolLow } from "@apf/db/queries/public-filament";
 import { findPublicInventoryItemBySku } from "@apf/db/queries/public-inventory";
 import { findPublicJobs } from "@apf/db/queries/public-jobs";
-import { findSku } from "@apf/db/queries/skus";
+import { findSku, isSkuLow } from "@apf/db/queries/skus";
 import type { TaskRow } from "@apf/db/queries/tasks";
 import { type PrinterFreshness, type PrinterViewStatus, printerView } from "@apf/domain";
 import type { Services } from "../../context.ts";
@@ -220,4 +220,19 @@ export async function spoolLowStockEvents(
   if (wasLow !== false || !(await isSpoolLow(db, organizationId, spoolId))) return [];
   const row = await findPublicFilamentSpool(db, organizationId, spoolId);
   return row ? [{ type: "inventory.low_stock", data: toFilamentSpool(row) }] : [];
+}
+
+/**
+ * inventory.low_stock for a SKU that a change of its threshold took from not low (`wasLow`
+ * false, read under its lock before the change) to low (read after it, in its transaction).
+ */
+export async function skuLowStockEvents(
+  db: Queryable,
+  organizationId: string,
+  skuId: string,
+  wasLow: boolean | undefined,
+): Promise<ChangeEvent[]> {
+  if (wasLow !== false || !(await isSkuLow(db, organizationId, skuId))) return [];
+  const item = await findPublicInventoryItemBySku(db, organizationId, skuId);
+  return item ? [{ type: "inventory.low_stock", data: toInventoryItemDetail(item) }] : [];
 }
