@@ -271,6 +271,36 @@ describe("a delivery whose worker died", () => {
       await a.close();
     }
   });
+
+  it("is not given a second task while its own waits in the queue, only once that is spent", async () => {
+    const a = await createTestServices({
+      env: { APF_WEBHOOKS_ALLOW_PRIVATE: "1" },
+      webhooks: { worker: false },
+    });
+    try {
+      const { organization } = await createOrganization(a.db);
+      const made = await createEndpoint(a, member(organization.id), {
+        url: receiver.url,
+        eventTypes: [],
+        description: null,
+        enabled: true,
+      });
+      await emit(a, organization.id, { type: "job.completed" });
+      // Overdue by 2 minutes: a backlog, not a death (its task is there, unlocked).
+      await a.db
+        .update(webhookDeliveries)
+        .set({ nextAttemptAt: sql`now() - interval '2 minutes'` })
+        .where(eq(webhookDeliveries.endpointId, made.endpoint.id));
+      expect(await a.webhooks.requeueStalled()).toBe(0);
+      await a.db.execute(
+        sql`update graphile_worker._private_jobs set attempts = max_attempts where key is not null`,
+      );
+      expect(await a.webhooks.requeueStalled()).toBe(1);
+      expect(await a.webhooks.requeueStalled()).toBe(0);
+    } finally {
+      await a.close();
+    }
+  });
 });
 
 describe("webhook destinations without APF_WEBHOOKS_ALLOW_PRIVATE", () => {

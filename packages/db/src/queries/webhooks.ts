@@ -293,28 +293,3 @@ export async function dueDeliveries(db: Queryable, limit: number) {
     .orderBy(webhookDeliveries.nextAttemptAt)
     .limit(limit);
 }
-
-/**
- * Pending deliveries whose attempt is overdue by more than `overdueS` seconds (their task is held
- * by a worker that died, or was lost), made due now again and returned, at most `limit`, so that
- * the caller gives each a new task in the same transaction. Made due now, a delivery counts as
- * stalled again only `overdueS` later: longer than an attempt may take, so a task taken meanwhile
- * is not doubled. Rows another instance is taking are skipped.
- */
-export async function takeStalledDeliveries(
-  db: Queryable,
-  overdueS: number,
-  limit: number,
-): Promise<string[]> {
-  const result = await db.execute(sql`
-    update webhook_deliveries d set next_attempt_at = now()
-    where d.id in (
-      select id from webhook_deliveries
-      where status = 'pending' and next_attempt_at < now() - make_interval(secs => ${overdueS})
-      order by next_attempt_at
-      limit ${limit}
-      for update skip locked
-    )
-    returning d.id`);
-  return (result as unknown as { rows: { id: string }[] }).rows.map((r) => r.id);
-}

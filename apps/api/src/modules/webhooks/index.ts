@@ -1,5 +1,5 @@
 import type { Database, DatabaseKind, Queryable } from "@apf/db";
-import { insertEventDeliveries, takeStalledDeliveries } from "@apf/db/queries/webhooks";
+import { insertEventDeliveries } from "@apf/db/queries/webhooks";
 import type { Logger } from "pino";
 import type { Env } from "../../env.ts";
 import { attemptDelivery, type DeliveryDeps } from "./deliver.ts";
@@ -17,7 +17,7 @@ export interface Webhooks {
   start(): Promise<void>;
   /** One attempt now (tests, the test route). */
   attempt(deliveryId: string): Promise<void>;
-  /** Gives stalled deliveries (overdue: their worker died) a new task now; how many. */
+  /** Gives stalled deliveries (their task's worker died) a new task now; how many. */
   requeueStalled(): Promise<number>;
   close(): Promise<void>;
 }
@@ -26,8 +26,9 @@ export interface WebhookOptions {
   /** How often graphile-worker looks for tasks due later (retries); default 1 s. */
   pollIntervalMs?: number;
   /**
-   * A pending delivery overdue by this long is given a new task (default 60 s: four times an
-   * attempt's 15 s timeout). graphile-worker gives a dead worker's task back only after 4 hours.
+   * A pending delivery overdue by this long whose task is missing, spent or locked this long is
+   * given a new task (default 60 s: four times an attempt's 15 s timeout). graphile-worker gives
+   * a dead worker's task back only after 4 hours.
    */
   stalledAfterS?: number;
   /** How often this instance looks for stalled deliveries (default 15 s). */
@@ -59,12 +60,7 @@ export async function createWebhooks(
   };
   let started = false;
   let sweep: NodeJS.Timeout | undefined;
-  const requeueStalled = () =>
-    deps.db.transaction(async (tx) => {
-      const ids = await takeStalledDeliveries(tx, options.stalledAfterS ?? 60, 500);
-      await queue.add(tx, ids, 0);
-      return ids.length;
-    });
+  const requeueStalled = () => queue.requeueStalled(deps.db, options.stalledAfterS ?? 60);
   return {
     queue,
     allowPrivate: delivery.allowPrivate,

@@ -10,8 +10,8 @@ export const DELIVERY_TASK = "apf_webhook_delivery";
 /**
  * Where delivery attempts wait for a worker: graphile-worker on Postgres (any instance takes a
  * task), or, on the embedded database, a loop in this process over the deliveries table. One
- * attempt handler (deliver.ts) serves both. A task held by a worker that died is replaced by the
- * stalled-delivery sweep (index.ts) from the deliveries table, which is the truth.
+ * attempt handler (deliver.ts) serves both. A task held by a worker that died is replaced by
+ * `requeueStalled` (run by every instance, index.ts) from the deliveries table, the truth.
  */
 export interface DeliveryQueue {
   readonly kind: "graphile-worker" | "in-process";
@@ -21,6 +21,11 @@ export interface DeliveryQueue {
   add(tx: Queryable, deliveryIds: readonly string[], delaySeconds: number): Promise<void>;
   /** Runs attempts with `handler` from now on. */
   start(handler: (deliveryId: string) => Promise<void>): Promise<void>;
+  /**
+   * Gives a new task now to each pending delivery overdue by more than `overdueS` whose task is
+   * missing, spent, or locked for longer than `overdueS` (its worker died); how many.
+   */
+  requeueStalled(db: Database, overdueS: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -43,19 +48,41 @@ export function graphileDeliveryQueue(
 ): DeliveryQueue {
   let runner: Runner | null = null;
   const gLogger = graphileLogger(logger);
+  const add: DeliveryQueue["add"] = async (tx, deliveryIds, delaySeconds) => {
+    if (deliveryIds.length === 0) return;
+    // job_key: one task per delivery, whatever adds it again.
+    await tx.execute(sql`
+      select graphile_worker.add_job(${DELIVERY_TASK}, json_build_object('delivery_id', d),
+        run_at => now() + make_interval(secs => ${delaySeconds}), max_attempts => 5,
+        job_key => d::text)
+      from unnest(${`{${deliveryIds.join(",")}}`}::uuid[]) as d`);
+  };
+
   return {
     kind: "graphile-worker",
     async prepare() {
       await runMigrations({ connectionString, logger: gLogger });
     },
-    async add(tx, deliveryIds, delaySeconds) {
-      if (deliveryIds.length === 0) return;
-      // job_key: one task per delivery, whatever adds it again.
-      await tx.execute(sql`
-        select graphile_worker.add_job(${DELIVERY_TASK}, json_build_object('delivery_id', d),
-          run_at => now() + make_interval(secs => ${delaySeconds}), max_attempts => 5,
-          job_key => d::text)
-        from unnest(${`{${deliveryIds.join(",")}}`}::uuid[]) as d`);
+    add,
+    async requeueStalled(db, overdueS) {
+      return db.transaction(async (tx) => {
+        // graphile-worker gives a dead worker's task back only after a fixed 4 hours. A live
+        // worker holds a task for one attempt (15 s at most) plus its wait in the local queue.
+        const result = await tx.execute(sql`
+          select d.id from webhook_deliveries d
+          left join graphile_worker.jobs j on j.key = d.id::text
+          where d.status = 'pending'
+            and d.next_attempt_at < now() - make_interval(secs => ${overdueS})
+            and (j.id is null or j.attempts >= j.max_attempts
+              or j.locked_at < now() - make_interval(secs => ${overdueS}))
+          order by d.next_attempt_at
+          limit 500
+          for update of d skip locked`);
+        const ids = (result as unknown as { rows: { id: string }[] }).rows.map((r) => r.id);
+        // A locked task's key is taken over by the new task (add_job's job_key rule).
+        await add(tx, ids, 0);
+        return ids.length;
+      });
     },
     async start(handler) {
       runner = await run({
@@ -117,6 +144,8 @@ export function inProcessDeliveryQueue(
   return {
     kind: "in-process",
     async prepare() {},
+    // The poll reads due deliveries from the table itself: nothing is held by a dead process.
+    requeueStalled: async () => 0,
     async add(_tx, deliveryIds, delaySeconds) {
       if (deliveryIds.length === 0) return;
       // After the caller's commit, roughly; the poll is the backstop.
