@@ -367,3 +367,10 @@ try {
 } finally {
   await admin(`drop database if exists ${dbName} with (force)`);
 }
+
+// Events (#22): webhooks and streams, on a database and an API process of their own (events.ts).
+if (!values.only) {
+  console.log("\nevents");
+  const { benchEvents } = await import("./events.ts");
+  await benchEvents({ quick, logLevel: values["log-level"]!, databaseUrl, redisUrl });
+}

@@ -4,8 +4,11 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OrgActor } from "../../src/modules/audit/audit.ts";
 import { createEndpoint, rollEndpointSecret } from "../../src/modules/webhooks/endpoints.ts";
+import { DELIVERY_TASK } from "../../src/modules/webhooks/queue.ts";
 import { emit } from "../events/helpers.ts";
 import { createOrganization } from "../support/factories.ts";
+import { freePort } from "../support/private-redis.ts";
+import { ServerProcess } from "../support/server-process.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 import { startReceiver } from "./receiver.ts";
 
@@ -210,9 +213,11 @@ describe("on the embedded database", () => {
 });
 
 describe("a delivery whose worker died", () => {
-  it("is given back and delivered by another instance", async () => {
+  it("is delivered by a live instance's stalled-delivery sweep, not 4 hours later by graphile-worker", {
+    timeout: 120_000,
+  }, async () => {
     const env = { APF_WEBHOOKS_ALLOW_PRIVATE: "1" };
-    // Instance A adds the task and dies holding it (graphile-worker's lock, taken long ago).
+    // A deployment of its own: instance A only adds tasks.
     const a = await createTestServices({ env, webhooks: { worker: false } });
     const { organization } = await createOrganization(a.db);
     const made = await createEndpoint(a, member(organization.id), {
@@ -221,23 +226,78 @@ describe("a delivery whose worker died", () => {
       description: null,
       enabled: true,
     });
-    await emit(a, organization.id, { type: "job.completed" });
-    await a.db.execute(
-      sql`update graphile_worker._private_jobs set locked_at = now() - interval '4 hours 1 minute', locked_by = 'killed-instance', attempts = 1`,
-    );
-    const before = receiver.received.length;
-    const b = await createTestServices({
-      env,
-      database: a.database,
-      webhooks: { worker: true, pollIntervalMs: 100, resetLockedIntervalMs: 200 },
+    // Instance B, a real server process, takes the task and is killed in the middle of the POST.
+    const b = new ServerProcess(await freePort(), {
+      DATABASE_URL: a.database.url!,
+      APF_DEMO: "off",
+      LOG_LEVEL: "warn",
+      ...env,
     });
     try {
-      const [got] = (await receiver.waitFor(before + 1, 10_000)).slice(before);
-      expect(new Webhook(made.secret).verify(got!.body, got!.headers)).toMatchObject({
-        type: "job.completed",
+      await b.waitForHttp("/readyz", 60_000);
+      receiver.hold(1);
+      const before = receiver.received.length;
+      await emit(a, organization.id, { type: "job.completed" });
+      const [first] = (await receiver.waitFor(before + 1, 30_000)).slice(before);
+      await b.stop("SIGKILL");
+      const locked = await a.db.execute(
+        sql`select locked_by from graphile_worker.jobs where task_identifier = ${DELIVERY_TASK}`,
+      );
+      // graphile-worker would give the dead worker's task back only once locked for 4 hours.
+      expect((locked as unknown as { rows: { locked_by: string | null }[] }).rows).toEqual([
+        { locked_by: expect.any(String) },
+      ]);
+
+      // Instance C, alive: its sweep finds the delivery overdue and gives it a new task.
+      const c = await createTestServices({
+        env,
+        database: a.database,
+        webhooks: { worker: true, pollIntervalMs: 100, stalledAfterS: 1, stalledSweepMs: 200 },
       });
+      try {
+        const [again] = (await receiver.waitFor(before + 2, 20_000)).slice(before + 1);
+        expect(again!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
+        expect(new Webhook(made.secret).verify(again!.body, again!.headers)).toMatchObject({
+          type: "job.completed",
+        });
+        await expect
+          .poll(async () => (await deliveriesOf(made.endpoint.id, a))[0], { timeout: 5000 })
+          .toMatchObject({ status: "delivered", attempts: 1, lastStatus: 200 });
+      } finally {
+        await c.close();
+      }
     } finally {
-      await b.close();
+      await b.stop("SIGKILL");
+      await a.close();
+    }
+  });
+
+  it("is not given a second task while its own waits in the queue, only once that is spent", async () => {
+    const a = await createTestServices({
+      env: { APF_WEBHOOKS_ALLOW_PRIVATE: "1" },
+      webhooks: { worker: false },
+    });
+    try {
+      const { organization } = await createOrganization(a.db);
+      const made = await createEndpoint(a, member(organization.id), {
+        url: receiver.url,
+        eventTypes: [],
+        description: null,
+        enabled: true,
+      });
+      await emit(a, organization.id, { type: "job.completed" });
+      // Overdue by 2 minutes: a backlog, not a death (its task is there, unlocked).
+      await a.db
+        .update(webhookDeliveries)
+        .set({ nextAttemptAt: sql`now() - interval '2 minutes'` })
+        .where(eq(webhookDeliveries.endpointId, made.endpoint.id));
+      expect(await a.webhooks.requeueStalled()).toBe(0);
+      await a.db.execute(
+        sql`update graphile_worker._private_jobs set attempts = max_attempts where key is not null`,
+      );
+      expect(await a.webhooks.requeueStalled()).toBe(1);
+      expect(await a.webhooks.requeueStalled()).toBe(0);
+    } finally {
       await a.close();
     }
   });

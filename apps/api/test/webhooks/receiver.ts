@@ -12,6 +12,8 @@ export async function startReceiver() {
   const received: Received[] = [];
   const answers: number[] = [];
   const waiters: (() => void)[] = [];
+  const held: http.ServerResponse[] = [];
+  let holding = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -25,6 +27,13 @@ export async function startReceiver() {
         ),
         body: Buffer.concat(chunks).toString("utf8"),
       });
+      if (holding > 0) {
+        // Never answered: the sender waits until it gives up (or dies).
+        holding--;
+        held.push(res);
+        for (const wake of waiters.splice(0)) wake();
+        return;
+      }
       const status = answers.shift() ?? 200;
       res.writeHead(status, { "content-type": "text/plain" });
       res.end(status === 200 ? "ok" : `answer ${status} ${"x".repeat(3000)}`);
@@ -40,6 +49,10 @@ export async function startReceiver() {
     answer(...statuses: number[]) {
       answers.push(...statuses);
     },
+    /** Leaves the next `count` requests unanswered (until close). */
+    hold(count: number) {
+      holding += count;
+    },
     /** Resolves once `count` requests arrived (or rejects after `timeoutMs`). */
     async waitFor(count: number, timeoutMs = 8000) {
       const deadline = Date.now() + timeoutMs;
@@ -53,6 +66,10 @@ export async function startReceiver() {
       }
       return received.slice(0, count);
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of held.splice(0)) res.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -33,6 +33,7 @@ export async function findAgentForUpdate(db: Queryable, organizationId: string, 
       name: agents.name,
       preview: agents.preview,
       revokedAt: agents.revokedAt,
+      connected: agents.connected,
     })
     .from(agents)
     .where(and(eq(agents.organizationId, organizationId), eq(agents.id, agentId)))

@@ -19,7 +19,10 @@ export async function insertAgent(db: Queryable, input: NewAgent) {
   return row!;
 }
 
-/** Revokes an agent of this organization; idempotent. Undefined when there is no such agent. */
+/**
+ * Revokes an agent of this organization (no longer connected: it cannot report again);
+ * idempotent. Undefined when there is no such agent.
+ */
 export async function revokeAgent(
   db: Queryable,
   organizationId: string,
@@ -29,7 +32,7 @@ export async function revokeAgent(
 ) {
   const [revoked] = await db
     .update(agents)
-    .set({ revokedAt: at, revokedReason: reason })
+    .set({ revokedAt: at, revokedReason: reason, connected: false })
     .where(
       and(
         eq(agents.organizationId, organizationId),

@@ -81,3 +81,22 @@ export async function findPublicFilamentSpool(
     .limit(1);
   return row;
 }
+
+/**
+ * Whether a spool is low (the `low_stock` filter's rule), locked until the transaction ends when
+ * `lock` (read before a change, so the change's inventory.low_stock knows where it started).
+ * Undefined when the organization has no such spool.
+ */
+export async function isSpoolLow(
+  db: Queryable,
+  organizationId: string,
+  spoolId: string,
+  lock = false,
+): Promise<boolean | undefined> {
+  const query = db
+    .select({ low: isLow })
+    .from(filamentSpools)
+    .where(and(eq(filamentSpools.organizationId, organizationId), eq(filamentSpools.id, spoolId)));
+  const [row] = lock ? await query.for("update") : await query;
+  return row?.low;
+}

@@ -1,7 +1,7 @@
 import { and, asc, eq, getTableColumns, gte, ne, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { skus, stockMovements } from "../schema/index.ts";
-import { stockStatus } from "./stock-status.ts";
+import { isLowStock, stockStatus } from "./stock-status.ts";
 
 /** A SKU row with its stock status (the stock view, kits included). */
 const skuView = { ...getTableColumns(skus), status: stockStatus };
@@ -133,4 +133,23 @@ export async function adjustStock(
     })
     .returning();
   return { ok: true, sku, movement: movement! };
+}
+
+/**
+ * Whether a SKU's stock is low (stock-status.ts's rule), locked until the transaction ends when
+ * `lock` (read before a change, so the change's inventory.low_stock knows where it started).
+ * Undefined when the organization has no such SKU.
+ */
+export async function isSkuLow(
+  db: Queryable,
+  organizationId: string,
+  skuId: string,
+  lock = false,
+): Promise<boolean | undefined> {
+  const query = db
+    .select({ low: isLowStock })
+    .from(skus)
+    .where(and(eq(skus.organizationId, organizationId), eq(skus.id, skuId)));
+  const [row] = lock ? await query.for("update") : await query;
+  return row?.low;
 }

@@ -1,6 +1,7 @@
 import type { Queryable } from "@apf/db";
 import { DomainError } from "../../domain-error.ts";
-import { type Actor, type AuditAction, recordAudit } from "./audit.ts";
+import { type ChangeEvent, recordChange } from "../events/record-change.ts";
+import type { Actor, AuditAction } from "./audit.ts";
 
 /** The audit event of a PATCH. */
 export interface UpdateEvent {
@@ -10,11 +11,13 @@ export interface UpdateEvent {
   changes: object;
   /** The NOT_FOUND message when the update found no row. */
   notFound: string;
+  /** The change's events (read after it, in its transaction), recorded with the audit event. */
+  events?: readonly ChangeEvent[];
 }
 
 /**
- * The row a PATCH updated in `organizationId`, once its audit event is recorded in the same
- * transaction `tx`. NOT_FOUND (and no event) when the update found no row.
+ * The row a PATCH updated in `organizationId`, once its audit event (and its events, if any) are
+ * recorded in the same transaction `tx`. NOT_FOUND (and no event) when the update found no row.
  */
 export async function recordUpdate<T>(
   tx: Queryable,
@@ -23,11 +26,10 @@ export async function recordUpdate<T>(
   event: UpdateEvent,
 ): Promise<T> {
   if (!row) throw new DomainError("NOT_FOUND", event.notFound);
-  await recordAudit(tx, actor.origin, {
+  await recordChange(tx, actor.origin, {
     organizationId: actor.organizationId,
-    action: event.action,
-    target: event.target,
-    details: { changes: event.changes },
+    audit: { action: event.action, target: event.target, details: { changes: event.changes } },
+    events: event.events,
   });
   return row;
 }

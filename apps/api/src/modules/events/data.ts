@@ -2,9 +2,10 @@ import type { Queryable } from "@apf/db";
 import type { CommandRow } from "@apf/db/queries/commands";
 import { findHubRow } from "@apf/db/queries/hubs";
 import { findPrinterRows, lockPrinter } from "@apf/db/queries/printers";
+import { findPublicFilamentSpool, isSpoolLow } from "@apf/db/queries/public-filament";
 import { findPublicInventoryItemBySku } from "@apf/db/queries/public-inventory";
 import { findPublicJobs } from "@apf/db/queries/public-jobs";
-import { findSku } from "@apf/db/queries/skus";
+import { findSku, isSkuLow } from "@apf/db/queries/skus";
 import type { TaskRow } from "@apf/db/queries/tasks";
 import { type PrinterFreshness, type PrinterViewStatus, printerView } from "@apf/domain";
 import type { Services } from "../../context.ts";
@@ -12,6 +13,7 @@ import { toPublicCommand } from "../../routes/public/v1/control/schema.ts";
 import { toHub } from "../../routes/public/v1/hubs/schema.ts";
 import { toInventoryItemDetail } from "../../routes/public/v1/inventory/schema.ts";
 import { toPublicJob } from "../../routes/public/v1/jobs/schema.ts";
+import { toFilamentSpool } from "../../routes/public/v1/materials/filament-schema.ts";
 import { toPublicTask } from "../../routes/public/v1/worklist/schema.ts";
 import { hubView } from "../hubs/hubs.ts";
 import { readPrinterView } from "../printers/printer-view.ts";
@@ -67,9 +69,38 @@ export async function printerStatusEvent(
   previousStatus: PrinterViewStatus,
   freshness: PrinterFreshness,
 ): Promise<ChangeEvent | undefined> {
-  const data = await printerData(db, organizationId, printerId, freshness);
-  if (!data || data.status === previousStatus) return undefined;
-  return { type: "printer.status_changed", data: { ...data, previous_status: previousStatus } };
+  const [event] = await printerStatusEvents(
+    db,
+    organizationId,
+    [{ id: printerId, previous: previousStatus }],
+    freshness,
+  );
+  return event;
+}
+
+/**
+ * printer.status_changed of each printer whose status is no longer `previous`, in the order
+ * given, the printers read in one query (a report that moves a whole farm).
+ */
+export async function printerStatusEvents(
+  db: Queryable,
+  organizationId: string,
+  changes: readonly { id: string; previous: PrinterViewStatus }[],
+  freshness: PrinterFreshness,
+): Promise<ChangeEvent[]> {
+  const rows = await findPrinterRows(
+    db,
+    organizationId,
+    changes.map((c) => c.id),
+  );
+  const byId = new Map(rows.map((row) => [row.id, toPublicPrinter(printerView(row, freshness))]));
+  return changes.flatMap((c) => {
+    const data = byId.get(c.id);
+    if (!data || data.status === c.previous) return [];
+    return [
+      { type: "printer.status_changed" as const, data: { ...data, previous_status: c.previous } },
+    ];
+  });
 }
 
 /**
@@ -173,4 +204,35 @@ export async function lowStockEvents(
     }
   }
   return events;
+}
+
+/**
+ * inventory.low_stock for a spool that a change took from not low (`wasLow` false, read under
+ * its lock before the change) to low (at or below its low_threshold, read after the change in
+ * its transaction): the spool as GET /materials/filament/{id} shows it.
+ */
+export async function spoolLowStockEvents(
+  db: Queryable,
+  organizationId: string,
+  spoolId: string,
+  wasLow: boolean | undefined,
+): Promise<ChangeEvent[]> {
+  if (wasLow !== false || !(await isSpoolLow(db, organizationId, spoolId))) return [];
+  const row = await findPublicFilamentSpool(db, organizationId, spoolId);
+  return row ? [{ type: "inventory.low_stock", data: toFilamentSpool(row) }] : [];
+}
+
+/**
+ * inventory.low_stock for a SKU that a change of its threshold took from not low (`wasLow`
+ * false, read under its lock before the change) to low (read after it, in its transaction).
+ */
+export async function skuLowStockEvents(
+  db: Queryable,
+  organizationId: string,
+  skuId: string,
+  wasLow: boolean | undefined,
+): Promise<ChangeEvent[]> {
+  if (wasLow !== false || !(await isSkuLow(db, organizationId, skuId))) return [];
+  const item = await findPublicInventoryItemBySku(db, organizationId, skuId);
+  return item ? [{ type: "inventory.low_stock", data: toInventoryItemDetail(item) }] : [];
 }

@@ -7,11 +7,12 @@ import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
 import type { Actor, AuditAction } from "../audit/audit.ts";
 import { agentTopic } from "../control/bus.ts";
-import { recordChange } from "../events/record-change.ts";
+import { agentEvent } from "../events/data.ts";
+import { type ChangeEvent, recordChange } from "../events/record-change.ts";
 import { invalidateApiKeys } from "./key-cache.ts";
 
 /** What a revoke needs besides the database: the key caches and the agents' command channels. */
-export type RevokeServices = Pick<Services, "db" | "redis" | "logger" | "commandBus">;
+export type RevokeServices = Pick<Services, "db" | "redis" | "logger" | "commandBus" | "config">;
 
 /** A credential the organization minted, as its revoke reads it. */
 interface Credential {
@@ -19,6 +20,17 @@ interface Credential {
   name: string;
   preview: string;
   revokedAt: Date | null;
+  /** An agent's: whether it was announced connected (agent.connected) and not since gone silent. */
+  connected?: boolean;
+}
+
+/** What a revoke's events are read from, in its transaction after the revoke. */
+interface Revoked {
+  organizationId: string;
+  credential: Credential;
+  revokedAt: Date;
+  reason: RevokedReason;
+  staleAfterS: number;
 }
 
 /** How to revoke one kind of credential: an API key or an agent's token. */
@@ -42,6 +54,8 @@ export interface CredentialKind {
    * also on a repeat, so a retry after a failure completes it).
    */
   afterRevoke(services: RevokeServices, organizationId: string, id: string): Promise<void>;
+  /** The events of a revoke (in its transaction, after it). */
+  events(tx: Queryable, revoked: Revoked): Promise<ChangeEvent[]>;
 }
 
 /** API keys, as every revoke path finds and revokes them. */
@@ -52,6 +66,19 @@ export const API_KEY_CREDENTIAL: CredentialKind = {
   revoke: revokeApiKey,
   // Every instance's key cache forgets it before the revoke answers.
   afterRevoke: (services, organizationId, id) => invalidateApiKeys(services, organizationId, [id]),
+  // An API key's streams end on this event, on every instance (modules/events/stream.ts).
+  events: async (_tx, { credential, revokedAt, reason }) => [
+    {
+      type: "api_key.revoked",
+      data: {
+        id: credential.id,
+        name: credential.name,
+        preview: credential.preview,
+        revoked_at: revokedAt.toISOString(),
+        revoked_reason: reason,
+      },
+    },
+  ],
 };
 
 /** Agents' tokens, as every revoke path finds and revokes them. */
@@ -62,6 +89,20 @@ export const AGENT_CREDENTIAL: CredentialKind = {
   revoke: revokeAgent,
   // Its open command channel, on whatever instance, closes now rather than at the poll's end.
   afterRevoke: (services, _organizationId, id) => services.commandBus.publish(agentTopic(id)),
+  // A connected agent is disconnected by its revoke (it cannot report again); the staleness
+  // sweep, which announces only connected agents, then has nothing left to announce.
+  events: async (tx, { organizationId, credential, revokedAt, staleAfterS }) =>
+    credential.connected
+      ? [
+          await agentEvent(
+            { now: revokedAt, staleAfterS },
+            tx,
+            organizationId,
+            credential.id,
+            "agent.disconnected",
+          ),
+        ]
+      : [],
 };
 
 /** Why and how a revoke is recorded; a person's revoke by default. */
@@ -101,22 +142,13 @@ export async function revokeCredential(
         target: { type: kind.type, id: existing.id },
         details: { name: existing.name, preview: existing.preview, ...options.details },
       },
-      // An API key's streams end on this event, on every instance (modules/events/stream.ts).
-      events:
-        kind.type === "api_key"
-          ? [
-              {
-                type: "api_key.revoked",
-                data: {
-                  id: existing.id,
-                  name: existing.name,
-                  preview: existing.preview,
-                  revoked_at: revoked!.revokedAt?.toISOString() ?? actor.now.toISOString(),
-                  revoked_reason: reason,
-                },
-              },
-            ]
-          : [],
+      events: await kind.events(tx, {
+        organizationId,
+        credential: existing,
+        revokedAt: revoked!.revokedAt ?? actor.now,
+        reason,
+        staleAfterS: services.config.APF_STALE_AFTER_S,
+      }),
     });
     return { ...revoked!, revokedNow: true };
   });

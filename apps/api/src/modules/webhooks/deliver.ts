@@ -109,6 +109,16 @@ export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string): P
     response: result.response,
     error: result.error,
   };
+  if (ok && endpoint.failingSince === null) {
+    // The common case, in one statement: a healthy endpoint has nothing else to change.
+    await recordAttempt(db, delivery.id, delivery.attempts, {
+      ...base,
+      status: "delivered",
+      retryInS: null,
+    });
+    logAttempt(deps, delivery.id, attempts, result.httpStatus, ok);
+    return;
+  }
   await db.transaction(async (tx) => {
     if (ok) {
       const recorded = await recordAttempt(tx, delivery.id, delivery.attempts, {
@@ -143,8 +153,15 @@ export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string): P
       await deps.queue.add(tx, [delivery.id], retryInS);
     }
   });
-  deps.logger.debug(
-    { delivery_id: delivery.id, attempt: attempts, status: result.httpStatus, ok },
-    "webhook attempt",
-  );
+  logAttempt(deps, delivery.id, attempts, result.httpStatus, ok);
+}
+
+function logAttempt(
+  deps: DeliveryDeps,
+  deliveryId: string,
+  attempt: number,
+  status: number | null,
+  ok: boolean,
+) {
+  deps.logger.debug({ delivery_id: deliveryId, attempt, status, ok }, "webhook attempt");
 }

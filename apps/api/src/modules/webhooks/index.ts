@@ -17,14 +17,22 @@ export interface Webhooks {
   start(): Promise<void>;
   /** One attempt now (tests, the test route). */
   attempt(deliveryId: string): Promise<void>;
+  /** Gives stalled deliveries (their task's worker died) a new task now; how many. */
+  requeueStalled(): Promise<number>;
   close(): Promise<void>;
 }
 
 export interface WebhookOptions {
   /** How often graphile-worker looks for tasks due later (retries); default 1 s. */
   pollIntervalMs?: number;
-  /** How often it looks for tasks a dead worker held (graphile-worker's default: 8–10 min). */
-  resetLockedIntervalMs?: number;
+  /**
+   * A pending delivery overdue by this long whose task is missing, spent or locked this long is
+   * given a new task (default 60 s: four times an attempt's 15 s timeout). graphile-worker gives
+   * a dead worker's task back only after 4 hours.
+   */
+  stalledAfterS?: number;
+  /** How often this instance looks for stalled deliveries (default 15 s). */
+  stalledSweepMs?: number;
   /** Run no worker here (a process that only adds tasks). */
   worker?: boolean;
 }
@@ -51,6 +59,8 @@ export async function createWebhooks(
     allowPrivate: deps.config.APF_WEBHOOKS_ALLOW_PRIVATE === "1",
   };
   let started = false;
+  let sweep: NodeJS.Timeout | undefined;
+  const requeueStalled = () => queue.requeueStalled(deps.db, options.stalledAfterS ?? 60);
   return {
     queue,
     allowPrivate: delivery.allowPrivate,
@@ -63,8 +73,18 @@ export async function createWebhooks(
       if (started || options.worker === false) return;
       started = true;
       await queue.start((id) => attemptDelivery(delivery, id));
+      sweep = setInterval(() => {
+        requeueStalled().catch((error: unknown) => {
+          deps.logger.warn({ err: String(error) }, "requeueing stalled webhook deliveries failed");
+        });
+      }, options.stalledSweepMs ?? 15_000);
+      sweep.unref();
     },
     attempt: (id) => attemptDelivery(delivery, id),
-    close: () => queue.close(),
+    requeueStalled,
+    close: async () => {
+      clearInterval(sweep);
+      await queue.close();
+    },
   };
 }

@@ -9,8 +9,9 @@ export const DELIVERY_TASK = "apf_webhook_delivery";
 
 /**
  * Where delivery attempts wait for a worker: graphile-worker on Postgres (any instance takes a
- * task; one that dies mid-task gives it back), or, on the embedded database, a loop in this
- * process over the deliveries table. One attempt handler (deliver.ts) serves both.
+ * task), or, on the embedded database, a loop in this process over the deliveries table. One
+ * attempt handler (deliver.ts) serves both. A task held by a worker that died is replaced by
+ * `requeueStalled` (run by every instance, index.ts) from the deliveries table, the truth.
  */
 export interface DeliveryQueue {
   readonly kind: "graphile-worker" | "in-process";
@@ -20,6 +21,11 @@ export interface DeliveryQueue {
   add(tx: Queryable, deliveryIds: readonly string[], delaySeconds: number): Promise<void>;
   /** Runs attempts with `handler` from now on. */
   start(handler: (deliveryId: string) => Promise<void>): Promise<void>;
+  /**
+   * Gives a new task now to each pending delivery overdue by more than `overdueS` whose task is
+   * missing, spent, or locked for longer than `overdueS` (its worker died); how many.
+   */
+  requeueStalled(db: Database, overdueS: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -38,23 +44,45 @@ function graphileLogger(logger: Logger) {
 export function graphileDeliveryQueue(
   connectionString: string,
   logger: Logger,
-  options: { pollIntervalMs?: number; resetLockedIntervalMs?: number } = {},
+  options: { pollIntervalMs?: number } = {},
 ): DeliveryQueue {
   let runner: Runner | null = null;
   const gLogger = graphileLogger(logger);
+  const add: DeliveryQueue["add"] = async (tx, deliveryIds, delaySeconds) => {
+    if (deliveryIds.length === 0) return;
+    // job_key: one task per delivery, whatever adds it again.
+    await tx.execute(sql`
+      select graphile_worker.add_job(${DELIVERY_TASK}, json_build_object('delivery_id', d),
+        run_at => now() + make_interval(secs => ${delaySeconds}), max_attempts => 5,
+        job_key => d::text)
+      from unnest(${`{${deliveryIds.join(",")}}`}::uuid[]) as d`);
+  };
+
   return {
     kind: "graphile-worker",
     async prepare() {
       await runMigrations({ connectionString, logger: gLogger });
     },
-    async add(tx, deliveryIds, delaySeconds) {
-      if (deliveryIds.length === 0) return;
-      // job_key: one task per delivery, whatever adds it again.
-      await tx.execute(sql`
-        select graphile_worker.add_job(${DELIVERY_TASK}, json_build_object('delivery_id', d),
-          run_at => now() + make_interval(secs => ${delaySeconds}), max_attempts => 5,
-          job_key => d::text)
-        from unnest(${`{${deliveryIds.join(",")}}`}::uuid[]) as d`);
+    add,
+    async requeueStalled(db, overdueS) {
+      return db.transaction(async (tx) => {
+        // graphile-worker gives a dead worker's task back only after a fixed 4 hours. A live
+        // worker holds a task for one attempt (15 s at most) plus its wait in the local queue.
+        const result = await tx.execute(sql`
+          select d.id from webhook_deliveries d
+          left join graphile_worker.jobs j on j.key = d.id::text
+          where d.status = 'pending'
+            and d.next_attempt_at < now() - make_interval(secs => ${overdueS})
+            and (j.id is null or j.attempts >= j.max_attempts
+              or j.locked_at < now() - make_interval(secs => ${overdueS}))
+          order by d.next_attempt_at
+          limit 500
+          for update of d skip locked`);
+        const ids = (result as unknown as { rows: { id: string }[] }).rows.map((r) => r.id);
+        // A locked task's key is taken over by the new task (add_job's job_key rule).
+        await add(tx, ids, 0);
+        return ids.length;
+      });
     },
     async start(handler) {
       runner = await run({
@@ -63,13 +91,9 @@ export function graphileDeliveryQueue(
         maxPoolSize: CONCURRENCY + 2,
         noHandleSignals: true,
         pollInterval: options.pollIntervalMs ?? 1000,
-        // How often a worker looks for tasks whose worker died (locked over 4 h): they run again.
-        ...(options.resetLockedIntervalMs
-          ? {
-              minResetLockedInterval: options.resetLockedIntervalMs,
-              maxResetLockedInterval: options.resetLockedIntervalMs * 2,
-            }
-          : {}),
+        // Tasks fetched (and locked) a batch at a time, completions written a batch at a time:
+        // fewer round trips per delivery when many are due (docs/architecture.md, webhooks).
+        preset: { worker: { localQueue: { size: CONCURRENCY }, completeJobBatchDelay: 0 } },
         logger: gLogger,
         taskList: {
           [DELIVERY_TASK]: async (payload) => {
@@ -120,6 +144,8 @@ export function inProcessDeliveryQueue(
   return {
     kind: "in-process",
     async prepare() {},
+    // The poll reads due deliveries from the table itself: nothing is held by a dead process.
+    requeueStalled: async () => 0,
     async add(_tx, deliveryIds, delaySeconds) {
       if (deliveryIds.length === 0) return;
       // After the caller's commit, roughly; the poll is the backstop.

@@ -1,7 +1,9 @@
 import { updateSpool } from "@apf/db/queries/filament";
+import { isSpoolLow } from "@apf/db/queries/public-filament";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { recordUpdate } from "../../../modules/audit/record-update.ts";
+import { spoolLowStockEvents } from "../../../modules/events/data.ts";
 import {
   dataResponse,
   errors,
@@ -40,6 +42,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const { organizationId } = c.get("org");
   const spool = await db.transaction(async (tx) => {
     await assertOwnPrinter(tx, organizationId, patch.printer_id);
+    const wasLow = await isSpoolLow(tx, organizationId, spoolId, true);
     const row = await updateSpool(tx, organizationId, spoolId, toSpoolColumns(patch), clock.now());
     return recordUpdate(
       tx,
@@ -50,6 +53,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         target: { type: "filament_spool", id: spoolId },
         changes: patch,
         notFound: "No such filament spool in this organization.",
+        events: row ? await spoolLowStockEvents(tx, organizationId, spoolId, wasLow) : [],
       },
     );
   });

@@ -2,6 +2,7 @@ import { updatePrinter } from "@apf/db/queries/printers";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { recordUpdate } from "../../../modules/audit/record-update.ts";
+import { printerUpdatedEvents } from "../../../modules/events/data.ts";
 import { printerFreshness, readPrinterView } from "../../../modules/printers/printer-view.ts";
 import {
   clearableText,
@@ -92,6 +93,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         target: { type: "printer", id: printerId },
         changes: patch,
         notFound: "No such printer in this organization.",
+        events: view ? await printerUpdatedEvents(tx, organizationId, [printerId], freshness) : [],
       },
     );
   });

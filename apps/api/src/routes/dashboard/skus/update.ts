@@ -1,9 +1,10 @@
-import { skuCodeTaken, updateSku } from "@apf/db/queries/skus";
+import { isSkuLow, skuCodeTaken, updateSku } from "@apf/db/queries/skus";
 import { isUniqueViolation } from "@apf/db/queries/users";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../errors.ts";
 import { type OrgEnv, requireManager } from "../../../middleware/org-access.ts";
 import { recordUpdate } from "../../../modules/audit/record-update.ts";
+import { skuLowStockEvents } from "../../../modules/events/data.ts";
 import {
   dataResponse,
   errors,
@@ -52,6 +53,7 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
     .transaction(async (tx) => {
       if (patch.sku && (await skuCodeTaken(tx, organizationId, patch.sku, skuId)))
         throw duplicate();
+      const wasLow = await isSkuLow(tx, organizationId, skuId, true);
       const row = await updateSku(tx, organizationId, skuId, toSkuColumns(patch), clock.now());
       return recordUpdate(
         tx,
@@ -62,6 +64,8 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
           target: { type: "sku", id: skuId },
           changes: patch,
           notFound: "No such SKU in this organization.",
+          // A threshold raised to the stock or above it makes the SKU low.
+          events: row ? await skuLowStockEvents(tx, organizationId, skuId, wasLow) : [],
         },
       );
     })

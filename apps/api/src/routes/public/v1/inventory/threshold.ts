@@ -1,7 +1,9 @@
 import { findPublicInventoryItem, setInventoryThreshold } from "@apf/db/queries/public-inventory";
+import { isSkuLow } from "@apf/db/queries/skus";
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../../errors.ts";
-import { recordAudit } from "../../../../modules/audit/audit.ts";
+import { skuLowStockEvents } from "../../../../modules/events/data.ts";
+import { recordChange } from "../../../../modules/events/record-change.ts";
 import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
 import { isUuid, itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
@@ -57,19 +59,27 @@ export function registerSetInventoryThreshold(router: PublicRouter) {
     const apiKey = c.get("apiKey");
     const organizationId = apiKey.organizationId;
     const item = await services.db.transaction(async (tx) => {
-      const before = isUuid(id) ? await findPublicInventoryItem(tx, organizationId, id) : undefined;
-      if (!before) throw new ApiError("NOT_FOUND", "Inventory item not found.");
+      const found = isUuid(id) ? await findPublicInventoryItem(tx, organizationId, id) : undefined;
+      if (!found) throw new ApiError("NOT_FOUND", "Inventory item not found.");
+      const skuId = found.productSkuId;
+      const wasLow = await isSkuLow(tx, organizationId, skuId, true);
+      // Read again under the lock: the audit names the threshold this change replaced.
+      const before = (await findPublicInventoryItem(tx, organizationId, id)) ?? found;
       await setInventoryThreshold(tx, organizationId, id, threshold, services.clock.now());
-      await recordAudit(tx, c.get("actor"), {
+      await recordChange(tx, c.get("actor"), {
         organizationId,
-        action: "inventory.threshold_changed",
-        target: { type: "sku", id: before.productSkuId },
-        details: {
-          api_key_name: apiKey.name,
-          inventory_id: id,
-          from: before.lowStockThreshold,
-          to: threshold,
+        audit: {
+          action: "inventory.threshold_changed",
+          target: { type: "sku", id: skuId },
+          details: {
+            api_key_name: apiKey.name,
+            inventory_id: id,
+            from: before.lowStockThreshold,
+            to: threshold,
+          },
         },
+        // A threshold raised to the stock or above it makes the item low.
+        events: await skuLowStockEvents(tx, organizationId, skuId, wasLow),
       });
       return findPublicInventoryItem(tx, organizationId, id);
     });
