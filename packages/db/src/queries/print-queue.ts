@@ -1,6 +1,6 @@
 import { type PrinterFreshness, readPrinter } from "@apf/domain";
 import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
-import type { Queryable } from "../client.ts";
+import { executeNamed, type Queryable } from "../client.ts";
 import {
   auditEvents,
   type CommandRequester,
@@ -187,7 +187,10 @@ export async function insertPrintFileJob(
   const f = printFiles;
   // The CTEs run in the order their rows are needed: the flag before the file, the file before
   // the job, the job before its event; the jobs trigger fires at the end of the statement.
-  const result = await db.execute(sql`
+  const result = await executeNamed<{ id: string }>(
+    db,
+    "apf_insert_print_file_job",
+    sql`
     with deferred as materialized (${DEFER_ORG_CHANGES}),
     file as (
       select ${f.id} as id, ${f.originalFilename} as name, ${f.numberOfUnits} as units,
@@ -219,9 +222,9 @@ export async function insertPrintFileJob(
         clock_timestamp()
       from job
     )
-    select id from job`);
-  // node-postgres and PGlite both answer { rows }.
-  if ((result as unknown as { rows: unknown[] }).rows.length === 0) return undefined;
+    select id from job`,
+  );
+  if (result.rows.length === 0) return undefined;
   return [orgChange("jobs", job.organizationId)];
 }
 

@@ -15,7 +15,7 @@ import {
   skuExists,
   updateQueuedJob,
 } from "@apf/db/queries/print-queue";
-import { findPublicJobs } from "@apf/db/queries/public-jobs";
+import { findPublicJob } from "@apf/db/queries/public-jobs";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
 import { type PublicJob, toPublicJob } from "../../routes/public/v1/jobs/schema.ts";
@@ -182,7 +182,7 @@ export async function enqueueJob(
       }),
     );
     if (!written) return undefined;
-    const [row] = await findPublicJobs(tx, org, [jobId]);
+    const row = await findPublicJob(tx, org, jobId);
     if (!row) throw new Error(`job ${jobId} was written but not read back`);
     const job = toPublicJob(row);
     await recordChange(tx, actor.origin, {
