@@ -42,6 +42,8 @@ const { values } = parseArgs({
     out: { type: "string", default: "bench/results/latest.json" },
     // "http" or "ingest": only those rows (a quick look at one side; no goals for the other).
     only: { type: "string" },
+    // A V8 CPU profile of the API (node --cpu-prof) written into this directory.
+    "cpu-prof": { type: "string" },
   },
 });
 const quick = values.quick;
@@ -120,12 +122,15 @@ try {
   const tApi = performance.now();
 
   const metricsToken = randomBytes(16).toString("hex");
-  const api = await startApi({
-    DATABASE_URL: benchUrl,
-    REDIS_URL: redisUrl,
-    LOG_LEVEL: values["log-level"]!,
-    METRICS_TOKEN: metricsToken,
-  });
+  const api = await startApi(
+    {
+      DATABASE_URL: benchUrl,
+      REDIS_URL: redisUrl,
+      LOG_LEVEL: values["log-level"]!,
+      METRICS_TOKEN: metricsToken,
+    },
+    values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [],
+  );
   console.log(`API ready in ${Math.round((performance.now() - tApi) / 100) / 10} s`);
   const bare = await startBare();
   const rows: HttpRow[] = [];
