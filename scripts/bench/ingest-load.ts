@@ -77,6 +77,17 @@ export interface IngestRow {
   runs: number;
   /** Reports the API did not accept (each counted as no machines). */
   api_refused: number;
+  /**
+   * The same rounds on a second API (the event log off, for its cost), played between the API's
+   * and the bare server's on farms of its own.
+   */
+  reference?: {
+    machines_per_second: number;
+    report_ms_p50: number;
+    refused: number;
+    /** 1 − the API's machines/s over the reference's: what the API's difference costs. */
+    cost: number;
+  };
 }
 
 /**
@@ -124,15 +135,34 @@ export async function measureIngestRow(
   farms: FreshFarm[],
   rounds: string[],
   perReport: number,
+  reference?: { base: string; farms: FreshFarm[] },
 ): Promise<IngestRow> {
   const [warmup, ...measured] = farms;
   await play(api, warmup!, rounds, perReport, []);
+  if (reference) await play(reference.base, reference.farms[0]!, rounds, perReport, []);
   await play(bare, warmup!, rounds, perReport, []);
   const apiTimes: number[] = [];
-  const total = { api: { machines: 0, seconds: 0 }, bare: { machines: 0, seconds: 0 } };
+  const referenceTimes: number[] = [];
+  const total = {
+    api: { machines: 0, seconds: 0 },
+    reference: { machines: 0, seconds: 0, refused: 0 },
+    bare: { machines: 0, seconds: 0 },
+  };
   let refused = 0;
-  for (const tokens of measured) {
+  for (const [i, tokens] of measured.entries()) {
     const a = await play(api, tokens, rounds, perReport, apiTimes);
+    if (reference) {
+      const r = await play(
+        reference.base,
+        reference.farms[i + 1]!,
+        rounds,
+        perReport,
+        referenceTimes,
+      );
+      total.reference.machines += r.machines;
+      total.reference.seconds += r.seconds;
+      total.reference.refused += r.refused;
+    }
     const b = await play(bare, tokens, rounds, perReport, []);
     total.api.machines += a.machines;
     total.api.seconds += a.seconds;
@@ -141,9 +171,21 @@ export async function measureIngestRow(
     total.bare.seconds += b.seconds;
   }
   apiTimes.sort((x, y) => x - y);
+  referenceTimes.sort((x, y) => x - y);
   const apiRate = total.api.machines / total.api.seconds;
   const bareRate = total.bare.machines / total.bare.seconds;
+  const referenceRate = total.reference.machines / total.reference.seconds;
   return {
+    ...(reference
+      ? {
+          reference: {
+            machines_per_second: Math.round(referenceRate),
+            report_ms_p50: Math.round(percentile(referenceTimes, 50)),
+            refused: total.reference.refused,
+            cost: Math.round((1 - apiRate / referenceRate) * 1000) / 1000,
+          },
+        }
+      : {}),
     name,
     api_machines_per_second: Math.round(apiRate),
     bare_machines_per_second: Math.round(bareRate),

@@ -32,7 +32,14 @@ import {
   SMALL_ORGS,
   seed,
 } from "./seed.ts";
-import { type CannedAnswer, cpuMs, scrapeMetrics, startApi, startBare } from "./server.ts";
+import {
+  type CannedAnswer,
+  cpuMs,
+  type RunningApi,
+  scrapeMetrics,
+  startApi,
+  startBare,
+} from "./server.ts";
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +49,8 @@ const { values } = parseArgs({
     out: { type: "string", default: "bench/results/latest.json" },
     // "http" or "ingest": only those rows (a quick look at one side; no goals for the other).
     only: { type: "string" },
+    // A V8 CPU profile of the API (node --cpu-prof) written into this directory.
+    "cpu-prof": { type: "string" },
   },
 });
 const quick = values.quick;
@@ -120,12 +129,15 @@ try {
   const tApi = performance.now();
 
   const metricsToken = randomBytes(16).toString("hex");
-  const api = await startApi({
-    DATABASE_URL: benchUrl,
-    REDIS_URL: redisUrl,
-    LOG_LEVEL: values["log-level"]!,
-    METRICS_TOKEN: metricsToken,
-  });
+  const api = await startApi(
+    {
+      DATABASE_URL: benchUrl,
+      REDIS_URL: redisUrl,
+      LOG_LEVEL: values["log-level"]!,
+      METRICS_TOKEN: metricsToken,
+    },
+    values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [],
+  );
   console.log(`API ready in ${Math.round((performance.now() - tApi) / 100) / 10} s`);
   const bare = await startBare();
   const rows: HttpRow[] = [];
@@ -210,15 +222,28 @@ try {
     }
 
     const repeats = quick ? 2 : 3;
-    const ingestRows: (IngestRow & { goal: Goal; postgres_waits: Record<string, number> })[] = [];
+    type IngestResult = IngestRow & {
+      goal: Goal | null;
+      api_cpu_us_per_state: number | null;
+      reference_cpu_us_per_state?: number | null;
+      postgres_cpu_us_per_state: number | null;
+      postgres_waits: Record<string, number>;
+    };
+    const ingestRows: IngestResult[] = [];
+    /**
+     * The row on the API with the first 1 + `repeats` of `farms` (each used once); with
+     * `reference`, the same rounds also on that second API, interleaved, on the other half.
+     */
     const ingestRow = async (
       name: string,
       farms: string[][],
       rounds: string[],
       perReport: number,
-      min: number,
-    ) => {
+      goal: Goal | null,
+      reference?: RunningApi,
+    ): Promise<IngestResult> => {
       const cpuBefore = cpuMs(api.pid);
+      const referenceBefore = reference ? cpuMs(reference.pid) : null;
       const pgBefore = postgresCpuMs(dbName);
       const waits = await sampleWaits(benchUrl, dbName);
       const row = await measureIngestRow(
@@ -228,24 +253,29 @@ try {
         farms.slice(0, 1 + repeats),
         rounds,
         perReport,
+        reference && { base: reference.base, farms: farms.slice(INGEST_FARMS / 2) },
       );
       const cpuAfter = cpuMs(api.pid);
+      const referenceAfter = reference ? cpuMs(reference.pid) : null;
       const pgMs = postgresCpuSpentMs(pgBefore, postgresCpuMs(dbName));
       // Busy backends by what they waited on (the API's rounds and the bare server's alike).
       const postgresWaits = await waits.stop();
       // Per state the API applied, warm-up farm included.
       const states = (1 + repeats) * rounds.length * perReport * (farms[0]?.length ?? 0);
+      const perState = (before: number | null, after: number | null) =>
+        before !== null && after !== null ? Math.round(((after - before) * 1000) / states) : null;
       const withCpu = {
         ...row,
-        goal: { of: "bare" as const, min },
-        api_cpu_us_per_state:
-          cpuBefore !== null && cpuAfter !== null
-            ? Math.round(((cpuAfter - cpuBefore) * 1000) / states)
-            : null,
-        postgres_cpu_us_per_state: pgMs === null ? null : Math.round((pgMs * 1000) / states),
+        goal,
+        api_cpu_us_per_state: perState(cpuBefore, cpuAfter),
+        ...(reference
+          ? { reference_cpu_us_per_state: perState(referenceBefore, referenceAfter) }
+          : {}),
+        // With a reference, both APIs' backends over both APIs' states.
+        postgres_cpu_us_per_state:
+          pgMs === null ? null : Math.round((pgMs * 1000) / (reference ? 2 * states : states)),
         postgres_waits: postgresWaits,
       };
-      ingestRows.push(withCpu);
       console.log(
         `  ${name.padEnd(34)} ${String(row.api_machines_per_second).padStart(7)} machines/s (bare ${row.bare_machines_per_second})  ratio ${row.ratio_to_bare}  report p50 ${row.api_report_ms_p50} ms p99 ${row.api_report_ms_p99} ms  ${withCpu.api_cpu_us_per_state} µs API + ${withCpu.postgres_cpu_us_per_state} µs Postgres CPU per state${row.api_refused ? `  REFUSED ${row.api_refused}` : ""}`,
       );
@@ -254,22 +284,49 @@ try {
         .map(([wait, n]) => `${wait} ${n}`)
         .join(", ");
       console.log(`    Postgres busy backends sampled every 10 ms: ${top}`);
+      if (row.reference) {
+        const cost = row.reference.cost;
+        console.log(
+          `    event log off (reference): ${row.reference.machines_per_second} machines/s, report p50 ${row.reference.report_ms_p50} ms, ${withCpu.reference_cpu_us_per_state} µs API CPU per state → the event log costs ${Math.round(cost * 1000) / 10} % of machines/s (goal ≤ 10 %: ${cost <= 0.1 ? "yes" : "NO"})`,
+        );
+      }
+      return withCpu;
     };
     if (ingest) {
-      await ingestRow(
-        "ingest: 10 reports of 1,000, one by one",
-        seeded.sequences,
-        reportBodies(10, 1000),
-        1000,
-        0.7,
-      );
-      await ingestRow(
-        `ingest: fleet of ${FLEET_AGENTS} × 50, 10 rounds`,
-        seeded.fleets,
-        reportBodies(10, 50),
-        50,
-        0.5,
-      );
+      // The event log's cost (goal ≤ 10 %): a second API, started with
+      // APF_BENCH_INGEST_EVENTS=off (reports record no events; read in ingest-events.ts only),
+      // plays the same rounds between the API's and the bare server's, on the other half of the
+      // fresh organizations, so both see the same phases of a machine whose speed drifts.
+      const eventLogOff = await startApi({
+        DATABASE_URL: benchUrl,
+        REDIS_URL: redisUrl,
+        LOG_LEVEL: values["log-level"]!,
+        APF_BENCH_INGEST_EVENTS: "off",
+      });
+      try {
+        ingestRows.push(
+          await ingestRow(
+            "ingest: 10 reports of 1,000, one by one",
+            seeded.sequences,
+            reportBodies(10, 1000),
+            1000,
+            { of: "bare", min: 0.7 },
+            eventLogOff,
+          ),
+        );
+        ingestRows.push(
+          await ingestRow(
+            `ingest: fleet of ${FLEET_AGENTS} × 50, 10 rounds`,
+            seeded.fleets,
+            reportBodies(10, 50),
+            50,
+            { of: "bare", min: 0.5 },
+            eventLogOff,
+          ),
+        );
+      } finally {
+        await eventLogOff.stop();
+      }
     }
     const visibility = await measureVisibility(
       api.base,
@@ -343,7 +400,7 @@ try {
         "bare per second": r.bare_machines_per_second,
         "ratio to /healthz": null,
         "ratio to bare": r.ratio_to_bare,
-        ...goalOf(0, r.ratio_to_bare, r.goal),
+        ...goalOf(0, r.ratio_to_bare, r.goal ?? null),
         "p99 ms": r.api_report_ms_p99,
         "µs CPU/req": null,
         bytes: null,

@@ -1,10 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import {
+  type PgDatabase,
+  PgDialect,
+  type PgQueryResultHKT,
+  type PgTransaction,
+} from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
@@ -82,6 +87,24 @@ export function preparedPerDatabase<S>(prepare: (db: Database) => S): (db: Datab
     }
     return statement;
   };
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs a statement as the named prepared statement `name` (on node-postgres: parsed once per
+ * connection, and planned once too after Postgres's first few custom plans; PGlite runs it as
+ * db.execute would), on a database or in a transaction. For statements of the hot paths, where
+ * parsing and planning cost as much as running. `name` must always go with the same SQL text:
+ * a statement whose text varies (a list of values joined in) cannot be named.
+ */
+export async function executeNamed<Row>(
+  db: Queryable,
+  name: string,
+  query: SQL,
+): Promise<{ rows: Row[]; rowCount?: number | null }> {
+  const prepared = db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false);
+  return (await prepared.execute()) as { rows: Row[]; rowCount?: number | null };
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations", import.meta.url));

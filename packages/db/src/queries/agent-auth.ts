@@ -1,13 +1,21 @@
-import { eq } from "drizzle-orm";
-import type { Queryable } from "../client.ts";
+import { eq, sql } from "drizzle-orm";
+import { type Database, preparedPerDatabase } from "../client.ts";
 import { agents } from "../schema/index.ts";
 
-/** The agent whose token has this SHA-256 hash, revoked or not; undefined when none. */
-export async function findAgentByTokenHash(db: Queryable, tokenHash: string) {
-  const [agent] = await db
+const agentByHash = preparedPerDatabase((db: Database) =>
+  db
     .select({ id: agents.id, organizationId: agents.organizationId, revokedAt: agents.revokedAt })
     .from(agents)
-    .where(eq(agents.tokenHash, tokenHash))
-    .limit(1);
+    .where(eq(agents.tokenHash, sql.placeholder("hash")))
+    .limit(1)
+    .prepare("apf_agent_for_auth"),
+);
+
+/**
+ * The agent whose token has this SHA-256 hash, revoked or not; undefined when none. A prepared
+ * statement: it runs before every report and command poll.
+ */
+export async function findAgentByTokenHash(db: Database, tokenHash: string) {
+  const [agent] = await agentByHash(db).execute({ hash: tokenHash });
   return agent;
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import type { Transaction } from "../client.ts";
+import { executeNamed, type Transaction } from "../client.ts";
 import {
   agents,
   type JobStatus,
@@ -14,11 +14,19 @@ import { isKitSku } from "./stock-status.ts";
 import { createCollectionTask, type TaskRow } from "./tasks.ts";
 
 /**
- * Serialises the reports of one agent: two reports of the same agent never interleave, so
- * "is this observation newer than what we have" is decided on settled rows.
+ * Opens a report's transaction in one statement: takes the agent's report lock, which
+ * serialises the reports of one agent (two reports of the same agent never interleave, so "is
+ * this observation newer than what we have" is decided on settled rows), and defers the
+ * transaction's change notifications (what `deferOrgChanges` of org-changes.ts does; read them
+ * with `deferredOrgChanges`).
  */
-export async function lockAgentReports(tx: Transaction, agentId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${agentId}, 0))`);
+export async function beginAgentReport(tx: Transaction, agentId: string): Promise<void> {
+  await executeNamed(
+    tx,
+    "apf_ingest_begin",
+    sql`select pg_advisory_xact_lock(hashtextextended(${agentId}::text, 0)),
+      set_config('apf.defer_org_changes', 'on', true)`,
+  );
 }
 
 /** What is stored of a machine before a report is applied. */
@@ -37,6 +45,8 @@ export interface StoredMachine {
     status: "printing" | "paused";
     timeStarted: Date | null;
     progress: number | null;
+    estimatedMinutes: number | null;
+    failureReason: string | null;
     productSkuId: string | null;
     numberOfUnits: number;
   } | null;
@@ -68,6 +78,8 @@ interface AgentPrinterRow {
   job_status: string | null;
   job_started_ms: number | null;
   job_progress: number | null;
+  job_estimated: number | null;
+  job_failure_reason: string | null;
   job_sku_id: string | null;
   job_units: number | null;
   job_octoprint_file: string | null;
@@ -84,22 +96,26 @@ export async function loadAgentPrinters(
   tx: Transaction,
   agentId: string,
 ): Promise<StoredMachine[]> {
-  const result = await tx.execute(sql`
+  const result = await executeNamed<AgentPrinterRow>(
+    tx,
+    "apf_ingest_agent_printers",
+    sql`
     select p.id, p.machine_id, p.organization_id, p.status, p.announced_status,
       (extract(epoch from p.observed_at) * 1000)::float8 as observed_ms,
       j.id as job_id, j.status as job_status,
       -- a queued job's file is named on OctoPrint as apf sent it; that is the name reports carry
       coalesce(regexp_replace(j.octoprint_file_name, '^.*/', ''), j.file_name) as job_file_name,
       (extract(epoch from j.time_started) * 1000)::float8 as job_started_ms,
-      j.progress_percentage as job_progress, j.product_sku_id as job_sku_id,
+      j.progress_percentage as job_progress, j.estimated_print_time_minutes as job_estimated,
+      j.failure_reason as job_failure_reason, j.product_sku_id as job_sku_id,
       j.number_of_units as job_units, j.octoprint_file_name as job_octoprint_file,
       (extract(epoch from j.dispatched_at) * 1000)::float8 as job_dispatched_ms
     from ${printers} p
     left join ${jobs} j on j.printer_id = p.id
       and j.status in ('processing', 'uploaded', 'printing', 'paused')
-    where p.agent_id = ${agentId}::uuid`);
-  // node-postgres and PGlite both answer { rows }.
-  return (result as { rows: AgentPrinterRow[] }).rows.map((r) => ({
+    where p.agent_id = ${agentId}::uuid`,
+  );
+  return result.rows.map((r) => ({
     printerId: r.id,
     machineId: r.machine_id,
     organizationId: r.organization_id,
@@ -125,6 +141,8 @@ export async function loadAgentPrinters(
             status: r.job_status === "paused" ? "paused" : "printing",
             timeStarted: dateOf(r.job_started_ms),
             progress: r.job_progress,
+            estimatedMinutes: r.job_estimated,
+            failureReason: r.job_failure_reason,
             productSkuId: r.job_sku_id,
             numberOfUnits: r.job_units ?? 1,
           }
@@ -155,7 +173,32 @@ export interface PrinterWrite {
 /**
  * Printer rows as one parameter however many there are: a JSON array of positional arrays
  * (object keys would make it a third larger), read back by PRINTER_COLUMNS in the same order.
+ * An update leaves the machine id and the name alone: UPDATE_COLUMNS reads rows without them.
  */
+const updateRows = (rows: PrinterWrite[]) =>
+  JSON.stringify(
+    rows.map((r) => [
+      r.id,
+      r.status,
+      r.sourceUrl,
+      r.sourceVersion,
+      r.reachable,
+      r.lastError,
+      r.temperatures,
+      r.progressPercentage,
+      r.printTimeLeftS,
+      r.currentJobId,
+      r.observedAt,
+      r.announce,
+    ]),
+  );
+
+const UPDATE_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as status, e->>2 as source_url,
+  e->>3 as source_version, (e->>4)::boolean as reachable, e->>5 as last_error,
+  e->6 as temperatures, (e->>7)::float8 as progress, (e->>8)::int as time_left,
+  (e->>9)::uuid as current_job_id, (e->>10)::timestamptz as observed_at,
+  (e->>11)::boolean as announce`);
+
 const printerRows = (rows: PrinterWrite[]) =>
   JSON.stringify(
     rows.map((r) => [
@@ -199,7 +242,7 @@ export const READINGS_EVENT_EVERY_S = 5;
  * Records that the agent reported (and what it said of itself, and that it is connected) and
  * updates its known printers, in one statement. The name is left alone: an owner may rename a
  * printer in the dashboard. A row whose stored observation is newer is left as it is. Call under
- * `lockAgentReports`: the events sweep takes the same lock, so "was connected" and the announced
+ * `beginAgentReport`'s lock: the events sweep takes the same lock, so "was connected" and the announced
  * statuses read before are still true when written.
  */
 export async function updateAgentPrinters(
@@ -208,10 +251,13 @@ export async function updateAgentPrinters(
   rows: PrinterWrite[],
 ): Promise<AgentPrintersUpdate> {
   const seenAt = agent.at.toISOString();
-  const result = await tx.execute(sql`
+  const result = await executeNamed<{ id: string | null; kind: string; flag: boolean }>(
+    tx,
+    "apf_ingest_update_printers",
+    sql`
     with touched as (
       update ${agents} a set last_seen_at = ${seenAt}::timestamptz,
-        version = ${agent.version}, hostname = ${agent.hostname}, connected = true
+        version = ${agent.version}::text, hostname = ${agent.hostname}::text, connected = true
       where id = ${agent.agentId}::uuid
       -- a subquery sees the row as it was before this statement
       returning (select b.connected from ${agents} b where b.id = a.id) as was_connected
@@ -238,7 +284,7 @@ export async function updateAgentPrinters(
             or p.update_announced_at <= u.observed_at - make_interval(secs => ${READINGS_EVENT_EVERY_S}))
         then u.observed_at else p.update_announced_at end,
       updated_at = now()
-    from (select ${PRINTER_COLUMNS} from jsonb_array_elements(${printerRows(rows)}::jsonb) e) u
+    from (select ${UPDATE_COLUMNS} from jsonb_array_elements(${updateRows(rows)}::jsonb) e) u
     where p.id = u.id and p.agent_id = ${agent.agentId}::uuid
       and (p.observed_at is null or p.observed_at < u.observed_at)
     returning p.id, u.announce and not p.in_maintenance as announce,
@@ -248,8 +294,9 @@ export async function updateAgentPrinters(
     union all
     select id, 'status', true from changed where announce
     union all
-    select id, 'readings', true from changed where readings`);
-  const found = (result as { rows: { id: string | null; kind: string; flag: boolean }[] }).rows;
+    select id, 'readings', true from changed where readings`,
+  );
+  const found = result.rows;
   const ids = (kind: string) => found.flatMap((r) => (r.kind === kind && r.id ? [r.id] : []));
   return {
     agentConnected: found.some((r) => r.kind === "agent" && r.flag),
@@ -268,7 +315,10 @@ export async function insertAgentPrinters(
   rows: PrinterWrite[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await tx.execute(sql`
+  await executeNamed(
+    tx,
+    "apf_ingest_insert_printers",
+    sql`
     insert into ${printers} (id, organization_id, agent_id, source_type, machine_id, name, status,
       source_url, source_version, reachable, last_error, temperatures, progress_percentage,
       print_time_left_s, current_job_id, observed_at, last_seen_at, announced_status)
@@ -291,7 +341,8 @@ export async function insertAgentPrinters(
       last_seen_at = excluded.last_seen_at,
       announced_status = excluded.announced_status,
       updated_at = now()
-    where ${printers}.observed_at is null or ${printers}.observed_at < excluded.observed_at`);
+    where ${printers}.observed_at is null or ${printers}.observed_at < excluded.observed_at`,
+  );
 }
 
 /** A job a print start opens. */
@@ -331,7 +382,10 @@ export async function insertJobs(
       started: r.timeStarted,
     })),
   );
-  await tx.execute(sql`
+  await executeNamed(
+    tx,
+    "apf_ingest_insert_jobs",
+    sql`
     insert into ${jobs} (id, organization_id, printer_id, status, file_name, product_sku_id,
       number_of_units, color, material_type, filament_type, progress_percentage,
       estimated_print_time_minutes, time_started, time_submitted)
@@ -339,7 +393,8 @@ export async function insertJobs(
       u.color, u.material, u.material, u.progress, u.estimated, u.started, u.started
     from jsonb_to_recordset(${records}::jsonb) as u(id uuid, printer_id uuid, status text,
       file_name text, sku_id uuid, units int, color text, material text, progress float8,
-      estimated int, started timestamptz)`);
+      estimated int, started timestamptz)`,
+  );
 }
 
 /** New values for an existing job: progress while it runs, or how it ended. */
@@ -353,7 +408,10 @@ export interface JobUpdate {
   timeCompleted: Date | null;
 }
 
-/** Updates many jobs in one statement (`update … from jsonb_to_recordset(…)`). */
+/**
+ * Updates many jobs in one statement (`update … from jsonb_to_recordset(…)`). A job the values
+ * would not change is left as it is (no new row version, no `updated_at`, no change notification).
+ */
 export async function updateJobs(
   tx: Transaction,
   organizationId: string,
@@ -371,7 +429,10 @@ export async function updateJobs(
       completed: r.timeCompleted,
     })),
   );
-  await tx.execute(sql`
+  await executeNamed(
+    tx,
+    "apf_ingest_update_jobs",
+    sql`
     update ${jobs} as j set
       status = v.status,
       progress_percentage = coalesce(v.progress, j.progress_percentage),
@@ -382,7 +443,14 @@ export async function updateJobs(
       updated_at = now()
     from jsonb_to_recordset(${records}::jsonb) as v(id uuid, status text, progress float8,
       estimated int, actual int, failure_reason text, completed timestamptz)
-    where j.id = v.id and j.organization_id = ${organizationId}`);
+    where j.id = v.id and j.organization_id = ${organizationId}::uuid
+      and (j.status, j.progress_percentage, j.estimated_print_time_minutes,
+        j.actual_print_time_minutes, j.failure_reason, j.time_completed)
+        is distinct from (v.status, coalesce(v.progress, j.progress_percentage),
+        coalesce(v.estimated, j.estimated_print_time_minutes),
+        coalesce(v.actual, j.actual_print_time_minutes), v.failure_reason,
+        coalesce(v.completed, j.time_completed))`,
+  );
 }
 
 /**

@@ -30,6 +30,9 @@ export async function deferredOrgChanges(tx: Transaction): Promise<string[]> {
 export const DEFER_ORG_CHANGES = sql`select set_config('apf.defer_org_changes', 'on', true) as deferred`;
 
 /** The change notification of a table of an organization, as the triggers write it. */
-export function orgChange(table: "printers" | "jobs" | "skus", organizationId: string): string {
+export function orgChange(
+  table: "printers" | "jobs" | "skus" | "events",
+  organizationId: string,
+): string {
   return `${table}:${organizationId}`;
 }

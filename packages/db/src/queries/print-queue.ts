@@ -1,6 +1,6 @@
 import { type PrinterFreshness, readPrinter } from "@apf/domain";
 import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
-import type { Queryable } from "../client.ts";
+import { executeNamed, type Queryable } from "../client.ts";
 import {
   auditEvents,
   type CommandRequester,
@@ -187,7 +187,10 @@ export async function insertPrintFileJob(
   const f = printFiles;
   // The CTEs run in the order their rows are needed: the flag before the file, the file before
   // the job, the job before its event; the jobs trigger fires at the end of the statement.
-  const result = await db.execute(sql`
+  const result = await executeNamed<{ id: string }>(
+    db,
+    "apf_insert_print_file_job",
+    sql`
     with deferred as materialized (${DEFER_ORG_CHANGES}),
     file as (
       select ${f.id} as id, ${f.originalFilename} as name, ${f.numberOfUnits} as units,
@@ -219,9 +222,9 @@ export async function insertPrintFileJob(
         clock_timestamp()
       from job
     )
-    select id from job`);
-  // node-postgres and PGlite both answer { rows }.
-  if ((result as unknown as { rows: unknown[] }).rows.length === 0) return undefined;
+    select id from job`,
+  );
+  if (result.rows.length === 0) return undefined;
   return [orgChange("jobs", job.organizationId)];
 }
 
@@ -827,6 +830,19 @@ const countedAt = (op: ">" | ">=") =>
   );
 
 /**
+ * The queued jobs of the band before or after the outer job. The `between` repeats what the row
+ * comparison implies, as a range of queue_position: the planner cannot estimate a row comparison
+ * with the outer job's values (it guesses a third of the band, and with a long queue chose to read
+ * the whole jobs table for each job shown), but it knows a range is narrow, and reads the index.
+ */
+const BAND_AHEAD = sql.raw(
+  `q.queue_position between -9223372036854775808 and "jobs"."queue_position" and (q.queue_position, q.id) < ("jobs"."queue_position", "jobs"."id")`,
+);
+const BAND_BEHIND = sql.raw(
+  `q.queue_position between "jobs"."queue_position" and 9223372036854775807 and (q.queue_position, q.id) > ("jobs"."queue_position", "jobs"."id")`,
+);
+
+/**
  * Where a queued job stands: 1-based among the organization's queued jobs, null otherwise. Jobs of
  * a higher priority come from queue_counts; within its own priority, whichever side of the job
  * looks shorter is counted on jobs_org_queue_order_idx: the jobs ahead of one near the top (a
@@ -840,9 +856,9 @@ export const queuePlace: SQL<number | null> = sql<
   case when "jobs"."queue_position" - (select q.queue_position from jobs q where ${SAME_BAND} order by q.queue_position, q.id limit 1)
          <= (select q.queue_position from jobs q where ${SAME_BAND} order by q.queue_position desc, q.id desc limit 1) - "jobs"."queue_position"
     then 1 + ${countedAt(">")}
-      + (select count(*)::int from jobs q where ${SAME_BAND} and (q.queue_position, q.id) < ("jobs"."queue_position", "jobs"."id"))
+      + (select count(*)::int from jobs q where ${SAME_BAND} and ${BAND_AHEAD})
     else ${countedAt(">=")}
-      - (select count(*)::int from jobs q where ${SAME_BAND} and (q.queue_position, q.id) > ("jobs"."queue_position", "jobs"."id"))
+      - (select count(*)::int from jobs q where ${SAME_BAND} and ${BAND_BEHIND})
   end end)`;
 
 /** One command by id (the queue's own reads, below any organization check). */

@@ -13,6 +13,14 @@ import {
 } from "./data.ts";
 import { type ChangeEvent, recordChange } from "./record-change.ts";
 
+/**
+ * Bench only: APF_BENCH_INGEST_EVENTS=off leaves agent reports' events out (no reads for their
+ * data, no rows, nothing for the relay), so `npm run bench` can measure what the event log costs
+ * ingestion (scripts/bench/run.ts starts a second API with it). Read here and nowhere else; not
+ * part of the service's configuration (env.ts): a deployment never sets it.
+ */
+const INGEST_EVENTS = process.env.APF_BENCH_INGEST_EVENTS !== "off";
+
 /** What one agent report changed that integrators hear about. */
 export interface IngestChanges {
   agentConnected: boolean;
@@ -42,6 +50,7 @@ export async function recordIngestEvents(
   agent: { agentId: string; organizationId: string },
   changes: IngestChanges,
 ): Promise<void> {
+  if (!INGEST_EVENTS) return;
   const org = agent.organizationId;
   const events: ChangeEvent[] = [];
   if (changes.agentConnected) {

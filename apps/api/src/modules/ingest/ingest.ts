@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@apf/db";
 import {
+  beginAgentReport,
   countCompletedJobs,
   type FailedHandover,
   insertAgentPrinters,
@@ -12,14 +13,13 @@ import {
   linkQueuedJobs,
   loadAgentPrinters,
   loadSkusWithPrintFile,
-  lockAgentReports,
   type PrinterWrite,
   recordJobEnds,
   type StoredMachine,
   updateAgentPrinters,
   updateJobs,
 } from "@apf/db/queries/ingest";
-import { deferOrgChanges, deferredOrgChanges } from "@apf/db/queries/org-changes";
+import { deferredOrgChanges } from "@apf/db/queries/org-changes";
 import { failHandover } from "@apf/db/queries/print-queue";
 import {
   type AgentReport,
@@ -84,8 +84,7 @@ export async function ingestReport(
   });
 
   const { summary, changes, freed } = await db.transaction(async (tx) => {
-    await lockAgentReports(tx, agent.agentId);
-    await deferOrgChanges(tx);
+    await beginAgentReport(tx, agent.agentId);
     const agentPrinters = await loadAgentPrinters(tx, agent.agentId);
     const stored = new Map(agentPrinters.map((s) => [s.machineId, s]));
     const created = machines.filter((m) => !stored.has(m.machineId)).length;
@@ -298,19 +297,31 @@ function planWrites(
       case "open":
         openJob(transition.job);
         break;
-      case "update":
-        plan.jobUpdates.push({
-          id: open!.id,
-          status: transition.job.status,
-          progressPercentage: transition.job.progress,
-          estimatedPrintTimeMinutes: estimatedMinutes(transition.job.estimatedPrintTimeS),
-          actualPrintTimeMinutes: null,
-          failureReason: null,
-          timeCompleted: null,
-        });
-        if (passedTenth(open!.progress, transition.job.progress)) plan.progressed.push(open!.id);
-        progress = transition.job.progress;
+      case "update": {
+        const { job } = transition;
+        const estimated = estimatedMinutes(job.estimatedPrintTimeS);
+        // Most reports of a running print change nothing of its job (OctoPrint's percentage
+        // moves every few minutes): such a job is left as it is (updateJobs would leave it too).
+        if (
+          job.status !== open!.status ||
+          (job.progress ?? open!.progress) !== open!.progress ||
+          (estimated ?? open!.estimatedMinutes) !== open!.estimatedMinutes ||
+          open!.failureReason !== null
+        ) {
+          plan.jobUpdates.push({
+            id: open!.id,
+            status: job.status,
+            progressPercentage: job.progress,
+            estimatedPrintTimeMinutes: estimated,
+            actualPrintTimeMinutes: null,
+            failureReason: null,
+            timeCompleted: null,
+          });
+        }
+        if (passedTenth(open!.progress, job.progress)) plan.progressed.push(open!.id);
+        progress = job.progress;
         break;
+      }
       case "close": {
         const { close } = transition;
         plan.jobUpdates.push({

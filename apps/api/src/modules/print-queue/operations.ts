@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CommandRequester, Transaction } from "@apf/db";
-import { deferredOrgChanges } from "@apf/db/queries/org-changes";
+import { orgChange } from "@apf/db/queries/org-changes";
 import { getPrintFile } from "@apf/db/queries/print-files";
 import {
   cancelJobFrom,
@@ -15,8 +15,10 @@ import {
   skuExists,
   updateQueuedJob,
 } from "@apf/db/queries/print-queue";
+import { findPublicJob } from "@apf/db/queries/public-jobs";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
+import { type PublicJob, toPublicJob } from "../../routes/public/v1/jobs/schema.ts";
 import { type Actor, type AuditAction, auditRow } from "../audit/audit.ts";
 import type { ControlAnswer } from "../control/request.ts";
 import { requestControl } from "../control/request.ts";
@@ -117,13 +119,14 @@ async function changeJob<T>(
  * writes the job, so a concurrent delete of the file either waits and then sees the job
  * (FILE_IN_USE) or deleted it first (FILE_NOT_FOUND here); never a job whose file is gone. Its
  * change notifications are announced afterwards, together with other writers'
- * (services/org-changes.ts).
+ * (services/org-changes.ts). Returns the job as GET /jobs/{id} shows it, read in the
+ * transaction that queued it: the same object its job.queued event carries.
  */
 export async function enqueueJob(
   services: QueueServices,
   actor: QueueActor,
   input: EnqueueInput,
-): Promise<string> {
+): Promise<PublicJob> {
   const { db, clock, config } = services;
   const org = actor.organizationId;
   const now = clock.now();
@@ -153,9 +156,9 @@ export async function enqueueJob(
     }
   }
   const jobId = randomUUID();
-  // The job and its audit event are one statement; job.queued, read after it, is recorded in
-  // the same transaction, so the job and its event commit together.
-  const changes = await db.transaction(async (tx) => {
+  // The job and its audit event are one statement; the job, read after it, is the answer and its
+  // job.queued event, recorded in the same transaction, so the job and its event commit together.
+  const queued = await db.transaction(async (tx) => {
     const written = await insertPrintFileJob(
       tx,
       {
@@ -179,17 +182,21 @@ export async function enqueueJob(
       }),
     );
     if (!written) return undefined;
+    const row = await findPublicJob(tx, org, jobId);
+    if (!row) throw new Error(`job ${jobId} was written but not read back`);
+    const job = toPublicJob(row);
     await recordChange(tx, actor.origin, {
       organizationId: org,
-      events: await jobEvents(tx, org, [{ jobId, type: "job.queued" }]),
+      events: [{ type: "job.queued", data: job }],
     });
-    // The statement deferred the transaction's notifications: the job's and the event's.
-    return deferredOrgChanges(tx);
+    // The statement deferred the transaction's notifications: those of its job and of the event
+    // (announced here, as the triggers would have: no round trip to read them back).
+    return { job, changes: [...written, orgChange("events", org)] };
   });
-  if (!changes) throw fileNotFound();
-  services.orgChanges.announce(changes);
+  if (!queued) throw fileNotFound();
+  services.orgChanges.announce(queued.changes);
   services.dispatcher.wake(org);
-  return jobId;
+  return queued.job;
 }
 
 export interface JobEdit {

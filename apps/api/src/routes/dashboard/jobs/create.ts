@@ -3,11 +3,7 @@ import type { OrgEnv } from "../../../middleware/org-access.ts";
 import { enqueueJob } from "../../../modules/print-queue/operations.ts";
 import { dataResponse, errors, jsonBody, ok, SESSION_SECURITY } from "../../../openapi/kit.ts";
 import { json } from "../../../openapi/respond.ts";
-import {
-  currentJob,
-  EnqueueBodySchema,
-  toEnqueueInput,
-} from "../../public/v1/jobs/queue-schema.ts";
+import { EnqueueBodySchema, toEnqueueInput } from "../../public/v1/jobs/queue-schema.ts";
 import { JobSchema } from "../../public/v1/jobs/schema.ts";
 import { orgParams, TAGS } from "../params.ts";
 import { memberActor } from "./queue.ts";
@@ -31,6 +27,6 @@ export const route = createRoute({
 export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
   const services = c.get("services");
   const actor = memberActor(c);
-  const id = await enqueueJob(services, actor, toEnqueueInput(c.req.valid("json")));
-  return json(c, ok(await currentJob(services.db, actor.organizationId, id)), 201);
+  const job = await enqueueJob(services, actor, toEnqueueInput(c.req.valid("json")));
+  return json(c, ok(job), 201);
 };

@@ -4,13 +4,7 @@ import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/compo
 import { itemEnvelope, jsonBody } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
-import {
-  currentJob,
-  EnqueueBodySchema,
-  keyActor,
-  queueError,
-  toEnqueueInput,
-} from "./queue-schema.ts";
+import { EnqueueBodySchema, keyActor, queueError, toEnqueueInput } from "./queue-schema.ts";
 import { JobSchema } from "./schema.ts";
 
 export const createJobRoute = createRoute({
@@ -48,8 +42,7 @@ export function registerCreateJob(router: PublicRouter) {
     const input = toEnqueueInput(c.req.valid("json"));
     const services = c.get("services");
     const actor = keyActor(c);
-    const id = await enqueueJob(services, actor, input);
-    const job = await currentJob(services.db, actor.organizationId, id);
+    const job = await enqueueJob(services, actor, input);
     return json(c, { success: true as const, data: job }, 201);
   });
 }

@@ -44,6 +44,9 @@ export const JobSchema = z
   .openapi("Job");
 
 /** A stored job row → the public item (through the schema, so nothing else can leak). */
+/** A job as the public API shows it. */
+export type PublicJob = ReturnType<typeof toPublicJob>;
+
 export function toPublicJob(row: PublicJobRow) {
   return JobSchema.parse({
     id: row.id,
