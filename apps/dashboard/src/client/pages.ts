@@ -1,0 +1,64 @@
+import type { FunctionComponent } from "preact";
+import type { Me, Role } from "./api/types.ts";
+import type { PageContext, PublicContext } from "./context.ts";
+import { accountPage } from "./pages/account.ts";
+import { agentsPage } from "./pages/agents.ts";
+import { auditPage } from "./pages/audit.ts";
+import { filamentPage } from "./pages/filament.ts";
+import { inventoryPage } from "./pages/inventory.ts";
+import { jobsPage } from "./pages/jobs.ts";
+import { joinPage } from "./pages/join.ts";
+import { keysPage } from "./pages/keys.ts";
+import { membersPage } from "./pages/members.ts";
+import { printerPage } from "./pages/printer.ts";
+import { printersPage } from "./pages/printers.ts";
+import { settingsPage } from "./pages/settings.ts";
+import { signInPage } from "./pages/sign-in.ts";
+import { signUpPage } from "./pages/sign-up.ts";
+
+/** What a page of a signed-in user gets. */
+export interface OrgPageProps {
+  me: Me;
+  org: { id: string; name: string };
+  role: Role;
+  /** Owners and admins manage keys, agents, members and settings; members read. */
+  canManage: boolean;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** `/orgs/{orgId}` + path, for the untyped closure pages. */
+  orgPath(path: string): string;
+  /** Loads /api/me again and redraws (after a change of name or membership). */
+  reload(): Promise<void>;
+}
+
+/** What a page before sign-in gets. */
+export interface OpenPageProps {
+  query: URLSearchParams;
+  hash: URLSearchParams;
+}
+
+/** A page: a Preact component, or a DOM-building function not yet ported. */
+type Page<P, C> =
+  | { component: FunctionComponent<P> }
+  | { closure: (ctx: C) => Promise<void> | void };
+
+export const OPEN_PAGES: Record<string, Page<OpenPageProps, PublicContext>> = {
+  "/sign-in": { closure: signInPage },
+  "/sign-up": { closure: signUpPage },
+  "/join": { closure: joinPage },
+};
+
+/** One URL per page under /dashboard; groups name the path's parameters. */
+export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
+  [/^\/printers$/, { closure: printersPage }],
+  [/^\/printers\/(?<printerId>[^/]+)$/, { closure: printerPage }],
+  [/^\/jobs$/, { closure: jobsPage }],
+  [/^\/inventory$/, { closure: inventoryPage }],
+  [/^\/filament$/, { closure: filamentPage }],
+  [/^\/keys$/, { closure: keysPage }],
+  [/^\/agents$/, { closure: agentsPage }],
+  [/^\/members$/, { closure: membersPage }],
+  [/^\/settings$/, { closure: settingsPage }],
+  [/^\/audit$/, { closure: auditPage }],
+  [/^\/account$/, { closure: accountPage }],
+];
