@@ -4,6 +4,7 @@ import type { PageContext, PublicContext } from "./context.ts";
 import { accountPage } from "./pages/account.ts";
 import { agentsPage } from "./pages/agents.ts";
 import { auditPage } from "./pages/audit.ts";
+import { BoardPage } from "./pages/board/board-page.tsx";
 import { filamentPage } from "./pages/filament.ts";
 import { inventoryPage } from "./pages/inventory.ts";
 import { jobsPage } from "./pages/jobs.ts";
@@ -11,7 +12,6 @@ import { joinPage } from "./pages/join.ts";
 import { keysPage } from "./pages/keys.ts";
 import { membersPage } from "./pages/members.ts";
 import { printerPage } from "./pages/printer.ts";
-import { printersPage } from "./pages/printers.ts";
 import { settingsPage } from "./pages/settings.ts";
 import { signInPage } from "./pages/sign-in.ts";
 import { signUpPage } from "./pages/sign-up.ts";
@@ -50,7 +50,7 @@ export const OPEN_PAGES: Record<string, Page<OpenPageProps, PublicContext>> = {
 
 /** One URL per page under /dashboard; groups name the path's parameters. */
 export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
-  [/^\/printers$/, { closure: printersPage }],
+  [/^\/printers$/, { component: BoardPage }],
   [/^\/printers\/(?<printerId>[^/]+)$/, { closure: printerPage }],
   [/^\/jobs$/, { closure: jobsPage }],
   [/^\/inventory$/, { closure: inventoryPage }],
