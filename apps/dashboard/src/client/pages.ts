@@ -8,13 +8,13 @@ import { BoardPage } from "./pages/board/board-page.tsx";
 import { filamentPage } from "./pages/filament.ts";
 import { inventoryPage } from "./pages/inventory.ts";
 import { jobsPage } from "./pages/jobs.ts";
-import { joinPage } from "./pages/join.ts";
+import { JoinPage } from "./pages/join.tsx";
 import { keysPage } from "./pages/keys.ts";
 import { membersPage } from "./pages/members.ts";
 import { printerPage } from "./pages/printer.ts";
 import { settingsPage } from "./pages/settings.ts";
-import { signInPage } from "./pages/sign-in.ts";
-import { signUpPage } from "./pages/sign-up.ts";
+import { SignInPage } from "./pages/sign-in.tsx";
+import { SignUpPage } from "./pages/sign-up.tsx";
 
 /** What a page of a signed-in user gets. */
 export interface OrgPageProps {
@@ -43,9 +43,9 @@ type Page<P, C> =
   | { closure: (ctx: C) => Promise<void> | void };
 
 export const OPEN_PAGES: Record<string, Page<OpenPageProps, PublicContext>> = {
-  "/sign-in": { closure: signInPage },
-  "/sign-up": { closure: signUpPage },
-  "/join": { closure: joinPage },
+  "/sign-in": { component: SignInPage },
+  "/sign-up": { component: SignUpPage },
+  "/join": { component: JoinPage },
 };
 
 /** One URL per page under /dashboard; groups name the path's parameters. */
