@@ -12,6 +12,8 @@ interface NavEntry {
 
 export const NAV: NavEntry[] = [
   { path: "/printers", label: "Printers" },
+  { path: "/queue", label: "Queue" },
+  { path: "/files", label: "Files" },
   { path: "/jobs", label: "Jobs" },
   { path: "/inventory", label: "Inventory" },
   { path: "/filament", label: "Filament" },

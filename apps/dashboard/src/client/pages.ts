@@ -6,12 +6,14 @@ import { agentsPage } from "./pages/agents.ts";
 import { auditPage } from "./pages/audit.ts";
 import { BoardPage } from "./pages/board/board-page.tsx";
 import { filamentPage } from "./pages/filament.ts";
+import { FilesPage } from "./pages/files/files-page.tsx";
 import { inventoryPage } from "./pages/inventory.ts";
 import { jobsPage } from "./pages/jobs.ts";
 import { JoinPage } from "./pages/join.tsx";
 import { keysPage } from "./pages/keys.ts";
 import { membersPage } from "./pages/members.ts";
 import { printerPage } from "./pages/printer.ts";
+import { QueuePage } from "./pages/queue/queue-page.tsx";
 import { settingsPage } from "./pages/settings.ts";
 import { SignInPage } from "./pages/sign-in.tsx";
 import { SignUpPage } from "./pages/sign-up.tsx";
@@ -52,6 +54,8 @@ export const OPEN_PAGES: Record<string, Page<OpenPageProps, PublicContext>> = {
 export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/printers$/, { component: BoardPage }],
   [/^\/printers\/(?<printerId>[^/]+)$/, { closure: printerPage }],
+  [/^\/queue$/, { component: QueuePage }],
+  [/^\/files$/, { component: FilesPage }],
   [/^\/jobs$/, { closure: jobsPage }],
   [/^\/inventory$/, { closure: inventoryPage }],
   [/^\/filament$/, { closure: filamentPage }],
