@@ -155,4 +155,27 @@ describeInBrowser("the files and queue pages in Chromium", () => {
     },
     STEP_TIMEOUT_MS,
   );
+
+  it(
+    "lists the jobs, filtered by status in the URL, and an empty worklist",
+    async () => {
+      await nav("Jobs");
+      const rows = page.getByRole("table", { name: "Print jobs" }).locator("tbody tr");
+      await eventually(() => rows.count()).toBe(4);
+      await page.getByLabel("Status").focus();
+      await page.getByLabel("Status").selectOption("completed");
+      await page.getByText("No job matches these filters.").waitFor();
+      expect(new URL(page.url()).searchParams.get("status")).toBe("completed");
+      // The filter keeps the focus while the list changes under it.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("jobs-status");
+      await page.getByLabel("Status").selectOption("queued");
+      await eventually(() => rows.count()).toBe(4);
+      expect(await rows.first().getByRole("cell").first().textContent()).toMatch(/\.gcode$/);
+
+      await nav("Worklist");
+      await page.getByText("Nothing to do.").waitFor();
+      expect(problems).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
 });

@@ -165,7 +165,11 @@ export function App() {
           canManage={view.props.canManage}
           path={view.place.path}
         >
-          <PageBody key={`${view.props.org.id} ${key(view.place)}`} view={view} />
+          {/* A Preact page follows its query itself; a closure page is drawn again. */}
+          <PageBody
+            key={`${view.props.org.id} ${view.page && "component" in view.page ? view.place.path : key(view.place)}`}
+            view={view}
+          />
         </Layout>
       );
   }

@@ -15,6 +15,7 @@ export const NAV: NavEntry[] = [
   { path: "/queue", label: "Queue" },
   { path: "/files", label: "Files" },
   { path: "/jobs", label: "Jobs" },
+  { path: "/worklist", label: "Worklist" },
   { path: "/inventory", label: "Inventory" },
   { path: "/filament", label: "Filament" },
   { path: "/keys", label: "API keys" },

@@ -8,15 +8,16 @@ import { BoardPage } from "./pages/board/board-page.tsx";
 import { filamentPage } from "./pages/filament.ts";
 import { FilesPage } from "./pages/files/files-page.tsx";
 import { inventoryPage } from "./pages/inventory.ts";
-import { jobsPage } from "./pages/jobs.ts";
+import { JobsPage } from "./pages/jobs/jobs-page.tsx";
 import { JoinPage } from "./pages/join.tsx";
 import { keysPage } from "./pages/keys.ts";
 import { membersPage } from "./pages/members.ts";
-import { printerPage } from "./pages/printer.ts";
+import { PrinterPage } from "./pages/printer-page.tsx";
 import { QueuePage } from "./pages/queue/queue-page.tsx";
 import { settingsPage } from "./pages/settings.ts";
 import { SignInPage } from "./pages/sign-in.tsx";
 import { SignUpPage } from "./pages/sign-up.tsx";
+import { WorklistPage } from "./pages/worklist/worklist-page.tsx";
 
 /** What a page of a signed-in user gets. */
 export interface OrgPageProps {
@@ -53,10 +54,11 @@ export const OPEN_PAGES: Record<string, Page<OpenPageProps, PublicContext>> = {
 /** One URL per page under /dashboard; groups name the path's parameters. */
 export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/printers$/, { component: BoardPage }],
-  [/^\/printers\/(?<printerId>[^/]+)$/, { closure: printerPage }],
+  [/^\/printers\/(?<printerId>[^/]+)$/, { component: PrinterPage }],
   [/^\/queue$/, { component: QueuePage }],
   [/^\/files$/, { component: FilesPage }],
-  [/^\/jobs$/, { closure: jobsPage }],
+  [/^\/jobs$/, { component: JobsPage }],
+  [/^\/worklist$/, { component: WorklistPage }],
   [/^\/inventory$/, { closure: inventoryPage }],
   [/^\/filament$/, { closure: filamentPage }],
   [/^\/keys$/, { closure: keysPage }],
