@@ -19,6 +19,7 @@ export const NAV: NavEntry[] = [
   { path: "/inventory", label: "Inventory" },
   { path: "/filament", label: "Filament" },
   { path: "/keys", label: "API keys" },
+  { path: "/webhooks", label: "Webhooks", managers: true },
   { path: "/agents", label: "Agents" },
   { path: "/members", label: "Members" },
   { path: "/settings", label: "Settings" },

@@ -17,6 +17,7 @@ import { QueuePage } from "./pages/queue/queue-page.tsx";
 import { settingsPage } from "./pages/settings.ts";
 import { SignInPage } from "./pages/sign-in.tsx";
 import { SignUpPage } from "./pages/sign-up.tsx";
+import { WebhooksPage } from "./pages/webhooks/webhooks-page.tsx";
 import { WorklistPage } from "./pages/worklist/worklist-page.tsx";
 
 /** What a page of a signed-in user gets. */
@@ -61,6 +62,7 @@ export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/worklist$/, { component: WorklistPage }],
   [/^\/inventory$/, { closure: inventoryPage }],
   [/^\/filament$/, { closure: filamentPage }],
+  [/^\/webhooks$/, { component: WebhooksPage }],
   [/^\/keys$/, { closure: keysPage }],
   [/^\/agents$/, { closure: agentsPage }],
   [/^\/members$/, { closure: membersPage }],
