@@ -16,6 +16,7 @@ export const NAV: NavEntry[] = [
   { path: "/files", label: "Files" },
   { path: "/jobs", label: "Jobs" },
   { path: "/worklist", label: "Worklist" },
+  { path: "/analytics", label: "Analytics" },
   { path: "/inventory", label: "Inventory" },
   { path: "/filament", label: "Filament" },
   { path: "/keys", label: "API keys" },

@@ -3,6 +3,7 @@ import type { Me, Role } from "./api/types.ts";
 import type { PageContext, PublicContext } from "./context.ts";
 import { accountPage } from "./pages/account.ts";
 import { agentsPage } from "./pages/agents.ts";
+import { AnalyticsPage } from "./pages/analytics/analytics-page.tsx";
 import { auditPage } from "./pages/audit.ts";
 import { BoardPage } from "./pages/board/board-page.tsx";
 import { filamentPage } from "./pages/filament.ts";
@@ -62,6 +63,7 @@ export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/worklist$/, { component: WorklistPage }],
   [/^\/inventory$/, { closure: inventoryPage }],
   [/^\/filament$/, { closure: filamentPage }],
+  [/^\/analytics$/, { component: AnalyticsPage }],
   [/^\/webhooks$/, { component: WebhooksPage }],
   [/^\/keys$/, { closure: keysPage }],
   [/^\/agents$/, { closure: agentsPage }],

@@ -10,10 +10,11 @@ import {
   serveApp,
   watchPage,
 } from "../support/browser.ts";
+import { createJob, createPrinter } from "../support/public-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 import { startReceiver } from "../webhooks/receiver.ts";
 
-describeInBrowser("the webhooks page in Chromium", () => {
+describeInBrowser("the webhooks and analytics pages in Chromium", () => {
   let services: TestServices;
   let server: Awaited<ReturnType<typeof serveApp>>;
   let browser: Browser;
@@ -72,6 +73,55 @@ describeInBrowser("the webhooks page in Chromium", () => {
       );
       expect(receiver.received.length).toBeGreaterThanOrEqual(1);
       expect(receiver.received[0]!.headers["webhook-signature"]).toMatch(/^v1,/);
+      expect(problems).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "reads yesterday's prints on the analytics page, and changes the window",
+    async () => {
+      const orgId = await page.evaluate(async () => {
+        const me = await (await fetch("/api/me")).json();
+        return me.data.memberships[0].organization.id as string;
+      });
+      const printer = await createPrinter(services.db, orgId, { name: "rack-9" });
+      const day = 86_400_000;
+      const yesterday = new Date(Date.now() - day);
+      for (const status of ["completed", "completed", "failed"] as const) {
+        await createJob(services.db, orgId, {
+          printerId: printer.id,
+          status,
+          failureReason: status === "failed" ? "Thermal runaway on T0" : null,
+          timeStarted: new Date(yesterday.getTime() - 60_000),
+          timeCompleted: yesterday,
+        });
+      }
+      await page
+        .getByRole("navigation", { name: "Dashboard" })
+        .getByRole("link", { name: "Analytics" })
+        .click();
+      await eventually(() => page.getByTestId("yesterday").textContent()).toMatch(
+        /^Yesterday: 2 completed, 1 failed/,
+      );
+      // Both charts are drawn, each with its figures as a table.
+      expect(await page.locator("figure.chart canvas").count()).toBeGreaterThanOrEqual(2);
+      await page.getByText("Prints per day: the figures").click();
+      expect(
+        await page.getByRole("table", { name: "Prints per day" }).locator("tbody tr").count(),
+      ).toBe(30);
+      expect(
+        await page.getByRole("list", { name: "Utilization per printer" }).textContent(),
+      ).toContain("rack-9");
+      expect(await page.getByRole("list", { name: "Failures by reason" }).textContent()).toMatch(
+        /1$/,
+      );
+
+      await page.getByLabel("Window", { exact: true }).selectOption("7");
+      await eventually(() =>
+        page.getByRole("table", { name: "Prints per day" }).locator("tbody tr").count(),
+      ).toBe(7);
+      expect(new URL(page.url()).searchParams.get("days")).toBe("7");
       expect(problems).toEqual([]);
     },
     STEP_TIMEOUT_MS,
