@@ -2,8 +2,10 @@
 // npm run build: bundles the API (apps/api/src/server.ts and the @apf/* workspace sources it
 // imports) into dist/api.mjs, so `npm start` runs plain JavaScript instead of compiling
 // TypeScript through tsx at every start. Every npm package stays external (node_modules).
-import { readFile } from "node:fs/promises";
-import { dirname } from "node:path";
+// The dashboard's client is built here too, into dist/dashboard/ with hashed names and a
+// manifest, and the API reads those files: no bundler runs in a production process.
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
@@ -39,8 +41,45 @@ const importMetaUrlPerFile = {
   },
 };
 
+/**
+ * Builds the dashboard's client into `dir` through apps/dashboard/src/build-client.ts (the one
+ * definition of that build, shared with the in-memory build of tests and `tsx` runs), compiled
+ * for Node beside it first because this script runs without a TypeScript loader.
+ */
+async function buildDashboard(dir) {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const builder = join(dir, ".build-client.mjs");
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ["apps/dashboard/src/build-client.ts"],
+    outfile: builder,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    packages: "external",
+    logLevel: "warning",
+    plugins: [importMetaUrlPerFile],
+  });
+  try {
+    const { buildClient } = await import(pathToFileURL(builder).href);
+    const { script, styles } = await buildClient();
+    await writeFile(join(dir, script.name), script.text);
+    await writeFile(join(dir, styles.name), styles.text);
+    await writeFile(
+      join(dir, "manifest.json"),
+      JSON.stringify({ script: script.name, styles: styles.name }),
+    );
+  } finally {
+    await rm(builder, { force: true });
+  }
+}
+
 /** Bundles into `outdir` (dist/ by default); answers esbuild's result with its metafile. */
 export async function buildApi(outdir = dirname(API_BUNDLE)) {
+  const dashboard = join(outdir, "dashboard");
+  await buildDashboard(dashboard);
   return build({
     metafile: true,
     absWorkingDir: ROOT,
@@ -61,6 +100,8 @@ export async function buildApi(outdir = dirname(API_BUNDLE)) {
     sourcemap: true,
     legalComments: "none",
     logLevel: "warning",
+    // apps/dashboard/src/bundle.ts reads the client built above instead of bundling it.
+    define: { APF_DASHBOARD_DIST: JSON.stringify(dashboard) },
     plugins: [npmPackagesExternal, importMetaUrlPerFile],
   });
 }

@@ -42,14 +42,17 @@ const sendIdentity: SendAsset = (c, asset) => {
   return c.body(asset.bytes, 200, { "Content-Type": asset.contentType });
 };
 
+/** A year: the asset names carry a digest of their bytes, so they never change meaning. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
 /**
  * The owner's dashboard, a client of /api: one HTML shell for every screen under /dashboard,
  * plus the bundled script and the stylesheet. Mount with
  * `app.route(DASHBOARD_SITE_PATH, dashboardSite({ send }))`; `send` answers an asset request
  * (the API's sends it compressed for clients that accept br or gzip).
  *
- * The asset names carry no hash (the shell names app.js and app.css), so a browser keeps them but
- * asks again each time (`no-cache`), with the ETag: a 304 unless the API was redeployed.
+ * The shell names the assets by their hashed names (`app-<digest>.js`), so a browser keeps them
+ * for good and asks for the shell alone (`no-store`) to learn of a new build.
  */
 export function dashboardSite(options: { send?: SendAsset } = {}): Hono {
   const send = options.send ?? sendIdentity;
@@ -61,17 +64,27 @@ export function dashboardSite(options: { send?: SendAsset } = {}): Hono {
     c.header("Referrer-Policy", "no-referrer");
   });
 
-  const asset = (kind: "script" | "styles", type: string) =>
-    site.get(`/assets/app.${kind === "script" ? "js" : "css"}`, async (c) => {
-      const { bytes, etag } = (await dashboardAssets())[kind];
-      c.header("Cache-Control", "no-cache");
-      return send(c, { bytes, etag, contentType: `${type}; charset=utf-8` });
-    });
-  asset("script", "text/javascript");
-  asset("styles", "text/css");
+  site.get("/assets/:name", async (c) => {
+    const { script, styles } = await dashboardAssets();
+    const name = c.req.param("name");
+    const found =
+      name === script.name
+        ? { asset: script, type: "text/javascript" }
+        : name === styles.name
+          ? { asset: styles, type: "text/css" }
+          : null;
+    if (!found) return c.notFound();
+    c.header("Cache-Control", IMMUTABLE);
+    const { bytes, etag } = found.asset;
+    return send(c, { bytes, etag, contentType: `${found.type}; charset=utf-8` });
+  });
 
-  const page = shellHtml(DASHBOARD_SITE_PATH);
-  const shell = (c: Context) => {
+  let page: string | undefined;
+  const shell = async (c: Context) => {
+    if (page === undefined) {
+      const { script, styles } = await dashboardAssets();
+      page = shellHtml(DASHBOARD_SITE_PATH, { script: script.name, styles: styles.name });
+    }
     c.header("Cache-Control", "no-store");
     return c.html(page);
   };

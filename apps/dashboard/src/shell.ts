@@ -1,13 +1,13 @@
 /** The one HTML page of the dashboard; the client script renders every screen into #app. */
-export function shellHtml(base: string): string {
+export function shellHtml(base: string, assets: { script: string; styles: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>apf dashboard</title>
-<link rel="stylesheet" href="${base}/assets/app.css">
-<script type="module" src="${base}/assets/app.js"></script>
+<link rel="stylesheet" href="${base}/assets/${assets.styles}">
+<script type="module" src="${base}/assets/${assets.script}"></script>
 </head>
 <body>
 <div id="app"><p class="loading">Loading the dashboard…</p></div>

@@ -118,10 +118,85 @@ describeInBrowser("the printer board in Chromium", () => {
         await page.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument),
       ).toBe(true);
       await eventually(() => page.getByRole("article").count()).toBe(3);
+      // The nozzle's reading (OctoPrint's tool0) in words, with its target.
       await eventually(() =>
-        page.getByRole("article", { name: "rack-1" }).getByText(/tool0/).count(),
+        page
+          .getByRole("article", { name: "rack-1" })
+          .getByText(/^Nozzle [\d.]+ \/ [\d.]+ °C$/)
+          .count(),
       ).toBe(1);
       await screenshot(page, "printers");
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  /** A printer early in its print (so that it is still printing a minute later). */
+  async function earlyPrinter(): Promise<string> {
+    let chosen = "";
+    await eventually(
+      async () => {
+        for (const name of ["rack-1", "rack-2", "rack-3"]) {
+          const card = page.getByRole("article", { name });
+          const text = (await card.getByTestId("progress").textContent()) ?? "";
+          const buttons = await card.getByRole("button", { name: `Pause ${name}` }).count();
+          if (buttons === 1 && Number.parseFloat(text) < 40) {
+            chosen = name;
+            return name;
+          }
+        }
+        return "";
+      },
+      { timeout: 60_000 },
+    ).not.toBe("");
+    return chosen;
+  }
+
+  it(
+    "redraws a card in place: a focused button keeps focus while events change the card",
+    async () => {
+      const name = await earlyPrinter();
+      const card = page.getByRole("article", { name });
+      const pause = card.getByRole("button", { name: `Pause ${name}` });
+      await pause.focus();
+      await pause.evaluate((el) => {
+        (el as HTMLElement & { __marked?: boolean }).__marked = true;
+      });
+      const progress = card.getByTestId("progress");
+      const before = await progress.textContent();
+      await eventually(() => progress.textContent(), { timeout: 30_000 }).not.toBe(before);
+      // The same element (not a redrawn copy) still has the focus.
+      expect(
+        await page.evaluate(
+          () => (document.activeElement as HTMLElement & { __marked?: boolean }).__marked,
+        ),
+      ).toBe(true);
+      expect(await page.getByTestId("live").textContent()).toMatch(/^Live/);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "pauses and resumes a print from its card, and asks before stopping it",
+    async () => {
+      const name = await earlyPrinter();
+      const card = page.getByRole("article", { name });
+      await card.getByRole("button", { name: `Stop ${name}` }).click();
+      const dialog = page.getByRole("dialog", { name: `Stop the print on ${name}?` });
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      expect(await dialog.count()).toBe(0);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe(
+        `Stop ${name}`,
+      );
+
+      await card.getByRole("button", { name: `Pause ${name}` }).click();
+      await eventually(() => card.locator(".badge").textContent(), { timeout: 30_000 }).toBe(
+        "paused",
+      );
+      await card.getByRole("button", { name: `Resume ${name}` }).click();
+      await eventually(() => card.locator(".badge").textContent(), { timeout: 30_000 }).toBe(
+        "printing",
+      );
+      expect(problems).toEqual([]);
     },
     STEP_TIMEOUT_MS,
   );

@@ -1,4 +1,5 @@
-import type { Me, Role } from "./types.ts";
+import type { Me } from "./api/types.ts";
+import type { Role } from "./types.ts";
 
 /** What every screen of a signed-in user gets. */
 export interface PageContext {

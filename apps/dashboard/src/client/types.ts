@@ -10,21 +10,11 @@ import type {
 
 export type Role = "owner" | "admin" | "member";
 
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-}
+import type { Me } from "./api/types.ts";
 
-export interface Membership {
-  organization: { id: string; name: string };
-  role: Role;
-}
+export type { Me, Membership } from "./api/types.ts";
 
-export interface Me {
-  user: User;
-  memberships: Membership[];
-}
+type User = Me["user"];
 
 export interface ApiKey {
   id: string;

@@ -1,7 +1,7 @@
 import { del, get, post } from "../api.ts";
 import type { PageContext } from "../context.ts";
 import { h, replace } from "../dom.ts";
-import { signOut } from "../layout.ts";
+import { signOut } from "../layout.tsx";
 import type { SessionInfo } from "../types.ts";
 import { confirmDialog } from "../ui/confirm.ts";
 import { field, form, input } from "../ui/form.ts";

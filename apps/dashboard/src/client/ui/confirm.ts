@@ -6,6 +6,7 @@ import { h } from "../dom.ts";
  */
 export function confirmDialog(question: string, action: string, detail?: string): Promise<boolean> {
   return new Promise((resolve) => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const cancel = h("button", { type: "button", value: "cancel" }, "Cancel");
     const ok = h("button", { type: "button", class: "danger", value: "ok" }, action);
     const dialog = h(
@@ -18,6 +19,8 @@ export function confirmDialog(question: string, action: string, detail?: string)
     const finish = (answer: boolean) => {
       dialog.close();
       dialog.remove();
+      // Back to the control that asked, if it is still there.
+      if (before?.isConnected) before.focus();
       resolve(answer);
     };
     cancel.addEventListener("click", () => finish(false));

@@ -1,0 +1,74 @@
+import type { FunctionComponent } from "preact";
+import type { Me, Role } from "./api/types.ts";
+import type { PageContext, PublicContext } from "./context.ts";
+import { accountPage } from "./pages/account.ts";
+import { agentsPage } from "./pages/agents.ts";
+import { AnalyticsPage } from "./pages/analytics/analytics-page.tsx";
+import { auditPage } from "./pages/audit.ts";
+import { BoardPage } from "./pages/board/board-page.tsx";
+import { filamentPage } from "./pages/filament.ts";
+import { FilesPage } from "./pages/files/files-page.tsx";
+import { inventoryPage } from "./pages/inventory.ts";
+import { JobsPage } from "./pages/jobs/jobs-page.tsx";
+import { JoinPage } from "./pages/join.tsx";
+import { keysPage } from "./pages/keys.ts";
+import { membersPage } from "./pages/members.ts";
+import { PrinterPage } from "./pages/printer-page.tsx";
+import { QueuePage } from "./pages/queue/queue-page.tsx";
+import { settingsPage } from "./pages/settings.ts";
+import { SignInPage } from "./pages/sign-in.tsx";
+import { SignUpPage } from "./pages/sign-up.tsx";
+import { WebhooksPage } from "./pages/webhooks/webhooks-page.tsx";
+import { WorklistPage } from "./pages/worklist/worklist-page.tsx";
+
+/** What a page of a signed-in user gets. */
+export interface OrgPageProps {
+  me: Me;
+  org: { id: string; name: string };
+  role: Role;
+  /** Owners and admins manage keys, agents, members and settings; members read. */
+  canManage: boolean;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** `/orgs/{orgId}` + path, for the untyped closure pages. */
+  orgPath(path: string): string;
+  /** Loads /api/me again and redraws (after a change of name or membership). */
+  reload(): Promise<void>;
+}
+
+/** What a page before sign-in gets. */
+export interface OpenPageProps {
+  query: URLSearchParams;
+  hash: URLSearchParams;
+}
+
+/** A page: a Preact component, or a DOM-building function not yet ported. */
+type Page<P, C> =
+  | { component: FunctionComponent<P> }
+  | { closure: (ctx: C) => Promise<void> | void };
+
+export const OPEN_PAGES: Record<string, Page<OpenPageProps, PublicContext>> = {
+  "/sign-in": { component: SignInPage },
+  "/sign-up": { component: SignUpPage },
+  "/join": { component: JoinPage },
+};
+
+/** One URL per page under /dashboard; groups name the path's parameters. */
+export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
+  [/^\/printers$/, { component: BoardPage }],
+  [/^\/printers\/(?<printerId>[^/]+)$/, { component: PrinterPage }],
+  [/^\/queue$/, { component: QueuePage }],
+  [/^\/files$/, { component: FilesPage }],
+  [/^\/jobs$/, { component: JobsPage }],
+  [/^\/worklist$/, { component: WorklistPage }],
+  [/^\/inventory$/, { closure: inventoryPage }],
+  [/^\/filament$/, { closure: filamentPage }],
+  [/^\/analytics$/, { component: AnalyticsPage }],
+  [/^\/webhooks$/, { component: WebhooksPage }],
+  [/^\/keys$/, { closure: keysPage }],
+  [/^\/agents$/, { closure: agentsPage }],
+  [/^\/members$/, { closure: membersPage }],
+  [/^\/settings$/, { closure: settingsPage }],
+  [/^\/audit$/, { closure: auditPage }],
+  [/^\/account$/, { closure: accountPage }],
+];
