@@ -1,35 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type JobTransition, nextJobTransition, type OpenJob } from "../src/job-lifecycle.ts";
 import { normalizeMachine } from "../src/normalize.ts";
 import type { MachineReport } from "../src/report-schema.ts";
 import { agentReportSchema } from "../src/report-schema.ts";
-import {
-  type SimulatedFarm,
-  type SimulatedPrinter,
-  startSimulatedFarm,
-} from "../src/simulator/index.ts";
+import { farmPerTest } from "./helpers/farm-per-test.ts";
 
 // End to end without the agent: poll the simulator like the agent does, build a report, validate
 // it with the report schema, normalise it and feed the lifecycle like the backend does.
 
 const KEY = "LIFECYCLE-KEY";
-let clock = 1_800_000_000_000;
-const tick = (s: number) => {
-  clock += s * 1000;
-};
-let farm: SimulatedFarm;
-let p: SimulatedPrinter;
-
-beforeEach(async () => {
-  farm = await startSimulatedFarm({ count: 1, apiKey: KEY, now: () => clock });
-  p = farm.printers[0] as SimulatedPrinter;
-});
-afterEach(async () => {
-  await farm.close();
-});
+const sim = farmPerTest({ count: 1, apiKey: KEY });
 
 async function fetchJson(path: string) {
-  const res = await fetch(`${p.url}${path}`, { headers: { "X-Api-Key": KEY } });
+  const res = await fetch(`${sim.printer.url}${path}`, { headers: { "X-Api-Key": KEY } });
   return { status: res.status, body: res.ok ? await res.json() : null };
 }
 
@@ -41,14 +24,14 @@ async function observe(): Promise<MachineReport> {
   ]);
   const report = agentReportSchema.parse({
     agent: { version: "test", hostname: "vitest" },
-    sent_at: new Date(clock).toISOString(),
+    sent_at: new Date(sim.now()).toISOString(),
     machines: [
       {
-        machine_id: p.name,
-        name: p.name,
+        machine_id: sim.printer.name,
+        name: sim.printer.name,
         type: "OCTOPRINT",
-        url: p.url,
-        observed_at: new Date(clock).toISOString(),
+        url: sim.printer.url,
+        observed_at: new Date(sim.now()).toISOString(),
         reachable: true,
         error: null,
         octoprint: {
@@ -94,7 +77,7 @@ class Backend {
 
 async function pollEvery(backend: Backend, seconds: number, times: number): Promise<void> {
   for (let i = 0; i < times; i += 1) {
-    tick(seconds);
+    sim.tick(seconds);
     await backend.poll();
   }
 }
@@ -103,7 +86,7 @@ describe("normalizeMachine + nextJobTransition over a simulated print", () => {
   it("opens, updates with growing progress, then completes", async () => {
     const backend = new Backend();
     await backend.poll();
-    p.startPrint("widget.gcode", { heatS: 10, durationS: 60 });
+    sim.printer.startPrint("widget.gcode", { heatS: 10, durationS: 60 });
     await pollEvery(backend, 5, 16);
 
     const kinds = backend.kinds().filter((k) => k !== "none");
@@ -118,9 +101,9 @@ describe("normalizeMachine + nextJobTransition over a simulated print", () => {
 
   it("closes a cancelled print as cancelled", async () => {
     const backend = new Backend();
-    p.startPrint("widget.gcode", { heatS: 0, durationS: 60 });
+    sim.printer.startPrint("widget.gcode", { heatS: 0, durationS: 60 });
     await pollEvery(backend, 5, 3);
-    p.cancel();
+    sim.printer.cancel();
     await pollEvery(backend, 1, 4);
     expect(backend.kinds()).toContain("close:cancelled");
     expect(backend.open).toBeNull();
@@ -128,7 +111,7 @@ describe("normalizeMachine + nextJobTransition over a simulated print", () => {
 
   it("closes a failed print as failed with the printer's error text", async () => {
     const backend = new Backend();
-    p.startPrint("widget.gcode", { heatS: 0, durationS: 60, fail: true });
+    sim.printer.startPrint("widget.gcode", { heatS: 0, durationS: 60, fail: true });
     await pollEvery(backend, 5, 8);
     const close = backend.log.find((t) => t.kind === "close");
     expect(close).toMatchObject({
@@ -138,9 +121,9 @@ describe("normalizeMachine + nextJobTransition over a simulated print", () => {
 
   it("fails a print whose printer disconnects mid-way", async () => {
     const backend = new Backend();
-    p.startPrint("widget.gcode", { heatS: 0, durationS: 60 });
+    sim.printer.startPrint("widget.gcode", { heatS: 0, durationS: 60 });
     await pollEvery(backend, 5, 2);
-    p.disconnect();
+    sim.printer.disconnect();
     await pollEvery(backend, 5, 1);
     expect(backend.log.at(-1)).toMatchObject({
       close: { status: "failed", failureReason: "printer_disconnected" },
@@ -149,13 +132,13 @@ describe("normalizeMachine + nextJobTransition over a simulated print", () => {
 
   it("keeps the job open while the key is refused, then goes on", async () => {
     const backend = new Backend();
-    p.startPrint("widget.gcode", { heatS: 0, durationS: 60 });
+    sim.printer.startPrint("widget.gcode", { heatS: 0, durationS: 60 });
     await pollEvery(backend, 5, 2);
-    p.setApiKey("ROTATED");
+    sim.printer.setApiKey("ROTATED");
     await pollEvery(backend, 5, 2);
     expect(backend.log.slice(-2).map((t) => t.kind)).toEqual(["none", "none"]);
     expect(backend.open?.fileName).toBe("widget.gcode");
-    p.setApiKey(KEY);
+    sim.printer.setApiKey(KEY);
     await pollEvery(backend, 5, 1);
     expect(backend.log.at(-1)?.kind).toBe("update");
   });

@@ -1,33 +1,18 @@
 import { request } from "node:http";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { jobResponseSchema } from "../src/octoprint/schemas.ts";
 import {
-  type SimulatedFarm,
   type SimulatedPrinter,
   slicerPrintSeconds,
   startSimulatedFarm,
   TRANSIENT_MS,
 } from "../src/simulator/index.ts";
 import { realAnswer } from "../src/testing/octoprint-fixtures.ts";
+import { farmPerTest } from "./helpers/farm-per-test.ts";
 import type { Loose } from "./helpers/loose.ts";
 
 const KEY = "SIMKEY-0123456789";
-let clock = 1_800_000_000_000;
-const now = () => clock;
-const tick = (seconds: number) => {
-  clock += seconds * 1000;
-};
-
-let farm: SimulatedFarm;
-let p: SimulatedPrinter;
-
-beforeEach(async () => {
-  farm = await startSimulatedFarm({ count: 1, apiKey: KEY, now, uploads: { timeScale: 0.01 } });
-  p = farm.printers[0] as SimulatedPrinter;
-});
-afterEach(async () => {
-  await farm.close();
-});
+const sim = farmPerTest({ count: 1, apiKey: KEY, uploads: { timeScale: 0.01 } });
 
 const PRUSA_FILE = "G28\nG1 X10\n; estimated printing time (normal mode) = 1h 2m 3s\n";
 
@@ -35,11 +20,12 @@ async function upload(
   name: string,
   content = PRUSA_FILE,
   fields: Record<string, string> = { path: "apf", select: "true", print: "true" },
+  to: SimulatedPrinter = sim.printer,
 ) {
   const form = new FormData();
   form.append("file", new Blob([content]), name);
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  const res = await fetch(`${p.url}/api/files/local`, {
+  const res = await fetch(`${to.url}/api/files/local`, {
     method: "POST",
     headers: { "X-Api-Key": KEY },
     body: form,
@@ -49,7 +35,7 @@ async function upload(
 }
 
 async function getJson(path: string) {
-  const res = await fetch(`${p.url}${path}`, { headers: { "X-Api-Key": KEY } });
+  const res = await fetch(`${sim.printer.url}${path}`, { headers: { "X-Api-Key": KEY } });
   return { status: res.status, body: (await res.json()) as Loose };
 }
 
@@ -73,9 +59,9 @@ describe("POST /api/files/local", () => {
     expect(answer.body).toMatchObject({ done: true, effectivePrint: true, effectiveSelect: true });
     expect(answer.body.files.local.path).toBe("apf/bracket-0a1b2c3d.gcode");
     expect(answer.headers.get("location")).toBe(
-      `${p.url}/api/files/local/apf/bracket-0a1b2c3d.gcode`,
+      `${sim.printer.url}/api/files/local/apf/bracket-0a1b2c3d.gcode`,
     );
-    expect(p.state()).toBe("Printing");
+    expect(sim.printer.state()).toBe("Printing");
 
     const job = jobResponseSchema.parse((await getJson("/api/job")).body);
     expect(job.job.file).toMatchObject({
@@ -91,10 +77,10 @@ describe("POST /api/files/local", () => {
     // 1h 2m 3s = 3723 s, scaled by 0.01: 37.23 s, after 0.1 s of (scaled) heating.
     const job = jobResponseSchema.parse((await getJson("/api/job")).body);
     expect(job.job.estimatedPrintTime).toBe(37);
-    tick(37);
-    expect(p.state()).toBe("Printing");
-    tick(0.5 + TRANSIENT_MS.finishing / 1000);
-    expect(p.state()).toBe("Operational");
+    sim.tick(37);
+    expect(sim.printer.state()).toBe("Printing");
+    sim.tick(0.5 + TRANSIENT_MS.finishing / 1000);
+    expect(sim.printer.state()).toBe("Operational");
     expect(jobResponseSchema.parse((await getJson("/api/job")).body).progress.completion).toBe(100);
   });
 
@@ -106,24 +92,24 @@ describe("POST /api/files/local", () => {
   });
 
   it("stores but does not start a file while printing: 201 with effectivePrint false", async () => {
-    p.startPrint("other.gcode", { durationS: 600 });
+    sim.printer.startPrint("other.gcode", { durationS: 600 });
     const answer = await upload("second.gcode");
     const real = realAnswer("files_upload_print_while_printing__201_not_started");
     expect(answer.status).toBe(201);
     expect(shape(answer.body)).toEqual(shape(real.body));
     expect(answer.body).toMatchObject({ effectivePrint: false, effectiveSelect: false });
     expect((await getJson("/api/job")).body.job.file.path).toBe("other.gcode");
-    expect(p.files().map((f) => f.path)).toContain("apf/second.gcode");
+    expect(sim.printer.files().map((f) => f.path)).toContain("apf/second.gcode");
   });
 
   it("stores but does not start a file while disconnected", async () => {
-    p.disconnect();
+    sim.printer.disconnect();
     const answer = await upload("third.gcode");
     expect(answer.status).toBe(
       realAnswer("files_upload_print_when_disconnected__201_not_started").status,
     );
     expect(answer.body.effectivePrint).toBe(false);
-    expect(p.state()).toBe("Offline");
+    expect(sim.printer.state()).toBe("Offline");
   });
 
   it("answers 409 only when overwriting the file being printed", async () => {
@@ -137,13 +123,13 @@ describe("POST /api/files/local", () => {
   it("answers 415 for a file OctoPrint cannot print", async () => {
     const answer = await upload("tool.exe", "MZ");
     expect(answer).toMatchObject(realAnswer("files_upload_wrong_extension__415"));
-    expect(p.files()).toEqual([]);
+    expect(sim.printer.files()).toEqual([]);
   });
 
   it("answers 400 without a file part", async () => {
     const form = new FormData();
     form.append("path", "apf");
-    const res = await fetch(`${p.url}/api/files/local`, {
+    const res = await fetch(`${sim.printer.url}/api/files/local`, {
       method: "POST",
       headers: { "X-Api-Key": KEY },
       body: form,
@@ -154,7 +140,7 @@ describe("POST /api/files/local", () => {
   });
 
   it("answers 411 with an HTML page to a body of unknown length", async () => {
-    const url = new URL(`${p.url}/api/files/local`);
+    const url = new URL(`${sim.printer.url}/api/files/local`);
     const answer = await new Promise<{ status: number; type: string; text: string }>(
       (resolve, reject) => {
         const req = request(
@@ -191,7 +177,10 @@ describe("POST /api/files/local", () => {
   });
 
   it("refuses a wrong key before reading the upload", async () => {
-    const res = await fetch(`${p.url}/api/files/local`, { method: "POST", body: new FormData() });
+    const res = await fetch(`${sim.printer.url}/api/files/local`, {
+      method: "POST",
+      body: new FormData(),
+    });
     expect(res.status).toBe(403);
   });
 
@@ -211,7 +200,7 @@ describe("POST /api/files/local", () => {
   it("selects without printing when only select is asked", async () => {
     const answer = await upload("sel.gcode", "G28\n", { path: "apf", select: "true" });
     expect(answer.body).toMatchObject({ effectiveSelect: true, effectivePrint: false });
-    expect(p.state()).toBe("Operational");
+    expect(sim.printer.state()).toBe("Operational");
     const job = (await getJson("/api/job")).body;
     expect(job.job.file.path).toBe("apf/sel.gcode");
     expect(job.progress.completion).toBeNull();
@@ -223,15 +212,15 @@ describe("upload storage", () => {
     const small = await startSimulatedFarm({
       count: 1,
       apiKey: KEY,
-      now,
+      now: sim.now,
       uploads: { maxFiles: 2 },
     });
     try {
-      p = small.printers[0] as SimulatedPrinter;
+      const printer = small.printers[0] as SimulatedPrinter;
       for (const name of ["one.gcode", "two.gcode", "three.gcode"]) {
-        expect((await upload(name, "G28\n", { path: "apf" })).status).toBe(201);
+        expect((await upload(name, "G28\n", { path: "apf" }, printer)).status).toBe(201);
       }
-      expect(p.files().map((f) => f.name)).toEqual(["two.gcode", "three.gcode"]);
+      expect(printer.files().map((f) => f.name)).toEqual(["two.gcode", "three.gcode"]);
     } finally {
       await small.close();
     }
@@ -243,13 +232,13 @@ describe("startIdle", () => {
     const idle = await startSimulatedFarm({
       count: 2,
       apiKey: KEY,
-      now,
+      now: sim.now,
       startIdle: true,
       autoPrint: { files: ["a.gcode"], durationS: 10, idleS: 1, heatS: 1 },
     });
     try {
       for (let i = 0; i < 30; i += 1) {
-        tick(1);
+        sim.tick(1);
         for (const x of idle.printers) expect(x.state()).toBe("Operational");
       }
     } finally {

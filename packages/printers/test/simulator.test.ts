@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   connectionResponseSchema,
   jobResponseSchema,
@@ -7,33 +7,18 @@ import {
 } from "../src/octoprint/schemas.ts";
 import {
   SIMULATED_FAILURE,
-  type SimulatedFarm,
   type SimulatedPrinter,
   startSimulatedFarm,
   TRANSIENT_MS,
 } from "../src/simulator/index.ts";
+import { farmPerTest } from "./helpers/farm-per-test.ts";
 import type { Loose } from "./helpers/loose.ts";
 
 const KEY = "SIMKEY-0123456789";
-let clock = 1_800_000_000_000;
-const now = () => clock;
-const tick = (seconds: number) => {
-  clock += seconds * 1000;
-};
-
-let farm: SimulatedFarm;
-let p: SimulatedPrinter;
-
-beforeEach(async () => {
-  farm = await startSimulatedFarm({ count: 2, apiKey: KEY, now });
-  p = farm.printers[0] as SimulatedPrinter;
-});
-afterEach(async () => {
-  await farm.close();
-});
+const sim = farmPerTest({ count: 2, apiKey: KEY });
 
 async function get(path: string, headers: Record<string, string> = { "X-Api-Key": KEY }) {
-  const res = await fetch(`${p.url}${path}`, { headers });
+  const res = await fetch(`${sim.printer.url}${path}`, { headers });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
@@ -43,7 +28,7 @@ async function post(
   body: unknown,
   headers: Record<string, string> = { "X-Api-Key": KEY },
 ) {
-  const res = await fetch(`${p.url}${path}`, {
+  const res = await fetch(`${sim.printer.url}${path}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...headers },
     body: JSON.stringify(body),
@@ -57,7 +42,7 @@ const printer = async () => printerResponseSchema.parse((await get("/api/printer
 
 describe("simulated farm", () => {
   it("gives every printer its own 127.0.0.1 port", () => {
-    const urls = farm.printers.map((x) => new URL(x.url));
+    const urls = sim.farm.printers.map((x) => new URL(x.url));
     expect(urls.every((u) => u.hostname === "127.0.0.1")).toBe(true);
     expect(new Set(urls.map((u) => u.port)).size).toBe(2);
   });
@@ -87,7 +72,7 @@ describe("API key", () => {
   });
 
   it("refuses the old key after setApiKey", async () => {
-    p.setApiKey("NEWKEY");
+    sim.printer.setApiKey("NEWKEY");
     expect((await get("/api/version")).status).toBe(403);
     expect((await get("/api/version", { "X-Api-Key": "NEWKEY" })).status).toBe(200);
   });
@@ -95,13 +80,13 @@ describe("API key", () => {
 
 describe("connection", () => {
   it("answers /api/printer with 409 while disconnected, /api/job still 200", async () => {
-    p.disconnect();
+    sim.printer.disconnect();
     const res = await get("/api/printer");
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ error: "Printer is not operational" });
     expect((await job()).state).toBe("Offline");
     expect((await get("/api/connection")).body.current.state).toBe("Closed");
-    p.connect();
+    sim.printer.connect();
     expect((await get("/api/printer")).status).toBe(200);
   });
 
@@ -115,8 +100,8 @@ describe("connection", () => {
 
 describe("a print driven by the injected clock", () => {
   it("heats, progresses and finishes with completion 100 and the file still selected", async () => {
-    p.startPrint("parts/bracket.gcode", { heatS: 20, durationS: 100 });
-    tick(10);
+    sim.printer.startPrint("parts/bracket.gcode", { heatS: 20, durationS: 100 });
+    sim.tick(10);
     let t = (await printer()).temperature as Loose;
     expect(t.tool0.target).toBe(210);
     expect(t.bed.target).toBe(60);
@@ -124,7 +109,7 @@ describe("a print driven by the injected clock", () => {
     expect(t.tool0.actual).toBeLessThan(210);
     expect((await job()).progress.completion).toBe(0);
 
-    tick(15); // 5 s into printing
+    sim.tick(15); // 5 s into printing
     t = (await printer()).temperature as Loose;
     expect(t.tool0.actual).toBeGreaterThan(205);
     const mid = await job();
@@ -134,10 +119,10 @@ describe("a print driven by the injected clock", () => {
     expect(mid.job.file?.name).toBe("bracket.gcode");
     expect(mid.job.file?.path).toBe("parts/bracket.gcode");
 
-    tick(95); // printing done → Finishing
-    expect(p.state()).toBe("Finishing");
+    sim.tick(95); // printing done → Finishing
+    expect(sim.printer.state()).toBe("Finishing");
     expect((await printer()).state?.flags).toMatchObject({ printing: true, finishing: true });
-    tick(TRANSIENT_MS.finishing / 1000);
+    sim.tick(TRANSIENT_MS.finishing / 1000);
     const done = await job();
     expect(done.state).toBe("Operational");
     expect(done.progress.completion).toBe(100);
@@ -147,41 +132,41 @@ describe("a print driven by the injected clock", () => {
   });
 
   it("pauses and resumes through the API, freezing progress while paused", async () => {
-    p.startPrint("a.gcode", { heatS: 0, durationS: 100 });
-    tick(30);
+    sim.printer.startPrint("a.gcode", { heatS: 0, durationS: 100 });
+    sim.tick(30);
     expect((await post("/api/job", { command: "pause", action: "pause" })).status).toBe(204);
     expect((await printer()).state?.flags).toMatchObject({ pausing: true, printing: true });
-    tick(1);
+    sim.tick(1);
     expect((await printer()).state?.flags).toMatchObject({ paused: true, printing: false });
-    tick(600);
+    sim.tick(600);
     expect((await job()).progress.completion).toBeCloseTo(30);
     expect((await post("/api/job", { command: "pause", action: "resume" })).status).toBe(204);
     expect((await printer()).state?.flags).toMatchObject({ resuming: true, printing: true });
-    tick(1 + 10);
+    sim.tick(1 + 10);
     expect((await job()).progress.completion).toBeCloseTo(40);
   });
 
   it("fails with the error flag's text in /api/job and 409 on /api/printer", async () => {
-    p.startPrint("fails.gcode", { heatS: 0, durationS: 100, fail: true });
-    tick(49);
-    expect(p.state()).toBe("Printing");
-    tick(2);
-    expect(p.state()).toBe("Error");
+    sim.printer.startPrint("fails.gcode", { heatS: 0, durationS: 100, fail: true });
+    sim.tick(49);
+    expect(sim.printer.state()).toBe("Printing");
+    sim.tick(2);
+    expect(sim.printer.state()).toBe("Error");
     expect((await get("/api/printer")).status).toBe(409);
     const failed = await job();
     expect(failed.error).toBe(SIMULATED_FAILURE);
     expect(failed.progress.completion).toBeCloseTo(50);
     expect((await post("/api/job", { command: "start" })).status).toBe(409);
-    p.connect();
-    expect(p.state()).toBe("Operational");
+    sim.printer.connect();
+    expect(sim.printer.state()).toBe("Operational");
   });
 
   it("cancels: cancelling briefly, then operational with progress reset", async () => {
-    p.startPrint("c.gcode", { heatS: 0, durationS: 100 });
-    tick(40);
+    sim.printer.startPrint("c.gcode", { heatS: 0, durationS: 100 });
+    sim.tick(40);
     expect((await post("/api/job", { command: "cancel" })).status).toBe(204);
     expect((await printer()).state?.flags).toMatchObject({ cancelling: true, printing: true });
-    tick(TRANSIENT_MS.cancelling / 1000);
+    sim.tick(TRANSIENT_MS.cancelling / 1000);
     const after = await job();
     expect(after.state).toBe("Operational");
     expect(after.progress.completion).toBeNull();
@@ -192,18 +177,18 @@ describe("a print driven by the injected clock", () => {
     expect((await post("/api/job", { command: "cancel" })).status).toBe(409);
     expect((await post("/api/job", { command: "pause" })).status).toBe(409);
     expect((await post("/api/job", { command: "start" })).status).toBe(409); // nothing selected
-    p.startPrint("x.gcode");
+    sim.printer.startPrint("x.gcode");
     expect((await post("/api/job", { command: "start" })).status).toBe(409);
     expect((await post("/api/job", { command: "nonsense" })).status).toBe(400);
-    expect(() => p.startPrint("y.gcode")).toThrow(/active print job/);
+    expect(() => sim.printer.startPrint("y.gcode")).toThrow(/active print job/);
   });
 
   it("restarts the selected file with the start command after a finished print", async () => {
-    p.startPrint("again.gcode", { heatS: 0, durationS: 10 });
-    tick(12);
-    expect(p.state()).toBe("Operational");
+    sim.printer.startPrint("again.gcode", { heatS: 0, durationS: 10 });
+    sim.tick(12);
+    expect(sim.printer.state()).toBe("Operational");
     expect((await post("/api/job", { command: "start" })).status).toBe(204);
-    expect(p.state()).toBe("Printing");
+    expect(sim.printer.state()).toBe("Printing");
     expect((await job()).progress.completion).toBe(0);
   });
 });
@@ -213,7 +198,7 @@ describe("auto print", () => {
     const auto = await startSimulatedFarm({
       count: 3,
       apiKey: KEY,
-      now,
+      now: sim.now,
       autoPrint: { files: ["a.gcode", "b.gcode"], durationS: 60, idleS: 10, heatS: 5 },
     });
     try {
@@ -225,7 +210,7 @@ describe("auto print", () => {
       expect(new Set(first).size).toBe(3);
       const seen = new Set<string>();
       for (let i = 0; i < 160; i += 1) {
-        tick(1);
+        sim.tick(1);
         for (const x of auto.printers) seen.add(x.state());
       }
       expect(seen).toEqual(new Set(["Printing", "Finishing", "Operational"]));
