@@ -64,7 +64,11 @@ describe.runIf(process.env.APF_TEST_DATABASE_URL)("npm start (the compiled bundl
         : expect.objectContaining({ status: "not_configured" }),
     });
 
-    const script = await fetch(`${base}/dashboard/assets/app.js`);
+    // The shell names the built script by its hashed name, as a browser finds it.
+    const shell = await (await fetch(`${base}/dashboard/`)).text();
+    const scriptPath = shell.match(/<script[^>]+src="([^"]+)"/)?.[1];
+    expect(scriptPath).toMatch(/^\/dashboard\/assets\/app-[\w-]+\.js$/);
+    const script = await fetch(`${base}${scriptPath}`);
     expect(script.status).toBe(200);
     expect((await script.text()).length).toBeGreaterThan(1000);
     const scalar = await fetch(`${base}/docs/scalar.js`);
