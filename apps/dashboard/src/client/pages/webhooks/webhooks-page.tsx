@@ -1,3 +1,4 @@
+import { EVENT_TYPES, type EventType } from "@apf/domain";
 import { useState } from "preact/hooks";
 import { api, data } from "../../api/client.ts";
 import type { components } from "../../api/dashboard-api.generated.ts";
@@ -8,27 +9,7 @@ import { Failure } from "../../ui/failure.tsx";
 import { useLoad } from "../../ui/use-load.ts";
 import { Deliveries } from "./deliveries.tsx";
 
-type EventType = components["schemas"]["EventType"];
 type Endpoint = components["schemas"]["WebhookEndpoint"];
-
-const EVENT_TYPES: EventType[] = [
-  "printer.status_changed",
-  "printer.updated",
-  "printer.bed_cleared",
-  "job.queued",
-  "job.started",
-  "job.progress",
-  "job.completed",
-  "job.failed",
-  "job.cancelled",
-  "command.completed",
-  "inventory.low_stock",
-  "worklist.task_created",
-  "worklist.task_completed",
-  "agent.connected",
-  "agent.disconnected",
-  "api_key.revoked",
-];
 
 function EndpointCard(props: { orgId: string; endpoint: Endpoint; changed: () => void }) {
   const { endpoint: e, orgId } = props;
