@@ -7,7 +7,7 @@ import {
   agentEvent,
   jobEvents,
   jobStatusEventType,
-  printerStatusEvent,
+  printerStatusEvents,
   printerUpdatedEvents,
   taskEvent,
 } from "./data.ts";
@@ -56,16 +56,7 @@ export async function recordIngestEvents(
   if (changes.agentConnected) {
     events.push(await agentEvent(changes.freshness, tx, org, agent.agentId, "agent.connected"));
   }
-  for (const printer of changes.statusChanged) {
-    const event = await printerStatusEvent(
-      tx,
-      org,
-      printer.id,
-      printer.previous,
-      changes.freshness,
-    );
-    if (event) events.push(event);
-  }
+  events.push(...(await printerStatusEvents(tx, org, changes.statusChanged, changes.freshness)));
   // A status change carries the same readings: no printer.updated beside it.
   const announced = new Set(changes.statusChanged.map((p) => p.id));
   events.push(
