@@ -469,6 +469,23 @@ describe("job lifecycle and stock", () => {
     expect(printer!.status).toBe("idle");
   });
 
+  it("leaves a running job's row as it is when a report changes nothing of it, and updates it when its progress moves", async () => {
+    const printing = (s: number, completion: number) =>
+      report([
+        machine({ observedAt: t(s), flags: { printing: true }, file: "hook.gcode", completion }),
+      ]);
+    expect((await post(printing(1, 10))).status).toBe(202);
+    const [opened] = await jobRows();
+    expect((await post(printing(2, 10))).status).toBe(202);
+    const [same] = await jobRows();
+    expect(same!.updatedAt.getTime()).toBe(opened!.updatedAt.getTime());
+    expect(same!.progressPercentage).toBe(10);
+    expect((await post(printing(3, 20))).status).toBe(202);
+    const [moved] = await jobRows();
+    expect(moved!.progressPercentage).toBe(20);
+    expect(moved!.updatedAt.getTime()).toBeGreaterThan(opened!.updatedAt.getTime());
+  });
+
   it("closes a job as cancelled after OctoPrint's cancelling, and as failed on an error", async () => {
     await post(
       report([

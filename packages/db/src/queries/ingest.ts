@@ -11,7 +11,7 @@ import {
   type Temperatures,
 } from "../schema/index.ts";
 import { isKitSku } from "./stock-status.ts";
-import { createCollectionTask, type TaskRow } from "./tasks.ts";
+import { createCollectionTasks, type TaskRow } from "./tasks.ts";
 
 /**
  * Opens a report's transaction in one statement: takes the agent's report lock, which
@@ -607,20 +607,23 @@ export async function recordJobEnds(
   const names = new Map(
     (beds as { rows: { id: string; name: string }[] }).rows.map((r) => [r.id, r.name]),
   );
-  const created: TaskRow[] = [];
-  for (const end of ends) {
-    const printerName = names.get(end.printerId);
-    if (printerName === undefined) continue;
-    const task = await createCollectionTask(tx, {
-      organizationId,
-      printerId: end.printerId,
-      jobId: end.jobId,
-      jobStatus: end.status,
-      printerName,
-      fileName: end.fileName,
-      now: end.at,
-    });
-    if (task) created.push(task);
-  }
-  return created;
+  return createCollectionTasks(
+    tx,
+    ends.flatMap((end) => {
+      const printerName = names.get(end.printerId);
+      return printerName === undefined
+        ? []
+        : [
+            {
+              organizationId,
+              printerId: end.printerId,
+              jobId: end.jobId,
+              jobStatus: end.status,
+              printerName,
+              fileName: end.fileName,
+              now: end.at,
+            },
+          ];
+    }),
+  );
 }

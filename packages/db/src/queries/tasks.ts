@@ -16,32 +16,60 @@ export interface CollectionTask {
   now: Date;
 }
 
+/** A collection task's row: its words say what to take off which bed. */
+function collectionTaskRow(input: CollectionTask): typeof tasks.$inferInsert {
+  const what = input.fileName ?? "the last print";
+  return {
+    organizationId: input.organizationId,
+    printerId: input.printerId,
+    jobId: input.jobId,
+    taskType: "collection",
+    status: "pending",
+    title: `Clear the bed of ${input.printerName}`,
+    subtitle: `${what} ${input.jobStatus}`,
+    description: `Take ${what} off the bed of ${input.printerName}, then complete this task: the printer is ready for its next job.`,
+    priority: input.jobStatus === "completed" ? "medium" : "high",
+    estimatedTimeMinutes: 2,
+    createdAt: input.now,
+    updatedAt: input.now,
+  };
+}
+
 /**
  * The `collection` task of an ended job: someone has to take the print (or what is left of it)
  * off the printer's bed. One per job (a repeat does nothing). Call it in the transaction that
  * ends the job; the printer's last_job_ended_at is the caller's to set.
  */
 export async function createCollectionTask(db: Queryable, input: CollectionTask) {
-  const what = input.fileName ?? "the last print";
-  const [row] = await db
-    .insert(tasks)
-    .values({
-      organizationId: input.organizationId,
-      printerId: input.printerId,
-      jobId: input.jobId,
-      taskType: "collection",
-      status: "pending",
-      title: `Clear the bed of ${input.printerName}`,
-      subtitle: `${what} ${input.jobStatus}`,
-      description: `Take ${what} off the bed of ${input.printerName}, then complete this task: the printer is ready for its next job.`,
-      priority: input.jobStatus === "completed" ? "medium" : "high",
-      estimatedTimeMinutes: 2,
-      createdAt: input.now,
-      updatedAt: input.now,
-    })
-    .onConflictDoNothing({ target: [tasks.jobId, tasks.taskType] })
-    .returning();
+  const [row] = await createCollectionTasks(db, [input]);
   return row;
+}
+
+/** Rows per insert statement of `createCollectionTasks` (12 parameters each). */
+const TASKS_PER_STATEMENT = 1000;
+
+/**
+ * `createCollectionTask` for many ended jobs (a report in which many prints ended), a statement
+ * per thousand. Returns the tasks created, in the order of `inputs` (a job that already had its
+ * task is left out).
+ */
+export async function createCollectionTasks(
+  db: Queryable,
+  inputs: readonly CollectionTask[],
+): Promise<TaskRow[]> {
+  const created = new Map<string, TaskRow>();
+  for (let i = 0; i < inputs.length; i += TASKS_PER_STATEMENT) {
+    const rows = await db
+      .insert(tasks)
+      .values(inputs.slice(i, i + TASKS_PER_STATEMENT).map(collectionTaskRow))
+      .onConflictDoNothing({ target: [tasks.jobId, tasks.taskType] })
+      .returning();
+    for (const row of rows) if (row.jobId) created.set(row.jobId, row);
+  }
+  return inputs.flatMap((input) => {
+    const row = created.get(input.jobId);
+    return row ? [row] : [];
+  });
 }
 
 export interface TaskFilters {
