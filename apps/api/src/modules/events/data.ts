@@ -88,6 +88,7 @@ export async function printerStatusEvents(
   changes: readonly { id: string; previous: PrinterViewStatus }[],
   freshness: PrinterFreshness,
 ): Promise<ChangeEvent[]> {
+  if (changes.length === 0) return [];
   const rows = await findPrinterRows(
     db,
     organizationId,
@@ -99,37 +100,6 @@ export async function printerStatusEvents(
     if (!data || data.status === c.previous) return [];
     return [
       { type: "printer.status_changed" as const, data: { ...data, previous_status: c.previous } },
-    ];
-  });
-}
-
-/**
- * printer.status_changed of many printers at once (an agent report's), read in one query: what
- * `printerStatusEvent` makes of each, in the order given.
- */
-export async function printerStatusEvents(
-  db: Queryable,
-  organizationId: string,
-  changes: readonly { id: string; previous: PrinterViewStatus }[],
-  freshness: PrinterFreshness,
-): Promise<ChangeEvent[]> {
-  if (changes.length === 0) return [];
-  const rows = await findPrinterRows(
-    db,
-    organizationId,
-    changes.map((c) => c.id),
-  );
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return changes.flatMap((change) => {
-    const row = byId.get(change.id);
-    if (!row) return [];
-    const data = toPublicPrinter(printerView(row, freshness));
-    if (data.status === change.previous) return [];
-    return [
-      {
-        type: "printer.status_changed" as const,
-        data: { ...data, previous_status: change.previous },
-      },
     ];
   });
 }
