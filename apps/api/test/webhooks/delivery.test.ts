@@ -155,6 +155,36 @@ describe("webhook deliveries", () => {
   });
 });
 
+describe("receivers that hang", () => {
+  it("hold up no other endpoint's deliveries: eight unanswered requests leave slots for the next", async () => {
+    const { organization } = await createOrganization(services.db);
+    for (let i = 0; i < 8; i++) {
+      await createEndpoint(services, member(organization.id), {
+        url: `${receiver.url}/slow/${i}`,
+        eventTypes: [],
+        description: null,
+        enabled: true,
+      });
+    }
+    const before = receiver.received.length;
+    receiver.hold(8);
+    await emit(services, organization.id, { type: "job.completed" });
+    await receiver.waitFor(before + 8);
+    try {
+      // While all eight wait for their answer (up to the 15 s attempt timeout), another
+      // organization's delivery is sent.
+      const farm = await farmWithEndpoint();
+      await emit(services, farm.org, { type: "job.started" });
+      const [got] = (await receiver.waitFor(before + 9)).slice(before + 8);
+      expect(new Webhook(farm.secret).verify(got!.body, got!.headers)).toMatchObject({
+        type: "job.started",
+      });
+    } finally {
+      receiver.release();
+    }
+  });
+});
+
 describe("an endpoint failing for 5 days", () => {
   it("is disabled at its next failed attempt, in the audit log", async () => {
     const farm = await farmWithEndpoint();

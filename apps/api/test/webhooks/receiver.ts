@@ -53,6 +53,10 @@ export async function startReceiver() {
     hold(count: number) {
       holding += count;
     },
+    /** Answers the held requests now (200). */
+    release() {
+      for (const res of held.splice(0)) res.writeHead(200).end("ok");
+    },
     /** Resolves once `count` requests arrived (or rejects after `timeoutMs`). */
     async waitFor(count: number, timeoutMs = 8000) {
       const deadline = Date.now() + timeoutMs;

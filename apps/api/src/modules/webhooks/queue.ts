@@ -29,8 +29,13 @@ export interface DeliveryQueue {
   close(): Promise<void>;
 }
 
-/** Attempts run at once per instance. */
-const CONCURRENCY = 8;
+/**
+ * Attempts run at once per instance. An attempt mostly waits on its receiver (up to 15 s), so
+ * there are many: endpoints that hang hold up the others only once they fill every slot.
+ */
+const CONCURRENCY = 32;
+/** Tasks taken from Postgres at a time (each completes in a batch too). */
+const BATCH = 16;
 
 function graphileLogger(logger: Logger) {
   return new GraphileLogger(() => (level, message) => {
@@ -88,12 +93,14 @@ export function graphileDeliveryQueue(
       runner = await run({
         connectionString,
         concurrency: CONCURRENCY,
-        maxPoolSize: CONCURRENCY + 2,
+        // Tasks are fetched and completed in batches: a few connections serve every slot (the
+        // attempts' own statements use the service's pool).
+        maxPoolSize: 4,
         noHandleSignals: true,
         pollInterval: options.pollIntervalMs ?? 1000,
         // Tasks fetched (and locked) a batch at a time, completions written a batch at a time:
         // fewer round trips per delivery when many are due (docs/architecture.md, webhooks).
-        preset: { worker: { localQueue: { size: CONCURRENCY }, completeJobBatchDelay: 0 } },
+        preset: { worker: { localQueue: { size: BATCH }, completeJobBatchDelay: 0 } },
         logger: gLogger,
         taskList: {
           [DELIVERY_TASK]: async (payload) => {
