@@ -1,58 +1,56 @@
-// Control latency across two API instances: the request on instance A, the agent's command
-// channel on instance B (same Postgres, Redis pub/sub between them), a real agent (in process)
-// and a simulated OctoPrint host. Measures request sent → OctoPrint receiving POST /api/job.
+// Control latency across two API instances, each what `npm start` runs in a process of its own:
+// the request on instance A, the agent's command channel on instance B (same Postgres, Redis
+// pub/sub between them), a real agent (in this process) and a simulated OctoPrint host. Measures
+// request sent → OctoPrint receiving POST /api/job.
 //   DATABASE_URL=postgres://… REDIS_URL=redis://… node --import tsx scripts/bench/control.ts [rounds]
-// Loopback only.
+// The bench makes a database of its own on that server and drops it afterwards. Loopback only.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@apf/agent/config";
 import { runAgent } from "@apf/agent-core";
-import { prepareTemplateDatabase } from "@apf/db/testing";
+import { createDatabase } from "@apf/db";
 import { startSimulatedFarm } from "@apf/printers/simulator";
-import { serve } from "@hono/node-server";
+import pg from "pg";
 import pino from "pino";
-import { createApp } from "../../apps/api/src/app.ts";
-import { systemClock } from "../../apps/api/src/context.ts";
 import {
   createAgent,
   createApiKey,
   createOrganization,
 } from "../../apps/api/test/support/factories.ts";
-import { freePort } from "../../apps/api/test/support/private-redis.ts";
-import { createTestServices } from "../../apps/api/test/support/services.ts";
+import { startApi } from "./server.ts";
 
 const rounds = Number(process.argv[2] ?? 40);
 if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
   throw new Error("set DATABASE_URL and REDIS_URL: the bench runs two instances");
 }
-process.env.APF_TEST_DATABASE_URL = process.env.DATABASE_URL;
-process.env.APF_TEST_REDIS_URL = process.env.REDIS_URL;
-process.env.APF_TEST_RUN ??= `bench${Date.now() % 100000}`;
-await prepareTemplateDatabase(process.env.DATABASE_URL);
+const serverUrl = process.env.DATABASE_URL;
+async function admin(statement: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+const dbName = `apf_bench_control_${randomBytes(4).toString("hex")}`;
+await admin(`create database ${dbName}`);
+const url = new URL(serverUrl);
+url.pathname = `/${dbName}`;
 
-const redisPrefix = `apf-bench:${randomBytes(6).toString("hex")}`;
-const a = await createTestServices({
-  clock: systemClock,
-  redisPrefix,
-  env: { LOG_LEVEL: "silent" },
-});
-const b = await createTestServices({
-  clock: systemClock,
-  redisPrefix,
-  database: a.database,
-  env: { LOG_LEVEL: "silent" },
-});
-const { organization } = await createOrganization(a.db);
-const { key } = await createApiKey(a.db, organization.id, {
+// The schema and the tenant, then both instances on them.
+const database = await createDatabase({ databaseUrl: url.toString() });
+const { organization } = await createOrganization(database.db);
+const { key } = await createApiKey(database.db, organization.id, {
   scopes: ["printers:read", "printers:control"],
   rateLimitPerMinute: 100_000,
 });
-const agent = await createAgent(a.db, organization.id);
-const [portA, portB] = [await freePort(), await freePort()];
-const serverA = serve({ fetch: createApp(a).fetch, port: portA, hostname: "127.0.0.1" });
-const serverB = serve({ fetch: createApp(b).fetch, port: portB, hostname: "127.0.0.1" });
+const agent = await createAgent(database.db, organization.id);
+await database.close();
+const env = { DATABASE_URL: url.toString(), REDIS_URL: process.env.REDIS_URL, LOG_LEVEL: "warn" };
+const [a, b] = [await startApi(env), await startApi(env)];
 
 const farm = await startSimulatedFarm({ count: 1, apiKey: "BENCHKEY0123456789" });
 const printer = farm.printers[0]!;
@@ -61,7 +59,7 @@ const dir = mkdtempSync(join(tmpdir(), "apf-bench-control-"));
 writeFileSync(
   join(dir, "agent.json"),
   JSON.stringify({
-    api_url: `http://127.0.0.1:${portB}`,
+    api_url: b.base,
     agent_token: agent.token,
     poll_interval_s: 1,
     machines: [
@@ -75,7 +73,7 @@ const running = runAgent(await loadConfig(join(dir, "agent.json")), {
   signal: controller.signal,
 });
 
-const base = `http://127.0.0.1:${portA}/public/v1`;
+const base = `${a.base}/public/v1`;
 const headers = { Authorization: `Bearer ${key}`, "Content-Type": "application/json" };
 async function status(): Promise<{ id: string; status: string } | undefined> {
   const res = await fetch(`${base}/printers`, { headers });
@@ -117,7 +115,7 @@ console.log(
   JSON.stringify({
     rounds,
     instances: 2,
-    bus: a.commandBus.kind,
+    bus: "redis",
     request_to_octoprint_ms: {
       p50: Math.round(pct(50) * 10) / 10,
       p99: Math.round(pct(99) * 10) / 10,
@@ -129,8 +127,6 @@ console.log(
 controller.abort();
 await running;
 await farm.close();
-serverA.close();
-serverB.close();
-await b.close();
-await a.close();
+await Promise.all([a.stop(), b.stop()]);
+await admin(`drop database ${dbName}`);
 process.exit(0);

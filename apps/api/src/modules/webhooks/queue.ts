@@ -37,10 +37,19 @@ const CONCURRENCY = 32;
 /** Tasks taken from Postgres at a time (each completes in a batch too). */
 const BATCH = 16;
 
-function graphileLogger(logger: Logger) {
+/**
+ * graphile-worker's advice at start-up for jobs bound by the database (a pool and a batch as large
+ * as the concurrency). Our attempts wait on receivers, not on Postgres: the small pool and batch
+ * are chosen (above), so an operator is not told on every start to change them.
+ */
+const SIZING_ADVICE =
+  /maxPoolSize \(\d+\) smaller than concurrency|job batch size \(\d+\) is smaller than your concurrency/;
+
+/** graphile-worker's log lines in the service's log: its errors and warnings as such, the rest as debug. */
+export function graphileLogger(logger: Logger) {
   return new GraphileLogger(() => (level, message) => {
     if (level === "error") logger.error(message);
-    else if (level === "warning") logger.warn(message);
+    else if (level === "warning" && !SIZING_ADVICE.test(message)) logger.warn(message);
     else logger.debug(message);
   });
 }
