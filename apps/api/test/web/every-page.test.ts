@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemClock } from "../../src/context.ts";
 import {
   describeInBrowser,
+  eventually,
   launchChromium,
   STEP_TIMEOUT_MS,
   screenshot,
@@ -123,6 +124,31 @@ describeInBrowser("every page of the dashboard in Chromium", () => {
       expect(problems).toEqual([]);
     },
     STEP_TIMEOUT_MS * 2,
+  );
+
+  it(
+    "saves the organization's time zone on the settings page, and refuses an unknown one by the field",
+    async () => {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await open("settings", "Settings");
+      const zone = page.getByLabel("Time zone");
+      await zone.fill("Mars/Olympus");
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await eventually(() =>
+        page.locator('[data-field="time_zone"]').getByRole("alert").textContent(),
+      ).toMatch(/./);
+      await zone.fill("Europe/Berlin");
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await page.getByText("Settings saved.").waitFor();
+      const saved = await page.evaluate(async () => {
+        const me = await (await fetch("/api/me")).json();
+        const org = me.data.memberships[0].organization.id;
+        return (await (await fetch(`/api/orgs/${org}`)).json()).data.time_zone;
+      });
+      expect(saved).toBe("Europe/Berlin");
+      expect(problems).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
   );
 
   it(

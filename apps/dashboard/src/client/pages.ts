@@ -15,7 +15,7 @@ import { keysPage } from "./pages/keys.ts";
 import { membersPage } from "./pages/members.ts";
 import { PrinterPage } from "./pages/printer-page.tsx";
 import { QueuePage } from "./pages/queue/queue-page.tsx";
-import { settingsPage } from "./pages/settings.ts";
+import { SettingsPage } from "./pages/settings-page.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
 import { SignUpPage } from "./pages/sign-up.tsx";
 import { WebhooksPage } from "./pages/webhooks/webhooks-page.tsx";
@@ -68,7 +68,7 @@ export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/keys$/, { closure: keysPage }],
   [/^\/agents$/, { closure: agentsPage }],
   [/^\/members$/, { closure: membersPage }],
-  [/^\/settings$/, { closure: settingsPage }],
+  [/^\/settings$/, { component: SettingsPage }],
   [/^\/audit$/, { closure: auditPage }],
   [/^\/account$/, { closure: accountPage }],
 ];
