@@ -1,10 +1,10 @@
 import type { FunctionComponent } from "preact";
 import type { Me, Role } from "./api/types.ts";
 import type { PageContext, PublicContext } from "./context.ts";
-import { accountPage } from "./pages/account.ts";
+import { AccountPage } from "./pages/account-page.tsx";
 import { agentsPage } from "./pages/agents.ts";
 import { AnalyticsPage } from "./pages/analytics/analytics-page.tsx";
-import { auditPage } from "./pages/audit.ts";
+import { AuditPage } from "./pages/audit-page.tsx";
 import { BoardPage } from "./pages/board/board-page.tsx";
 import { filamentPage } from "./pages/filament.ts";
 import { FilesPage } from "./pages/files/files-page.tsx";
@@ -69,6 +69,6 @@ export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/agents$/, { closure: agentsPage }],
   [/^\/members$/, { closure: membersPage }],
   [/^\/settings$/, { component: SettingsPage }],
-  [/^\/audit$/, { closure: auditPage }],
-  [/^\/account$/, { closure: accountPage }],
+  [/^\/audit$/, { component: AuditPage }],
+  [/^\/account$/, { component: AccountPage }],
 ];
