@@ -152,6 +152,30 @@ describeInBrowser("every page of the dashboard in Chromium", () => {
   );
 
   it(
+    "adds a filament spool, after the API named the missing field",
+    async () => {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await open("filament", "Filament");
+      await page.getByText("No spools yet.").waitFor();
+      const form = page.getByRole("form", { name: "Add a spool" });
+      await form.getByLabel("Remaining grams").fill("750");
+      await form.getByRole("button", { name: "Add spool" }).click();
+      await eventually(() =>
+        form.locator('[data-field="type"]').getByRole("alert").textContent(),
+      ).toMatch(/./);
+      await form.getByLabel("Type", { exact: true }).fill("PETG");
+      await form.getByLabel("Colour (optional)").fill("Galaxy black");
+      await form.getByRole("button", { name: "Add spool" }).click();
+      const row = page.getByRole("table", { name: "Filament spools" }).getByRole("row", {
+        name: /PETG/,
+      });
+      await eventually(() => row.textContent()).toMatch(/Galaxy black.*750 g.*available/);
+      expect(problems).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
     "shows each page's link in the navigation, current page marked",
     async () => {
       await page.setViewportSize({ width: 1280, height: 900 });

@@ -6,7 +6,7 @@ import { agentsPage } from "./pages/agents.ts";
 import { AnalyticsPage } from "./pages/analytics/analytics-page.tsx";
 import { AuditPage } from "./pages/audit-page.tsx";
 import { BoardPage } from "./pages/board/board-page.tsx";
-import { filamentPage } from "./pages/filament.ts";
+import { FilamentPage } from "./pages/filament-page.tsx";
 import { FilesPage } from "./pages/files/files-page.tsx";
 import { inventoryPage } from "./pages/inventory.ts";
 import { JobsPage } from "./pages/jobs/jobs-page.tsx";
@@ -62,7 +62,7 @@ export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/jobs$/, { component: JobsPage }],
   [/^\/worklist$/, { component: WorklistPage }],
   [/^\/inventory$/, { closure: inventoryPage }],
-  [/^\/filament$/, { closure: filamentPage }],
+  [/^\/filament$/, { component: FilamentPage }],
   [/^\/analytics$/, { component: AnalyticsPage }],
   [/^\/webhooks$/, { component: WebhooksPage }],
   [/^\/keys$/, { closure: keysPage }],
