@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
@@ -102,4 +103,36 @@ export const STEP_TIMEOUT_MS = 90_000;
 /** expect.poll with room for a loaded machine; still fails when the page never gets there. */
 export function eventually<T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}) {
   return expect.poll(fn, { timeout: options.timeout ?? 20_000, interval: 250 });
+}
+
+let axeSource: string | undefined;
+
+/**
+ * axe-core's critical and serious violations on the page as it is now, as `rule: target…`
+ * lines. The script is evaluated through the DevTools protocol, which the page's
+ * Content-Security-Policy does not govern (an injected <script> would be refused).
+ */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  const loaded = await page.evaluate(() => "axe" in window);
+  if (!loaded) await page.evaluate(axeSource);
+  const { passes, violations } = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(): Promise<{ passes: unknown[]; violations: unknown[] }> } }
+    ).axe;
+    const results = await axe.run();
+    return {
+      passes: results.passes.length,
+      violations: results.violations as {
+        id: string;
+        impact: string | null;
+        nodes: { target: string[] }[];
+      }[],
+    };
+  });
+  // A run that checked nothing would pass any page.
+  if (passes === 0) throw new Error("axe-core checked no rule on the page");
+  return violations
+    .filter((v) => v.impact === "critical" || v.impact === "serious")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }

@@ -9,6 +9,7 @@ import {
   eventually,
   launchChromium,
   STEP_TIMEOUT_MS,
+  screenshot,
   serveApp,
   watchPage,
 } from "../support/browser.ts";
@@ -77,6 +78,7 @@ describeInBrowser("the files and queue pages in Chromium", () => {
       expect(facts).toContain("Nozzle0.40 mm");
       expect(await cube.locator("img.thumb").count()).toBe(1);
       await page.getByRole("article", { name: "clip.gcode" }).waitFor();
+      await screenshot(page, "files");
       const uploads = page.getByRole("list", { name: "Uploads" });
       await eventually(() => uploads.getByText("uploaded").count()).toBe(2);
 
@@ -135,6 +137,7 @@ describeInBrowser("the files and queue pages in Chromium", () => {
         "3. cube.gcode",
         "4. cube.gcode",
       ]);
+      await screenshot(page, "queue");
       // The server's order is the page's.
       const queued = await page.evaluate(async () => {
         const me = await (await fetch("/api/me")).json();

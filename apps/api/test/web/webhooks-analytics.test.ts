@@ -7,6 +7,7 @@ import {
   eventually,
   launchChromium,
   STEP_TIMEOUT_MS,
+  screenshot,
   serveApp,
   watchPage,
 } from "../support/browser.ts";
@@ -71,6 +72,7 @@ describeInBrowser("the webhooks and analytics pages in Chromium", () => {
       await eventually(() => deliveries.locator("tbody tr").first().textContent()).toMatch(
         /ping.*delivered.*HTTP 200/,
       );
+      await screenshot(page, "webhooks");
       expect(receiver.received.length).toBeGreaterThanOrEqual(1);
       expect(receiver.received[0]!.headers["webhook-signature"]).toMatch(/^v1,/);
       expect(problems).toEqual([]);
@@ -106,6 +108,7 @@ describeInBrowser("the webhooks and analytics pages in Chromium", () => {
       );
       // Both charts are drawn, each with its figures as a table.
       expect(await page.locator("figure.chart canvas").count()).toBeGreaterThanOrEqual(2);
+      await screenshot(page, "analytics");
       await page.getByText("Prints per day: the figures").click();
       expect(
         await page.getByRole("table", { name: "Prints per day" }).locator("tbody tr").count(),

@@ -1,12 +1,12 @@
 import type { FunctionComponent } from "preact";
 import type { Me, Role } from "./api/types.ts";
 import type { PageContext, PublicContext } from "./context.ts";
-import { accountPage } from "./pages/account.ts";
+import { AccountPage } from "./pages/account-page.tsx";
 import { agentsPage } from "./pages/agents.ts";
 import { AnalyticsPage } from "./pages/analytics/analytics-page.tsx";
-import { auditPage } from "./pages/audit.ts";
+import { AuditPage } from "./pages/audit-page.tsx";
 import { BoardPage } from "./pages/board/board-page.tsx";
-import { filamentPage } from "./pages/filament.ts";
+import { FilamentPage } from "./pages/filament-page.tsx";
 import { FilesPage } from "./pages/files/files-page.tsx";
 import { inventoryPage } from "./pages/inventory.ts";
 import { JobsPage } from "./pages/jobs/jobs-page.tsx";
@@ -15,7 +15,7 @@ import { keysPage } from "./pages/keys.ts";
 import { membersPage } from "./pages/members.ts";
 import { PrinterPage } from "./pages/printer-page.tsx";
 import { QueuePage } from "./pages/queue/queue-page.tsx";
-import { settingsPage } from "./pages/settings.ts";
+import { SettingsPage } from "./pages/settings-page.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
 import { SignUpPage } from "./pages/sign-up.tsx";
 import { WebhooksPage } from "./pages/webhooks/webhooks-page.tsx";
@@ -62,13 +62,13 @@ export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/jobs$/, { component: JobsPage }],
   [/^\/worklist$/, { component: WorklistPage }],
   [/^\/inventory$/, { closure: inventoryPage }],
-  [/^\/filament$/, { closure: filamentPage }],
+  [/^\/filament$/, { component: FilamentPage }],
   [/^\/analytics$/, { component: AnalyticsPage }],
   [/^\/webhooks$/, { component: WebhooksPage }],
   [/^\/keys$/, { closure: keysPage }],
   [/^\/agents$/, { closure: agentsPage }],
   [/^\/members$/, { closure: membersPage }],
-  [/^\/settings$/, { closure: settingsPage }],
-  [/^\/audit$/, { closure: auditPage }],
-  [/^\/account$/, { closure: accountPage }],
+  [/^\/settings$/, { component: SettingsPage }],
+  [/^\/audit$/, { component: AuditPage }],
+  [/^\/account$/, { component: AccountPage }],
 ];

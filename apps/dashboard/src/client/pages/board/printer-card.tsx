@@ -119,7 +119,11 @@ export function PrinterCard(props: { orgId: string; printer: Printer; job?: Job;
         <dd>{filament(printer)}</dd>
         <dt>Bed</dt>
         <dd data-testid="bed">
-          {needsClearing ? "Needs clearing " : "Clear"}
+          {needsClearing
+            ? "Needs clearing "
+            : printer.status === "printing" || printer.status === "paused"
+              ? "In use"
+              : "Clear"}
           {needsClearing ? (
             <PrinterActions orgId={orgId} printer={printer} only={["clear_bed"]} />
           ) : null}

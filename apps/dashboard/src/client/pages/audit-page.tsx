@@ -1,0 +1,156 @@
+import { api, data } from "../api/client.ts";
+import { BASE } from "../context.ts";
+import type { OrgPageProps } from "../pages.ts";
+import { navigate } from "../router.ts";
+import { Failure } from "../ui/failure.tsx";
+import { dateTime } from "../ui/format.ts";
+import { Pager } from "../ui/pager.tsx";
+import { useLoad } from "../ui/use-load.ts";
+
+const PAGE = 50;
+const FAMILIES = [
+  "auth",
+  "api_key",
+  "agent",
+  "member",
+  "invitation",
+  "organization",
+  "printer",
+  "sku",
+  "filament",
+];
+
+function details(d: Record<string, unknown>): string {
+  return Object.entries(d)
+    .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(", ");
+}
+
+/** The audit log, newest first, paged, filtered by action or family of actions (owners, admins). */
+export function AuditPage(props: OrgPageProps) {
+  const orgId = props.org.id;
+  const action = props.query.get("action") ?? "";
+  const offset = Math.max(0, Number(props.query.get("offset") ?? 0) || 0);
+  const go = (next: { action: string; offset: number }) => {
+    const q = new URLSearchParams();
+    if (next.action) q.set("action", next.action);
+    if (next.offset) q.set("offset", String(next.offset));
+    navigate(`${BASE}/audit${q.size ? `?${q}` : ""}`, true);
+  };
+  const [log] = useLoad(async () => {
+    if (!props.canManage) return null;
+    const [events, members] = await Promise.all([
+      data(
+        api.GET("/orgs/{orgId}/audit-events", {
+          params: {
+            path: { orgId },
+            query: { limit: PAGE, offset, ...(action ? { action } : {}) },
+          },
+        }),
+      ),
+      // Actors and targets are ids; show the members' emails where the id is a member's.
+      data(api.GET("/orgs/{orgId}/members", { params: { path: { orgId } } })).catch(() => null),
+    ]);
+    const emails = new Map((members?.data ?? []).map((m) => [m.user.id, m.user.email]));
+    return { events, emails };
+  }, [orgId, action, offset, props.canManage]);
+
+  if (!props.canManage) {
+    return (
+      <>
+        <h1>Audit log</h1>
+        <p>Only owners and admins read the audit log.</p>
+      </>
+    );
+  }
+  let body: preact.ComponentChildren;
+  if (log.state === "loading") body = <p class="loading">Loading the audit log…</p>;
+  else if (log.state === "failed") body = <Failure error={log.error} />;
+  else if (log.value) {
+    const { events, emails } = log.value;
+    const who = (type: string | null, id: string | null) =>
+      type ? `${type} ${id ? (emails.get(id) ?? id.slice(0, 8)) : ""}`.trim() : "—";
+    body =
+      events.data.length === 0 ? (
+        <div class="empty">
+          <p>
+            <strong>No events match.</strong>
+          </p>
+          <p>Clear the filter to see every event.</p>
+        </div>
+      ) : (
+        <>
+          <div class="table-wrap">
+            <table>
+              <caption>Audit events</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Address</th>
+                  <th scope="col">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {events.data.map((e) => (
+                  <tr key={e.id}>
+                    <td>{dateTime(e.created_at)}</td>
+                    <td>
+                      <code>{e.action}</code>
+                    </td>
+                    <td>{who(e.actor.type, e.actor.id)}</td>
+                    <td>{who(e.target.type, e.target.id)}</td>
+                    <td>{e.ip ?? "—"}</td>
+                    <td>{details(e.details as Record<string, unknown>)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager meta={events.meta} go={(o) => go({ action, offset: o })} />
+        </>
+      );
+  }
+  return (
+    <>
+      <h1>Audit log</h1>
+      <form
+        class="filters"
+        aria-label="Filter the audit log"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const value = new FormData(e.currentTarget as HTMLFormElement).get("action");
+          go({ action: String(value ?? "").trim(), offset: 0 });
+        }}
+      >
+        <div class="field">
+          <label for="audit-action">Action</label>
+          <input
+            id="audit-action"
+            name="action"
+            list="audit-actions"
+            defaultValue={action}
+            placeholder="e.g. api_key or member.invited"
+            aria-describedby="audit-action-hint"
+          />
+          <p class="hint" id="audit-action-hint">
+            An action, or a family such as api_key; empty for all.
+          </p>
+          <datalist id="audit-actions">
+            {FAMILIES.map((f) => (
+              <option key={f} value={f} />
+            ))}
+          </datalist>
+        </div>
+        <div class="actions">
+          <button type="submit" class="primary">
+            Filter
+          </button>
+        </div>
+      </form>
+      {body}
+    </>
+  );
+}
