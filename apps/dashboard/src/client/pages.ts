@@ -8,7 +8,7 @@ import { AuditPage } from "./pages/audit-page.tsx";
 import { BoardPage } from "./pages/board/board-page.tsx";
 import { FilamentPage } from "./pages/filament-page.tsx";
 import { FilesPage } from "./pages/files/files-page.tsx";
-import { inventoryPage } from "./pages/inventory.ts";
+import { InventoryPage } from "./pages/inventory/inventory-page.tsx";
 import { JobsPage } from "./pages/jobs/jobs-page.tsx";
 import { JoinPage } from "./pages/join.tsx";
 import { keysPage } from "./pages/keys.ts";
@@ -61,7 +61,7 @@ export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/files$/, { component: FilesPage }],
   [/^\/jobs$/, { component: JobsPage }],
   [/^\/worklist$/, { component: WorklistPage }],
-  [/^\/inventory$/, { closure: inventoryPage }],
+  [/^\/inventory$/, { component: InventoryPage }],
   [/^\/filament$/, { component: FilamentPage }],
   [/^\/analytics$/, { component: AnalyticsPage }],
   [/^\/webhooks$/, { component: WebhooksPage }],

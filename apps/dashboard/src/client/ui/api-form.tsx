@@ -127,3 +127,20 @@ export function text(data: FormData, name: string): string | undefined {
   const trimmed = value.trim();
   return trimmed === "" ? undefined : trimmed;
 }
+
+/** A number typed into a field, or undefined when empty (the API judges the value). */
+export function number(data: FormData, name: string): number | undefined {
+  const value = text(data, name);
+  return value === undefined ? undefined : Number(value);
+}
+
+/** The error slot of a field that is not a {@link Field}, such as a group of checkboxes. */
+export function FieldError(props: { name: string }) {
+  const complaint = useContext(ComplaintContext);
+  const mine = complaint?.field === props.name ? complaint.message : null;
+  return (
+    <p class="error" role="alert" hidden={!mine}>
+      {mine}
+    </p>
+  );
+}
