@@ -2,7 +2,7 @@ import type { FunctionComponent } from "preact";
 import type { Me, Role } from "./api/types.ts";
 import type { PageContext, PublicContext } from "./context.ts";
 import { AccountPage } from "./pages/account-page.tsx";
-import { agentsPage } from "./pages/agents.ts";
+import { AgentsPage } from "./pages/agents/agents-page.tsx";
 import { AnalyticsPage } from "./pages/analytics/analytics-page.tsx";
 import { AuditPage } from "./pages/audit-page.tsx";
 import { BoardPage } from "./pages/board/board-page.tsx";
@@ -66,7 +66,7 @@ export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/analytics$/, { component: AnalyticsPage }],
   [/^\/webhooks$/, { component: WebhooksPage }],
   [/^\/keys$/, { closure: keysPage }],
-  [/^\/agents$/, { closure: agentsPage }],
+  [/^\/agents$/, { component: AgentsPage }],
   [/^\/members$/, { closure: membersPage }],
   [/^\/settings$/, { component: SettingsPage }],
   [/^\/audit$/, { component: AuditPage }],
