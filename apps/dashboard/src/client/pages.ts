@@ -11,7 +11,7 @@ import { FilesPage } from "./pages/files/files-page.tsx";
 import { InventoryPage } from "./pages/inventory/inventory-page.tsx";
 import { JobsPage } from "./pages/jobs/jobs-page.tsx";
 import { JoinPage } from "./pages/join.tsx";
-import { keysPage } from "./pages/keys.ts";
+import { KeysPage } from "./pages/keys/keys-page.tsx";
 import { membersPage } from "./pages/members.ts";
 import { PrinterPage } from "./pages/printer-page.tsx";
 import { QueuePage } from "./pages/queue/queue-page.tsx";
@@ -65,7 +65,7 @@ export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/filament$/, { component: FilamentPage }],
   [/^\/analytics$/, { component: AnalyticsPage }],
   [/^\/webhooks$/, { component: WebhooksPage }],
-  [/^\/keys$/, { closure: keysPage }],
+  [/^\/keys$/, { component: KeysPage }],
   [/^\/agents$/, { component: AgentsPage }],
   [/^\/members$/, { closure: membersPage }],
   [/^\/settings$/, { component: SettingsPage }],
