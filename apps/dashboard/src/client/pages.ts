@@ -12,7 +12,7 @@ import { InventoryPage } from "./pages/inventory/inventory-page.tsx";
 import { JobsPage } from "./pages/jobs/jobs-page.tsx";
 import { JoinPage } from "./pages/join.tsx";
 import { KeysPage } from "./pages/keys/keys-page.tsx";
-import { membersPage } from "./pages/members.ts";
+import { MembersPage } from "./pages/members/members-page.tsx";
 import { PrinterPage } from "./pages/printer-page.tsx";
 import { QueuePage } from "./pages/queue/queue-page.tsx";
 import { SettingsPage } from "./pages/settings-page.tsx";
@@ -67,7 +67,7 @@ export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
   [/^\/webhooks$/, { component: WebhooksPage }],
   [/^\/keys$/, { component: KeysPage }],
   [/^\/agents$/, { component: AgentsPage }],
-  [/^\/members$/, { closure: membersPage }],
+  [/^\/members$/, { component: MembersPage }],
   [/^\/settings$/, { component: SettingsPage }],
   [/^\/audit$/, { component: AuditPage }],
   [/^\/account$/, { component: AccountPage }],
