@@ -1,11 +1,10 @@
 import type { FunctionComponent } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, data } from "./api/client.ts";
+import { ApiFailure } from "./api/failure.ts";
 import type { Me, Role } from "./api/types.ts";
-import { ApiFailure } from "./api.ts";
 import { BASE, rememberedOrganization, session } from "./context.ts";
 import { Layout } from "./layout.tsx";
-import { ClosureHost, type ClosurePage } from "./legacy.tsx";
 import { OPEN_PAGES, type OpenPageProps, ORG_PAGES, type OrgPageProps } from "./pages.ts";
 import { navigate, type Place, place } from "./router.ts";
 import { Failure } from "./ui/failure.tsx";
@@ -52,7 +51,6 @@ async function resolve(at: Place): Promise<View | null> {
   if (!membership) return { kind: "no-organization" };
   const match = ORG_PAGES.map(([re, page]) => [re.exec(at.path), page] as const).find(([m]) => m);
   const role: Role = membership.role;
-  const orgId = membership.organization.id;
   return {
     kind: "org",
     place: at,
@@ -64,7 +62,6 @@ async function resolve(at: Place): Promise<View | null> {
       canManage: role === "owner" || role === "admin",
       params: { ...(match?.[0]?.groups ?? {}) },
       query: at.query,
-      orgPath: (p: string) => `/orgs/${orgId}${p}`,
       reload: async () => {
         session.me = null;
         place.value = { ...place.value, pushed: false };
@@ -83,9 +80,8 @@ function settle(pushed: boolean): void {
 
 function PageBody(props: { view: Extract<View, { kind: "org" }> }) {
   const { view } = props;
-  const ready = () => settle(view.place.pushed);
   useEffect(() => {
-    if (!view.page || "component" in view.page) ready();
+    settle(view.place.pushed);
   }, []);
   if (!view.page) {
     return (
@@ -95,25 +91,18 @@ function PageBody(props: { view: Extract<View, { kind: "org" }> }) {
       </>
     );
   }
-  if ("component" in view.page) {
-    const Page = view.page.component as FunctionComponent<OrgPageProps>;
-    return <Page {...view.props} />;
-  }
-  return <ClosureHost page={view.page.closure as ClosurePage} ctx={view.props} ready={ready} />;
+  const Page = view.page.component as FunctionComponent<OrgPageProps>;
+  return <Page {...view.props} />;
 }
 
 function OpenBody(props: { view: Extract<View, { kind: "open" }> }) {
   const { view } = props;
   const ctx: OpenPageProps = { query: view.place.query, hash: view.place.hash };
-  const ready = () => settle(view.place.pushed);
   useEffect(() => {
-    if ("component" in view.page) ready();
+    settle(view.place.pushed);
   }, []);
-  if ("component" in view.page) {
-    const Page = view.page.component;
-    return <Page {...ctx} />;
-  }
-  return <ClosureHost page={view.page.closure as ClosurePage} ctx={ctx} ready={ready} />;
+  const Page = view.page.component;
+  return <Page {...ctx} />;
 }
 
 /** The whole dashboard: resolves the place to a view, then draws it. */
@@ -165,9 +154,9 @@ export function App() {
           canManage={view.props.canManage}
           path={view.place.path}
         >
-          {/* A Preact page follows its query itself; a closure page is drawn again. */}
+          {/* A page follows its query itself: a new query does not draw it again. */}
           <PageBody
-            key={`${view.props.org.id} ${view.page && "component" in view.page ? view.place.path : key(view.place)}`}
+            key={`${view.props.org.id} ${view.page ? view.place.path : key(view.place)}`}
             view={view}
           />
         </Layout>

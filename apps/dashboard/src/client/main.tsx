@@ -1,5 +1,5 @@
 import { render } from "preact";
-import { SIGNED_OUT_EVENT } from "./api.ts";
+import { SIGNED_OUT_EVENT } from "./api/failure.ts";
 import { App } from "./app.tsx";
 import { BASE, session } from "./context.ts";
 import { navigate, startRouter } from "./router.ts";

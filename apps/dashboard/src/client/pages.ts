@@ -1,6 +1,5 @@
 import type { FunctionComponent } from "preact";
 import type { Me, Role } from "./api/types.ts";
-import type { PageContext, PublicContext } from "./context.ts";
 import { AccountPage } from "./pages/account-page.tsx";
 import { AgentsPage } from "./pages/agents/agents-page.tsx";
 import { AnalyticsPage } from "./pages/analytics/analytics-page.tsx";
@@ -30,8 +29,6 @@ export interface OrgPageProps {
   canManage: boolean;
   params: Record<string, string>;
   query: URLSearchParams;
-  /** `/orgs/{orgId}` + path, for the untyped closure pages. */
-  orgPath(path: string): string;
   /** Loads /api/me again and redraws (after a change of name or membership). */
   reload(): Promise<void>;
 }
@@ -42,19 +39,17 @@ export interface OpenPageProps {
   hash: URLSearchParams;
 }
 
-/** A page: a Preact component, or a DOM-building function not yet ported. */
-type Page<P, C> =
-  | { component: FunctionComponent<P> }
-  | { closure: (ctx: C) => Promise<void> | void };
+/** A page: a Preact component. */
+type Page<P> = { component: FunctionComponent<P> };
 
-export const OPEN_PAGES: Record<string, Page<OpenPageProps, PublicContext>> = {
+export const OPEN_PAGES: Record<string, Page<OpenPageProps>> = {
   "/sign-in": { component: SignInPage },
   "/sign-up": { component: SignUpPage },
   "/join": { component: JoinPage },
 };
 
 /** One URL per page under /dashboard; groups name the path's parameters. */
-export const ORG_PAGES: [RegExp, Page<OrgPageProps, PageContext>][] = [
+export const ORG_PAGES: [RegExp, Page<OrgPageProps>][] = [
   [/^\/printers$/, { component: BoardPage }],
   [/^\/printers\/(?<printerId>[^/]+)$/, { component: PrinterPage }],
   [/^\/queue$/, { component: QueuePage }],

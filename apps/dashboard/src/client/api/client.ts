@@ -1,6 +1,6 @@
 import createClient from "openapi-fetch";
-import { ApiFailure, SIGNED_OUT_EVENT } from "../api.ts";
 import type { paths } from "./dashboard-api.generated.ts";
+import { ApiFailure, SIGNED_OUT_EVENT } from "./failure.ts";
 
 /**
  * The dashboard's client of /api: openapi-fetch typed by the types generated from the API's own

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, data } from "../api/client.ts";
+import { ApiFailure } from "../api/failure.ts";
 import type { Me } from "../api/types.ts";
-import { ApiFailure } from "../api.ts";
 import { BASE, rememberOrganization, session } from "../context.ts";
 import type { OpenPageProps } from "../pages.ts";
 import { navigate } from "../router.ts";

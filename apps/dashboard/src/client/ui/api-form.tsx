@@ -6,7 +6,7 @@ import {
   type TextareaHTMLAttributes,
 } from "preact";
 import { useContext, useId, useState } from "preact/hooks";
-import { ApiFailure } from "../api.ts";
+import { ApiFailure } from "../api/failure.ts";
 
 /** The API's complaint about the last submit: the field it names, if any, and its sentence. */
 interface Complaint {

@@ -1,5 +1,3 @@
-import { type Child, h } from "../dom.ts";
-
 /** A piece of a Markdown-ish sentence: plain text, or the inside of a `backtick` span. */
 export interface Span {
   text: string;
@@ -22,9 +20,4 @@ export function splitCodeSpans(text: string): Span[] {
   }
   if (last < text.length) spans.push({ text: text.slice(last), code: false });
   return spans;
-}
-
-/** `text` with its backtick spans as `<code>` elements (text nodes only, never parsed HTML). */
-export function withCodeSpans(text: string): Child[] {
-  return splitCodeSpans(text).map((s) => (s.code ? h("code", null, s.text) : s.text));
 }

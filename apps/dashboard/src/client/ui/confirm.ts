@@ -1,4 +1,13 @@
-import { h } from "../dom.ts";
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text: string,
+  attrs: Record<string, string> = {},
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
+  el.textContent = text;
+  return el;
+}
 
 /**
  * A modal question with Cancel and a named action (native <dialog>: focus is trapped, Escape
@@ -7,15 +16,14 @@ import { h } from "../dom.ts";
 export function confirmDialog(question: string, action: string, detail?: string): Promise<boolean> {
   return new Promise((resolve) => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const cancel = h("button", { type: "button", value: "cancel" }, "Cancel");
-    const ok = h("button", { type: "button", class: "danger", value: "ok" }, action);
-    const dialog = h(
-      "dialog",
-      { class: "confirm", "aria-label": question },
-      h("p", { class: "question" }, question),
-      detail ? h("p", null, detail) : null,
-      h("div", { class: "actions" }, cancel, ok),
-    );
+    const cancel = element("button", "Cancel", { type: "button", value: "cancel" });
+    const ok = element("button", action, { type: "button", class: "danger", value: "ok" });
+    const actions = element("div", "", { class: "actions" });
+    actions.append(cancel, ok);
+    const dialog = element("dialog", "", { class: "confirm", "aria-label": question });
+    dialog.append(element("p", question, { class: "question" }));
+    if (detail) dialog.append(element("p", detail));
+    dialog.append(actions);
     const finish = (answer: boolean) => {
       dialog.close();
       dialog.remove();

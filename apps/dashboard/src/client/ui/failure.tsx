@@ -1,4 +1,4 @@
-import { ApiFailure } from "../api.ts";
+import { ApiFailure } from "../api/failure.ts";
 
 /** What to show when a page's data could not be loaded or an action failed. */
 export function Failure({ error }: { error: unknown }) {

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { ApiFailure } from "../../api.ts";
+import { ApiFailure } from "../../api/failure.ts";
 import { uploadFile } from "./upload.ts";
 
 interface Upload {

@@ -1,5 +1,5 @@
 import { api, data } from "../../api/client.ts";
-import { ApiFailure } from "../../api.ts";
+import { ApiFailure } from "../../api/failure.ts";
 
 /** PUTs the bytes with XMLHttpRequest, the one browser API that reports upload progress. */
 function put(url: string, file: File, onProgress: (fraction: number) => void): Promise<void> {
