@@ -176,6 +176,37 @@ describeInBrowser("every page of the dashboard in Chromium", () => {
   );
 
   it(
+    "adds a SKU, after the API named the missing field, and adjusts its stock with a reason",
+    async () => {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await open("inventory", "Inventory");
+      await page.getByText("No SKUs yet.").waitFor();
+      const form = page.getByRole("form", { name: "Add a SKU" });
+      await form.getByLabel("SKU", { exact: true }).fill("BENCHY-RED");
+      await form.getByRole("button", { name: "Add SKU" }).click();
+      await eventually(() =>
+        form.locator('[data-field="product_name"]').getByRole("alert").textContent(),
+      ).toMatch(/./);
+      await form.getByLabel("Product name").fill("Benchy");
+      await form.getByLabel("Colour (optional)").fill("red");
+      await form.getByRole("button", { name: "Add SKU" }).click();
+      const row = page.getByRole("table", { name: "Stock by SKU" }).getByRole("row", {
+        name: /BENCHY-RED/,
+      });
+      await eventually(() => row.textContent()).toMatch(/Benchy.*red/);
+      await row.getByText("Adjust…").click();
+      const adjust = row.getByRole("form", { name: "Adjust stock of BENCHY-RED" });
+      await adjust.getByLabel("Change (+/−)").fill("5");
+      await adjust.getByLabel("Reason").fill("counted the shelf");
+      await adjust.getByRole("button", { name: "Apply" }).click();
+      await page.getByText("Stock of BENCHY-RED adjusted.").waitFor();
+      expect(await row.getByRole("cell").nth(3).textContent()).toBe("5");
+      expect(problems).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
     "shows each page's link in the navigation, current page marked",
     async () => {
       await page.setViewportSize({ width: 1280, height: 900 });
