@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import { api, data } from "../../api/client.ts";
 import type { components } from "../../api/dashboard-api.generated.ts";
 import type { OrgPageProps } from "../../pages.ts";
-import { ApiForm, Field, text } from "../../ui/api-form.tsx";
+import { ApiForm, Field, FieldError, text } from "../../ui/api-form.tsx";
 import { confirmDialog } from "../../ui/confirm.ts";
 import { Failure } from "../../ui/failure.tsx";
 import { useLoad } from "../../ui/use-load.ts";
@@ -212,6 +212,7 @@ export function WebhooksPage(props: OrgPageProps) {
                 </div>
               ))}
             </div>
+            <FieldError name="event_types" />
           </fieldset>
         </ApiForm>
         {created ? (
