@@ -81,6 +81,27 @@ describe("on the database", () => {
       await changes.close();
     }
   });
+
+  it("answers the syncs that wait for one NOTIFY statement with one notification", async () => {
+    const changes = createOrgChanges(
+      database.db,
+      (h) => database.listen(ORG_CHANGES_CHANNEL, h),
+      createLogger("debug", new LogCapture()),
+    );
+    try {
+      await expect.poll(() => changes.listening).toBe(true);
+      const before = changes.stats.notifications;
+      // The first is sent at once; the twenty that come while it is on its way share the next.
+      const first = changes.sync();
+      await Promise.all([first, ...Array.from({ length: 20 }, () => changes.sync())]);
+      expect(changes.stats.notifications - before).toBe(2);
+      // One that comes after those were sent has a marker of its own.
+      await changes.sync();
+      expect(changes.stats.notifications - before).toBe(3);
+    } finally {
+      await changes.close();
+    }
+  });
 });
 
 describe("writers that do not queue on each other", () => {

@@ -72,11 +72,15 @@ export function createOrgChanges(
   // Payloads waiting for the next NOTIFY statement, in order; at most one statement at a time.
   let queued: string[] = [];
   let sending: Promise<void> | null = null;
+  // The sync marker queued for the next NOTIFY statement: every sync() until it is sent waits for
+  // it (one notification for all of them), none that comes after (it might commit too early).
+  let nextSync: Promise<void> | null = null;
 
   async function send(): Promise<void> {
     while (queued.length > 0) {
       const batch = [...new Set(queued)];
       queued = [];
+      nextSync = null;
       try {
         // One statement, one commit; notifications are delivered in the order they were sent,
         // so a sync marker arrives after every announcement queued before it.
@@ -161,21 +165,21 @@ export function createOrgChanges(
     },
     async sync() {
       if (!listening) return;
+      if (nextSync) return nextSync;
       const nonce = `${SYNC_PREFIX}${randomUUID()}`;
       let timer: NodeJS.Timeout | undefined;
+      // Notifications reach a listener in commit order: once this one is here, so is every
+      // notification of a transaction that committed before it was sent.
       const arrived = new Promise<void>((resolve) => {
         waiting.set(nonce, resolve);
         timer = setTimeout(resolve, SYNC_TIMEOUT_MS);
-      });
-      try {
-        // Notifications reach a listener in commit order: once this one is here, so is every
-        // notification of a transaction that committed before it was sent.
-        enqueue([nonce]);
-        await arrived;
-      } finally {
+      }).finally(() => {
         clearTimeout(timer);
         waiting.delete(nonce);
-      }
+      });
+      nextSync = arrived;
+      enqueue([nonce]);
+      return arrived;
     },
     async close() {
       await sending;

@@ -157,7 +157,6 @@ const BOTTOM = sql<number>`(extract(epoch from clock_timestamp()) * 1000000)::bi
 export interface PrintFileJob {
   /** The new job's id (the caller's, so its audit event can name it). */
   id: string;
-  organizationId: string;
   printFileId: string;
   printerId: string | null;
   productSkuId: string | null;
@@ -168,35 +167,72 @@ export interface PrintFileJob {
   numberOfUnits: number | null;
   priority: number;
   now: Date;
+  /** Its audit event, written only if the job was. */
+  audit: NewAuditEvent;
 }
 
 /**
- * Queues a print file as a job at the bottom of the queue, with its audit event, in one
- * statement (atomic without a transaction, and one round trip): the file's row is locked
- * FOR KEY SHARE and read (see getPrintFile: a delete under way is waited for, one that comes
- * later sees the job), the job takes the file's name, units and estimate, and `audit` is written
- * only if the job was. Returns the organization changes to announce once it returned (its
- * notifications are deferred, as ingest's are: a notifying commit waits for the one before), or
- * undefined when the organization has no such file (nothing is written then).
+ * Queues print files of one organization as jobs at the bottom of the queue, in the order given,
+ * each with its audit event, in one statement (atomic without a transaction, and one round trip
+ * however many jobs): each file's row is locked FOR KEY SHARE and read (see getPrintFile: a delete
+ * under way is waited for, one that comes later sees the job), a job takes its file's name, units
+ * and estimate. A job whose file the organization does not have is not written (nor its audit
+ * event). Returns the ids of the jobs written and the organization changes to announce once it
+ * returned (its notifications are deferred, as ingest's are: a notifying commit waits for the one
+ * before).
  */
-export async function insertPrintFileJob(
+export async function insertPrintFileJobs(
   db: Queryable,
-  job: PrintFileJob,
-  audit: NewAuditEvent,
-): Promise<string[] | undefined> {
+  organizationId: string,
+  list: readonly PrintFileJob[],
+): Promise<{ written: Set<string>; changes: string[] }> {
+  if (list.length === 0) return { written: new Set(), changes: [] };
+  // One JSON parameter for the whole list: the statement's text stays the same (it is named).
+  const wanted = JSON.stringify(
+    list.map((job, ord) => ({
+      ord,
+      id: job.id,
+      print_file_id: job.printFileId,
+      printer_id: job.printerId,
+      product_sku_id: job.productSkuId,
+      color: job.color,
+      filament_type: job.filamentType,
+      material_type: job.materialType,
+      number_of_units: job.numberOfUnits,
+      priority: job.priority,
+      now: job.now.toISOString(),
+      a_action: job.audit.action,
+      a_actor_type: job.audit.actorType,
+      a_actor_id: job.audit.actorId,
+      a_target_type: job.audit.targetType,
+      a_target_id: job.audit.targetId,
+      a_ip: job.audit.ip,
+      a_user_agent: job.audit.userAgent,
+      a_details: job.audit.details,
+    })),
+  );
   const f = printFiles;
-  // The CTEs run in the order their rows are needed: the flag before the file, the file before
-  // the job, the job before its event; the jobs trigger fires at the end of the statement.
+  // The CTEs run in the order their rows are needed: the flag before the files, the files before
+  // the jobs, the jobs before their audit events; the jobs trigger fires at the end of the
+  // statement. The jobs are inserted in the list's order, so their positions (BOTTOM) follow it.
   const result = await executeNamed<{ id: string }>(
     db,
-    "apf_insert_print_file_job",
+    "apf_insert_print_file_jobs",
     sql`
     with deferred as materialized (${DEFER_ORG_CHANGES}),
+    wanted as materialized (
+      select * from json_to_recordset(${wanted}::json) as w(ord int, id uuid, print_file_id uuid,
+        printer_id uuid, product_sku_id uuid, color text, filament_type text, material_type text,
+        number_of_units int, priority int, now timestamptz, a_action text, a_actor_type text,
+        a_actor_id text, a_target_type text, a_target_id text, a_ip text, a_user_agent text,
+        a_details jsonb)
+    ),
     file as (
-      select ${f.id} as id, ${f.originalFilename} as name, ${f.numberOfUnits} as units,
+      select ${f.id} as file_id, ${f.originalFilename} as name, ${f.numberOfUnits} as units,
              ${f.printTimeSeconds} as seconds
       from ${f}, deferred
-      where ${f.organizationId} = ${job.organizationId} and ${f.id} = ${job.printFileId}
+      where ${f.organizationId} = ${organizationId}
+        and ${f.id} in (select print_file_id from wanted)
       for key share of ${f}
     ),
     job as (
@@ -204,28 +240,25 @@ export async function insertPrintFileJob(
         assigned_printer_id, product_sku_id, color, filament_type, material_type, number_of_units,
         priority, estimated_print_time_minutes, queue_position, time_submitted, created_at,
         updated_at)
-      select ${job.id}::uuid, ${job.organizationId}::uuid, 'queued', file.id, file.name,
-        ${job.printerId}::uuid, ${job.printerId}::uuid, ${job.productSkuId}::uuid,
-        ${job.color}::text, ${job.filamentType}::text, ${job.materialType}::text,
-        coalesce(${job.numberOfUnits}::int, file.units), ${job.priority}::int,
-        ceil(file.seconds / 60.0)::int, ${BOTTOM}, ${job.now}::timestamptz,
-        ${job.now}::timestamptz, ${job.now}::timestamptz
-      from file
+      select w.id, ${organizationId}::uuid, 'queued', w.file_id, w.name, w.printer_id,
+        w.printer_id, w.product_sku_id, w.color, w.filament_type, w.material_type,
+        coalesce(w.number_of_units, w.units), w.priority, ceil(w.seconds / 60.0)::int, ${BOTTOM},
+        w.now, w.now, w.now
+      from (select * from wanted join file on file.file_id = wanted.print_file_id
+            order by wanted.ord) w
       returning id
     ),
     event as (
       insert into ${auditEvents} (organization_id, action, actor_type, actor_id, target_type,
         target_id, ip, user_agent, details, created_at)
-      select ${audit.organizationId}::uuid, ${audit.action}::text, ${audit.actorType}::text,
-        ${audit.actorId}::text, ${audit.targetType}::text, ${audit.targetId}::text,
-        ${audit.ip}::text, ${audit.userAgent}::text, ${JSON.stringify(audit.details)}::jsonb,
-        clock_timestamp()
-      from job
+      select ${organizationId}::uuid, w.a_action, w.a_actor_type, w.a_actor_id, w.a_target_type,
+        w.a_target_id, w.a_ip, w.a_user_agent, w.a_details, clock_timestamp()
+      from (select wanted.* from wanted join job on job.id = wanted.id order by wanted.ord) w
     )
     select id from job`,
   );
-  if (result.rows.length === 0) return undefined;
-  return [orgChange("jobs", job.organizationId)];
+  const written = new Set(result.rows.map((r) => r.id));
+  return { written, changes: written.size > 0 ? [orgChange("jobs", organizationId)] : [] };
 }
 
 /** One job of the organization (every column), or undefined. */

@@ -7,15 +7,16 @@ import {
   deleteQueuedJob,
   findQueueJob,
   findQueuePrinter,
-  insertPrintFileJob,
+  insertPrintFileJobs,
   moveQueuedJobToEnd,
   moveQueuedJobToPlace,
+  type PrintFileJob,
   type QueueJob,
   requeueFinishedJob,
   skuExists,
   updateQueuedJob,
 } from "@apf/db/queries/print-queue";
-import { findPublicJob } from "@apf/db/queries/public-jobs";
+import { findPublicJobs } from "@apf/db/queries/public-jobs";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
 import { type PublicJob, toPublicJob } from "../../routes/public/v1/jobs/schema.ts";
@@ -24,6 +25,7 @@ import type { ControlAnswer } from "../control/request.ts";
 import { requestControl } from "../control/request.ts";
 import { type JobEventType, jobEvents } from "../events/data.ts";
 import { recordChange } from "../events/record-change.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { modelMismatch } from "./rules.ts";
 
 /** Who asks: a key or a member, and from where (for the audit log and print commands). */
@@ -115,12 +117,13 @@ async function changeJob<T>(
 /**
  * Queues a print file as a job at the bottom of the queue. Throws FILE_NOT_FOUND,
  * PRINTER_NOT_FOUND, SKU_NOT_FOUND or PRINTER_MODEL_MISMATCH, naming what was missing. The job
- * and its audit event are one statement (insertPrintFileJob) that locks the file's row while it
- * writes the job, so a concurrent delete of the file either waits and then sees the job
- * (FILE_IN_USE) or deleted it first (FILE_NOT_FOUND here); never a job whose file is gone. Its
- * change notifications are announced afterwards, together with other writers'
- * (services/org-changes.ts). Returns the job as GET /jobs/{id} shows it, read in the
- * transaction that queued it: the same object its job.queued event carries.
+ * is written with the organization's other enqueues of the moment (writeEnqueued), its audit
+ * event in the statement that locks the file's row while it writes the job, so a concurrent
+ * delete of the file either waits and then sees the job (FILE_IN_USE) or deleted it first
+ * (FILE_NOT_FOUND here); never a job whose file is gone. Its change notifications are announced
+ * afterwards, together with other writers' (services/org-changes.ts). Returns the job as
+ * GET /jobs/{id} shows it, read in the transaction that queued it: the same object its
+ * job.queued event carries.
  */
 export async function enqueueJob(
   services: QueueServices,
@@ -156,47 +159,87 @@ export async function enqueueJob(
     }
   }
   const jobId = randomUUID();
-  // The job and its audit event are one statement; the job, read after it, is the answer and its
-  // job.queued event, recorded in the same transaction, so the job and its event commit together.
-  const queued = await db.transaction(async (tx) => {
-    const written = await insertPrintFileJob(
-      tx,
-      {
-        id: jobId,
-        organizationId: org,
-        printFileId: input.printFileId,
-        printerId: input.printerId ?? null,
-        productSkuId: input.productSkuId ?? null,
-        color: input.color ?? null,
-        filamentType: input.filamentType ?? null,
-        materialType: input.materialType ?? null,
-        numberOfUnits: input.numberOfUnits ?? null,
-        priority: input.priority ?? DEFAULT_PRIORITY,
-        now,
-      },
-      auditRow(actor.origin, {
+  return enqueueWriter(services).submit(org, {
+    actor,
+    fileNotFound,
+    job: {
+      id: jobId,
+      printFileId: input.printFileId,
+      printerId: input.printerId ?? null,
+      productSkuId: input.productSkuId ?? null,
+      color: input.color ?? null,
+      filamentType: input.filamentType ?? null,
+      materialType: input.materialType ?? null,
+      numberOfUnits: input.numberOfUnits ?? null,
+      priority: input.priority ?? DEFAULT_PRIORITY,
+      now,
+      audit: auditRow(actor.origin, {
         organizationId: org,
         action: "job.queued",
         target: { type: "job", id: jobId },
         details: { print_file_id: input.printFileId, printer_id: input.printerId ?? null },
       }),
-    );
-    if (!written) return undefined;
-    const row = await findPublicJob(tx, org, jobId);
-    if (!row) throw new Error(`job ${jobId} was written but not read back`);
-    const job = toPublicJob(row);
-    await recordChange(tx, actor.origin, {
-      organizationId: org,
-      events: [{ type: "job.queued", data: job }],
-    });
-    // The statement deferred the transaction's notifications: those of its job and of the event
-    // (announced here, as the triggers would have: no round trip to read them back).
-    return { job, changes: [...written, orgChange("events", org)] };
+    },
   });
-  if (!queued) throw fileNotFound();
-  services.orgChanges.announce(queued.changes);
-  services.dispatcher.wake(org);
-  return queued.job;
+}
+
+interface EnqueueItem {
+  actor: QueueActor;
+  job: PrintFileJob;
+  fileNotFound: () => DomainError;
+}
+
+/** Each instance's enqueue group commit (one per Services: its database, its dispatcher). */
+const enqueueWriters = new WeakMap<QueueServices, GroupCommit<EnqueueItem, PublicJob>>();
+
+function enqueueWriter(services: QueueServices) {
+  let writer = enqueueWriters.get(services);
+  if (!writer) {
+    writer = new GroupCommit((items) => writeEnqueued(services, items));
+    enqueueWriters.set(services, writer);
+  }
+  return writer;
+}
+
+/**
+ * Writes enqueues of one organization (those that came while the one before was written) in one
+ * transaction: the jobs and their audit events in one statement (insertPrintFileJobs), the jobs
+ * read back, which are both the answers and their job.queued events, recorded in the same
+ * transaction, so each job and its event commit together. A job whose file is gone answers
+ * FILE_NOT_FOUND alone; a batch that fails is retried one job at a time (GroupCommit).
+ */
+async function writeEnqueued(
+  services: QueueServices,
+  items: readonly EnqueueItem[],
+): Promise<(PublicJob | Error)[]> {
+  const org = items[0]!.actor.organizationId;
+  const queued = await services.db.transaction(async (tx) => {
+    const { written, changes } = await insertPrintFileJobs(
+      tx,
+      org,
+      items.map((i) => i.job),
+    );
+    if (written.size === 0) return { jobs: new Map<string, PublicJob>(), changes };
+    const rows = await findPublicJobs(tx, org, [...written]);
+    const jobs = new Map(rows.map((row) => [row.id, toPublicJob(row)]));
+    // In the order the jobs were queued, so their events are too. No audit entries here (the
+    // statement wrote them): the actor is only recordChange's signature.
+    const events = items.flatMap((i) => {
+      const job = jobs.get(i.job.id);
+      if (written.has(i.job.id) && !job)
+        throw new Error(`job ${i.job.id} was written but not read back`);
+      return job ? [{ type: "job.queued" as const, data: job }] : [];
+    });
+    await recordChange(tx, items[0]!.actor.origin, { organizationId: org, events });
+    // The statement deferred the transaction's notifications: those of its jobs and of the events
+    // (announced here, as the triggers would have: no round trip to read them back).
+    return { jobs, changes: [...changes, orgChange("events", org)] };
+  });
+  if (queued.jobs.size > 0) {
+    services.orgChanges.announce(queued.changes);
+    services.dispatcher.wake(org);
+  }
+  return items.map((i) => queued.jobs.get(i.job.id) ?? i.fileNotFound());
 }
 
 export interface JobEdit {
