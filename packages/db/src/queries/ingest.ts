@@ -233,6 +233,11 @@ export interface AgentPrintersUpdate {
   statusChanged: string[];
   /** Printers whose live readings changed, 5 s or more of observations after the last announced. */
   readingsChanged: string[];
+  /**
+   * The organizations of the printers written (the agent's, and another's for a printer moved
+   * there): what this statement's triggers deferred, "printers:<organization>" each.
+   */
+  organizations: string[];
 }
 
 /** At most one printer.updated per printer per this many seconds of observations. */
@@ -287,14 +292,16 @@ export async function updateAgentPrinters(
     from (select ${UPDATE_COLUMNS} from jsonb_array_elements(${updateRows(rows)}::jsonb) e) u
     where p.id = u.id and p.agent_id = ${agent.agentId}::uuid
       and (p.observed_at is null or p.observed_at < u.observed_at)
-    returning p.id, u.announce and not p.in_maintenance as announce,
+    returning p.id, p.organization_id, u.announce and not p.in_maintenance as announce,
       p.update_announced_at = u.observed_at as readings
     )
     select null::uuid as id, 'agent' as kind, not coalesce((select was_connected from touched), true) as flag
     union all
     select id, 'status', true from changed where announce
     union all
-    select id, 'readings', true from changed where readings`,
+    select id, 'readings', true from changed where readings
+    union all
+    select distinct organization_id, 'organization', true from changed`,
   );
   const found = result.rows;
   const ids = (kind: string) => found.flatMap((r) => (r.kind === kind && r.id ? [r.id] : []));
@@ -302,6 +309,7 @@ export async function updateAgentPrinters(
     agentConnected: found.some((r) => r.kind === "agent" && r.flag),
     statusChanged: ids("status"),
     readingsChanged: ids("readings"),
+    organizations: ids("organization"),
   };
 }
 
