@@ -1,4 +1,5 @@
 import { printers } from "@apf/db";
+import { openAgentReport } from "@apf/db/queries/ingest";
 import { agentReportSchema } from "@apf/printers";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -71,5 +72,39 @@ describe("what a report announces once committed", () => {
       [`printers:${agent.organizationId}`, `printers:${other.id}`].sort(),
     );
     expect(await apply(2, ["b"])).toEqual([`printers:${other.id}`]);
+  });
+});
+
+describe.runIf(process.env.APF_TEST_DATABASE_URL)("a report's first read", () => {
+  it("waits for the agent's report lock and then sees what the report before it committed", async () => {
+    await apply(0);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const first = services.db.transaction(async (tx) => {
+      await openAgentReport(tx, agent.agentId);
+      await tx
+        .update(printers)
+        .set({ observedAt: t(30) })
+        .where(eq(printers.agentId, agent.agentId));
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const second = services.db.transaction((tx) => openAgentReport(tx, agent.agentId));
+    // The second waits on the lock while the first has not committed.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await first;
+    const seen = await second;
+    expect(seen.map((m) => m.observedAt?.toISOString())).toEqual([
+      t(30).toISOString(),
+      t(30).toISOString(),
+    ]);
   });
 });

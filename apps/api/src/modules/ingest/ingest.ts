@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@apf/db";
 import {
-  beginAgentReport,
   countCompletedJobs,
   type FailedHandover,
   insertAgentPrinters,
@@ -11,8 +10,8 @@ import {
   type JobLink,
   type JobUpdate,
   linkQueuedJobs,
-  loadAgentPrinters,
   loadSkusWithPrintFile,
+  openAgentReport,
   type PrinterWrite,
   recordJobEnds,
   type StoredMachine,
@@ -84,8 +83,7 @@ export async function ingestReport(
   });
 
   const { summary, changes, freed } = await db.transaction(async (tx) => {
-    await beginAgentReport(tx, agent.agentId);
-    const agentPrinters = await loadAgentPrinters(tx, agent.agentId);
+    const agentPrinters = await openAgentReport(tx, agent.agentId);
     const stored = new Map(agentPrinters.map((s) => [s.machineId, s]));
     const created = machines.filter((m) => !stored.has(m.machineId)).length;
     if (created > 0) {
