@@ -79,7 +79,8 @@ const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
  * defers the transaction's change notifications (what `deferOrgChanges` of org-changes.ts does;
  * read them with `deferredOrgChanges`), then reads every printer of the agent with its open job,
  * as of after the lock. No parameter per machine: an agent has at most MAX_PRINTERS_PER_AGENT
- * printers, and a report names most of them.
+ * printers, and a report names most of them. The columns are the function's (AgentPrinterRow):
+ * reading another one takes a migration that replaces it.
  */
 export async function openAgentReport(tx: Transaction, agentId: string): Promise<StoredMachine[]> {
   const result = await executeNamed<AgentPrinterRow>(
