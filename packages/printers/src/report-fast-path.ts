@@ -211,14 +211,32 @@ function isMachine(value: unknown): boolean {
   );
 }
 
+/**
+ * What in a JSON text can put into its parsed value a lone surrogate, a forbidden control
+ * character or a `__proto__` key: a `\u`, `\b` or `\f` escape, a raw surrogate, DEL or C1
+ * control, the key itself (raw C0 controls are no valid JSON). A harmless match (an escaped
+ * backslash before a "u", an emoji's surrogate pair) only means the parsed value is walked.
+ */
+const MAYBE_UNCLEAN = /\\[ubf]|[\ud800-\udfff\x7f-\x9f]|__proto__/;
+
+/**
+ * True when the value JSON.parse makes of `text` holds no lone surrogate, no forbidden control
+ * character and no `__proto__` key, so neither `replaceLoneSurrogates` nor `acceptedAsIs`'s
+ * walk over every string would find anything: one scan of the text instead.
+ */
+export function plainJsonText(text: string): boolean {
+  return !MAYBE_UNCLEAN.test(text);
+}
+
 const REPORT_KEYS = ["agent", "sent_at", "machines"] as const;
 const AGENT_KEYS = ["version", "hostname"] as const;
 
 /**
  * The body itself, typed, when `agentReportSchema` would accept it and parse it to an equal
- * value; null when zod has to decide (which includes every invalid body).
+ * value; null when zod has to decide (which includes every invalid body). `plainText`: the body
+ * was parsed from a text `plainJsonText` passed, so its strings and keys need no look.
  */
-export function acceptedAsIs(body: unknown): AgentReport | null {
+export function acceptedAsIs(body: unknown, plainText = false): AgentReport | null {
   if (!isPlainObject(body) || !hasExactly(body, REPORT_KEYS)) return null;
   const agent = body.agent;
   if (!isPlainObject(agent) || !hasExactly(agent, AGENT_KEYS)) return null;
@@ -231,6 +249,6 @@ export function acceptedAsIs(body: unknown): AgentReport | null {
     if (!isMachine(machine)) return null;
     ids.add((machine as Json).machine_id);
   }
-  if (ids.size !== machines.length || !cleanJson(body)) return null;
+  if (ids.size !== machines.length || !(plainText || cleanJson(body))) return null;
   return body as AgentReport;
 }

@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { acceptedAsIs } from "../src/report-fast-path.ts";
+import { acceptedAsIs, plainJsonText } from "../src/report-fast-path.ts";
 import { agentReportSchema } from "../src/report-schema.ts";
 import { jobFixture, printerFixture, versionFixture } from "../src/testing/octoprint-fixtures.ts";
+import { replaceLoneSurrogates } from "../src/well-formed-text.ts";
 
 function machine(i: number) {
   return {
@@ -196,3 +197,42 @@ function isPlainJson(body: unknown): boolean {
 function addHeaters(temperature: Record<string, unknown>, count: number) {
   for (let i = 0; i < count; i++) temperature[`tool${i}`] = { actual: 20, target: null };
 }
+
+describe("plainJsonText", () => {
+  it("passes the documented report", () => {
+    expect(plainJsonText(JSON.stringify(report()))).toBe(true);
+  });
+
+  it.each([
+    ["a lone surrogate", '{"a":"caf\\udce9"}'],
+    ["any \\u escape", '{"a":"\\u0041"}'],
+    ["a backspace escape", '{"a":"x\\by"}'],
+    ["a form feed escape", '{"a":"x\\fy"}'],
+    ["a raw C1 control", '{"a":"x\u0085y"}'],
+    ["DEL", '{"a":"x\u007fy"}'],
+    ["a __proto__ key", '{"__proto__":1}'],
+  ])("fails a text with %s", (_, text) => {
+    expect(plainJsonText(text)).toBe(false);
+  });
+
+  it("passes only texts whose value the walks would leave as it is", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: "binary" }), (value, extra) => {
+        const text = JSON.stringify({ value, extra, [extra]: 1 });
+        if (!plainJsonText(text)) return;
+        const parsed = JSON.parse(text);
+        expect(replaceLoneSurrogates(structuredClone(parsed))).toStrictEqual(parsed);
+        expect(acceptedAsIs(parsed, true) === acceptedAsIs(parsed)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("spares acceptedAsIs only the walk it vouches for", () => {
+    const body = report() as Loose;
+    body.machines[0].octoprint.job.x = "\u0001";
+    const text = JSON.stringify(body);
+    expect(plainJsonText(text)).toBe(false);
+    expect(acceptedAsIs(JSON.parse(text))).toBeNull();
+  });
+});

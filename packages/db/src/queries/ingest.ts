@@ -13,22 +13,6 @@ import {
 import { isKitSku } from "./stock-status.ts";
 import { createCollectionTasks, type TaskRow } from "./tasks.ts";
 
-/**
- * Opens a report's transaction in one statement: takes the agent's report lock, which
- * serialises the reports of one agent (two reports of the same agent never interleave, so "is
- * this observation newer than what we have" is decided on settled rows), and defers the
- * transaction's change notifications (what `deferOrgChanges` of org-changes.ts does; read them
- * with `deferredOrgChanges`).
- */
-export async function beginAgentReport(tx: Transaction, agentId: string): Promise<void> {
-  await executeNamed(
-    tx,
-    "apf_ingest_begin",
-    sql`select pg_advisory_xact_lock(hashtextextended(${agentId}::text, 0)),
-      set_config('apf.defer_org_changes', 'on', true)`,
-  );
-}
-
 /** What is stored of a machine before a report is applied. */
 export interface StoredMachine {
   printerId: string;
@@ -65,7 +49,7 @@ export interface StoredMachine {
   } | null;
 }
 
-/** A row of `loadAgentPrinters`, as both drivers return it (times as epoch milliseconds). */
+/** A row of `openAgentReport`, as both drivers return it (times as epoch milliseconds). */
 interface AgentPrinterRow {
   id: string;
   machine_id: string;
@@ -89,31 +73,20 @@ interface AgentPrinterRow {
 const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /**
- * Every printer of the agent with its open job, in one query without a parameter per machine:
- * an agent has at most MAX_PRINTERS_PER_AGENT printers, and a report names most of them.
+ * Opens a report's transaction in one call (migration 0017, apf_open_agent_report): takes the
+ * agent's report lock, which serialises the reports of one agent (two reports of the same agent
+ * never interleave, so "is this observation newer than what we have" is decided on settled rows),
+ * defers the transaction's change notifications (what `deferOrgChanges` of org-changes.ts does;
+ * read them with `deferredOrgChanges`), then reads every printer of the agent with its open job,
+ * as of after the lock. No parameter per machine: an agent has at most MAX_PRINTERS_PER_AGENT
+ * printers, and a report names most of them. The columns are the function's (AgentPrinterRow):
+ * reading another one takes a migration that replaces it.
  */
-export async function loadAgentPrinters(
-  tx: Transaction,
-  agentId: string,
-): Promise<StoredMachine[]> {
+export async function openAgentReport(tx: Transaction, agentId: string): Promise<StoredMachine[]> {
   const result = await executeNamed<AgentPrinterRow>(
     tx,
-    "apf_ingest_agent_printers",
-    sql`
-    select p.id, p.machine_id, p.organization_id, p.status, p.announced_status,
-      (extract(epoch from p.observed_at) * 1000)::float8 as observed_ms,
-      j.id as job_id, j.status as job_status,
-      -- a queued job's file is named on OctoPrint as apf sent it; that is the name reports carry
-      coalesce(regexp_replace(j.octoprint_file_name, '^.*/', ''), j.file_name) as job_file_name,
-      (extract(epoch from j.time_started) * 1000)::float8 as job_started_ms,
-      j.progress_percentage as job_progress, j.estimated_print_time_minutes as job_estimated,
-      j.failure_reason as job_failure_reason, j.product_sku_id as job_sku_id,
-      j.number_of_units as job_units, j.octoprint_file_name as job_octoprint_file,
-      (extract(epoch from j.dispatched_at) * 1000)::float8 as job_dispatched_ms
-    from ${printers} p
-    left join ${jobs} j on j.printer_id = p.id
-      and j.status in ('processing', 'uploaded', 'printing', 'paused')
-    where p.agent_id = ${agentId}::uuid`,
+    "apf_ingest_open_report",
+    sql`select * from apf_open_agent_report(${agentId}::uuid)`,
   );
   return result.rows.map((r) => ({
     printerId: r.id,
@@ -233,6 +206,11 @@ export interface AgentPrintersUpdate {
   statusChanged: string[];
   /** Printers whose live readings changed, 5 s or more of observations after the last announced. */
   readingsChanged: string[];
+  /**
+   * The organizations of the printers written (the agent's, and another's for a printer moved
+   * there): what this statement's triggers deferred, "printers:<organization>" each.
+   */
+  organizations: string[];
 }
 
 /** At most one printer.updated per printer per this many seconds of observations. */
@@ -242,7 +220,7 @@ export const READINGS_EVENT_EVERY_S = 5;
  * Records that the agent reported (and what it said of itself, and that it is connected) and
  * updates its known printers, in one statement. The name is left alone: an owner may rename a
  * printer in the dashboard. A row whose stored observation is newer is left as it is. Call under
- * `beginAgentReport`'s lock: the events sweep takes the same lock, so "was connected" and the announced
+ * `openAgentReport`'s lock: the events sweep takes the same lock, so "was connected" and the announced
  * statuses read before are still true when written.
  */
 export async function updateAgentPrinters(
@@ -287,14 +265,16 @@ export async function updateAgentPrinters(
     from (select ${UPDATE_COLUMNS} from jsonb_array_elements(${updateRows(rows)}::jsonb) e) u
     where p.id = u.id and p.agent_id = ${agent.agentId}::uuid
       and (p.observed_at is null or p.observed_at < u.observed_at)
-    returning p.id, u.announce and not p.in_maintenance as announce,
+    returning p.id, p.organization_id, u.announce and not p.in_maintenance as announce,
       p.update_announced_at = u.observed_at as readings
     )
     select null::uuid as id, 'agent' as kind, not coalesce((select was_connected from touched), true) as flag
     union all
     select id, 'status', true from changed where announce
     union all
-    select id, 'readings', true from changed where readings`,
+    select id, 'readings', true from changed where readings
+    union all
+    select distinct organization_id, 'organization', true from changed`,
   );
   const found = result.rows;
   const ids = (kind: string) => found.flatMap((r) => (r.kind === kind && r.id ? [r.id] : []));
@@ -302,6 +282,7 @@ export async function updateAgentPrinters(
     agentConnected: found.some((r) => r.kind === "agent" && r.flag),
     statusChanged: ids("status"),
     readingsChanged: ids("readings"),
+    organizations: ids("organization"),
   };
 }
 

@@ -13,7 +13,7 @@ export interface StalePrinter {
 
 /**
  * Marks up to `limit` printers whose last report is older than `cutoff` as announced `offline`.
- * Each is taken only under its agent's report lock (ingest's `beginAgentReport`; try-lock, so a
+ * Each is taken only under its agent's report lock (ingest's `openAgentReport`; try-lock, so a
  * printer whose agent is reporting right now is left for the next sweep): a report and the sweep
  * never both decide from the same announced status. Call in a transaction.
  */

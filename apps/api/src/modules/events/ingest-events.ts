@@ -44,13 +44,14 @@ export interface IngestChanges {
  * The events of one agent report, in its transaction: what changed a status (a printer's, a
  * job's, the agent's), a job's progress by tenths, tasks created, and a printer's live readings
  * at most once per 5 s of observations (printer.updated, one read for all such printers).
+ * Returns the number of events recorded.
  */
 export async function recordIngestEvents(
   tx: Transaction,
   agent: { agentId: string; organizationId: string },
   changes: IngestChanges,
-): Promise<void> {
-  if (!INGEST_EVENTS) return;
+): Promise<number> {
+  if (!INGEST_EVENTS) return 0;
   const org = agent.organizationId;
   const events: ChangeEvent[] = [];
   if (changes.agentConnected) {
@@ -81,4 +82,5 @@ export async function recordIngestEvents(
   events.push(...(await jobEvents(tx, org, jobChanges)));
   for (const task of changes.tasks) events.push(taskEvent("worklist.task_created", task));
   if (events.length > 0) await recordChange(tx, SYSTEM_ACTOR, { organizationId: org, events });
+  return events.length;
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@apf/db";
 import {
-  beginAgentReport,
   countCompletedJobs,
   type FailedHandover,
   insertAgentPrinters,
@@ -11,15 +10,15 @@ import {
   type JobLink,
   type JobUpdate,
   linkQueuedJobs,
-  loadAgentPrinters,
   loadSkusWithPrintFile,
+  openAgentReport,
   type PrinterWrite,
   recordJobEnds,
   type StoredMachine,
   updateAgentPrinters,
   updateJobs,
 } from "@apf/db/queries/ingest";
-import { deferredOrgChanges } from "@apf/db/queries/org-changes";
+import { deferredOrgChanges, orgChange } from "@apf/db/queries/org-changes";
 import { failHandover } from "@apf/db/queries/print-queue";
 import {
   type AgentReport,
@@ -84,8 +83,7 @@ export async function ingestReport(
   });
 
   const { summary, changes, freed } = await db.transaction(async (tx) => {
-    await beginAgentReport(tx, agent.agentId);
-    const agentPrinters = await loadAgentPrinters(tx, agent.agentId);
+    const agentPrinters = await openAgentReport(tx, agent.agentId);
     const stored = new Map(agentPrinters.map((s) => [s.machineId, s]));
     const created = machines.filter((m) => !stored.has(m.machineId)).length;
     if (created > 0) {
@@ -131,7 +129,7 @@ export async function ingestReport(
     await insertJobs(tx, agent.organizationId, plan.jobInserts);
     const units = await countCompletedJobs(tx, agent.organizationId, plan.completed);
     const tasks = await recordJobEnds(tx, agent.organizationId, plan.ends);
-    await recordIngestEvents(tx, agent, {
+    const eventsRecorded = await recordIngestEvents(tx, agent, {
       agentConnected: updated.agentConnected,
       statusChanged: updated.statusChanged.flatMap((id) => {
         const known = agentPrinters.find((s) => s.printerId === id);
@@ -171,7 +169,21 @@ export async function ingestReport(
           m.observedAt.getTime() - known.observedAt.getTime() > staleMs
         );
       });
-    return { summary, changes: await deferredOrgChanges(tx), freed };
+    // A report that wrote only its printers (most do) deferred exactly their organizations'
+    // "printers:" changes: known without reading them back. Anything else is read back.
+    const printersOnly =
+      added.length === 0 &&
+      plan.failedHandovers.length === 0 &&
+      plan.jobLinks.length === 0 &&
+      plan.jobUpdates.length === 0 &&
+      plan.jobInserts.length === 0 &&
+      plan.completed.length === 0 &&
+      plan.ends.length === 0 &&
+      eventsRecorded === 0;
+    const changes = printersOnly
+      ? updated.organizations.map((org) => orgChange("printers", org))
+      : await deferredOrgChanges(tx);
+    return { summary, changes, freed };
   });
   announce(changes);
   if (freed) queue?.wake();
