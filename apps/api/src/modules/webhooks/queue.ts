@@ -2,6 +2,7 @@ import type { Database, Queryable } from "@apf/db";
 import { dueDeliveries } from "@apf/db/queries/webhooks";
 import { sql } from "drizzle-orm";
 import { Logger as GraphileLogger, type Runner, run, runMigrations } from "graphile-worker";
+import pg from "pg";
 import type { Logger } from "pino";
 
 /** graphile-worker's task name of one delivery attempt. */
@@ -62,6 +63,11 @@ export function graphileDeliveryQueue(
 ): DeliveryQueue {
   let runner: Runner | null = null;
   const gLogger = graphileLogger(logger);
+  // The queue's own small pool, ours to end: graphile-worker ends a pool it made without waiting,
+  // after taking its error handlers off, so a connection closed by the server meanwhile (a
+  // database dropped, a failover) was an unhandled error.
+  const pool = new pg.Pool({ connectionString, max: 4 });
+  pool.on("error", (error) => logger.warn({ err: error }, "webhook queue: idle connection lost"));
   const add: DeliveryQueue["add"] = async (tx, deliveryIds, delaySeconds) => {
     if (deliveryIds.length === 0) return;
     // job_key: one task per delivery, whatever adds it again.
@@ -75,7 +81,7 @@ export function graphileDeliveryQueue(
   return {
     kind: "graphile-worker",
     async prepare() {
-      await runMigrations({ connectionString, logger: gLogger });
+      await runMigrations({ pgPool: pool, logger: gLogger });
     },
     add,
     async requeueStalled(db, overdueS) {
@@ -100,11 +106,10 @@ export function graphileDeliveryQueue(
     },
     async start(handler) {
       runner = await run({
-        connectionString,
-        concurrency: CONCURRENCY,
         // Tasks are fetched and completed in batches: a few connections serve every slot (the
         // attempts' own statements use the service's pool).
-        maxPoolSize: 4,
+        pgPool: pool,
+        concurrency: CONCURRENCY,
         noHandleSignals: true,
         pollInterval: options.pollIntervalMs ?? 1000,
         // Tasks fetched (and locked) a batch at a time, completions written a batch at a time:
@@ -121,6 +126,7 @@ export function graphileDeliveryQueue(
     async close() {
       await runner?.stop();
       runner = null;
+      if (!pool.ended) await pool.end();
     },
   };
 }
