@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { graphileLogger } from "../../src/modules/webhooks/queue.ts";
 import { createLogger } from "../../src/platform/logger.ts";
-import { LogCapture } from "../support/services.ts";
+import { createTestServices, LogCapture } from "../support/services.ts";
 
 describe("graphile-worker's log lines in the service's log", () => {
   it("keeps its warnings, but not its start-up advice on pool and batch sizes we chose", () => {
@@ -22,5 +22,22 @@ describe("graphile-worker's log lines in the service's log", () => {
       [40, "Failed to release job 7"],
       [50, "Worker crashed"],
     ]);
+  });
+});
+
+describe("the webhook queue on Postgres", () => {
+  it("starts without graphile-worker asking for error handlers on its pool", async () => {
+    const warn = vi.spyOn(console, "warn");
+    const services = await createTestServices({ webhooks: { worker: true } });
+    try {
+      expect(services.webhooks.queue.kind).toBe(
+        services.database.url ? "graphile-worker" : "in-process",
+      );
+      const asked = warn.mock.calls.filter((call) => String(call[0]).includes("error handlers"));
+      expect(asked).toEqual([]);
+    } finally {
+      warn.mockRestore();
+      await services.close();
+    }
   });
 });

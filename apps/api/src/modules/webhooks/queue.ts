@@ -68,6 +68,11 @@ export function graphileDeliveryQueue(
   // database dropped, a failover) was an unhandled error.
   const pool = new pg.Pool({ connectionString, max: 4 });
   pool.on("error", (error) => logger.warn({ err: error }, "webhook queue: idle connection lost"));
+  // A connection in use that the server closes errs on its next query; this keeps the event
+  // itself from being an unhandled error.
+  pool.on("connect", (client) =>
+    client.on("error", (error) => logger.warn({ err: error }, "webhook queue: connection lost")),
+  );
   const add: DeliveryQueue["add"] = async (tx, deliveryIds, delaySeconds) => {
     if (deliveryIds.length === 0) return;
     // job_key: one task per delivery, whatever adds it again.
