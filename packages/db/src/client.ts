@@ -107,6 +107,11 @@ export async function executeNamed<Row>(
   return (await prepared.execute()) as { rows: Row[]; rowCount?: number | null };
 }
 
+/** "memory://": an embedded database that lives as long as its process, with no files anywhere. */
+export function isInMemoryDataDir(dataDir: string): boolean {
+  return dataDir.startsWith("memory://");
+}
+
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations", import.meta.url));
 
 /**
@@ -212,7 +217,7 @@ async function migrateUnderLock(pool: pg.Pool) {
 }
 
 async function openPglite(dataDir: string) {
-  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  if (!isInMemoryDataDir(dataDir)) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
   const pglite = drizzlePglite(client, { schema });
   // The same query builder as node-postgres's, over PGlite's driver: callers see one Database.

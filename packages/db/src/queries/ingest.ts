@@ -148,23 +148,22 @@ export interface PrinterWrite {
  * (object keys would make it a third larger), read back by PRINTER_COLUMNS in the same order.
  * An update leaves the machine id and the name alone: UPDATE_COLUMNS reads rows without them.
  */
-const updateRows = (rows: PrinterWrite[]) =>
-  JSON.stringify(
-    rows.map((r) => [
-      r.id,
-      r.status,
-      r.sourceUrl,
-      r.sourceVersion,
-      r.reachable,
-      r.lastError,
-      r.temperatures,
-      r.progressPercentage,
-      r.printTimeLeftS,
-      r.currentJobId,
-      r.observedAt,
-      r.announce,
-    ]),
-  );
+/** A printer's state, in the positions both column lists below read after their leading fields. */
+const stateOf = (r: PrinterWrite) => [
+  r.status,
+  r.sourceUrl,
+  r.sourceVersion,
+  r.reachable,
+  r.lastError,
+  r.temperatures,
+  r.progressPercentage,
+  r.printTimeLeftS,
+  r.currentJobId,
+  r.observedAt,
+  r.announce,
+];
+
+const updateRows = (rows: PrinterWrite[]) => JSON.stringify(rows.map((r) => [r.id, ...stateOf(r)]));
 
 const UPDATE_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as status, e->>2 as source_url,
   e->>3 as source_version, (e->>4)::boolean as reachable, e->>5 as last_error,
@@ -173,24 +172,7 @@ const UPDATE_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as status, e->>2 as s
   (e->>11)::boolean as announce`);
 
 const printerRows = (rows: PrinterWrite[]) =>
-  JSON.stringify(
-    rows.map((r) => [
-      r.id,
-      r.machineId,
-      r.name,
-      r.status,
-      r.sourceUrl,
-      r.sourceVersion,
-      r.reachable,
-      r.lastError,
-      r.temperatures,
-      r.progressPercentage,
-      r.printTimeLeftS,
-      r.currentJobId,
-      r.observedAt,
-      r.announce,
-    ]),
-  );
+  JSON.stringify(rows.map((r) => [r.id, r.machineId, r.name, ...stateOf(r)]));
 
 const PRINTER_COLUMNS = sql.raw(`(e->>0)::uuid as id, e->>1 as machine_id, e->>2 as name,
   e->>3 as status, e->>4 as source_url, e->>5 as source_version, (e->>6)::boolean as reachable,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isInMemoryDataDir } from "@apf/db";
 import type { Logger } from "pino";
 import type { Env } from "../../env.ts";
 
@@ -15,7 +16,7 @@ const FILE_NAME = "upload-secret";
 export function resolveUploadSecret(env: Env, logger: Logger): Buffer {
   if (env.APF_UPLOAD_SECRET) return Buffer.from(env.APF_UPLOAD_SECRET, "utf8");
   // An in-memory database lives as long as this process, and so may its key.
-  if (!env.DATABASE_URL && env.APF_DATA_DIR.startsWith("memory://")) return randomBytes(32);
+  if (!env.DATABASE_URL && isInMemoryDataDir(env.APF_DATA_DIR)) return randomBytes(32);
   const file = join(env.APF_DATA_DIR, FILE_NAME);
   if (env.DATABASE_URL) {
     logger.warn(
