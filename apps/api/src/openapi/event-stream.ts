@@ -61,7 +61,7 @@ export function eventStreamResponse<E extends AppEnv>(
       );
     } catch (error) {
       services.logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
+        { err: error },
         "an event stream failed; the client resumes with Last-Event-ID",
       );
     } finally {

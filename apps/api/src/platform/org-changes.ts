@@ -89,7 +89,7 @@ export function createOrgChanges(
         );
       } catch (error) {
         logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
+          { err: error },
           "announcing organization changes failed; other instances rebuild within a second",
         );
         for (const payload of batch) waiting.get(payload)?.();
@@ -135,7 +135,7 @@ export function createOrgChanges(
     lost(error) {
       if (listening) {
         logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
+          { err: error },
           "lost the LISTEN connection: cached printer and job lists are bypassed until it is back",
         );
       }

@@ -72,7 +72,7 @@ export function createEventHub(deps: { db: Database; logger: Logger }): EventHub
     org.running = drain(organizationId)
       .catch((error: unknown) => {
         deps.logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
+          { err: error },
           "reading new events for streams failed; trying again at the next ring",
         );
       })

@@ -57,7 +57,7 @@ export function createEventLog(
     sweeping ??= sweepEvents(services)
       .catch((error: unknown) => {
         services.logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
+          { err: error },
           "events sweep failed; trying again at the next one",
         );
       })

@@ -75,7 +75,7 @@ export function createRelay(
           await pass();
         } catch (error) {
           deps.logger.warn(
-            { err: error instanceof Error ? error.message : String(error) },
+            { err: error },
             "numbering events failed; the relay tries again within a second",
           );
           return;

@@ -28,7 +28,7 @@ export async function sweepExpiredUploads(
         } catch (error) {
           // The record is gone; bytes a store failure left behind are only unreachable.
           logger.warn(
-            { err: error instanceof Error ? error.message : String(error), storage_key: key },
+            { err: error, storage_key: key },
             "could not delete an expired upload's bytes from the file store",
           );
         }

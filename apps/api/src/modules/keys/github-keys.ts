@@ -66,7 +66,7 @@ export function createGithubKeySet(source: string, logger: Logger): GithubKeySet
       })
       .catch((error) => {
         logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
+          { err: error },
           "cannot read the GitHub secret-scanning key set (APF_GITHUB_KEYS)",
         );
       })

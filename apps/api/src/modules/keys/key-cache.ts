@@ -138,7 +138,7 @@ async function bump(services: Pick<Services, "redis" | "logger">, hashes: string
     // its cache when the connection drops; an instance that still reaches Redis while this one
     // cannot keeps its entry for at most MAX_AGE_MS. That is logged loudly.
     logger.error(
-      { err: error instanceof Error ? error.message : String(error), keys: hashes.length },
+      { err: error, keys: hashes.length },
       "could not bump API key versions on redis; cached copies elsewhere expire within 5 minutes",
     );
   }

@@ -94,7 +94,7 @@ export function createDispatcher(
   const warn = (error: unknown, organizationId: string | null, message: string) =>
     logger.warn(
       {
-        err: error instanceof Error ? error.message : String(error),
+        err: error,
         ...(organizationId ? { organization_id: organizationId } : {}),
       },
       message,

@@ -75,12 +75,15 @@ export function graphileDeliveryQueue(
   );
   const add: DeliveryQueue["add"] = async (tx, deliveryIds, delaySeconds) => {
     if (deliveryIds.length === 0) return;
-    // job_key: one task per delivery, whatever adds it again.
+    // job_key: one task per delivery, whatever adds it again. add_jobs takes them all in one
+    // set-based statement (add_job per row notified once per row: thousands of rows outlasted
+    // the query timeout).
     await tx.execute(sql`
-      select graphile_worker.add_job(${DELIVERY_TASK}, json_build_object('delivery_id', d),
-        run_at => now() + make_interval(secs => ${delaySeconds}), max_attempts => 5,
-        job_key => d::text)
-      from unnest(${`{${deliveryIds.join(",")}}`}::uuid[]) as d`);
+      select count(*) from graphile_worker.add_jobs(array(
+        select row(${DELIVERY_TASK}, json_build_object('delivery_id', d), null,
+          now() + make_interval(secs => ${delaySeconds}), 5, d::text, null, null
+        )::graphile_worker.job_spec
+        from unnest(${`{${deliveryIds.join(",")}}`}::uuid[]) as d))`);
   };
 
   return {
