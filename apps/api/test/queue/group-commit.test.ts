@@ -3,7 +3,7 @@ import { auditEvents, events, jobs } from "@apf/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { GroupCommit } from "../../src/modules/print-queue/group-commit.ts";
+import { GroupCommit } from "../../src/platform/group-commit.ts";
 import { createApiKey } from "../support/factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 import { enqueue, queueFarm } from "./helpers.ts";

@@ -1,5 +1,5 @@
 import { WEBHOOK_OPT_IN_EVENT_TYPES } from "@apf/domain";
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { webhookDeliveries, webhookEndpoints } from "../schema/index.ts";
 
@@ -148,15 +148,54 @@ export async function insertDelivery(
   return row!;
 }
 
-/** A delivery with its endpoint, as an attempt reads them. */
-export async function findDeliveryForAttempt(db: Queryable, deliveryId: string) {
-  const [row] = await db
+/** Deliveries with their endpoints, for attempts (one statement for many tasks); any order. */
+export async function findDeliveriesForAttempt(db: Queryable, deliveryIds: readonly string[]) {
+  if (deliveryIds.length === 0) return [];
+  return db
     .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
     .from(webhookDeliveries)
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-    .where(eq(webhookDeliveries.id, deliveryId))
-    .limit(1);
-  return row;
+    .where(inArray(webhookDeliveries.id, [...deliveryIds]));
+}
+
+/** A 2xx answer to a delivery whose endpoint was healthy: nothing but the delivery changes. */
+export interface DeliveredAttempt {
+  deliveryId: string;
+  previousAttempts: number;
+  httpStatus: number;
+  durationMs: number;
+  response: string | null;
+}
+
+/**
+ * Records many delivered attempts in one statement, each a compare-and-set on its attempt count
+ * (a stale task records nothing); the ids recorded. Each delivery once per call.
+ */
+export async function recordDeliveredAttempts(
+  db: Queryable,
+  attempts: readonly DeliveredAttempt[],
+): Promise<Set<string>> {
+  if (attempts.length === 0) return new Set();
+  const values = JSON.stringify(
+    attempts.map((a) => ({
+      id: a.deliveryId,
+      previous: a.previousAttempts,
+      status: a.httpStatus,
+      duration: a.durationMs,
+      response: a.response,
+    })),
+  );
+  const result = await db.execute(sql`
+    update ${webhookDeliveries} d set
+      attempts = v.previous + 1, status = 'delivered', next_attempt_at = null,
+      last_attempt_at = now(), last_status = v.status, last_duration_ms = v.duration,
+      last_response = v.response, last_error = null, delivered_at = now()
+    from jsonb_to_recordset(${values}::jsonb) as v(id uuid, previous int, status int,
+      duration int, response text)
+    where d.id = v.id and d.attempts = v.previous
+    returning d.id`);
+  const rows = (result as unknown as { rows: { id: string }[] }).rows;
+  return new Set(rows.map((r) => r.id));
 }
 
 /** What one attempt came to. */

@@ -19,13 +19,13 @@ import {
 import { findPublicJobs } from "@apf/db/queries/public-jobs";
 import type { Services } from "../../context.ts";
 import { DomainError } from "../../domain-error.ts";
+import { GroupCommit } from "../../platform/group-commit.ts";
 import { type PublicJob, toPublicJob } from "../../routes/public/v1/jobs/schema.ts";
 import { type Actor, type AuditAction, auditRow } from "../audit/audit.ts";
 import type { ControlAnswer } from "../control/request.ts";
 import { requestControl } from "../control/request.ts";
 import { type JobEventType, jobEvents } from "../events/data.ts";
 import { recordChange } from "../events/record-change.ts";
-import { GroupCommit } from "./group-commit.ts";
 import { modelMismatch } from "./rules.ts";
 
 /** Who asks: a key or a member, and from where (for the audit log and print commands). */

@@ -1,14 +1,18 @@
 import type { Database, Queryable } from "@apf/db";
 import {
+  type DeliveredAttempt,
   disableWebhookEndpoint,
   failDelivery,
-  findDeliveryForAttempt,
+  findDeliveriesForAttempt,
   markEndpointFailing,
   markEndpointHealthy,
   recordAttempt,
+  recordDeliveredAttempts,
+  type WebhookDeliveryRow,
   type WebhookEndpointRow,
 } from "@apf/db/queries/webhooks";
 import type { Logger } from "pino";
+import { GroupCommit } from "../../platform/group-commit.ts";
 import { recordAudit, SYSTEM_ACTOR } from "../audit/audit.ts";
 import { checkUrl, DestinationRefused } from "./destination.ts";
 import type { DeliveryQueue } from "./queue.ts";
@@ -21,11 +25,49 @@ export const FAILING_DISABLES_AFTER_MS = 5 * 24 * 3600 * 1000;
 
 export interface DeliveryDeps {
   db: Database;
+  batches: AttemptBatches;
   logger: Logger;
   queue: DeliveryQueue;
   retry: RetryPolicy;
   allowPrivate: boolean;
   timeoutMs?: number;
+}
+
+interface DeliveryForAttempt {
+  delivery: WebhookDeliveryRow;
+  endpoint: WebhookEndpointRow;
+}
+
+/**
+ * The two statements every attempt makes, shared by the attempts running at once (a worker runs
+ * dozens): the delivery read, and the record of a delivered attempt to a healthy endpoint. Each
+ * is one statement for all the attempts waiting on it (group commit, no timer).
+ */
+export interface AttemptBatches {
+  find(deliveryId: string): Promise<DeliveryForAttempt | null>;
+  /** Whether the attempt was recorded (false: another attempt of it was, meanwhile). */
+  recordDelivered(attempt: DeliveredAttempt): Promise<boolean>;
+}
+
+const ATTEMPT_BATCH = 64;
+
+export function createAttemptBatches(db: Database): AttemptBatches {
+  const finds = new GroupCommit<string, DeliveryForAttempt | null>(async (ids) => {
+    const rows = await findDeliveriesForAttempt(db, ids);
+    const byId = new Map(rows.map((row) => [row.delivery.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }, ATTEMPT_BATCH);
+  const delivered = new GroupCommit<DeliveredAttempt, boolean>(async (attempts) => {
+    // A delivery twice in one batch (its task run twice at once): the first one records.
+    const first = new Map<string, DeliveredAttempt>();
+    for (const a of attempts) if (!first.has(a.deliveryId)) first.set(a.deliveryId, a);
+    const recorded = await recordDeliveredAttempts(db, [...first.values()]);
+    return attempts.map((a) => first.get(a.deliveryId) === a && recorded.has(a.deliveryId));
+  }, ATTEMPT_BATCH);
+  return {
+    find: (id) => finds.submit("find", id),
+    recordDelivered: (attempt) => delivered.submit("delivered", attempt),
+  };
 }
 
 /** The secrets that sign now: the current one, and the previous one for 24 h after a roll. */
@@ -63,7 +105,7 @@ export async function disableEndpoint(
  */
 export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string): Promise<void> {
   const { db } = deps;
-  const found = await findDeliveryForAttempt(db, deliveryId);
+  const found = await deps.batches.find(deliveryId);
   if (found?.delivery.status !== "pending") return;
   const { delivery, endpoint } = found;
   if (!endpoint.enabled) {
@@ -110,11 +152,13 @@ export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string): P
     error: result.error,
   };
   if (ok && endpoint.failingSince === null) {
-    // The common case, in one statement: a healthy endpoint has nothing else to change.
-    await recordAttempt(db, delivery.id, delivery.attempts, {
-      ...base,
-      status: "delivered",
-      retryInS: null,
+    // The common case, batched: a healthy endpoint has nothing else to change.
+    await deps.batches.recordDelivered({
+      deliveryId: delivery.id,
+      previousAttempts: delivery.attempts,
+      httpStatus: result.httpStatus!,
+      durationMs: result.durationMs,
+      response: result.response,
     });
     logAttempt(deps, delivery.id, attempts, result.httpStatus, ok);
     return;

@@ -2,7 +2,7 @@ import type { Database, DatabaseKind, Queryable } from "@apf/db";
 import { insertEventDeliveries } from "@apf/db/queries/webhooks";
 import type { Logger } from "pino";
 import type { Env } from "../../env.ts";
-import { attemptDelivery, type DeliveryDeps } from "./deliver.ts";
+import { attemptDelivery, createAttemptBatches, type DeliveryDeps } from "./deliver.ts";
 import { type DeliveryQueue, graphileDeliveryQueue, inProcessDeliveryQueue } from "./queue.ts";
 import { retryPolicyOf } from "./retry-policy.ts";
 
@@ -53,6 +53,7 @@ export async function createWebhooks(
   await queue.prepare();
   const delivery: DeliveryDeps = {
     db: deps.db,
+    batches: createAttemptBatches(deps.db),
     logger: deps.logger,
     queue,
     retry: retryPolicyOf(deps.config),
