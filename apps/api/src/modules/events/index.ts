@@ -56,10 +56,7 @@ export function createEventLog(
   const sweepOnce = () => {
     sweeping ??= sweepEvents(services)
       .catch((error: unknown) => {
-        services.logger.warn(
-          { err: error },
-          "events sweep failed; trying again at the next one",
-        );
+        services.logger.warn({ err: error }, "events sweep failed; trying again at the next one");
       })
       .finally(() => {
         sweeping = null;
