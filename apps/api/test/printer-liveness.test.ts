@@ -7,6 +7,7 @@ import {
   call as publicCall,
   publicTestServices,
 } from "./public/helpers.ts";
+import { type DashboardOperation, dataOf as dashboardDataOf } from "./support/dashboard-answers.ts";
 import { createPrinter, createTeam, call as dashboardCall } from "./support/dashboard-factories.ts";
 import { createApiKey } from "./support/factories.ts";
 import { createJob } from "./support/public-factories.ts";
@@ -83,7 +84,7 @@ describe("one liveness rule for the public API and the dashboard", () => {
       printing: { status: "printing", online: true, progress: 100 },
     };
     expect(view((await answer(pub, "listPrinters")).data)).toEqual(expected);
-    expect(view(dash.body.data)).toEqual(expected);
+    expect(view(dashboardDataOf(dash, "dashboardListPrinters"))).toEqual(expected);
   });
 
   it("shows progress to 2 decimals on every surface, never OctoPrint's float noise", async () => {
@@ -104,9 +105,11 @@ describe("one liveness rule for the public API and the dashboard", () => {
     });
     const read = async <O extends Operation>(path: string, operation: O) =>
       dataOf(await publicCall(app, path, { key }), operation);
-    const dashboard = async (path: string) =>
-      (await dashboardCall(app, "GET", `/api/orgs/${org}${path}`, { token: team.member.token }))
-        .body.data;
+    const dashboard = async <O extends DashboardOperation>(path: string, operation: O) =>
+      dashboardDataOf(
+        await dashboardCall(app, "GET", `/api/orgs/${org}${path}`, { token: team.member.token }),
+        operation,
+      );
 
     const shown = {
       "public printers": (await read("/public/v1/printers", "listPrinters"))[0]
@@ -115,10 +118,11 @@ describe("one liveness rule for the public API and the dashboard", () => {
         .progress_percentage,
       "public status": (await read(`/public/v1/printers/${printer.id}/status`, "getPrinterStatus"))
         .progress,
-      "dashboard printers": (await dashboard("/printers"))[0].progress_percentage,
+      "dashboard printers": (await dashboard("/printers", "dashboardListPrinters"))[0]
+        ?.progress_percentage,
       "public jobs": (await read("/public/v1/jobs", "listJobs"))[0]?.progress_percentage,
       "public job": (await read(`/public/v1/jobs/${job.id}`, "getJob")).progress_percentage,
-      "dashboard jobs": (await dashboard("/jobs"))[0].progress_percentage,
+      "dashboard jobs": (await dashboard("/jobs", "dashboardListJobs"))[0]?.progress_percentage,
     };
     expect(shown).toEqual(Object.fromEntries(Object.keys(shown).map((k) => [k, 38.01])));
   });
@@ -136,6 +140,10 @@ describe("one liveness rule for the public API and the dashboard", () => {
       { token: team.admin.token, body: { location: "Shelf C" } },
     );
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ location: "Shelf C", status: "offline", online: false });
+    expect(dashboardDataOf(res, "dashboardUpdatePrinter")).toMatchObject({
+      location: "Shelf C",
+      status: "offline",
+      online: false,
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   publicTestServices,
   type Schema,
 } from "./public/helpers.ts";
+import { dataOf as dashboardDataOf } from "./support/dashboard-answers.ts";
 import { createPrinter, createTeam, call as dashboardCall } from "./support/dashboard-factories.ts";
 import { createApiKey } from "./support/factories.ts";
 import { createJob } from "./support/public-factories.ts";
@@ -93,7 +94,7 @@ describe("one reading of a printer on every surface", () => {
     const live = await publicJson(`/printers/${printerId}/status`, "getPrinterStatus");
     const dash = await dashboardCall(app, "GET", `/api/orgs/${org}/printers`, { token });
     expect(dash.status).toBe(200);
-    const owner = (dash.body.data as Shown[]).find((p) => p.id === printerId)!;
+    const owner = dashboardDataOf(dash, "dashboardListPrinters").find((p) => p.id === printerId)!;
 
     const said = (p: Shown): Said => ({
       status: p.status,

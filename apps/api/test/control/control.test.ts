@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { agentTopic } from "../../src/modules/control/bus.ts";
 import { requestControl } from "../../src/modules/control/request.ts";
+import { dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createSession } from "../support/dashboard-factories.ts";
 import { createAgent, createApiKey } from "../support/factories.ts";
 import { createTestServices, type TestClock, type TestServices } from "../support/services.ts";
@@ -274,8 +275,8 @@ describe("Idempotency-Key", () => {
       );
     const replay = await dashboardControl(farmB.organization.id);
     expect(replay.status).toBe(404);
-    expect(replay.body.code).toBe("NOT_FOUND");
-    expect(replay.text).not.toContain(first.body.data!.command_id);
+    expect(failure(replay).code).toBe("NOT_FOUND");
+    expect(replay.text).not.toContain(dataOf(first, "dashboardControlPrinter").command_id);
   });
 
   it("repeats a 4xx answer but not a 503, and refuses a malformed key with 400", async () => {

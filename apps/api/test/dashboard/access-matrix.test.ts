@@ -5,6 +5,7 @@ import { createApp } from "../../src/app.ts";
 import { OPEN_DASHBOARD_ROUTES } from "../../src/routes/dashboard/index.ts";
 import { PRUSA_GCODE } from "../files/helpers.ts";
 import { createPrintFile } from "../queue/helpers.ts";
+import { type DashboardOperation, dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createMember, createPrinter, createTeam } from "../support/dashboard-factories.ts";
 import { createJob } from "../support/public-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
@@ -26,14 +27,26 @@ interface Request {
   headers?: Record<string, string>;
 }
 
-/** Creates, through the API as the owner, something for a route to act on. */
-async function created(team: Team, path: string, body: unknown): Promise<string> {
+/** The creating routes `created` posts to, under the organization. */
+const CREATE = {
+  "/files": "dashboardCreatePrintFile",
+  "/webhook-endpoints": "dashboardCreateWebhookEndpoint",
+  "/members": "dashboardAddMember",
+  "/api-keys": "dashboardCreateApiKey",
+  "/agents": "dashboardCreateAgent",
+  "/skus": "dashboardCreateSku",
+  "/filament": "dashboardCreateFilamentSpool",
+} as const satisfies Record<string, DashboardOperation>;
+
+/** Creates, through the API as the owner, something for a route to act on; returns its id. */
+async function created(team: Team, path: keyof typeof CREATE, body: unknown): Promise<string> {
   const res = await call(app, "POST", `/api/orgs/${team.organization.id}${path}`, {
     token: team.owner.token,
     body,
   });
   expect(res.status).toBe(201);
-  return res.body.data.id ?? res.body.data.invitation.id;
+  const data = dataOf(res, CREATE[path]);
+  return "invitation" in data ? data.invitation.id : data.id;
 }
 
 /** Step 1 of an upload, as the owner: the upload path under the organization and the key. */
@@ -45,8 +58,8 @@ async function uploadStarted(team: Team) {
   expect(res.status).toBe(201);
   const prefix = `/api/orgs/${team.organization.id}`;
   return {
-    path: (res.body.data.upload_url as string).slice(prefix.length),
-    storageKey: res.body.data.storage_key as string,
+    path: dataOf(res, "dashboardCreateFileUploadUrl").upload_url.slice(prefix.length),
+    storageKey: dataOf(res, "dashboardCreateFileUploadUrl").storage_key,
   };
 }
 
@@ -83,7 +96,7 @@ async function delivery(t: Team) {
     },
   );
   expect(res.status).toBe(202);
-  return { id, delivery: res.body.data.id as string };
+  return { id, delivery: dataOf(res, "dashboardTestWebhookEndpoint").id };
 }
 
 /** Every route that needs owner or admin, with what it takes to succeed. */
@@ -334,7 +347,7 @@ READ_ROUTES.push(
         token: t.member.token,
         body: { filename: "part.gcode" },
       });
-      const path = (res.body.data.upload_url as string).slice(
+      const path = dataOf(res, "dashboardCreateFileUploadUrl").upload_url.slice(
         `/api/orgs/${t.organization.id}`.length,
       );
       return { method: "PUT", path, body: "G28", headers: { "content-length": "5" } };
@@ -508,7 +521,7 @@ describe.each(MANAGER_ROUTES)("%s", (_, setup) => {
     const team = await createTeam(services);
     const res = await send(team, team.member.token, await setup(team));
     expect(res.status).toBe(403);
-    expect(res.body.code).toBe("FORBIDDEN");
+    expect(failure(res).code).toBe("FORBIDDEN");
   });
 });
 
@@ -527,7 +540,7 @@ describe.each([...MANAGER_ROUTES, ...READ_ROUTES, ...MEMBER_ROUTES])("%s", (_, s
     const stranger = await createTeam(services);
     const res = await send(team, stranger.owner.token, await setup(team));
     expect(res.status).toBe(404);
-    expect(res.body.code).toBe("NOT_FOUND");
+    expect(failure(res).code).toBe("NOT_FOUND");
   });
 
   it("answers 401 without a session", async () => {

@@ -4,6 +4,7 @@ import { agents } from "@apf/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { dataOf } from "../support/dashboard-answers.ts";
 import { call, createPrinter, createTeam } from "../support/dashboard-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
@@ -26,7 +27,7 @@ describe("agents", () => {
       body: { name: "Workshop Pi" },
     });
     expect(res.status).toBe(201);
-    const { token, id, name, preview } = res.body.data;
+    const { token, id, name, preview } = dataOf(res, "dashboardCreateAgent");
     expect(token).toMatch(/^apf_agent_[0-9a-f]{64}$/);
     const body = token.slice("apf_agent_".length);
     expect(body.slice(56)).toBe(
@@ -46,25 +47,29 @@ describe("agents", () => {
       token: team.owner.token,
       body: { name: "Rack 1" },
     });
-    await createPrinter(services.db, team.organization.id, { agentId: created.body.data.id });
-    await createPrinter(services.db, team.organization.id, { agentId: created.body.data.id });
+    await createPrinter(services.db, team.organization.id, {
+      agentId: dataOf(created, "dashboardCreateAgent").id,
+    });
+    await createPrinter(services.db, team.organization.id, {
+      agentId: dataOf(created, "dashboardCreateAgent").id,
+    });
     const res = await call(app, "GET", `/api/orgs/${team.organization.id}/agents`, {
       token: team.member.token,
     });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual([
+    expect(dataOf(res, "dashboardListAgents")).toEqual([
       {
-        id: created.body.data.id,
+        id: dataOf(created, "dashboardCreateAgent").id,
         name: "Rack 1",
-        preview: created.body.data.preview,
-        created_at: created.body.data.created_at,
+        preview: dataOf(created, "dashboardCreateAgent").preview,
+        created_at: dataOf(created, "dashboardCreateAgent").created_at,
         last_seen_at: null,
         revoked_at: null,
         revoked_reason: null,
         printer_count: 2,
       },
     ]);
-    expect(res.text).not.toContain(created.body.data.token);
+    expect(res.text).not.toContain(dataOf(created, "dashboardCreateAgent").token);
   });
 
   it("revokes an agent immediately; twice is harmless", async () => {
@@ -73,21 +78,24 @@ describe("agents", () => {
       token: team.owner.token,
       body: { name: "Rack 2" },
     });
-    const path = `/api/orgs/${team.organization.id}/agents/${created.body.data.id}`;
+    const path = `/api/orgs/${team.organization.id}/agents/${dataOf(created, "dashboardCreateAgent").id}`;
     const res = await call(app, "DELETE", path, { token: team.admin.token });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ id: created.body.data.id, revoked_at: expect.any(String) });
+    expect(dataOf(res, "dashboardRevokeAgent")).toEqual({
+      id: dataOf(created, "dashboardCreateAgent").id,
+      revoked_at: expect.any(String),
+    });
     const [row] = await services.db
       .select()
       .from(agents)
-      .where(eq(agents.id, created.body.data.id));
+      .where(eq(agents.id, dataOf(created, "dashboardCreateAgent").id));
     expect(row!.revokedAt).not.toBeNull();
     const again = await call(app, "DELETE", path, { token: team.admin.token });
-    expect(again.body.data).toEqual(res.body.data);
+    expect(dataOf(again, "dashboardRevokeAgent")).toEqual(dataOf(res, "dashboardRevokeAgent"));
     const audit = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, {
       token: team.owner.token,
     });
-    expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual([
+    expect(dataOf(audit, "dashboardListAuditEvents").map((e) => e.action)).toEqual([
       "agent.revoked",
       "agent.created",
     ]);
@@ -100,7 +108,7 @@ describe("agents", () => {
       token: other.owner.token,
       body: { name: "theirs" },
     });
-    for (const id of [theirs.body.data.id, randomUUID()]) {
+    for (const id of [dataOf(theirs, "dashboardCreateAgent").id, randomUUID()]) {
       const res = await call(app, "DELETE", `/api/orgs/${team.organization.id}/agents/${id}`, {
         token: team.owner.token,
       });

@@ -3,6 +3,7 @@ import { revokeApiKey } from "@apf/db/queries/api-keys";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createTeam } from "../support/dashboard-factories.ts";
 import { createApiKey } from "../support/factories.ts";
 import { createTestServices, type TestClock, type TestServices } from "../support/services.ts";
@@ -43,7 +44,7 @@ describe("POST /api/orgs/{orgId}/api-keys/{keyId}/roll", () => {
     const res = await roll(team, old.id, { grace_hours: 24 });
     expect(res.status).toBe(201);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    const data = res.body.data;
+    const data = dataOf(res, "dashboardRollApiKey");
     expect(data).toMatchObject({
       name: "grafana",
       scopes: ["printers:read", "jobs:read"],
@@ -81,7 +82,7 @@ describe("POST /api/orgs/{orgId}/api-keys/{keyId}/roll", () => {
     const res = await roll(team, old.id, { grace_hours: 0 });
     expect(res.status).toBe(201);
     expect(await publicStatus(old.key)).toEqual({ status: 401, code: "TOKEN_EXPIRED" });
-    expect((await publicStatus(res.body.data.key)).status).toBe(200);
+    expect((await publicStatus(dataOf(res, "dashboardRollApiKey").key)).status).toBe(200);
   });
 
   it("keeps an earlier expiry of the old key, and gives the new key the old key's expiry", async () => {
@@ -90,8 +91,8 @@ describe("POST /api/orgs/{orgId}/api-keys/{keyId}/roll", () => {
     const old = await createApiKey(services.db, team.organization.id, { expiresAt: soon });
     const res = await roll(team, old.id, { grace_hours: 72 });
     expect(res.status).toBe(201);
-    expect(res.body.data.rolled_from.expires_at).toBe(soon.toISOString());
-    expect(res.body.data.expires_at).toBe(soon.toISOString());
+    expect(dataOf(res, "dashboardRollApiKey").rolled_from.expires_at).toBe(soon.toISOString());
+    expect(dataOf(res, "dashboardRollApiKey").expires_at).toBe(soon.toISOString());
   });
 
   it.each([
@@ -105,7 +106,7 @@ describe("POST /api/orgs/{orgId}/api-keys/{keyId}/roll", () => {
     const old = await createApiKey(services.db, team.organization.id);
     const res = await roll(team, old.id, body);
     expect(res.status).toBe(400);
-    expect(res.body.error).toContain("grace_hours");
+    expect(failure(res).error).toContain("grace_hours");
     expect((await publicStatus(old.key)).status).toBe(200);
   });
 
@@ -141,10 +142,10 @@ describe("rolling again during a grace window", () => {
     const k0 = await createApiKey(services.db, team.organization.id, { name: "ci" });
     const first = await roll(team, k0.id, { grace_hours: 24 });
     expect(first.status).toBe(201);
-    const k1 = first.body.data;
+    const k1 = dataOf(first, "dashboardRollApiKey");
     const second = await roll(team, k1.id, { grace_hours: 24 });
     expect(second.status).toBe(201);
-    const k2 = second.body.data;
+    const k2 = dataOf(second, "dashboardRollApiKey");
 
     expect(await publicStatus(k0.key)).toEqual({ status: 401, code: "TOKEN_EXPIRED" });
     expect((await publicStatus(k1.key)).status).toBe(200);
@@ -152,8 +153,8 @@ describe("rolling again during a grace window", () => {
     const list = await call(app, "GET", `/api/orgs/${team.organization.id}/api-keys`, {
       token: team.owner.token,
     });
-    const k0Row = list.body.data.find((k: { id: string }) => k.id === k0.id);
-    expect(new Date(k0Row.expires_at).getTime()).toBeLessThanOrEqual(
+    const k0Row = dataOf(list, "dashboardListApiKeys").find((k) => k.id === k0.id);
+    expect(new Date(k0Row!.expires_at!).getTime()).toBeLessThanOrEqual(
       services.clock.now().getTime(),
     );
   });
@@ -164,13 +165,13 @@ describe("rolling again during a grace window", () => {
     const first = await roll(team, k0.id, { grace_hours: 24 });
     const again = await roll(team, k0.id, { grace_hours: 24 });
     expect(again.status).toBe(409);
-    expect(again.body.code).toBe("CONFLICT");
-    expect(again.body.error).toContain("already rolled");
-    expect(again.body.error).toContain(first.body.data.preview);
+    expect(failure(again).code).toBe("CONFLICT");
+    expect(failure(again).error).toContain("already rolled");
+    expect(failure(again).error).toContain(dataOf(first, "dashboardRollApiKey").preview);
     const list = await call(app, "GET", `/api/orgs/${team.organization.id}/api-keys`, {
       token: team.owner.token,
     });
-    expect(list.body.data.filter((k: { name: string }) => k.name === "ci")).toHaveLength(2);
+    expect(dataOf(list, "dashboardListApiKeys").filter((k) => k.name === "ci")).toHaveLength(2);
     expect((await publicStatus(k0.key)).status).toBe(200);
   });
 });

@@ -4,6 +4,7 @@ import { apiKeys } from "@apf/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createTeam } from "../support/dashboard-factories.ts";
 import { createTestServices, TestClock, type TestServices } from "../support/services.ts";
 
@@ -33,7 +34,7 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
       rate_limit_per_minute: 600,
     });
     expect(res.status).toBe(201);
-    const { key, ...rest } = res.body.data;
+    const { key, ...rest } = dataOf(res, "dashboardCreateApiKey");
     expect(key).toMatch(/\bapf_live_[0-9a-f]{64}\b/);
     const body = key.slice("apf_live_".length);
     const expected = crc32(`apf_live_${body.slice(0, 56)}`)
@@ -63,9 +64,9 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
     ];
     const res = await mint(team.organization.id, team.owner.token, { name: "Broad", scopes });
     expect(res.status).toBe(201);
-    expect(res.body.data.scopes).toEqual(scopes);
+    expect(dataOf(res, "dashboardCreateApiKey").scopes).toEqual(scopes);
     const me = await app.request("/public/v1/me", {
-      headers: { Authorization: `Bearer ${res.body.data.key}` },
+      headers: { Authorization: `Bearer ${dataOf(res, "dashboardCreateApiKey").key}` },
     });
     expect((await me.json()).data.key.scopes).toEqual(scopes);
   });
@@ -76,8 +77,11 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
       name: "k",
       scopes: ["jobs:read"],
     });
-    const key: string = res.body.data.key;
-    const [row] = await services.db.select().from(apiKeys).where(eq(apiKeys.id, res.body.data.id));
+    const key: string = dataOf(res, "dashboardCreateApiKey").key;
+    const [row] = await services.db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.id, dataOf(res, "dashboardCreateApiKey").id));
     expect(row!.keyHash).toBe(createHash("sha256").update(key).digest("hex"));
     expect(JSON.stringify(row)).not.toContain(key.slice("apf_live_".length));
   });
@@ -89,7 +93,7 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
     const team = await createTeam(services);
     const res = await mint(team.organization.id, team.owner.token, { name, scopes: ["jobs:read"] });
     expect(res.status).toBe(201);
-    expect(res.body.data.name).toBe(name);
+    expect(dataOf(res, "dashboardCreateApiKey").name).toBe(name);
   });
 
   it.each([
@@ -133,8 +137,8 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
     const team = await createTeam(services);
     const res = await mint(team.organization.id, team.owner.token, body);
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe("INVALID_REQUEST");
-    expect(res.body.error).toContain(field);
+    expect(failure(res).code).toBe("INVALID_REQUEST");
+    expect(failure(res).error).toContain(field);
   });
 
   it("compares expires_at with the service clock", async () => {
@@ -154,7 +158,7 @@ describe("POST /api/orgs/{orgId}/api-keys", () => {
       scopes: ["jobs:read"],
     });
     expect(res.status).toBe(403);
-    expect(res.body.code).toBe("FORBIDDEN");
+    expect(failure(res).code).toBe("FORBIDDEN");
   });
 });
 
@@ -170,14 +174,14 @@ describe("GET /api/orgs/{orgId}/api-keys", () => {
       token: team.member.token,
     });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual([
+    expect(dataOf(res, "dashboardListApiKeys")).toEqual([
       {
-        id: minted.body.data.id,
-        preview: minted.body.data.preview,
+        id: dataOf(minted, "dashboardCreateApiKey").id,
+        preview: dataOf(minted, "dashboardCreateApiKey").preview,
         name: "CI",
         scopes: ["inventory:read"],
         created_by: { id: team.admin.user.id, email: team.admin.user.email },
-        created_at: minted.body.data.created_at,
+        created_at: dataOf(minted, "dashboardCreateApiKey").created_at,
         last_used_at: null,
         expires_at: null,
         revoked_at: null,
@@ -185,7 +189,7 @@ describe("GET /api/orgs/{orgId}/api-keys", () => {
         rate_limit_per_minute: 30,
       },
     ]);
-    expect(res.text).not.toContain(minted.body.data.key);
+    expect(res.text).not.toContain(dataOf(minted, "dashboardCreateApiKey").key);
   });
 
   it("shows only the organization's own keys", async () => {
@@ -195,7 +199,7 @@ describe("GET /api/orgs/{orgId}/api-keys", () => {
     const res = await call(app, "GET", `/api/orgs/${team.organization.id}/api-keys`, {
       token: team.owner.token,
     });
-    expect(res.body.data).toEqual([]);
+    expect(dataOf(res, "dashboardListApiKeys")).toEqual([]);
   });
 });
 
@@ -206,27 +210,29 @@ describe("DELETE /api/orgs/{orgId}/api-keys/{keyId}", () => {
       name: "k",
       scopes: ["jobs:read"],
     });
-    const path = `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`;
+    const path = `/api/orgs/${team.organization.id}/api-keys/${dataOf(minted, "dashboardCreateApiKey").id}`;
     const first = await call(app, "DELETE", path, { token: team.admin.token });
     expect(first.status).toBe(200);
-    expect(first.body.data).toEqual({
-      id: minted.body.data.id,
+    expect(dataOf(first, "dashboardRevokeApiKey")).toEqual({
+      id: dataOf(minted, "dashboardCreateApiKey").id,
       revoked_at: clock.now().toISOString(),
     });
     clock.advance(60_000);
     const second = await call(app, "DELETE", path, { token: team.owner.token });
     expect(second.status).toBe(200);
-    expect(second.body.data).toEqual(first.body.data);
+    expect(dataOf(second, "dashboardRevokeApiKey")).toEqual(dataOf(first, "dashboardRevokeApiKey"));
     clock.advance(-60_000);
 
     const list = await call(app, "GET", `/api/orgs/${team.organization.id}/api-keys`, {
       token: team.owner.token,
     });
-    expect(list.body.data[0].revoked_at).toBe(first.body.data.revoked_at);
+    expect(dataOf(list, "dashboardListApiKeys")[0]!.revoked_at).toBe(
+      dataOf(first, "dashboardRevokeApiKey").revoked_at,
+    );
     const audit = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, {
       token: team.owner.token,
     });
-    const actions = audit.body.data.map((e: { action: string }) => e.action);
+    const actions = dataOf(audit, "dashboardListAuditEvents").map((e) => e.action);
     expect(actions).toEqual(["api_key.revoked", "api_key.created"]);
   });
 
@@ -237,17 +243,17 @@ describe("DELETE /api/orgs/{orgId}/api-keys/{keyId}", () => {
       name: "k",
       scopes: ["jobs:read"],
     });
-    for (const id of [theirs.body.data.id, randomUUID()]) {
+    for (const id of [dataOf(theirs, "dashboardCreateApiKey").id, randomUUID()]) {
       const res = await call(app, "DELETE", `/api/orgs/${team.organization.id}/api-keys/${id}`, {
         token: team.owner.token,
       });
       expect(res.status).toBe(404);
-      expect(res.body.code).toBe("NOT_FOUND");
+      expect(failure(res).code).toBe("NOT_FOUND");
     }
     const [row] = await services.db
       .select()
       .from(apiKeys)
-      .where(eq(apiKeys.id, theirs.body.data.id));
+      .where(eq(apiKeys.id, dataOf(theirs, "dashboardCreateApiKey").id));
     expect(row!.revokedAt).toBeNull();
   });
 
@@ -260,7 +266,7 @@ describe("DELETE /api/orgs/{orgId}/api-keys/{keyId}", () => {
     const res = await call(
       app,
       "DELETE",
-      `/api/orgs/${team.organization.id}/api-keys/${minted.body.data.id}`,
+      `/api/orgs/${team.organization.id}/api-keys/${dataOf(minted, "dashboardCreateApiKey").id}`,
       {
         token: team.member.token,
       },

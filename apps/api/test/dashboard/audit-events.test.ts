@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { answer, dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createTeam } from "../support/dashboard-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
@@ -31,8 +32,12 @@ describe("GET /api/orgs/{orgId}/audit-events", () => {
       token: team.owner.token,
     });
     expect(res.status).toBe(200);
-    expect(res.body.meta).toEqual({ limit: 50, offset: 0, count: 2 });
-    expect(res.body.data).toEqual([
+    expect(answer(res, "dashboardListAuditEvents").meta).toEqual({
+      limit: 50,
+      offset: 0,
+      count: 2,
+    });
+    expect(dataOf(res, "dashboardListAuditEvents")).toEqual([
       {
         id: expect.any(String),
         action: "organization.updated",
@@ -47,11 +52,11 @@ describe("GET /api/orgs/{orgId}/audit-events", () => {
         id: expect.any(String),
         action: "agent.created",
         actor: { type: "user", id: team.admin.user.id },
-        target: { type: "agent", id: agent.body.data.id },
+        target: { type: "agent", id: dataOf(agent, "dashboardCreateAgent").id },
         ip: "198.51.100.7",
         user_agent: "apf-cli/1.0",
         created_at: expect.stringMatching(/Z$/),
-        details: { name: "a", preview: agent.body.data.preview },
+        details: { name: "a", preview: dataOf(agent, "dashboardCreateAgent").preview },
       },
     ]);
   });
@@ -65,13 +70,18 @@ describe("GET /api/orgs/{orgId}/audit-events", () => {
       ...owner,
       body: { name: "k", scopes: ["jobs:read"] },
     });
-    await call(app, "DELETE", `/api/orgs/${org}/api-keys/${key.body.data.id}`, owner);
+    await call(
+      app,
+      "DELETE",
+      `/api/orgs/${org}/api-keys/${dataOf(key, "dashboardCreateApiKey").id}`,
+      owner,
+    );
     const actions = async (query: string) => {
       const res = await call(app, "GET", `/api/orgs/${org}/audit-events?${query}`, owner);
       expect(res.status, res.text).toBe(200);
       return {
-        actions: res.body.data.map((e: { action: string }) => e.action),
-        count: res.body.meta.count,
+        actions: dataOf(res, "dashboardListAuditEvents").map((e) => e.action),
+        count: answer(res, "dashboardListAuditEvents").meta.count,
       };
     };
     expect(await actions("action=api_key")).toEqual({
@@ -96,7 +106,7 @@ describe("GET /api/orgs/{orgId}/audit-events", () => {
       { token: team.owner.token },
     );
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatch(/^Invalid query parameter "action"/);
+    expect(failure(res).error).toMatch(/^Invalid query parameter "action"/);
   });
 
   it("pages with limit and offset", async () => {
@@ -111,10 +121,15 @@ describe("GET /api/orgs/{orgId}/audit-events", () => {
     const page = await call(app, "GET", `/api/orgs/${org}/audit-events?limit=2&offset=1`, {
       token: team.admin.token,
     });
-    expect(page.body.meta).toEqual({ limit: 2, offset: 1, count: 5 });
-    expect(
-      page.body.data.map((e: { details: { changes: { name: string } } }) => e.details.changes.name),
-    ).toEqual(["Farm 3", "Farm 2"]);
+    expect(answer(page, "dashboardListAuditEvents").meta).toEqual({
+      limit: 2,
+      offset: 1,
+      count: 5,
+    });
+    expect(dataOf(page, "dashboardListAuditEvents")).toMatchObject([
+      { details: { changes: { name: "Farm 3" } } },
+      { details: { changes: { name: "Farm 2" } } },
+    ]);
   });
 
   it.each(["limit=0", "limit=101", "limit=abc", "offset=-1"])(
@@ -130,7 +145,7 @@ describe("GET /api/orgs/{orgId}/audit-events", () => {
         },
       );
       expect(res.status).toBe(400);
-      expect(res.body.error).toContain(query.split("=")[0]);
+      expect(failure(res).error).toContain(query.split("=")[0]);
     },
   );
 
@@ -152,6 +167,6 @@ describe("GET /api/orgs/{orgId}/audit-events", () => {
     const res = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, {
       token: team.owner.token,
     });
-    expect(res.body.data).toEqual([]);
+    expect(dataOf(res, "dashboardListAuditEvents")).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { auditEvents, users } from "@apf/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { answer, dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createTeam } from "../support/dashboard-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
@@ -41,8 +42,8 @@ describe("POST /api/auth/signup", () => {
       organization_name: "Ada's Farm",
     });
     expect(res.status).toBe(201);
-    expect(res.body.success).toBe(true);
-    const { user, organization, session_token } = res.body.data;
+    expect(answer(res, "dashboardSignup").success).toBe(true);
+    const { user, organization, session_token } = dataOf(res, "dashboardSignup");
     expect(user).toMatchObject({ email, name: "Ada" });
     expect(organization.name).toBe("Ada's Farm");
     expect(session_token).toMatch(/^apf_sess_[0-9a-f]{64}$/);
@@ -50,7 +51,7 @@ describe("POST /api/auth/signup", () => {
 
     const me = await call(app, "GET", "/api/me", { token: session_token });
     expect(me.status).toBe(200);
-    expect(me.body.data.memberships).toEqual([
+    expect(dataOf(me, "dashboardGetMe").memberships).toEqual([
       { organization: { id: organization.id, name: "Ada's Farm" }, role: "owner" },
     ]);
   });
@@ -58,7 +59,7 @@ describe("POST /api/auth/signup", () => {
   it("sets the session cookie HttpOnly, Secure, SameSite=Lax, Path=/", async () => {
     const res = await signup({ email: uniqueEmail(), password: PASSWORD, organization_name: "F" });
     const cookie = res.headers.get("set-cookie") ?? "";
-    expect(cookie).toContain(`apf_session=${res.body.data.session_token}`);
+    expect(cookie).toContain(`apf_session=${dataOf(res, "dashboardSignup").session_token}`);
     expect(cookie).toContain("HttpOnly");
     expect(cookie).toContain("Secure");
     expect(cookie).toContain("SameSite=Lax");
@@ -82,7 +83,7 @@ describe("POST /api/auth/signup", () => {
       organization_name: "G",
     });
     expect(again.status).toBe(409);
-    expect(again.body.code).toBe("CONFLICT");
+    expect(failure(again).code).toBe("CONFLICT");
   });
 
   it.each([
@@ -97,8 +98,8 @@ describe("POST /api/auth/signup", () => {
     async (_, password) => {
       const res = await signup({ email: uniqueEmail(), password, organization_name: "F" });
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe("INVALID_REQUEST");
-      expect(res.body.error).toContain("password");
+      expect(failure(res).code).toBe("INVALID_REQUEST");
+      expect(failure(res).error).toContain("password");
       expect(res.text).not.toContain(password);
     },
   );
@@ -131,8 +132,8 @@ describe("POST /api/auth/signup", () => {
   ])("answers 400 for %s", async (_, body, field) => {
     const res = await signup(body);
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe("INVALID_REQUEST");
-    expect(res.body.error).toContain(field);
+    expect(failure(res).code).toBe("INVALID_REQUEST");
+    expect(failure(res).error).toContain(field);
   });
 
   it("answers 403 FORBIDDEN when sign-up is closed", async () => {
@@ -145,7 +146,7 @@ describe("POST /api/auth/signup", () => {
         body: { email: uniqueEmail(), password: PASSWORD, organization_name: "F" },
       });
       expect(res.status).toBe(403);
-      expect(res.body.code).toBe("FORBIDDEN");
+      expect(failure(res).code).toBe("FORBIDDEN");
     } finally {
       await closed.close();
     }
@@ -174,7 +175,7 @@ describe("POST /api/auth/signup", () => {
     }
     const res = await signup({ email, password: PASSWORD, organization_name: "F" }, ip);
     expect(res.status).toBe(429);
-    expect(res.body.code).toBe("RATE_LIMITED");
+    expect(failure(res).code).toBe("RATE_LIMITED");
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
   });
 
@@ -185,18 +186,23 @@ describe("POST /api/auth/signup", () => {
       token: team.owner.token,
       body: { email, role: "admin" },
     });
-    expect(invite.body.data.status).toBe("invited");
+    expect(dataOf(invite, "dashboardAddMember").status).toBe("invited");
 
     const res = await signup({ email, password: PASSWORD, organization_name: "Own Farm" });
     expect(res.status).toBe(201);
-    const me = await call(app, "GET", "/api/me", { token: res.body.data.session_token });
-    expect(me.body.data.memberships).toEqual([
-      { organization: { id: res.body.data.organization.id, name: "Own Farm" }, role: "owner" },
+    const me = await call(app, "GET", "/api/me", {
+      token: dataOf(res, "dashboardSignup").session_token,
+    });
+    expect(dataOf(me, "dashboardGetMe").memberships).toEqual([
+      {
+        organization: { id: dataOf(res, "dashboardSignup").organization.id, name: "Own Farm" },
+        role: "owner",
+      },
     ]);
     const pending = await call(app, "GET", `/api/orgs/${team.organization.id}/invitations`, {
       token: team.owner.token,
     });
-    expect(pending.body.data.map((i: { email: string }) => i.email)).toEqual([email]);
+    expect(dataOf(pending, "dashboardListInvitations").map((i) => i.email)).toEqual([email]);
   });
 
   it("joins the inviting organization with the invitation's token", async () => {
@@ -210,20 +216,25 @@ describe("POST /api/auth/signup", () => {
       email,
       password: PASSWORD,
       organization_name: "Own Farm",
-      invitation_token: invite.body.data.invitation.accept_token,
+      invitation_token: dataOf(invite, "dashboardAddMember").invitation.accept_token,
     });
     expect(res.status).toBe(201);
-    const me = await call(app, "GET", "/api/me", { token: res.body.data.session_token });
-    expect(me.body.data.memberships).toEqual(
+    const me = await call(app, "GET", "/api/me", {
+      token: dataOf(res, "dashboardSignup").session_token,
+    });
+    expect(dataOf(me, "dashboardGetMe").memberships).toEqual(
       expect.arrayContaining([
         { organization: { id: team.organization.id, name: team.organization.name }, role: "admin" },
-        { organization: { id: res.body.data.organization.id, name: "Own Farm" }, role: "owner" },
+        {
+          organization: { id: dataOf(res, "dashboardSignup").organization.id, name: "Own Farm" },
+          role: "owner",
+        },
       ]),
     );
     const pending = await call(app, "GET", `/api/orgs/${team.organization.id}/invitations`, {
       token: team.owner.token,
     });
-    expect(pending.body.data).toEqual([]);
+    expect(dataOf(pending, "dashboardListInvitations")).toEqual([]);
   });
 });
 
@@ -231,19 +242,20 @@ describe("POST /api/auth/login", () => {
   async function account() {
     const email = uniqueEmail();
     const res = await signup({ email, password: PASSWORD, organization_name: "F" });
-    return { email, organizationId: res.body.data.organization.id as string };
+    return { email, organizationId: dataOf(res, "dashboardSignup").organization.id };
   }
 
   it("answers 200 with the user and a new session, and sets the cookie", async () => {
     const { email } = await account();
     const res = await login(email, PASSWORD, freshIp());
     expect(res.status).toBe(200);
-    expect(res.body.data.user.email).toBe(email);
-    expect(res.body.data.session_token).toMatch(/^apf_sess_[0-9a-f]{64}$/);
+    expect(dataOf(res, "dashboardLogin").user.email).toBe(email);
+    expect(dataOf(res, "dashboardLogin").session_token).toMatch(/^apf_sess_[0-9a-f]{64}$/);
     expect(res.headers.get("set-cookie")).toContain("apf_session=");
-    expect((await call(app, "GET", "/api/me", { token: res.body.data.session_token })).status).toBe(
-      200,
-    );
+    expect(
+      (await call(app, "GET", "/api/me", { token: dataOf(res, "dashboardLogin").session_token }))
+        .status,
+    ).toBe(200);
   });
 
   it("accepts the email in any case", async () => {
@@ -257,8 +269,8 @@ describe("POST /api/auth/login", () => {
     const unknown = await login(uniqueEmail("nobody"), "not the password", freshIp());
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
-    const { request_id: _a, ...wrongBody } = wrong.body;
-    const { request_id: _b, ...unknownBody } = unknown.body;
+    const { request_id: _a, ...wrongBody } = failure(wrong);
+    const { request_id: _b, ...unknownBody } = failure(unknown);
     expect(wrongBody).toEqual({
       success: false,
       code: "INVALID_CREDENTIALS",
@@ -275,7 +287,7 @@ describe("POST /api/auth/login", () => {
     }
     const refused = await login(email, "wrong again", freshIp());
     expect(refused.status).toBe(429);
-    expect(refused.body.code).toBe("RATE_LIMITED");
+    expect(failure(refused).code).toBe("RATE_LIMITED");
     const retryAfter = Number(refused.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
@@ -359,7 +371,7 @@ describe("POST /api/auth/login", () => {
       },
     });
     expect(res.status).toBe(403);
-    expect(res.body.code).toBe("FORBIDDEN");
+    expect(failure(res).code).toBe("FORBIDDEN");
   });
 });
 
@@ -368,11 +380,11 @@ describe("POST /api/auth/logout and GET /api/me", () => {
     const team = await createTeam(services);
     const res = await call(app, "POST", "/api/auth/logout", { token: team.owner.token });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ signed_out: true });
+    expect(dataOf(res, "dashboardLogout")).toEqual({ signed_out: true });
     expect(res.headers.get("set-cookie")).toMatch(/apf_session=;.*Max-Age=0/);
     const after = await call(app, "GET", "/api/me", { token: team.owner.token });
     expect(after.status).toBe(401);
-    expect(after.body.code).toBe("TOKEN_REVOKED");
+    expect(failure(after).code).toBe("TOKEN_REVOKED");
   });
 
   it("answers 401 without a session", async () => {
@@ -389,14 +401,17 @@ describe("POST /api/auth/logout and GET /api/me", () => {
     });
     const accepted = await call(app, "POST", "/api/invitations/accept", {
       token: a.admin.token,
-      body: { token: invited.body.data.invitation.accept_token },
+      body: { token: dataOf(invited, "dashboardAddMember").invitation.accept_token },
     });
     expect(accepted.status).toBe(200);
     const me = await call(app, "GET", "/api/me", { token: a.admin.token });
     expect(me.status).toBe(200);
-    expect(me.body.data.user).toMatchObject({ id: a.admin.user.id, email: a.admin.user.email });
-    expect(me.body.data.user).not.toHaveProperty("password_hash");
-    expect(me.body.data.memberships).toEqual([
+    expect(dataOf(me, "dashboardGetMe").user).toMatchObject({
+      id: a.admin.user.id,
+      email: a.admin.user.email,
+    });
+    expect(dataOf(me, "dashboardGetMe").user).not.toHaveProperty("password_hash");
+    expect(dataOf(me, "dashboardGetMe").memberships).toEqual([
       { organization: { id: a.organization.id, name: "Farm A" }, role: "admin" },
       { organization: { id: b.organization.id, name: "Farm B" }, role: "member" },
     ]);

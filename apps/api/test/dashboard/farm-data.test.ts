@@ -2,6 +2,7 @@ import { stockMovements } from "@apf/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createPrinter, createTeam } from "../support/dashboard-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
@@ -27,8 +28,8 @@ describe("printers", () => {
       token: team.member.token,
     });
     expect(res.status).toBe(200);
-    expect(res.body.data).toHaveLength(1);
-    expect(res.body.data[0]).toMatchObject({
+    expect(dataOf(res, "dashboardListPrinters")).toHaveLength(1);
+    expect(dataOf(res, "dashboardListPrinters")[0]).toMatchObject({
       id: printer.id,
       name: "MK4",
       status: "idle",
@@ -47,7 +48,10 @@ describe("printers", () => {
     const res = await call(app, "GET", `/api/orgs/${team.organization.id}/printers`, {
       token: team.owner.token,
     });
-    expect(res.body.data[0]).toMatchObject({ status: "offline", online: false });
+    expect(dataOf(res, "dashboardListPrinters")[0]).toMatchObject({
+      status: "offline",
+      online: false,
+    });
   });
 
   it("sets what the agent cannot know (admin), audited", async () => {
@@ -74,7 +78,7 @@ describe("printers", () => {
       },
     );
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({
+    expect(dataOf(res, "dashboardUpdatePrinter")).toMatchObject({
       name: "Left MK4",
       location: "Shelf B",
       nozzle_size: 0.6,
@@ -90,11 +94,11 @@ describe("printers", () => {
         body: { location: null },
       },
     );
-    expect(cleared.body.data.location).toBeNull();
+    expect(dataOf(cleared, "dashboardUpdatePrinter").location).toBeNull();
     const audit = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, {
       token: team.owner.token,
     });
-    expect(audit.body.data[0]).toMatchObject({
+    expect(dataOf(audit, "dashboardListAuditEvents")[0]).toMatchObject({
       action: "printer.updated",
       target: { type: "printer", id: printer.id },
       details: { changes: { location: null } },
@@ -157,7 +161,7 @@ describe("SKUs", () => {
       image_url: "https://cdn.example.com/benchy.png",
     });
     expect(res.status).toBe(201);
-    expect(res.body.data).toMatchObject({
+    expect(dataOf(res, "dashboardCreateSku")).toMatchObject({
       sku: "BENCHY-RED",
       product_name: "Benchy",
       units_per_print: 4,
@@ -166,17 +170,17 @@ describe("SKUs", () => {
       unit_price: "12.50",
       is_active: true,
     });
-    const id = res.body.data.id;
+    const id = dataOf(res, "dashboardCreateSku").id;
     const list = await call(app, "GET", `/api/orgs/${org}/skus`, { token: team.member.token });
-    expect(list.body.data.map((s: { id: string }) => s.id)).toEqual([id]);
+    expect(dataOf(list, "dashboardListSkus").map((s) => s.id)).toEqual([id]);
     const one = await call(app, "GET", `/api/orgs/${org}/skus/${id}`, { token: team.member.token });
-    expect(one.body.data).toEqual(res.body.data);
+    expect(dataOf(one, "dashboardGetSku")).toEqual(dataOf(res, "dashboardCreateSku"));
     const patched = await call(app, "PATCH", `/api/orgs/${org}/skus/${id}`, {
       token: team.owner.token,
       body: { product_name: "3DBenchy", unit_price: 9.99, color: null },
     });
     expect(patched.status).toBe(200);
-    expect(patched.body.data).toMatchObject({
+    expect(dataOf(patched, "dashboardUpdateSku")).toMatchObject({
       product_name: "3DBenchy",
       unit_price: "9.99",
       color: null,
@@ -190,11 +194,16 @@ describe("SKUs", () => {
     const b = await create(org, team.owner.token, { sku: "B", product_name: "B" });
     const dup = await create(org, team.owner.token, { sku: "A", product_name: "again" });
     expect(dup.status).toBe(409);
-    expect(dup.body.code).toBe("CONFLICT");
-    const rename = await call(app, "PATCH", `/api/orgs/${org}/skus/${b.body.data.id}`, {
-      token: team.owner.token,
-      body: { sku: "A" },
-    });
+    expect(failure(dup).code).toBe("CONFLICT");
+    const rename = await call(
+      app,
+      "PATCH",
+      `/api/orgs/${org}/skus/${dataOf(b, "dashboardCreateSku").id}`,
+      {
+        token: team.owner.token,
+        body: { sku: "A" },
+      },
+    );
     expect(rename.status).toBe(409);
     // Another organization may use the same code.
     const other = await createTeam(services);
@@ -222,7 +231,7 @@ describe("SKUs", () => {
       sku: "T",
       product_name: "T",
     });
-    const id = theirs.body.data.id;
+    const id = dataOf(theirs, "dashboardCreateSku").id;
     const org = team.organization.id;
     expect(
       (await call(app, "GET", `/api/orgs/${org}/skus/${id}`, { token: team.owner.token })).status,
@@ -247,32 +256,41 @@ describe("SKUs", () => {
       product_name: "S",
       low_stock_threshold: 3,
     });
-    const path = `/api/orgs/${org}/skus/${sku.body.data.id}/stock`;
+    const path = `/api/orgs/${org}/skus/${dataOf(sku, "dashboardCreateSku").id}/stock`;
     const add = await call(app, "POST", path, {
       token: team.admin.token,
       body: { delta: 5, reason: "recount" },
     });
     expect(add.status).toBe(201);
-    expect(add.body.data.movement).toMatchObject({ delta: 5, reason: "recount" });
-    expect(add.body.data.sku).toMatchObject({ ready_stock: 5, status: "in_stock" });
+    expect(dataOf(add, "dashboardAdjustSkuStock").movement).toMatchObject({
+      delta: 5,
+      reason: "recount",
+    });
+    expect(dataOf(add, "dashboardAdjustSkuStock").sku).toMatchObject({
+      ready_stock: 5,
+      status: "in_stock",
+    });
 
     const over = await call(app, "POST", path, {
       token: team.admin.token,
       body: { delta: -6, reason: "sold" },
     });
     expect(over.status).toBe(409);
-    expect(over.body.code).toBe("CONFLICT");
+    expect(failure(over).code).toBe("CONFLICT");
 
     const sold = await call(app, "POST", path, {
       token: team.admin.token,
       body: { delta: -3, reason: "sold" },
     });
-    expect(sold.body.data.sku).toMatchObject({ ready_stock: 2, status: "low_stock" });
+    expect(dataOf(sold, "dashboardAdjustSkuStock").sku).toMatchObject({
+      ready_stock: 2,
+      status: "low_stock",
+    });
 
     const movements = await services.db
       .select()
       .from(stockMovements)
-      .where(eq(stockMovements.skuId, sku.body.data.id));
+      .where(eq(stockMovements.skuId, dataOf(sku, "dashboardCreateSku").id));
     expect(movements.map((m) => m.delta).sort()).toEqual([-3, 5]);
     expect(movements.every((m) => m.actorUserId === team.admin.user.id)).toBe(true);
   });
@@ -290,7 +308,7 @@ describe("SKUs", () => {
     const res = await call(
       app,
       "POST",
-      `/api/orgs/${team.organization.id}/skus/${sku.body.data.id}/stock`,
+      `/api/orgs/${team.organization.id}/skus/${dataOf(sku, "dashboardCreateSku").id}/stock`,
       {
         token: team.owner.token,
         body,
@@ -322,7 +340,7 @@ describe("filament", () => {
       },
     });
     expect(res.status).toBe(201);
-    expect(res.body.data).toEqual({
+    expect(dataOf(res, "dashboardCreateFilamentSpool")).toEqual({
       id: expect.any(String),
       type: "PLA",
       color: "Orange",
@@ -338,18 +356,22 @@ describe("filament", () => {
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
-    const id = res.body.data.id;
+    const id = dataOf(res, "dashboardCreateFilamentSpool").id;
     const list = await call(app, "GET", `/api/orgs/${org}/filament`, { token: team.member.token });
-    expect(list.body.data).toEqual([res.body.data]);
+    expect(dataOf(list, "dashboardListFilamentSpools")).toEqual([
+      dataOf(res, "dashboardCreateFilamentSpool"),
+    ]);
     const one = await call(app, "GET", `/api/orgs/${org}/filament/${id}`, {
       token: team.member.token,
     });
-    expect(one.body.data).toEqual(res.body.data);
+    expect(dataOf(one, "dashboardGetFilamentSpool")).toEqual(
+      dataOf(res, "dashboardCreateFilamentSpool"),
+    );
     const patched = await call(app, "PATCH", `/api/orgs/${org}/filament/${id}`, {
       token: team.owner.token,
       body: { remaining_grams: 40, status: "low", printer_id: null },
     });
-    expect(patched.body.data).toMatchObject({
+    expect(dataOf(patched, "dashboardUpdateFilamentSpool")).toMatchObject({
       remaining_grams: 40,
       status: "low",
       printer_id: null,
@@ -379,7 +401,7 @@ describe("filament", () => {
       token: other.owner.token,
       body: { type: "PETG" },
     });
-    const path = `/api/orgs/${team.organization.id}/filament/${theirs.body.data.id}`;
+    const path = `/api/orgs/${team.organization.id}/filament/${dataOf(theirs, "dashboardCreateFilamentSpool").id}`;
     expect((await call(app, "GET", path, { token: team.owner.token })).status).toBe(404);
     expect(
       (await call(app, "PATCH", path, { token: team.owner.token, body: { type: "PLA" } })).status,

@@ -10,6 +10,7 @@ import {
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createTeam } from "../support/dashboard-factories.ts";
 import { createTestServices, TestClock, type TestServices } from "../support/services.ts";
 
@@ -41,8 +42,8 @@ async function invite(team: Team, email: string, role = "admin", token = team.ow
     body: { email, role },
   });
   expect(res.status).toBe(201);
-  expect(res.body.data.status).toBe("invited");
-  return res.body.data.invitation as { id: string; accept_token: string };
+  expect(dataOf(res, "dashboardAddMember").status).toBe("invited");
+  return dataOf(res, "dashboardAddMember").invitation;
 }
 
 function signup(email: string, invitationToken?: string, ip = freshIp()) {
@@ -67,7 +68,7 @@ function accept(session: string, token: string, ip = freshIp()) {
 
 async function memberships(session: string) {
   const me = await call(app, "GET", "/api/me", { token: session });
-  return me.body.data.memberships as { organization: { id: string }; role: string }[];
+  return dataOf(me, "dashboardGetMe").memberships;
 }
 
 const roleIn = async (session: string, organizationId: string) =>
@@ -77,7 +78,7 @@ async function pendingEmails(team: Team) {
   const res = await call(app, "GET", `/api/orgs/${team.organization.id}/invitations`, {
     token: team.owner.token,
   });
-  return res.body.data.map((i: { email: string }) => i.email);
+  return dataOf(res, "dashboardListInvitations").map((i) => i.email);
 }
 
 async function accountExists(email: string) {
@@ -93,9 +94,12 @@ describe("invitation takeover (sign-up does not prove the email)", () => {
 
     const attacker = await signup(email);
     expect(attacker.status).toBe(201);
-    const session = attacker.body.data.session_token;
+    const session = dataOf(attacker, "dashboardSignup").session_token;
     expect(await memberships(session)).toEqual([
-      { organization: { id: attacker.body.data.organization.id, name: "Own Farm" }, role: "owner" },
+      {
+        organization: { id: dataOf(attacker, "dashboardSignup").organization.id, name: "Own Farm" },
+        role: "owner",
+      },
     ]);
     expect(
       (await call(app, "GET", `/api/orgs/${team.organization.id}`, { token: session })).status,
@@ -112,8 +116,8 @@ describe("invitation takeover (sign-up does not prove the email)", () => {
     for (const guess of [mintInvitationToken().token, "apf_inv_guess", ""]) {
       const res = await signup(email, guess);
       expect(res.status, guess).toBe(400);
-      expect(res.body.code).toBe("INVALID_REQUEST");
-      expect(res.body.error).toContain("invitation_token");
+      expect(failure(res).code).toBe("INVALID_REQUEST");
+      expect(failure(res).error).toContain("invitation_token");
       expect(res.headers.get("set-cookie")).toBeNull();
     }
     expect(await accountExists(email)).toBe(false);
@@ -129,12 +133,14 @@ describe("invitation takeover (sign-up does not prove the email)", () => {
 
     const res = await signup(attacker, accept_token);
     expect(res.status).toBe(400);
-    expect(res.body.error).toContain("invitation_token");
+    expect(failure(res).error).toContain("invitation_token");
     expect(await accountExists(attacker)).toBe(false);
     // The token still works for the person it was meant for.
     const legit = await signup(invited, accept_token);
     expect(legit.status).toBe(201);
-    expect(await roleIn(legit.body.data.session_token, team.organization.id)).toBe("admin");
+    expect(await roleIn(dataOf(legit, "dashboardSignup").session_token, team.organization.id)).toBe(
+      "admin",
+    );
   });
 });
 
@@ -146,9 +152,9 @@ describe("accepting an invitation at sign-up", () => {
 
     const res = await signup(email.toUpperCase(), invitation.accept_token);
     expect(res.status).toBe(201);
-    const session = res.body.data.session_token;
+    const session = dataOf(res, "dashboardSignup").session_token;
     expect(await roleIn(session, team.organization.id)).toBe("admin");
-    expect(await roleIn(session, res.body.data.organization.id)).toBe("owner");
+    expect(await roleIn(session, dataOf(res, "dashboardSignup").organization.id)).toBe("owner");
     expect(await pendingEmails(team)).toEqual([]);
 
     const [event] = await services.db
@@ -158,9 +164,9 @@ describe("accepting an invitation at sign-up", () => {
       .then((rows) => rows.filter((e) => e.organizationId === team.organization.id));
     expect(event).toMatchObject({
       actorType: "user",
-      actorId: res.body.data.user.id,
+      actorId: dataOf(res, "dashboardSignup").user.id,
       targetType: "user",
-      targetId: res.body.data.user.id,
+      targetId: dataOf(res, "dashboardSignup").user.id,
       details: { email, role: "admin", invitation_id: invitation.id },
     });
   });
@@ -185,7 +191,7 @@ describe("accepting an invitation at sign-up", () => {
     expect((await call(app, "DELETE", path, { token: team.owner.token })).status).toBe(200);
     const afterWithdrawal = await signup(withdrawn, withdrawnInvitation.accept_token);
     expect(afterWithdrawal.status).toBe(400);
-    expect(afterWithdrawal.body.error).toContain("invitation_token");
+    expect(failure(afterWithdrawal).error).toContain("invitation_token");
     expect(await accountExists(withdrawn)).toBe(false);
 
     const reissued = uniqueEmail();
@@ -197,7 +203,9 @@ describe("accepting an invitation at sign-up", () => {
     expect(await accountExists(reissued)).toBe(false);
     const withFresh = await signup(reissued, fresh.accept_token);
     expect(withFresh.status).toBe(201);
-    expect(await roleIn(withFresh.body.data.session_token, team.organization.id)).toBe("member");
+    expect(
+      await roleIn(dataOf(withFresh, "dashboardSignup").session_token, team.organization.id),
+    ).toBe("member");
   });
 });
 
@@ -209,8 +217,8 @@ describe("POST /api/invitations/accept", () => {
     return {
       email,
       invitation,
-      userId: res.body.data.user.id as string,
-      session: res.body.data.session_token as string,
+      userId: dataOf(res, "dashboardSignup").user.id,
+      session: dataOf(res, "dashboardSignup").session_token,
     };
   }
 
@@ -220,7 +228,7 @@ describe("POST /api/invitations/accept", () => {
 
     const res = await accept(session, invitation.accept_token);
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({
+    expect(dataOf(res, "dashboardAcceptInvitation")).toEqual({
       organization: { id: team.organization.id, name: team.organization.name },
       role: "admin",
     });
@@ -229,7 +237,7 @@ describe("POST /api/invitations/accept", () => {
 
     const again = await accept(session, invitation.accept_token);
     expect(again.status).toBe(404);
-    expect(again.body.code).toBe("NOT_FOUND");
+    expect(failure(again).code).toBe("NOT_FOUND");
   });
 
   it("lets one of two simultaneous uses of a token through", async () => {
@@ -249,7 +257,7 @@ describe("POST /api/invitations/accept", () => {
 
     const stolen = await accept(other.member.token, victim.invitation.accept_token);
     expect(stolen.status).toBe(404);
-    expect(stolen.body.error).toBe("No pending invitation for you with this token.");
+    expect(failure(stolen).error).toBe("No pending invitation for you with this token.");
     expect(await roleIn(other.member.token, team.organization.id)).toBeUndefined();
     expect((await accept(victim.session, victim.invitation.accept_token)).status).toBe(200);
   });
@@ -259,7 +267,7 @@ describe("POST /api/invitations/accept", () => {
     const email = uniqueEmail();
     const old = await invite(team, email, "admin");
     const fresh = await invite(team, email, "member");
-    const session = (await signup(email)).body.data.session_token;
+    const session = dataOf(await signup(email), "dashboardSignup").session_token;
     for (const token of [mintInvitationToken().token, "apf_inv_short", old.accept_token]) {
       const res = await accept(session, token);
       expect(res.status, token).toBe(404);
@@ -268,7 +276,7 @@ describe("POST /api/invitations/accept", () => {
     expect(await roleIn(session, team.organization.id)).toBeUndefined();
     const res = await accept(session, fresh.accept_token);
     expect(res.status).toBe(200);
-    expect(res.body.data.role).toBe("member");
+    expect(dataOf(res, "dashboardAcceptInvitation").role).toBe("member");
   });
 
   it("leaves the role of someone already a member as it is", async () => {
@@ -281,7 +289,7 @@ describe("POST /api/invitations/accept", () => {
 
     const res = await accept(session, invitation.accept_token);
     expect(res.status).toBe(200);
-    expect(res.body.data.role).toBe("member");
+    expect(dataOf(res, "dashboardAcceptInvitation").role).toBe("member");
     expect(await roleIn(session, team.organization.id)).toBe("member");
     expect(await pendingEmails(team)).toEqual([]);
   });
@@ -290,7 +298,7 @@ describe("POST /api/invitations/accept", () => {
     const team = await createTeam(services);
     const existing = uniqueEmail("existing");
     const signedUp = await signup(existing);
-    const session = signedUp.body.data.session_token as string;
+    const session = dataOf(signedUp, "dashboardSignup").session_token;
     const unknown = uniqueEmail("unknown");
     const answers = [];
     for (const email of [existing, unknown]) {
@@ -317,10 +325,10 @@ describe("POST /api/invitations/accept", () => {
           token: team.owner.token,
           body: { email, role: "member" },
         });
-        expect(res.body.data.invitation.expires_at).toBe(
+        expect(dataOf(res, "dashboardAddMember").invitation.expires_at).toBe(
           new Date(clock.now().getTime() + 7 * 86_400_000).toISOString(),
         );
-        return res.body.data.invitation.accept_token as string;
+        return dataOf(res, "dashboardAddMember").invitation.accept_token;
       };
       const signUp = (email: string, token?: string) =>
         call(ownApp, "POST", "/api/auth/signup", {
@@ -339,13 +347,13 @@ describe("POST /api/invitations/accept", () => {
       const list = await call(ownApp, "GET", `/api/orgs/${team.organization.id}/invitations`, {
         token: team.owner.token,
       });
-      expect(list.body.data[0].expires_at).toEqual(expect.any(String));
+      expect(dataOf(list, "dashboardListInvitations")[0]!.expires_at).toEqual(expect.any(String));
 
       clock.advance(7 * 86_400_000 - 60_000);
       expect((await signUp(onTime, onTimeToken)).status).toBe(201);
 
       clock.advance(60_001);
-      const session = (await signUp(signedIn)).body.data.session_token as string;
+      const session = dataOf(await signUp(signedIn), "dashboardSignup").session_token;
       const late = await call(ownApp, "POST", "/api/invitations/accept", {
         token: session,
         body: { token: signedInToken },
@@ -354,7 +362,7 @@ describe("POST /api/invitations/accept", () => {
       expect(late.status).toBe(404);
       const lateSignup = await signUp(fresh, freshToken);
       expect(lateSignup.status).toBe(400);
-      expect(lateSignup.body.error).toContain("invitation_token");
+      expect(failure(lateSignup).error).toContain("invitation_token");
     } finally {
       await own.close();
     }
@@ -373,7 +381,7 @@ describe("POST /api/invitations/accept", () => {
       headers: { cookie: `apf_session=${session}`, "sec-fetch-site": "cross-site" },
     });
     expect(crossSite.status).toBe(403);
-    expect(crossSite.body.code).toBe("FORBIDDEN");
+    expect(failure(crossSite).code).toBe("FORBIDDEN");
     expect(await roleIn(session, team.organization.id)).toBeUndefined();
 
     const sameOrigin = await call(app, "POST", "/api/invitations/accept", {
@@ -391,8 +399,8 @@ describe("POST /api/invitations/accept", () => {
         body,
       });
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe("INVALID_REQUEST");
-      expect(res.body.error).toContain("token");
+      expect(failure(res).code).toBe("INVALID_REQUEST");
+      expect(failure(res).error).toContain("token");
     }
   });
 
@@ -408,7 +416,7 @@ describe("POST /api/invitations/accept", () => {
     }
     const refused = await accept(session, invitation.accept_token, ip);
     expect(refused.status).toBe(429);
-    expect(refused.body.code).toBe("RATE_LIMITED");
+    expect(failure(refused).code).toBe("RATE_LIMITED");
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     // Another address is not affected, and the real token was not spent by the refusal.
     expect((await accept(session, invitation.accept_token, freshIp())).status).toBe(200);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { answer, dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createTeam } from "../support/dashboard-factories.ts";
 import { createJob, createPrinter } from "../support/public-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
@@ -43,14 +44,17 @@ describe("GET /api/orgs/{orgId}/jobs", () => {
       token: team.member.token,
     });
     expect(all.status).toBe(200);
-    expect(all.body.meta).toEqual({ limit: 2, offset: 0, count: 3 });
-    expect(all.body.data.map((j: { id: string }) => j.id)).toEqual([other.id, mid.id]);
-    expect(all.body.data[0]).toMatchObject({ printer_id: b.id, status: "completed" });
+    expect(answer(all, "dashboardListJobs").meta).toEqual({ limit: 2, offset: 0, count: 3 });
+    expect(dataOf(all, "dashboardListJobs").map((j) => j.id)).toEqual([other.id, mid.id]);
+    expect(dataOf(all, "dashboardListJobs")[0]).toMatchObject({
+      printer_id: b.id,
+      status: "completed",
+    });
 
     const next = await call(app, "GET", `/api/orgs/${org}/jobs?limit=2&offset=2`, {
       token: team.member.token,
     });
-    expect(next.body.data.map((j: { id: string }) => j.id)).toEqual([old.id]);
+    expect(dataOf(next, "dashboardListJobs").map((j) => j.id)).toEqual([old.id]);
 
     const done = await call(
       app,
@@ -60,8 +64,8 @@ describe("GET /api/orgs/{orgId}/jobs", () => {
         token: team.owner.token,
       },
     );
-    expect(done.body.data.map((j: { id: string }) => j.id)).toEqual([old.id]);
-    expect(done.body.meta.count).toBe(1);
+    expect(dataOf(done, "dashboardListJobs").map((j) => j.id)).toEqual([old.id]);
+    expect(answer(done, "dashboardListJobs").meta.count).toBe(1);
   });
 
   it("names the parameter that is wrong", async () => {
@@ -71,16 +75,16 @@ describe("GET /api/orgs/{orgId}/jobs", () => {
       token: team.owner.token,
     });
     expect(status.status).toBe(400);
-    expect(status.body.error).toMatch(/^Invalid query parameter "status"/);
+    expect(failure(status).error).toMatch(/^Invalid query parameter "status"/);
     const printer = await call(app, "GET", `/api/orgs/${org}/jobs?printer_id=x`, {
       token: team.owner.token,
     });
     expect(printer.status).toBe(400);
-    expect(printer.body.error).toMatch(/"printer_id"/);
+    expect(failure(printer).error).toMatch(/"printer_id"/);
     const limit = await call(app, "GET", `/api/orgs/${org}/jobs?limit=101`, {
       token: team.owner.token,
     });
     expect(limit.status).toBe(400);
-    expect(limit.body.error).toMatch(/"limit"/);
+    expect(failure(limit).error).toMatch(/"limit"/);
   });
 });

@@ -2,6 +2,7 @@ import { skus, stockMovements } from "@apf/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createTeam } from "../support/dashboard-factories.ts";
 import { createApiKey } from "../support/factories.ts";
 import { createSku } from "../support/public-factories.ts";
@@ -44,7 +45,7 @@ describe("kit parts", () => {
       { part_sku_id: f.frame.id, quantity: 1 },
     ]);
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual([
+    expect(dataOf(res, "dashboardSetSkuParts")).toEqual([
       expect.objectContaining({
         part_sku_id: f.frame.id,
         sku: "FRAME",
@@ -60,17 +61,17 @@ describe("kit parts", () => {
     ]);
     const listed = await call(app, "GET", `${f.base}/parts`, { token: f.team.member.token });
     expect(listed.status).toBe(200);
-    expect(listed.body.data.map((p: { sku: string }) => p.sku)).toEqual(["FRAME", "WHEEL"]);
+    expect(dataOf(listed, "dashboardListSkuParts").map((p) => p.sku)).toEqual(["FRAME", "WHEEL"]);
     const audit = await call(app, "GET", `/api/orgs/${f.org}/audit-events`, {
       token: f.team.owner.token,
     });
-    expect(audit.body.data[0]).toMatchObject({
+    expect(dataOf(audit, "dashboardListAuditEvents")[0]).toMatchObject({
       action: "sku.parts_changed",
       target: { type: "sku", id: f.kit.id },
     });
 
     const cleared = await f.setParts([]);
-    expect(cleared.body.data).toEqual([]);
+    expect(dataOf(cleared, "dashboardSetSkuParts")).toEqual([]);
   });
 
   it("refuses a member, a part of another organization, itself, a duplicate and a nested kit", async () => {
@@ -81,7 +82,7 @@ describe("kit parts", () => {
     const other = await createSku(services.db, (await createTeam(services)).organization.id);
     const foreign = await f.setParts([{ part_sku_id: other.id, quantity: 1 }]);
     expect(foreign.status).toBe(400);
-    expect(foreign.body.error).toContain('"parts.0.part_sku_id"');
+    expect(failure(foreign).error).toContain('"parts.0.part_sku_id"');
     const self = await f.setParts([{ part_sku_id: f.kit.id, quantity: 1 }]);
     expect(self.status).toBe(400);
     const twice = await f.setParts([
@@ -89,10 +90,10 @@ describe("kit parts", () => {
       { part_sku_id: f.wheel.id, quantity: 2 },
     ]);
     expect(twice.status).toBe(400);
-    expect(twice.body.error).toContain('"parts.1.part_sku_id"');
+    expect(failure(twice).error).toContain('"parts.1.part_sku_id"');
     const zero = await f.setParts([{ part_sku_id: f.wheel.id, quantity: 0 }]);
     expect(zero.status).toBe(400);
-    expect(zero.body.error).toContain('"parts.0.quantity"');
+    expect(failure(zero).error).toContain('"parts.0.quantity"');
 
     await f.setParts([{ part_sku_id: f.wheel.id, quantity: 1 }]);
     const bigKit = await createSku(services.db, f.org, { sku: "BIG-KIT" });
@@ -125,12 +126,15 @@ describe("assembling kits", () => {
     ]);
     const res = await f.assemble(2);
     expect(res.status).toBe(201);
-    expect(res.body.data.kit).toMatchObject({ id: f.kit.id, ready_stock: 2 });
+    expect(dataOf(res, "dashboardAssembleKits").kit).toMatchObject({
+      id: f.kit.id,
+      ready_stock: 2,
+    });
     expect(await stock(f.wheel.id)).toBe(1);
     expect(await stock(f.frame.id)).toBe(1);
     expect(await stock(f.kit.id)).toBe(2);
     const deltas = Object.fromEntries(
-      res.body.data.movements.map((m: { sku_id: string; delta: number }) => [m.sku_id, m.delta]),
+      dataOf(res, "dashboardAssembleKits").movements.map((m) => [m.sku_id, m.delta]),
     );
     expect(deltas).toEqual({ [f.wheel.id]: -8, [f.frame.id]: -2, [f.kit.id]: 2 });
   });
@@ -143,7 +147,7 @@ describe("assembling kits", () => {
     ]);
     const res = await f.assemble(2);
     expect(res.status).toBe(409);
-    expect(res.body.error).toContain("FRAME");
+    expect(failure(res).error).toContain("FRAME");
     expect(await stock(f.wheel.id)).toBe(9);
     expect(await stock(f.frame.id)).toBe(1);
     expect(await stock(f.kit.id)).toBe(0);
@@ -161,7 +165,7 @@ describe("assembling kits", () => {
     expect((await f.assemble(1, f.team.member.token)).status).toBe(403);
     const zero = await f.assemble(0);
     expect(zero.status).toBe(400);
-    expect(zero.body.error).toContain('"count"');
+    expect(failure(zero).error).toContain('"count"');
   });
 });
 
@@ -179,10 +183,8 @@ describe("the stock view", () => {
     });
     const publicItem = (await publicRes.json()) as { data: { status: string } };
     return {
-      dashboard: dashboard.body.data.status as string,
-      dashboardList: (listed.body.data as { id: string; status: string }[]).find(
-        (s) => s.id === f.kit.id,
-      )?.status,
+      dashboard: dataOf(dashboard, "dashboardGetSku").status,
+      dashboardList: dataOf(listed, "dashboardListSkus").find((s) => s.id === f.kit.id)?.status,
       public: publicItem.data.status,
     };
   }
@@ -199,7 +201,7 @@ describe("the stock view", () => {
       public: "needs_assembly",
     });
     const assembled = await f.assemble(1);
-    expect(assembled.body.data.kit.status).toBe("in_stock");
+    expect(dataOf(assembled, "dashboardAssembleKits").kit.status).toBe("in_stock");
     expect(await statuses(f)).toEqual({
       dashboard: "in_stock",
       dashboardList: "in_stock",

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { type DashboardOperation, dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createMember, createTeam } from "../support/dashboard-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
@@ -22,12 +23,12 @@ describe("GET /api/orgs/{orgId}/members", () => {
       token: team.member.token,
     });
     expect(res.status).toBe(200);
-    expect(res.body.data.map((m: { role: string }) => m.role)).toEqual([
+    expect(dataOf(res, "dashboardListMembers").map((m) => m.role)).toEqual([
       "owner",
       "admin",
       "member",
     ]);
-    expect(res.body.data[0]).toEqual({
+    expect(dataOf(res, "dashboardListMembers")[0]).toEqual({
       user: { id: team.owner.user.id, email: team.owner.user.email, name: "Owner" },
       role: "owner",
       created_at: expect.any(String),
@@ -44,7 +45,7 @@ describe("POST /api/orgs/{orgId}/members", () => {
       body: { email: other.member.user.email.toUpperCase(), role: "member" },
     });
     expect(res.status).toBe(201);
-    expect(res.body.data).toMatchObject({
+    expect(dataOf(res, "dashboardAddMember")).toMatchObject({
       status: "invited",
       member: null,
       invitation: { email: other.member.user.email, role: "member" },
@@ -63,17 +64,17 @@ describe("POST /api/orgs/{orgId}/members", () => {
       body: { email, role: "admin" },
     });
     expect(res.status).toBe(201);
-    expect(res.body.data).toMatchObject({
+    expect(dataOf(res, "dashboardAddMember")).toMatchObject({
       status: "invited",
       member: null,
       invitation: { email, role: "admin", invited_by: team.owner.user.id },
     });
-    const { accept_token, ...invitation } = res.body.data.invitation;
+    const { accept_token, ...invitation } = dataOf(res, "dashboardAddMember").invitation;
     expect(accept_token).toMatch(/^apf_inv_[A-Za-z0-9_-]{43}$/);
     const list = await call(app, "GET", `/api/orgs/${team.organization.id}/invitations`, {
       token: team.member.token,
     });
-    expect(list.body.data).toEqual([invitation]);
+    expect(dataOf(list, "dashboardListInvitations")).toEqual([invitation]);
     expect(list.text).not.toContain(accept_token.slice(8));
   });
 
@@ -84,7 +85,7 @@ describe("POST /api/orgs/{orgId}/members", () => {
       body: { email: team.member.user.email, role: "admin" },
     });
     expect(member.status).toBe(409);
-    expect(member.body.code).toBe("CONFLICT");
+    expect(failure(member).code).toBe("CONFLICT");
   });
 
   it("issues a pending invitation again with a new token and role", async () => {
@@ -100,18 +101,18 @@ describe("POST /api/orgs/{orgId}/members", () => {
       body: { email, role: "admin" },
     });
     expect(again.status).toBe(201);
-    expect(again.body.data.invitation).toMatchObject({
-      id: first.body.data.invitation.id,
+    expect(dataOf(again, "dashboardAddMember").invitation).toMatchObject({
+      id: dataOf(first, "dashboardAddMember").invitation.id,
       role: "admin",
       invited_by: team.admin.user.id,
     });
-    expect(again.body.data.invitation.accept_token).not.toBe(
-      first.body.data.invitation.accept_token,
+    expect(dataOf(again, "dashboardAddMember").invitation.accept_token).not.toBe(
+      dataOf(first, "dashboardAddMember").invitation.accept_token,
     );
     const list = await call(app, "GET", `/api/orgs/${team.organization.id}/invitations`, {
       token: team.owner.token,
     });
-    expect(list.body.data).toHaveLength(1);
+    expect(dataOf(list, "dashboardListInvitations")).toHaveLength(1);
   });
 
   it("lets only owners issue an owner invitation again, whatever the new role", async () => {
@@ -155,7 +156,7 @@ describe("POST /api/orgs/{orgId}/members", () => {
     ]) {
       const res = await call(app, "POST", path, { token: team.owner.token, body });
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe("INVALID_REQUEST");
+      expect(failure(res).code).toBe("INVALID_REQUEST");
     }
   });
 });
@@ -167,10 +168,13 @@ describe("DELETE /api/orgs/{orgId}/invitations/{invitationId}", () => {
       token: team.owner.token,
       body: { email: newEmail(), role: "member" },
     });
-    const path = `/api/orgs/${team.organization.id}/invitations/${invite.body.data.invitation.id}`;
+    const path = `/api/orgs/${team.organization.id}/invitations/${dataOf(invite, "dashboardAddMember").invitation.id}`;
     const res = await call(app, "DELETE", path, { token: team.admin.token });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ id: invite.body.data.invitation.id, withdrawn: true });
+    expect(dataOf(res, "dashboardWithdrawInvitation")).toEqual({
+      id: dataOf(invite, "dashboardAddMember").invitation.id,
+      withdrawn: true,
+    });
     expect((await call(app, "DELETE", path, { token: team.admin.token })).status).toBe(404);
   });
 
@@ -180,7 +184,7 @@ describe("DELETE /api/orgs/{orgId}/invitations/{invitationId}", () => {
       token: team.owner.token,
       body: { email: newEmail(), role: "owner" },
     });
-    const path = `/api/orgs/${team.organization.id}/invitations/${invite.body.data.invitation.id}`;
+    const path = `/api/orgs/${team.organization.id}/invitations/${dataOf(invite, "dashboardAddMember").invitation.id}`;
     expect((await call(app, "DELETE", path, { token: team.admin.token })).status).toBe(403);
     expect((await call(app, "DELETE", path, { token: team.owner.token })).status).toBe(200);
   });
@@ -194,7 +198,10 @@ describe("PATCH /api/orgs/{orgId}/members/{userId}", () => {
     const team = await createTeam(services);
     const res = await patch(team.organization.id, team.member.user.id, team.admin.token, "admin");
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ user: { id: team.member.user.id }, role: "admin" });
+    expect(dataOf(res, "dashboardUpdateMember")).toMatchObject({
+      user: { id: team.member.user.id },
+      role: "admin",
+    });
   });
 
   it("lets only owners grant or take away owner", async () => {
@@ -211,7 +218,7 @@ describe("PATCH /api/orgs/{orgId}/members/{userId}", () => {
     const org = team.organization.id;
     const last = await patch(org, team.owner.user.id, team.owner.token, "admin");
     expect(last.status).toBe(409);
-    expect(last.body.code).toBe("CONFLICT");
+    expect(failure(last).code).toBe("CONFLICT");
     expect((await patch(org, team.admin.user.id, team.owner.token, "owner")).status).toBe(200);
     expect((await patch(org, team.owner.user.id, team.owner.token, "admin")).status).toBe(200);
   });
@@ -230,7 +237,9 @@ describe("PATCH /api/orgs/{orgId}/members/{userId}", () => {
     expect(statuses[0]).toBe(200);
     expect([403, 409]).toContain(statuses[1]);
     const members = await call(app, "GET", `/api/orgs/${org}/members`, { token: team.admin.token });
-    expect(members.body.data.filter((m: { role: string }) => m.role === "owner")).toHaveLength(1);
+    expect(dataOf(members, "dashboardListMembers").filter((m) => m.role === "owner")).toHaveLength(
+      1,
+    );
   });
 
   it("answers 404 for a user who is not a member", async () => {
@@ -252,7 +261,7 @@ describe("DELETE /api/orgs/{orgId}/members/{userId}", () => {
     const team = await createTeam(services);
     const res = await remove(team.organization.id, team.member.user.id, team.admin.token);
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({
+    expect(dataOf(res, "dashboardRemoveMember")).toEqual({
       user_id: team.member.user.id,
       role: "member",
       removed: true,
@@ -269,7 +278,10 @@ describe("DELETE /api/orgs/{orgId}/members/{userId}", () => {
     for (const who of [team.member, team.admin]) {
       const res = await remove(team.organization.id, who.user.id, who.token);
       expect(res.status).toBe(200);
-      expect(res.body.data).toMatchObject({ user_id: who.user.id, removed: true });
+      expect(dataOf(res, "dashboardRemoveMember")).toMatchObject({
+        user_id: who.user.id,
+        removed: true,
+      });
       const after = await call(app, "GET", `/api/orgs/${team.organization.id}`, {
         token: who.token,
       });
@@ -278,7 +290,9 @@ describe("DELETE /api/orgs/{orgId}/members/{userId}", () => {
     const audit = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, {
       token: team.owner.token,
     });
-    const left = audit.body.data.filter((e: { action: string }) => e.action === "member.left");
+    const left = dataOf(audit, "dashboardListAuditEvents").filter(
+      (e) => e.action === "member.left",
+    );
     expect(left).toHaveLength(2);
   });
 
@@ -286,7 +300,7 @@ describe("DELETE /api/orgs/{orgId}/members/{userId}", () => {
     const team = await createTeam(services);
     const alone = await remove(team.organization.id, team.owner.user.id, team.owner.token);
     expect(alone.status).toBe(409);
-    expect(alone.body.code).toBe("CONFLICT");
+    expect(failure(alone).code).toBe("CONFLICT");
     const second = await createMember(services, team.organization.id, "owner");
     const res = await remove(team.organization.id, second.user.id, second.token);
     expect(res.status).toBe(200);
@@ -301,18 +315,31 @@ describe("DELETE /api/orgs/{orgId}/members/{userId}", () => {
   it("answers the live API keys and agents the removed person minted, not revoked or others' ones", async () => {
     const team = await createTeam(services);
     const org = team.organization.id;
-    const mint = async (token: string, path: string, body: object) => {
+    const mint = async <O extends DashboardOperation>(
+      token: string,
+      path: string,
+      operation: O,
+      body: object,
+    ) => {
       const res = await call(app, "POST", `/api/orgs/${org}${path}`, { token, body });
       expect(res.status).toBe(201);
-      return res.body.data;
+      return dataOf(res, operation);
     };
-    const key = await mint(team.admin.token, "/api-keys", { name: "ci", scopes: ["jobs:read"] });
-    const revoked = await mint(team.admin.token, "/api-keys", {
+    const key = await mint(team.admin.token, "/api-keys", "dashboardCreateApiKey", {
+      name: "ci",
+      scopes: ["jobs:read"],
+    });
+    const revoked = await mint(team.admin.token, "/api-keys", "dashboardCreateApiKey", {
       name: "old",
       scopes: ["jobs:read"],
     });
-    await mint(team.owner.token, "/api-keys", { name: "owners", scopes: ["jobs:read"] });
-    const agent = await mint(team.admin.token, "/agents", { name: "shelf" });
+    await mint(team.owner.token, "/api-keys", "dashboardCreateApiKey", {
+      name: "owners",
+      scopes: ["jobs:read"],
+    });
+    const agent = await mint(team.admin.token, "/agents", "dashboardCreateAgent", {
+      name: "shelf",
+    });
     const del = await call(app, "DELETE", `/api/orgs/${org}/api-keys/${revoked.id}`, {
       token: team.owner.token,
     });
@@ -320,7 +347,7 @@ describe("DELETE /api/orgs/{orgId}/members/{userId}", () => {
 
     const res = await remove(org, team.admin.user.id, team.owner.token);
     expect(res.status).toBe(200);
-    expect(res.body.data.credentials).toEqual({
+    expect(dataOf(res, "dashboardRemoveMember").credentials).toEqual({
       api_keys: [{ id: key.id, name: "ci", preview: key.preview }],
       agents: [{ id: agent.id, name: "shelf", preview: agent.preview }],
     });
@@ -332,7 +359,7 @@ describe("DELETE /api/orgs/{orgId}/members/{userId}", () => {
     const team = await createTeam(services);
     const res = await remove(team.organization.id, team.owner.user.id, team.owner.token);
     expect(res.status).toBe(409);
-    expect(res.body.code).toBe("CONFLICT");
+    expect(failure(res).code).toBe("CONFLICT");
   });
 
   it("lets only owners remove an owner", async () => {
@@ -363,13 +390,11 @@ describe("DELETE /api/orgs/{orgId}/members/{userId}", () => {
     const audit = await call(app, "GET", `/api/orgs/${org}/audit-events`, {
       token: team.owner.token,
     });
-    const events = audit.body.data.map(
-      (e: { action: string; details: unknown; target: unknown }) => ({
-        action: e.action,
-        target: e.target,
-        details: e.details,
-      }),
-    );
+    const events = dataOf(audit, "dashboardListAuditEvents").map((e) => ({
+      action: e.action,
+      target: e.target,
+      details: e.details,
+    }));
     expect(events).toEqual([
       {
         action: "member.removed",

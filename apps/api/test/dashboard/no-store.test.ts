@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { postReport } from "../agent/report-builder.ts";
+import { dataOf } from "../support/dashboard-answers.ts";
 import { call } from "../support/dashboard-factories.ts";
 import { createAgent, createOrganization } from "../support/factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
@@ -22,9 +23,9 @@ describe("Cache-Control: no-store on answers that carry a secret", () => {
       body: { email, password, organization_name: "Cacheless Farm" },
     });
     expect(signup.status).toBe(201);
-    const orgId = signup.body.data.organization.id;
+    const orgId = dataOf(signup, "dashboardSignup").organization.id;
     const login = await call(app, "POST", "/api/auth/login", { body: { email, password } });
-    const token = login.body.data.session_token;
+    const token = dataOf(login, "dashboardLogin").session_token;
     const answers = {
       signup,
       login,
@@ -48,8 +49,8 @@ describe("Cache-Control: no-store on answers that carry a secret", () => {
       expect(res.status, name).toBeLessThan(500);
       expect(res.headers.get("cache-control"), name).toBe("no-store");
     }
-    expect(answers.key.body.data.key).toMatch(/^apf_live_/);
-    expect(answers.agent.body.data.token).toMatch(/^apf_agent_/);
+    expect(dataOf(answers.key, "dashboardCreateApiKey").key).toMatch(/^apf_live_/);
+    expect(dataOf(answers.agent, "dashboardCreateAgent").token).toMatch(/^apf_agent_/);
   });
 
   it("marks agent answers no-store", async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createTeam } from "../support/dashboard-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
@@ -20,7 +21,7 @@ describe("GET /api/orgs/{orgId}", () => {
       token: team.member.token,
     });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({
+    expect(dataOf(res, "dashboardGetOrganization")).toEqual({
       id: team.organization.id,
       name: "Gear Works",
       allowed_origins: [],
@@ -40,15 +41,21 @@ describe("GET /api/orgs/{orgId}", () => {
       body: { auto_start: true, start_spacing_seconds: 90 },
     });
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ auto_start: true, start_spacing_seconds: 90 });
+    expect(dataOf(res, "dashboardUpdateOrganization")).toMatchObject({
+      auto_start: true,
+      start_spacing_seconds: 90,
+    });
     const read = await call(app, "GET", path, { token: team.member.token });
-    expect(read.body.data).toMatchObject({ auto_start: true, start_spacing_seconds: 90 });
+    expect(dataOf(read, "dashboardGetOrganization")).toMatchObject({
+      auto_start: true,
+      start_spacing_seconds: 90,
+    });
     const bad = await call(app, "PATCH", path, {
       token: team.owner.token,
       body: { start_spacing_seconds: 3601 },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toContain("start_spacing_seconds");
+    expect(failure(bad).error).toContain("start_spacing_seconds");
     const member = await call(app, "PATCH", path, {
       token: team.member.token,
       body: { auto_start: false },
@@ -62,7 +69,7 @@ describe("GET /api/orgs/{orgId}", () => {
     for (const id of [team.organization.id, randomUUID(), "not-a-uuid"]) {
       const res = await call(app, "GET", `/api/orgs/${id}`, { token: stranger.owner.token });
       expect(res.status, id).toBe(404);
-      expect(res.body.code).toBe("NOT_FOUND");
+      expect(failure(res).code).toBe("NOT_FOUND");
     }
   });
 });
@@ -76,21 +83,22 @@ describe("PATCH /api/orgs/{orgId}", () => {
       body: { time_zone: "Pacific/Auckland" },
     });
     expect(res.status).toBe(200);
-    expect(res.body.data.time_zone).toBe("Pacific/Auckland");
-    expect((await call(app, "GET", path, { token: team.member.token })).body.data.time_zone).toBe(
-      "Pacific/Auckland",
-    );
+    expect(dataOf(res, "dashboardUpdateOrganization").time_zone).toBe("Pacific/Auckland");
+    expect(
+      dataOf(await call(app, "GET", path, { token: team.member.token }), "dashboardGetOrganization")
+        .time_zone,
+    ).toBe("Pacific/Auckland");
     // The fixed test clock reads 2026-11-23T10:00Z: already the 23rd, 23:00, in Auckland.
     const report = await call(app, "GET", `${path}/analytics/production?from=2026-11-20`, {
       token: team.member.token,
     });
     expect(report.status).toBe(200);
-    expect(report.body.data.date_range).toEqual({
+    expect(dataOf(report, "dashboardProductionAnalytics").date_range).toEqual({
       from: "2026-11-20",
       to: "2026-11-23",
       time_zone: "Pacific/Auckland",
     });
-    expect(report.body.data.daily.map((d: { date: string }) => d.date)).toEqual([
+    expect(dataOf(report, "dashboardProductionAnalytics").daily.map((d) => d.date)).toEqual([
       "2026-11-20",
       "2026-11-21",
       "2026-11-22",
@@ -107,8 +115,8 @@ describe("PATCH /api/orgs/{orgId}", () => {
         body: { time_zone: zone },
       });
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe("INVALID_REQUEST");
-      expect(res.body.error).toContain("time_zone");
+      expect(failure(res).code).toBe("INVALID_REQUEST");
+      expect(failure(res).error).toContain("time_zone");
     },
   );
 
@@ -121,7 +129,7 @@ describe("PATCH /api/orgs/{orgId}", () => {
       { token: team.member.token },
     );
     expect(res.status).toBe(400);
-    expect(res.body.error).toContain('"from"');
+    expect(failure(res).error).toContain('"from"');
   });
 
   it("renames the organization and sets allowed origins (admin), with an audit event", async () => {
@@ -138,15 +146,15 @@ describe("PATCH /api/orgs/{orgId}", () => {
       },
     });
     expect(res.status).toBe(200);
-    expect(res.body.data.name).toBe("Renamed Farm");
-    expect(res.body.data.allowed_origins).toEqual([
+    expect(dataOf(res, "dashboardUpdateOrganization").name).toBe("Renamed Farm");
+    expect(dataOf(res, "dashboardUpdateOrganization").allowed_origins).toEqual([
       "https://app.example.com",
       "http://localhost:3000",
     ]);
     const again = await call(app, "GET", `/api/orgs/${team.organization.id}`, {
       token: team.member.token,
     });
-    expect(again.body.data.allowed_origins).toEqual([
+    expect(dataOf(again, "dashboardGetOrganization").allowed_origins).toEqual([
       "https://app.example.com",
       "http://localhost:3000",
     ]);
@@ -154,7 +162,7 @@ describe("PATCH /api/orgs/{orgId}", () => {
     const audit = await call(app, "GET", `/api/orgs/${team.organization.id}/audit-events`, {
       token: team.owner.token,
     });
-    expect(audit.body.data[0]).toMatchObject({
+    expect(dataOf(audit, "dashboardListAuditEvents")[0]).toMatchObject({
       action: "organization.updated",
       actor: { type: "user", id: team.admin.user.id },
       target: { type: "organization", id: team.organization.id },
@@ -168,7 +176,7 @@ describe("PATCH /api/orgs/{orgId}", () => {
       body: { allowed_origins: ["*"] },
     });
     expect(res.status).toBe(200);
-    expect(res.body.data.allowed_origins).toEqual(["*"]);
+    expect(dataOf(res, "dashboardUpdateOrganization").allowed_origins).toEqual(["*"]);
   });
 
   it.each([
@@ -195,8 +203,8 @@ describe("PATCH /api/orgs/{orgId}", () => {
       body: { allowed_origins: origins },
     });
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe("INVALID_REQUEST");
-    expect(res.body.error).toContain(field);
+    expect(failure(res).code).toBe("INVALID_REQUEST");
+    expect(failure(res).error).toContain(field);
   });
 
   it("names the offending origin in the message", async () => {
@@ -205,8 +213,8 @@ describe("PATCH /api/orgs/{orgId}", () => {
       token: team.owner.token,
       body: { allowed_origins: ["https://app.example.com/x"] },
     });
-    expect(res.body.error).toContain('"https://app.example.com/x"');
-    expect(res.body.error).toContain('did you mean "https://app.example.com"');
+    expect(failure(res).error).toContain('"https://app.example.com/x"');
+    expect(failure(res).error).toContain('did you mean "https://app.example.com"');
   });
 
   it.each([
@@ -229,6 +237,6 @@ describe("PATCH /api/orgs/{orgId}", () => {
       body: { allowed_origins: ["not an origin"] },
     });
     expect(res.status).toBe(403);
-    expect(res.body.code).toBe("FORBIDDEN");
+    expect(failure(res).code).toBe("FORBIDDEN");
   });
 });

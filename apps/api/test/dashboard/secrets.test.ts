@@ -1,6 +1,7 @@
 import { auditEvents } from "@apf/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { dataOf, failure } from "../support/dashboard-answers.ts";
 import { call } from "../support/dashboard-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
@@ -24,7 +25,7 @@ describe("secrets in logs and audit events", () => {
       body: { email, password: PASSWORD, organization_name: "Secret Farm" },
     });
     expect(signup.status).toBe(201);
-    const orgId = signup.body.data.organization.id;
+    const orgId = dataOf(signup, "dashboardSignup").organization.id;
     expect(
       (await call(app, "POST", "/api/auth/login", { body: { email, password: WRONG_PASSWORD } }))
         .status,
@@ -33,14 +34,14 @@ describe("secrets in logs and audit events", () => {
       body: { email, password: PASSWORD },
     });
     expect(login.status).toBe(200);
-    const session = login.body.data.session_token;
+    const session = dataOf(login, "dashboardLogin").session_token;
 
     const minted = await call(app, "POST", `/api/orgs/${orgId}/api-keys`, {
       token: session,
       body: { name: "grafana", scopes: ["printers:read"] },
     });
     expect(minted.status).toBe(201);
-    const key: string = minted.body.data.key;
+    const key: string = dataOf(minted, "dashboardCreateApiKey").key;
     const agent = await call(app, "POST", `/api/orgs/${orgId}/agents`, {
       token: session,
       body: { name: "pi" },
@@ -52,24 +53,34 @@ describe("secrets in logs and audit events", () => {
     expect([200, 404]).toContain(use.status);
     const list = await call(app, "GET", `/api/orgs/${orgId}/api-keys`, { token: session });
     expect(list.status).toBe(200);
-    const revoke = await call(app, "DELETE", `/api/orgs/${orgId}/api-keys/${minted.body.data.id}`, {
-      token: session,
-    });
+    const revoke = await call(
+      app,
+      "DELETE",
+      `/api/orgs/${orgId}/api-keys/${dataOf(minted, "dashboardCreateApiKey").id}`,
+      {
+        token: session,
+      },
+    );
     expect(revoke.status).toBe(200);
     if (use.status === 200) {
       const after = await call(app, "GET", "/public/v1/me", { token: key });
       expect(after.status).toBe(401);
-      expect(after.body.code).toBe("TOKEN_REVOKED");
+      expect(failure(after).code).toBe("TOKEN_REVOKED");
     }
-    await call(app, "DELETE", `/api/orgs/${orgId}/agents/${agent.body.data.id}`, {
-      token: session,
-    });
+    await call(
+      app,
+      "DELETE",
+      `/api/orgs/${orgId}/agents/${dataOf(agent, "dashboardCreateAgent").id}`,
+      {
+        token: session,
+      },
+    );
     await call(app, "POST", "/api/auth/logout", { token: session });
 
     const events = await services.db.select().from(auditEvents);
     const auditText = JSON.stringify(events);
     const audit = await call(app, "GET", `/api/orgs/${orgId}/audit-events?limit=100`, {
-      token: signup.body.data.session_token,
+      token: dataOf(signup, "dashboardSignup").session_token,
     });
     const logs = services.logs.text;
 
@@ -92,7 +103,12 @@ describe("secrets in logs and audit events", () => {
       ["key list", list.text],
     ] as const) {
       expect(text, what).not.toMatch(FULL_TOKEN);
-      for (const secret of [key, agent.body.data.token, session, signup.body.data.session_token]) {
+      for (const secret of [
+        key,
+        dataOf(agent, "dashboardCreateAgent").token,
+        session,
+        dataOf(signup, "dashboardSignup").session_token,
+      ]) {
         expect(text, what).not.toContain(secret.slice(-60));
       }
       expect(text, what).not.toContain(PASSWORD);
@@ -104,15 +120,15 @@ describe("secrets in logs and audit events", () => {
     const owner = await call(app, "POST", "/api/auth/signup", {
       body: { email: "inviter@example.test", password: PASSWORD, organization_name: "Inv Farm" },
     });
-    const orgId = owner.body.data.organization.id;
-    const session = owner.body.data.session_token;
+    const orgId = dataOf(owner, "dashboardSignup").organization.id;
+    const session = dataOf(owner, "dashboardSignup").session_token;
     const invite = async (email: string) => {
       const res = await call(app, "POST", `/api/orgs/${orgId}/members`, {
         token: session,
         body: { email, role: "admin" },
       });
       expect(res.status).toBe(201);
-      return res.body.data.invitation.accept_token as string;
+      return dataOf(res, "dashboardAddMember").invitation.accept_token;
     };
 
     const replaced = await invite("first@example.test");
@@ -144,12 +160,12 @@ describe("secrets in logs and audit events", () => {
       body: { email: "second@example.test", password: PASSWORD, organization_name: "S" },
     });
     const accepted = await call(app, "POST", "/api/invitations/accept", {
-      token: second.body.data.session_token,
+      token: dataOf(second, "dashboardSignup").session_token,
       body: { token: pending },
     });
     expect(accepted.status).toBe(200);
     const refused = await call(app, "POST", "/api/invitations/accept", {
-      token: second.body.data.session_token,
+      token: dataOf(second, "dashboardSignup").session_token,
       body: { token: pending },
     });
     expect(refused.status).toBe(404);

@@ -3,6 +3,7 @@ import { sessions } from "@apf/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { dataOf, failure } from "../support/dashboard-answers.ts";
 import { call, createTeam } from "../support/dashboard-factories.ts";
 import { createTestServices, TestClock, type TestServices } from "../support/services.ts";
 
@@ -27,10 +28,10 @@ describe("session-auth", () => {
   it("answers 401 UNAUTHORIZED without a credential, or with a non-Bearer one", async () => {
     const none = await call(app, "GET", "/api/me");
     expect(none.status).toBe(401);
-    expect(none.body.code).toBe("UNAUTHORIZED");
+    expect(failure(none).code).toBe("UNAUTHORIZED");
     const basic = await call(app, "GET", "/api/me", { headers: { authorization: "Basic dTpw" } });
     expect(basic.status).toBe(401);
-    expect(basic.body.code).toBe("UNAUTHORIZED");
+    expect(failure(basic).code).toBe("UNAUTHORIZED");
   });
 
   it("answers 401 TOKEN_INVALID for a malformed token, an API key, and an unknown session", async () => {
@@ -45,7 +46,7 @@ describe("session-auth", () => {
     ]) {
       const res = await call(app, "GET", "/api/me", { token });
       expect(res.status, token).toBe(401);
-      expect(res.body.code, token).toBe("TOKEN_INVALID");
+      expect(failure(res).code, token).toBe("TOKEN_INVALID");
       expect(res.text).not.toContain(token);
     }
   });
@@ -55,7 +56,7 @@ describe("session-auth", () => {
     expect((await call(app, "GET", "/api/me", { token: team.owner.token })).status).toBe(200);
     const viaCookie = await call(app, "GET", "/api/me", { headers: withCookie(team.owner.token) });
     expect(viaCookie.status).toBe(200);
-    expect(viaCookie.body.data.user.id).toBe(team.owner.user.id);
+    expect(dataOf(viaCookie, "dashboardGetMe").user.id).toBe(team.owner.user.id);
   });
 
   it("prefers the Authorization header over the cookie", async () => {
@@ -64,7 +65,7 @@ describe("session-auth", () => {
       token: team.member.token,
       headers: withCookie(team.owner.token),
     });
-    expect(res.body.data.user.id).toBe(team.member.user.id);
+    expect(dataOf(res, "dashboardGetMe").user.id).toBe(team.member.user.id);
   });
 
   it("expires a session idle for 7 days with TOKEN_EXPIRED", async () => {
@@ -73,7 +74,7 @@ describe("session-auth", () => {
     try {
       const res = await call(app, "GET", "/api/me", { token: team.owner.token });
       expect(res.status).toBe(401);
-      expect(res.body.code).toBe("TOKEN_EXPIRED");
+      expect(failure(res).code).toBe("TOKEN_EXPIRED");
     } finally {
       clock.advance(-SESSION_IDLE_TTL_MS);
     }
@@ -126,7 +127,7 @@ describe("session-auth", () => {
       clock.set(new Date(start.getTime() + SESSION_ABSOLUTE_TTL_MS));
       const res = await call(app, "GET", "/api/me", { token: team.owner.token });
       expect(res.status).toBe(401);
-      expect(res.body.code).toBe("TOKEN_EXPIRED");
+      expect(failure(res).code).toBe("TOKEN_EXPIRED");
     } finally {
       clock.set(start);
     }
@@ -142,7 +143,7 @@ describe("session-auth", () => {
     clock.set(new Date(start.getTime() + SESSION_ABSOLUTE_TTL_MS + HOUR));
     try {
       const res = await call(app, "GET", "/api/me", { token: team.owner.token });
-      expect(res.body.code).toBe("TOKEN_EXPIRED");
+      expect(failure(res).code).toBe("TOKEN_EXPIRED");
     } finally {
       clock.set(start);
     }
@@ -185,7 +186,7 @@ describe("CSRF rules for cookie sessions", () => {
     const team = await createTeam(services);
     const res = await write(team.organization.id, withCookie(team.owner.token));
     expect(res.status).toBe(403);
-    expect(res.body.code).toBe("FORBIDDEN");
+    expect(failure(res).code).toBe("FORBIDDEN");
   });
 
   it("refuses a cookie-authenticated write from another origin", async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { dataOf, failure } from "../support/dashboard-answers.ts";
 import { call } from "../support/dashboard-factories.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
@@ -24,14 +25,14 @@ async function userWithSessions(count: number) {
     headers: { "x-forwarded-for": freshIp(), "user-agent": "browser-0" },
   });
   expect(first.status).toBe(201);
-  const tokens = [first.body.data.session_token as string];
+  const tokens = [dataOf(first, "dashboardSignup").session_token];
   for (let i = 1; i < count; i++) {
     const res = await call(app, "POST", "/api/auth/login", {
       body: { email, password: PASSWORD },
       headers: { "x-forwarded-for": freshIp(), "user-agent": `browser-${i}` },
     });
     expect(res.status).toBe(200);
-    tokens.push(res.body.data.session_token);
+    tokens.push(dataOf(res, "dashboardLogin").session_token);
   }
   return { email, tokens };
 }
@@ -50,11 +51,11 @@ describe("GET /api/auth/sessions", () => {
     await call(app, "POST", "/api/auth/logout", { token: tokens[2] });
     const res = await call(app, "GET", "/api/auth/sessions", { token: tokens[1] });
     expect(res.status).toBe(200);
-    expect(res.body.data).toHaveLength(2);
-    const current = res.body.data.filter((s: { current: boolean }) => s.current);
+    expect(dataOf(res, "dashboardListSessions")).toHaveLength(2);
+    const current = dataOf(res, "dashboardListSessions").filter((s) => s.current);
     expect(current).toHaveLength(1);
     expect(current[0]).toMatchObject({ user_agent: "browser-1", ip: expect.any(String) });
-    expect(Object.keys(res.body.data[0]).sort()).toEqual(
+    expect(Object.keys(dataOf(res, "dashboardListSessions")[0]!).sort()).toEqual(
       ["created_at", "current", "expires_at", "id", "ip", "last_used_at", "user_agent"].sort(),
     );
     for (const token of tokens) expect(res.text).not.toContain(token.slice(9));
@@ -65,7 +66,7 @@ describe("GET /api/auth/sessions", () => {
     const a = await userWithSessions(1);
     const b = await userWithSessions(2);
     const res = await call(app, "GET", "/api/auth/sessions", { token: a.tokens[0] });
-    expect(res.body.data).toHaveLength(1);
+    expect(dataOf(res, "dashboardListSessions")).toHaveLength(1);
     expect(b.tokens).toHaveLength(2);
   });
 });
@@ -75,15 +76,15 @@ describe("DELETE /api/auth/sessions", () => {
     const { tokens } = await userWithSessions(3);
     const res = await call(app, "DELETE", "/api/auth/sessions", { token: tokens[0] });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ sessions_ended: 2 });
+    expect(dataOf(res, "dashboardEndOtherSessions")).toEqual({ sessions_ended: 2 });
     expect((await me(tokens[0]!)).status).toBe(200);
     for (const token of tokens.slice(1)) {
       const other = await me(token);
       expect(other.status).toBe(401);
-      expect(other.body.code).toBe("TOKEN_REVOKED");
+      expect(failure(other).code).toBe("TOKEN_REVOKED");
     }
     const list = await call(app, "GET", "/api/auth/sessions", { token: tokens[0] });
-    expect(list.body.data).toHaveLength(1);
+    expect(dataOf(list, "dashboardListSessions")).toHaveLength(1);
   });
 });
 
@@ -95,7 +96,7 @@ describe("POST /api/auth/password", () => {
       new_password: "another long passphrase",
     });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ changed: true, sessions_ended: 2 });
+    expect(dataOf(res, "dashboardChangePassword")).toEqual({ changed: true, sessions_ended: 2 });
     expect((await me(tokens[0]!)).status).toBe(200);
     expect((await me(tokens[1]!)).status).toBe(401);
     expect((await me(tokens[2]!)).status).toBe(401);
@@ -108,17 +109,15 @@ describe("POST /api/auth/password", () => {
     expect((await login(PASSWORD)).status).toBe(401);
     expect((await login("another long passphrase")).status).toBe(200);
 
-    const memberships = (await me(tokens[0]!)).body.data.memberships as {
-      organization: { id: string };
-    }[];
+    const memberships = dataOf(await me(tokens[0]!), "dashboardGetMe").memberships;
     const audit = await call(
       app,
       "GET",
       `/api/orgs/${memberships[0]!.organization.id}/audit-events`,
       { token: tokens[0] },
     );
-    const changed = audit.body.data.filter(
-      (e: { action: string }) => e.action === "auth.password_changed",
+    const changed = dataOf(audit, "dashboardListAuditEvents").filter(
+      (e) => e.action === "auth.password_changed",
     );
     expect(changed).toHaveLength(1);
     expect(JSON.stringify(changed)).not.toContain("another long passphrase");
@@ -131,8 +130,8 @@ describe("POST /api/auth/password", () => {
       new_password: "another long passphrase",
     });
     expect(res.status).toBe(401);
-    expect(res.body.code).toBe("INVALID_CREDENTIALS");
-    expect(res.body.error).toContain("current_password");
+    expect(failure(res).code).toBe("INVALID_CREDENTIALS");
+    expect(failure(res).error).toContain("current_password");
     expect((await me(tokens[1]!)).status).toBe(200);
   });
 
@@ -144,7 +143,7 @@ describe("POST /api/auth/password", () => {
         new_password: weak,
       });
       expect(res.status, weak).toBe(400);
-      expect(res.body.error).toContain("new_password");
+      expect(failure(res).error).toContain("new_password");
       expect(res.text).not.toContain(weak.trim() || "\t");
     }
     expect((await me(tokens[1]!)).status).toBe(200);

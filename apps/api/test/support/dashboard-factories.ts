@@ -79,7 +79,10 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** One JSON request to the app; returns status, headers and the parsed body. */
+/**
+ * One JSON request to the app; returns status, headers and the parsed body, which tests read
+ * through answer, dataOf or failure (dashboard-answers.ts), typed as /api documents it.
+ */
 export async function call(app: App, method: string, path: string, options: CallOptions = {}) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -90,8 +93,8 @@ export async function call(app: App, method: string, path: string, options: Call
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await res.text();
-  // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
-  const body: any =
+  // Read it with answer, dataOf or failure (dashboard-answers.ts), typed as /api documents it.
+  const body: unknown =
     text && res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : null;
   return { status: res.status, headers: res.headers, body, text };
 }
