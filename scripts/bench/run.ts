@@ -51,6 +51,8 @@ const { values } = parseArgs({
     only: { type: "string" },
     // A V8 CPU profile of the API (node --cpu-prof) written into this directory.
     "cpu-prof": { type: "string" },
+    // Leaves the bench database in place (to EXPLAIN its queries afterwards).
+    "keep-db": { type: "boolean", default: false },
   },
 });
 const quick = values.quick;
@@ -422,7 +424,8 @@ try {
     await api.stop();
   }
 } finally {
-  await admin(`drop database if exists ${dbName} with (force)`);
+  if (values["keep-db"]) console.log(`kept the database ${dbName}`);
+  else await admin(`drop database if exists ${dbName} with (force)`);
 }
 
 // Events (#22): webhooks and streams, on a database and an API process of their own (events.ts).
