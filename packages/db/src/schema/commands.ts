@@ -100,8 +100,9 @@ export const idempotencyRecords = pgTable(
     requestHash: text("request_hash").notNull(),
     /**
      * The HTTP status of the first answer, as records written before the answer's body alone
-     * said it; no longer written (the API derives the status from the body). Drop it with the
-     * next migration.
+     * said it; no longer written (the API derives the status from the body). The release before
+     * this one still selects it (drizzle lists every column): dropping it now would break those
+     * instances during a rolling update, so it goes in the release after this one.
      */
     responseStatus: integer("response_status"),
     /** The first request's answer or refusal; null while it is still being answered. */

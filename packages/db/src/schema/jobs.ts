@@ -92,6 +92,11 @@ export const jobs = pgTable(
     index("jobs_org_queue_order_idx")
       .on(t.organizationId, t.priority.desc().nullsFirst(), t.queuePosition, t.id)
       .where(sql`${t.status} = 'queued'`),
+    /**
+     * The job a print command carries: the command's result (uploaded, or a failed transfer)
+     * finds it by this, not by scanning every organization's open jobs.
+     */
+    index("jobs_command_idx").on(t.commandId).where(sql`${t.commandId} is not null`),
     /** Jobs of a print file: a file's delete checks them, and so does its foreign key. */
     index("jobs_print_file_idx").on(t.printFileId).where(sql`${t.printFileId} is not null`),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_command_idx" ON "jobs" USING btree ("command_id") WHERE "jobs"."command_id" is not null;
