@@ -1,6 +1,6 @@
 import type { EventType } from "@apf/domain";
 import { and, asc, eq, gt, inArray, isNotNull, max, sql } from "drizzle-orm";
-import type { Queryable, Transaction } from "../client.ts";
+import { executeNamed, type Queryable, type Transaction } from "../client.ts";
 import { events } from "../schema/index.ts";
 
 /** One event to record, in the transaction of the change it announces. */
@@ -36,7 +36,10 @@ export async function numberPendingEvents(
   tx: Transaction,
   limit: number,
 ): Promise<{ id: string; organizationId: string; sequence: number }[]> {
-  const result = await tx.execute(sql`
+  const result = await executeNamed<{ id: string; organization_id: string; sequence: number }>(
+    tx,
+    "apf_number_events",
+    sql`
     with pending as (
       select id, organization_id, position from events
       where sequence is null order by position limit ${limit}
@@ -58,10 +61,13 @@ export async function numberPendingEvents(
       where e.id = nb.id
       returning e.id, e.organization_id, e.sequence
     )
-    select id, organization_id, sequence::float8 as sequence from updated order by sequence`);
-  return (result as { rows: { id: string; organization_id: string; sequence: number }[] }).rows.map(
-    (r) => ({ id: r.id, organizationId: r.organization_id, sequence: Number(r.sequence) }),
+    select id, organization_id, sequence::float8 as sequence from updated order by sequence`,
   );
+  return result.rows.map((r) => ({
+    id: r.id,
+    organizationId: r.organization_id,
+    sequence: Number(r.sequence),
+  }));
 }
 
 /** Waits for the relay lock (transaction-level: released at commit or rollback). */

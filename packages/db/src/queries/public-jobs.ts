@@ -1,5 +1,5 @@
 import { shownPercent } from "@apf/domain";
-import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client.ts";
 import { type JobStatus, jobs, skus } from "../schema/index.ts";
 import { QUEUE_ORDER, queuePlace } from "./print-queue.ts";
@@ -105,7 +105,10 @@ export async function findPublicJob(
   return row && shown(row);
 }
 
-/** The organization's jobs among `jobIds` (in no particular order). */
+/**
+ * The organization's jobs among `jobIds` (in no particular order). Named and prepared like
+ * findPublicJob (the ids go as one array, so the statement's text is the same for any count).
+ */
 export async function findPublicJobs(
   db: Queryable,
   organizationId: string,
@@ -116,5 +119,12 @@ export async function findPublicJobs(
     .select(columns)
     .from(jobs)
     .leftJoin(skus, skuOfJob)
-    .where(and(eq(jobs.organizationId, organizationId), inArray(jobs.id, [...jobIds])));
+    .where(
+      and(
+        eq(jobs.organizationId, organizationId),
+        sql`${jobs.id} = any(${`{${jobIds.join(",")}}`}::uuid[])`,
+      ),
+    )
+    .prepare("apf_find_public_jobs")
+    .execute();
 }
