@@ -126,3 +126,47 @@ describe("PATCH /api/orgs/{orgId} with a new time zone", () => {
     ).toContainEqual(["2026-11-20", 1]);
   }, 120_000);
 });
+
+describe("two API instances", () => {
+  it("both regrouping at once count each job once, in the new zone", async () => {
+    const second = await createTestServices({ database, jobStats: { auto: false } });
+    try {
+      const team = await createTeam(services, "Two instances farm");
+      const org = team.organization.id;
+      const printer = await createPrinter(services.db, org, { name: "P1" });
+      const end = async (iso: string) =>
+        createJob(services.db, org, {
+          status: "completed",
+          printerId: printer.id,
+          numberOfUnits: 1,
+          timeStarted: new Date(Date.parse(iso) - 3_600_000),
+          timeCompleted: new Date(iso),
+        });
+      await end("2026-11-20T02:00:00Z");
+      await end("2026-11-20T12:00:00Z");
+      const patched = await call(app, "PATCH", `/api/orgs/${org}`, {
+        token: team.owner.token,
+        body: { time_zone: "America/New_York" },
+      });
+      expect(patched.status).toBe(200);
+      await end("2026-11-21T02:30:00Z");
+      // Each instance's pass, at once: one regroups, the other skips or finds nothing to do.
+      await Promise.all([services.jobStats.regroupOnce(), second.jobStats.regroupOnce()]);
+      const res = await call(
+        createApp(second),
+        "GET",
+        `/api/orgs/${org}/analytics/production?from=2026-11-19&to=2026-11-21`,
+        { token: team.member.token },
+      );
+      expect(
+        dataOf(res, "dashboardProductionAnalytics").daily.map((d) => [d.date, d.jobs_completed]),
+      ).toEqual([
+        ["2026-11-19", 1],
+        ["2026-11-20", 2],
+        ["2026-11-21", 0],
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+});
