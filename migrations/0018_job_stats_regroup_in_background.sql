@@ -26,6 +26,8 @@ CREATE INDEX "organizations_job_stats_stale_idx" ON "organizations" USING btree 
 --    rollups current, unless the zone changed again meanwhile (then they stay stale, and the next
 --    pass regroups again). One organization at a time per instance; instances skip an
 --    organization another one is regrouping (a try-lock).
+-- apf_rebuild_job_stats stays, for scripts and tests that rebuild a current organization's rows at
+-- once (bench seeding); on a stale organization it leaves the mark and backlog to the regrouping.
 CREATE OR REPLACE FUNCTION apf_job_stats_apply(removed jobs[], added jobs[]) RETURNS void
 LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
