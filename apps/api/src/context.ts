@@ -2,6 +2,7 @@ import type { Database, DatabaseKind } from "@apf/db";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Env } from "./env.ts";
+import type { JobStatsRegrouper } from "./modules/analytics/regroup.ts";
 import type { Actor, OrgActor } from "./modules/audit/audit.ts";
 import type { CommandBus } from "./modules/control/bus.ts";
 import type { EventLog } from "./modules/events/index.ts";
@@ -32,6 +33,11 @@ export const systemClock: Clock = { now: () => new Date() };
  */
 export interface Platform {
   db: Database;
+  /**
+   * The database for long background work (the analytics regrouping): no query timeout on
+   * Postgres (a pool of one connection of its own); `db` itself on PGlite.
+   */
+  maintenanceDb: Database;
   dbKind: DatabaseKind;
   /** Resolves when the database answers. */
   pingDb(): Promise<void>;
@@ -64,6 +70,8 @@ export interface Platform {
 export interface Services extends Platform {
   /** The print queue's dispatcher (auto-start) and sweep. */
   dispatcher: Dispatcher;
+  /** The background regrouping of analytics rollups after a time-zone change. */
+  jobStats: JobStatsRegrouper;
   /** The event log's relay, stream hub and sweep, running once per Services. */
   events: EventLog;
   /** Webhook deliveries: the queue (graphile-worker on Postgres) and this instance's worker. */

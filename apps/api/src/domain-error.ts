@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   "UNAVAILABLE",
   "HUB_OFFLINE",
   "HUB_COMMAND_FAILED",
+  // Analytics: the organization's daily figures are being regrouped into its new time zone.
+  "ANALYTICS_REGROUPING",
   // The print queue (AutoPrintFarm's codes, on enqueue and start).
   "JOB_NOT_FOUND",
   "PRINTER_NOT_FOUND",
@@ -56,6 +58,7 @@ export const OUR_SIDE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "UNAVAILABLE",
   "HUB_OFFLINE",
   "HUB_COMMAND_FAILED",
+  "ANALYTICS_REGROUPING",
 ]);
 
 /** One field's complaint: where it is (keys and indexes, e.g. ["machines", 3, "name"]) and what. */

@@ -33,6 +33,7 @@ export const ERROR_STATUS = {
   UNAVAILABLE: 503,
   HUB_OFFLINE: 503,
   HUB_COMMAND_FAILED: 503,
+  ANALYTICS_REGROUPING: 503,
   // The print queue (AutoPrintFarm's codes, on enqueue and start).
   JOB_NOT_FOUND: 404,
   PRINTER_NOT_FOUND: 404,

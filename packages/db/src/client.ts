@@ -43,6 +43,12 @@ export type DatabaseKind = "postgres" | "embedded";
 
 export interface DatabaseHandle {
   db: Database;
+  /**
+   * The same database for background work that may run long (a whole organization's rollups
+   * regrouped): on Postgres a pool of its own (one connection) without the query timeout; on
+   * PGlite the one connection, `db` itself.
+   */
+  maintenance: Database;
   kind: DatabaseKind;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
@@ -156,8 +162,18 @@ function openPostgres(url: string, options: CreateDatabaseOptions) {
   pool.on("error", () => {});
   pool.on("connect", (client) => client.on("error", () => {}));
   const db = drizzleNodePg(pool, { schema }) as unknown as Database;
+  // Connects on first use only, and closes its idle connection again.
+  const maintenancePool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+  });
+  maintenancePool.on("error", () => {});
+  maintenancePool.on("connect", (client) => client.on("error", () => {}));
+  const maintenance = drizzleNodePg(maintenancePool, { schema }) as unknown as Database;
   return {
     db,
+    maintenance,
     kind: "postgres" as const,
     async ping() {
       await pool.query("select 1");
@@ -170,7 +186,7 @@ function openPostgres(url: string, options: CreateDatabaseOptions) {
     listen: (channel: string, handlers: ChannelHandlers) =>
       listenPostgres(url, channel, handlers, options.connectTimeoutMs),
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), maintenancePool.end()]);
     },
     async migrate() {
       // A migration may take longer than any request should: its own pool, without timeouts.
@@ -224,6 +240,7 @@ async function openPglite(dataDir: string) {
   const db = pglite as unknown as Database;
   return {
     db,
+    maintenance: db,
     kind: "embedded" as const,
     async ping() {
       await client.query("select 1");

@@ -71,7 +71,9 @@ export async function dropTestDatabases(baseUrl: string): Promise<void> {
   });
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { queryTimeoutMs?: number } = {},
+): Promise<TestDatabase> {
   const baseUrl = process.env.APF_TEST_DATABASE_URL;
   if (!baseUrl) {
     const handle = await createDatabase({ dataDir: "memory://" });
@@ -80,7 +82,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `${runPrefix()}_${randomBytes(6).toString("hex")}`;
   await createFromTemplate(baseUrl, name);
   const url = withDatabase(baseUrl, name);
-  const handle = await createDatabase({ databaseUrl: url, migrate: false, poolSize: 5 });
+  const handle = await createDatabase({
+    databaseUrl: url,
+    migrate: false,
+    poolSize: 5,
+    queryTimeoutMs: options.queryTimeoutMs,
+  });
   return {
     ...handle,
     url,

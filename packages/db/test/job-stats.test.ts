@@ -9,6 +9,7 @@ import {
   printerJobFigures,
   productionByDay,
 } from "../src/queries/analytics.ts";
+import { regroupJobStats } from "../src/queries/job-stats.ts";
 import { jobs, organizations, printers, printFiles, skus } from "../src/schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
 
@@ -527,8 +528,20 @@ describe.each([
   it("regroups the days when the organization's time zone changes", async () => {
     const next = timeZone === "Pacific/Auckland" ? "UTC" : "Pacific/Auckland";
     await db.update(organizations).set({ timeZone: next }).where(eq(organizations.id, farm.org));
+    // The change only marks the rollups stale; jobs that change meanwhile wait in the backlog.
+    const [marked] = await db
+      .select({ stale: organizations.jobStatsStale })
+      .from(organizations)
+      .where(eq(organizations.id, farm.org));
+    expect(marked?.stale).toBe(true);
+    await changeFarm(farm, seed + 200, now);
+    expect(await regroupJobStats(db, farm.org)).toBe(true);
     for (const w of windows(now, next)) await expectSameFigures(farm, w);
     await expectRebuildAgrees(farm.org);
+    const left = await db.execute(
+      sql`select count(*)::int as n from job_stats_backlog where organization_id = ${farm.org}`,
+    );
+    expect(rows(left)).toEqual([{ n: 0 }]);
   });
 
   it("goes with its organization", async () => {

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../context.ts";
 import { FAILED_AUTH_LIMIT, KEY_WINDOW_S } from "../middleware/rate-limit.ts";
 import {
+  ANALYTICS_UNAVAILABLE_RESPONSE,
   CHALLENGE_HEADER,
   ERROR_RESPONSES,
   type ErrorStatus,
@@ -34,6 +35,11 @@ export function errorResponses<const S extends ErrorStatus>(
 /** The 503 of operations that go through a printer's agent (HUB_OFFLINE, HUB_COMMAND_FAILED). */
 export const hubUnavailableResponse = () => ({
   503: ref("responses", HUB_UNAVAILABLE_RESPONSE.component),
+});
+
+/** The 503 of the analytics reports read from the rollups (ANALYTICS_REGROUPING, UNAVAILABLE). */
+export const analyticsUnavailableResponse = () => ({
+  503: ref("responses", ANALYTICS_UNAVAILABLE_RESPONSE.component),
 });
 
 /** Registers the security scheme, headers, error bodies and error responses of /public/v1. */
@@ -76,12 +82,18 @@ export function registerPublicComponents(registry: Registry): void {
     schema: { type: "string" },
   });
   for (const { name, schema } of errorSchemas()) registry.register(name, schema);
-  for (const spec of [...Object.values(ERROR_RESPONSES), HUB_UNAVAILABLE_RESPONSE]) {
+  for (const spec of [
+    ...Object.values(ERROR_RESPONSES),
+    HUB_UNAVAILABLE_RESPONSE,
+    ANALYTICS_UNAVAILABLE_RESPONSE,
+  ]) {
     const headers: Record<string, { $ref: string }> = spec.afterAuth
       ? { ...AUTHENTICATED_HEADERS }
       : { "X-Request-Id": AUTHENTICATED_HEADERS["X-Request-Id"] };
     const tooMany = spec.component === "TooManyRequests";
-    if (tooMany) headers["Retry-After"] = ref("headers", "Retry-After");
+    if (tooMany || spec === ANALYTICS_UNAVAILABLE_RESPONSE) {
+      headers["Retry-After"] = ref("headers", "Retry-After");
+    }
     if (spec.component === "Unauthorized") {
       headers[CHALLENGE_HEADER] = ref("headers", CHALLENGE_HEADER);
     }

@@ -155,6 +155,20 @@ export const HUB_UNAVAILABLE_RESPONSE = {
   example: "The printer's agent has no open command channel; nothing was sent.",
 } as const;
 
+/**
+ * The 503 of the analytics reports read from the daily rollups (production, printers, failures,
+ * inventory): the organization's time zone changed and its days are being regrouped.
+ */
+export const ANALYTICS_UNAVAILABLE_RESPONSE = {
+  component: "AnalyticsUnavailable",
+  codes: ["ANALYTICS_REGROUPING", "UNAVAILABLE"],
+  afterAuth: true,
+  description:
+    "ANALYTICS_REGROUPING: the organization's time zone was just changed and its daily figures are being regrouped into the new zone's days, in the background (seconds; about a minute for millions of jobs); rather than figures in the old zone's days, the report answers this, with Retry-After. Try again then. UNAVAILABLE: a dependency is down.",
+  example:
+    "The organization's daily figures are being regrouped into its new time zone (America/New_York); try again in a few seconds.",
+} as const;
+
 /** The header component of the RFC 6750 challenge every /public/v1 401 carries (components.ts). */
 export const CHALLENGE_HEADER = "WWW-Authenticate";
 
@@ -180,7 +194,11 @@ export function codedErrorResponse(
 
 /** The zod schema of each error status's body, for components.schemas. */
 export function errorSchemas() {
-  return [...Object.values(ERROR_RESPONSES), HUB_UNAVAILABLE_RESPONSE].map((spec) => ({
+  return [
+    ...Object.values(ERROR_RESPONSES),
+    HUB_UNAVAILABLE_RESPONSE,
+    ANALYTICS_UNAVAILABLE_RESPONSE,
+  ].map((spec) => ({
     name: `${spec.component}Error`,
     schema: errorBody(spec.codes, spec.codes[0], spec.example),
   }));
@@ -207,7 +225,7 @@ const ERROR_DESCRIPTIONS = {
   415: "UNSUPPORTED_MEDIA_TYPE: send the body as application/json.",
   422: "IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another request within 24 hours.",
   429: "RATE_LIMITED: too many attempts; see Retry-After.",
-  503: "UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out).",
+  503: "UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out). On the analytics reports: ANALYTICS_REGROUPING (the organization's time zone just changed and its daily figures are being regrouped into the new zone; try again after Retry-After seconds).",
 } as const;
 
 type AnyErrorStatus = keyof typeof ERROR_DESCRIPTIONS;

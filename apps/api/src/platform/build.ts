@@ -3,6 +3,10 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Platform, type Services, systemClock } from "../context.ts";
 import type { Env } from "../env.ts";
+import {
+  createJobStatsRegrouper,
+  type JobStatsRegrouperOptions,
+} from "../modules/analytics/regroup.ts";
 import { createInProcessBus, createRedisBus } from "../modules/control/bus.ts";
 import { createEventLog, type EventLogOptions } from "../modules/events/index.ts";
 import { createJobsListCache } from "../modules/jobs/jobs-list-cache.ts";
@@ -84,6 +88,7 @@ export interface StatefulOptions {
   databaseUrl: string | null;
   webhooks?: WebhookOptions;
   events?: EventLogOptions;
+  jobStats?: JobStatsRegrouperOptions;
 }
 
 /**
@@ -103,6 +108,7 @@ export async function assembleServices(
   const parts = buildRequestParts(platform);
   const dispatcher = createDispatcher(platform);
   const events = createEventLog({ ...platform, webhooks }, options.events);
+  const jobStats = createJobStatsRegrouper(platform, options.jobStats);
   await webhooks.start();
   return {
     ...platform,
@@ -110,7 +116,9 @@ export async function assembleServices(
     dispatcher,
     webhooks,
     events,
+    jobStats,
     async close() {
+      await jobStats.close();
       await events.close();
       await webhooks.close();
       await dispatcher.close();
@@ -146,6 +154,7 @@ export async function buildServices(env: Env, logger: Logger): Promise<ClosableS
   const uploadSecret = resolveUploadSecret(env, logger);
   const platform: Platform = {
     db: database.db,
+    maintenanceDb: database.maintenance,
     dbKind: database.kind,
     pingDb: () => database.ping(),
     dbPool: database.poolStats,

@@ -6,10 +6,12 @@ import type { Logger } from "pino";
 /** The NOTIFY channel of migrations/0006: payload "<table>:<organization id>". */
 export const ORG_CHANGES_CHANNEL = "apf_org_changes";
 /**
- * Tables whose changes are announced (a cached answer names the ones it is built from); and
- * `event_log`, rung by the event relay when it numbered an organization's events.
+ * Tables whose changes are announced (a cached answer names the ones it is built from);
+ * `event_log`, rung by the event relay when it numbered an organization's events; and
+ * `job_stats`, rung when an organization's time zone changed and its analytics rollups wait for
+ * the background regrouping (modules/analytics/regroup.ts).
  */
-export type WatchedTable = "printers" | "jobs" | "skus" | "events" | "event_log";
+export type WatchedTable = "printers" | "jobs" | "skus" | "events" | "event_log" | "job_stats";
 
 /**
  * Longest a cached answer is served on the word of notifications alone; then Postgres confirms

@@ -32,6 +32,8 @@ beforeAll(async () => {
     .update(organizations)
     .set({ timeZone: "America/New_York" })
     .where(eq(organizations.id, org));
+  // The rollups are regrouped in the background: at once here.
+  await services.jobStats.regroupOnce();
   const now = clock.now();
   const p1 = await createPrinter(services.db, org, { name: "P1", lastSeenAt: now });
   const p2 = await createPrinter(services.db, org, {
@@ -254,6 +256,7 @@ describe("GET /public/v1/analytics/production", () => {
       .update(organizations)
       .set({ timeZone: "Pacific/Auckland" })
       .where(eq(organizations.id, other.organization.id));
+    await services.jobStats.regroupOnce();
     const { json } = await get("production", "", other.key);
     expect(json.data.date_range).toEqual({
       from: "2026-10-26",

@@ -8,6 +8,7 @@ import type { Redis } from "ioredis";
 import { vi } from "vitest";
 import type { Clock, Platform, Services } from "../../src/context.ts";
 import { parseEnv } from "../../src/env.ts";
+import type { JobStatsRegrouperOptions } from "../../src/modules/analytics/regroup.ts";
 import { createInProcessBus, createRedisBus } from "../../src/modules/control/bus.ts";
 import type { EventLogOptions } from "../../src/modules/events/index.ts";
 import { createGithubKeySet } from "../../src/modules/keys/github-keys.ts";
@@ -85,6 +86,8 @@ export interface TestServicesOptions {
   events?: EventLogOptions;
   /** Webhook deliveries; no worker runs unless `worker: true`. */
   webhooks?: WebhookOptions;
+  /** The analytics regrouping (`auto: false`: only when the test calls regroupOnce). */
+  jobStats?: JobStatsRegrouperOptions;
 }
 
 /**
@@ -120,6 +123,7 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
   const clock = options.clock ?? new TestClock();
   const platform: Platform = {
     db: database.db,
+    maintenanceDb: database.maintenance,
     dbKind: database.kind,
     pingDb: () => database.ping(),
     dbPool: database.poolStats,
@@ -150,6 +154,7 @@ export async function createTestServices(options: TestServicesOptions = {}): Pro
       databaseUrl: database.url,
       webhooks: { worker: false, ...options.webhooks },
       events: options.events,
+      jobStats: options.jobStats,
     },
   );
   return {

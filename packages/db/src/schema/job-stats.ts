@@ -1,9 +1,13 @@
 import {
+  bigint,
   date,
   doublePrecision,
+  index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   unique,
   uuid,
@@ -16,9 +20,11 @@ import { organizations } from "./organizations.ts";
  * analytics_rollups) in the very transaction that ends, changes or deletes a job, whatever the
  * writer (ingest, the queue, the dashboard, a script, psql); what a job adds is defined once,
  * in SQL, for the triggers and for the rebuild alike. `day` is the day the job ended in the
- * organization's time zone; changing the time zone rebuilds the organization's rows (a trigger
- * on organizations). Rows are per organization and serialised per organization by an advisory
- * lock, so concurrent writers never deadlock on them.
+ * organization's time zone. Changing the time zone marks the organization's rows stale
+ * (organizations.job_stats_stale) and a background task regroups them, off the request path
+ * (apf_regroup_job_stats, apps/api/src/modules/analytics/regroup.ts); meanwhile the jobs' changes
+ * wait in job_stats_backlog. Rows are per organization and serialised per organization by an
+ * advisory lock, so concurrent writers never deadlock on them.
  *
  * printer_id, product_sku_id and print_file_id carry no foreign key on purpose: when a printer,
  * SKU or file is deleted, the jobs' own "set null" moves their figures (through the triggers),
@@ -82,4 +88,28 @@ export const printerDayStats = pgTable(
     cumBusySeconds: doublePrecision("cum_busy_seconds").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.printerId, t.day] })],
+);
+
+/**
+ * While an organization's rollups are stale (its time zone changed, the regrouping has not
+ * finished), the triggers write here instead of the rollups: each changed job's old figures
+ * (sign -1) and new ones (sign 1), as the jobs row (jsonb, so the jobs table stays free to
+ * change), with the transaction that wrote them. The regrouping counts the jobs as its snapshot
+ * saw them, then adds exactly the entries of transactions that snapshot did not see, and empties
+ * the organization's backlog.
+ */
+export const jobStatsBacklog = pgTable(
+  "job_stats_backlog",
+  {
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    /** pg_current_xact_id() of the writing transaction (an xid8 as a number). */
+    xact: bigint("xact", { mode: "bigint" }).notNull(),
+    /** -1: the job's figures before the change; 1: after it. */
+    sign: smallint("sign").notNull(),
+    /** The jobs row (to_jsonb), read back with jsonb_populate_record(null::jobs, job). */
+    job: jsonb("job").notNull(),
+  },
+  (t) => [index("job_stats_backlog_org_idx").on(t.organizationId)],
 );

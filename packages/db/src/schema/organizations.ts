@@ -17,11 +17,19 @@ export const organizations = pgTable(
     lastAutoStartAt: instant("last_auto_start_at"),
     /** IANA time zone for daily figures. */
     timeZone: text("time_zone").notNull().default("UTC"),
+    /**
+     * The analytics rollups (job_day_totals, printer_day_stats) are not in time_zone yet: it
+     * changed and the background regrouping (apf_regroup_job_stats, migration
+     * job_stats_regroup_in_background) has not caught up. Reports refuse to read them meanwhile.
+     */
+    jobStatsStale: boolean("job_stats_stale").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     /** The queue's sweep: the few organizations that let the queue start jobs. */
     index("organizations_auto_start_idx").on(t.id).where(sql`${t.autoStart}`),
+    /** The regrouping's sweep: the few organizations whose rollups wait for a new time zone. */
+    index("organizations_job_stats_stale_idx").on(t.id).where(sql`${t.jobStatsStale}`),
   ],
 );

@@ -12,8 +12,10 @@ import { listPublicFilamentSpools } from "@apf/db/queries/public-filament";
 import { listPublicInventoryAlerts } from "@apf/db/queries/public-inventory";
 import { normalizeFailureReason } from "@apf/domain";
 import type { Services } from "../../context.ts";
+import { DomainError } from "../../domain-error.ts";
 import { readHubViews } from "../hubs/hubs.ts";
 import { printerFreshness, readPrinterStatusViews } from "../printers/printer-view.ts";
+import { REGROUP_RETRY_AFTER_S } from "./regroup.ts";
 import { dayInZone, resolveWindow, type WindowOutcome } from "./window.ts";
 
 /**
@@ -38,13 +40,37 @@ async function timeZoneOf(deps: Deps, organizationId: string): Promise<string> {
   return (await findOrganization(deps.db, organizationId))?.timeZone ?? "UTC";
 }
 
+/**
+ * The organization's time zone, for a report read from the daily rollups. While the rollups are
+ * being regrouped into a new time zone (regroup.ts) they hold the old zone's days: such a report
+ * answers 503 ANALYTICS_REGROUPING with Retry-After rather than figures in the wrong days. Not
+ * figures counted from the jobs instead: the organizations whose regrouping takes long are those
+ * with a long history, where that count is the very scan the rollups exist to avoid (past the
+ * request's statement timeout, and hard on the database while the regrouping runs).
+ */
+async function rollupTimeZoneOf(deps: Deps, organizationId: string): Promise<string> {
+  const org = await findOrganization(deps.db, organizationId);
+  if (org?.jobStatsStale) {
+    throw new DomainError(
+      "ANALYTICS_REGROUPING",
+      `The organization's daily figures are being regrouped into its new time zone (${org.timeZone}); try again in a few seconds.`,
+      { retryAfterS: REGROUP_RETRY_AFTER_S },
+    );
+  }
+  return org?.timeZone ?? "UTC";
+}
+
 async function withWindow<T>(
   deps: Deps,
   organizationId: string,
   asked: WindowQuery,
   build: (w: AnalyticsWindow) => Promise<T>,
 ): Promise<Report<T>> {
-  const outcome = resolveWindow(asked, await timeZoneOf(deps, organizationId), deps.clock.now());
+  const outcome = resolveWindow(
+    asked,
+    await rollupTimeZoneOf(deps, organizationId),
+    deps.clock.now(),
+  );
   if (!outcome.ok) return outcome;
   return { ok: true, report: await build(outcome.window) };
 }
@@ -204,7 +230,7 @@ export function inventoryReport(deps: Deps, organizationId: string, asked: Windo
   });
 }
 
-/** What the farm is doing now. */
+/** What the farm is doing now (from the jobs, not the rollups: it answers while they regroup). */
 export async function overviewReport(deps: Deps, organizationId: string) {
   const timeZone = await timeZoneOf(deps, organizationId);
   const now = deps.clock.now();

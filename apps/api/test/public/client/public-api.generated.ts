@@ -1474,6 +1474,29 @@ export interface components {
             /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
             details?: components["schemas"]["FieldIssue"][];
         };
+        /**
+         * @example {
+         *       "success": false,
+         *       "code": "ANALYTICS_REGROUPING",
+         *       "error": "The organization's daily figures are being regrouped into its new time zone (America/New_York); try again in a few seconds.",
+         *       "request_id": "0f9d…"
+         *     }
+         */
+        AnalyticsUnavailableError: {
+            /** @enum {boolean} */
+            success: false;
+            /**
+             * @description Stable, machine-readable error code.
+             * @enum {string}
+             */
+            code: "ANALYTICS_REGROUPING" | "UNAVAILABLE";
+            /** @description A human sentence; never holds a secret. */
+            error: string;
+            /** @description Also in the X-Request-Id header; quote it when reporting. */
+            request_id: string;
+            /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
+            details?: components["schemas"]["FieldIssue"][];
+        };
         Printer: {
             id: string;
             name: string;
@@ -1677,7 +1700,7 @@ export interface components {
             /** @enum {boolean} */
             success: false;
             /** @enum {string} */
-            code: "INVALID_REQUEST" | "UNAUTHORIZED" | "TOKEN_INVALID" | "TOKEN_REVOKED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INSUFFICIENT_SCOPE" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UNAVAILABLE" | "HUB_OFFLINE" | "HUB_COMMAND_FAILED" | "JOB_NOT_FOUND" | "PRINTER_NOT_FOUND" | "SKU_NOT_FOUND" | "FILE_NOT_FOUND" | "JOB_STATE_CHANGED" | "NO_PRINTER_ASSIGNED" | "PRINTER_UNAVAILABLE" | "PRINTER_MODEL_MISMATCH" | "NO_HUB_ASSIGNED" | "FILE_TOO_LARGE" | "NO_CONTENT" | "LENGTH_REQUIRED" | "INVALID_TOKEN" | "UNSUPPORTED_FILE_TYPE" | "FILE_NOT_UPLOADED" | "DUPLICATE_NAME" | "PRODUCT_NOT_FOUND" | "FILE_IN_USE";
+            code: "INVALID_REQUEST" | "UNAUTHORIZED" | "TOKEN_INVALID" | "TOKEN_REVOKED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INSUFFICIENT_SCOPE" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UNAVAILABLE" | "HUB_OFFLINE" | "HUB_COMMAND_FAILED" | "ANALYTICS_REGROUPING" | "JOB_NOT_FOUND" | "PRINTER_NOT_FOUND" | "SKU_NOT_FOUND" | "FILE_NOT_FOUND" | "JOB_STATE_CHANGED" | "NO_PRINTER_ASSIGNED" | "PRINTER_UNAVAILABLE" | "PRINTER_MODEL_MISMATCH" | "NO_HUB_ASSIGNED" | "FILE_TOO_LARGE" | "NO_CONTENT" | "LENGTH_REQUIRED" | "INVALID_TOKEN" | "UNSUPPORTED_FILE_TYPE" | "FILE_NOT_UPLOADED" | "DUPLICATE_NAME" | "PRODUCT_NOT_FOUND" | "FILE_IN_USE";
             error: string;
             request_id: string;
             /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
@@ -2720,6 +2743,20 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["HubUnavailableError"];
+            };
+        };
+        /** @description ANALYTICS_REGROUPING: the organization's time zone was just changed and its daily figures are being regrouped into the new zone's days, in the background (seconds; about a minute for millions of jobs); rather than figures in the old zone's days, the report answers this, with Retry-After. Try again then. UNAVAILABLE: a dependency is down. */
+        AnalyticsUnavailable: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AnalyticsUnavailableError"];
             };
         };
     };
@@ -4121,7 +4158,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["AnalyticsUnavailable"];
         };
     };
     getPrinterAnalytics: {
@@ -4160,7 +4197,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["AnalyticsUnavailable"];
         };
     };
     getFailureAnalytics: {
@@ -4199,7 +4236,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["AnalyticsUnavailable"];
         };
     };
     getInventoryAnalytics: {
@@ -4238,7 +4275,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
+            503: components["responses"]["AnalyticsUnavailable"];
         };
     };
     getAnalyticsOverview: {

@@ -993,7 +993,7 @@ export interface components {
             /** @enum {boolean} */
             success: false;
             /** @enum {string} */
-            code: "INVALID_REQUEST" | "UNAUTHORIZED" | "TOKEN_INVALID" | "TOKEN_REVOKED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INSUFFICIENT_SCOPE" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UNAVAILABLE" | "HUB_OFFLINE" | "HUB_COMMAND_FAILED" | "JOB_NOT_FOUND" | "PRINTER_NOT_FOUND" | "SKU_NOT_FOUND" | "FILE_NOT_FOUND" | "JOB_STATE_CHANGED" | "NO_PRINTER_ASSIGNED" | "PRINTER_UNAVAILABLE" | "PRINTER_MODEL_MISMATCH" | "NO_HUB_ASSIGNED" | "FILE_TOO_LARGE" | "NO_CONTENT" | "LENGTH_REQUIRED" | "INVALID_TOKEN" | "UNSUPPORTED_FILE_TYPE" | "FILE_NOT_UPLOADED" | "DUPLICATE_NAME" | "PRODUCT_NOT_FOUND" | "FILE_IN_USE";
+            code: "INVALID_REQUEST" | "UNAUTHORIZED" | "TOKEN_INVALID" | "TOKEN_REVOKED" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INSUFFICIENT_SCOPE" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UNAVAILABLE" | "HUB_OFFLINE" | "HUB_COMMAND_FAILED" | "ANALYTICS_REGROUPING" | "JOB_NOT_FOUND" | "PRINTER_NOT_FOUND" | "SKU_NOT_FOUND" | "FILE_NOT_FOUND" | "JOB_STATE_CHANGED" | "NO_PRINTER_ASSIGNED" | "PRINTER_UNAVAILABLE" | "PRINTER_MODEL_MISMATCH" | "NO_HUB_ASSIGNED" | "FILE_TOO_LARGE" | "NO_CONTENT" | "LENGTH_REQUIRED" | "INVALID_TOKEN" | "UNSUPPORTED_FILE_TYPE" | "FILE_NOT_UPLOADED" | "DUPLICATE_NAME" | "PRODUCT_NOT_FOUND" | "FILE_IN_USE";
             error: string;
             request_id: string;
             /** @description On every INVALID_REQUEST: each offending field, so a client can point at it without reading `error` (empty when no single field is to blame, e.g. a body that is not JSON). Absent on other codes. */
@@ -3847,7 +3847,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out). */
+            /** @description UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out). On the analytics reports: ANALYTICS_REGROUPING (the organization's time zone just changed and its daily figures are being regrouped into the new zone; try again after Retry-After seconds). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3932,7 +3932,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out). */
+            /** @description UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out). On the analytics reports: ANALYTICS_REGROUPING (the organization's time zone just changed and its daily figures are being regrouped into the new zone; try again after Retry-After seconds). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4231,7 +4231,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out). */
+            /** @description UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out). On the analytics reports: ANALYTICS_REGROUPING (the organization's time zone just changed and its daily figures are being regrouped into the new zone; try again after Retry-After seconds). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5548,6 +5548,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out). On the analytics reports: ANALYTICS_REGROUPING (the organization's time zone just changed and its daily figures are being regrouped into the new zone; try again after Retry-After seconds). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     dashboardPrinterAnalytics: {
@@ -5599,6 +5608,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: no such resource in this organization (or not a member of it). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out). On the analytics reports: ANALYTICS_REGROUPING (the organization's time zone just changed and its daily figures are being regrouped into the new zone; try again after Retry-After seconds). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5664,6 +5682,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out). On the analytics reports: ANALYTICS_REGROUPING (the organization's time zone just changed and its daily figures are being regrouped into the new zone; try again after Retry-After seconds). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     dashboardInventoryAnalytics: {
@@ -5715,6 +5742,15 @@ export interface operations {
             };
             /** @description NOT_FOUND: no such resource in this organization (or not a member of it). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAVAILABLE: a dependency is down; try again shortly. On control: HUB_OFFLINE (the printer's agent has no open command channel) or HUB_COMMAND_FAILED (the agent could not carry it out). On the analytics reports: ANALYTICS_REGROUPING (the organization's time zone just changed and its daily figures are being regrouped into the new zone; try again after Retry-After seconds). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

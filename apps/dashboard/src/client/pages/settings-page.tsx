@@ -38,7 +38,7 @@ export function SettingsPage(props: OrgPageProps) {
         defaultValue={o.time_zone}
         {...({ list: "time-zones" } as object)}
         readOnly={readOnly}
-        hint="Where the farm is: analytics count days in it (e.g. Europe/Berlin)."
+        hint="Where the farm is: analytics count days in it (e.g. Europe/Berlin). After a change, analytics take a few seconds to regroup their days."
       />
       <datalist id="time-zones">
         {timeZones().map((z) => (

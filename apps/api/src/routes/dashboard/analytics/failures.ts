@@ -20,7 +20,7 @@ export const route = createRoute({
   request: { params: orgParams, query: z.object({ ...windowQuery }) },
   responses: {
     200: dataResponse(FailuresReportSchema, "The report."),
-    ...errors(400, 401, 404),
+    ...errors(400, 401, 404, 503),
   },
 });
 

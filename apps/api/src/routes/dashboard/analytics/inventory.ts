@@ -21,7 +21,7 @@ export const route = createRoute({
   request: { params: orgParams, query: z.object({ ...windowQuery }) },
   responses: {
     200: dataResponse(InventoryReportSchema, "The report."),
-    ...errors(400, 401, 404),
+    ...errors(400, 401, 404, 503),
   },
 });
 

@@ -27,7 +27,7 @@ export const route = createRoute({
   },
   responses: {
     200: dataResponse(ProductionReportSchema, "The report."),
-    ...errors(400, 401, 404),
+    ...errors(400, 401, 404, 503),
   },
 });
 

@@ -1,5 +1,6 @@
-import { useMemo } from "preact/hooks";
+import { useEffect, useMemo } from "preact/hooks";
 import { api, data } from "../../api/client.ts";
+import { ApiFailure } from "../../api/failure.ts";
 import { BASE } from "../../context.ts";
 import type { OrgPageProps } from "../../pages.ts";
 import { navigate } from "../../router.ts";
@@ -9,6 +10,13 @@ import { BarList } from "./bar-list.tsx";
 import { TimeChart } from "./time-chart.tsx";
 
 const WINDOWS = [7, 30, 90];
+/** How long the page waits before asking again while the figures are regrouped (Retry-After). */
+const REGROUP_RETRY_MS = 5000;
+
+/** The API is regrouping the organization's daily figures into its new time zone (503). */
+function isRegrouping(error: unknown): boolean {
+  return error instanceof ApiFailure && error.code === "ANALYTICS_REGROUPING";
+}
 
 /** The local date `days` before today, as the API takes it (YYYY-MM-DD). */
 function dayBefore(days: number): string {
@@ -28,7 +36,7 @@ export function AnalyticsPage(props: OrgPageProps) {
   const days = WINDOWS.includes(Number(props.query.get("days")))
     ? Number(props.query.get("days"))
     : 30;
-  const [report] = useLoad(async () => {
+  const [report, reload] = useLoad(async () => {
     const params = { path: { orgId }, query: { from: dayBefore(days - 1) } };
     const [production, printers, failures, inventory] = await Promise.all([
       data(api.GET("/orgs/{orgId}/analytics/production", { params })),
@@ -43,6 +51,13 @@ export function AnalyticsPage(props: OrgPageProps) {
       inventory: inventory.data,
     };
   }, [orgId, days]);
+  // While the figures are regrouped, ask again by itself after the API's Retry-After.
+  const regrouping = report.state === "failed" && isRegrouping(report.error);
+  useEffect(() => {
+    if (!regrouping) return;
+    const timer = setTimeout(() => void reload(), REGROUP_RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [report, regrouping, reload]);
 
   const charts = useMemo(() => {
     if (report.state !== "ready") return null;
@@ -70,7 +85,15 @@ export function AnalyticsPage(props: OrgPageProps) {
 
   let body: preact.ComponentChildren;
   if (report.state === "loading") body = <p class="loading">Loading analytics…</p>;
-  else if (report.state === "failed") body = <Failure error={report.error} />;
+  else if (regrouping) {
+    body = (
+      <div class="notice" role="status">
+        <strong>Regrouping your figures. </strong>The organization's time zone was changed, and its
+        daily figures are being regrouped into the new zone's days. This page shows them by itself
+        in a few seconds.
+      </div>
+    );
+  } else if (report.state === "failed") body = <Failure error={report.error} />;
   else if (charts) {
     const { production, printers, failures, inventory } = report.value;
     const yesterday = previousDay(production.date_range.to);

@@ -1,6 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { productionReport } from "../../../../modules/analytics/reports.ts";
-import { AUTHENTICATED_HEADERS, errorResponses } from "../../../../openapi/components.ts";
+import {
+  AUTHENTICATED_HEADERS,
+  analyticsUnavailableResponse,
+  errorResponses,
+} from "../../../../openapi/components.ts";
 import { itemEnvelope } from "../../../../openapi/kit.ts";
 import { json } from "../../../../openapi/respond.ts";
 import { keyOperation, type PublicRouter } from "../operation.ts";
@@ -35,7 +39,8 @@ export const productionRoute = createRoute({
       headers: AUTHENTICATED_HEADERS,
       content: { "application/json": { schema: itemEnvelope(ProductionReportSchema) } },
     },
-    ...errorResponses(400, 401, 403, 429, 500, 503),
+    ...errorResponses(400, 401, 403, 429, 500),
+    ...analyticsUnavailableResponse(),
   },
 });
 
