@@ -224,7 +224,7 @@ describeInBrowser("the dashboard in Chromium: rolling keys, roles, removal, with
       const scriptKey = dataOf(minted, "dashboardCreateApiKey").key;
       expect(await publicPrinters(scriptKey)).toBe(200);
 
-      await owner.reload();
+      await owner.goto(`${server.url}/dashboard/members`);
       await owner.getByRole("heading", { name: "Members", level: 1 }).waitFor();
       const row = owner.getByRole("row").filter({ has: owner.getByText(email, { exact: true }) });
       await eventually(() => row.count()).toBe(1);
@@ -267,6 +267,8 @@ describeInBrowser("the dashboard in Chromium: rolling keys, roles, removal, with
     async () => {
       const gone = `withdrawn-${tag}@example.test`;
       const kept = `kept-${tag}@example.test`;
+      await owner.goto(`${server.url}/dashboard/members`);
+      await owner.getByRole("heading", { name: "Members", level: 1 }).waitFor();
       const invite = owner.getByRole("form", { name: "Invite someone" });
       let link = "";
       for (const email of [kept, gone]) {
