@@ -290,6 +290,8 @@ describeInBrowser("the dashboard in Chromium: rolling keys, roles, removal, with
       await eventually(() => owner.getByRole("cell", { name: gone, exact: true }).count()).toBe(0);
       expect(await owner.getByRole("cell", { name: kept, exact: true }).count()).toBe(1);
       expect((await listInvitations()).map((i) => i.email)).toEqual([kept]);
+      // The link shown for it is dead: the page no longer offers it to hand over.
+      await eventually(() => owner.getByLabel("Invitation link").count()).toBe(0);
 
       // The link handed over before is dead: signing up with it is refused, and nothing is made.
       const invitee = await (
