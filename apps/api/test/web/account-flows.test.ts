@@ -100,6 +100,8 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
           .getByText("Revoked")
           .count(),
       ).toBe(1);
+      // The page stops showing the secret of a key that no longer works.
+      await eventually(() => secret.count()).toBe(0);
       const after = await publicPrinters(key);
       expect(after.status).toBe(401);
       expect((await after.json()).code).toBe("TOKEN_REVOKED");
