@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
@@ -6,6 +7,7 @@ import { serve } from "@hono/node-server";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { describe, expect } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { type Called, dataOf } from "./dashboard-answers.ts";
 import type { TestServices } from "./services.ts";
 
 /** Debian's chromium; the browser tests never download one. */
@@ -95,6 +97,64 @@ const SCREENSHOTS = fileURLToPath(new URL("../../../../docs/screenshots/", impor
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** Who `signUp` created: the address and password typed, and the organization's id. */
+export interface SignedUp {
+  email: string;
+  password: string;
+  orgId: string;
+}
+
+/**
+ * Signs up through the page as a person does: on the sign-up form the page shows, or first at
+ * `${from}/dashboard/sign-up` when `from` (the server's URL) is given. Waits for the board that
+ * follows, and answers the id of the organization named `organization` as /api/me lists it (for
+ * an invitee, their own one; the one they joined is another membership).
+ */
+export async function signUp(
+  page: Page,
+  options: { organization: string; email?: string; password?: string; from?: string },
+): Promise<SignedUp> {
+  const email = options.email ?? `user-${randomBytes(4).toString("hex")}@example.test`;
+  const password = options.password ?? `a long password ${randomBytes(4).toString("hex")}`;
+  if (options.from !== undefined) await page.goto(`${options.from}/dashboard/sign-up`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Organization name").fill(options.organization);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Printers", level: 1 }).waitFor();
+  const me = await pageCall(page, "GET", "/api/me");
+  const orgId = dataOf(me, "dashboardGetMe").memberships.find(
+    (m) => m.organization.name === options.organization,
+  )?.organization.id;
+  if (orgId === undefined)
+    throw new Error(`/api/me lists no organization "${options.organization}"`);
+  return { email, password, orgId };
+}
+
+/**
+ * One JSON request to the app from inside the page, with its session cookie (as the dashboard
+ * sends it); read the answer with answer, dataOf or failure (dashboard-answers.ts).
+ */
+export function pageCall(
+  page: Page,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Called> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const res = await fetch(path, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+    },
+    { method, path, body },
+  );
 }
 
 /** A browser step on a busy machine (CI shares its cores): long, but bounded. */

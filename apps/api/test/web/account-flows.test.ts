@@ -9,6 +9,7 @@ import {
   STEP_TIMEOUT_MS,
   screenshot,
   serveApp,
+  signUp,
   watchPage,
 } from "../support/browser.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
@@ -38,14 +39,6 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
     await services?.close();
   });
 
-  async function signUp(page: Page, email: string, organization: string) {
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByLabel("Organization name").fill(organization);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.getByRole("heading", { name: "Printers", level: 1 }).waitFor();
-  }
-
   const publicPrinters = (key: string) =>
     fetch(`${server.url}/public/v1/printers`, { headers: { authorization: `Bearer ${key}` } });
 
@@ -58,14 +51,14 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
       await owner.goto(`${server.url}/dashboard`);
       await owner.getByRole("heading", { name: "Sign in to apf" }).waitFor();
       await owner.getByRole("link", { name: "Sign up" }).click();
-      await signUp(owner, ownerEmail, "Ridge Farm");
+      ({ orgId } = await signUp(owner, {
+        email: ownerEmail,
+        password,
+        organization: "Ridge Farm",
+      }));
       await eventually(() => owner.getByText("No printers yet: install the agent.").count()).toBe(
         1,
       );
-      orgId = await owner.evaluate(async () => {
-        const me = await (await fetch("/api/me")).json();
-        return me.data.memberships[0].organization.id as string;
-      });
 
       await owner.getByRole("link", { name: "API keys" }).click();
       await owner.getByRole("heading", { name: "API keys", level: 1 }).waitFor();
@@ -107,6 +100,8 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
           .getByText("Revoked")
           .count(),
       ).toBe(1);
+      // The page stops showing the secret of a key that no longer works.
+      await eventually(() => secret.count()).toBe(0);
       const after = await publicPrinters(key);
       expect(after.status).toBe(401);
       expect((await after.json()).code).toBe("TOKEN_REVOKED");
@@ -155,7 +150,7 @@ describeInBrowser("the dashboard in Chromium: keys, members, invitations, audit"
       expect(invitee.url()).not.toContain("apf_inv_");
       await invitee.getByRole("link", { name: "Sign up" }).click();
       await invitee.getByRole("heading", { name: "Sign up to accept your invitation" }).waitFor();
-      await signUp(invitee, inviteeEmail, "Invitee's own farm");
+      await signUp(invitee, { email: inviteeEmail, password, organization: "Invitee's own farm" });
       await eventually(() =>
         invitee.getByLabel("Organization").evaluate((s: HTMLSelectElement) => s.value),
       ).toBe(orgId);

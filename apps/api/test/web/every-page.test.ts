@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemClock } from "../../src/context.ts";
@@ -10,6 +9,7 @@ import {
   screenshot,
   seriousAxeViolations,
   serveApp,
+  signUp,
   watchPage,
 } from "../support/browser.ts";
 import { createJob, createPrinter } from "../support/public-factories.ts";
@@ -72,15 +72,8 @@ describeInBrowser("every page of the dashboard in Chromium", () => {
         await open(path, heading);
         expect(await seriousAxeViolations(page), path).toEqual([]);
       }
-      await page.getByLabel("Email").fill(`pages-${randomBytes(4).toString("hex")}@example.test`);
-      await page.getByLabel("Password", { exact: true }).fill("a long pages password");
-      await page.getByLabel("Organization name").fill("Pages Farm");
-      await page.getByRole("button", { name: "Create account" }).click();
-      await page.getByRole("heading", { name: "Printers", level: 1 }).waitFor();
-      const orgId = await page.evaluate(async () => {
-        const me = await (await fetch("/api/me")).json();
-        return me.data.memberships[0].organization.id as string;
-      });
+      // On the sign-up page just checked.
+      const { orgId } = await signUp(page, { organization: "Pages Farm" });
       const printer = await createPrinter(services.db, orgId, {
         name: "rack-1",
         lastSeenAt: new Date(),

@@ -1,19 +1,15 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "@apf/agent/config";
-import { runAgent } from "@apf/agent-core";
-import { type SimulatedFarm, startSimulatedFarm } from "@apf/printers/simulator";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemClock } from "../../src/context.ts";
+import { type AgentFarm, startAgentFarm } from "../support/agent-farm.ts";
 import {
   describeInBrowser,
   eventually,
   launchChromium,
   STEP_TIMEOUT_MS,
   serveApp,
+  signUp,
   watchPage,
 } from "../support/browser.ts";
 import { createAgent } from "../support/factories.ts";
@@ -38,10 +34,7 @@ describeInBrowser("a queued print to completion, watched in Chromium", () => {
   let server: Awaited<ReturnType<typeof serveApp>>;
   let browser: Browser;
   let page: Page;
-  let farm: SimulatedFarm;
-  const agent = new AbortController();
-  let agentDone: Promise<void> = Promise.resolve();
-  const dir = mkdtempSync(join(tmpdir(), "apf-print-web-"));
+  let farm: AgentFarm;
   const problems: string[] = [];
   const nav = (name: string) =>
     page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name }).click();
@@ -49,59 +42,31 @@ describeInBrowser("a queued print to completion, watched in Chromium", () => {
   beforeAll(async () => {
     services = await createTestServices({ clock: systemClock });
     server = await serveApp(services);
-    farm = await startSimulatedFarm({ count: 1, apiKey: SIM_KEY, uploads: { heatS: 1 } });
+    farm = await startAgentFarm(services, { count: 1, apiKey: SIM_KEY, uploads: { heatS: 1 } });
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     problems.push(...watchPage(page));
   });
   afterAll(async () => {
-    agent.abort();
-    await agentDone;
-    await browser?.close();
     await farm?.close();
+    await browser?.close();
     await server?.close();
     await services?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it(
     "prints a queued job to completion on the board without a reload, then the next one after the bed is cleared",
     async () => {
-      await page.goto(`${server.url}/dashboard/sign-up`);
-      await page.getByLabel("Email").fill(`print-${randomBytes(4).toString("hex")}@example.test`);
-      await page.getByLabel("Password", { exact: true }).fill("a long print password");
-      await page.getByLabel("Organization name").fill("Print Farm");
-      await page.getByRole("button", { name: "Create account" }).click();
-      await page.getByRole("heading", { name: "Printers", level: 1 }).waitFor();
-      const orgId = await page.evaluate(async () => {
-        const me = await (await fetch("/api/me")).json();
-        return me.data.memberships[0].organization.id as string;
-      });
+      const { orgId } = await signUp(page, { from: server.url, organization: "Print Farm" });
       const agentRow = await createAgent(services.db, orgId);
-      const file = join(dir, "agent.json");
-      writeFileSync(
-        file,
-        JSON.stringify({
+      await farm.runAgent(
+        {
           api_url: server.url,
           agent_token: agentRow.token,
-          poll_interval_s: 1,
-          file_cache_dir: join(dir, "cache"),
-          machines: [
-            {
-              type: "OCTOPRINT",
-              url: farm.printers[0]!.url,
-              api_key: SIM_KEY,
-              custom_name: "mk4s-1",
-            },
-          ],
-        }),
-        { mode: 0o600 },
+          file_cache_dir: join(farm.dir, "cache"),
+        },
+        () => "mk4s-1",
       );
-      agentDone = runAgent(await loadConfig(file), {
-        logger: services.logger.child({ component: "test-agent" }),
-        signal: agent.signal,
-        shutdownFlushMs: 500,
-      });
       const card = page.getByRole("article", { name: "mk4s-1" });
       await card.waitFor({ timeout: 30_000 });
 

@@ -1,16 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadConfig } from "@apf/agent/config";
-import { runAgent } from "@apf/agent-core";
 import { printers } from "@apf/db";
 import { setPrinterMaintenance } from "@apf/db/queries/printers";
-import { type SimulatedFarm, startSimulatedFarm } from "@apf/printers/simulator";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemClock } from "../../src/context.ts";
+import { type AgentFarm, startAgentFarm } from "../support/agent-farm.ts";
 import {
   describeInBrowser,
   eventually,
@@ -18,6 +13,7 @@ import {
   STEP_TIMEOUT_MS,
   screenshot,
   serveApp,
+  signUp,
   watchPage,
 } from "../support/browser.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
@@ -28,10 +24,7 @@ describeInBrowser("the printer board in Chromium", () => {
   let server: Awaited<ReturnType<typeof serveApp>>;
   let browser: Browser;
   let page: Page;
-  let farm: SimulatedFarm;
-  const agent = new AbortController();
-  let agentDone: Promise<void> = Promise.resolve();
-  const dir = mkdtempSync(join(tmpdir(), "apf-board-"));
+  let farm: AgentFarm;
   const problems: string[] = [];
   const octoprintKey = randomBytes(16).toString("hex");
 
@@ -41,7 +34,7 @@ describeInBrowser("the printer board in Chromium", () => {
   beforeAll(async () => {
     services = await createTestServices({ clock: systemClock });
     server = await serveApp(services);
-    farm = await startSimulatedFarm({
+    farm = await startAgentFarm(services, {
       count: 3,
       apiKey: octoprintKey,
       autoPrint: {
@@ -56,23 +49,16 @@ describeInBrowser("the printer board in Chromium", () => {
     problems.push(...watchPage(page));
   });
   afterAll(async () => {
-    agent.abort();
-    await agentDone;
-    await browser?.close();
     await farm?.close();
+    await browser?.close();
     await server?.close();
     await services?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it(
     "says what to do when there are no printers, then creates an agent whose agent.json runs as is",
     async () => {
-      await page.goto(`${server.url}/dashboard/sign-up`);
-      await page.getByLabel("Email").fill(`board-${randomBytes(4).toString("hex")}@example.test`);
-      await page.getByLabel("Password", { exact: true }).fill("a long board password");
-      await page.getByLabel("Organization name").fill("Board Farm");
-      await page.getByRole("button", { name: "Create account" }).click();
+      await signUp(page, { from: server.url, organization: "Board Farm" });
       await page.getByText("No printers yet: install the agent.").waitFor();
 
       await nav("Agents");
@@ -85,20 +71,7 @@ describeInBrowser("the printer board in Chromium", () => {
       expect(config.agent_token).toMatch(/^apf_agent_[0-9a-f]{64}$/);
 
       // The technician's part: list the printers, then run the agent with the file.
-      config.poll_interval_s = 1;
-      config.machines = farm.printers.map((p, i) => ({
-        type: "OCTOPRINT",
-        url: p.url,
-        api_key: octoprintKey,
-        custom_name: `rack-${i + 1}`,
-      }));
-      const file = join(dir, "agent.json");
-      writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
-      agentDone = runAgent(await loadConfig(file), {
-        logger: services.logger.child({ component: "test-agent" }),
-        signal: agent.signal,
-        shutdownFlushMs: 500,
-      });
+      await farm.runAgent(config, (i) => `rack-${i + 1}`);
     },
     STEP_TIMEOUT_MS,
   );

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -11,6 +10,7 @@ import {
   STEP_TIMEOUT_MS,
   screenshot,
   serveApp,
+  signUp,
   watchPage,
 } from "../support/browser.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
@@ -55,12 +55,7 @@ describeInBrowser("the files and queue pages in Chromium", () => {
   it(
     "uploads G-code dropped on the page and shows what the slicer wrote in it",
     async () => {
-      await page.goto(`${server.url}/dashboard/sign-up`);
-      await page.getByLabel("Email").fill(`files-${randomBytes(4).toString("hex")}@example.test`);
-      await page.getByLabel("Password", { exact: true }).fill("a long files password");
-      await page.getByLabel("Organization name").fill("Files Farm");
-      await page.getByRole("button", { name: "Create account" }).click();
-      await page.getByRole("heading", { name: "Printers", level: 1 }).waitFor();
+      await signUp(page, { from: server.url, organization: "Files Farm" });
 
       await nav("Files");
       await page.getByText("No files yet.").waitFor();

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemClock } from "../../src/context.ts";
@@ -9,6 +8,7 @@ import {
   STEP_TIMEOUT_MS,
   screenshot,
   serveApp,
+  signUp,
   watchPage,
 } from "../support/browser.ts";
 import { createJob, createPrinter } from "../support/public-factories.ts";
@@ -46,12 +46,7 @@ describeInBrowser("the webhooks and analytics pages in Chromium", () => {
   it(
     "creates an endpoint, shows its secret once, and shows its test delivery",
     async () => {
-      await page.goto(`${server.url}/dashboard/sign-up`);
-      await page.getByLabel("Email").fill(`hooks-${randomBytes(4).toString("hex")}@example.test`);
-      await page.getByLabel("Password", { exact: true }).fill("a long hooks password");
-      await page.getByLabel("Organization name").fill("Hooks Farm");
-      await page.getByRole("button", { name: "Create account" }).click();
-      await page.getByRole("heading", { name: "Printers", level: 1 }).waitFor();
+      await signUp(page, { from: server.url, organization: "Hooks Farm" });
       await page
         .getByRole("navigation", { name: "Dashboard" })
         .getByRole("link", { name: "Webhooks" })

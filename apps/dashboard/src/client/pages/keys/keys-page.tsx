@@ -45,6 +45,8 @@ export function KeysPage(props: OrgPageProps) {
           params: { path: { orgId, keyId: key.id } },
         }),
       );
+      // A revoked key's secret is of no use: stop showing it.
+      setMinted((shown) => (shown?.key.id === key.id ? null : shown));
       await reload();
     } catch (err) {
       setError(err);

@@ -18,6 +18,7 @@ function Described(props: { text: string }) {
 }
 
 export interface Minted {
+  id: string;
   name: string;
   key: string;
 }

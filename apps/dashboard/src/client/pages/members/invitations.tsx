@@ -13,7 +13,8 @@ export function Invitations(props: {
   orgId: string;
   canManage: boolean;
   invitations: Loaded<{ data: Invitation[] }>;
-  changed: () => Promise<void>;
+  /** After an invitation was withdrawn (its link no longer works). */
+  withdrawn: (invitation: Invitation) => Promise<void>;
 }) {
   const { orgId, invitations } = props;
   const [error, setError] = useState<unknown>(null);
@@ -27,7 +28,7 @@ export function Invitations(props: {
           params: { path: { orgId, invitationId: i.id } },
         }),
       );
-      await props.changed();
+      await props.withdrawn(i);
     } catch (err) {
       setError(err);
     }

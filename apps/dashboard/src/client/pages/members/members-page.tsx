@@ -117,7 +117,13 @@ export function MembersPage(props: OrgPageProps) {
           orgId={orgId}
           canManage={props.canManage}
           invitations={invitations}
-          changed={reloadInvitations}
+          withdrawn={async (invitation) => {
+            // The link shown for it is dead now: stop offering it to hand over.
+            setOutcome((shown) =>
+              shown?.kind === "link" && shown.email === invitation.email ? null : shown,
+            );
+            await reloadInvitations();
+          }}
         />
       </section>
     </>
