@@ -112,6 +112,35 @@ describe("the event log, written by agents' reports", () => {
     expect(log[4]!.data).toMatchObject({ status: "idle", previous_status: "offline" });
   });
 
+  it("announces a whole silent farm offline in one sweep, each printer once with its own previous status", async () => {
+    const at = next();
+    await send([
+      machine({ machineId: "printer-a", observedAt: at }),
+      machine({
+        machineId: "printer-b",
+        observedAt: at,
+        flags: { printing: true },
+        file: "b.gcode",
+      }),
+      machine({ machineId: "printer-c", observedAt: at }),
+    ]);
+    const before = (await logged()).length;
+    clock().advance((services.config.APF_STALE_AFTER_S + 1) * 1000);
+    await services.events.sweepOnce();
+    await services.events.sweepOnce();
+    const offline = (await logged())
+      .slice(before)
+      .filter((e) => e.type === "printer.status_changed")
+      .map((e) => e.data as { name: string; status: string; previous_status: string })
+      .sort((a, b) => a.name.localeCompare(b.name));
+    expect(offline).toMatchObject([
+      { name: "printer-a", status: "offline", previous_status: "idle" },
+      { name: "printer-b", status: "offline", previous_status: "printing" },
+      { name: "printer-c", status: "offline", previous_status: "idle" },
+    ]);
+    expect(offline).toHaveLength(3);
+  });
+
   it("expires a command nobody took, by the sweep, with command.completed", async () => {
     const printer = await createPrinter(services.db, orgId, {});
     const now = clock().now();

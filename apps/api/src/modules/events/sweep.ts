@@ -1,11 +1,12 @@
 import { expireAllOverdueCommands } from "@apf/db/queries/commands";
 import { deleteExpiredEvents } from "@apf/db/queries/events";
 import { markStaleAgents, markStalePrinters } from "@apf/db/queries/staleness";
+import type { PrinterStatus } from "@apf/domain";
 import type { Services } from "../../context.ts";
 import { SYSTEM_ACTOR } from "../audit/audit.ts";
 import { expiredCommandChange } from "../control/expiry.ts";
 import { printerFreshness } from "../printers/printer-view.ts";
-import { agentEvent, printerStatusEvent } from "./data.ts";
+import { agentEvent, printerStatusEvents } from "./data.ts";
 import { type ChangeEvent, recordChange } from "./record-change.ts";
 
 /** Events are kept this long (the contract's 30 days). */
@@ -29,11 +30,19 @@ export async function sweepEvents(services: SweepServices): Promise<void> {
   for (;;) {
     const marked = await services.db.transaction(async (tx) => {
       const printers = await markStalePrinters(tx, cutoff, BATCH);
-      const changes: { organizationId: string; events: ChangeEvent[] }[] = [];
+      // A farm whose agent went silent goes offline at once: its printers are read per
+      // organization in one query, not one by one.
+      const byOrganization = new Map<string, { id: string; previous: PrinterStatus }[]>();
       for (const p of printers) {
         if (p.inMaintenance) continue;
-        const event = await printerStatusEvent(tx, p.organizationId, p.id, p.previous, freshness);
-        if (event) changes.push({ organizationId: p.organizationId, events: [event] });
+        const list = byOrganization.get(p.organizationId) ?? [];
+        list.push({ id: p.id, previous: p.previous });
+        byOrganization.set(p.organizationId, list);
+      }
+      const changes: { organizationId: string; events: ChangeEvent[] }[] = [];
+      for (const [organizationId, stale] of byOrganization) {
+        const events = await printerStatusEvents(tx, organizationId, stale, freshness);
+        if (events.length > 0) changes.push({ organizationId, events });
       }
       await recordChange(tx, SYSTEM_ACTOR, changes);
       return printers.length;
