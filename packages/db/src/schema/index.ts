@@ -13,6 +13,7 @@ export * from "./printer-list-versions.ts";
 export * from "./printers.ts";
 export * from "./queue-counts.ts";
 export * from "./skus.ts";
+export * from "./sweep-turns.ts";
 export * from "./tasks.ts";
 export * from "./users.ts";
 export * from "./webhooks.ts";

@@ -1,4 +1,6 @@
+import { takeSweepTurn } from "@apf/db/queries/sweep-turns";
 import type { Services } from "../../context.ts";
+import { SWEEP_TURN_SHARE } from "../../platform/sweep-turn.ts";
 import { createEventHub, type EventHub } from "./hub.ts";
 import { createRelay, EVENT_LOG_TABLE, type Relay } from "./relay.ts";
 import { sweepEvents } from "./sweep.ts";
@@ -63,9 +65,16 @@ export function createEventLog(
       });
     return sweeping;
   };
+  const sweepMs = options.sweepMs ?? 5000;
   const sweepTimer = setInterval(() => {
-    if (!closed) void sweepOnce();
-  }, options.sweepMs ?? 5000);
+    if (closed) return;
+    // Once a period across instances: whoever's timer fires first takes the turn.
+    takeSweepTurn(services.db, "events", sweepMs * SWEEP_TURN_SHARE)
+      .then((mine) => (mine && !closed ? sweepOnce() : undefined))
+      .catch((error: unknown) => {
+        services.logger.warn({ err: error }, "events sweep failed; trying again at the next one");
+      });
+  }, sweepMs);
   sweepTimer.unref();
   // Doorbells can be lost (a LISTEN connection that dropped): streams look again anyway.
   const backstop = setInterval(() => hub.wakeAll(), 5000);

@@ -1,7 +1,9 @@
 import type { Database, DatabaseKind, Queryable } from "@apf/db";
+import { takeSweepTurn } from "@apf/db/queries/sweep-turns";
 import { insertEventDeliveries } from "@apf/db/queries/webhooks";
 import type { Logger } from "pino";
 import type { Env } from "../../env.ts";
+import { SWEEP_TURN_SHARE } from "../../platform/sweep-turn.ts";
 import { attemptDelivery, createAttemptBatches, type DeliveryDeps } from "./deliver.ts";
 import { type DeliveryQueue, graphileDeliveryQueue, inProcessDeliveryQueue } from "./queue.ts";
 import { retryPolicyOf } from "./retry-policy.ts";
@@ -74,11 +76,15 @@ export async function createWebhooks(
       if (started || options.worker === false) return;
       started = true;
       await queue.start((id) => attemptDelivery(delivery, id));
+      const stalledSweepMs = options.stalledSweepMs ?? 15_000;
       sweep = setInterval(() => {
-        requeueStalled().catch((error: unknown) => {
-          deps.logger.warn({ err: String(error) }, "requeueing stalled webhook deliveries failed");
-        });
-      }, options.stalledSweepMs ?? 15_000);
+        // Once a period across instances (the first timer to fire takes the turn).
+        takeSweepTurn(deps.db, "stalled-deliveries", stalledSweepMs * SWEEP_TURN_SHARE)
+          .then((mine) => (mine ? requeueStalled() : 0))
+          .catch((error: unknown) => {
+            deps.logger.warn({ err: error }, "requeueing stalled webhook deliveries failed");
+          });
+      }, stalledSweepMs);
       sweep.unref();
     },
     attempt: (id) => attemptDelivery(delivery, id),
