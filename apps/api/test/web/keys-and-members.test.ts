@@ -313,6 +313,18 @@ describeInBrowser("the dashboard in Chromium: rolling keys, roles, removal, with
       );
       expect(await services.db.select().from(users).where(eq(users.email, gone))).toEqual([]);
       expect((await listMembers()).map((m) => m.user.email)).not.toContain(gone);
+      // The dead invitation does not hold the tab: they can sign up on their own.
+      await invitee.getByRole("button", { name: "Sign up without this invitation" }).click();
+      await invitee.getByRole("heading", { name: "Create your apf account" }).waitFor();
+      expect(await invitee.getByLabel("Invitation token").count()).toBe(0);
+      await invitee.getByLabel("Email").fill(gone);
+      await invitee.getByLabel("Password", { exact: true }).fill(`a long password ${tag}`);
+      await invitee.getByLabel("Organization name").fill("Withdrawn's farm");
+      await invitee.getByRole("button", { name: "Create account" }).click();
+      await invitee.getByRole("heading", { name: "Printers" }).waitFor();
+      const [joined] = await services.db.select().from(users).where(eq(users.email, gone));
+      expect(joined?.email).toBe(gone);
+      expect((await listMembers()).map((m) => m.user.email)).not.toContain(gone);
       expect(problems).toEqual([]);
     },
     STEP_TIMEOUT_MS,

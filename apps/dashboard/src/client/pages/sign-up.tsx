@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import { api, data } from "../api/client.ts";
 import { BASE, rememberOrganization, session } from "../context.ts";
 import type { OpenPageProps } from "../pages.ts";
@@ -6,7 +7,7 @@ import { ApiForm, Field, text } from "../ui/api-form.tsx";
 import { pendingInvitation } from "./join.tsx";
 
 export function SignUpPage(props: OpenPageProps) {
-  const token = props.hash.get("invitation") ?? pendingInvitation.get();
+  const [token, setToken] = useState(() => props.hash.get("invitation") ?? pendingInvitation.get());
   return (
     <>
       <h1>{token ? "Sign up to accept your invitation" : "Create your apf account"}</h1>
@@ -64,6 +65,21 @@ export function SignUpPage(props: OpenPageProps) {
           />
         ) : null}
       </ApiForm>
+      {token ? (
+        <p>
+          {/* A withdrawn or expired invitation would otherwise hold this tab's sign-up. */}
+          <button
+            type="button"
+            onClick={() => {
+              pendingInvitation.clear();
+              history.replaceState(null, "", `${BASE}/sign-up`);
+              setToken(null);
+            }}
+          >
+            Sign up without this invitation
+          </button>
+        </p>
+      ) : null}
       <p>
         Already have an account? <a href={`${BASE}/sign-in`}>Sign in</a>.
       </p>
