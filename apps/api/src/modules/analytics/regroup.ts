@@ -1,5 +1,6 @@
 import { regroupJobStats, staleJobStatsOrganizations } from "@apf/db/queries/job-stats";
 import type { Platform } from "../../context.ts";
+import { coalescedRun } from "../../platform/coalesced-run.ts";
 
 /**
  * The background regrouping of the analytics rollups after an organization's time zone changed.
@@ -40,8 +41,6 @@ export function createJobStatsRegrouper(
   options: JobStatsRegrouperOptions = {},
 ): JobStatsRegrouper {
   let closed = false;
-  let running: Promise<void> | null = null;
-  let again = false;
 
   async function pass(): Promise<void> {
     const ids = await staleJobStatsOrganizations(services.db, BATCH);
@@ -58,29 +57,13 @@ export function createJobStatsRegrouper(
     }
   }
 
-  function regroupOnce(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await pass();
-        } catch (error) {
-          services.logger.warn(
-            { err: error },
-            "analytics regrouping failed; trying again at the next pass",
-          );
-          return;
-        }
-      } while (again && !closed);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
+  const run = coalescedRun(pass, (error) => {
+    services.logger.warn(
+      { err: error },
+      "analytics regrouping failed; trying again at the next pass",
+    );
+  });
+  const regroupOnce = () => run.request();
 
   const auto = options.auto ?? true;
   const unsubscribe = services.orgChanges.onChange((table) => {
@@ -99,7 +82,7 @@ export function createJobStatsRegrouper(
       closed = true;
       clearInterval(timer);
       unsubscribe();
-      await running;
+      await run.close();
     },
   };
 }

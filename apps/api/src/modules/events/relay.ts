@@ -6,6 +6,7 @@ import {
   numberPendingEvents,
 } from "@apf/db/queries/events";
 import type { Logger } from "pino";
+import { coalescedRun } from "../../platform/coalesced-run.ts";
 import { ORG_CHANGES_CHANNEL } from "../../platform/org-changes.ts";
 import type { Webhooks } from "../webhooks/index.ts";
 
@@ -36,8 +37,6 @@ export function createRelay(
   deps: { db: Database; logger: Logger; webhooks: Pick<Webhooks, "fanOut"> },
   options: { pollMs?: number } = {},
 ): Relay {
-  let running: Promise<void> | null = null;
-  let again = false;
   let closed = false;
 
   async function pass(): Promise<void> {
@@ -62,32 +61,18 @@ export function createRelay(
     }
   }
 
+  const run = coalescedRun(pass, (error) => {
+    deps.logger.warn(
+      { err: error },
+      "numbering events failed; the relay tries again within a second",
+    );
+  });
   function wake() {
-    if (closed) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await pass();
-        } catch (error) {
-          deps.logger.warn(
-            { err: error },
-            "numbering events failed; the relay tries again within a second",
-          );
-          return;
-        }
-      } while (again && !closed);
-    })().finally(() => {
-      running = null;
-    });
+    if (!closed) void run.request();
   }
 
   const timer = setInterval(() => {
-    if (running || closed) return;
+    if (run.busy || closed) return;
     hasPendingEvents(deps.db)
       .then((pending) => {
         if (pending) wake();
@@ -98,14 +83,11 @@ export function createRelay(
 
   return {
     wake,
-    async runOnce() {
-      wake();
-      while (running) await running;
-    },
+    runOnce: () => run.request(),
     async close() {
       closed = true;
       clearInterval(timer);
-      await running;
+      await run.close();
     },
   };
 }
