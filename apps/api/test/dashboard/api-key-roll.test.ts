@@ -171,7 +171,15 @@ describe("rolling again during a grace window", () => {
     const list = await call(app, "GET", `/api/orgs/${team.organization.id}/api-keys`, {
       token: team.owner.token,
     });
-    expect(dataOf(list, "dashboardListApiKeys").filter((k) => k.name === "ci")).toHaveLength(2);
+    const listed = dataOf(list, "dashboardListApiKeys").filter((k) => k.name === "ci");
+    expect(listed).toHaveLength(2);
+    // The list says which key replaced the old one (the page offers it no roll), and none the new.
+    const replacement = dataOf(first, "dashboardRollApiKey");
+    expect(listed.find((k) => k.id === k0.id)?.replaced_by).toEqual({
+      id: replacement.id,
+      preview: replacement.preview,
+    });
+    expect(listed.find((k) => k.id === replacement.id)?.replaced_by).toBeNull();
     expect((await publicStatus(k0.key)).status).toBe(200);
   });
 });

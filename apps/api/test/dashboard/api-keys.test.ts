@@ -187,6 +187,7 @@ describe("GET /api/orgs/{orgId}/api-keys", () => {
         revoked_at: null,
         revoked_reason: null,
         rate_limit_per_minute: 30,
+        replaced_by: null,
       },
     ]);
     expect(res.text).not.toContain(dataOf(minted, "dashboardCreateApiKey").key);

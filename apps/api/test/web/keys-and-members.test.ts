@@ -143,15 +143,23 @@ describeInBrowser("the dashboard in Chromium: rolling keys, roles, removal, with
       );
       expect(await keyRow(first).getByText("Active").count()).toBe(1);
 
-      // A key already rolled cannot be rolled again; the form says why and nothing changes.
+      // A key already rolled cannot be rolled again: the page names its replacement and offers
+      // no roll for it, and the API refuses one; nothing changes.
       await owner.getByRole("heading", { name: "Key rolled", level: 2 }).waitFor();
-      await roll(keyRow(first), name, "72 hours");
       await eventually(() =>
         keyRow(first)
-          .getByRole("form", { name: `Roll ${name}` })
-          .getByRole("alert")
-          .textContent(),
-      ).toMatch(/already rolled/);
+          .getByText(`replaced by ${tokenPreview(second)}`)
+          .count(),
+      ).toBe(1);
+      expect(await keyRow(first).getByText("Roll…").count()).toBe(0);
+      expect(await keyRow(second).getByText("Roll…").count()).toBe(1);
+      const listedOld = (await listKeys()).find((k) => k.id === old?.id);
+      expect(listedOld?.replaced_by).toEqual({ id: current?.id, preview: tokenPreview(second) });
+      const again = await pageCall(owner, "POST", `/api/orgs/${orgId}/api-keys/${old?.id}/roll`, {
+        grace_hours: 72,
+      });
+      expect(again.status).toBe(409);
+      expect(JSON.stringify(again.body)).toMatch(/already rolled/);
       expect(await owner.getByLabel(`API key “${name}”`).inputValue()).toBe(second);
       expect(await listKeys()).toHaveLength(2);
       expect(await publicPrinters(first)).toBe(200);

@@ -1,28 +1,37 @@
 import { and, desc, eq } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Queryable } from "../client.ts";
 import { apiKeys, users } from "../schema/index.ts";
 
+const successor = alias(apiKeys, "successor");
+
 /** The organization's API keys (revoked ones too), newest first, with their creator's email. */
 export async function listApiKeys(db: Queryable, organizationId: string) {
-  return db
-    .select({
-      id: apiKeys.id,
-      preview: apiKeys.preview,
-      name: apiKeys.name,
-      scopes: apiKeys.scopes,
-      createdById: apiKeys.createdBy,
-      createdByEmail: users.email,
-      createdAt: apiKeys.createdAt,
-      lastUsedAt: apiKeys.lastUsedAt,
-      expiresAt: apiKeys.expiresAt,
-      revokedAt: apiKeys.revokedAt,
-      revokedReason: apiKeys.revokedReason,
-      rateLimitPerMinute: apiKeys.rateLimitPerMinute,
-    })
-    .from(apiKeys)
-    .leftJoin(users, eq(users.id, apiKeys.createdBy))
-    .where(eq(apiKeys.organizationId, organizationId))
-    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return (
+    db
+      .select({
+        id: apiKeys.id,
+        preview: apiKeys.preview,
+        name: apiKeys.name,
+        scopes: apiKeys.scopes,
+        createdById: apiKeys.createdBy,
+        createdByEmail: users.email,
+        createdAt: apiKeys.createdAt,
+        lastUsedAt: apiKeys.lastUsedAt,
+        expiresAt: apiKeys.expiresAt,
+        revokedAt: apiKeys.revokedAt,
+        revokedReason: apiKeys.revokedReason,
+        rateLimitPerMinute: apiKeys.rateLimitPerMinute,
+        replacedById: successor.id,
+        replacedByPreview: successor.preview,
+      })
+      .from(apiKeys)
+      .leftJoin(users, eq(users.id, apiKeys.createdBy))
+      // The key that replaced this one in a roll (a key is rolled at most once).
+      .leftJoin(successor, eq(successor.rolledFromId, apiKeys.id))
+      .where(eq(apiKeys.organizationId, organizationId))
+      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+  );
 }
 
 /** One key of the organization, locked until the transaction ends; undefined when none. */

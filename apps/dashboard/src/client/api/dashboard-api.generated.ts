@@ -2772,6 +2772,12 @@ export interface operations {
                              */
                             revoked_reason: "manual" | "leaked" | null;
                             rate_limit_per_minute: number | null;
+                            /** @description The key that replaced this one in a roll: this one then works only until `expires_at` and cannot be rolled again; null when it was not rolled. */
+                            replaced_by: {
+                                /** Format: uuid */
+                                id: string;
+                                preview: string;
+                            } | null;
                         }[];
                     };
                 };

@@ -39,6 +39,10 @@ export const handler: RouteHandler<typeof route, OrgEnv> = async (c) => {
         revoked_at: iso(k.revokedAt),
         revoked_reason: k.revokedReason,
         rate_limit_per_minute: k.rateLimitPerMinute,
+        replaced_by:
+          k.replacedById && k.replacedByPreview
+            ? { id: k.replacedById, preview: k.replacedByPreview }
+            : null,
       })),
     ),
     200,

@@ -20,6 +20,10 @@ export const apiKeySchema = z.object({
       "Why the key was revoked: `manual` (an owner or admin), `leaked` (reported by GitHub secret scanning and revoked by itself); null while active.",
   }),
   rate_limit_per_minute: z.number().int().nullable(),
+  replaced_by: z.object({ id: z.uuid(), preview: z.string() }).nullable().openapi({
+    description:
+      "The key that replaced this one in a roll: this one then works only until `expires_at` and cannot be rolled again; null when it was not rolled.",
+  }),
 });
 
 /** A key just minted (created or rolled): the only answers that carry the full key. */

@@ -11,5 +11,8 @@ export function keyStatus(key: ApiKey): { text: string; className: string } {
   if (key.expires_at && new Date(key.expires_at).getTime() <= Date.now()) {
     return { text: "Expired", className: "badge muted" };
   }
+  if (key.replaced_by) {
+    return { text: `Active — replaced by ${key.replaced_by.preview}`, className: "badge good" };
+  }
   return { text: "Active", className: "badge good" };
 }

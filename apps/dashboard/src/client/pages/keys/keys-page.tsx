@@ -105,7 +105,10 @@ export function KeysPage(props: OrgPageProps) {
                         >
                           Revoke
                         </button>
-                        <RollForm orgId={orgId} apiKey={k} rolled={show("Key rolled")} />
+                        {/* A key rolled already, or expired, would only be refused (409). */}
+                        {k.replaced_by || keyStatus(k).text === "Expired" ? null : (
+                          <RollForm orgId={orgId} apiKey={k} rolled={show("Key rolled")} />
+                        )}
                       </div>
                     ),
                 },
