@@ -2,6 +2,7 @@ import { api, data } from "../api/client.ts";
 import { BASE } from "../context.ts";
 import type { OrgPageProps } from "../pages.ts";
 import { navigate } from "../router.ts";
+import { DataTable } from "../ui/data-table.tsx";
 import { Failure } from "../ui/failure.tsx";
 import { dateTime } from "../ui/format.ts";
 import { Pager } from "../ui/pager.tsx";
@@ -80,35 +81,18 @@ export function AuditPage(props: OrgPageProps) {
         </div>
       ) : (
         <>
-          <div class="table-wrap">
-            <table>
-              <caption>Audit events</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {events.data.map((e) => (
-                  <tr key={e.id}>
-                    <td>{dateTime(e.created_at)}</td>
-                    <td>
-                      <code>{e.action}</code>
-                    </td>
-                    <td>{who(e.actor.type, e.actor.id)}</td>
-                    <td>{who(e.target.type, e.target.id)}</td>
-                    <td>{e.ip ?? "—"}</td>
-                    <td>{details(e.details as Record<string, unknown>)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Audit events"
+            rows={events.data}
+            columns={[
+              { header: "When", cell: (e) => dateTime(e.created_at) },
+              { header: "Action", cell: (e) => <code>{e.action}</code> },
+              { header: "Actor", cell: (e) => who(e.actor.type, e.actor.id) },
+              { header: "Target", cell: (e) => who(e.target.type, e.target.id) },
+              { header: "Address", cell: (e) => e.ip ?? "—" },
+              { header: "Details", cell: (e) => details(e.details as Record<string, unknown>) },
+            ]}
+          />
           <Pager meta={events.meta} go={(o) => go({ action, offset: o })} />
         </>
       );

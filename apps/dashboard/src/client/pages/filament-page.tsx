@@ -2,6 +2,7 @@ import { api, data } from "../api/client.ts";
 import type { Body } from "../api/types.ts";
 import type { OrgPageProps } from "../pages.ts";
 import { ApiForm, Field, text } from "../ui/api-form.tsx";
+import { DataTable } from "../ui/data-table.tsx";
 import { Failure } from "../ui/failure.tsx";
 import { label } from "../ui/format.ts";
 import { useLoad } from "../ui/use-load.ts";
@@ -46,48 +47,39 @@ export function FilamentPage(props: OrgPageProps) {
     );
   } else {
     body = (
-      <div class="table-wrap">
-        <table>
-          <caption>Filament spools</caption>
-          <thead>
-            <tr>
-              <th scope="col">Type</th>
-              <th scope="col">Colour</th>
-              <th scope="col">Brand</th>
-              <th scope="col">Remaining</th>
-              <th scope="col">Status</th>
-              <th scope="col">Location</th>
-            </tr>
-          </thead>
-          <tbody>
-            {spools.value.data.map((s) => (
-              <tr key={s.id}>
-                <td>{s.type}</td>
-                <td>
-                  {s.hex_code && /^#[0-9a-f]{6}$/i.test(s.hex_code) ? (
-                    <span
-                      class="swatch"
-                      aria-hidden="true"
-                      style={{ backgroundColor: s.hex_code }}
-                    />
-                  ) : null}
-                  {s.color ?? "—"}
-                </td>
-                <td>{s.brand ?? "—"}</td>
-                <td>{`${s.remaining_grams} g${s.spool_weight_grams ? ` of ${s.spool_weight_grams} g` : ""}`}</td>
-                <td>
-                  <span
-                    class={`badge ${s.status === "low" || s.status === "empty" ? "warn" : "good"}`}
-                  >
-                    {label(s.status)}
-                  </span>
-                </td>
-                <td>{s.location ?? "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Filament spools"
+        rows={spools.value.data}
+        columns={[
+          { header: "Type", cell: (s) => s.type },
+          {
+            header: "Colour",
+            cell: (s) => (
+              <>
+                {s.hex_code && /^#[0-9a-f]{6}$/i.test(s.hex_code) ? (
+                  <span class="swatch" aria-hidden="true" style={{ backgroundColor: s.hex_code }} />
+                ) : null}
+                {s.color ?? "—"}
+              </>
+            ),
+          },
+          { header: "Brand", cell: (s) => s.brand ?? "—" },
+          {
+            header: "Remaining",
+            cell: (s) =>
+              `${s.remaining_grams} g${s.spool_weight_grams ? ` of ${s.spool_weight_grams} g` : ""}`,
+          },
+          {
+            header: "Status",
+            cell: (s) => (
+              <span class={`badge ${s.status === "low" || s.status === "empty" ? "warn" : "good"}`}>
+                {label(s.status)}
+              </span>
+            ),
+          },
+          { header: "Location", cell: (s) => s.location ?? "—" },
+        ]}
+      />
     );
   }
   return (

@@ -1,5 +1,6 @@
 import type { Job } from "../../api/types.ts";
 import { BASE } from "../../context.ts";
+import { DataTable } from "../../ui/data-table.tsx";
 import { dateTime, duration, percent } from "../../ui/format.ts";
 import { StatusBadge } from "../board/printer-card.tsx";
 
@@ -14,49 +15,38 @@ function printed(j: Job): string {
 
 export function JobsTable(props: { jobs: Job[]; printerNames: Map<string, string> }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <caption>Print jobs</caption>
-        <thead>
-          <tr>
-            <th scope="col">File</th>
-            <th scope="col">Product</th>
-            <th scope="col">Status</th>
-            <th scope="col">Progress</th>
-            <th scope="col">Printer</th>
-            <th scope="col">Units</th>
-            <th scope="col">Started</th>
-            <th scope="col">Finished</th>
-            <th scope="col">Printed</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.jobs.map((j) => (
-            <tr key={j.id}>
-              <td>{j.file_name ?? "—"}</td>
-              <td>{j.product_name ?? "—"}</td>
-              <td>
-                <StatusBadge status={j.status} />
-                {j.failure_reason ? <span class="muted"> {j.failure_reason}</span> : null}
-              </td>
-              <td>{percent(j.progress_percentage)}</td>
-              <td>
-                {j.printer_id ? (
-                  <a href={`${BASE}/printers/${j.printer_id}`}>
-                    {props.printerNames.get(j.printer_id) ?? j.printer_id}
-                  </a>
-                ) : (
-                  "—"
-                )}
-              </td>
-              <td>{j.number_of_units}</td>
-              <td>{dateTime(j.time_started)}</td>
-              <td>{dateTime(j.time_completed)}</td>
-              <td>{printed(j)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Print jobs"
+      rows={props.jobs}
+      columns={[
+        { header: "File", cell: (j) => j.file_name ?? "—" },
+        { header: "Product", cell: (j) => j.product_name ?? "—" },
+        {
+          header: "Status",
+          cell: (j) => (
+            <>
+              <StatusBadge status={j.status} />
+              {j.failure_reason ? <span class="muted"> {j.failure_reason}</span> : null}
+            </>
+          ),
+        },
+        { header: "Progress", cell: (j) => percent(j.progress_percentage) },
+        {
+          header: "Printer",
+          cell: (j) =>
+            j.printer_id ? (
+              <a href={`${BASE}/printers/${j.printer_id}`}>
+                {props.printerNames.get(j.printer_id) ?? j.printer_id}
+              </a>
+            ) : (
+              "—"
+            ),
+        },
+        { header: "Units", cell: (j) => j.number_of_units },
+        { header: "Started", cell: (j) => dateTime(j.time_started) },
+        { header: "Finished", cell: (j) => dateTime(j.time_completed) },
+        { header: "Printed", cell: (j) => printed(j) },
+      ]}
+    />
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect } from "preact/hooks";
 import { api, data } from "../../api/client.ts";
 import type { components } from "../../api/dashboard-api.generated.ts";
+import { DataTable } from "../../ui/data-table.tsx";
 import { Failure } from "../../ui/failure.tsx";
 import { ago } from "../../ui/format.ts";
 import { useLoad } from "../../ui/use-load.ts";
@@ -39,61 +40,55 @@ export function Deliveries(props: {
   const answer = (d: Delivery) =>
     d.http_status !== null ? `HTTP ${d.http_status}` : (d.error ?? "no answer yet");
   return (
-    <div class="table-wrap">
-      <table>
-        <caption>{`Deliveries to ${props.url}`}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Event</th>
-            <th scope="col">Status</th>
-            <th scope="col">Answer</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">When</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.value.data.map((d) => (
-            <tr key={d.id}>
-              <td>
-                <code>{d.event_type}</code>
-              </td>
-              <td>
-                <span
-                  class={`badge ${d.status === "delivered" ? "good" : d.status === "failed" ? "bad" : "warn"}`}
-                >
-                  {d.status}
-                </span>
-              </td>
-              <td>
-                {answer(d)}
-                {d.duration_ms !== null ? ` in ${d.duration_ms} ms` : ""}
-              </td>
-              <td>{d.attempts}</td>
-              <td>{ago(d.last_attempt_at ?? d.created_at)}</td>
-              <td>
-                <button
-                  type="button"
-                  aria-label={`Send ${d.event_type} again`}
-                  onClick={async () => {
-                    await data(
-                      api.POST(
-                        "/orgs/{orgId}/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/redeliver",
-                        {
-                          params: { path: { ...path, deliveryId: d.id } },
-                        },
-                      ),
-                    ).catch(() => undefined);
-                    await reload();
-                  }}
-                >
-                  Send again
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={`Deliveries to ${props.url}`}
+      rows={list.value.data}
+      columns={[
+        { header: "Event", cell: (d) => <code>{d.event_type}</code> },
+        {
+          header: "Status",
+          cell: (d) => (
+            <span
+              class={`badge ${d.status === "delivered" ? "good" : d.status === "failed" ? "bad" : "warn"}`}
+            >
+              {d.status}
+            </span>
+          ),
+        },
+        {
+          header: "Answer",
+          cell: (d) => (
+            <>
+              {answer(d)}
+              {d.duration_ms !== null ? ` in ${d.duration_ms} ms` : ""}
+            </>
+          ),
+        },
+        { header: "Attempts", cell: (d) => d.attempts },
+        { header: "When", cell: (d) => ago(d.last_attempt_at ?? d.created_at) },
+        {
+          header: "Actions",
+          cell: (d) => (
+            <button
+              type="button"
+              aria-label={`Send ${d.event_type} again`}
+              onClick={async () => {
+                await data(
+                  api.POST(
+                    "/orgs/{orgId}/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/redeliver",
+                    {
+                      params: { path: { ...path, deliveryId: d.id } },
+                    },
+                  ),
+                ).catch(() => undefined);
+                await reload();
+              }}
+            >
+              Send again
+            </button>
+          ),
+        },
+      ]}
+    />
   );
 }
